@@ -1,0 +1,92 @@
+package io.curve4j.common.error;
+
+import io.grpc.Status;
+
+/**
+ * Every error Curve4J reports, with its wire-stable code (the enum name), the HTTP status
+ * a REST API answers with, the gRPC status code, and what a client should do about it.
+ * Names are part of the API: never rename or reuse one.
+ */
+public enum ErrorCode {
+
+	// bad input
+	INVALID_ARGUMENT(400, Status.Code.INVALID_ARGUMENT, RetryClass.FATAL),
+	INVALID_PATH(400, Status.Code.INVALID_ARGUMENT, RetryClass.FATAL),
+	INVALID_SIZE(400, Status.Code.INVALID_ARGUMENT, RetryClass.FATAL),
+	SIZE_NOT_SEGMENT_ALIGNED(400, Status.Code.INVALID_ARGUMENT, RetryClass.FATAL),
+	SIZE_NOT_LARGER(400, Status.Code.INVALID_ARGUMENT, RetryClass.FATAL),
+	IO_NOT_ALIGNED(400, Status.Code.INVALID_ARGUMENT, RetryClass.FATAL),
+	IO_OUT_OF_RANGE(400, Status.Code.OUT_OF_RANGE, RetryClass.FATAL),
+	MALFORMED_TOPOLOGY(400, Status.Code.INVALID_ARGUMENT, RetryClass.FATAL),
+	LOGICAL_POOL_UNPLACEABLE(409, Status.Code.FAILED_PRECONDITION, RetryClass.FATAL),
+
+	// namespace
+	VOLUME_EXISTS(409, Status.Code.ALREADY_EXISTS, RetryClass.FATAL),
+	FILE_EXISTS(409, Status.Code.ALREADY_EXISTS, RetryClass.FATAL),
+	VOLUME_NOT_FOUND(404, Status.Code.NOT_FOUND, RetryClass.FATAL),
+	DIRECTORY_NOT_FOUND(404, Status.Code.NOT_FOUND, RetryClass.FATAL),
+	NOT_A_DIRECTORY(409, Status.Code.FAILED_PRECONDITION, RetryClass.FATAL),
+	NOT_A_VOLUME(409, Status.Code.FAILED_PRECONDITION, RetryClass.FATAL),
+	DIRECTORY_NOT_EMPTY(409, Status.Code.FAILED_PRECONDITION, RetryClass.FATAL),
+	VOLUME_IN_USE(409, Status.Code.FAILED_PRECONDITION, RetryClass.FATAL),
+	SESSION_NOT_FOUND(404, Status.Code.NOT_FOUND, RetryClass.FATAL),
+	SEGMENT_NOT_ALLOCATED(404, Status.Code.NOT_FOUND, RetryClass.FATAL),
+
+	// topology
+	POOL_NOT_FOUND(404, Status.Code.NOT_FOUND, RetryClass.FATAL),
+	SERVER_NOT_FOUND(404, Status.Code.NOT_FOUND, RetryClass.FATAL),
+	CHUNKSERVER_NOT_FOUND(404, Status.Code.NOT_FOUND, RetryClass.FATAL),
+	CHUNKSERVER_TOKEN_MISMATCH(403, Status.Code.PERMISSION_DENIED, RetryClass.FATAL),
+	COPYSET_NOT_FOUND(404, Status.Code.NOT_FOUND, RetryClass.REFRESH_ROUTE),
+	NO_SPACE(507, Status.Code.RESOURCE_EXHAUSTED, RetryClass.FATAL),
+
+	// availability: the client retries
+	NOT_LEADER(503, Status.Code.UNAVAILABLE, RetryClass.REFRESH_LEADER),
+	UNAVAILABLE(503, Status.Code.UNAVAILABLE, RetryClass.RETRY_LATER),
+	TIMEOUT(504, Status.Code.DEADLINE_EXCEEDED, RetryClass.RETRY_LATER),
+
+	INTERNAL(500, Status.Code.INTERNAL, RetryClass.FATAL);
+
+	/** What a client does when it gets this code. */
+	public enum RetryClass {
+
+		/** Ask the group who leads now, then retry there. */
+		REFRESH_LEADER,
+		/** Refresh cached routing (copyset members), then retry. */
+		REFRESH_ROUTE,
+		/** Retry the same target after a backoff. */
+		RETRY_LATER,
+		/** Retrying cannot help. */
+		FATAL
+
+	}
+
+	private final int httpStatus;
+
+	private final Status.Code grpcCode;
+
+	private final RetryClass retryClass;
+
+	ErrorCode(int httpStatus, Status.Code grpcCode, RetryClass retryClass) {
+		this.httpStatus = httpStatus;
+		this.grpcCode = grpcCode;
+		this.retryClass = retryClass;
+	}
+
+	public int httpStatus() {
+		return this.httpStatus;
+	}
+
+	public Status.Code grpcCode() {
+		return this.grpcCode;
+	}
+
+	public RetryClass retryClass() {
+		return this.retryClass;
+	}
+
+	public boolean retryable() {
+		return this.retryClass != RetryClass.FATAL;
+	}
+
+}

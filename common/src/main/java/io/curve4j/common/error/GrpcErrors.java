@@ -1,0 +1,86 @@
+package io.curve4j.common.error;
+
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+
+/**
+ * Maps {@link CurveException} to gRPC statuses and back. The error code and any leader
+ * hint travel as trailers so that every service and client speaks one error language.
+ */
+public final class GrpcErrors {
+
+	public static final Metadata.Key<String> ERROR_KEY = Metadata.Key.of("curve-error",
+			Metadata.ASCII_STRING_MARSHALLER);
+
+	public static final Metadata.Key<String> LEADER_KEY = Metadata.Key.of("curve-leader",
+			Metadata.ASCII_STRING_MARSHALLER);
+
+	private GrpcErrors() {
+	}
+
+	/** The status a server answers with for any failure; unknown failures are INTERNAL. */
+	public static StatusRuntimeException toStatus(Throwable failure) {
+		Throwable cause = unwrap(failure);
+		if (cause instanceof StatusRuntimeException sre) {
+			return sre;
+		}
+		if (cause instanceof CurveException ce) {
+			Metadata trailers = new Metadata();
+			trailers.put(ERROR_KEY, ce.code().name());
+			if (ce instanceof NotLeaderException nle && !nle.leaderHint().isEmpty()) {
+				trailers.put(LEADER_KEY, nle.leaderHint());
+			}
+			return Status.fromCode(ce.code().grpcCode()).withDescription(ce.getMessage()).asRuntimeException(trailers);
+		}
+		Metadata trailers = new Metadata();
+		trailers.put(ERROR_KEY, ErrorCode.INTERNAL.name());
+		return Status.INTERNAL.withDescription(String.valueOf(cause)).withCause(cause).asRuntimeException(trailers);
+	}
+
+	/** The exception a client raises for a failed call. */
+	public static CurveException fromStatus(Throwable failure) {
+		Throwable cause = unwrap(failure);
+		if (cause instanceof CurveException ce) {
+			return ce;
+		}
+		Status status = Status.fromThrowable(cause);
+		Metadata trailers = Status.trailersFromThrowable(cause);
+		String detail = status.getDescription() != null ? status.getDescription() : status.getCode().name();
+		String codeName = trailers == null ? null : trailers.get(ERROR_KEY);
+		ErrorCode code = codeName != null ? parse(codeName) : fromGrpcCode(status.getCode());
+		if (code == ErrorCode.NOT_LEADER) {
+			return new NotLeaderException(detail, trailers == null ? null : trailers.get(LEADER_KEY));
+		}
+		return new CurveException(code, detail, cause);
+	}
+
+	private static ErrorCode parse(String name) {
+		try {
+			return ErrorCode.valueOf(name);
+		}
+		catch (IllegalArgumentException ex) {
+			return ErrorCode.INTERNAL;
+		}
+	}
+
+	/** A status without our trailer comes from the transport: decide by its code. */
+	private static ErrorCode fromGrpcCode(Status.Code code) {
+		return switch (code) {
+			case UNAVAILABLE, CANCELLED, ABORTED, RESOURCE_EXHAUSTED -> ErrorCode.UNAVAILABLE;
+			case DEADLINE_EXCEEDED -> ErrorCode.TIMEOUT;
+			case INVALID_ARGUMENT -> ErrorCode.INVALID_ARGUMENT;
+			default -> ErrorCode.INTERNAL;
+		};
+	}
+
+	private static Throwable unwrap(Throwable failure) {
+		Throwable t = failure;
+		while ((t instanceof java.util.concurrent.CompletionException
+				|| t instanceof java.util.concurrent.ExecutionException) && t.getCause() != null) {
+			t = t.getCause();
+		}
+		return t;
+	}
+
+}

@@ -1,0 +1,251 @@
+package io.curve4j.common.raft;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.alipay.sofa.jraft.Node;
+import com.alipay.sofa.jraft.RaftGroupService;
+import com.alipay.sofa.jraft.Status;
+import com.alipay.sofa.jraft.closure.ReadIndexClosure;
+import com.alipay.sofa.jraft.conf.Configuration;
+import com.alipay.sofa.jraft.entity.PeerId;
+import com.alipay.sofa.jraft.entity.Task;
+import com.alipay.sofa.jraft.error.RaftError;
+import com.alipay.sofa.jraft.option.NodeOptions;
+import com.alipay.sofa.jraft.option.RaftOptions;
+import com.alipay.sofa.jraft.option.ReadOnlyOption;
+import com.alipay.sofa.jraft.rpc.RpcServer;
+import com.alipay.sofa.jraft.util.Endpoint;
+
+import io.curve4j.common.error.CurveException;
+import io.curve4j.common.error.ErrorCode;
+import io.curve4j.common.error.NotLeaderException;
+
+/**
+ * The lifecycle of one Raft group on a shared RPC server: options, directories, start,
+ * proposals, linearizable reads, membership changes and stop. Start fails with an
+ * exception, never a flag.
+ */
+public final class RaftGroup implements AutoCloseable {
+
+	private static final Logger log = LoggerFactory.getLogger(RaftGroup.class);
+
+	private final RaftGroupOptions options;
+
+	private final RaftStateMachine stateMachine;
+
+	private final RaftGroupService service;
+
+	private final Node node;
+
+	RaftGroup(RaftGroupOptions options, Endpoint self, RpcServer rpcServer, RaftStateMachine stateMachine) {
+		this.options = options;
+		this.stateMachine = stateMachine;
+		NodeOptions nodeOptions = nodeOptions(options, stateMachine);
+		PeerId serverId = new PeerId(self, 0);
+		this.service = new RaftGroupService(options.groupId(), serverId, nodeOptions, rpcServer, true);
+		this.node = this.service.start(false);
+		if (this.node == null) {
+			throw new IllegalStateException("Raft group " + options.groupId() + " did not start on " + self);
+		}
+	}
+
+	private static NodeOptions nodeOptions(RaftGroupOptions options, RaftStateMachine stateMachine) {
+		try {
+			for (String sub : List.of("log", "meta", "snapshot")) {
+				Files.createDirectories(options.dataDir().resolve(sub));
+			}
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException("cannot create " + options.dataDir(), ex);
+		}
+		NodeOptions no = new NodeOptions();
+		no.setFsm(stateMachine);
+		no.setLogUri(options.dataDir().resolve("log").toString());
+		no.setRaftMetaUri(options.dataDir().resolve("meta").toString());
+		no.setSnapshotUri(options.dataDir().resolve("snapshot").toString());
+		no.setElectionTimeoutMs((int) options.electionTimeout().toMillis());
+		no.setSnapshotIntervalSecs((int) options.snapshotInterval().toSeconds());
+		// Many groups per process: share timers instead of a thread set per group.
+		no.setSharedElectionTimer(true);
+		no.setSharedVoteTimer(true);
+		no.setSharedStepDownTimer(true);
+		no.setSharedSnapshotTimer(true);
+		Configuration conf = new Configuration();
+		for (String peer : options.initialPeers()) {
+			PeerId id = new PeerId();
+			if (!id.parse(peer)) {
+				throw new IllegalArgumentException("not a raft address: " + peer);
+			}
+			conf.addPeer(id);
+		}
+		no.setInitialConf(conf);
+		RaftOptions ro = new RaftOptions();
+		// An entry is acknowledged only once a majority has it on disk.
+		ro.setSync(true);
+		ro.setReadOnlyOptions(options.leaseReads() ? ReadOnlyOption.ReadOnlyLeaseBased : ReadOnlyOption.ReadOnlySafe);
+		no.setRaftOptions(ro);
+		return no;
+	}
+
+	public String groupId() {
+		return this.options.groupId();
+	}
+
+	public RaftStateMachine stateMachine() {
+		return this.stateMachine;
+	}
+
+	public boolean isLeader() {
+		return this.node.isLeader();
+	}
+
+	/** Raft address of the leader, empty when unknown. */
+	public String leader() {
+		PeerId leader = this.node.getLeaderId();
+		return leader == null || leader.isEmpty() ? "" : leader.getEndpoint().toString();
+	}
+
+	/** Raft address of this replica. */
+	public String self() {
+		return this.node.getNodeId().getPeerId().getEndpoint().toString();
+	}
+
+	/** Members of the current configuration (the leader's view when this is the leader). */
+	public List<String> peers() {
+		if (this.node.isLeader()) {
+			return this.node.listPeers().stream().map(p -> p.getEndpoint().toString()).toList();
+		}
+		List<String> committed = this.stateMachine.committedPeers();
+		return committed.isEmpty() ? this.options.initialPeers() : committed.stream().map(RaftGroup::endpointOf).toList();
+	}
+
+	/**
+	 * Proposes an entry; completes with the state machine's result once a majority has it
+	 * and it is applied here. Fails with {@link NotLeaderException} on a follower.
+	 */
+	public CompletableFuture<Object> propose(byte[] data) {
+		RaftStateMachine.ProposeClosure closure = new RaftStateMachine.ProposeClosure(this);
+		if (!this.node.isLeader()) {
+			closure.future.completeExceptionally(notLeader());
+			return closure.future;
+		}
+		Task task = new Task(ByteBuffer.wrap(data), closure);
+		task.setExpectedTerm(this.stateMachine.leaderTerm());
+		this.node.apply(task);
+		return closure.future;
+	}
+
+	/** Runs read after this replica has applied everything committed before the call. */
+	public <T> CompletableFuture<T> readLinearizable(Supplier<T> read) {
+		CompletableFuture<T> future = new CompletableFuture<>();
+		this.node.readIndex(null, new ReadIndexClosure() {
+			@Override
+			public void run(Status status, long index, byte[] reqCtx) {
+				if (!status.isOk()) {
+					future.completeExceptionally(failure(status));
+					return;
+				}
+				try {
+					future.complete(read.get());
+				}
+				catch (Throwable t) {
+					future.completeExceptionally(t);
+				}
+			}
+		});
+		return future;
+	}
+
+	public CompletableFuture<Void> addPeer(String peer) {
+		CompletableFuture<Void> f = new CompletableFuture<>();
+		this.node.addPeer(parsePeer(peer), status -> complete(f, status));
+		return f;
+	}
+
+	public CompletableFuture<Void> removePeer(String peer) {
+		CompletableFuture<Void> f = new CompletableFuture<>();
+		this.node.removePeer(parsePeer(peer), status -> complete(f, status));
+		return f;
+	}
+
+	public void transferLeadership(String peer) {
+		Status status = this.node.transferLeadershipTo(parsePeer(peer));
+		if (!status.isOk()) {
+			throw failure(status);
+		}
+	}
+
+	/** Takes a snapshot now (used by tests and before planned restarts). */
+	public CompletableFuture<Void> snapshot() {
+		CompletableFuture<Void> f = new CompletableFuture<>();
+		this.node.snapshot(status -> complete(f, status));
+		return f;
+	}
+
+	public long term() {
+		return Math.max(this.stateMachine.leaderTerm(), 0);
+	}
+
+	@Override
+	public void close() {
+		try {
+			this.service.shutdown();
+			this.service.join();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		log.info("Raft group {} stopped", this.options.groupId());
+	}
+
+	private void complete(CompletableFuture<Void> f, Status status) {
+		if (status.isOk()) {
+			f.complete(null);
+		}
+		else {
+			f.completeExceptionally(failure(status));
+		}
+	}
+
+	NotLeaderException notLeader() {
+		return new NotLeaderException("not the leader of " + this.options.groupId(), leader());
+	}
+
+	CurveException failure(Status status) {
+		RaftError error = status.getRaftError();
+		if (error == RaftError.EPERM || error == RaftError.ELEADERREMOVED
+				|| error == RaftError.ESTOP || error == RaftError.ELEADERCONFLICT) {
+			return notLeader();
+		}
+		if (error == RaftError.EBUSY || error == RaftError.EAGAIN || error == RaftError.ETIMEDOUT
+				|| error == RaftError.ECATCHUP || error == RaftError.ENEWLEADER || error == RaftError.EHOSTDOWN) {
+			return new CurveException(ErrorCode.UNAVAILABLE, this.options.groupId() + ": " + status.getErrorMsg());
+		}
+		if (error == RaftError.EINVAL) {
+			return new CurveException(ErrorCode.INVALID_ARGUMENT, this.options.groupId() + ": " + status.getErrorMsg());
+		}
+		return new CurveException(ErrorCode.UNAVAILABLE, this.options.groupId() + ": " + status);
+	}
+
+	private static PeerId parsePeer(String peer) {
+		PeerId id = new PeerId();
+		if (peer == null || !id.parse(peer)) {
+			throw new CurveException(ErrorCode.INVALID_ARGUMENT, "not a raft address (host:port): " + peer);
+		}
+		return id;
+	}
+
+	private static String endpointOf(String peer) {
+		PeerId id = new PeerId();
+		return id.parse(peer) ? id.getEndpoint().toString() : peer;
+	}
+
+}

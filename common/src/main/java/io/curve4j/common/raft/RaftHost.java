@@ -1,0 +1,76 @@
+package io.curve4j.common.raft;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.alipay.sofa.jraft.rpc.RaftRpcServerFactory;
+import com.alipay.sofa.jraft.rpc.RpcServer;
+import com.alipay.sofa.jraft.util.Endpoint;
+
+/**
+ * The Raft side of one process: a single jraft RPC server (gRPC transport) on the raft
+ * port that every group of the process shares, and the table of running groups. Stops
+ * in order: groups first, then the RPC server.
+ */
+public final class RaftHost implements AutoCloseable {
+
+	private static final Logger log = LoggerFactory.getLogger(RaftHost.class);
+
+	private final Endpoint endpoint;
+
+	private final RpcServer rpcServer;
+
+	private final Map<String, RaftGroup> groups = new ConcurrentHashMap<>();
+
+	public RaftHost(String host, int port) {
+		this.endpoint = new Endpoint(host, port);
+		this.rpcServer = RaftRpcServerFactory.createRaftRpcServer(this.endpoint);
+		if (!this.rpcServer.init(null)) {
+			throw new IllegalStateException("cannot start the Raft RPC server on " + this.endpoint);
+		}
+		log.info("Raft RPC server listening on {}", this.endpoint);
+	}
+
+	/** "host:port" of this process in every group it belongs to. */
+	public String address() {
+		return this.endpoint.toString();
+	}
+
+	/** Starts a group on the shared server; fails if it cannot start. */
+	public RaftGroup startGroup(RaftGroupOptions options, RaftStateMachine stateMachine) {
+		RaftGroup group = new RaftGroup(options, this.endpoint, this.rpcServer, stateMachine);
+		RaftGroup previous = this.groups.putIfAbsent(options.groupId(), group);
+		if (previous != null) {
+			group.close();
+			throw new IllegalStateException("group " + options.groupId() + " already runs here");
+		}
+		return group;
+	}
+
+	public RaftGroup group(String groupId) {
+		return this.groups.get(groupId);
+	}
+
+	public Map<String, RaftGroup> groups() {
+		return Map.copyOf(this.groups);
+	}
+
+	/** Stops one group and forgets it. */
+	public void stopGroup(String groupId) {
+		RaftGroup group = this.groups.remove(groupId);
+		if (group != null) {
+			group.close();
+		}
+	}
+
+	@Override
+	public void close() {
+		this.groups.values().parallelStream().forEach(RaftGroup::close);
+		this.groups.clear();
+		this.rpcServer.shutdown();
+	}
+
+}

@@ -1,0 +1,81 @@
+package io.curve4j.common.size;
+
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.curve4j.common.error.CurveException;
+import io.curve4j.common.error.ErrorCode;
+
+/**
+ * Binary sizes as users write them ({@code 10GiB}, {@code 4k}, {@code 512}) and the fixed
+ * geometry of a volume.
+ */
+public final class Sizes {
+
+	public static final long KIB = 1024L;
+
+	public static final long MIB = 1024L * KIB;
+
+	public static final long GIB = 1024L * MIB;
+
+	public static final long TIB = 1024L * GIB;
+
+	/** Smallest I/O alignment of the SDK and NBD. */
+	public static final int SECTOR_SIZE = 512;
+
+	/** Smallest aligned write inside a chunk; also the chunk file header size. */
+	public static final int PAGE_SIZE = 4096;
+
+	public static final int CHUNK_SIZE = (int) (16 * MIB);
+
+	/** Unit of allocation in the namespace. */
+	public static final long SEGMENT_SIZE = GIB;
+
+	private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*([kmgtp]?)(i?b?)");
+
+	private Sizes() {
+	}
+
+	/**
+	 * Parses {@code 10GiB}, {@code 10G}, {@code 4KiB}, {@code 4k}, {@code 512B} or
+	 * {@code 512}. Suffixes are binary (k = KiB).
+	 */
+	public static long parse(String text) {
+		if (text == null) {
+			throw new CurveException(ErrorCode.INVALID_SIZE, "size is missing");
+		}
+		Matcher m = SIZE.matcher(text.trim().toLowerCase(Locale.ROOT));
+		if (!m.matches()) {
+			throw new CurveException(ErrorCode.INVALID_SIZE,
+					"'" + text + "' is not a size; write a whole number with B, KiB, MiB, GiB or TiB (e.g. 10GiB)");
+		}
+		long unit = switch (m.group(2)) {
+			case "k" -> KIB;
+			case "m" -> MIB;
+			case "g" -> GIB;
+			case "t" -> TIB;
+			case "p" -> 1024L * TIB;
+			default -> 1L;
+		};
+		try {
+			return Math.multiplyExact(Long.parseLong(m.group(1)), unit);
+		}
+		catch (ArithmeticException | NumberFormatException ex) {
+			throw new CurveException(ErrorCode.INVALID_SIZE, "'" + text + "' is too large");
+		}
+	}
+
+	/** Shortest exact human form: {@code 10GiB}, {@code 1536MiB}, {@code 7B}. */
+	public static String format(long bytes) {
+		String[] units = { "TiB", "GiB", "MiB", "KiB" };
+		long[] factors = { TIB, GIB, MIB, KIB };
+		for (int i = 0; i < units.length; i++) {
+			if (bytes >= factors[i] && bytes % factors[i] == 0) {
+				return (bytes / factors[i]) + units[i];
+			}
+		}
+		return bytes + "B";
+	}
+
+}
