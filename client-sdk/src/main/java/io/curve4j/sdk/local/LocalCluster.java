@@ -1,0 +1,356 @@
+package io.curve4j.sdk.local;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import io.curve4j.common.error.CurveException;
+import io.curve4j.common.error.ErrorCode;
+import io.curve4j.sdk.cli.ClusterEndpoints;
+import io.curve4j.sdk.cli.MdsRestClient;
+
+/**
+ * Runs a whole cluster on loopback, each service as its own JVM process, with data,
+ * logs, pid files and the connection file under one home directory:
+ *
+ * <pre>
+ * $CURVE_HOME/cluster.json         connection file (every address; read by every other command)
+ * $CURVE_HOME/topology.yaml        the topology applied to the MDS
+ * $CURVE_HOME/&lt;service&gt;/data/     the service's data directory
+ * $CURVE_HOME/&lt;service&gt;/service.log, service.pid
+ * </pre>
+ *
+ * Starting an existing home restarts the same cluster with its data. Used by
+ * {@code curve local} and by the integration tests.
+ */
+public final class LocalCluster {
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
+
+	/** Marks our processes on their command line, so a reused pid is never mistaken for one. */
+	private static final String SERVICE_MARKER = "-Dcurve4j.service=";
+
+	private final Path home;
+
+	private final Path repoRoot;
+
+	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+	/**
+	 * @param home the cluster's directory ({@code $CURVE_HOME})
+	 * @param repoRoot the source tree whose {@code */target/*-exec.jar} are run
+	 */
+	public LocalCluster(Path home, Path repoRoot) {
+		this.home = home.toAbsolutePath();
+		this.repoRoot = repoRoot.toAbsolutePath();
+	}
+
+	public Path home() {
+		return this.home;
+	}
+
+	/** The saved layout, if this home holds a cluster. */
+	public Optional<LocalLayout> savedLayout() {
+		Path file = this.home.resolve(ClusterEndpoints.CONNECTION_FILE);
+		if (!Files.exists(file)) {
+			return Optional.empty();
+		}
+		try {
+			return Optional.of(JSON.readValue(Files.readString(file), LocalLayout.class));
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	/**
+	 * Starts every service that is not running (a new cluster with {@code layout}, or the
+	 * saved one), applies the topology and waits until every copyset is healthy.
+	 */
+	public LocalLayout up(LocalLayout layout, PrintStream out) {
+		LocalLayout effective = savedLayout().orElse(layout);
+		if (!effective.equals(layout) && savedLayout().isPresent()) {
+			out.println("Restarting the existing cluster in " + this.home + " (its layout is kept)");
+		}
+		writeLayout(effective);
+		for (ServiceSpec mds : effective.mds()) {
+			launch(effective, mds, out);
+		}
+		for (ServiceSpec mds : effective.mds()) {
+			awaitHealthy(mds);
+		}
+		MdsRestClient mds = new MdsRestClient(effective.mds().stream().map(ServiceSpec::http).toList());
+		awaitMdsLeader(mds);
+		applyTopology(mds, effective.topologyYaml(false));
+		for (ServiceSpec cs : effective.chunkServers()) {
+			launch(effective, cs, out);
+		}
+		for (ServiceSpec cs : effective.chunkServers()) {
+			awaitHealthy(cs);
+		}
+		await("all chunkservers online", () -> onlineChunkServers(mds) == effective.chunkServers().size());
+		applyTopology(mds, effective.topologyYaml(true));
+		await("every copyset healthy", () -> mds.get("/api/v1/cluster/status").path("healthy").asBoolean());
+		return effective;
+	}
+
+	/** Stops every service (SIGTERM, then SIGKILL after a grace period). */
+	public void down(PrintStream out) {
+		LocalLayout layout = savedLayout().orElse(null);
+		if (layout == null) {
+			out.println("No cluster in " + this.home);
+			return;
+		}
+		List<ProcessHandle> stopping = new ArrayList<>();
+		for (ServiceSpec s : layout.services()) {
+			process(s.name()).ifPresent(p -> {
+				p.destroy();
+				stopping.add(p);
+				out.println("stopping " + s.name() + " (pid " + p.pid() + ")");
+			});
+		}
+		Instant deadline = Instant.now().plusSeconds(20);
+		for (ProcessHandle p : stopping) {
+			try {
+				p.onExit().get(Math.max(1, Duration.between(Instant.now(), deadline).toMillis()),
+						java.util.concurrent.TimeUnit.MILLISECONDS);
+			}
+			catch (Exception ex) {
+				p.destroyForcibly();
+			}
+		}
+		layout.services().forEach(s -> deletePid(s.name()));
+	}
+
+	/** SIGKILL one service, as a crash would. */
+	public void kill(String service) {
+		savedLayoutOrFail().service(service);
+		ProcessHandle p = process(service)
+			.orElseThrow(() -> new CurveException(ErrorCode.INVALID_ARGUMENT, service + " is not running"));
+		p.destroyForcibly();
+		p.onExit().join();
+		deletePid(service);
+	}
+
+	/** Starts one stopped service again and waits until it is healthy. */
+	public void start(String service, PrintStream out) {
+		LocalLayout layout = savedLayoutOrFail();
+		ServiceSpec spec = layout.service(service);
+		launch(layout, spec, out);
+		awaitHealthy(spec);
+	}
+
+	/** Every service with its pid (or null when not running). */
+	public List<ServiceState> status() {
+		LocalLayout layout = savedLayoutOrFail();
+		return layout.services()
+			.stream()
+			.map(s -> new ServiceState(s, process(s.name()).map(ProcessHandle::pid).orElse(null)))
+			.toList();
+	}
+
+	/** A service and its pid, null when it is not running. */
+	public record ServiceState(ServiceSpec spec, Long pid) {
+	}
+
+	private LocalLayout savedLayoutOrFail() {
+		return savedLayout().orElseThrow(() -> new CurveException(ErrorCode.INVALID_ARGUMENT,
+				"no cluster in " + this.home + "; start one with 'bin/curve local up'"));
+	}
+
+	private void launch(LocalLayout layout, ServiceSpec spec, PrintStream out) {
+		if (process(spec.name()).isPresent()) {
+			out.println(spec.name() + " already running");
+			return;
+		}
+		Path dir = this.home.resolve(spec.name());
+		List<String> command = new ArrayList<>();
+		command.add(ProcessHandle.current().info().command().orElse("java"));
+		command.add(SERVICE_MARKER + spec.name());
+		command.add("-Dcom.google.protobuf.use_unsafe_pre22_gencode");
+		command.add(spec.isMds() ? "-Xmx512m" : "-Xmx1g");
+		command.add("-XX:+ExitOnOutOfMemoryError");
+		command.add("-jar");
+		command.add(jar(spec.isMds() ? "mds-service" : "chunk-service").toString());
+		command.add("--server.port=" + spec.httpPort());
+		command.add("--server.address=127.0.0.1");
+		command.add("--spring.grpc.server.port=" + spec.grpcPort());
+		command.add("--spring.grpc.server.address=127.0.0.1");
+		command.addAll(spec.isMds() ? mdsArgs(layout, spec, dir) : chunkServerArgs(layout, spec, dir));
+		try {
+			Files.createDirectories(dir);
+			Process process = new ProcessBuilder(command).redirectErrorStream(true)
+				.redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("service.log").toFile()))
+				.start();
+			Files.writeString(dir.resolve("service.pid"), Long.toString(process.pid()));
+			out.printf("started %-14s pid %-7d http %s  grpc %s  raft %s%n", spec.name(), process.pid(), spec.http(),
+					spec.grpc(), spec.raft());
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("cannot start " + spec.name(), ex);
+		}
+	}
+
+	private List<String> mdsArgs(LocalLayout layout, ServiceSpec spec, Path dir) {
+		List<String> args = new ArrayList<>();
+		args.add("--curve.mds.data-dir=" + dir.resolve("data"));
+		args.add("--curve.mds.raft-address=" + spec.raft());
+		args.add("--curve.mds.chunkserver-offline-timeout=3s");
+		for (int i = 0; i < layout.mds().size(); i++) {
+			ServiceSpec m = layout.mds().get(i);
+			args.add("--curve.mds.members[" + i + "].raft=" + m.raft());
+			args.add("--curve.mds.members[" + i + "].grpc=" + m.grpc());
+			args.add("--curve.mds.members[" + i + "].http=" + m.http());
+		}
+		return args;
+	}
+
+	private List<String> chunkServerArgs(LocalLayout layout, ServiceSpec spec, Path dir) {
+		return List.of("--curve.chunkserver.data-dir=" + dir.resolve("data"), "--curve.chunkserver.host=127.0.0.1",
+				"--curve.chunkserver.raft-port=" + spec.raftPort(), "--curve.chunkserver.server-name=" + spec.server(),
+				"--curve.chunkserver.mds-addresses="
+						+ String.join(",", layout.mds().stream().map(ServiceSpec::grpc).toList()),
+				"--curve.chunkserver.heartbeat-interval=1s");
+	}
+
+	private Path jar(String module) {
+		Path target = this.repoRoot.resolve(module).resolve("target");
+		try (Stream<Path> files = Files.exists(target) ? Files.list(target) : Stream.empty()) {
+			return files.filter(f -> f.getFileName().toString().endsWith("-exec.jar"))
+				.findFirst()
+				.orElseThrow(() -> new CurveException(ErrorCode.UNAVAILABLE,
+						"no " + module + " jar under " + target + "; build first: mvn -B -DskipTests package"));
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	/** The live process of a service, checked against its command line so a reused pid is ignored. */
+	private Optional<ProcessHandle> process(String service) {
+		Path pidFile = this.home.resolve(service).resolve("service.pid");
+		if (!Files.exists(pidFile)) {
+			return Optional.empty();
+		}
+		try {
+			long pid = Long.parseLong(Files.readString(pidFile).trim());
+			return ProcessHandle.of(pid)
+				.filter(ProcessHandle::isAlive)
+				.filter(p -> p.info().commandLine().map(c -> c.contains(SERVICE_MARKER + service + " ")).orElse(true));
+		}
+		catch (IOException | NumberFormatException ex) {
+			return Optional.empty();
+		}
+	}
+
+	private void deletePid(String service) {
+		try {
+			Files.deleteIfExists(this.home.resolve(service).resolve("service.pid"));
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	private void writeLayout(LocalLayout layout) {
+		try {
+			Files.createDirectories(this.home);
+			Files.writeString(this.home.resolve(ClusterEndpoints.CONNECTION_FILE),
+					JSON.writerWithDefaultPrettyPrinter().writeValueAsString(layout));
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	private void applyTopology(MdsRestClient mds, String yaml) {
+		try {
+			Files.writeString(this.home.resolve("topology.yaml"), yaml);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		mds.post("/api/v1/topology", "application/yaml", yaml);
+	}
+
+	private static int onlineChunkServers(MdsRestClient mds) {
+		int online = 0;
+		for (JsonNode cs : mds.get("/api/v1/topology").path("chunkServers")) {
+			if (cs.path("online").asBoolean()) {
+				online++;
+			}
+		}
+		return online;
+	}
+
+	private void awaitMdsLeader(MdsRestClient mds) {
+		await("an MDS leader", () -> !mds.get("/api/v1/cluster/status").path("mds").path("leader").isNull());
+	}
+
+	/** Waits for the service's Actuator health to say UP; fails early if its process died. */
+	private void awaitHealthy(ServiceSpec spec) {
+		await(spec.name() + " healthy", () -> {
+			if (process(spec.name()).isEmpty()) {
+				throw new IllegalStateException(
+						spec.name() + " exited during start; see " + this.home.resolve(spec.name()).resolve("service.log"));
+			}
+			HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + spec.http() + "/actuator/health"))
+				.timeout(Duration.ofSeconds(2))
+				.build();
+			HttpResponse<String> response = this.http.send(request, HttpResponse.BodyHandlers.ofString());
+			return response.statusCode() == 200;
+		});
+	}
+
+	private interface Check {
+
+		boolean passes() throws Exception;
+
+	}
+
+	private static void await(String what, Check check) {
+		Instant deadline = Instant.now().plus(START_TIMEOUT);
+		Exception last = null;
+		while (Instant.now().isBefore(deadline)) {
+			try {
+				if (check.passes()) {
+					return;
+				}
+			}
+			catch (IllegalStateException ex) {
+				// a service died: waiting longer cannot help
+				throw ex;
+			}
+			catch (Exception ex) {
+				last = ex;
+			}
+			try {
+				Thread.sleep(250);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new CurveException(ErrorCode.UNAVAILABLE, "interrupted while waiting for " + what);
+			}
+		}
+		throw new CurveException(ErrorCode.TIMEOUT, "timed out after " + START_TIMEOUT.toSeconds() + " s waiting for "
+				+ what + (last == null ? "" : " (last error: " + last.getMessage() + ")"));
+	}
+
+}
