@@ -132,12 +132,17 @@ public final class RaftGroup implements AutoCloseable {
 	 * and it is applied here. Fails with {@link NotLeaderException} on a follower.
 	 */
 	public CompletableFuture<Object> propose(byte[] data) {
+		return propose(ByteBuffer.wrap(data));
+	}
+
+	/** As {@link #propose(byte[])}, without copying a payload that is already a buffer. */
+	public CompletableFuture<Object> propose(ByteBuffer data) {
 		RaftStateMachine.ProposeClosure closure = new RaftStateMachine.ProposeClosure(this);
 		if (!this.node.isLeader()) {
 			closure.future.completeExceptionally(notLeader());
 			return closure.future;
 		}
-		Task task = new Task(ByteBuffer.wrap(data), closure);
+		Task task = new Task(data, closure);
 		task.setExpectedTerm(this.stateMachine.leaderTerm());
 		this.node.apply(task);
 		return closure.future;

@@ -19,6 +19,21 @@ public final class RaftHost implements AutoCloseable {
 
 	private static final Logger log = LoggerFactory.getLogger(RaftHost.class);
 
+	/**
+	 * jraft's gRPC transport reads this once per JVM, when its factory loads, and defaults
+	 * to 4 MiB: an entry carrying a whole 16 MiB chunk write would never replicate. Set
+	 * here, before any Raft server exists, so every service of a JVM gets it.
+	 */
+	private static final String MAX_MESSAGE_PROPERTY = "jraft.grpc.max_inbound_message_size.bytes";
+
+	private static final int MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+
+	static {
+		if (System.getProperty(MAX_MESSAGE_PROPERTY) == null) {
+			System.setProperty(MAX_MESSAGE_PROPERTY, Integer.toString(MAX_MESSAGE_BYTES));
+		}
+	}
+
 	private final Endpoint endpoint;
 
 	private final RpcServer rpcServer;

@@ -1,0 +1,223 @@
+package io.curve4j.chunk.chunkfile;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Pre-allocated chunk files, so that the first write of a chunk does not pay for creating
+ * and allocating 16 MiB. A background thread keeps {@code targetSize} zero-filled files of
+ * header + chunk size ready in the pool directory; {@link #allocate} formats one with its
+ * header and renames it into place. When the pool is empty a sparse file is made inline.
+ *
+ * <p>
+ * Invariants: a file in the pool is all zeros; it gets a header only when handed out, so a
+ * file found in the pool with a chunk header was handed out before a crash and is dropped
+ * rather than reused. Files being filled carry a {@code .tmp} suffix and are dropped on start.
+ * Pool and copyset directories are on one file system (rename and hard links).
+ */
+public final class ChunkFilePool implements AutoCloseable {
+
+	private static final Logger log = LoggerFactory.getLogger(ChunkFilePool.class);
+
+	private static final String SUFFIX = ".chunk";
+
+	private static final int FILL_BLOCK = 1 << 20;
+
+	private final Path dir;
+
+	private final int chunkSize;
+
+	private final int targetSize;
+
+	private final ConcurrentLinkedDeque<Path> ready = new ConcurrentLinkedDeque<>();
+
+	private final AtomicLong sequence = new AtomicLong();
+
+	private final AtomicBoolean refilling = new AtomicBoolean();
+
+	private final ExecutorService filler;
+
+	private volatile boolean closed;
+
+	/**
+	 * Opens the pool in {@code dir}, keeping the valid files found there and starting to
+	 * fill up to {@code targetSize} in the background.
+	 */
+	public ChunkFilePool(Path dir, int chunkSize, int targetSize) throws IOException {
+		this.dir = Files.createDirectories(dir);
+		this.chunkSize = chunkSize;
+		this.targetSize = targetSize;
+		this.filler = Executors.newSingleThreadExecutor(r -> {
+			Thread t = new Thread(r, "chunk-file-pool");
+			t.setDaemon(true);
+			return t;
+		});
+		scan();
+		refill();
+	}
+
+	private void scan() throws IOException {
+		long expectedLength = fileLength();
+		long maxSeq = 0;
+		try (Stream<Path> files = Files.list(this.dir)) {
+			for (Path file : files.sorted().toList()) {
+				String name = file.getFileName().toString();
+				if (!name.endsWith(SUFFIX) || Files.size(file) != expectedLength || hasHeader(file)) {
+					log.info("dropping unusable pool file {}", file);
+					Files.delete(file);
+					continue;
+				}
+				this.ready.add(file);
+				maxSeq = Math.max(maxSeq, sequenceOf(name));
+			}
+		}
+		this.sequence.set(maxSeq);
+	}
+
+	/** Files ready to hand out now. */
+	public int available() {
+		return this.ready.size();
+	}
+
+	public int targetSize() {
+		return this.targetSize;
+	}
+
+	/**
+	 * Turns a pool file into the chunk file {@code target}: writes the header, renames it
+	 * into place and forces the directory entry.
+	 */
+	public void allocate(Path target, ChunkFileHeader header) throws IOException {
+		Path file = this.ready.pollFirst();
+		if (file == null) {
+			file = createSparse();
+		}
+		refill();
+		ChunkFile.format(file, header);
+		Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
+		forceDirectory(target.getParent());
+	}
+
+	public int chunkSize() {
+		return this.chunkSize;
+	}
+
+	/** The size every pool and chunk file has. */
+	public long fileLength() {
+		return (long) ChunkFileHeader.SIZE + this.chunkSize;
+	}
+
+	private Path createSparse() throws IOException {
+		Path file = this.dir.resolve(this.sequence.incrementAndGet() + ".inline");
+		try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+			// Extending with one byte at the end leaves a sparse file of the full length.
+			channel.write(ByteBuffer.allocate(1), fileLength() - 1);
+		}
+		return file;
+	}
+
+	private void refill() {
+		if (this.closed || this.ready.size() >= this.targetSize || !this.refilling.compareAndSet(false, true)) {
+			return;
+		}
+		this.filler.execute(() -> {
+			boolean failed = false;
+			try {
+				while (!this.closed && this.ready.size() < this.targetSize) {
+					this.ready.addLast(fill());
+				}
+			}
+			catch (IOException | UncheckedIOException ex) {
+				failed = true;
+				if (!this.closed) {
+					log.warn("cannot pre-allocate chunk files in {}: {}", this.dir, ex.toString());
+				}
+			}
+			finally {
+				this.refilling.set(false);
+			}
+			// A file taken between the last check and the flag reset would otherwise wait for the next take;
+			// after a failure (disk full) the next take retries instead of spinning here.
+			if (!failed) {
+				refill();
+			}
+		});
+	}
+
+	/** Writes a zero-filled file under a temporary name, forces it, then publishes it. */
+	private Path fill() throws IOException {
+		long seq = this.sequence.incrementAndGet();
+		Path tmp = this.dir.resolve(seq + SUFFIX + ".tmp");
+		ByteBuffer zeros = ByteBuffer.allocateDirect(FILL_BLOCK);
+		try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+			long length = fileLength();
+			long position = 0;
+			while (position < length && !this.closed) {
+				zeros.clear().limit((int) Math.min(FILL_BLOCK, length - position));
+				while (zeros.hasRemaining()) {
+					position += channel.write(zeros, position);
+				}
+			}
+			channel.force(true);
+		}
+		if (this.closed) {
+			Files.deleteIfExists(tmp);
+			throw new IOException("pool closed while filling " + tmp);
+		}
+		Path file = this.dir.resolve(seq + SUFFIX);
+		Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+		return file;
+	}
+
+	private static boolean hasHeader(Path file) throws IOException {
+		try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+			ByteBuffer head = ByteBuffer.allocate(4);
+			channel.read(head, 0);
+			return ChunkFileHeader.hasMagic(head.flip());
+		}
+	}
+
+	private static long sequenceOf(String name) {
+		try {
+			return Long.parseLong(name.substring(0, name.indexOf('.')));
+		}
+		catch (NumberFormatException ex) {
+			return 0;
+		}
+	}
+
+	static void forceDirectory(Path dir) throws IOException {
+		try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+			channel.force(true);
+		}
+	}
+
+	@Override
+	public void close() {
+		this.closed = true;
+		this.filler.shutdownNow();
+		try {
+			this.filler.awaitTermination(10, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+}

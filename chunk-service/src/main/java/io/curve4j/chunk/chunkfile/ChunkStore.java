@@ -1,0 +1,239 @@
+package io.curve4j.chunk.chunkfile;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.stream.Stream;
+
+import io.curve4j.common.error.CurveException;
+import io.curve4j.common.error.ErrorCode;
+import io.curve4j.common.size.Sizes;
+
+/**
+ * The chunk files of one copyset, one file {@code chunk_<id>} each in one directory.
+ * Chunks that were never written read as zeros. Writes come from the copyset's single
+ * apply thread; reads from any thread. Reads and writes share a lock that only deleting a
+ * chunk, restoring a snapshot and closing take exclusively, so no read ever meets a closed
+ * file.
+ */
+public final class ChunkStore implements AutoCloseable {
+
+	static final String PREFIX = "chunk_";
+
+	private final Path dir;
+
+	private final ChunkFilePool pool;
+
+	private final int chunkSize;
+
+	private final Map<Long, ChunkFile> open = new ConcurrentHashMap<>();
+
+	private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+
+	public ChunkStore(Path dir, ChunkFilePool pool) throws IOException {
+		this.dir = Files.createDirectories(dir);
+		this.pool = pool;
+		this.chunkSize = pool.chunkSize();
+	}
+
+	public Path dir() {
+		return this.dir;
+	}
+
+	public int chunkSize() {
+		return this.chunkSize;
+	}
+
+	/**
+	 * Checks that {@code [offset, offset + length)} is a sector-aligned, non-empty range
+	 * inside a chunk of {@code chunkSize} bytes.
+	 */
+	public static void checkRange(long offset, long length, int chunkSize) {
+		if (offset < 0 || length <= 0 || offset % Sizes.SECTOR_SIZE != 0 || length % Sizes.SECTOR_SIZE != 0) {
+			throw new CurveException(ErrorCode.IO_NOT_ALIGNED, "offset " + offset + " and length " + length
+					+ " must be multiples of " + Sizes.SECTOR_SIZE + " and the length positive");
+		}
+		if (offset + length > chunkSize) {
+			throw new CurveException(ErrorCode.IO_OUT_OF_RANGE, "range [" + offset + ", " + (offset + length)
+					+ ") ends past the chunk size " + chunkSize);
+		}
+	}
+
+	/**
+	 * Writes {@code data} at {@code offset} of the chunk, creating the chunk from the pool
+	 * on its first write, and raises the chunk's sequence number to {@code sn}.
+	 */
+	public void write(long chunkId, long sn, long offset, ByteBuffer data) throws IOException {
+		checkRange(offset, data.remaining(), this.chunkSize);
+		this.lock.readLock().lock();
+		try {
+			ChunkFile file = openFile(chunkId, sn);
+			file.raiseSn(sn);
+			file.write(data, offset);
+		}
+		finally {
+			this.lock.readLock().unlock();
+		}
+	}
+
+	/** Reads {@code length} bytes at {@code offset}; never-written chunks and ranges are zeros. */
+	public ByteBuffer read(long chunkId, long offset, int length) throws IOException {
+		checkRange(offset, length, this.chunkSize);
+		ByteBuffer buffer = ByteBuffer.allocate(length);
+		this.lock.readLock().lock();
+		try {
+			ChunkFile file = openFile(chunkId, -1);
+			if (file != null) {
+				file.read(buffer, offset);
+			}
+		}
+		finally {
+			this.lock.readLock().unlock();
+		}
+		return buffer.clear();
+	}
+
+	/** The chunk's header, empty when the chunk does not exist. */
+	public Optional<ChunkFileHeader> info(long chunkId) throws IOException {
+		this.lock.readLock().lock();
+		try {
+			return Optional.ofNullable(openFile(chunkId, -1)).map(ChunkFile::header);
+		}
+		finally {
+			this.lock.readLock().unlock();
+		}
+	}
+
+	/** Deletes the chunk; deleting a missing chunk is a no-op so that log replay is idempotent. */
+	public void delete(long chunkId) throws IOException {
+		this.lock.writeLock().lock();
+		try {
+			ChunkFile file = this.open.remove(chunkId);
+			if (file != null) {
+				file.close();
+			}
+			Files.deleteIfExists(path(chunkId));
+		}
+		finally {
+			this.lock.writeLock().unlock();
+		}
+	}
+
+	/** Forces every open chunk file to disk and lists the names of all chunk files. */
+	public List<String> sync() throws IOException {
+		this.lock.readLock().lock();
+		try {
+			for (ChunkFile file : this.open.values()) {
+				file.force();
+			}
+			return chunkFileNames();
+		}
+		finally {
+			this.lock.readLock().unlock();
+		}
+	}
+
+	/**
+	 * Makes this store hold exactly the chunk files {@code names} of directory {@code from}
+	 * (a snapshot): files not listed are deleted, listed ones are hard-linked in unless they
+	 * already are the same file. Links share data with the snapshot, which is fine because
+	 * the log after the snapshot is replayed over them and every entry is an idempotent
+	 * overwrite or delete.
+	 */
+	public void restore(Path from, Collection<String> names) throws IOException {
+		this.lock.writeLock().lock();
+		try {
+			closeFiles();
+			Set<String> wanted = new HashSet<>(names);
+			for (String name : chunkFileNames()) {
+				if (!wanted.contains(name)) {
+					Files.delete(this.dir.resolve(name));
+				}
+			}
+			for (String name : wanted) {
+				Path source = from.resolve(name);
+				Path target = this.dir.resolve(name);
+				if (Files.exists(target) && Files.isSameFile(source, target)) {
+					continue;
+				}
+				Files.deleteIfExists(target);
+				Files.createLink(target, source);
+			}
+			ChunkFilePool.forceDirectory(this.dir);
+		}
+		finally {
+			this.lock.writeLock().unlock();
+		}
+	}
+
+	@Override
+	public void close() throws IOException {
+		this.lock.writeLock().lock();
+		try {
+			closeFiles();
+		}
+		finally {
+			this.lock.writeLock().unlock();
+		}
+	}
+
+	/**
+	 * The open file of a chunk: opened from disk if it exists, created from the pool when
+	 * {@code createWithSn >= 0}, else null.
+	 */
+	private ChunkFile openFile(long chunkId, long createWithSn) throws IOException {
+		ChunkFile file = this.open.get(chunkId);
+		if (file != null) {
+			return file;
+		}
+		synchronized (this.open) {
+			file = this.open.get(chunkId);
+			if (file != null) {
+				return file;
+			}
+			Path path = path(chunkId);
+			if (!Files.exists(path)) {
+				if (createWithSn < 0) {
+					return null;
+				}
+				this.pool.allocate(path, new ChunkFileHeader(chunkId, createWithSn, 0, this.chunkSize));
+			}
+			file = ChunkFile.open(path);
+			if (file.header().chunkId() != chunkId) {
+				file.close();
+				throw new CorruptChunkFileException(path + ": holds chunk " + file.header().chunkId());
+			}
+			this.open.put(chunkId, file);
+			return file;
+		}
+	}
+
+	private void closeFiles() throws IOException {
+		List<ChunkFile> files = new ArrayList<>(this.open.values());
+		this.open.clear();
+		for (ChunkFile file : files) {
+			file.close();
+		}
+	}
+
+	private List<String> chunkFileNames() throws IOException {
+		try (Stream<Path> files = Files.list(this.dir)) {
+			return files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(PREFIX)).sorted().toList();
+		}
+	}
+
+	private Path path(long chunkId) {
+		return this.dir.resolve(PREFIX + Long.toUnsignedString(chunkId));
+	}
+
+}

@@ -1,0 +1,64 @@
+package io.curve4j.chunk.config;
+
+import java.io.IOException;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import io.curve4j.chunk.chunkfile.ChunkFilePool;
+import io.curve4j.chunk.copyset.Copyset;
+import io.curve4j.chunk.copyset.CopysetRegistry;
+import io.curve4j.common.raft.RaftHost;
+import io.curve4j.common.size.Sizes;
+
+/**
+ * The chunkserver's storage side: the shared Raft server, the chunk file pool and the
+ * copysets, loaded from disk before the gRPC server starts taking requests and stopped
+ * (in reverse order) after it stops.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(ChunkServerProperties.class)
+public class ChunkServerConfiguration {
+
+	@Bean(destroyMethod = "close")
+	RaftHost raftHost(ChunkServerProperties properties) {
+		return new RaftHost(properties.getHost(), properties.getRaftPort());
+	}
+
+	@Bean(destroyMethod = "close")
+	ChunkFilePool chunkFilePool(ChunkServerProperties properties, MeterRegistry meters) throws IOException {
+		ChunkFilePool pool = new ChunkFilePool(properties.getDataDir().resolve("chunkfilepool"), Sizes.CHUNK_SIZE,
+				properties.getChunkFilePoolSize());
+		Gauge.builder("curve.chunk.pool.files", pool, ChunkFilePool::available)
+			.description("Pre-allocated chunk files ready to hand out")
+			.register(meters);
+		return pool;
+	}
+
+	@Bean(destroyMethod = "close")
+	CopysetRegistry copysetRegistry(ChunkServerProperties properties, RaftHost raftHost, ChunkFilePool pool,
+			MeterRegistry meters) throws IOException {
+		CopysetRegistry registry = new CopysetRegistry(properties.getDataDir().resolve("copysets"), raftHost, pool,
+				properties.getElectionTimeout(), properties.getSnapshotInterval());
+		try {
+			registry.load();
+		}
+		catch (IOException | RuntimeException ex) {
+			registry.close();
+			throw ex;
+		}
+		Gauge.builder("curve.chunk.copysets", registry, r -> r.copysets().size())
+			.description("Copysets hosted by this chunkserver")
+			.register(meters);
+		Gauge.builder("curve.chunk.copysets.leading", registry,
+				r -> r.copysets().stream().filter(Copyset::isLeader).count())
+			.description("Copysets this chunkserver leads")
+			.register(meters);
+		return registry;
+	}
+
+}

@@ -1,0 +1,187 @@
+package io.curve4j.chunk.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Configuration of one chunkserver process.
+ */
+@ConfigurationProperties("curve.chunkserver")
+@Validated
+public class ChunkServerProperties {
+
+	/**
+	 * Directory of this chunkserver: copysets (chunk files, Raft logs and snapshots), the
+	 * chunk file pool and the registration (id and token) returned by the MDS.
+	 */
+	@NotNull
+	private Path dataDir;
+
+	/**
+	 * Address peers and clients reach this chunkserver at; also the Raft bind address.
+	 */
+	@NotBlank
+	private String host = "127.0.0.1";
+
+	/**
+	 * Port of the Raft RPC server all copysets share. Must stay the same across restarts:
+	 * it is part of this replica's identity in every copyset.
+	 */
+	@Min(1)
+	@Max(65535)
+	private int raftPort = 8200;
+
+	/**
+	 * Name of the topology server this chunkserver runs on.
+	 */
+	private String serverName;
+
+	/**
+	 * gRPC addresses (host:port) of the MDS members; the leader is found by following
+	 * redirects and trying the next address on failure.
+	 */
+	private List<String> mdsAddresses = new ArrayList<>();
+
+	/**
+	 * Whether to register and heartbeat with the MDS. Off only in tests that run without
+	 * an MDS and create copysets themselves.
+	 */
+	private boolean heartbeatEnabled = true;
+
+	/**
+	 * Time between heartbeats to the MDS (10s in production, 1s locally).
+	 */
+	@NotNull
+	private Duration heartbeatInterval = Duration.ofSeconds(1);
+
+	/**
+	 * Deadline of one call to the MDS.
+	 */
+	@NotNull
+	private Duration mdsTimeout = Duration.ofSeconds(3);
+
+	/**
+	 * Pre-allocated chunk files kept ready so that the first write of a chunk does not
+	 * create one.
+	 */
+	@Min(0)
+	private int chunkFilePoolSize = 8;
+
+	/**
+	 * Raft election timeout of every copyset.
+	 */
+	@NotNull
+	private Duration electionTimeout = Duration.ofSeconds(1);
+
+	/**
+	 * Time between Raft snapshots of a copyset (chunk files hard-linked, so cheap); they
+	 * bound the log kept on disk and let a new member catch up by copying files. Zero
+	 * disables them and keeps the whole log.
+	 */
+	@NotNull
+	private Duration snapshotInterval = Duration.ofMinutes(10);
+
+	public Path getDataDir() {
+		return this.dataDir;
+	}
+
+	public void setDataDir(Path dataDir) {
+		this.dataDir = dataDir;
+	}
+
+	public String getHost() {
+		return this.host;
+	}
+
+	public void setHost(String host) {
+		this.host = host;
+	}
+
+	public int getRaftPort() {
+		return this.raftPort;
+	}
+
+	public void setRaftPort(int raftPort) {
+		this.raftPort = raftPort;
+	}
+
+	public String getServerName() {
+		return this.serverName;
+	}
+
+	public void setServerName(String serverName) {
+		this.serverName = serverName;
+	}
+
+	public List<String> getMdsAddresses() {
+		return this.mdsAddresses;
+	}
+
+	public void setMdsAddresses(List<String> mdsAddresses) {
+		this.mdsAddresses = mdsAddresses;
+	}
+
+	public boolean isHeartbeatEnabled() {
+		return this.heartbeatEnabled;
+	}
+
+	public void setHeartbeatEnabled(boolean heartbeatEnabled) {
+		this.heartbeatEnabled = heartbeatEnabled;
+	}
+
+	public Duration getHeartbeatInterval() {
+		return this.heartbeatInterval;
+	}
+
+	public void setHeartbeatInterval(Duration heartbeatInterval) {
+		this.heartbeatInterval = heartbeatInterval;
+	}
+
+	public Duration getMdsTimeout() {
+		return this.mdsTimeout;
+	}
+
+	public void setMdsTimeout(Duration mdsTimeout) {
+		this.mdsTimeout = mdsTimeout;
+	}
+
+	public int getChunkFilePoolSize() {
+		return this.chunkFilePoolSize;
+	}
+
+	public void setChunkFilePoolSize(int chunkFilePoolSize) {
+		this.chunkFilePoolSize = chunkFilePoolSize;
+	}
+
+	public Duration getElectionTimeout() {
+		return this.electionTimeout;
+	}
+
+	public void setElectionTimeout(Duration electionTimeout) {
+		this.electionTimeout = electionTimeout;
+	}
+
+	public Duration getSnapshotInterval() {
+		return this.snapshotInterval;
+	}
+
+	public void setSnapshotInterval(Duration snapshotInterval) {
+		this.snapshotInterval = snapshotInterval;
+	}
+
+	/** Raft address ({@code host:raftPort}) of this chunkserver in every copyset. */
+	public String raftAddress() {
+		return this.host + ":" + this.raftPort;
+	}
+
+}

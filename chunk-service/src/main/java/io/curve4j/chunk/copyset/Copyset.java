@@ -1,0 +1,167 @@
+package io.curve4j.chunk.copyset;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.google.protobuf.ByteString;
+
+import io.curve4j.chunk.chunkfile.ChunkFileHeader;
+import io.curve4j.chunk.chunkfile.ChunkStore;
+import io.curve4j.common.error.NotLeaderException;
+import io.curve4j.common.raft.RaftGroup;
+import io.curve4j.common.raft.RaftHost;
+import io.curve4j.proto.raft.v1.ChunkCommand;
+import io.curve4j.proto.raft.v1.DeleteChunkCommand;
+import io.curve4j.proto.raft.v1.WriteChunkCommand;
+
+/**
+ * One copyset replica on this chunkserver: its Raft group, the state machine applying the
+ * group's log and the chunk files it applies to.
+ *
+ * <p>
+ * Writes and deletes go through the log and complete after they are applied here, so
+ * only the leader accepts them. Reads run on the leader after a read-index check (under
+ * its lease when leases are on), on a reader thread rather than the Raft thread that
+ * confirms the index. A follower answers with {@link NotLeaderException} naming the
+ * leader it knows.
+ */
+public final class Copyset implements AutoCloseable {
+
+	private static final Logger log = LoggerFactory.getLogger(Copyset.class);
+
+	private final CopysetId id;
+
+	private final ChunkStore store;
+
+	private final CopysetStateMachine stateMachine;
+
+	private final RaftGroup group;
+
+	private final Executor readExecutor;
+
+	private final RaftHost host;
+
+	Copyset(CopysetId id, ChunkStore store, CopysetStateMachine stateMachine, RaftHost host, RaftGroup group,
+			Executor readExecutor) {
+		this.id = id;
+		this.host = host;
+		this.store = store;
+		this.stateMachine = stateMachine;
+		this.group = group;
+		this.readExecutor = readExecutor;
+	}
+
+	public CopysetId id() {
+		return this.id;
+	}
+
+	/** Writes through the log; completes with the entry's index once applied here. */
+	public CompletableFuture<Long> write(long chunkId, long sn, int offset, ByteString data) {
+		ChunkStore.checkRange(Integer.toUnsignedLong(offset), data.size(), this.store.chunkSize());
+		ChunkCommand command = ChunkCommand.newBuilder()
+			.setWrite(WriteChunkCommand.newBuilder().setChunkId(chunkId).setSn(sn).setOffset(offset).setData(data))
+			.build();
+		return this.group.propose(command.toByteArray()).thenApply(Long.class::cast);
+	}
+
+	/** Deletes a chunk through the log. */
+	public CompletableFuture<Void> delete(long chunkId) {
+		ChunkCommand command = ChunkCommand.newBuilder()
+			.setDelete(DeleteChunkCommand.newBuilder().setChunkId(chunkId))
+			.build();
+		return this.group.propose(command.toByteArray()).thenApply(index -> null);
+	}
+
+	/** Reads on the leader; never-written ranges are zeros. */
+	public CompletableFuture<ByteBuffer> read(long chunkId, long offset, int length) {
+		ChunkStore.checkRange(offset, length, this.store.chunkSize());
+		return onLeader(() -> this.store.read(chunkId, offset, length));
+	}
+
+	/** The chunk's header as the leader has it, empty when the chunk does not exist. */
+	public CompletableFuture<Optional<ChunkFileHeader>> info(long chunkId) {
+		return onLeader(() -> this.store.info(chunkId));
+	}
+
+	private <T> CompletableFuture<T> onLeader(StoreRead<T> read) {
+		if (!this.group.isLeader()) {
+			return CompletableFuture.failedFuture(notLeader());
+		}
+		return this.group.readLinearizable(() -> Boolean.TRUE).thenApplyAsync(confirmed -> {
+			try {
+				return read.run();
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException(ex);
+			}
+		}, this.readExecutor);
+	}
+
+	public NotLeaderException notLeader() {
+		return new NotLeaderException("not the leader of copyset " + this.id, this.group.leader());
+	}
+
+	public boolean isLeader() {
+		return this.group.isLeader();
+	}
+
+	/** Raft address of the leader; empty when unknown. */
+	public String leader() {
+		return this.group.leader();
+	}
+
+	/** Raft address of this replica. */
+	public String self() {
+		return this.group.self();
+	}
+
+	public List<String> peers() {
+		return this.group.peers();
+	}
+
+	/** Term of the leader this replica knows (its own term when it leads). */
+	public long term() {
+		return this.stateMachine.term();
+	}
+
+	/** Membership changes since creation, as carried by the log and snapshots. */
+	public long epoch() {
+		return this.stateMachine.epoch();
+	}
+
+	public long appliedIndex() {
+		return this.stateMachine.appliedIndex();
+	}
+
+	/** Raw Raft group, for membership changes. */
+	public RaftGroup group() {
+		return this.group;
+	}
+
+	@Override
+	public void close() {
+		this.host.stopGroup(this.id.groupId());
+		try {
+			this.store.close();
+		}
+		catch (IOException ex) {
+			log.warn("copyset {}: closing chunk files failed: {}", this.id, ex.toString());
+		}
+	}
+
+	@FunctionalInterface
+	private interface StoreRead<T> {
+
+		T run() throws IOException;
+
+	}
+
+}

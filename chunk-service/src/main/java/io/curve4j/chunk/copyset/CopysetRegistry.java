@@ -1,0 +1,198 @@
+package io.curve4j.chunk.copyset;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.curve4j.chunk.chunkfile.ChunkFilePool;
+import io.curve4j.chunk.chunkfile.ChunkStore;
+import io.curve4j.common.error.CurveException;
+import io.curve4j.common.error.ErrorCode;
+import io.curve4j.common.raft.RaftGroup;
+import io.curve4j.common.raft.RaftGroupOptions;
+import io.curve4j.common.raft.RaftHost;
+
+/**
+ * Every copyset of this chunkserver. {@link #create} is what the heartbeat calls for each
+ * copyset the MDS assigns; it persists the copyset's id and initial members in
+ * {@code <copysets-dir>/<pool>-<copyset>/copyset.properties} before starting it, so that
+ * {@link #load} brings every copyset back after a restart without asking the MDS. A
+ * copyset directory also holds {@code chunks/} (chunk files) and {@code raft/} (log, meta,
+ * snapshots).
+ */
+public final class CopysetRegistry implements AutoCloseable {
+
+	private static final Logger log = LoggerFactory.getLogger(CopysetRegistry.class);
+
+	static final String META_FILE = "copyset.properties";
+
+	private final Path dir;
+
+	private final RaftHost host;
+
+	private final ChunkFilePool pool;
+
+	private final Duration electionTimeout;
+
+	private final Duration snapshotInterval;
+
+	private final Map<CopysetId, Copyset> copysets = new ConcurrentHashMap<>();
+
+	private final ExecutorService readExecutor;
+
+	private volatile boolean loaded;
+
+	/**
+	 * @param dir directory holding one subdirectory per copyset
+	 * @param host the process's shared Raft server
+	 * @param pool where new chunk files come from
+	 * @param electionTimeout Raft election timeout of every copyset
+	 * @param snapshotInterval time between Raft snapshots; zero disables them
+	 */
+	public CopysetRegistry(Path dir, RaftHost host, ChunkFilePool pool, Duration electionTimeout,
+			Duration snapshotInterval) {
+		this.dir = dir;
+		this.host = host;
+		this.pool = pool;
+		this.electionTimeout = electionTimeout;
+		this.snapshotInterval = snapshotInterval;
+		AtomicInteger threads = new AtomicInteger();
+		this.readExecutor = Executors.newFixedThreadPool(Math.max(4, 2 * Runtime.getRuntime().availableProcessors()),
+				r -> {
+					Thread t = new Thread(r, "chunk-read-" + threads.incrementAndGet());
+					t.setDaemon(true);
+					return t;
+				});
+	}
+
+	/** Starts every copyset persisted under the directory; fails if one cannot start. */
+	public synchronized void load() throws IOException {
+		Files.createDirectories(this.dir);
+		List<Path> dirs;
+		try (Stream<Path> entries = Files.list(this.dir)) {
+			dirs = entries.filter(d -> Files.isRegularFile(d.resolve(META_FILE))).sorted().toList();
+		}
+		for (Path copysetDir : dirs) {
+			Properties meta = new Properties();
+			try (Reader in = Files.newBufferedReader(copysetDir.resolve(META_FILE), StandardCharsets.UTF_8)) {
+				meta.load(in);
+			}
+			CopysetId id = new CopysetId(Integer.parseUnsignedInt(meta.getProperty("logicalPoolId")),
+					Integer.parseUnsignedInt(meta.getProperty("copysetId")));
+			List<String> peers = Arrays.stream(meta.getProperty("peers").split(",")).map(String::trim).toList();
+			this.copysets.put(id, start(id, peers, copysetDir));
+		}
+		this.loaded = true;
+		log.info("loaded {} copysets from {}", dirs.size(), this.dir);
+	}
+
+	/** True once {@link #load} has started every persisted copyset. */
+	public boolean loaded() {
+		return this.loaded;
+	}
+
+	/**
+	 * Creates and starts a copyset replica here, or returns the running one. The initial
+	 * members are raft addresses ({@code host:port}) and must include this chunkserver's;
+	 * they count only until the group has a stored configuration.
+	 */
+	public synchronized Copyset create(CopysetId id, List<String> initialPeers) {
+		Copyset existing = this.copysets.get(id);
+		if (existing != null) {
+			return existing;
+		}
+		if (!initialPeers.contains(this.host.address())) {
+			throw new CurveException(ErrorCode.INVALID_ARGUMENT,
+					"copyset " + id + " members " + initialPeers + " do not include this chunkserver " + this.host.address());
+		}
+		Path copysetDir = this.dir.resolve(id.dirName());
+		try {
+			writeMeta(copysetDir, id, initialPeers);
+			Copyset copyset = start(id, initialPeers, copysetDir);
+			this.copysets.put(id, copyset);
+			log.info("created copyset {} with members {}", id, initialPeers);
+			return copyset;
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("cannot create copyset " + id + " in " + copysetDir, ex);
+		}
+	}
+
+	/** The running copyset, or COPYSET_NOT_FOUND. */
+	public Copyset get(CopysetId id) {
+		Copyset copyset = this.copysets.get(id);
+		if (copyset == null) {
+			throw new CurveException(ErrorCode.COPYSET_NOT_FOUND, "copyset " + id + " is not on this chunkserver");
+		}
+		return copyset;
+	}
+
+	public Collection<Copyset> copysets() {
+		return List.copyOf(this.copysets.values());
+	}
+
+	private Copyset start(CopysetId id, List<String> peers, Path copysetDir) throws IOException {
+		ChunkStore store = new ChunkStore(copysetDir.resolve("chunks"), this.pool);
+		CopysetStateMachine stateMachine = new CopysetStateMachine(id.groupId(), store);
+		RaftGroupOptions options = new RaftGroupOptions(id.groupId(), copysetDir.resolve("raft"), peers,
+				this.electionTimeout, this.snapshotInterval, true);
+		RaftGroup group;
+		try {
+			group = this.host.startGroup(options, stateMachine);
+		}
+		catch (RuntimeException ex) {
+			store.close();
+			throw ex;
+		}
+		return new Copyset(id, store, stateMachine, this.host, group, this.readExecutor);
+	}
+
+	/** Written to a temporary file and renamed, so a crash leaves the old file or the new one. */
+	private static void writeMeta(Path copysetDir, CopysetId id, List<String> peers) throws IOException {
+		Files.createDirectories(copysetDir);
+		Properties meta = new Properties();
+		meta.setProperty("logicalPoolId", Integer.toUnsignedString(id.logicalPoolId()));
+		meta.setProperty("copysetId", Integer.toUnsignedString(id.copysetId()));
+		meta.setProperty("peers", String.join(",", peers));
+		Path tmp = copysetDir.resolve(META_FILE + ".tmp");
+		try (Writer out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+			meta.store(out, "copyset " + id + ": initial members; the Raft log holds the current ones");
+		}
+		try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+			channel.force(true);
+		}
+		Files.move(tmp, copysetDir.resolve(META_FILE), StandardCopyOption.ATOMIC_MOVE);
+	}
+
+	/** Stops every copyset (in parallel: each waits for its Raft node to stop) and the reader threads. */
+	@Override
+	public synchronized void close() {
+		List<Copyset> all = new ArrayList<>(this.copysets.values());
+		this.copysets.clear();
+		all.parallelStream().forEach(Copyset::close);
+		this.readExecutor.shutdownNow();
+	}
+
+}

@@ -1,0 +1,206 @@
+package io.curve4j.chunk.heartbeat;
+
+import java.io.IOException;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.context.event.EventListener;
+import org.springframework.grpc.server.lifecycle.GrpcServerStartedEvent;
+
+import io.curve4j.chunk.config.ChunkServerProperties;
+import io.curve4j.chunk.copyset.Copyset;
+import io.curve4j.chunk.copyset.CopysetId;
+import io.curve4j.chunk.copyset.CopysetRegistry;
+import io.curve4j.common.error.CurveException;
+import io.curve4j.proto.common.v1.ChunkServerLocation;
+import io.curve4j.proto.common.v1.CopysetMembers;
+import io.curve4j.proto.heartbeat.v1.CopysetReport;
+import io.curve4j.proto.heartbeat.v1.HeartbeatRequest;
+import io.curve4j.proto.heartbeat.v1.HeartbeatResponse;
+import io.curve4j.proto.heartbeat.v1.RegisterChunkServerRequest;
+import io.curve4j.proto.heartbeat.v1.RegisterChunkServerResponse;
+
+/**
+ * Registers this chunkserver with the MDS and then heartbeats every interval, on one
+ * thread, starting once the gRPC server is bound (its port is what the MDS hands to
+ * clients). Each heartbeat reports disk use and every copyset; the answer lists the
+ * copysets this chunkserver must host, and the missing ones are created through
+ * {@link CopysetRegistry#create}. An unreachable MDS changes nothing here: the copysets
+ * keep serving and the next tick tries again.
+ */
+public final class HeartbeatTask implements AutoCloseable {
+
+	private static final Logger log = LoggerFactory.getLogger(HeartbeatTask.class);
+
+	private final ChunkServerProperties properties;
+
+	private final CopysetRegistry copysets;
+
+	private final MdsClient mds;
+
+	private final ScheduledExecutorService scheduler;
+
+	private volatile int grpcPort;
+
+	private volatile ChunkServerIdentity identity;
+
+	private volatile Instant lastHeartbeat;
+
+	private volatile String lastError = "";
+
+	HeartbeatTask(ChunkServerProperties properties, CopysetRegistry copysets) throws IOException {
+		this.properties = properties;
+		this.copysets = copysets;
+		this.mds = new MdsClient(properties.getMdsAddresses(), properties.getMdsTimeout());
+		this.identity = ChunkServerIdentity.load(properties.getDataDir()).orElse(null);
+		this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+			Thread t = new Thread(r, "chunkserver-heartbeat");
+			t.setDaemon(true);
+			return t;
+		});
+	}
+
+	@EventListener
+	void onGrpcServerStarted(GrpcServerStartedEvent event) {
+		this.grpcPort = event.getPort();
+		long interval = this.properties.getHeartbeatInterval().toMillis();
+		this.scheduler.scheduleWithFixedDelay(this::tick, 0, interval, TimeUnit.MILLISECONDS);
+	}
+
+	/** Registered in this run with the MDS (a persisted identity alone does not count). */
+	public boolean registered() {
+		return this.lastHeartbeat != null;
+	}
+
+	public Optional<Integer> chunkServerId() {
+		return Optional.ofNullable(this.identity).map(ChunkServerIdentity::id);
+	}
+
+	public Optional<Instant> lastHeartbeat() {
+		return Optional.ofNullable(this.lastHeartbeat);
+	}
+
+	/** Why the last registration or heartbeat failed; empty after a success. */
+	public String lastError() {
+		return this.lastError;
+	}
+
+	public String mdsAddress() {
+		return this.mds.currentAddress();
+	}
+
+	private void tick() {
+		try {
+			if (this.lastHeartbeat == null) {
+				register();
+			}
+			HeartbeatRequest request = heartbeatRequest();
+			HeartbeatResponse response = this.mds.call((stub, address) -> stub.heartbeat(request));
+			if (this.lastHeartbeat == null) {
+				log.info("registered with the MDS as chunkserver {}", this.identity.id());
+			}
+			this.lastHeartbeat = Instant.now();
+			this.lastError = "";
+			createAssigned(response.getAssignedCopysetsList());
+		}
+		catch (CurveException ex) {
+			if (!ex.getMessage().equals(this.lastError)) {
+				log.warn("MDS heartbeat failed, retrying every {} ms: {}", this.properties.getHeartbeatInterval().toMillis(),
+						ex.toString());
+			}
+			this.lastError = ex.getMessage();
+		}
+		catch (IOException | RuntimeException ex) {
+			log.error("heartbeat failed", ex);
+			this.lastError = String.valueOf(ex);
+		}
+	}
+
+	private void register() throws IOException {
+		Path dataDir = this.properties.getDataDir();
+		RegisterChunkServerRequest.Builder request = RegisterChunkServerRequest.newBuilder()
+			.setServerName(nullToEmpty(this.properties.getServerName()))
+			.setHost(this.properties.getHost())
+			.setPort(this.grpcPort)
+			.setRaftPort(this.properties.getRaftPort())
+			.setDiskPath(dataDir.toAbsolutePath().toString())
+			.setDiskCapacity(fileStore().getTotalSpace());
+		ChunkServerIdentity known = this.identity;
+		if (known != null) {
+			request.setChunkServerId(known.id()).setToken(known.token());
+		}
+		RegisterChunkServerResponse response = this.mds.call((stub, address) -> stub.registerChunkServer(request.build()));
+		ChunkServerIdentity assigned = new ChunkServerIdentity(response.getChunkServerId(), response.getToken());
+		if (!assigned.equals(known)) {
+			assigned.save(dataDir);
+		}
+		this.identity = assigned;
+	}
+
+	private HeartbeatRequest heartbeatRequest() throws IOException {
+		FileStore store = fileStore();
+		long capacity = store.getTotalSpace();
+		HeartbeatRequest.Builder request = HeartbeatRequest.newBuilder()
+			.setChunkServerId(this.identity.id())
+			.setToken(this.identity.token())
+			.setHost(this.properties.getHost())
+			.setPort(this.grpcPort)
+			.setDiskCapacity(capacity)
+			.setDiskUsed(capacity - store.getUsableSpace());
+		for (Copyset copyset : this.copysets.copysets()) {
+			request.addCopysets(CopysetReport.newBuilder()
+				.setKey(copyset.id().toProto())
+				.setLeader(copyset.leader())
+				.addAllPeers(copyset.peers())
+				.setEpoch(copyset.epoch())
+				.setTerm(copyset.term())
+				.setAppliedIndex(copyset.appliedIndex())
+				.setIsLeader(copyset.isLeader()));
+		}
+		return request.build();
+	}
+
+	private void createAssigned(List<CopysetMembers> assigned) {
+		String self = this.properties.raftAddress();
+		for (CopysetMembers members : assigned) {
+			List<String> peers = members.getPeersList().stream().map(ChunkServerLocation::getRaftAddress).toList();
+			if (!peers.contains(self)) {
+				log.warn("MDS assigned copyset {} with members {} that do not include {}; ignored",
+						CopysetId.of(members.getKey()), peers, self);
+				continue;
+			}
+			this.copysets.create(CopysetId.of(members.getKey()), peers);
+		}
+	}
+
+	private FileStore fileStore() throws IOException {
+		return Files.getFileStore(this.properties.getDataDir());
+	}
+
+	private static String nullToEmpty(String s) {
+		return s == null ? "" : s;
+	}
+
+	@Override
+	public void close() {
+		this.scheduler.shutdownNow();
+		try {
+			this.scheduler.awaitTermination(5, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		this.mds.close();
+	}
+
+}

@@ -1,0 +1,324 @@
+package io.curve4j.chunk;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.stream.IntStream;
+
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.grpc.server.lifecycle.GrpcServerLifecycle;
+
+import com.google.protobuf.ByteString;
+
+import io.curve4j.chunk.copyset.CopysetId;
+import io.curve4j.chunk.copyset.CopysetRegistry;
+import io.curve4j.common.error.GrpcErrors;
+import io.curve4j.common.size.Sizes;
+import io.curve4j.proto.chunk.v1.ChunkServiceGrpc;
+import io.curve4j.proto.chunk.v1.ChunkServiceGrpc.ChunkServiceBlockingStub;
+import io.curve4j.proto.chunk.v1.DeleteChunkRequest;
+import io.curve4j.proto.chunk.v1.GetChunkInfoRequest;
+import io.curve4j.proto.chunk.v1.GetChunkInfoResponse;
+import io.curve4j.proto.chunk.v1.ReadChunkRequest;
+import io.curve4j.proto.chunk.v1.WriteChunkRequest;
+import io.curve4j.proto.cli.v1.AddPeerRequest;
+import io.curve4j.proto.cli.v1.ChangePeersResponse;
+import io.curve4j.proto.cli.v1.CliServiceGrpc;
+import io.curve4j.proto.cli.v1.CliServiceGrpc.CliServiceBlockingStub;
+import io.curve4j.proto.cli.v1.GetLeaderRequest;
+import io.curve4j.proto.cli.v1.GetLeaderResponse;
+import io.curve4j.proto.cli.v1.GetPeersRequest;
+import io.curve4j.proto.cli.v1.RemovePeerRequest;
+import io.curve4j.proto.cli.v1.TransferLeaderRequest;
+import io.curve4j.proto.common.v1.CopysetKey;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Chunkservers in one JVM, each its own Spring context with real gRPC and Raft on
+ * loopback, without an MDS: the test creates the copyset through the registry, as the
+ * heartbeat would. Raft ports are picked once and kept across restarts (they are the
+ * replicas' identities); gRPC and HTTP ports are random.
+ */
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
+class ChunkServerClusterIT {
+
+	static final CopysetId COPYSET = new CopysetId(1, 1);
+
+	static final CopysetKey KEY = COPYSET.toProto();
+
+	@TempDir
+	Path dir;
+
+	private final int[] raftPorts = IntStream.range(0, 4).map(i -> freePort()).toArray();
+
+	private final ConfigurableApplicationContext[] nodes = new ConfigurableApplicationContext[4];
+
+	private final ManagedChannel[] channels = new ManagedChannel[4];
+
+	@AfterEach
+	void stopAll() {
+		for (int i = 0; i < this.nodes.length; i++) {
+			stop(i);
+		}
+	}
+
+	@Test
+	void replicatesRedirectsSurvivesLossAndRestart() throws Exception {
+		List<String> peers = List.of(raft(0), raft(1), raft(2));
+		for (int i = 0; i < 3; i++) {
+			start(i);
+			registry(i).create(COPYSET, peers);
+		}
+		int leader = awaitLeader(0, 1, 2);
+
+		byte[] big = random(8 * (int) Sizes.MIB, 1);
+		byte[] small = random(4096, 2);
+		write(leader, 1, 0, big);
+		write(leader, 2, 12 * (int) Sizes.MIB, small);
+		assertThat(read(leader, 1, 0, big.length)).isEqualTo(big);
+		assertThat(read(leader, 2, 12 * (int) Sizes.MIB, 4096)).isEqualTo(small);
+		assertThat(read(leader, 1, 8 * (int) Sizes.MIB, (int) Sizes.MIB)).containsOnly(0);
+		assertThat(read(leader, 99, 0, 4096)).containsOnly(0);
+
+		int follower = (leader + 1) % 3;
+		assertRedirect(() -> chunk(follower).writeChunk(writeRequest(1, 0, small)), raft(leader));
+		assertRedirect(() -> chunk(follower).readChunk(readRequest(1, 0, 512)), raft(leader));
+		assertError(() -> chunk(leader).writeChunk(writeRequest(1, 100, small)), Status.Code.INVALID_ARGUMENT,
+				"IO_NOT_ALIGNED");
+		assertError(() -> chunk(leader).readChunk(readRequest(1, Sizes.CHUNK_SIZE - 512, 1024)),
+				Status.Code.OUT_OF_RANGE, "IO_OUT_OF_RANGE");
+		assertError(() -> chunk(leader).readChunk(readRequest(1, 0, 0)), Status.Code.INVALID_ARGUMENT,
+				"IO_NOT_ALIGNED");
+		assertError(() -> chunk(leader).readChunk(ReadChunkRequest.newBuilder()
+			.setCopyset(CopysetKey.newBuilder().setLogicalPoolId(1).setCopysetId(77))
+			.setLength(512)
+			.build()), Status.Code.NOT_FOUND, "COPYSET_NOT_FOUND");
+
+		GetChunkInfoResponse info = chunk(leader)
+			.getChunkInfo(GetChunkInfoRequest.newBuilder().setCopyset(KEY).setChunkId(2).build());
+		assertThat(info.getExists()).isTrue();
+		assertThat(info.getSn()).isEqualTo(7);
+		assertThat(info.getChunkSize()).isEqualTo(Sizes.CHUNK_SIZE);
+		chunk(leader).deleteChunk(DeleteChunkRequest.newBuilder().setCopyset(KEY).setChunkId(2).build());
+		assertThat(chunk(leader).getChunkInfo(GetChunkInfoRequest.newBuilder().setCopyset(KEY).setChunkId(2).build())
+			.getExists()).isFalse();
+		assertThat(read(leader, 2, 12 * (int) Sizes.MIB, 4096)).containsOnly(0);
+		assertThat(cli(follower).getPeers(GetPeersRequest.newBuilder().setCopyset(KEY).build()).getPeersList())
+			.containsExactlyInAnyOrderElementsOf(peers);
+
+		// A snapshot on every replica, then more writes: a restart loads the snapshot and replays the rest.
+		for (int i = 0; i < 3; i++) {
+			registry(i).get(COPYSET).group().snapshot().get(30, TimeUnit.SECONDS);
+		}
+		byte[] afterSnapshot = random(64 * 1024, 3);
+		write(leader, 3, 4096, afterSnapshot);
+
+		stop(leader);
+		int[] rest = IntStream.range(0, 3).filter(i -> i != leader).toArray();
+		int newLeader = awaitLeader(rest);
+		byte[] degraded = random(16 * 1024, 4);
+		writeRetrying(newLeader, 4, 0, degraded);
+		assertThat(read(newLeader, 4, 0, degraded.length)).isEqualTo(degraded);
+
+		for (int i = 0; i < 3; i++) {
+			stop(i);
+		}
+		for (int i = 0; i < 3; i++) {
+			start(i);
+			assertThat(registry(i).copysets()).singleElement()
+				.satisfies(c -> assertThat(c.id()).isEqualTo(COPYSET));
+		}
+		int restarted = awaitLeader(0, 1, 2);
+		assertThat(readRetrying(restarted, 1, 0, big.length)).isEqualTo(big);
+		assertThat(read(restarted, 2, 12 * (int) Sizes.MIB, 4096)).containsOnly(0);
+		assertThat(read(restarted, 3, 4096, afterSnapshot.length)).isEqualTo(afterSnapshot);
+		assertThat(read(restarted, 4, 0, degraded.length)).isEqualTo(degraded);
+		assertThat(http(restarted, "/actuator/health")).contains("\"status\":\"UP\"");
+		assertThat(http(restarted, "/actuator/prometheus")).contains("curve_chunk_bytes_total{op=\"read\"")
+			.contains("grpc_server_seconds_bucket");
+
+		// A fourth replica joins through the leader (catching up from the snapshot), takes over, and a member leaves.
+		for (int i = 0; i < 3; i++) {
+			registry(i).get(COPYSET).group().snapshot().get(30, TimeUnit.SECONDS);
+		}
+		start(3);
+		registry(3).create(COPYSET, List.of(raft(0), raft(1), raft(2), raft(3)));
+		ChangePeersResponse added = cli(restarted)
+			.addPeer(AddPeerRequest.newBuilder().setCopyset(KEY).setPeer(raft(3)).build());
+		assertThat(added.getNewPeersList()).contains(raft(3)).hasSize(4);
+		assertRedirect(() -> cli((restarted + 1) % 3)
+			.transferLeader(TransferLeaderRequest.newBuilder().setCopyset(KEY).setPeer(raft(3)).build()), raft(restarted));
+		await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
+			cli(leaderIndex()).transferLeader(TransferLeaderRequest.newBuilder().setCopyset(KEY).setPeer(raft(3)).build());
+			assertThat(registry(3).get(COPYSET).isLeader()).isTrue();
+		});
+		assertThat(readRetrying(3, 1, 0, big.length)).isEqualTo(big);
+		assertThat(read(3, 4, 0, degraded.length)).isEqualTo(degraded);
+		ChangePeersResponse removed = cli(3)
+			.removePeer(RemovePeerRequest.newBuilder().setCopyset(KEY).setPeer(raft(0)).build());
+		assertThat(removed.getNewPeersList()).containsExactlyInAnyOrder(raft(1), raft(2), raft(3));
+		assertThat(registry(3).get(COPYSET).epoch()).isEqualTo(2);
+	}
+
+	private void start(int i) {
+		this.nodes[i] = ChunkServerApplication.builder()
+			.run("--server.port=0", "--spring.grpc.server.port=0", "--spring.main.banner-mode=off",
+					"--curve.chunkserver.data-dir=" + this.dir.resolve("cs" + i),
+					"--curve.chunkserver.raft-port=" + this.raftPorts[i],
+					"--curve.chunkserver.heartbeat-enabled=false", "--curve.chunkserver.chunk-file-pool-size=1",
+					"--curve.chunkserver.election-timeout=600ms");
+		int port = this.nodes[i].getBean(GrpcServerLifecycle.class).getPort();
+		this.channels[i] = ManagedChannelBuilder.forAddress("127.0.0.1", port)
+			.usePlaintext()
+			.maxInboundMessageSize(Sizes.CHUNK_SIZE + (int) Sizes.MIB)
+			.build();
+	}
+
+	private void stop(int i) {
+		if (this.channels[i] != null) {
+			this.channels[i].shutdownNow();
+			this.channels[i] = null;
+		}
+		if (this.nodes[i] != null) {
+			this.nodes[i].close();
+			this.nodes[i] = null;
+		}
+	}
+
+	private CopysetRegistry registry(int i) {
+		return this.nodes[i].getBean(CopysetRegistry.class);
+	}
+
+	private String raft(int i) {
+		return "127.0.0.1:" + this.raftPorts[i];
+	}
+
+	private ChunkServiceBlockingStub chunk(int i) {
+		return ChunkServiceGrpc.newBlockingStub(this.channels[i]).withDeadlineAfter(20, TimeUnit.SECONDS);
+	}
+
+	private CliServiceBlockingStub cli(int i) {
+		return CliServiceGrpc.newBlockingStub(this.channels[i]).withDeadlineAfter(20, TimeUnit.SECONDS);
+	}
+
+	/** Waits until the given nodes agree, through GetLeader, on one leader among them. */
+	private int awaitLeader(int... among) {
+		return await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).ignoreExceptions().until(() -> {
+			List<String> seen = new ArrayList<>();
+			for (int i : among) {
+				GetLeaderResponse r = cli(i).getLeader(GetLeaderRequest.newBuilder().setCopyset(KEY).build());
+				seen.add(r.getLeader());
+			}
+			String leader = seen.get(0);
+			if (leader.isEmpty() || seen.stream().anyMatch(s -> !s.equals(leader))) {
+				return -1;
+			}
+			return Arrays.stream(among).filter(i -> raft(i).equals(leader)).findFirst().orElse(-1);
+		}, i -> i >= 0);
+	}
+
+	private int leaderIndex() {
+		return IntStream.range(0, this.nodes.length)
+			.filter(i -> this.nodes[i] != null && registry(i).get(COPYSET).isLeader())
+			.findFirst()
+			.orElseThrow();
+	}
+
+	private void write(int node, long chunkId, int offset, byte[] data) {
+		chunk(node).writeChunk(writeRequest(chunkId, offset, data));
+	}
+
+	/** A new leader answers UNAVAILABLE until it has committed an entry of its term. */
+	private void writeRetrying(int node, long chunkId, int offset, byte[] data) {
+		await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
+			write(node, chunkId, offset, data);
+			return true;
+		});
+	}
+
+	private byte[] read(int node, long chunkId, int offset, int length) {
+		return chunk(node).readChunk(readRequest(chunkId, offset, length)).getData().toByteArray();
+	}
+
+	private byte[] readRetrying(int node, long chunkId, int offset, int length) {
+		return await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+			.until(() -> read(node, chunkId, offset, length), b -> b != null);
+	}
+
+	private static WriteChunkRequest writeRequest(long chunkId, int offset, byte[] data) {
+		return WriteChunkRequest.newBuilder()
+			.setCopyset(KEY)
+			.setChunkId(chunkId)
+			.setSn(7)
+			.setOffset(offset)
+			.setData(ByteString.copyFrom(data))
+			.build();
+	}
+
+	private static ReadChunkRequest readRequest(long chunkId, int offset, int length) {
+		return ReadChunkRequest.newBuilder().setCopyset(KEY).setChunkId(chunkId).setOffset(offset).setLength(length).build();
+	}
+
+	private static void assertRedirect(Runnable call, String leader) {
+		assertThatThrownBy(call::run).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+			assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+			assertThat(e.getTrailers().get(GrpcErrors.ERROR_KEY)).isEqualTo("NOT_LEADER");
+			assertThat(e.getTrailers().get(GrpcErrors.LEADER_KEY)).isEqualTo(leader);
+		});
+	}
+
+	private static void assertError(Supplier<?> call, Status.Code status, String code) {
+		assertThatThrownBy(call::get).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+			assertThat(e.getStatus().getCode()).isEqualTo(status);
+			assertThat(e.getTrailers().get(GrpcErrors.ERROR_KEY)).isEqualTo(code);
+		});
+	}
+
+	private String http(int node, String path) throws Exception {
+		String port = this.nodes[node].getEnvironment().getProperty("local.server.port");
+		return HttpClient.newHttpClient()
+			.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+					HttpResponse.BodyHandlers.ofString())
+			.body();
+	}
+
+	private static byte[] random(int n, long seed) {
+		byte[] b = new byte[n];
+		new Random(seed).nextBytes(b);
+		return b;
+	}
+
+	private static int freePort() {
+		try (ServerSocket socket = new ServerSocket(0)) {
+			return socket.getLocalPort();
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+}
