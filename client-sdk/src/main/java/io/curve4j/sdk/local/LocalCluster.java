@@ -55,7 +55,7 @@ public final class LocalCluster {
 
 	/**
 	 * @param home the cluster's directory ({@code $CURVE_HOME})
-	 * @param repoRoot the source tree whose {@code */target/*-exec.jar} are run
+	 * @param repoRoot the source tree whose {@code <module>/target/*-exec.jar} are run
 	 */
 	public LocalCluster(Path home, Path repoRoot) {
 		this.home = home.toAbsolutePath();

@@ -1,0 +1,121 @@
+package io.curve4j.sdk.block;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+
+import com.google.protobuf.ByteString;
+import io.grpc.stub.StreamObserver;
+
+import io.curve4j.common.error.CurveException;
+import io.curve4j.common.error.ErrorCode;
+import io.curve4j.common.error.GrpcErrors;
+import io.curve4j.proto.chunk.v1.ChunkServiceGrpc;
+import io.curve4j.proto.chunk.v1.ChunkServiceGrpc.ChunkServiceStub;
+import io.curve4j.proto.chunk.v1.ReadChunkRequest;
+import io.curve4j.proto.chunk.v1.ReadChunkResponse;
+import io.curve4j.proto.chunk.v1.WriteChunkRequest;
+import io.curve4j.proto.chunk.v1.WriteChunkResponse;
+import io.curve4j.proto.common.v1.CopysetKey;
+import io.curve4j.proto.mds.v1.ChunkLocation;
+import io.curve4j.sdk.metacache.ChannelPool;
+import io.curve4j.sdk.metacache.MetaCache;
+import io.curve4j.sdk.retry.BoundedRetry;
+import io.curve4j.sdk.retry.BoundedRetry.Attempt;
+import io.curve4j.sdk.retry.GrpcFutures;
+
+/**
+ * Sends one sub-request to its copyset leader, retrying within the operation deadline.
+ * Every try resolves its route from the metacache (segment mapping, members, leader),
+ * so a failure that corrected the cache sends the next try to the right place. Chunk
+ * writes are idempotent (same bytes, same place), so timeouts are retried too.
+ */
+final class ChunkIo {
+
+	private final MetaCache cache;
+
+	private final ChannelPool channels;
+
+	private final BoundedRetry retry;
+
+	ChunkIo(MetaCache cache, ChannelPool channels, BoundedRetry retry) {
+		this.cache = cache;
+		this.channels = channels;
+		this.retry = retry;
+	}
+
+	CompletableFuture<Void> write(long fileId, long sequence, ChunkRange range, ByteString data, String what) {
+		return this.retry.call(what, true,
+				(attempt) -> this.cache.segment(fileId, range.segmentOffset(), true, attempt.rpcTimeoutNanos())
+					.thenCompose((segment) -> {
+						ChunkLocation chunk = chunkOf(segment.orElseThrow(), range);
+						WriteChunkRequest request = WriteChunkRequest.newBuilder()
+							.setCopyset(chunk.getCopyset())
+							.setChunkId(chunk.getChunkId())
+							.setSn(sequence)
+							.setOffset(range.offsetInChunk())
+							.setData(data)
+							.build();
+						return this.<WriteChunkResponse>send(chunk.getCopyset(), attempt,
+								(stub, observer) -> stub.writeChunk(request, observer));
+					})
+					.thenApply((ignored) -> null));
+	}
+
+	/**
+	 * Reads one sub-request.
+	 * @return the bytes, or empty when the segment was never allocated (zeros)
+	 */
+	CompletableFuture<Optional<ByteString>> read(long fileId, ChunkRange range, String what) {
+		return this.retry.call(what, true,
+				(attempt) -> this.cache.segment(fileId, range.segmentOffset(), false, attempt.rpcTimeoutNanos())
+					.thenCompose((segment) -> {
+						if (segment.isEmpty()) {
+							return CompletableFuture.completedFuture(Optional.<ByteString>empty());
+						}
+						ChunkLocation chunk = chunkOf(segment.get(), range);
+						ReadChunkRequest request = ReadChunkRequest.newBuilder()
+							.setCopyset(chunk.getCopyset())
+							.setChunkId(chunk.getChunkId())
+							.setOffset(range.offsetInChunk())
+							.setLength(range.length())
+							.build();
+						CompletableFuture<ReadChunkResponse> response = this.<ReadChunkResponse>send(
+								chunk.getCopyset(), attempt, (stub, observer) -> stub.readChunk(request, observer));
+						return response.thenApply((r) -> {
+							if (r.getData().size() != range.length()) {
+								throw new CurveException(ErrorCode.INTERNAL, "chunkserver answered "
+										+ r.getData().size() + " bytes for a read of " + range.length());
+							}
+							return Optional.of(r.getData());
+						});
+					}));
+	}
+
+	private <T> CompletableFuture<T> send(CopysetKey copyset, Attempt attempt,
+			BiConsumer<ChunkServiceStub, StreamObserver<T>> call) {
+		long timeout = attempt.rpcTimeoutNanos();
+		return this.cache.leader(copyset, timeout).thenCompose((leader) -> {
+			ChunkServiceStub stub = ChunkServiceGrpc.newStub(this.channels.channel(MetaCache.address(leader)))
+				.withDeadlineAfter(timeout, TimeUnit.NANOSECONDS);
+			CompletableFuture<T> result = GrpcFutures.unary((observer) -> call.accept(stub, observer));
+			return result.whenComplete((value, failure) -> {
+				if (failure != null) {
+					this.cache.onChunkFailure(copyset, leader, GrpcErrors.fromStatus(failure));
+				}
+			});
+		});
+	}
+
+	private static ChunkLocation chunkOf(List<ChunkLocation> segment, ChunkRange range) {
+		if (range.chunkInSegment() >= segment.size()) {
+			throw new CurveException(ErrorCode.INTERNAL, "the MDS mapped " + segment.size()
+					+ " chunks for the segment at " + range.segmentOffset() + ", chunk " + range.chunkInSegment()
+					+ " is missing");
+		}
+		return segment.get(range.chunkInSegment());
+	}
+
+}

@@ -1,0 +1,339 @@
+package io.curve4j.sdk.block;
+
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+
+import io.grpc.ManagedChannel;
+import io.grpc.stub.StreamObserver;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+
+import io.curve4j.common.error.CurveException;
+import io.curve4j.common.error.ErrorCode;
+import io.curve4j.common.size.Sizes;
+import io.curve4j.proto.mds.v1.CreateDirectoryRequest;
+import io.curve4j.proto.mds.v1.CreateVolumeRequest;
+import io.curve4j.proto.mds.v1.DeleteFileRequest;
+import io.curve4j.proto.mds.v1.DeleteFileResponse;
+import io.curve4j.proto.mds.v1.ExtendVolumeRequest;
+import io.curve4j.proto.mds.v1.FileInfoResponse;
+import io.curve4j.proto.mds.v1.ListDirectoryRequest;
+import io.curve4j.proto.mds.v1.ListDirectoryResponse;
+import io.curve4j.proto.mds.v1.NamespaceServiceGrpc.NamespaceServiceStub;
+import io.curve4j.proto.mds.v1.RenameFileRequest;
+import io.curve4j.proto.mds.v1.StatFileRequest;
+import io.curve4j.sdk.metacache.ChannelPool;
+import io.curve4j.sdk.metacache.MdsClient;
+import io.curve4j.sdk.metacache.MetaCache;
+import io.curve4j.sdk.retry.BoundedRetry;
+import io.curve4j.sdk.retry.RetrySettings;
+
+/**
+ * Entry point of the block SDK: namespace calls on the MDS and {@link #open} for volume
+ * I/O. Every failure is a {@link CurveException}; branch on its {@code code()}.
+ * <p>
+ * <pre>{@code
+ * try (CurveClient client = CurveClient.builder().mdsAddresses("127.0.0.1:6700").build();
+ *      Volume volume = client.open("/demo/vol1")) {
+ *     volume.write(0, data);
+ * }
+ * }</pre>
+ * One client serves many volumes and threads; it owns the gRPC channels (one per
+ * server), the metacache and two scheduler threads (retry backoff, session refresh).
+ */
+public final class CurveClient implements AutoCloseable {
+
+	private static final AtomicInteger THREADS = new AtomicInteger();
+
+	private final String owner;
+
+	private final String clientId;
+
+	private final ScheduledExecutorService scheduler;
+
+	private final ChannelPool channels;
+
+	private final MdsClient mds;
+
+	private final MetaCache cache;
+
+	private final ChunkIo chunkIo;
+
+	private final VolumeMetrics metrics;
+
+	private final int maxRequest;
+
+	private CurveClient(Builder builder) {
+		this.owner = builder.owner;
+		this.clientId = builder.clientId;
+		this.maxRequest = builder.maxRequestSize;
+		this.scheduler = Executors.newScheduledThreadPool(2, (task) -> {
+			Thread thread = new Thread(task, "curve-client-" + THREADS.incrementAndGet());
+			thread.setDaemon(true);
+			return thread;
+		});
+		((ScheduledThreadPoolExecutor) this.scheduler).setRemoveOnCancelPolicy(true);
+		this.channels = new ChannelPool(builder.channelFactory != null ? builder.channelFactory
+				: ChannelPool.plaintext(Math.max(4 * (int) Sizes.MIB, 2 * builder.maxRequestSize)));
+		BoundedRetry retry = new BoundedRetry("curve-client", builder.retry, this.scheduler);
+		this.mds = new MdsClient(builder.mdsAddresses, this.channels, retry);
+		this.cache = new MetaCache(this.mds, this.channels);
+		this.chunkIo = new ChunkIo(this.cache, this.channels, retry);
+		this.metrics = new VolumeMetrics(builder.meterRegistry != null ? builder.meterRegistry
+				: new CompositeMeterRegistry());
+	}
+
+	public static Builder builder() {
+		return new Builder();
+	}
+
+	public FileStat createDirectory(String path) {
+		CreateDirectoryRequest request = CreateDirectoryRequest.newBuilder()
+			.setPath(checkPath(path))
+			.setOwner(this.owner)
+			.build();
+		return file("create directory " + path, false, (stub, observer) -> stub.createDirectory(request, observer));
+	}
+
+	/**
+	 * Creates {@code path} and every missing directory above it, like {@code mkdir -p};
+	 * directories that exist are left alone.
+	 * @return the directory at {@code path}
+	 */
+	public FileStat createDirectories(String path) {
+		checkPath(path);
+		FileStat last = null;
+		StringBuilder current = new StringBuilder();
+		for (String part : path.split("/")) {
+			if (part.isEmpty()) {
+				continue;
+			}
+			current.append('/').append(part);
+			last = directory(current.toString());
+		}
+		return last != null ? last : stat("/");
+	}
+
+	private FileStat directory(String path) {
+		try {
+			FileStat existing = stat(path);
+			if (!existing.isDirectory()) {
+				throw new CurveException(ErrorCode.NOT_A_DIRECTORY, path + " is a volume, not a directory");
+			}
+			return existing;
+		}
+		catch (CurveException ex) {
+			if (ex.code() != ErrorCode.DIRECTORY_NOT_FOUND && ex.code() != ErrorCode.VOLUME_NOT_FOUND) {
+				throw ex;
+			}
+		}
+		try {
+			return createDirectory(path);
+		}
+		catch (CurveException ex) {
+			// created concurrently by someone else: fine if it is a directory
+			if (ex.code() == ErrorCode.FILE_EXISTS || ex.code() == ErrorCode.VOLUME_EXISTS) {
+				return stat(path);
+			}
+			throw ex;
+		}
+	}
+
+	/**
+	 * @param bytes size, a positive whole number of segments (1 GiB by default; the MDS
+	 * rejects other sizes with {@code SIZE_NOT_SEGMENT_ALIGNED})
+	 */
+	public FileStat createVolume(String path, long bytes) {
+		checkPath(path);
+		checkPositive(bytes);
+		CreateVolumeRequest request = CreateVolumeRequest.newBuilder()
+			.setPath(path)
+			.setLength(bytes)
+			.setOwner(this.owner)
+			.build();
+		return file("create volume " + path, false, (stub, observer) -> stub.createVolume(request, observer));
+	}
+
+	public FileStat stat(String path) {
+		StatFileRequest request = StatFileRequest.newBuilder().setPath(checkPath(path)).build();
+		return file("stat " + path, true, (stub, observer) -> stub.statFile(request, observer));
+	}
+
+	/** Entries of a directory, as the MDS orders them. */
+	public List<FileStat> list(String directory) {
+		ListDirectoryRequest request = ListDirectoryRequest.newBuilder().setPath(checkPath(directory)).build();
+		CompletableFuture<ListDirectoryResponse> call = this.mds.namespace("list " + directory, true,
+				(stub, observer) -> stub.listDirectory(request, observer));
+		return BoundedRetry.join(call).getFilesList().stream().map((info) -> FileStat.of(info, directory)).toList();
+	}
+
+	public FileStat rename(String path, String newPath) {
+		RenameFileRequest request = RenameFileRequest.newBuilder()
+			.setPath(checkPath(path))
+			.setNewPath(checkPath(newPath))
+			.build();
+		return file("rename " + path, false, (stub, observer) -> stub.renameFile(request, observer));
+	}
+
+	/** Grows a volume to {@code newBytes} (larger than now, whole segments). */
+	public FileStat extend(String path, long newBytes) {
+		checkPath(path);
+		checkPositive(newBytes);
+		ExtendVolumeRequest request = ExtendVolumeRequest.newBuilder()
+			.setPath(path)
+			.setNewLength(newBytes)
+			.build();
+		return file("extend " + path, false, (stub, observer) -> stub.extendVolume(request, observer));
+	}
+
+	/** Deletes a volume or an empty directory. */
+	public void delete(String path) {
+		DeleteFileRequest request = DeleteFileRequest.newBuilder().setPath(checkPath(path)).build();
+		CompletableFuture<DeleteFileResponse> call = this.mds.namespace("delete " + path, false,
+				(stub, observer) -> stub.deleteFile(request, observer));
+		BoundedRetry.join(call);
+	}
+
+	/** Opens a volume for I/O with a session that this client keeps alive until {@link Volume#close()}. */
+	public Volume open(String path) {
+		VolumeSession session = VolumeSession.open(checkPath(path), this.clientId, this.mds, this.scheduler);
+		return new Volume(path, session, this.chunkIo, this.cache, this.metrics, this.maxRequest);
+	}
+
+	/** Closes the channels and threads; close volumes first (their sessions otherwise expire on the MDS). */
+	@Override
+	public void close() {
+		this.scheduler.shutdownNow();
+		this.channels.close();
+	}
+
+	private FileStat file(String what, boolean idempotent,
+			BiConsumer<NamespaceServiceStub, StreamObserver<FileInfoResponse>> call) {
+		return FileStat.of(BoundedRetry.join(this.mds.namespace(what, idempotent, call)).getFile());
+	}
+
+	private static String checkPath(String path) {
+		if (path == null || !path.startsWith("/")) {
+			throw new CurveException(ErrorCode.INVALID_PATH,
+					"'" + path + "' is not an absolute path (start it with /)");
+		}
+		return path;
+	}
+
+	private static void checkPositive(long bytes) {
+		if (bytes <= 0) {
+			throw new CurveException(ErrorCode.INVALID_SIZE, "size " + bytes + " is not positive");
+		}
+	}
+
+	/** Settings of a {@link CurveClient}; only {@link #mdsAddresses} is required. */
+	public static final class Builder {
+
+		private List<String> mdsAddresses;
+
+		private String owner = "root";
+
+		private String clientId = defaultClientId();
+
+		private RetrySettings retry = RetrySettings.DEFAULTS;
+
+		private int maxRequestSize = (int) Sizes.MIB;
+
+		private MeterRegistry meterRegistry;
+
+		private Function<String, ManagedChannel> channelFactory;
+
+		private Builder() {
+		}
+
+		/** gRPC addresses ({@code host:port}) of the MDS members; any one may lead. */
+		public Builder mdsAddresses(List<String> addresses) {
+			this.mdsAddresses = List.copyOf(addresses);
+			return this;
+		}
+
+		public Builder mdsAddresses(String... addresses) {
+			return mdsAddresses(List.of(addresses));
+		}
+
+		/** Owner recorded on created volumes and directories. Default {@code root}. */
+		public Builder owner(String owner) {
+			this.owner = Objects.requireNonNull(owner);
+			return this;
+		}
+
+		/** Identifies this client's sessions on the MDS. Default: host, pid and a random part. */
+		public Builder clientId(String clientId) {
+			this.clientId = Objects.requireNonNull(clientId);
+			return this;
+		}
+
+		/** Overall deadline of one I/O or namespace call, retries included. Default 30 s. */
+		public Builder ioTimeout(Duration timeout) {
+			this.retry = this.retry.withOperationTimeout(timeout);
+			return this;
+		}
+
+		/** Deadline of a single RPC. Default 5 s. */
+		public Builder rpcTimeout(Duration timeout) {
+			this.retry = this.retry.withRpcTimeout(timeout);
+			return this;
+		}
+
+		/** Exponential backoff between retries. Default 20 ms doubling up to 1 s. */
+		public Builder backoff(Duration initial, Duration max) {
+			this.retry = this.retry.withBackoff(initial, max);
+			return this;
+		}
+
+		public Builder retry(RetrySettings settings) {
+			this.retry = Objects.requireNonNull(settings);
+			return this;
+		}
+
+		/** Largest sub-request sent to a chunkserver, a multiple of 512. Default 1 MiB. */
+		public Builder maxRequestSize(int bytes) {
+			if (bytes <= 0 || bytes % Sizes.SECTOR_SIZE != 0 || bytes > Sizes.CHUNK_SIZE) {
+				throw new CurveException(ErrorCode.INVALID_ARGUMENT, "maxRequestSize " + bytes
+						+ " must be a positive multiple of " + Sizes.SECTOR_SIZE + " up to the chunk size");
+			}
+			this.maxRequestSize = bytes;
+			return this;
+		}
+
+		/** Where I/O timers and byte counters go; none by default. */
+		public Builder meterRegistry(MeterRegistry registry) {
+			this.meterRegistry = registry;
+			return this;
+		}
+
+		/** How channels to {@code host:port} addresses are made; plaintext gRPC by default. */
+		public Builder channelFactory(Function<String, ManagedChannel> factory) {
+			this.channelFactory = factory;
+			return this;
+		}
+
+		public CurveClient build() {
+			if (this.mdsAddresses == null || this.mdsAddresses.isEmpty()) {
+				throw new CurveException(ErrorCode.INVALID_ARGUMENT, "no MDS address given");
+			}
+			return new CurveClient(this);
+		}
+
+		private static String defaultClientId() {
+			return ManagementFactory.getRuntimeMXBean().getName() + "-" + UUID.randomUUID().toString().substring(0, 8);
+		}
+
+	}
+
+}

@@ -1,0 +1,162 @@
+package io.curve4j.sdk.block;
+
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
+
+import io.curve4j.common.error.CurveException;
+import io.curve4j.common.error.ErrorCode;
+import io.curve4j.common.error.GrpcErrors;
+import io.curve4j.common.size.Sizes;
+import io.curve4j.proto.mds.v1.FileInfo;
+import io.curve4j.sdk.metacache.MetaCache;
+import io.curve4j.sdk.retry.BoundedRetry;
+
+/**
+ * An open block volume. Offsets and lengths are bytes, multiples of 512, inside the
+ * volume; anything else fails with {@code IO_NOT_ALIGNED} or {@code IO_OUT_OF_RANGE}
+ * before any I/O (the async variants throw it too, synchronously).
+ * <p>
+ * An I/O is split per chunk and the parts run in parallel; the call completes when every
+ * part has completed, and fails if any part failed (after all parts have finished, so no
+ * part of a failed write is still in flight). A failed write may have written some of
+ * its parts: like a disk, the range then holds old or new data per sector until it is
+ * written again. Never-written ranges read as zeros. Thread-safe.
+ */
+public final class Volume implements AutoCloseable {
+
+	private final String path;
+
+	private final VolumeSession session;
+
+	private final ChunkIo io;
+
+	private final MetaCache cache;
+
+	private final VolumeMetrics metrics;
+
+	private final int maxRequest;
+
+	private volatile boolean closed;
+
+	Volume(String path, VolumeSession session, ChunkIo io, MetaCache cache, VolumeMetrics metrics, int maxRequest) {
+		this.path = path;
+		this.session = session;
+		this.io = io;
+		this.cache = cache;
+		this.metrics = metrics;
+		this.maxRequest = maxRequest;
+	}
+
+	public String path() {
+		return this.path;
+	}
+
+	/** Current size in bytes; follows extends made elsewhere (seen at the next session refresh). */
+	public long size() {
+		return this.session.file().getLength();
+	}
+
+	/** The volume as of the last session refresh. */
+	public FileStat stat() {
+		return FileStat.of(this.session.file());
+	}
+
+	public void write(long offset, byte[] data) {
+		BoundedRetry.join(writeAsync(offset, data));
+	}
+
+	public void write(long offset, ByteBuffer data) {
+		BoundedRetry.join(writeAsync(offset, data));
+	}
+
+	/** Writes {@code data}; the array must not change until the future completes (it is sent without a copy). */
+	public CompletableFuture<Void> writeAsync(long offset, byte[] data) {
+		return writeAsync(offset, ByteBuffer.wrap(data));
+	}
+
+	/**
+	 * Writes the remaining bytes of {@code data} (its position is not moved); the buffer
+	 * must not change until the future completes (it is sent without a copy).
+	 */
+	public CompletableFuture<Void> writeAsync(long offset, ByteBuffer data) {
+		int length = data.remaining();
+		FileInfo file = checkIo(offset, length);
+		long start = System.nanoTime();
+		List<ChunkRange> ranges = IoSplitter.split(offset, length, chunkSize(file), segmentSize(file), this.maxRequest);
+		CompletableFuture<?>[] parts = new CompletableFuture<?>[ranges.size()];
+		int base = data.position();
+		for (int i = 0; i < parts.length; i++) {
+			ChunkRange range = ranges.get(i);
+			ByteString payload = UnsafeByteOperations
+				.unsafeWrap(data.slice(base + range.bufferOffset(), range.length()));
+			parts[i] = this.io.write(file.getId(), file.getSeqNum(), range, payload,
+					describe("write", offset + range.bufferOffset(), range.length()));
+		}
+		return CompletableFuture.allOf(parts).whenComplete((ignored, failure) -> this.metrics.write()
+			.record(start, length, failure == null));
+	}
+
+	public byte[] read(long offset, int length) {
+		return BoundedRetry.join(readAsync(offset, length));
+	}
+
+	public CompletableFuture<byte[]> readAsync(long offset, int length) {
+		FileInfo file = checkIo(offset, length);
+		long start = System.nanoTime();
+		byte[] result = new byte[length];
+		List<ChunkRange> ranges = IoSplitter.split(offset, length, chunkSize(file), segmentSize(file), this.maxRequest);
+		CompletableFuture<?>[] parts = new CompletableFuture<?>[ranges.size()];
+		for (int i = 0; i < parts.length; i++) {
+			ChunkRange range = ranges.get(i);
+			CompletableFuture<Optional<ByteString>> part = this.io.read(file.getId(), range,
+					describe("read", offset + range.bufferOffset(), range.length()));
+			// an unallocated range keeps the zeros the array starts with
+			parts[i] = part.thenAccept((data) -> data.ifPresent((bytes) -> bytes.copyTo(result, range.bufferOffset())));
+		}
+		return CompletableFuture.allOf(parts).handle((ignored, failure) -> {
+			this.metrics.read().record(start, length, failure == null);
+			if (failure != null) {
+				throw GrpcErrors.fromStatus(failure);
+			}
+			return result;
+		});
+	}
+
+	/** Ends the session; I/O afterwards fails. */
+	@Override
+	public void close() {
+		if (this.closed) {
+			return;
+		}
+		this.closed = true;
+		this.session.close();
+		this.cache.forgetFile(this.session.file().getId());
+	}
+
+	private FileInfo checkIo(long offset, long length) {
+		if (this.closed) {
+			throw new CurveException(ErrorCode.INVALID_ARGUMENT, "volume " + this.path + " is closed");
+		}
+		FileInfo file = this.session.file();
+		IoSplitter.validate(offset, length, file.getLength());
+		return file;
+	}
+
+	private String describe(String op, long offset, int length) {
+		return op + " of " + length + " bytes at offset " + offset + " of " + this.path;
+	}
+
+	private static int chunkSize(FileInfo file) {
+		return file.getChunkSize() > 0 ? file.getChunkSize() : Sizes.CHUNK_SIZE;
+	}
+
+	private static long segmentSize(FileInfo file) {
+		return file.getSegmentSize() > 0 ? file.getSegmentSize() : Sizes.SEGMENT_SIZE;
+	}
+
+}

@@ -1,0 +1,51 @@
+package io.curve4j.sdk.cli;
+
+import java.util.Arrays;
+import java.util.List;
+
+import picocli.CommandLine.Option;
+
+import io.curve4j.common.error.CurveException;
+import io.curve4j.common.error.ErrorCode;
+import io.curve4j.sdk.block.CurveClient;
+
+/**
+ * Options of every command that talks to a cluster: where its MDS is (else the
+ * connection file of {@code curve local up}), and whether errors show stack traces.
+ */
+final class ClusterOptions {
+
+	@Option(names = "--mds", paramLabel = "HOST:PORT[,...]",
+			description = "HTTP addresses of the MDS members. Default: from $CURVE_HOME/cluster.json.")
+	String mds;
+
+	@Option(names = { "-v", "--verbose" }, description = "Print stack traces of errors.")
+	boolean verbose;
+
+	private ClusterEndpoints endpoints;
+
+	ClusterEndpoints endpoints() {
+		if (this.endpoints == null) {
+			this.endpoints = ClusterEndpoints.resolve(this.mds);
+		}
+		return this.endpoints;
+	}
+
+	/** The REST API; an explicit --mds is used as is (no status call needed to learn gRPC addresses). */
+	MdsRestClient rest() {
+		if (this.mds != null && !this.mds.isBlank()) {
+			return new MdsRestClient(
+					Arrays.stream(this.mds.split(",")).map(String::trim).filter((a) -> !a.isEmpty()).toList());
+		}
+		return new MdsRestClient(endpoints().mdsHttp());
+	}
+
+	CurveClient client() {
+		List<String> grpc = endpoints().mdsGrpc().stream().filter((a) -> !a.isBlank()).toList();
+		if (grpc.isEmpty()) {
+			throw new CurveException(ErrorCode.UNAVAILABLE, "the cluster lists no MDS gRPC address");
+		}
+		return CurveClient.builder().mdsAddresses(grpc).build();
+	}
+
+}

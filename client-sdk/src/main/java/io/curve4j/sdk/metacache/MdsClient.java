@@ -1,0 +1,94 @@
+package io.curve4j.sdk.metacache;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+
+import io.grpc.Channel;
+import io.grpc.stub.AbstractStub;
+import io.grpc.stub.StreamObserver;
+
+import io.curve4j.common.error.CurveException;
+import io.curve4j.common.error.ErrorCode;
+import io.curve4j.common.error.GrpcErrors;
+import io.curve4j.common.error.NotLeaderException;
+import io.curve4j.proto.mds.v1.NamespaceServiceGrpc;
+import io.curve4j.proto.mds.v1.NamespaceServiceGrpc.NamespaceServiceStub;
+import io.curve4j.proto.mds.v1.SegmentServiceGrpc;
+import io.curve4j.proto.mds.v1.SegmentServiceGrpc.SegmentServiceStub;
+import io.curve4j.sdk.retry.BoundedRetry;
+import io.curve4j.sdk.retry.GrpcFutures;
+
+/**
+ * Calls to the MDS leader. The client remembers which member led last; a follower's
+ * NOT_LEADER hint (the leader's gRPC address) moves it there, and an unreachable member
+ * or one without a hint moves it to the next configured address.
+ */
+public final class MdsClient {
+
+	private final List<String> addresses;
+
+	private final ChannelPool channels;
+
+	private final BoundedRetry retry;
+
+	private volatile String leader;
+
+	public MdsClient(List<String> addresses, ChannelPool channels, BoundedRetry retry) {
+		if (addresses == null || addresses.isEmpty()) {
+			throw new CurveException(ErrorCode.INVALID_ARGUMENT, "no MDS address given");
+		}
+		this.addresses = List.copyOf(addresses);
+		this.channels = channels;
+		this.retry = retry;
+		this.leader = this.addresses.get(0);
+	}
+
+	/**
+	 * A namespace call, retried on the leader until it succeeds or the operation times
+	 * out. Calls that change state pass {@code idempotent=false}: they are repeated only
+	 * after an error that proves they did not run.
+	 */
+	public <T> CompletableFuture<T> namespace(String what, boolean idempotent,
+			BiConsumer<NamespaceServiceStub, StreamObserver<T>> call) {
+		return this.retry.call(what, idempotent,
+				(attempt) -> once(NamespaceServiceGrpc::newStub, attempt.rpcTimeoutNanos(), call));
+	}
+
+	/** One try of a segment-service call on the leader, for callers that retry themselves. */
+	public <T> CompletableFuture<T> segmentsOnce(long timeoutNanos,
+			BiConsumer<SegmentServiceStub, StreamObserver<T>> call) {
+		return once(SegmentServiceGrpc::newStub, timeoutNanos, call);
+	}
+
+	private <S extends AbstractStub<S>, T> CompletableFuture<T> once(Function<Channel, S> stubs, long timeoutNanos,
+			BiConsumer<S, StreamObserver<T>> call) {
+		String target = this.leader;
+		S stub = stubs.apply(this.channels.channel(target)).withDeadlineAfter(timeoutNanos, TimeUnit.NANOSECONDS);
+		CompletableFuture<T> result = GrpcFutures.unary((observer) -> call.accept(stub, observer));
+		return result.whenComplete((value, failure) -> {
+			if (failure != null) {
+				redirect(target, GrpcErrors.fromStatus(failure));
+			}
+		});
+	}
+
+	private void redirect(String failed, CurveException error) {
+		if (error instanceof NotLeaderException nle && !nle.leaderHint().isEmpty()) {
+			this.leader = nle.leaderHint();
+		}
+		else if (error.code() == ErrorCode.NOT_LEADER || error.code() == ErrorCode.UNAVAILABLE
+				|| error.code() == ErrorCode.TIMEOUT) {
+			int index = this.addresses.indexOf(failed);
+			String next = this.addresses.get((index + 1) % this.addresses.size());
+			synchronized (this) {
+				if (this.leader.equals(failed)) {
+					this.leader = next;
+				}
+			}
+		}
+	}
+
+}

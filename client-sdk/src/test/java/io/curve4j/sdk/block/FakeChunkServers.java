@@ -1,0 +1,187 @@
+package io.curve4j.sdk.block;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import com.google.protobuf.ByteString;
+import io.grpc.Grpc;
+import io.grpc.InsecureServerCredentials;
+import io.grpc.Server;
+import io.grpc.ServerBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import io.grpc.stub.StreamObserver;
+
+import io.curve4j.common.error.CurveException;
+import io.curve4j.common.error.ErrorCode;
+import io.curve4j.common.error.GrpcErrors;
+import io.curve4j.common.error.NotLeaderException;
+import io.curve4j.proto.chunk.v1.ChunkServiceGrpc;
+import io.curve4j.proto.chunk.v1.ReadChunkRequest;
+import io.curve4j.proto.chunk.v1.ReadChunkResponse;
+import io.curve4j.proto.chunk.v1.WriteChunkRequest;
+import io.curve4j.proto.chunk.v1.WriteChunkResponse;
+import io.curve4j.proto.cli.v1.CliServiceGrpc;
+import io.curve4j.proto.cli.v1.GetLeaderRequest;
+import io.curve4j.proto.cli.v1.GetLeaderResponse;
+import io.curve4j.proto.common.v1.ChunkServerLocation;
+import io.curve4j.proto.common.v1.CopysetKey;
+import io.curve4j.proto.common.v1.CopysetMembers;
+
+/**
+ * Three in-process chunkservers replicating every copyset. Replication is faked by one
+ * shared chunk store; what matters here is who leads: only the leader accepts I/O, the
+ * others answer NOT_LEADER with the leader's raft address, as real replicas do. Servers
+ * are in-process (named {@code csN:820N}) or, for tests of the command line, on
+ * loopback TCP ports.
+ */
+public final class FakeChunkServers implements AutoCloseable {
+
+	static final int COUNT = 3;
+
+	final Map<Long, byte[]> chunks = new ConcurrentHashMap<>();
+
+	final AtomicInteger[] served = new AtomicInteger[COUNT];
+
+	final AtomicInteger[] rejected = new AtomicInteger[COUNT];
+
+	private final int chunkSize;
+
+	private final Server[] servers = new Server[COUNT];
+
+	private final String[] hosts = new String[COUNT];
+
+	private final int[] ports = new int[COUNT];
+
+	private volatile int leader;
+
+	FakeChunkServers(int chunkSize) throws IOException {
+		this(chunkSize, false);
+	}
+
+	public FakeChunkServers(int chunkSize, boolean tcp) throws IOException {
+		this.chunkSize = chunkSize;
+		for (int i = 0; i < COUNT; i++) {
+			this.served[i] = new AtomicInteger();
+			this.rejected[i] = new AtomicInteger();
+			ServerBuilder<?> builder = tcp ? Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create())
+					: InProcessServerBuilder.forName("cs" + i + ":" + (8200 + i));
+			this.servers[i] = builder.addService(new Chunks(i)).addService(new Cli()).build().start();
+			this.hosts[i] = tcp ? "127.0.0.1" : "cs" + i;
+			this.ports[i] = tcp ? this.servers[i].getPort() : 8200 + i;
+		}
+	}
+
+	static String raft(int i) {
+		return "cs" + i + ":" + (8300 + i);
+	}
+
+	/** {@code count} copysets of logical pool 1, each on all three servers. */
+	public List<CopysetMembers> copysets(int count) {
+		List<CopysetMembers> copysets = new ArrayList<>();
+		for (int c = 1; c <= count; c++) {
+			CopysetMembers.Builder members = CopysetMembers.newBuilder()
+				.setKey(CopysetKey.newBuilder().setLogicalPoolId(1).setCopysetId(c))
+				.setEpoch(1);
+			for (int i = 0; i < COUNT; i++) {
+				members.addPeers(ChunkServerLocation.newBuilder()
+					.setChunkServerId(i + 1)
+					.setHost(this.hosts[i])
+					.setPort(this.ports[i])
+					.setRaftAddress(raft(i)));
+			}
+			copysets.add(members.build());
+		}
+		return copysets;
+	}
+
+	/** Makes {@code index} the leader of every copyset; -1 for "no leader". */
+	void moveLeader(int index) {
+		this.leader = index;
+	}
+
+	void kill(int index) {
+		this.servers[index].shutdownNow();
+	}
+
+	@Override
+	public void close() {
+		for (Server server : this.servers) {
+			server.shutdownNow();
+		}
+	}
+
+	private final class Chunks extends ChunkServiceGrpc.ChunkServiceImplBase {
+
+		private final int index;
+
+		Chunks(int index) {
+			this.index = index;
+		}
+
+		private boolean notLeader(StreamObserver<?> observer) {
+			int current = FakeChunkServers.this.leader;
+			if (current == this.index) {
+				FakeChunkServers.this.served[this.index].incrementAndGet();
+				return false;
+			}
+			FakeChunkServers.this.rejected[this.index].incrementAndGet();
+			observer.onError(GrpcErrors.toStatus(new NotLeaderException("not the leader",
+					current < 0 ? null : raft(current))));
+			return true;
+		}
+
+		@Override
+		public void writeChunk(WriteChunkRequest request, StreamObserver<WriteChunkResponse> observer) {
+			if (notLeader(observer)) {
+				return;
+			}
+			if (request.getOffset() + request.getData().size() > FakeChunkServers.this.chunkSize) {
+				observer.onError(GrpcErrors.toStatus(new CurveException(ErrorCode.INVALID_ARGUMENT, "past the chunk")));
+				return;
+			}
+			byte[] chunk = FakeChunkServers.this.chunks.computeIfAbsent(request.getChunkId(),
+					(id) -> new byte[FakeChunkServers.this.chunkSize]);
+			synchronized (chunk) {
+				request.getData().copyTo(chunk, request.getOffset());
+			}
+			observer.onNext(WriteChunkResponse.newBuilder().setAppliedIndex(1).build());
+			observer.onCompleted();
+		}
+
+		@Override
+		public void readChunk(ReadChunkRequest request, StreamObserver<ReadChunkResponse> observer) {
+			if (notLeader(observer)) {
+				return;
+			}
+			byte[] chunk = FakeChunkServers.this.chunks.get(request.getChunkId());
+			ByteString data;
+			if (chunk == null) {
+				data = ByteString.copyFrom(new byte[request.getLength()]);
+			}
+			else {
+				synchronized (chunk) {
+					data = ByteString.copyFrom(chunk, request.getOffset(), request.getLength());
+				}
+			}
+			observer.onNext(ReadChunkResponse.newBuilder().setData(data).build());
+			observer.onCompleted();
+		}
+
+	}
+
+	private final class Cli extends CliServiceGrpc.CliServiceImplBase {
+
+		@Override
+		public void getLeader(GetLeaderRequest request, StreamObserver<GetLeaderResponse> observer) {
+			int current = FakeChunkServers.this.leader;
+			observer.onNext(GetLeaderResponse.newBuilder().setLeader(current < 0 ? "" : raft(current)).setTerm(1).build());
+			observer.onCompleted();
+		}
+
+	}
+
+}
