@@ -1,0 +1,28 @@
+package io.curve4j.mds.namespace;
+
+import io.curve4j.common.size.Sizes;
+import io.curve4j.proto.mds.v1.FileInfo;
+import io.curve4j.proto.mds.v1.FileRecord;
+
+/**
+ * A stored file or directory with the path it was reached by.
+ */
+public record FileEntry(String path, FileRecord record) {
+
+	public FileInfo toProto() {
+		return FileInfo.newBuilder()
+			.setId(this.record.getId())
+			.setParentId(this.record.getParentId())
+			.setName(this.record.getName())
+			.setType(this.record.getType())
+			.setOwner(this.record.getOwner())
+			.setLength(this.record.getLength())
+			.setChunkSize(Sizes.CHUNK_SIZE)
+			.setSegmentSize(Sizes.SEGMENT_SIZE)
+			.setSeqNum(this.record.getSeqNum())
+			.setCtime(this.record.getCtimeMs())
+			.setPath(this.path)
+			.build();
+	}
+
+}

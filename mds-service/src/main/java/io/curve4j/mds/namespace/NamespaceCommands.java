@@ -1,0 +1,134 @@
+package io.curve4j.mds.namespace;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import org.springframework.stereotype.Component;
+
+import io.curve4j.common.error.CurveException;
+import io.curve4j.common.error.ErrorCode;
+import io.curve4j.mds.raft.MdsCommandHandler;
+import io.curve4j.mds.raft.MdsSchema;
+import io.curve4j.mds.raft.MdsTx;
+import io.curve4j.proto.mds.v1.CreateFileCommand;
+import io.curve4j.proto.mds.v1.FileRecord;
+import io.curve4j.proto.mds.v1.FileType;
+import io.curve4j.proto.mds.v1.MdsCommand;
+
+/**
+ * Applies namespace changes. Paths and sizes were validated by the leader before
+ * proposing; what depends on the stored tree (existence, emptiness, kinds) is checked
+ * here, where every member sees the same tree.
+ */
+@Component
+class NamespaceCommands implements MdsCommandHandler {
+
+	@Override
+	public Set<MdsCommand.CommandCase> commands() {
+		return Set.of(MdsCommand.CommandCase.CREATE_FILE, MdsCommand.CommandCase.RENAME_FILE,
+				MdsCommand.CommandCase.EXTEND_VOLUME, MdsCommand.CommandCase.DELETE_FILE);
+	}
+
+	@Override
+	public Object apply(MdsCommand command, MdsTx tx) {
+		NamespaceTree tree = new NamespaceTree(tx);
+		return switch (command.getCommandCase()) {
+			case CREATE_FILE -> create(command.getCreateFile(), tree, tx);
+			case RENAME_FILE -> rename(NamespacePath.parse(command.getRenameFile().getPath()),
+					NamespacePath.parse(command.getRenameFile().getNewPath()), tree, tx);
+			case EXTEND_VOLUME -> extend(NamespacePath.parse(command.getExtendVolume().getPath()),
+					command.getExtendVolume().getNewLength(), tree, tx);
+			case DELETE_FILE -> delete(NamespacePath.parse(command.getDeleteFile().getPath()),
+					command.getDeleteFile().getType(), tree, tx);
+			default -> throw new IllegalArgumentException(command.getCommandCase().name());
+		};
+	}
+
+	private FileRecord create(CreateFileCommand command, NamespaceTree tree, MdsTx tx) {
+		NamespacePath path = NamespacePath.parse(command.getPath());
+		if (path.isRoot()) {
+			throw new CurveException(ErrorCode.FILE_EXISTS, "/ always exists");
+		}
+		FileRecord parent = tree.directory(path.parent());
+		if (tree.child(parent.getId(), path.name()).isPresent()) {
+			throw exists(command.getType(), path);
+		}
+		FileRecord file = FileRecord.newBuilder()
+			.setId(tx.nextId("file"))
+			.setParentId(parent.getId())
+			.setName(path.name())
+			.setType(command.getType())
+			.setOwner(command.getOwner())
+			.setLength(command.getLength())
+			.setCtimeMs(command.getCtimeMs())
+			.build();
+		put(file, tx);
+		return file;
+	}
+
+	private FileRecord rename(NamespacePath from, NamespacePath to, NamespaceTree tree, MdsTx tx) {
+		if (from.isRoot() || to.isRoot()) {
+			throw new CurveException(ErrorCode.INVALID_PATH, "/ cannot be renamed or replaced");
+		}
+		FileRecord file = tree.file(from);
+		if (from.equals(to)) {
+			return file;
+		}
+		if (file.getType() == FileType.DIRECTORY && to.isWithin(from)) {
+			throw new CurveException(ErrorCode.INVALID_PATH, "cannot move directory " + from + " into itself (" + to + ")");
+		}
+		FileRecord newParent = tree.directory(to.parent());
+		if (tree.child(newParent.getId(), to.name()).isPresent()) {
+			throw exists(file.getType(), to);
+		}
+		tx.delete(MdsSchema.DENTRIES, MdsSchema.dentryKey(file.getParentId(), file.getName()));
+		FileRecord renamed = file.toBuilder().setParentId(newParent.getId()).setName(to.name()).build();
+		put(renamed, tx);
+		return renamed;
+	}
+
+	private FileRecord extend(NamespacePath path, long newLength, NamespaceTree tree, MdsTx tx) {
+		FileRecord volume = tree.volume(path);
+		if (Long.compareUnsigned(newLength, volume.getLength()) <= 0) {
+			throw new CurveException(ErrorCode.SIZE_NOT_LARGER,
+					"an extend must grow the volume: " + path + " has " + volume.getLength() + " bytes, asked for "
+							+ newLength);
+		}
+		FileRecord extended = volume.toBuilder().setLength(newLength).build();
+		put(extended, tx);
+		return extended;
+	}
+
+	private FileRecord delete(NamespacePath path, FileType expected, NamespaceTree tree, MdsTx tx) {
+		if (path.isRoot()) {
+			throw new CurveException(ErrorCode.INVALID_PATH, "/ cannot be deleted");
+		}
+		FileRecord file = switch (expected) {
+			case VOLUME -> tree.volume(path);
+			case DIRECTORY -> tree.directory(path);
+			default -> tree.file(path);
+		};
+		if (file.getType() == FileType.DIRECTORY && tree.hasChildren(file.getId())) {
+			throw new CurveException(ErrorCode.DIRECTORY_NOT_EMPTY, "directory " + path + " is not empty");
+		}
+		List<byte[]> segments = new ArrayList<>();
+		tx.scan(MdsSchema.SEGMENTS.name(), MdsSchema.u64(file.getId()), (k, v) -> segments.add(k));
+		segments.forEach(k -> tx.delete(MdsSchema.SEGMENTS.name(), k));
+		tx.delete(MdsSchema.DENTRIES, MdsSchema.dentryKey(file.getParentId(), file.getName()));
+		tx.delete(MdsSchema.FILES.name(), MdsSchema.u64(file.getId()));
+		return file;
+	}
+
+	private static void put(FileRecord file, MdsTx tx) {
+		tx.put(MdsSchema.FILES, MdsSchema.u64(file.getId()), file);
+		tx.putRaw(MdsSchema.DENTRIES, MdsSchema.dentryKey(file.getParentId(), file.getName()),
+				MdsSchema.u64(file.getId()));
+	}
+
+	private static CurveException exists(FileType type, NamespacePath path) {
+		return type == FileType.VOLUME ? new CurveException(ErrorCode.VOLUME_EXISTS, "volume " + path + " exists")
+				: new CurveException(ErrorCode.FILE_EXISTS, path + " exists");
+	}
+
+}

@@ -1,0 +1,113 @@
+package io.curve4j.mds.namespace;
+
+import org.springframework.stereotype.Service;
+
+import io.curve4j.mds.web.GrpcCalls;
+import io.curve4j.proto.mds.v1.CloseVolumeRequest;
+import io.curve4j.proto.mds.v1.CloseVolumeResponse;
+import io.curve4j.proto.mds.v1.CreateDirectoryRequest;
+import io.curve4j.proto.mds.v1.CreateVolumeRequest;
+import io.curve4j.proto.mds.v1.DeleteFileRequest;
+import io.curve4j.proto.mds.v1.DeleteFileResponse;
+import io.curve4j.proto.mds.v1.ExtendVolumeRequest;
+import io.curve4j.proto.mds.v1.FileInfoResponse;
+import io.curve4j.proto.mds.v1.FileType;
+import io.curve4j.proto.mds.v1.ListDirectoryRequest;
+import io.curve4j.proto.mds.v1.ListDirectoryResponse;
+import io.curve4j.proto.mds.v1.NamespaceServiceGrpc;
+import io.curve4j.proto.mds.v1.OpenVolumeRequest;
+import io.curve4j.proto.mds.v1.OpenVolumeResponse;
+import io.curve4j.proto.mds.v1.RefreshSessionRequest;
+import io.curve4j.proto.mds.v1.RefreshSessionResponse;
+import io.curve4j.proto.mds.v1.RenameFileRequest;
+import io.curve4j.proto.mds.v1.StatFileRequest;
+import io.grpc.stub.StreamObserver;
+
+/** The namespace for the SDK over gRPC. */
+@Service
+class NamespaceGrpcService extends NamespaceServiceGrpc.NamespaceServiceImplBase {
+
+	private final Namespace namespace;
+
+	private final GrpcCalls calls;
+
+	NamespaceGrpcService(Namespace namespace, GrpcCalls calls) {
+		this.namespace = namespace;
+		this.calls = calls;
+	}
+
+	@Override
+	public void createDirectory(CreateDirectoryRequest request, StreamObserver<FileInfoResponse> observer) {
+		this.calls.unary(observer,
+				() -> info(this.namespace.createDirectory(request.getPath(), request.getOwner())));
+	}
+
+	@Override
+	public void createVolume(CreateVolumeRequest request, StreamObserver<FileInfoResponse> observer) {
+		this.calls.unary(observer,
+				() -> info(this.namespace.createVolume(request.getPath(), request.getLength(), request.getOwner())));
+	}
+
+	@Override
+	public void statFile(StatFileRequest request, StreamObserver<FileInfoResponse> observer) {
+		this.calls.unary(observer, () -> info(this.namespace.stat(request.getPath())));
+	}
+
+	@Override
+	public void listDirectory(ListDirectoryRequest request, StreamObserver<ListDirectoryResponse> observer) {
+		this.calls.unary(observer, () -> ListDirectoryResponse.newBuilder()
+			.addAllFiles(this.namespace.list(request.getPath()).stream().map(FileEntry::toProto).toList())
+			.build());
+	}
+
+	@Override
+	public void renameFile(RenameFileRequest request, StreamObserver<FileInfoResponse> observer) {
+		this.calls.unary(observer, () -> info(this.namespace.rename(request.getPath(), request.getNewPath())));
+	}
+
+	@Override
+	public void extendVolume(ExtendVolumeRequest request, StreamObserver<FileInfoResponse> observer) {
+		this.calls.unary(observer, () -> info(this.namespace.extend(request.getPath(), request.getNewLength())));
+	}
+
+	@Override
+	public void deleteFile(DeleteFileRequest request, StreamObserver<DeleteFileResponse> observer) {
+		this.calls.unary(observer, () -> {
+			this.namespace.delete(request.getPath(), FileType.FILE_TYPE_UNSPECIFIED);
+			return DeleteFileResponse.getDefaultInstance();
+		});
+	}
+
+	@Override
+	public void openVolume(OpenVolumeRequest request, StreamObserver<OpenVolumeResponse> observer) {
+		this.calls.unary(observer, () -> {
+			Namespace.Opened opened = this.namespace.open(request.getPath(), request.getClientId());
+			return OpenVolumeResponse.newBuilder()
+				.setFile(opened.file().toProto())
+				.setSessionId(opened.session().id())
+				.setLeaseMs(this.namespace.sessionLeaseMillis())
+				.build();
+		});
+	}
+
+	@Override
+	public void refreshSession(RefreshSessionRequest request, StreamObserver<RefreshSessionResponse> observer) {
+		this.calls.unary(observer, () -> RefreshSessionResponse.newBuilder()
+			.setFile(this.namespace.refresh(request.getPath(), request.getSessionId()).toProto())
+			.setLeaseMs(this.namespace.sessionLeaseMillis())
+			.build());
+	}
+
+	@Override
+	public void closeVolume(CloseVolumeRequest request, StreamObserver<CloseVolumeResponse> observer) {
+		this.calls.unary(observer, () -> {
+			this.namespace.close(request.getPath(), request.getSessionId());
+			return CloseVolumeResponse.getDefaultInstance();
+		});
+	}
+
+	private static FileInfoResponse info(FileEntry entry) {
+		return FileInfoResponse.newBuilder().setFile(entry.toProto()).build();
+	}
+
+}

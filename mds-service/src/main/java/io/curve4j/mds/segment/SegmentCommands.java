@@ -1,0 +1,71 @@
+package io.curve4j.mds.segment;
+
+import java.util.Set;
+
+import org.springframework.stereotype.Component;
+
+import io.curve4j.common.error.CurveException;
+import io.curve4j.common.error.ErrorCode;
+import io.curve4j.mds.raft.MdsCommandHandler;
+import io.curve4j.mds.raft.MdsSchema;
+import io.curve4j.mds.raft.MdsTx;
+import io.curve4j.proto.mds.v1.AllocateSegmentCommand;
+import io.curve4j.proto.mds.v1.FileRecord;
+import io.curve4j.proto.mds.v1.FileType;
+import io.curve4j.proto.mds.v1.LogicalPoolRecord;
+import io.curve4j.proto.mds.v1.MdsCommand;
+import io.curve4j.proto.mds.v1.SegmentRecord;
+
+/**
+ * Allocates segments at apply. The first allocation of a segment wins: a retried or
+ * concurrent allocation of the same segment applies later in the log, finds the
+ * mapping and returns it unchanged, so every writer sees the same chunks.
+ */
+@Component
+class SegmentCommands implements MdsCommandHandler {
+
+	static final byte[] CHUNK_COUNTER = MdsSchema.counterKey("chunk");
+
+	/** The segment's mapping, and whether this command created it. */
+	record Allocated(SegmentRecord segment, boolean created) {
+	}
+
+	@Override
+	public Set<MdsCommand.CommandCase> commands() {
+		return Set.of(MdsCommand.CommandCase.ALLOCATE_SEGMENT);
+	}
+
+	@Override
+	public Object apply(MdsCommand command, MdsTx tx) {
+		AllocateSegmentCommand allocate = command.getAllocateSegment();
+		FileRecord volume = tx.get(MdsSchema.FILES, MdsSchema.u64(allocate.getFileId()))
+			.filter(f -> f.getType() == FileType.VOLUME)
+			.orElseThrow(() -> new CurveException(ErrorCode.VOLUME_NOT_FOUND, "no volume with id " + allocate.getFileId()));
+		SegmentService.checkOffset(volume, allocate.getOffset());
+		byte[] key = SegmentService.key(allocate.getFileId(), allocate.getOffset());
+		SegmentRecord existing = tx.get(MdsSchema.SEGMENTS, key).orElse(null);
+		if (existing != null) {
+			return new Allocated(existing, false);
+		}
+		// One logical pool per cluster for now: the lowest id, so every member picks the same.
+		LogicalPoolRecord pool = tx.list(MdsSchema.LOGICAL_POOLS)
+			.stream()
+			.findFirst()
+			.orElseThrow(() -> new CurveException(ErrorCode.POOL_NOT_FOUND,
+					"no logical pool to allocate from; apply a topology with logicalPools once the chunkservers run"));
+		byte[] counter = tx.raw(MdsSchema.META, CHUNK_COUNTER);
+		long lastChunkId = counter == null ? 0 : MdsSchema.readU64(counter);
+		SegmentAllocator.Allocation allocation = SegmentAllocator.allocate(pool.getCopysets(), pool.getNextCopyset(),
+				lastChunkId);
+		SegmentRecord segment = SegmentRecord.newBuilder()
+			.setLogicalPoolId(pool.getId())
+			.addAllChunks(allocation.chunks())
+			.build();
+		tx.put(MdsSchema.SEGMENTS, key, segment);
+		tx.put(MdsSchema.LOGICAL_POOLS, MdsSchema.u32(pool.getId()),
+				pool.toBuilder().setNextCopyset(allocation.nextCopyset()).build());
+		tx.putRaw(MdsSchema.META, CHUNK_COUNTER, MdsSchema.u64(allocation.lastChunkId()));
+		return new Allocated(segment, true);
+	}
+
+}

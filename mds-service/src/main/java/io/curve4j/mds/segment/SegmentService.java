@@ -1,0 +1,81 @@
+package io.curve4j.mds.segment;
+
+import java.util.Optional;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import org.springframework.stereotype.Service;
+
+import io.curve4j.common.error.CurveException;
+import io.curve4j.common.error.ErrorCode;
+import io.curve4j.common.size.Sizes;
+import io.curve4j.mds.namespace.Namespace;
+import io.curve4j.mds.raft.MdsRaft;
+import io.curve4j.mds.raft.MdsSchema;
+import io.curve4j.mds.raft.MdsStore;
+import io.curve4j.proto.mds.v1.AllocateSegmentCommand;
+import io.curve4j.proto.mds.v1.FileRecord;
+import io.curve4j.proto.mds.v1.MdsCommand;
+import io.curve4j.proto.mds.v1.SegmentRecord;
+
+/**
+ * Segment lookups and allocations: a linearizable read first, so a segment that exists
+ * costs no Raft entry; only a missing one with allocate set is proposed.
+ */
+@Service
+class SegmentService {
+
+	private final MdsRaft raft;
+
+	private final MdsStore store;
+
+	private final Namespace namespace;
+
+	private final Counter allocated;
+
+	SegmentService(MdsRaft raft, MdsStore store, Namespace namespace, MeterRegistry meters) {
+		this.raft = raft;
+		this.store = store;
+		this.namespace = namespace;
+		this.allocated = Counter.builder("curve.mds.segments.allocated").register(meters);
+	}
+
+	SegmentRecord getOrAllocate(long fileId, long offset, boolean allocate) {
+		Optional<SegmentRecord> existing = this.raft.read(() -> {
+			checkOffset(this.namespace.volumeById(fileId), offset);
+			return this.store.get(MdsSchema.SEGMENTS, key(fileId, offset));
+		});
+		if (existing.isPresent()) {
+			return existing.get();
+		}
+		if (!allocate) {
+			throw new CurveException(ErrorCode.SEGMENT_NOT_ALLOCATED,
+					"segment at offset " + offset + " of volume " + fileId + " was never written");
+		}
+		SegmentCommands.Allocated result = (SegmentCommands.Allocated) this.raft.propose(MdsCommand.newBuilder()
+			.setAllocateSegment(AllocateSegmentCommand.newBuilder().setFileId(fileId).setOffset(offset))
+			.build());
+		if (result.created()) {
+			this.allocated.increment();
+		}
+		return result.segment();
+	}
+
+	static void checkOffset(FileRecord volume, long offset) {
+		if (offset < 0 || offset % Sizes.SEGMENT_SIZE != 0) {
+			throw new CurveException(ErrorCode.IO_NOT_ALIGNED,
+					"segment offset " + offset + " is not a multiple of " + Sizes.format(Sizes.SEGMENT_SIZE));
+		}
+		if (offset >= volume.getLength()) {
+			throw new CurveException(ErrorCode.IO_OUT_OF_RANGE,
+					"offset " + offset + " is past the end of volume " + volume.getId() + " (" + volume.getLength()
+							+ " bytes)");
+		}
+	}
+
+	static byte[] key(long fileId, long offset) {
+		return MdsSchema.segmentKey(fileId, offset / Sizes.SEGMENT_SIZE);
+	}
+
+}

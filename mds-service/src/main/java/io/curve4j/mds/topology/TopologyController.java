@@ -1,0 +1,110 @@
+package io.curve4j.mds.topology;
+
+import java.util.List;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+import io.curve4j.mds.heartbeat.ChunkServerStates;
+import io.curve4j.mds.raft.MdsRaft;
+import io.curve4j.proto.common.v1.CopysetKey;
+import io.curve4j.proto.mds.v1.ChunkServerRecord;
+import io.curve4j.proto.mds.v1.CopysetRecord;
+
+/**
+ * Applies and shows the topology. Served by the leader; followers redirect.
+ */
+@RestController
+@RequestMapping("/api/v1/topology")
+@Tag(name = "topology", description = "pools, zones, servers, chunkservers")
+class TopologyController {
+
+	record PhysicalPoolView(int id, String name) {
+	}
+
+	record ZoneView(int id, String name, String physicalPool) {
+	}
+
+	record ServerView(int id, String name, String host, String zone, String physicalPool) {
+	}
+
+	record ChunkServerView(int id, String server, String host, int port, String raftAddress, boolean online,
+			long diskCapacity, long diskUsed, int copysets, int leaders) {
+	}
+
+	record LogicalPoolView(int id, String name, String physicalPool, int replicas, int copysets, int zones) {
+	}
+
+	record TopologyView(List<PhysicalPoolView> physicalPools, List<ZoneView> zones, List<ServerView> servers,
+			List<ChunkServerView> chunkServers, List<LogicalPoolView> logicalPools) {
+	}
+
+	private final TopologyService topology;
+
+	private final ChunkServerStates states;
+
+	private final MdsRaft raft;
+
+	TopologyController(TopologyService topology, ChunkServerStates states, MdsRaft raft) {
+		this.topology = topology;
+		this.states = states;
+		this.raft = raft;
+	}
+
+	@PostMapping(consumes = { "application/yaml", "application/x-yaml", "text/yaml", "text/plain" })
+	@Operation(summary = "Apply a topology YAML file (idempotent; all or nothing)")
+	TopologyView apply(@RequestBody String yaml) {
+		this.raft.requireLeader();
+		return view(this.topology.apply(yaml));
+	}
+
+	@GetMapping
+	@Operation(summary = "Pools, zones, servers, chunkservers (with liveness) and logical pools")
+	TopologyView show() {
+		this.raft.requireLeader();
+		return view(this.topology.current());
+	}
+
+	private TopologyView view(Topology t) {
+		List<PhysicalPoolView> pools = t.physicalPools().stream().map(p -> new PhysicalPoolView(p.getId(), p.getName())).toList();
+		List<ZoneView> zones = t.zones()
+			.stream()
+			.map(z -> new ZoneView(z.getId(), z.getName(), poolName(t, z.getPhysicalPoolId())))
+			.toList();
+		List<ServerView> servers = t.servers()
+			.stream()
+			.map(s -> new ServerView(s.getId(), s.getName(), s.getHost(),
+					t.zone(s.getZoneId()).map(z -> z.getName()).orElse(""), poolName(t, s.getPhysicalPoolId())))
+			.toList();
+		List<ChunkServerView> chunkServers = t.chunkServers().stream().map(cs -> chunkServer(t, cs)).toList();
+		List<LogicalPoolView> logicalPools = t.logicalPools()
+			.stream()
+			.map(p -> new LogicalPoolView(p.getId(), p.getName(), poolName(t, p.getPhysicalPoolId()), p.getReplicas(),
+					p.getCopysets(), p.getZones()))
+			.toList();
+		return new TopologyView(pools, zones, servers, chunkServers, logicalPools);
+	}
+
+	private ChunkServerView chunkServer(Topology t, ChunkServerRecord cs) {
+		List<CopysetRecord> copysets = t.copysetsOf(cs.getId());
+		int leaders = (int) copysets.stream()
+			.map(Topology::key)
+			.mapToInt((CopysetKey key) -> this.states.leaderOf(key))
+			.filter(id -> id == cs.getId())
+			.count();
+		return new ChunkServerView(cs.getId(), t.server(cs.getServerId()).map(s -> s.getName()).orElse(""),
+				cs.getHost(), cs.getPort(), Topology.raftAddress(cs), this.states.online(cs.getId()),
+				this.states.diskCapacity(cs), this.states.diskUsed(cs.getId()), copysets.size(), leaders);
+	}
+
+	private static String poolName(Topology t, int id) {
+		return t.physicalPool(id).map(p -> p.getName()).orElse("");
+	}
+
+}
