@@ -192,7 +192,7 @@ public final class LocalCluster {
 		command.add("--server.port=" + spec.httpPort());
 		command.add("--server.address=127.0.0.1");
 		command.add("--spring.grpc.server.port=" + spec.grpcPort());
-		command.add("--spring.grpc.server.address=127.0.0.1");
+		command.add("--spring.grpc.server.host=127.0.0.1");
 		command.addAll(spec.isMds() ? mdsArgs(layout, spec, dir) : chunkServerArgs(layout, spec, dir));
 		try {
 			Files.createDirectories(dir);

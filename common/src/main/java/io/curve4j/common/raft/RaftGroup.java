@@ -90,6 +90,10 @@ public final class RaftGroup implements AutoCloseable {
 		RaftOptions ro = new RaftOptions();
 		// An entry is acknowledged only once a majority has it on disk.
 		ro.setSync(true);
+		// Bounds the heap a slow follower can pin: each in-flight append may carry a 1 MiB
+		// chunk write, and jraft's default of 256 per follower per group exhausts a 1 GiB heap.
+		ro.setMaxReplicatorInflightMsgs(16);
+		ro.setDisruptorBufferSize(1024);
 		ro.setReadOnlyOptions(options.leaseReads() ? ReadOnlyOption.ReadOnlyLeaseBased : ReadOnlyOption.ReadOnlySafe);
 		no.setRaftOptions(ro);
 		return no;
