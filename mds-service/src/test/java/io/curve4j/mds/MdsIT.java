@@ -189,6 +189,10 @@ class MdsIT {
 			.registerChunkServer(registration("server-1", 1).setChunkServerId(1).setToken(this.tokens.get(1)).build());
 		assertThat(again.getChunkServerId()).isEqualTo(1);
 		assertThat(again.getToken()).isEqualTo(this.tokens.get(1));
+		// a first registration retried after its answer was lost gets the same id, not a second one
+		RegisterChunkServerResponse retried = hb.registerChunkServer(registration("server-2", 2).build());
+		assertThat(retried.getChunkServerId()).isEqualTo(2);
+		assertThat(retried.getToken()).isEqualTo(this.tokens.get(2));
 		assertGrpc(() -> hb.registerChunkServer(registration("server-1", 1).setChunkServerId(1).setToken("forged").build()),
 				Status.Code.PERMISSION_DENIED, ErrorCode.CHUNKSERVER_TOKEN_MISMATCH);
 		assertGrpc(() -> hb.heartbeat(HeartbeatRequest.newBuilder().setChunkServerId(2).setToken("forged").build()),

@@ -1,6 +1,7 @@
 package io.curve4j.sdk.local;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -15,6 +16,7 @@ import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
+import org.apache.commons.io.FileUtils;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -22,7 +24,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 import io.curve4j.common.error.CurveException;
 import io.curve4j.common.error.ErrorCode;
@@ -52,8 +53,8 @@ class LocalClusterIT {
 
 	private static final long WRITABLE = 2 * Sizes.SEGMENT_SIZE;
 
-	@TempDir
-	static Path home;
+	/** Under target/ rather than a temp dir, so the services' logs survive a failure. */
+	static final Path home = Path.of("target", "local-cluster-it").toAbsolutePath();
 
 	static LocalCluster cluster;
 
@@ -67,7 +68,8 @@ class LocalClusterIT {
 	static final Random random = new Random(42);
 
 	@BeforeAll
-	static void startCluster() {
+	static void startCluster() throws IOException {
+		FileUtils.deleteDirectory(home.toFile());
 		cluster = new LocalCluster(home, Path.of("..").toAbsolutePath().normalize());
 		layout = cluster.up(LocalLayout.randomPorts(1, 3), System.out);
 		client = newClient();

@@ -3,6 +3,7 @@ package io.curve4j.mds.topology;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -174,6 +175,16 @@ class TopologyCommands implements MdsCommandHandler {
 			record = existing.toBuilder();
 		}
 		else {
+			// A retried first registration (its answer was lost) must not mint a second id for
+			// the same disk: match by raft address and disk path, as Curve matches ip, port and disk.
+			Optional<ChunkServerRecord> same = topology.chunkServers()
+				.stream()
+				.filter(cs -> cs.getHost().equals(command.getHost()) && cs.getRaftPort() == command.getRaftPort()
+						&& cs.getDiskPath().equals(command.getDiskPath()))
+				.findFirst();
+			if (same.isPresent()) {
+				return same.get();
+			}
 			record = ChunkServerRecord.newBuilder()
 				.setId((int) tx.nextId("chunk_server"))
 				.setToken(command.getNewToken());
