@@ -11,6 +11,7 @@ import org.springframework.stereotype.Service;
 import io.curve4j.common.error.CurveException;
 import io.curve4j.common.error.ErrorCode;
 import io.curve4j.common.size.Sizes;
+import io.curve4j.mds.auth.Caller;
 import io.curve4j.mds.raft.MdsRaft;
 import io.curve4j.mds.raft.MdsStore;
 import io.curve4j.mds.session.SessionRegistry;
@@ -26,12 +27,20 @@ import io.curve4j.proto.mds.v1.RenameFileCommand;
  * Directories and volumes, for the REST and gRPC edges alike. Input that needs no
  * stored state (paths, sizes) is checked here before anything is proposed; reads are
  * linearizable through the Raft group.
+ *
+ * <p>
+ * Ownership: a caller other than root sees and changes only what it owns. Reads are
+ * checked here; changes carry the caller in their command and are checked where they are
+ * applied, against the tree every member sees.
  */
 @Service
 public class Namespace {
 
-	/** Owner recorded when a request names none. */
+	/** Owner recorded when root creates something and names no owner. */
 	public static final String DEFAULT_OWNER = "root";
+
+	/** Largest volume: 1 PiB (a million segments), far beyond any disk yet small enough to never overflow. */
+	public static final long MAX_VOLUME_SIZE = 1024 * Sizes.TIB;
 
 	/** An open volume: the file and the session that holds it. */
 	public record Opened(FileEntry file, SessionRegistry.Session session) {
@@ -55,45 +64,77 @@ public class Namespace {
 		this.volumesDeleted = Counter.builder("curve.mds.volumes.removed").register(meters);
 	}
 
-	public FileEntry createDirectory(String path, String owner) {
-		return create(NamespacePath.parse(path), FileType.DIRECTORY, 0, owner);
+	public FileEntry createDirectory(String path, String owner, Caller caller) {
+		return create(NamespacePath.parse(path), FileType.DIRECTORY, 0, owner, caller);
 	}
 
-	public FileEntry createVolume(String path, long length, String owner) {
+	public FileEntry createVolume(String path, long length, String owner, Caller caller) {
 		NamespacePath p = NamespacePath.parse(path);
 		checkSize(length);
-		FileEntry created = create(p, FileType.VOLUME, length, owner);
+		FileEntry created = create(p, FileType.VOLUME, length, owner, caller);
 		this.volumesCreated.increment();
 		return created;
 	}
 
-	public FileEntry stat(String path) {
+	public FileEntry stat(String path, Caller caller) {
 		NamespacePath p = NamespacePath.parse(path);
-		return new FileEntry(p.toString(), read(tree -> tree.file(p)));
+		FileRecord file = read(tree -> tree.file(p));
+		requireVisible(caller, file, p);
+		return new FileEntry(p.toString(), file);
 	}
 
-	/** Entries of a directory in name order. */
-	public List<FileEntry> list(String path) {
+	/** A volume or directory by id, with its current path. */
+	public FileEntry byId(long id, Caller caller) {
+		FileEntry entry = read(tree -> tree.byId(id).map(f -> new FileEntry(tree.pathOf(f).toString(), f)))
+			.filter(e -> e.record().getId() != NamespaceTree.ROOT_ID)
+			.orElseThrow(() -> new CurveException(ErrorCode.VOLUME_NOT_FOUND, "no volume or directory with id " + id));
+		requireVisible(caller, entry.record(), NamespacePath.parse(entry.path()));
+		return entry;
+	}
+
+	/** Entries of a directory in name order; a user other than root sees only its own. */
+	public List<FileEntry> list(String path, Caller caller) {
 		NamespacePath p = NamespacePath.parse(path);
-		return read(tree -> tree.children(tree.directory(p).getId())).stream()
+		List<FileRecord> children = read(tree -> {
+			FileRecord directory = tree.directory(p);
+			requireVisible(caller, directory, p);
+			return tree.children(directory.getId());
+		});
+		return children.stream()
+			.filter(f -> caller.isRoot() || caller.name().equals(f.getOwner()))
 			.map(f -> new FileEntry(p.child(f.getName()).toString(), f))
 			.toList();
 	}
 
-	public FileEntry rename(String path, String newPath) {
+	/** Every volume in the namespace the caller may see, in id order. */
+	public List<FileEntry> volumes(Caller caller) {
+		return read(tree -> tree.volumes()
+			.stream()
+			.filter(f -> caller.isRoot() || caller.name().equals(f.getOwner()))
+			.map(f -> new FileEntry(tree.pathOf(f).toString(), f))
+			.toList());
+	}
+
+	public FileEntry rename(String path, String newPath, Caller caller) {
 		NamespacePath from = NamespacePath.parse(path);
 		NamespacePath to = NamespacePath.parse(newPath);
 		FileRecord renamed = (FileRecord) this.raft.propose(MdsCommand.newBuilder()
-			.setRenameFile(RenameFileCommand.newBuilder().setPath(from.toString()).setNewPath(to.toString()))
+			.setRenameFile(RenameFileCommand.newBuilder()
+				.setPath(from.toString())
+				.setNewPath(to.toString())
+				.setCaller(caller.name()))
 			.build());
 		return new FileEntry(to.toString(), renamed);
 	}
 
-	public FileEntry extend(String path, long newLength) {
+	public FileEntry extend(String path, long newLength, Caller caller) {
 		NamespacePath p = NamespacePath.parse(path);
 		checkSize(newLength);
 		FileRecord extended = (FileRecord) this.raft.propose(MdsCommand.newBuilder()
-			.setExtendVolume(ExtendVolumeCommand.newBuilder().setPath(p.toString()).setNewLength(newLength))
+			.setExtendVolume(ExtendVolumeCommand.newBuilder()
+				.setPath(p.toString())
+				.setNewLength(newLength)
+				.setCaller(caller.name()))
 			.build());
 		return new FileEntry(p.toString(), extended);
 	}
@@ -102,24 +143,29 @@ public class Namespace {
 	 * Deletes a volume (with its segment mappings) or an empty directory.
 	 * @param expected the kind the caller means, or FILE_TYPE_UNSPECIFIED for either
 	 */
-	public void delete(String path, FileType expected) {
+	public void delete(String path, FileType expected, Caller caller) {
 		NamespacePath p = NamespacePath.parse(path);
 		FileRecord file = read(tree -> tree.file(p));
+		requireVisible(caller, file, p);
 		if (file.getType() == FileType.VOLUME && this.sessions.inUse(file.getId())) {
 			throw new CurveException(ErrorCode.VOLUME_IN_USE,
 					"volume " + p + " is open by a client; close it (or let its session lease expire) first");
 		}
 		FileRecord deleted = (FileRecord) this.raft.propose(MdsCommand.newBuilder()
-			.setDeleteFile(DeleteFileCommand.newBuilder().setPath(p.toString()).setType(expected))
+			.setDeleteFile(DeleteFileCommand.newBuilder()
+				.setPath(p.toString())
+				.setType(expected)
+				.setCaller(caller.name()))
 			.build());
 		if (deleted.getType() == FileType.VOLUME) {
 			this.volumesDeleted.increment();
 		}
 	}
 
-	public Opened open(String path, String clientId) {
+	public Opened open(String path, String clientId, Caller caller) {
 		NamespacePath p = NamespacePath.parse(path);
 		FileRecord volume = read(tree -> tree.volume(p));
+		requireVisible(caller, volume, p);
 		return new Opened(new FileEntry(p.toString(), volume), this.sessions.open(volume.getId(), clientId));
 	}
 
@@ -148,11 +194,15 @@ public class Namespace {
 		return this.sessions.lease().toMillis();
 	}
 
-	/** A volume size: positive and a whole number of segments. */
+	/** A volume size: positive, a whole number of segments, at most {@link #MAX_VOLUME_SIZE}. */
 	static void checkSize(long length) {
 		if (length <= 0) {
 			throw new CurveException(ErrorCode.INVALID_SIZE,
 					"size must be positive, a whole number of " + Sizes.format(Sizes.SEGMENT_SIZE) + " segments");
+		}
+		if (length > MAX_VOLUME_SIZE) {
+			throw new CurveException(ErrorCode.INVALID_SIZE, "size " + length + " bytes is above the largest volume, "
+					+ Sizes.format(MAX_VOLUME_SIZE) + " (" + MAX_VOLUME_SIZE + " bytes)");
 		}
 		if (length % Sizes.SEGMENT_SIZE != 0) {
 			throw new CurveException(ErrorCode.SIZE_NOT_SEGMENT_ALIGNED, "size " + length + " bytes ("
@@ -161,16 +211,37 @@ public class Namespace {
 		}
 	}
 
-	private FileEntry create(NamespacePath path, FileType type, long length, String owner) {
+	private FileEntry create(NamespacePath path, FileType type, long length, String owner, Caller caller) {
 		CreateFileCommand command = CreateFileCommand.newBuilder()
 			.setPath(path.toString())
 			.setType(type)
 			.setLength(length)
-			.setOwner(owner == null || owner.isBlank() ? DEFAULT_OWNER : owner.trim())
+			.setOwner(ownerOf(owner, caller))
 			.setCtimeMs(System.currentTimeMillis())
+			.setCaller(caller.name())
 			.build();
 		FileRecord created = (FileRecord) this.raft.propose(MdsCommand.newBuilder().setCreateFile(command).build());
 		return new FileEntry(path.toString(), created);
+	}
+
+	/** Root names any owner (default root); a user creates only for itself. */
+	private static String ownerOf(String requested, Caller caller) {
+		String owner = requested == null || requested.isBlank() ? null : requested.trim();
+		if (caller.isRoot()) {
+			return owner == null ? DEFAULT_OWNER : owner;
+		}
+		if (owner != null && !owner.equals(caller.name())) {
+			throw new CurveException(ErrorCode.NOT_OWNER,
+					caller.name() + " cannot create for owner '" + owner + "'; only root creates for other users");
+		}
+		return caller.name();
+	}
+
+	/** The root directory is everybody's; anything else only its owner's (and root's). */
+	private static void requireVisible(Caller caller, FileRecord file, NamespacePath path) {
+		if (file.getId() != NamespaceTree.ROOT_ID) {
+			caller.requireOwner(file.getOwner(), path.toString());
+		}
 	}
 
 	private <T> T read(Function<NamespaceTree, T> lookup) {

@@ -8,6 +8,7 @@ import org.springframework.stereotype.Component;
 
 import io.curve4j.common.error.CurveException;
 import io.curve4j.common.error.ErrorCode;
+import io.curve4j.mds.auth.Caller;
 import io.curve4j.mds.raft.MdsCommandHandler;
 import io.curve4j.mds.raft.MdsSchema;
 import io.curve4j.mds.raft.MdsTx;
@@ -36,11 +37,12 @@ class NamespaceCommands implements MdsCommandHandler {
 		return switch (command.getCommandCase()) {
 			case CREATE_FILE -> create(command.getCreateFile(), tree, tx);
 			case RENAME_FILE -> rename(NamespacePath.parse(command.getRenameFile().getPath()),
-					NamespacePath.parse(command.getRenameFile().getNewPath()), tree, tx);
+					NamespacePath.parse(command.getRenameFile().getNewPath()), command.getRenameFile().getCaller(),
+					tree, tx);
 			case EXTEND_VOLUME -> extend(NamespacePath.parse(command.getExtendVolume().getPath()),
-					command.getExtendVolume().getNewLength(), tree, tx);
+					command.getExtendVolume().getNewLength(), command.getExtendVolume().getCaller(), tree, tx);
 			case DELETE_FILE -> delete(NamespacePath.parse(command.getDeleteFile().getPath()),
-					command.getDeleteFile().getType(), tree, tx);
+					command.getDeleteFile().getType(), command.getDeleteFile().getCaller(), tree, tx);
 			default -> throw new IllegalArgumentException(command.getCommandCase().name());
 		};
 	}
@@ -51,6 +53,7 @@ class NamespaceCommands implements MdsCommandHandler {
 			throw new CurveException(ErrorCode.FILE_EXISTS, "/ always exists");
 		}
 		FileRecord parent = tree.directory(path.parent());
+		requireOwner(command.getCaller(), parent, path.parent());
 		if (tree.child(parent.getId(), path.name()).isPresent()) {
 			throw exists(command.getType(), path);
 		}
@@ -67,11 +70,12 @@ class NamespaceCommands implements MdsCommandHandler {
 		return file;
 	}
 
-	private FileRecord rename(NamespacePath from, NamespacePath to, NamespaceTree tree, MdsTx tx) {
+	private FileRecord rename(NamespacePath from, NamespacePath to, String caller, NamespaceTree tree, MdsTx tx) {
 		if (from.isRoot() || to.isRoot()) {
 			throw new CurveException(ErrorCode.INVALID_PATH, "/ cannot be renamed or replaced");
 		}
 		FileRecord file = tree.file(from);
+		requireOwner(caller, file, from);
 		if (from.equals(to)) {
 			return file;
 		}
@@ -79,6 +83,7 @@ class NamespaceCommands implements MdsCommandHandler {
 			throw new CurveException(ErrorCode.INVALID_PATH, "cannot move directory " + from + " into itself (" + to + ")");
 		}
 		FileRecord newParent = tree.directory(to.parent());
+		requireOwner(caller, newParent, to.parent());
 		if (tree.child(newParent.getId(), to.name()).isPresent()) {
 			throw exists(file.getType(), to);
 		}
@@ -88,8 +93,9 @@ class NamespaceCommands implements MdsCommandHandler {
 		return renamed;
 	}
 
-	private FileRecord extend(NamespacePath path, long newLength, NamespaceTree tree, MdsTx tx) {
+	private FileRecord extend(NamespacePath path, long newLength, String caller, NamespaceTree tree, MdsTx tx) {
 		FileRecord volume = tree.volume(path);
+		requireOwner(caller, volume, path);
 		if (Long.compareUnsigned(newLength, volume.getLength()) <= 0) {
 			throw new CurveException(ErrorCode.SIZE_NOT_LARGER,
 					"an extend must grow the volume: " + path + " has " + volume.getLength() + " bytes, asked for "
@@ -100,7 +106,7 @@ class NamespaceCommands implements MdsCommandHandler {
 		return extended;
 	}
 
-	private FileRecord delete(NamespacePath path, FileType expected, NamespaceTree tree, MdsTx tx) {
+	private FileRecord delete(NamespacePath path, FileType expected, String caller, NamespaceTree tree, MdsTx tx) {
 		if (path.isRoot()) {
 			throw new CurveException(ErrorCode.INVALID_PATH, "/ cannot be deleted");
 		}
@@ -109,6 +115,7 @@ class NamespaceCommands implements MdsCommandHandler {
 			case DIRECTORY -> tree.directory(path);
 			default -> tree.file(path);
 		};
+		requireOwner(caller, file, path);
 		if (file.getType() == FileType.DIRECTORY && tree.hasChildren(file.getId())) {
 			throw new CurveException(ErrorCode.DIRECTORY_NOT_EMPTY, "directory " + path + " is not empty");
 		}
@@ -118,6 +125,16 @@ class NamespaceCommands implements MdsCommandHandler {
 		tx.delete(MdsSchema.DENTRIES, MdsSchema.dentryKey(file.getParentId(), file.getName()));
 		tx.delete(MdsSchema.FILES.name(), MdsSchema.u64(file.getId()));
 		return file;
+	}
+
+	/**
+	 * A command's caller must own what it touches; the root directory is everybody's. An
+	 * empty caller (entries from before users existed) is not checked.
+	 */
+	private static void requireOwner(String caller, FileRecord file, NamespacePath path) {
+		if (!caller.isEmpty() && file.getId() != NamespaceTree.ROOT_ID) {
+			new Caller(caller).requireOwner(file.getOwner(), path.toString());
+		}
 	}
 
 	private static void put(FileRecord file, MdsTx tx) {

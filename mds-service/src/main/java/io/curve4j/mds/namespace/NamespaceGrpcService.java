@@ -2,6 +2,7 @@ package io.curve4j.mds.namespace;
 
 import org.springframework.stereotype.Service;
 
+import io.curve4j.mds.auth.Caller;
 import io.curve4j.mds.web.GrpcCalls;
 import io.curve4j.proto.mds.v1.CloseVolumeRequest;
 import io.curve4j.proto.mds.v1.CloseVolumeResponse;
@@ -23,7 +24,7 @@ import io.curve4j.proto.mds.v1.RenameFileRequest;
 import io.curve4j.proto.mds.v1.StatFileRequest;
 import io.grpc.stub.StreamObserver;
 
-/** The namespace for the SDK over gRPC. */
+/** The namespace for the SDK over gRPC, on behalf of the caller that signed the call. */
 @Service
 class NamespaceGrpcService extends NamespaceServiceGrpc.NamespaceServiceImplBase {
 
@@ -39,41 +40,42 @@ class NamespaceGrpcService extends NamespaceServiceGrpc.NamespaceServiceImplBase
 	@Override
 	public void createDirectory(CreateDirectoryRequest request, StreamObserver<FileInfoResponse> observer) {
 		this.calls.unary(observer,
-				() -> info(this.namespace.createDirectory(request.getPath(), request.getOwner())));
+				() -> info(this.namespace.createDirectory(request.getPath(), request.getOwner(), Caller.ofGrpcCall())));
 	}
 
 	@Override
 	public void createVolume(CreateVolumeRequest request, StreamObserver<FileInfoResponse> observer) {
 		this.calls.unary(observer,
-				() -> info(this.namespace.createVolume(request.getPath(), request.getLength(), request.getOwner())));
+				() -> info(this.namespace.createVolume(request.getPath(), request.getLength(), request.getOwner(),
+						Caller.ofGrpcCall())));
 	}
 
 	@Override
 	public void statFile(StatFileRequest request, StreamObserver<FileInfoResponse> observer) {
-		this.calls.unary(observer, () -> info(this.namespace.stat(request.getPath())));
+		this.calls.unary(observer, () -> info(this.namespace.stat(request.getPath(), Caller.ofGrpcCall())));
 	}
 
 	@Override
 	public void listDirectory(ListDirectoryRequest request, StreamObserver<ListDirectoryResponse> observer) {
 		this.calls.unary(observer, () -> ListDirectoryResponse.newBuilder()
-			.addAllFiles(this.namespace.list(request.getPath()).stream().map(FileEntry::toProto).toList())
+			.addAllFiles(this.namespace.list(request.getPath(), Caller.ofGrpcCall()).stream().map(FileEntry::toProto).toList())
 			.build());
 	}
 
 	@Override
 	public void renameFile(RenameFileRequest request, StreamObserver<FileInfoResponse> observer) {
-		this.calls.unary(observer, () -> info(this.namespace.rename(request.getPath(), request.getNewPath())));
+		this.calls.unary(observer, () -> info(this.namespace.rename(request.getPath(), request.getNewPath(), Caller.ofGrpcCall())));
 	}
 
 	@Override
 	public void extendVolume(ExtendVolumeRequest request, StreamObserver<FileInfoResponse> observer) {
-		this.calls.unary(observer, () -> info(this.namespace.extend(request.getPath(), request.getNewLength())));
+		this.calls.unary(observer, () -> info(this.namespace.extend(request.getPath(), request.getNewLength(), Caller.ofGrpcCall())));
 	}
 
 	@Override
 	public void deleteFile(DeleteFileRequest request, StreamObserver<DeleteFileResponse> observer) {
 		this.calls.unary(observer, () -> {
-			this.namespace.delete(request.getPath(), FileType.FILE_TYPE_UNSPECIFIED);
+			this.namespace.delete(request.getPath(), FileType.FILE_TYPE_UNSPECIFIED, Caller.ofGrpcCall());
 			return DeleteFileResponse.getDefaultInstance();
 		});
 	}
@@ -81,7 +83,7 @@ class NamespaceGrpcService extends NamespaceServiceGrpc.NamespaceServiceImplBase
 	@Override
 	public void openVolume(OpenVolumeRequest request, StreamObserver<OpenVolumeResponse> observer) {
 		this.calls.unary(observer, () -> {
-			Namespace.Opened opened = this.namespace.open(request.getPath(), request.getClientId());
+			Namespace.Opened opened = this.namespace.open(request.getPath(), request.getClientId(), Caller.ofGrpcCall());
 			return OpenVolumeResponse.newBuilder()
 				.setFile(opened.file().toProto())
 				.setSessionId(opened.session().id())

@@ -1,6 +1,7 @@
 package io.curve4j.mds.namespace;
 
 import java.util.ArrayList;
+import java.util.LinkedList;
 import java.util.List;
 import java.util.Optional;
 
@@ -96,6 +97,24 @@ final class NamespaceTree {
 		this.db.scan(MdsSchema.DENTRIES, MdsSchema.u64(directoryId),
 				(k, v) -> byId(MdsSchema.readU64(v)).ifPresent(children::add));
 		return children;
+	}
+
+	/** Every volume, in id order. */
+	List<FileRecord> volumes() {
+		return this.db.list(MdsSchema.FILES).stream().filter(f -> f.getType() == FileType.VOLUME).toList();
+	}
+
+	/** The path a stored file is reached by, walking up its parents. */
+	NamespacePath pathOf(FileRecord file) {
+		LinkedList<String> names = new LinkedList<>();
+		FileRecord current = file;
+		while (current.getId() != ROOT_ID) {
+			names.addFirst(current.getName());
+			long parentId = current.getParentId();
+			current = byId(parentId).orElseThrow(() -> new IllegalStateException("file " + file.getId()
+					+ " has a missing ancestor " + parentId));
+		}
+		return new NamespacePath(names);
 	}
 
 	boolean hasChildren(long directoryId) {

@@ -14,6 +14,7 @@ import io.curve4j.proto.mds.v1.LogicalPoolRecord;
 import io.curve4j.proto.mds.v1.PhysicalPoolRecord;
 import io.curve4j.proto.mds.v1.SegmentRecord;
 import io.curve4j.proto.mds.v1.ServerRecord;
+import io.curve4j.proto.mds.v1.UserRecord;
 import io.curve4j.proto.mds.v1.ZoneRecord;
 
 /**
@@ -59,9 +60,12 @@ public final class MdsSchema {
 	/** file id (u64) + segment index (u64) -> chunk mapping of an allocated segment. */
 	public static final Table<SegmentRecord> SEGMENTS = new Table<>("segments", SegmentRecord.parser());
 
+	/** user name (UTF-8) -> user with its password (root is configured, never stored). */
+	public static final Table<UserRecord> USERS = new Table<>("users", UserRecord.parser());
+
 	public static final List<String> COLUMN_FAMILIES = List.of(META, PHYSICAL_POOLS.name(), ZONES.name(),
 			SERVERS.name(), CHUNK_SERVERS.name(), LOGICAL_POOLS.name(), COPYSETS.name(), FILES.name(), DENTRIES,
-			SEGMENTS.name());
+			SEGMENTS.name(), USERS.name());
 
 	private MdsSchema() {
 	}

@@ -1,24 +1,34 @@
 package io.curve4j.mds.topology;
 
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
+import org.springdoc.core.annotations.ParameterObject;
+import org.springframework.data.domain.Pageable;
+import org.springframework.data.web.PagedModel;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
+import io.curve4j.common.error.CurveException;
+import io.curve4j.common.error.ErrorCode;
 import io.curve4j.mds.heartbeat.ChunkServerStates;
 import io.curve4j.mds.raft.MdsRaft;
+import io.curve4j.mds.web.Pages;
 import io.curve4j.proto.common.v1.CopysetKey;
 import io.curve4j.proto.mds.v1.ChunkServerRecord;
 import io.curve4j.proto.mds.v1.CopysetRecord;
 
 /**
- * Applies and shows the topology. Served by the leader; followers redirect.
+ * Applies and shows the topology: the whole of it in one document, or each kind of
+ * resource as a paged list. Served by the leader; followers redirect.
  */
 @RestController
 @RequestMapping("/api/v1/topology")
@@ -45,6 +55,27 @@ class TopologyController {
 			List<ChunkServerView> chunkServers, List<LogicalPoolView> logicalPools) {
 	}
 
+	private static final Map<String, Comparator<PhysicalPoolView>> POOL_SORT = Map.of("id",
+			Comparator.comparingInt(PhysicalPoolView::id), "name", Comparator.comparing(PhysicalPoolView::name));
+
+	private static final Map<String, Comparator<ZoneView>> ZONE_SORT = Map.of("id",
+			Comparator.comparingInt(ZoneView::id), "name", Comparator.comparing(ZoneView::name), "physicalPool",
+			Comparator.comparing(ZoneView::physicalPool));
+
+	private static final Map<String, Comparator<ServerView>> SERVER_SORT = Map.of("id",
+			Comparator.comparingInt(ServerView::id), "name", Comparator.comparing(ServerView::name), "zone",
+			Comparator.comparing(ServerView::zone), "host", Comparator.comparing(ServerView::host));
+
+	private static final Map<String, Comparator<ChunkServerView>> CHUNKSERVER_SORT = Map.of("id",
+			Comparator.comparingInt(ChunkServerView::id), "server", Comparator.comparing(ChunkServerView::server),
+			"online", Comparator.comparing(ChunkServerView::online), "diskUsed",
+			Comparator.comparingLong(ChunkServerView::diskUsed), "copysets",
+			Comparator.comparingInt(ChunkServerView::copysets), "leaders",
+			Comparator.comparingInt(ChunkServerView::leaders));
+
+	private static final Map<String, Comparator<LogicalPoolView>> LOGICAL_POOL_SORT = Map.of("id",
+			Comparator.comparingInt(LogicalPoolView::id), "name", Comparator.comparing(LogicalPoolView::name));
+
 	private final TopologyService topology;
 
 	private final ChunkServerStates states;
@@ -69,6 +100,46 @@ class TopologyController {
 	TopologyView show() {
 		this.raft.requireLeader();
 		return view(this.topology.current());
+	}
+
+	@GetMapping("/physical-pools")
+	@Operation(summary = "One page of physical pools")
+	PagedModel<PhysicalPoolView> physicalPools(@ParameterObject Pageable pageable) {
+		return Pages.page(show().physicalPools(), pageable, POOL_SORT);
+	}
+
+	@GetMapping("/zones")
+	@Operation(summary = "One page of failure zones")
+	PagedModel<ZoneView> zones(@ParameterObject Pageable pageable) {
+		return Pages.page(show().zones(), pageable, ZONE_SORT);
+	}
+
+	@GetMapping("/servers")
+	@Operation(summary = "One page of servers")
+	PagedModel<ServerView> servers(@ParameterObject Pageable pageable) {
+		return Pages.page(show().servers(), pageable, SERVER_SORT);
+	}
+
+	@GetMapping("/chunkservers")
+	@Operation(summary = "One page of chunkservers with online state, disk capacity and use, copyset and leader counts")
+	PagedModel<ChunkServerView> chunkServers(@ParameterObject Pageable pageable) {
+		return Pages.page(show().chunkServers(), pageable, CHUNKSERVER_SORT);
+	}
+
+	@GetMapping("/chunkservers/{id}")
+	@Operation(summary = "One chunkserver")
+	ChunkServerView chunkServer(@PathVariable int id) {
+		return show().chunkServers()
+			.stream()
+			.filter(cs -> cs.id() == id)
+			.findFirst()
+			.orElseThrow(() -> new CurveException(ErrorCode.CHUNKSERVER_NOT_FOUND, "no chunkserver " + id));
+	}
+
+	@GetMapping("/logical-pools")
+	@Operation(summary = "One page of logical pools")
+	PagedModel<LogicalPoolView> logicalPools(@ParameterObject Pageable pageable) {
+		return Pages.page(show().logicalPools(), pageable, LOGICAL_POOL_SORT);
 	}
 
 	private TopologyView view(Topology t) {

@@ -55,7 +55,7 @@ class MdsExceptionHandler extends ResponseEntityExceptionHandler {
 		URI location = URI.create("http://" + leaderHttp.get() + request.getRequestURI() + (query == null ? "" : "?" + query));
 		HttpHeaders headers = new HttpHeaders();
 		headers.setLocation(location);
-		ProblemDetail body = detail(HttpStatus.TEMPORARY_REDIRECT, ErrorCode.NOT_LEADER,
+		ProblemDetail body = Problems.of(HttpStatus.TEMPORARY_REDIRECT, ErrorCode.NOT_LEADER,
 				"this MDS is a follower; the leader is " + leaderHttp.get());
 		return ResponseEntity.status(HttpStatus.TEMPORARY_REDIRECT)
 			.headers(headers)
@@ -108,8 +108,7 @@ class MdsExceptionHandler extends ResponseEntityExceptionHandler {
 		if (code == ErrorCode.INTERNAL) {
 			log.error("request failed", ex);
 		}
-		ProblemDetail detail = ProblemDetail.forStatusAndDetail(status, message);
-		detail.setProperty("code", code.name());
+		ProblemDetail detail = Problems.of(status, code, message);
 		HttpHeaders out = new HttpHeaders();
 		out.addAll(headers);
 		out.setContentType(MediaType.APPLICATION_PROBLEM_JSON);
@@ -121,14 +120,7 @@ class MdsExceptionHandler extends ResponseEntityExceptionHandler {
 		return ResponseEntity.status(status)
 			.headers(headers)
 			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
-			.body(detail(status, code, message));
-	}
-
-	private static ProblemDetail detail(HttpStatus status, ErrorCode code, String message) {
-		ProblemDetail detail = ProblemDetail.forStatusAndDetail(status, message);
-		detail.setTitle(code.name());
-		detail.setProperty("code", code.name());
-		return detail;
+			.body(Problems.of(status, code, message));
 	}
 
 }
