@@ -43,7 +43,8 @@ public class ChunkServerConfiguration {
 	CopysetRegistry copysetRegistry(ChunkServerProperties properties, RaftHost raftHost, ChunkFilePool pool,
 			MeterRegistry meters) throws IOException {
 		CopysetRegistry registry = new CopysetRegistry(properties.getDataDir().resolve("copysets"), raftHost, pool,
-				properties.getElectionTimeout(), properties.getSnapshotInterval());
+				properties.getElectionTimeout(), properties.getSnapshotInterval(),
+				properties.getSnapshotThroughput().toBytes());
 		try {
 			registry.load();
 		}

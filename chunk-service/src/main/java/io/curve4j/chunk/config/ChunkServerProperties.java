@@ -11,6 +11,7 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
 /**
@@ -90,6 +91,14 @@ public class ChunkServerProperties {
 	 */
 	@NotNull
 	private Duration snapshotInterval = Duration.ofMinutes(10);
+
+	/**
+	 * Snapshot bytes per second one chunkserver sends or receives per copyset when a new
+	 * member copies a replica, so recovery leaves bandwidth and disk to client I/O. Zero
+	 * removes the cap.
+	 */
+	@NotNull
+	private DataSize snapshotThroughput = DataSize.ofMegabytes(64);
 
 	public Path getDataDir() {
 		return this.dataDir;
@@ -177,6 +186,14 @@ public class ChunkServerProperties {
 
 	public void setSnapshotInterval(Duration snapshotInterval) {
 		this.snapshotInterval = snapshotInterval;
+	}
+
+	public DataSize getSnapshotThroughput() {
+		return this.snapshotThroughput;
+	}
+
+	public void setSnapshotThroughput(DataSize snapshotThroughput) {
+		this.snapshotThroughput = snapshotThroughput;
 	}
 
 	/** Raft address ({@code host:raftPort}) of this chunkserver in every copyset. */

@@ -127,6 +127,15 @@ public final class Copyset implements AutoCloseable {
 		return this.group.peers();
 	}
 
+	/**
+	 * Members of the last configuration this replica saw committed (what {@link #epoch()}
+	 * counts); the initial members until one is.
+	 */
+	public List<String> committedPeers() {
+		List<String> committed = this.stateMachine.committedPeers();
+		return committed.isEmpty() ? this.group.peers() : committed;
+	}
+
 	/** Term of the leader this replica knows (its own term when it leads). */
 	public long term() {
 		return this.stateMachine.term();

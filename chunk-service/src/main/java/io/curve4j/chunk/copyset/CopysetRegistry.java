@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -58,6 +59,8 @@ public final class CopysetRegistry implements AutoCloseable {
 
 	private final Duration snapshotInterval;
 
+	private final long snapshotBytesPerSecond;
+
 	private final Map<CopysetId, Copyset> copysets = new ConcurrentHashMap<>();
 
 	private final ExecutorService readExecutor;
@@ -70,14 +73,16 @@ public final class CopysetRegistry implements AutoCloseable {
 	 * @param pool where new chunk files come from
 	 * @param electionTimeout Raft election timeout of every copyset
 	 * @param snapshotInterval time between Raft snapshots; zero disables them
+	 * @param snapshotBytesPerSecond cap on snapshot copying per copyset; zero for none
 	 */
 	public CopysetRegistry(Path dir, RaftHost host, ChunkFilePool pool, Duration electionTimeout,
-			Duration snapshotInterval) {
+			Duration snapshotInterval, long snapshotBytesPerSecond) {
 		this.dir = dir;
 		this.host = host;
 		this.pool = pool;
 		this.electionTimeout = electionTimeout;
 		this.snapshotInterval = snapshotInterval;
+		this.snapshotBytesPerSecond = snapshotBytesPerSecond;
 		AtomicInteger threads = new AtomicInteger();
 		this.readExecutor = Executors.newFixedThreadPool(Math.max(4, 2 * Runtime.getRuntime().availableProcessors()),
 				r -> {
@@ -140,6 +145,29 @@ public final class CopysetRegistry implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * Stops a replica and deletes its directory: the copyset's configuration no longer
+	 * lists this chunkserver, so nothing will ask it for the data again. Nothing happens
+	 * when the copyset is not here.
+	 */
+	public synchronized void remove(CopysetId id) {
+		Copyset copyset = this.copysets.remove(id);
+		if (copyset == null) {
+			return;
+		}
+		copyset.close();
+		Path copysetDir = this.dir.resolve(id.dirName());
+		try (Stream<Path> files = Files.walk(copysetDir)) {
+			for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+				Files.delete(file);
+			}
+			log.info("removed copyset {}: this chunkserver is no longer a member", id);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("cannot delete " + copysetDir, ex);
+		}
+	}
+
 	/** The running copyset, or COPYSET_NOT_FOUND. */
 	public Copyset get(CopysetId id) {
 		Copyset copyset = this.copysets.get(id);
@@ -157,7 +185,7 @@ public final class CopysetRegistry implements AutoCloseable {
 		ChunkStore store = new ChunkStore(copysetDir.resolve("chunks"), this.pool);
 		CopysetStateMachine stateMachine = new CopysetStateMachine(id.groupId(), store);
 		RaftGroupOptions options = new RaftGroupOptions(id.groupId(), copysetDir.resolve("raft"), peers,
-				this.electionTimeout, this.snapshotInterval, true);
+				this.electionTimeout, this.snapshotInterval, true, this.snapshotBytesPerSecond);
 		RaftGroup group;
 		try {
 			group = this.host.startGroup(options, stateMachine);

@@ -23,6 +23,7 @@ import io.curve4j.chunk.copyset.CopysetId;
 import io.curve4j.chunk.copyset.CopysetRegistry;
 import io.curve4j.common.error.CurveException;
 import io.curve4j.proto.common.v1.ChunkServerLocation;
+import io.curve4j.proto.common.v1.CopysetKey;
 import io.curve4j.proto.common.v1.CopysetMembers;
 import io.curve4j.proto.heartbeat.v1.CopysetReport;
 import io.curve4j.proto.heartbeat.v1.HeartbeatRequest;
@@ -33,10 +34,12 @@ import io.curve4j.proto.heartbeat.v1.RegisterChunkServerResponse;
 /**
  * Registers this chunkserver with the MDS and then heartbeats every interval, on one
  * thread, starting once the gRPC server is bound (its port is what the MDS hands to
- * clients). Each heartbeat reports disk use and every copyset; the answer lists the
- * copysets this chunkserver must host, and the missing ones are created through
- * {@link CopysetRegistry#create}. An unreachable MDS changes nothing here: the copysets
- * keep serving and the next tick tries again.
+ * clients). Each heartbeat reports disk use, every copyset (committed members and
+ * epoch) and the scheduler steps in progress; the answer lists the copysets this
+ * chunkserver must host (the missing ones are created through
+ * {@link CopysetRegistry#create}), the replicas it must delete (no longer members) and
+ * steps to run as a leader ({@link OperatorRunner}). An unreachable MDS changes nothing
+ * here: the copysets keep serving and the next tick tries again.
  */
 public final class HeartbeatTask implements AutoCloseable {
 
@@ -47,6 +50,8 @@ public final class HeartbeatTask implements AutoCloseable {
 	private final CopysetRegistry copysets;
 
 	private final MdsClient mds;
+
+	private final OperatorRunner operators;
 
 	private final ScheduledExecutorService scheduler;
 
@@ -62,6 +67,7 @@ public final class HeartbeatTask implements AutoCloseable {
 		this.properties = properties;
 		this.copysets = copysets;
 		this.mds = new MdsClient(properties.getMdsAddresses(), properties.getMdsTimeout());
+		this.operators = new OperatorRunner(copysets);
 		this.identity = ChunkServerIdentity.load(properties.getDataDir()).orElse(null);
 		this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
 			Thread t = new Thread(r, "chunkserver-heartbeat");
@@ -112,6 +118,10 @@ public final class HeartbeatTask implements AutoCloseable {
 			this.lastHeartbeat = Instant.now();
 			this.lastError = "";
 			createAssigned(response.getAssignedCopysetsList());
+			for (CopysetKey removed : response.getRemovedCopysetsList()) {
+				this.copysets.remove(CopysetId.of(removed));
+			}
+			this.operators.submit(response.getOperatorsList());
 		}
 		catch (CurveException ex) {
 			if (!ex.getMessage().equals(this.lastError)) {
@@ -158,15 +168,19 @@ public final class HeartbeatTask implements AutoCloseable {
 			.setDiskCapacity(capacity)
 			.setDiskUsed(capacity - store.getUsableSpace());
 		for (Copyset copyset : this.copysets.copysets()) {
+			// The epoch before the members: a change committing in between then shows new
+			// members with the old epoch, which the MDS ignores, never the reverse.
+			long epoch = copyset.epoch();
 			request.addCopysets(CopysetReport.newBuilder()
 				.setKey(copyset.id().toProto())
 				.setLeader(copyset.leader())
-				.addAllPeers(copyset.peers())
-				.setEpoch(copyset.epoch())
+				.addAllPeers(copyset.committedPeers())
+				.setEpoch(epoch)
 				.setTerm(copyset.term())
 				.setAppliedIndex(copyset.appliedIndex())
 				.setIsLeader(copyset.isLeader()));
 		}
+		request.addAllOperators(this.operators.reports());
 		return request.build();
 	}
 

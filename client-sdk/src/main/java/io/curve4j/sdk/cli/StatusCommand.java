@@ -11,8 +11,8 @@ import tools.jackson.databind.JsonNode;
 
 /** {@code curve status}: cluster health; exit 0 only when everything is healthy. */
 @Command(name = "status", mixinStandardHelpOptions = true,
-		description = "Cluster health: MDS leader, chunkservers online, copysets healthy/degraded/unavailable. "
-				+ "Exits 0 only when all is healthy.")
+		description = "Cluster health: MDS leader, chunkservers online, copysets healthy/degraded/unavailable, "
+				+ "operators in flight and recovery progress. Exits 0 only when all is healthy.")
 final class StatusCommand implements Callable<Integer> {
 
 	@Mixin
@@ -44,6 +44,17 @@ final class StatusCommand implements Callable<Integer> {
 		out.printf("copysets:     %d total, %d healthy, %d degraded, %d unavailable%n",
 				copysets.path("total").asLong(0), copysets.path("healthy").asLong(0),
 				copysets.path("degraded").asLong(0), copysets.path("unavailable").asLong(0));
+		JsonNode operators = status.path("operators");
+		out.printf("operators:    %d in flight (recovery %d, copyset balance %d, leader balance %d)%n",
+				operators.path("inFlight").asLong(0), operators.path("recovery").asLong(0),
+				operators.path("copysetBalance").asLong(0), operators.path("leaderBalance").asLong(0));
+		for (JsonNode running : operators.path("running")) {
+			out.println("  - " + running.asString(""));
+		}
+		JsonNode recovery = status.path("recovery");
+		out.printf("recovery:     %d copysets with an offline replica, %d recovering, %d recovered%n",
+				recovery.path("copysetsToRecover").asLong(0), recovery.path("recovering").asLong(0),
+				recovery.path("recovered").asLong(0));
 		JsonNode problems = status.path("problems");
 		if (problems.size() > 0) {
 			out.println("problems:");

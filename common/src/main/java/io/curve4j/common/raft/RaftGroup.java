@@ -22,6 +22,7 @@ import com.alipay.sofa.jraft.option.NodeOptions;
 import com.alipay.sofa.jraft.option.RaftOptions;
 import com.alipay.sofa.jraft.option.ReadOnlyOption;
 import com.alipay.sofa.jraft.rpc.RpcServer;
+import com.alipay.sofa.jraft.storage.snapshot.ThroughputSnapshotThrottle;
 import com.alipay.sofa.jraft.util.Endpoint;
 
 import io.curve4j.common.error.CurveException;
@@ -87,6 +88,10 @@ public final class RaftGroup implements AutoCloseable {
 			conf.addPeer(id);
 		}
 		no.setInitialConf(conf);
+		if (options.snapshotBytesPerSecond() > 0) {
+			// Checked ten times a second, so a transfer never bursts a whole second's worth.
+			no.setSnapshotThrottle(new ThroughputSnapshotThrottle(options.snapshotBytesPerSecond(), 10));
+		}
 		RaftOptions ro = new RaftOptions();
 		// An entry is acknowledged only once a majority has it on disk.
 		ro.setSync(true);

@@ -14,12 +14,20 @@ import java.util.List;
  * @param electionTimeout Raft election timeout (1 s in Curve)
  * @param snapshotInterval zero disables periodic snapshots
  * @param leaseReads serve reads under the leader's lease instead of a read-index round
+ * @param snapshotBytesPerSecond cap on snapshot bytes this member sends or receives per
+ * second (a new member copying a whole replica); zero for no cap
  */
 public record RaftGroupOptions(String groupId, Path dataDir, List<String> initialPeers, Duration electionTimeout,
-		Duration snapshotInterval, boolean leaseReads) {
+		Duration snapshotInterval, boolean leaseReads, long snapshotBytesPerSecond) {
 
 	public RaftGroupOptions {
 		initialPeers = List.copyOf(initialPeers);
+	}
+
+	/** Without a snapshot throughput cap. */
+	public RaftGroupOptions(String groupId, Path dataDir, List<String> initialPeers, Duration electionTimeout,
+			Duration snapshotInterval, boolean leaseReads) {
+		this(groupId, dataDir, initialPeers, electionTimeout, snapshotInterval, leaseReads, 0);
 	}
 
 }

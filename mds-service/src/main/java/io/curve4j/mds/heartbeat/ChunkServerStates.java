@@ -3,6 +3,7 @@ package io.curve4j.mds.heartbeat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.springframework.stereotype.Component;
@@ -115,6 +116,12 @@ public class ChunkServerStates {
 			}
 		}
 		return leader;
+	}
+
+	/** What a chunkserver last reported about its replica of a copyset, if it has one. */
+	public Optional<CopysetReport> reported(int chunkServerId, CopysetKey key) {
+		Seen s = current(chunkServerId);
+		return s == null ? Optional.empty() : Optional.ofNullable(s.copysets().get(key));
 	}
 
 	public CopysetStatus status(CopysetRecord copyset, Topology topology) {

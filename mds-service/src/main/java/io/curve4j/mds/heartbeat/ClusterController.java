@@ -1,26 +1,37 @@
 package io.curve4j.mds.heartbeat;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
+import org.springdoc.core.annotations.ParameterObject;
+import org.springframework.data.domain.Pageable;
+import org.springframework.data.web.PagedModel;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
+import io.curve4j.common.error.CurveException;
+import io.curve4j.common.error.ErrorCode;
 import io.curve4j.mds.heartbeat.ChunkServerStates.CopysetState;
 import io.curve4j.mds.heartbeat.ChunkServerStates.CopysetStatus;
 import io.curve4j.mds.raft.MdsMembers;
 import io.curve4j.mds.raft.MdsRaft;
+import io.curve4j.mds.schedule.ScheduleService;
 import io.curve4j.mds.topology.Topology;
 import io.curve4j.mds.topology.TopologyService;
+import io.curve4j.mds.web.Pages;
+import io.curve4j.proto.common.v1.CopysetKey;
 import io.curve4j.proto.mds.v1.ChunkServerRecord;
 
 /**
- * Copyset leaders and cluster health as the leader MDS sees them from heartbeats.
- * Followers redirect to the leader.
+ * Copyset leaders and cluster health as the leader MDS sees them from heartbeats, with
+ * the scheduler's operators and recovery progress. Followers redirect to the leader.
  */
 @RestController
 @RequestMapping("/api/v1")
@@ -52,9 +63,25 @@ class ClusterController {
 	record CopysetCounts(int total, int healthy, int degraded, int unavailable) {
 	}
 
-	record ClusterStatus(boolean healthy, MdsView mds, ChunkServerCounts chunkServers, CopysetCounts copysets,
-			List<String> problems) {
+	/** Operators in flight, by scheduler, and what each is doing. */
+	record OperatorCounts(int inFlight, int recovery, int copysetBalance, int leaderBalance, List<String> running) {
 	}
+
+	/**
+	 * @param copysetsToRecover copysets with a replica on an offline chunkserver
+	 * @param recovering recovery operators in flight
+	 * @param recovered recovery operators finished since this MDS became leader
+	 */
+	record RecoveryProgress(int copysetsToRecover, int recovering, int recovered) {
+	}
+
+	record ClusterStatus(boolean healthy, MdsView mds, ChunkServerCounts chunkServers, CopysetCounts copysets,
+			OperatorCounts operators, RecoveryProgress recovery, List<String> problems) {
+	}
+
+	private static final Map<String, Comparator<CopysetView>> COPYSET_SORT = Map.of("id",
+			Comparator.comparingInt(CopysetView::logicalPoolId).thenComparingInt(CopysetView::copysetId), "state",
+			Comparator.comparing(CopysetView::state), "leaderId", Comparator.comparingInt(CopysetView::leaderId));
 
 	private final TopologyService topology;
 
@@ -64,22 +91,39 @@ class ClusterController {
 
 	private final MdsMembers members;
 
-	ClusterController(TopologyService topology, ChunkServerStates states, MdsRaft raft, MdsMembers members) {
+	private final ScheduleService schedule;
+
+	ClusterController(TopologyService topology, ChunkServerStates states, MdsRaft raft, MdsMembers members,
+			ScheduleService schedule) {
 		this.topology = topology;
 		this.states = states;
 		this.raft = raft;
 		this.members = members;
+		this.schedule = schedule;
 	}
 
 	@GetMapping("/copysets")
-	@Operation(summary = "Every copyset with its peers, reported leader, epoch and state")
-	List<CopysetView> copysets() {
+	@Operation(summary = "One page of copysets with their peers, reported leader, epoch and state")
+	PagedModel<CopysetView> copysets(@ParameterObject Pageable pageable) {
 		Topology current = leaderTopology();
-		return current.copysets().stream().map(c -> view(this.states.status(c, current))).toList();
+		return Pages.page(current.copysets().stream().map(c -> view(this.states.status(c, current))).toList(),
+				pageable, COPYSET_SORT);
+	}
+
+	@GetMapping("/copysets/{logicalPoolId}/{copysetId}")
+	@Operation(summary = "One copyset with its peers, reported leader, epoch and state")
+	CopysetView copyset(@PathVariable int logicalPoolId, @PathVariable int copysetId) {
+		Topology current = leaderTopology();
+		CopysetKey key = CopysetKey.newBuilder().setLogicalPoolId(logicalPoolId).setCopysetId(copysetId).build();
+		return current.copyset(key)
+			.map(c -> view(this.states.status(c, current)))
+			.orElseThrow(() -> new CurveException(ErrorCode.COPYSET_NOT_FOUND,
+					"no copyset " + logicalPoolId + "." + copysetId));
 	}
 
 	@GetMapping("/cluster/status")
-	@Operation(summary = "MDS leader, chunkservers online, copysets healthy / degraded / unavailable")
+	@Operation(summary = "MDS leader, chunkservers online, copysets healthy / degraded / unavailable, "
+			+ "operators in flight and recovery progress")
 	ClusterStatus status() {
 		Topology current = leaderTopology();
 		List<String> problems = new ArrayList<>();
@@ -95,8 +139,12 @@ class ClusterController {
 		int healthy = 0;
 		int degraded = 0;
 		int unavailable = 0;
+		int toRecover = 0;
 		for (var copyset : current.copysets()) {
 			CopysetStatus s = this.states.status(copyset, current);
+			if (s.peers().stream().anyMatch(p -> !p.online())) {
+				toRecover++;
+			}
 			switch (s.state()) {
 				case HEALTHY -> healthy++;
 				case DEGRADED -> degraded++;
@@ -119,9 +167,13 @@ class ClusterController {
 			problems = new ArrayList<>(problems.subList(0, MAX_PROBLEMS));
 			problems.add("... and " + more + " more");
 		}
+		ScheduleService.Summary ops = this.schedule.summary();
 		return new ClusterStatus(problems.isEmpty(), new MdsView(leader, memberViews),
 				new ChunkServerCounts(current.chunkServers().size(), online),
-				new CopysetCounts(total, healthy, degraded, unavailable), List.copyOf(problems));
+				new CopysetCounts(total, healthy, degraded, unavailable),
+				new OperatorCounts(ops.inFlight(), ops.recovering(), ops.balancingCopysets(), ops.balancingLeaders(),
+						ops.running()),
+				new RecoveryProgress(toRecover, ops.recovering(), ops.recovered()), List.copyOf(problems));
 	}
 
 	private Topology leaderTopology() {

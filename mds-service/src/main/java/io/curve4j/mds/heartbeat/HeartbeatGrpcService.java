@@ -1,13 +1,11 @@
 package io.curve4j.mds.heartbeat;
 
-import java.util.List;
-
 import org.springframework.stereotype.Service;
 
+import io.curve4j.mds.schedule.ScheduleService;
 import io.curve4j.mds.topology.Topology;
 import io.curve4j.mds.topology.TopologyService;
 import io.curve4j.mds.web.GrpcCalls;
-import io.curve4j.proto.common.v1.CopysetMembers;
 import io.curve4j.proto.heartbeat.v1.HeartbeatRequest;
 import io.curve4j.proto.heartbeat.v1.HeartbeatResponse;
 import io.curve4j.proto.heartbeat.v1.HeartbeatServiceGrpc;
@@ -18,7 +16,8 @@ import io.grpc.stub.StreamObserver;
 
 /**
  * Chunkserver registration and heartbeats. A heartbeat is answered with every copyset
- * the chunkserver should host, so a chunkserver creates its copysets from the answer.
+ * the chunkserver should host, so a chunkserver creates its copysets from the answer,
+ * and with the scheduler's work for the copysets it leads ({@link ScheduleService}).
  */
 @Service
 class HeartbeatGrpcService extends HeartbeatServiceGrpc.HeartbeatServiceImplBase {
@@ -27,11 +26,15 @@ class HeartbeatGrpcService extends HeartbeatServiceGrpc.HeartbeatServiceImplBase
 
 	private final ChunkServerStates states;
 
+	private final ScheduleService schedule;
+
 	private final GrpcCalls calls;
 
-	HeartbeatGrpcService(TopologyService topology, ChunkServerStates states, GrpcCalls calls) {
+	HeartbeatGrpcService(TopologyService topology, ChunkServerStates states, ScheduleService schedule,
+			GrpcCalls calls) {
 		this.topology = topology;
 		this.states = states;
+		this.schedule = schedule;
 		this.calls = calls;
 	}
 
@@ -52,12 +55,8 @@ class HeartbeatGrpcService extends HeartbeatServiceGrpc.HeartbeatServiceImplBase
 			ChunkServerRecord cs = this.topology.authenticate(current, request.getChunkServerId(), request.getToken());
 			this.states.heartbeat(cs.getId(), request.getDiskCapacity(), request.getDiskUsed(),
 					request.getCopysetsList());
-			return HeartbeatResponse.newBuilder().addAllAssignedCopysets(assigned(current, cs.getId())).build();
+			return this.schedule.answer(current, cs.getId(), request);
 		});
-	}
-
-	private List<CopysetMembers> assigned(Topology topology, int chunkServerId) {
-		return topology.copysetsOf(chunkServerId).stream().map(c -> this.states.members(topology, c)).toList();
 	}
 
 }

@@ -10,6 +10,7 @@ import org.springframework.stereotype.Component;
 import io.curve4j.common.error.CurveException;
 import io.curve4j.common.error.ErrorCode;
 import io.curve4j.mds.config.MdsProperties;
+import io.curve4j.mds.raft.MdsRaft;
 
 /**
  * Client sessions on open volumes, each with a lease the client refreshes.
@@ -18,8 +19,9 @@ import io.curve4j.mds.config.MdsProperties;
  * Sessions live in memory on the leader and are not replicated: they are soft state
  * that clients renew every few seconds. After a leader change the new leader knows no
  * session; a refresh of a session it does not know re-establishes it (so a failover
- * costs clients nothing), and until the clients have refreshed, the new leader does
- * not know the volume is open (a delete in that window is not refused).
+ * costs clients nothing). Until one lease has passed since its election a new leader
+ * cannot tell a closed volume from one whose client has not refreshed yet, so it treats
+ * every volume as open (a delete in that window is refused as VOLUME_IN_USE).
  */
 @Component
 public class SessionRegistry {
@@ -32,8 +34,11 @@ public class SessionRegistry {
 
 	private final Duration lease;
 
-	public SessionRegistry(MdsProperties properties) {
+	private final MdsRaft raft;
+
+	public SessionRegistry(MdsProperties properties, MdsRaft raft) {
 		this.lease = properties.getSessionLease();
+		this.raft = raft;
 	}
 
 	public Duration lease() {
@@ -65,9 +70,16 @@ public class SessionRegistry {
 		this.sessions.computeIfPresent(sessionId, (id, s) -> s.fileId() == fileId ? null : s);
 	}
 
-	/** True while some session on the file holds an unexpired lease. */
+	/**
+	 * True while some session on the file holds an unexpired lease, and for every file
+	 * during the first lease after this member became leader (after the first term).
+	 */
 	public boolean inUse(long fileId) {
 		long now = System.nanoTime();
+		// The group's first leader has no predecessor whose sessions it could have missed.
+		if (this.raft.term() > 1 && now - this.raft.leaderSinceNanos() < this.lease.toNanos()) {
+			return true;
+		}
 		this.sessions.values().removeIf(s -> s.expiresAtNanos() - now < 0);
 		return this.sessions.values().stream().anyMatch(s -> s.fileId() == fileId);
 	}

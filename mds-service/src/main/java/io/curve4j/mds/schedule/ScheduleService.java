@@ -1,0 +1,367 @@
+package io.curve4j.mds.schedule;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Service;
+
+import io.curve4j.common.error.CurveException;
+import io.curve4j.mds.config.MdsProperties;
+import io.curve4j.mds.heartbeat.ChunkServerStates;
+import io.curve4j.mds.raft.MdsRaft;
+import io.curve4j.mds.raft.MdsStore;
+import io.curve4j.mds.schedule.ClusterView.ChunkServer;
+import io.curve4j.mds.schedule.ClusterView.Copyset;
+import io.curve4j.mds.topology.Topology;
+import io.curve4j.mds.topology.TopologyService;
+import io.curve4j.proto.common.v1.CopysetKey;
+import io.curve4j.proto.common.v1.CopysetMembers;
+import io.curve4j.proto.heartbeat.v1.CopysetOperator;
+import io.curve4j.proto.heartbeat.v1.CopysetReport;
+import io.curve4j.proto.heartbeat.v1.HeartbeatRequest;
+import io.curve4j.proto.heartbeat.v1.HeartbeatResponse;
+import io.curve4j.proto.mds.v1.ChunkServerRecord;
+import io.curve4j.proto.mds.v1.CopysetRecord;
+import io.curve4j.proto.mds.v1.LogicalPoolRecord;
+import io.curve4j.proto.mds.v1.MdsCommand;
+import io.curve4j.proto.mds.v1.PauseSchedulerCommand;
+import io.curve4j.proto.mds.v1.ServerRecord;
+import io.curve4j.proto.mds.v1.UpdateCopysetMembersCommand;
+
+/**
+ * The scheduler as the rest of the MDS uses it: answers heartbeats (copysets to host,
+ * steps to run, replicas to delete), records membership changes that copyset leaders
+ * report, and runs the planning rounds on the leader.
+ *
+ * <p>
+ * Epochs: the MDS stores a copyset at epoch 1 and chunkservers count membership changes
+ * from 0, so a leader reporting epoch {@code e} describes MDS epoch {@code e + 1}. A
+ * leader's report with a higher epoch than stored replaces the stored members (through
+ * the MDS Raft group); this is how every change, planned here or not, reaches clients
+ * and the copysets' other chunkservers.
+ *
+ * <p>
+ * A new leader MDS plans nothing until one offline timeout after its election: before
+ * that it has not heard every chunkserver and would take silence for death.
+ */
+@Service
+public class ScheduleService implements SmartLifecycle {
+
+	private static final Logger log = LoggerFactory.getLogger(ScheduleService.class);
+
+	/** Epoch of a stored copyset before any membership change (see TopologyCommands). */
+	static final long FIRST_EPOCH = 1;
+
+	private final MdsRaft raft;
+
+	private final MdsStore store;
+
+	private final TopologyService topology;
+
+	private final ChunkServerStates states;
+
+	private final ScheduleProperties properties;
+
+	private final long offlineNanos;
+
+	private final Operators operators;
+
+	private final List<Scheduler> schedulers = List.of(new RecoveryScheduler(), new CopysetBalanceScheduler(),
+			new LeaderBalanceScheduler());
+
+	private volatile ScheduledExecutorService executor;
+
+	/** Term in which the operators in flight were planned. */
+	private long operatorsTerm;
+
+	public ScheduleService(MdsRaft raft, MdsStore store, TopologyService topology, ChunkServerStates states,
+			ScheduleProperties properties, MdsProperties mdsProperties) {
+		this.raft = raft;
+		this.store = store;
+		this.topology = topology;
+		this.states = states;
+		this.properties = properties;
+		this.offlineNanos = mdsProperties.getChunkserverOfflineTimeout().toNanos();
+		this.operators = new Operators(properties.getHistory());
+	}
+
+	/**
+	 * The answer to a heartbeat already recorded in {@link ChunkServerStates}: every
+	 * copyset the chunkserver should host (including those it is about to join), the
+	 * operator steps for copysets it leads, and the replicas it should delete.
+	 */
+	public HeartbeatResponse answer(Topology reported, int chunkServerId, HeartbeatRequest request) {
+		Topology current = recordMembership(reported, request.getCopysetsList());
+		request.getOperatorsList().forEach(this.operators::reported);
+		ClusterView view = view(current);
+		this.operators.observe(view, System.nanoTime());
+		HeartbeatResponse.Builder response = HeartbeatResponse.newBuilder();
+		response.addAllAssignedCopysets(assigned(current, chunkServerId));
+		Map<CopysetKey, CopysetReport> reports = new HashMap<>();
+		request.getCopysetsList().forEach(r -> reports.put(r.getKey(), r));
+		handOut(current, view, reports, response);
+		for (CopysetReport r : request.getCopysetsList()) {
+			if (stale(current, chunkServerId, r.getKey())) {
+				response.addRemovedCopysets(r.getKey());
+			}
+		}
+		return response.build();
+	}
+
+	/** What the cluster status shows about operators and recovery. */
+	public record Summary(int inFlight, int recovering, int balancingCopysets, int balancingLeaders,
+			int recovered, List<String> running) {
+	}
+
+	public Summary summary() {
+		List<Operator> ops = this.operators.inFlight();
+		List<String> running = ops.stream()
+			.map(op -> "copyset " + Operators.name(op.copyset()) + ": " + op.scheduler().id() + " step "
+					+ (op.step() + 1) + "/" + op.steps().size() + " (" + op.current() + ")")
+			.toList();
+		return new Summary(ops.size(), count(ops, SchedulerKind.RECOVERY), count(ops, SchedulerKind.COPYSET_BALANCE),
+				count(ops, SchedulerKind.LEADER_BALANCE), this.operators.done(SchedulerKind.RECOVERY), running);
+	}
+
+	List<Operator> inFlight() {
+		return this.operators.inFlight();
+	}
+
+	List<Operators.Finished> history() {
+		return this.operators.history();
+	}
+
+	boolean paused(SchedulerKind scheduler) {
+		return ScheduleCommands.paused(this.store, scheduler);
+	}
+
+	void pause(SchedulerKind scheduler, boolean paused) {
+		this.raft.requireLeader();
+		this.raft.propose(MdsCommand.newBuilder()
+			.setPauseScheduler(PauseSchedulerCommand.newBuilder().setScheduler(scheduler.id()).setPaused(paused))
+			.build());
+		log.info("scheduler {} {}", scheduler.id(), paused ? "paused" : "resumed");
+	}
+
+	/** One planning round; does nothing on a follower or a leader that has not heard everybody yet. */
+	void round() {
+		try {
+			if (!this.raft.isLeader()) {
+				this.operators.clear();
+				return;
+			}
+			long term = this.raft.term();
+			if (term != this.operatorsTerm) {
+				this.operators.clear();
+				this.operatorsTerm = term;
+			}
+			long now = System.nanoTime();
+			if (now - this.raft.leaderSinceNanos() < this.offlineNanos) {
+				return;
+			}
+			ClusterView view = view(this.topology.current());
+			this.operators.observe(view, now);
+			Budget budget = new Budget(this.properties.getMaxOperatorsPerChunkServer(), view::online);
+			this.operators.inFlight().forEach(budget::inFlight);
+			for (Scheduler scheduler : this.schedulers) {
+				if (paused(scheduler.kind())) {
+					continue;
+				}
+				for (Operator op : scheduler.plan(view, budget)) {
+					this.operators.start(op, now, this.properties.getOperatorTimeout().toNanos());
+				}
+			}
+		}
+		catch (CurveException ex) {
+			// Lost leadership or a slow Raft group in the middle of a round: the next round starts over.
+			log.debug("planning round skipped: {}", ex.getMessage());
+		}
+		catch (RuntimeException ex) {
+			log.warn("planning round failed", ex);
+		}
+	}
+
+	/** Stores the members of every copyset this chunkserver leads that changed since the stored epoch. */
+	private Topology recordMembership(Topology topology, List<CopysetReport> reports) {
+		boolean changed = false;
+		for (CopysetReport r : reports) {
+			Optional<CopysetRecord> record = topology.copyset(r.getKey());
+			long epoch = r.getEpoch() + FIRST_EPOCH;
+			if (!r.getIsLeader() || record.isEmpty() || epoch <= record.get().getEpoch() || r.getPeersCount() == 0) {
+				continue;
+			}
+			List<Integer> ids = new ArrayList<>();
+			for (String peer : r.getPeersList()) {
+				Optional<ChunkServerRecord> cs = byRaftAddress(topology, peer);
+				if (cs.isEmpty()) {
+					log.warn("copyset {}: leader reports member {} that is no registered chunkserver; not recorded",
+							Operators.name(r.getKey()), peer);
+					ids = null;
+					break;
+				}
+				ids.add(cs.get().getId());
+			}
+			if (ids == null) {
+				continue;
+			}
+			ids.sort(Integer::compare);
+			this.raft.propose(MdsCommand.newBuilder()
+				.setUpdateCopysetMembers(UpdateCopysetMembersCommand.newBuilder()
+					.setLogicalPoolId(r.getKey().getLogicalPoolId())
+					.setCopysetId(r.getKey().getCopysetId())
+					.addAllChunkServerIds(ids)
+					.setEpoch(epoch))
+				.build());
+			log.info("copyset {}: members {} -> {} at epoch {}", Operators.name(r.getKey()),
+					record.get().getChunkServerIdsList(), ids, epoch);
+			changed = true;
+		}
+		return changed ? this.topology.current() : topology;
+	}
+
+	private List<CopysetMembers> assigned(Topology topology, int chunkServerId) {
+		List<CopysetMembers> assigned = new ArrayList<>();
+		topology.copysetsOf(chunkServerId).forEach(c -> assigned.add(this.states.members(topology, c)));
+		ChunkServerRecord self = topology.chunkServer(chunkServerId).orElseThrow();
+		for (Operator op : this.operators.inFlight()) {
+			Optional<CopysetRecord> record = topology.copyset(op.copyset());
+			if (op.adds(chunkServerId) && record.isPresent()
+					&& !record.get().getChunkServerIdsList().contains(chunkServerId)) {
+				assigned.add(this.states.members(topology, record.get())
+					.toBuilder()
+					.addPeers(topology.location(self))
+					.build());
+			}
+		}
+		return assigned;
+	}
+
+	/**
+	 * Hands the current step of each operator to the copyset's leader once the stored
+	 * configuration matches the leader's (a step planned on an older one would be
+	 * refused) and, to add a peer, once the new peer runs its empty replica.
+	 */
+	private void handOut(Topology topology, ClusterView view, Map<CopysetKey, CopysetReport> reports,
+			HeartbeatResponse.Builder response) {
+		Map<CopysetKey, Copyset> copysets = new HashMap<>();
+		view.copysets().forEach(c -> copysets.put(c.key(), c));
+		for (Operator op : this.operators.inFlight()) {
+			CopysetReport leader = reports.get(op.copyset());
+			Copyset c = copysets.get(op.copyset());
+			if (leader == null || !leader.getIsLeader() || c == null || leader.getEpoch() + FIRST_EPOCH != c.epoch()) {
+				continue;
+			}
+			Operator.Step step = op.current();
+			if (step.action() == Operator.Action.ADD_PEER
+					&& this.states.reported(step.chunkServerId(), op.copyset()).isEmpty()) {
+				continue;
+			}
+			Optional<ChunkServerRecord> target = topology.chunkServer(step.chunkServerId());
+			if (target.isEmpty()) {
+				continue;
+			}
+			response.addOperators(CopysetOperator.newBuilder()
+				.setKey(op.copyset())
+				.setOperatorId(op.stepId())
+				.setStep(step.action().proto())
+				.setTarget(Topology.raftAddress(target.get()))
+				.setEpoch(leader.getEpoch()));
+			this.operators.handedOut(op);
+		}
+	}
+
+	/**
+	 * A replica this chunkserver runs but should not: the stored members leave it out, no
+	 * operator is adding it, and the copyset's leader reports a committed configuration
+	 * without it (the definitive word: without it the replica might be a member the MDS
+	 * has not recorded yet).
+	 */
+	private boolean stale(Topology topology, int chunkServerId, CopysetKey key) {
+		Optional<CopysetRecord> record = topology.copyset(key);
+		if (record.isEmpty() || record.get().getChunkServerIdsList().contains(chunkServerId)
+				|| this.operators.of(key).filter(op -> op.adds(chunkServerId)).isPresent()) {
+			return false;
+		}
+		int leader = this.states.leaderOf(key);
+		if (leader == 0 || leader == chunkServerId) {
+			return false;
+		}
+		Optional<CopysetReport> leaderReport = this.states.reported(leader, key);
+		String self = topology.chunkServer(chunkServerId).map(Topology::raftAddress).orElse("");
+		return leaderReport.isPresent() && leaderReport.get().getEpoch() + FIRST_EPOCH >= record.get().getEpoch()
+				&& leaderReport.get().getPeersList().stream().map(ScheduleService::peerAddress).noneMatch(self::equals);
+	}
+
+	private ClusterView view(Topology topology) {
+		Map<Integer, ChunkServer> chunkServers = new HashMap<>();
+		for (ChunkServerRecord cs : topology.chunkServers()) {
+			Optional<ServerRecord> server = topology.server(cs.getServerId());
+			chunkServers.put(cs.getId(), new ChunkServer(cs.getId(), server.map(ServerRecord::getZoneId).orElse(0),
+					server.map(ServerRecord::getPhysicalPoolId).orElse(0), this.states.online(cs.getId())));
+		}
+		Map<Integer, LogicalPoolRecord> pools = new HashMap<>();
+		topology.logicalPools().forEach(p -> pools.put(p.getId(), p));
+		List<Copyset> copysets = new ArrayList<>();
+		for (CopysetRecord c : topology.copysets()) {
+			LogicalPoolRecord pool = pools.get(c.getLogicalPoolId());
+			if (pool == null) {
+				continue;
+			}
+			CopysetKey key = Topology.key(c);
+			copysets.add(new Copyset(key, pool.getPhysicalPoolId(), pool.getReplicas(), c.getChunkServerIdsList(),
+					this.states.leaderOf(key), c.getEpoch()));
+		}
+		return new ClusterView(chunkServers, copysets);
+	}
+
+	private static Optional<ChunkServerRecord> byRaftAddress(Topology topology, String peer) {
+		String address = peerAddress(peer);
+		return topology.chunkServers().stream().filter(cs -> Topology.raftAddress(cs).equals(address)).findFirst();
+	}
+
+	/** jraft may print a peer as {@code host:port:0}; index 0 is the plain address. */
+	static String peerAddress(String peer) {
+		return peer.endsWith(":0") && peer.chars().filter(ch -> ch == ':').count() == 2
+				? peer.substring(0, peer.length() - 2) : peer;
+	}
+
+	private static int count(List<Operator> ops, SchedulerKind scheduler) {
+		return (int) ops.stream().filter(op -> op.scheduler() == scheduler).count();
+	}
+
+	@Override
+	public void start() {
+		ScheduledExecutorService ses = Executors.newSingleThreadScheduledExecutor(r -> {
+			Thread t = new Thread(r, "mds-schedule");
+			t.setDaemon(true);
+			return t;
+		});
+		long interval = this.properties.getInterval().toMillis();
+		ses.scheduleWithFixedDelay(this::round, interval, interval, TimeUnit.MILLISECONDS);
+		this.executor = ses;
+	}
+
+	@Override
+	public void stop() {
+		ScheduledExecutorService ses = this.executor;
+		this.executor = null;
+		if (ses != null) {
+			ses.shutdownNow();
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.executor != null;
+	}
+
+}
