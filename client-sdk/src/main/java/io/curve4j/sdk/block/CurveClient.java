@@ -34,6 +34,7 @@ import io.curve4j.proto.mds.v1.RenameFileRequest;
 import io.curve4j.proto.mds.v1.StatFileRequest;
 import io.curve4j.sdk.metacache.ChannelPool;
 import io.curve4j.sdk.metacache.MdsClient;
+import io.curve4j.sdk.metacache.RequestSigner;
 import io.curve4j.sdk.metacache.MetaCache;
 import io.curve4j.sdk.retry.BoundedRetry;
 import io.curve4j.sdk.retry.RetrySettings;
@@ -86,7 +87,8 @@ public final class CurveClient implements AutoCloseable {
 		this.channels = new ChannelPool(builder.channelFactory != null ? builder.channelFactory
 				: ChannelPool.plaintext(Math.max(4 * (int) Sizes.MIB, 2 * builder.maxRequestSize)));
 		BoundedRetry retry = new BoundedRetry("curve-client", builder.retry, this.scheduler);
-		this.mds = new MdsClient(builder.mdsAddresses, this.channels, retry);
+		this.mds = new MdsClient(builder.mdsAddresses, this.channels, retry,
+				builder.password == null ? null : new RequestSigner(builder.owner, builder.password));
 		this.cache = new MetaCache(this.mds, this.channels);
 		this.chunkIo = new ChunkIo(this.cache, this.channels, retry);
 		this.metrics = new VolumeMetrics(builder.meterRegistry != null ? builder.meterRegistry
@@ -243,6 +245,8 @@ public final class CurveClient implements AutoCloseable {
 
 		private String owner = "root";
 
+		private String password;
+
 		private String clientId = defaultClientId();
 
 		private RetrySettings retry = RetrySettings.DEFAULTS;
@@ -269,6 +273,17 @@ public final class CurveClient implements AutoCloseable {
 		/** Owner recorded on created volumes and directories. Default {@code root}. */
 		public Builder owner(String owner) {
 			this.owner = Objects.requireNonNull(owner);
+			return this;
+		}
+
+		/**
+		 * The owner and its password: every MDS call is then signed as that user, who sees
+		 * and changes only its own volumes ({@code root} all). Without a password calls are
+		 * unsigned, which only an MDS without authentication accepts.
+		 */
+		public Builder credentials(String owner, String password) {
+			this.owner = Objects.requireNonNull(owner);
+			this.password = Objects.requireNonNull(password);
 			return this;
 		}
 

@@ -3,6 +3,7 @@ package io.curve4j.sdk.cli;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -25,20 +26,25 @@ public record ClusterEndpoints(List<String> mdsHttp, List<String> mdsGrpc) {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
-	/** {@code $CURVE_HOME}, default {@code ./.curve}. */
+	/**
+	 * {@code $CURVE_HOME}, default {@code ./.curve}; the system property {@code curve.home}
+	 * overrides it for programs and tests that drive several clusters in one JVM.
+	 */
 	public static Path curveHome() {
-		String home = System.getenv("CURVE_HOME");
+		String home = System.getProperty("curve.home", System.getenv("CURVE_HOME"));
 		return Path.of(home == null || home.isBlank() ? ".curve" : home).toAbsolutePath();
 	}
 
 	/**
 	 * @param mdsOption value of {@code --mds} (comma-separated HTTP addresses), or null to
 	 * use the connection file
+	 * @param credentials signs the status call that finds gRPC addresses; null for none
 	 */
-	public static ClusterEndpoints resolve(String mdsOption) {
+	public static ClusterEndpoints resolve(String mdsOption, Credentials credentials) {
 		if (mdsOption != null && !mdsOption.isBlank()) {
 			List<String> http = Arrays.stream(mdsOption.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
-			JsonNode status = new MdsRestClient(http).get("/api/v1/cluster/status");
+			JsonNode status = new MdsRestClient(http, Duration.ofSeconds(30), credentials)
+				.get("/api/v1/cluster/status");
 			List<String> grpc = new ArrayList<>();
 			for (JsonNode member : status.path("mds").path("members")) {
 				grpc.add(member.path("grpc").asString());

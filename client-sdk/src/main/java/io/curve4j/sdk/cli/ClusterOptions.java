@@ -1,5 +1,6 @@
 package io.curve4j.sdk.cli;
 
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 
@@ -22,11 +23,18 @@ final class ClusterOptions {
 	@Option(names = { "-v", "--verbose" }, description = "Print stack traces of errors.")
 	boolean verbose;
 
+	@Option(names = "--user", paramLabel = "NAME",
+			description = "Act as this user (password from $CURVE_PASSWORD; root's from $CURVE_HOME/root.secret). "
+					+ "Default: root.")
+	String user;
+
+	private Credentials credentials;
+
 	private ClusterEndpoints endpoints;
 
 	ClusterEndpoints endpoints() {
 		if (this.endpoints == null) {
-			this.endpoints = ClusterEndpoints.resolve(this.mds);
+			this.endpoints = ClusterEndpoints.resolve(this.mds, credentials());
 		}
 		return this.endpoints;
 	}
@@ -35,9 +43,10 @@ final class ClusterOptions {
 	MdsRestClient rest() {
 		if (this.mds != null && !this.mds.isBlank()) {
 			return new MdsRestClient(
-					Arrays.stream(this.mds.split(",")).map(String::trim).filter((a) -> !a.isEmpty()).toList());
+					Arrays.stream(this.mds.split(",")).map(String::trim).filter((a) -> !a.isEmpty()).toList(),
+					Duration.ofSeconds(30), credentials());
 		}
-		return new MdsRestClient(endpoints().mdsHttp());
+		return new MdsRestClient(endpoints().mdsHttp(), Duration.ofSeconds(30), credentials());
 	}
 
 	CurveClient client() {
@@ -45,7 +54,19 @@ final class ClusterOptions {
 		if (grpc.isEmpty()) {
 			throw new CurveException(ErrorCode.UNAVAILABLE, "the cluster lists no MDS gRPC address");
 		}
-		return CurveClient.builder().mdsAddresses(grpc).build();
+		CurveClient.Builder builder = CurveClient.builder().mdsAddresses(grpc);
+		Credentials c = credentials();
+		if (c != null) {
+			builder.credentials(c.user(), c.password());
+		}
+		return builder.build();
+	}
+
+	Credentials credentials() {
+		if (this.credentials == null) {
+			this.credentials = Credentials.resolve(this.user, ClusterEndpoints.curveHome());
+		}
+		return this.credentials;
 	}
 
 }

@@ -18,6 +18,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.MissingNode;
 
+import io.curve4j.common.auth.RequestSignature;
 import io.curve4j.common.error.CurveException;
 import io.curve4j.common.error.ErrorCode;
 
@@ -39,17 +40,25 @@ public final class MdsRestClient {
 
 	private final Duration timeout;
 
+	private final Credentials credentials;
+
 	/** @param httpAddresses {@code host:port} (or {@code http://host:port}) of MDS members */
 	public MdsRestClient(List<String> httpAddresses) {
 		this(httpAddresses, Duration.ofSeconds(30));
 	}
 
 	public MdsRestClient(List<String> httpAddresses, Duration timeout) {
+		this(httpAddresses, timeout, null);
+	}
+
+	/** @param credentials signs every request as this user; null sends unsigned requests */
+	public MdsRestClient(List<String> httpAddresses, Duration timeout, Credentials credentials) {
 		if (httpAddresses == null || httpAddresses.isEmpty()) {
 			throw new CurveException(ErrorCode.INVALID_ARGUMENT, "no MDS address given");
 		}
 		this.members = httpAddresses.stream().map(MdsRestClient::baseUri).toList();
 		this.timeout = timeout;
+		this.credentials = credentials;
 		// redirects are followed by hand: the client must re-send the body and stay bounded
 		this.http = HttpClient.newBuilder()
 			.connectTimeout(Duration.ofSeconds(2))
@@ -64,6 +73,10 @@ public final class MdsRestClient {
 
 	public JsonNode post(String pathAndQuery, String contentType, String body) {
 		return send("POST", pathAndQuery, contentType, body);
+	}
+
+	public JsonNode postJson(String pathAndQuery, Object body) {
+		return send("POST", pathAndQuery, "application/json", JSON.writeValueAsString(body));
 	}
 
 	public JsonNode delete(String pathAndQuery) {
@@ -116,6 +129,14 @@ public final class MdsRestClient {
 		HttpRequest.Builder builder = HttpRequest.newBuilder(uri)
 			.timeout(this.timeout)
 			.header("Accept", "application/json, application/problem+json");
+		if (this.credentials != null) {
+			// signed per request (and per redirect hop), so the date is always fresh
+			long now = System.currentTimeMillis();
+			builder.header(RequestSignature.OWNER_HEADER, this.credentials.user())
+				.header(RequestSignature.DATE_HEADER, Long.toString(now))
+				.header(RequestSignature.SIGNATURE_HEADER,
+						RequestSignature.sign(this.credentials.password(), now, this.credentials.user()));
+		}
 		if (body != null) {
 			builder.header("Content-Type", contentType);
 			return builder.method(method, HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build();

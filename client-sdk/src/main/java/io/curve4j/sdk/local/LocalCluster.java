@@ -3,15 +3,20 @@ package io.curve4j.sdk.local;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -19,9 +24,11 @@ import java.util.stream.Stream;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import io.curve4j.common.auth.RequestSignature;
 import io.curve4j.common.error.CurveException;
 import io.curve4j.common.error.ErrorCode;
 import io.curve4j.sdk.cli.ClusterEndpoints;
+import io.curve4j.sdk.cli.Credentials;
 import io.curve4j.sdk.cli.MdsRestClient;
 
 /**
@@ -90,13 +97,14 @@ public final class LocalCluster {
 			out.println("Restarting the existing cluster in " + this.home + " (its layout is kept)");
 		}
 		writeLayout(effective);
+		writeRootSecretIfMissing();
 		for (ServiceSpec mds : effective.mds()) {
 			launch(effective, mds, out);
 		}
 		for (ServiceSpec mds : effective.mds()) {
 			awaitHealthy(mds);
 		}
-		MdsRestClient mds = new MdsRestClient(effective.mds().stream().map(ServiceSpec::http).toList());
+		MdsRestClient mds = restClient(effective);
 		awaitMdsLeader(mds);
 		applyTopology(mds, effective.topologyYaml(false));
 		for (ServiceSpec cs : effective.chunkServers()) {
@@ -108,7 +116,37 @@ public final class LocalCluster {
 		await("all chunkservers online", () -> onlineChunkServers(mds) == effective.chunkServers().size());
 		applyTopology(mds, effective.topologyYaml(true));
 		await("every copyset healthy", () -> mds.get("/api/v1/cluster/status").path("healthy").asBoolean());
+		launch(effective, effective.gateway(), out);
+		launch(effective, effective.nbd(), out);
+		awaitHealthy(effective.gateway());
+		awaitHealthy(effective.nbd());
 		return effective;
+	}
+
+	/** Root's secret, signing every call of the CLI, the SDK and this launcher. */
+	public String rootSecret() {
+		return Credentials.read(this.home.resolve(Credentials.ROOT_SECRET_FILE));
+	}
+
+	private MdsRestClient restClient(LocalLayout layout) {
+		return new MdsRestClient(layout.mds().stream().map(ServiceSpec::http).toList(), Duration.ofSeconds(30),
+				new Credentials(RequestSignature.ROOT, rootSecret()));
+	}
+
+	private void writeRootSecretIfMissing() {
+		Path file = this.home.resolve(Credentials.ROOT_SECRET_FILE);
+		if (Files.exists(file)) {
+			return;
+		}
+		byte[] secret = new byte[24];
+		new SecureRandom().nextBytes(secret);
+		try {
+			Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+			Files.writeString(file, HexFormat.of().formatHex(secret) + "\n");
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("cannot write " + file, ex);
+		}
 	}
 
 	/** Stops every service (SIGTERM, then SIGKILL after a grace period). */
@@ -185,23 +223,23 @@ public final class LocalCluster {
 		command.add(ProcessHandle.current().info().command().orElse("java"));
 		command.add(SERVICE_MARKER + spec.name());
 		command.add("-Dcom.google.protobuf.use_unsafe_pre22_gencode");
-		command.add(spec.isMds() ? "-Xmx512m" : "-Xmx1g");
+		command.add(spec.kind() == ServiceSpec.Kind.CHUNKSERVER ? "-Xmx1g" : "-Xmx512m");
 		command.add("-XX:+ExitOnOutOfMemoryError");
-		command.add("-jar");
-		command.add(jar(spec.isMds() ? "mds-service" : "chunk-service").toString());
-		command.add("--server.port=" + spec.httpPort());
-		command.add("--server.address=127.0.0.1");
-		command.add("--spring.grpc.server.port=" + spec.grpcPort());
-		command.add("--spring.grpc.server.host=127.0.0.1");
-		command.addAll(spec.isMds() ? mdsArgs(layout, spec, dir) : chunkServerArgs(layout, spec, dir));
+		switch (spec.kind()) {
+			case MDS -> command.addAll(mdsArgs(layout, spec, dir));
+			case CHUNKSERVER -> command.addAll(chunkServerArgs(layout, spec, dir));
+			case GATEWAY -> command.addAll(List.of("-jar", jar("gateway").toString(), "--server.port=" + spec.httpPort(),
+					"--server.address=127.0.0.1", "--curve.gateway.mds-addresses=" + mdsHttp(layout)));
+			case NBD -> command.addAll(List.of("-Dcurve.home=" + this.home, "-jar", jar("client-sdk").toString(), "nbd",
+					"serve", "--port=" + spec.nbdPort(), "--bind=127.0.0.1", "--mds=" + mdsHttp(layout)));
+		}
 		try {
 			Files.createDirectories(dir);
 			Process process = new ProcessBuilder(command).redirectErrorStream(true)
 				.redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("service.log").toFile()))
 				.start();
 			Files.writeString(dir.resolve("service.pid"), Long.toString(process.pid()));
-			out.printf("started %-14s pid %-7d http %s  grpc %s  raft %s%n", spec.name(), process.pid(), spec.http(),
-					spec.grpc(), spec.raft());
+			out.printf("started %-14s pid %d%n", spec.name(), process.pid());
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("cannot start " + spec.name(), ex);
@@ -209,10 +247,12 @@ public final class LocalCluster {
 	}
 
 	private List<String> mdsArgs(LocalLayout layout, ServiceSpec spec, Path dir) {
-		List<String> args = new ArrayList<>();
+		List<String> args = new ArrayList<>(serviceArgs("mds-service", spec));
 		args.add("--curve.mds.data-dir=" + dir.resolve("data"));
 		args.add("--curve.mds.raft-address=" + spec.raft());
 		args.add("--curve.mds.chunkserver-offline-timeout=3s");
+		args.add("--curve.mds.auth.root-password-file=" + this.home.resolve(Credentials.ROOT_SECRET_FILE));
+		args.add("--curve.mds.attach.nbd-address=" + layout.nbd().nbd());
 		for (int i = 0; i < layout.mds().size(); i++) {
 			ServiceSpec m = layout.mds().get(i);
 			args.add("--curve.mds.members[" + i + "].raft=" + m.raft());
@@ -223,11 +263,23 @@ public final class LocalCluster {
 	}
 
 	private List<String> chunkServerArgs(LocalLayout layout, ServiceSpec spec, Path dir) {
-		return List.of("--curve.chunkserver.data-dir=" + dir.resolve("data"), "--curve.chunkserver.host=127.0.0.1",
+		List<String> args = new ArrayList<>(serviceArgs("chunk-service", spec));
+		args.addAll(List.of("--curve.chunkserver.data-dir=" + dir.resolve("data"), "--curve.chunkserver.host=127.0.0.1",
 				"--curve.chunkserver.raft-port=" + spec.raftPort(), "--curve.chunkserver.server-name=" + spec.server(),
 				"--curve.chunkserver.mds-addresses="
 						+ String.join(",", layout.mds().stream().map(ServiceSpec::grpc).toList()),
-				"--curve.chunkserver.heartbeat-interval=1s");
+				"--curve.chunkserver.heartbeat-interval=1s"));
+		return args;
+	}
+
+	/** The jar and the HTTP and gRPC listeners of an MDS or a chunkserver. */
+	private List<String> serviceArgs(String module, ServiceSpec spec) {
+		return List.of("-jar", jar(module).toString(), "--server.port=" + spec.httpPort(), "--server.address=127.0.0.1",
+				"--spring.grpc.server.port=" + spec.grpcPort(), "--spring.grpc.server.host=127.0.0.1");
+	}
+
+	private static String mdsHttp(LocalLayout layout) {
+		return String.join(",", layout.mds().stream().map(ServiceSpec::http).toList());
 	}
 
 	private Path jar(String module) {
@@ -311,12 +363,25 @@ public final class LocalCluster {
 				throw new IllegalStateException(
 						spec.name() + " exited during start; see " + this.home.resolve(spec.name()).resolve("service.log"));
 			}
+			if (spec.kind() == ServiceSpec.Kind.NBD) {
+				return answers(spec.nbdPort());
+			}
 			HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + spec.http() + "/actuator/health"))
 				.timeout(Duration.ofSeconds(2))
 				.build();
 			HttpResponse<String> response = this.http.send(request, HttpResponse.BodyHandlers.ofString());
 			return response.statusCode() == 200;
 		});
+	}
+
+	private static boolean answers(int port) {
+		try (Socket socket = new Socket()) {
+			socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+			return true;
+		}
+		catch (IOException ex) {
+			return false;
+		}
 	}
 
 	private interface Check {

@@ -9,6 +9,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import io.curve4j.sdk.cli.ClusterEndpoints;
+import io.curve4j.sdk.cli.Credentials;
 
 /** {@code curve local up|down|status|kill|start}: a whole cluster as processes on loopback. */
 @Command(name = "local", description = "Run a whole cluster on 127.0.0.1 under $CURVE_HOME (default ./.curve).",
@@ -44,14 +45,19 @@ public final class LocalCommand {
 			LocalLayout layout = cluster.up(LocalLayout.fixedPorts(this.mds, this.chunkServers, this.basePort), out);
 			out.println();
 			out.println("Cluster is healthy. Home: " + cluster.home());
+			String gateway = layout.gateway().http();
+			out.printf("  REST API       http://%s/api/v1   (the gateway; every call signed, see README)%n", gateway);
+			out.printf("  Swagger UI     http://%s/swagger-ui.html%n", gateway);
+			out.printf("  NBD exports    nbd://%s/<volume path>   (e.g. qemu-img info nbd://%s/demo/vol1)%n",
+					layout.nbd().nbd(), layout.nbd().nbd());
 			for (ServiceSpec s : layout.mds()) {
-				out.printf("  %-14s REST http://%s/api/v1  Swagger UI http://%s/swagger-ui.html  gRPC %s  raft %s%n",
-						s.name(), s.http(), s.http(), s.grpc(), s.raft());
+				out.printf("  %-14s http://%s  gRPC %s  raft %s%n", s.name(), s.http(), s.grpc(), s.raft());
 			}
 			for (ServiceSpec s : layout.chunkServers()) {
-				out.printf("  %-14s gRPC %s  raft %s  metrics http://%s/actuator/prometheus  (%s, %s)%n", s.name(),
-						s.grpc(), s.raft(), s.http(), s.server(), s.zone());
+				out.printf("  %-14s gRPC %s  raft %s  http://%s/actuator/prometheus  (%s, %s)%n", s.name(), s.grpc(),
+						s.raft(), s.http(), s.server(), s.zone());
 			}
+			out.println("Root secret:    " + cluster.home().resolve(Credentials.ROOT_SECRET_FILE));
 			out.println("Connection file: " + cluster.home().resolve(ClusterEndpoints.CONNECTION_FILE));
 			return 0;
 		}
@@ -80,8 +86,9 @@ public final class LocalCommand {
 				if (s.pid() == null) {
 					down++;
 				}
-				System.out.printf("%-14s %-20s http %s  grpc %s  raft %s%n", s.spec().name(), state, s.spec().http(),
-						s.spec().grpc(), s.spec().raft());
+				ServiceSpec spec = s.spec();
+				System.out.printf("%-14s %-20s %s%n", spec.name(), state, spec.nbd() != null ? "nbd " + spec.nbd()
+						: "http " + spec.http() + (spec.grpc() == null ? "" : "  grpc " + spec.grpc() + "  raft " + spec.raft()));
 			}
 			return down == 0 ? 0 : 1;
 		}

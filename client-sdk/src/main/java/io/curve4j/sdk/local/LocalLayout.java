@@ -15,12 +15,15 @@ import java.util.function.IntSupplier;
  * <pre>
  * mds-i           http base+i-1      grpc base+10+i-1   raft base+20+i-1   (i = 1..10)
  * chunkserver-k   http base+30+k-1   grpc base+50+k-1   raft base+70+k-1   (k = 1..20)
+ * nbd             nbd base+90 (the NBD export of every volume)
+ * gateway         http base+95 (the one REST entry point, Swagger UI)
  * </pre>
  *
  * Chunkserver k runs on topology server {@code server-k} in zone
  * {@code zone-((k-1) mod 3 + 1)}, so three chunkservers give one per zone.
  */
-public record LocalLayout(int basePort, List<ServiceSpec> mds, List<ServiceSpec> chunkServers) {
+public record LocalLayout(int basePort, List<ServiceSpec> mds, List<ServiceSpec> chunkServers, ServiceSpec gateway,
+		ServiceSpec nbd) {
 
 	public static final int DEFAULT_BASE_PORT = 6700;
 
@@ -28,14 +31,18 @@ public record LocalLayout(int basePort, List<ServiceSpec> mds, List<ServiceSpec>
 
 	static final String CHUNKSERVER_PREFIX = "chunkserver-";
 
+	static final String GATEWAY = "gateway";
+
+	static final String NBD = "nbd";
+
 	static final int ZONES = 3;
 
 	private static final String HOST = "127.0.0.1";
 
 	public static LocalLayout fixedPorts(int mdsCount, int chunkServerCount, int basePort) {
 		validate(mdsCount, chunkServerCount);
-		if (basePort < 1024 || basePort + 90 > 65535) {
-			throw new IllegalArgumentException("--base-port must be between 1024 and 65445, got " + basePort);
+		if (basePort < 1024 || basePort + 95 > 65535) {
+			throw new IllegalArgumentException("--base-port must be between 1024 and 65440, got " + basePort);
 		}
 		List<ServiceSpec> mds = new ArrayList<>();
 		for (int i = 0; i < mdsCount; i++) {
@@ -45,7 +52,7 @@ public record LocalLayout(int basePort, List<ServiceSpec> mds, List<ServiceSpec>
 		for (int k = 0; k < chunkServerCount; k++) {
 			cs.add(chunkServerSpec(k + 1, basePort + 30 + k, basePort + 50 + k, basePort + 70 + k));
 		}
-		return new LocalLayout(basePort, mds, cs);
+		return new LocalLayout(basePort, mds, cs, gatewaySpec(basePort + 95), nbdSpec(basePort + 90));
 	}
 
 	/** Free ports picked once (tests): kept in the connection file across restarts. */
@@ -60,12 +67,15 @@ public record LocalLayout(int basePort, List<ServiceSpec> mds, List<ServiceSpec>
 		for (int k = 0; k < chunkServerCount; k++) {
 			cs.add(chunkServerSpec(k + 1, free.getAsInt(), free.getAsInt(), free.getAsInt()));
 		}
-		return new LocalLayout(0, mds, cs);
+		return new LocalLayout(0, mds, cs, gatewaySpec(free.getAsInt()), nbdSpec(free.getAsInt()));
 	}
 
+	/** Every service, in start order. */
 	public List<ServiceSpec> services() {
 		List<ServiceSpec> all = new ArrayList<>(this.mds);
 		all.addAll(this.chunkServers);
+		all.add(this.gateway);
+		all.add(this.nbd);
 		return all;
 	}
 
@@ -99,12 +109,21 @@ public record LocalLayout(int basePort, List<ServiceSpec> mds, List<ServiceSpec>
 	}
 
 	private static ServiceSpec mdsSpec(int i, int http, int grpc, int raft) {
-		return new ServiceSpec(MDS_PREFIX + i, HOST + ":" + http, HOST + ":" + grpc, HOST + ":" + raft, null, null);
+		return new ServiceSpec(MDS_PREFIX + i, HOST + ":" + http, HOST + ":" + grpc, HOST + ":" + raft, null, null,
+				null);
 	}
 
 	private static ServiceSpec chunkServerSpec(int k, int http, int grpc, int raft) {
 		return new ServiceSpec(CHUNKSERVER_PREFIX + k, HOST + ":" + http, HOST + ":" + grpc, HOST + ":" + raft,
-				"server-" + k, "zone-" + ((k - 1) % ZONES + 1));
+				"server-" + k, "zone-" + ((k - 1) % ZONES + 1), null);
+	}
+
+	private static ServiceSpec gatewaySpec(int http) {
+		return new ServiceSpec(GATEWAY, HOST + ":" + http, null, null, null, null, null);
+	}
+
+	private static ServiceSpec nbdSpec(int port) {
+		return new ServiceSpec(NBD, null, null, null, null, null, HOST + ":" + port);
 	}
 
 	private static void validate(int mdsCount, int chunkServerCount) {

@@ -1,16 +1,32 @@
 package io.curve4j.sdk.local;
 
 /**
- * One service of a local cluster: its name ({@code mds-1}, {@code chunkserver-2}) and
- * the loopback addresses it listens on.
+ * One service of a local cluster: its name ({@code mds-1}, {@code chunkserver-2},
+ * {@code gateway}, {@code nbd}) and the loopback addresses it listens on; an address a
+ * service does not have is null.
  *
- * @param server for chunkservers, the topology server it belongs to; null for an MDS
- * @param zone for chunkservers, the failure zone of that server; null for an MDS
+ * @param server for chunkservers, the topology server it belongs to
+ * @param zone for chunkservers, the failure zone of that server
+ * @param nbd for the NBD server, the address it exports volumes on
  */
-public record ServiceSpec(String name, String http, String grpc, String raft, String server, String zone) {
+public record ServiceSpec(String name, String http, String grpc, String raft, String server, String zone,
+		String nbd) {
 
-	public boolean isMds() {
-		return this.name.startsWith(LocalLayout.MDS_PREFIX);
+	/** What runs as the service, and so how it is launched and checked. */
+	public enum Kind {
+
+		MDS, CHUNKSERVER, GATEWAY, NBD
+
+	}
+
+	public Kind kind() {
+		if (this.name.startsWith(LocalLayout.MDS_PREFIX)) {
+			return Kind.MDS;
+		}
+		if (this.name.startsWith(LocalLayout.CHUNKSERVER_PREFIX)) {
+			return Kind.CHUNKSERVER;
+		}
+		return this.name.equals(LocalLayout.GATEWAY) ? Kind.GATEWAY : Kind.NBD;
 	}
 
 	int httpPort() {
@@ -23,6 +39,10 @@ public record ServiceSpec(String name, String http, String grpc, String raft, St
 
 	int raftPort() {
 		return port(this.raft);
+	}
+
+	int nbdPort() {
+		return port(this.nbd);
 	}
 
 	private static int port(String address) {

@@ -34,15 +34,19 @@ public final class MdsClient {
 
 	private final BoundedRetry retry;
 
+	private final RequestSigner signer;
+
 	private volatile String leader;
 
-	public MdsClient(List<String> addresses, ChannelPool channels, BoundedRetry retry) {
+	/** @param signer signs each call as the client's owner; null sends unsigned calls (an MDS without authentication) */
+	public MdsClient(List<String> addresses, ChannelPool channels, BoundedRetry retry, RequestSigner signer) {
 		if (addresses == null || addresses.isEmpty()) {
 			throw new CurveException(ErrorCode.INVALID_ARGUMENT, "no MDS address given");
 		}
 		this.addresses = List.copyOf(addresses);
 		this.channels = channels;
 		this.retry = retry;
+		this.signer = signer;
 		this.leader = this.addresses.get(0);
 	}
 
@@ -66,7 +70,8 @@ public final class MdsClient {
 	private <S extends AbstractStub<S>, T> CompletableFuture<T> once(Function<Channel, S> stubs, long timeoutNanos,
 			BiConsumer<S, StreamObserver<T>> call) {
 		String target = this.leader;
-		S stub = stubs.apply(this.channels.channel(target)).withDeadlineAfter(timeoutNanos, TimeUnit.NANOSECONDS);
+		S unsigned = stubs.apply(this.channels.channel(target)).withDeadlineAfter(timeoutNanos, TimeUnit.NANOSECONDS);
+		S stub = this.signer == null ? unsigned : unsigned.withInterceptors(this.signer);
 		CompletableFuture<T> result = GrpcFutures.unary((observer) -> call.accept(stub, observer));
 		return result.whenComplete((value, failure) -> {
 			if (failure != null) {

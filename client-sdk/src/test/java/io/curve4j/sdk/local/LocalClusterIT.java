@@ -70,6 +70,8 @@ class LocalClusterIT {
 	@BeforeAll
 	static void startCluster() throws IOException {
 		FileUtils.deleteDirectory(home.toFile());
+		// the CLI run in this JVM finds root's secret here
+		System.setProperty("curve.home", home.toString());
 		cluster = new LocalCluster(home, Path.of("..").toAbsolutePath().normalize());
 		layout = cluster.up(LocalLayout.randomPorts(1, 3), System.out);
 		client = newClient();
@@ -88,6 +90,7 @@ class LocalClusterIT {
 	static CurveClient newClient() {
 		return CurveClient.builder()
 			.mdsAddresses(layout.mds().stream().map(ServiceSpec::grpc).toList())
+			.credentials("root", cluster.rootSecret())
 			.ioTimeout(Duration.ofSeconds(60))
 			.build();
 	}

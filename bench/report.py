@@ -1,0 +1,196 @@
+#!/usr/bin/env python3
+"""Turns the raw results of bench/run.sh into the Markdown report (bench/RESULTS.md).
+
+usage: report.py RESULTS_DIR RUNTIME RAMP WORK_DIR
+
+RESULTS_DIR holds <target>.<shape>.json (fio --output-format=json), curve-sdk.<shape>.txt
+(`curve bench` output), rss.<service> (VmHWM in KiB) and load-start/load-end.txt.
+"""
+import datetime
+import json
+import os
+import platform
+import re
+import subprocess
+import sys
+
+SHAPES = [
+    ("randwrite-4k-qd1", "4 KiB random write, iodepth 1 (floor: + fsync each)"),
+    ("randwrite-4k-qd32", "4 KiB random write, iodepth 32"),
+    ("randread-4k-qd32", "4 KiB random read, iodepth 32"),
+    ("write-1m-qd4", "1 MiB sequential write, iodepth 4"),
+    ("read-1m-qd4", "1 MiB sequential read, iodepth 4"),
+]
+TARGETS = ["floor", "qemu-nbd", "curve-nbd", "curve-sdk"]
+
+# (shape, minimum ratio of curve-nbd to qemu-nbd IOPS) from issue 5
+RATIO_TARGETS = [("randwrite-4k-qd32", 0.5), ("randread-4k-qd32", 0.7), ("write-1m-qd4", 0.5)]
+LATENCY_TARGET = 3.0
+CHUNKSERVER_RSS_LIMIT_KIB = 1024 * 1024
+
+
+def fio_result(path):
+    """IOPS, MiB/s, mean and p99 latency (ms) of the one job in a fio JSON file."""
+    with open(path) as f:
+        text = f.read()
+    job = json.loads(text[text.index("{"):])["jobs"][0]
+    side = job["write"] if job["write"]["io_bytes"] > 0 else job["read"]
+    mean = side["lat_ns"]["mean"]
+    p99 = side["clat_ns"].get("percentile", {}).get("99.000000", 0)
+    sync = job.get("sync", {})
+    if sync.get("total_ios", 0) > 0:
+        # with --fsync=1 an operation is the write plus its fsync
+        mean += sync["lat_ns"]["mean"]
+        p99 += sync["lat_ns"].get("percentile", {}).get("99.000000", 0)
+    return {"iops": side["iops"], "mibs": side["bw_bytes"] / 2**20, "mean": mean / 1e6, "p99": p99 / 1e6,
+            "errors": job.get("error", 0)}
+
+
+def bench_result(path):
+    """The same figures from `curve bench` output."""
+    with open(path) as f:
+        text = f.read()
+    iops = re.search(r"IOPS:\s+([\d.]+)", text)
+    mibs = re.search(r"bandwidth:\s+([\d.]+) MiB/s", text)
+    lat = re.search(r"latency ms: mean ([\d.]+)\s+p50 [\d.]+\s+p99 ([\d.]+)", text)
+    errors = re.search(r"(\d+) errors", text)
+    if not (iops and mibs and lat):
+        return None
+    return {"iops": float(iops.group(1)), "mibs": float(mibs.group(1)), "mean": float(lat.group(1)),
+            "p99": float(lat.group(2)), "errors": int(errors.group(1)) if errors else 0}
+
+
+def load(results):
+    figures = {}
+    for shape, _ in SHAPES:
+        for target in TARGETS:
+            if target == "curve-sdk":
+                path = os.path.join(results, f"curve-sdk.{shape}.txt")
+                if os.path.exists(path):
+                    figures[(shape, target)] = bench_result(path)
+            else:
+                path = os.path.join(results, f"{target}.{shape}.json")
+                if os.path.exists(path):
+                    figures[(shape, target)] = fio_result(path)
+    return figures
+
+
+def command(*args):
+    try:
+        out = subprocess.run(args, capture_output=True, text=True, timeout=10)
+        return (out.stdout + out.stderr).strip()
+    except (OSError, subprocess.SubprocessError):
+        return "unavailable"
+
+
+def machine(work):
+    mem_kib = 0
+    with open("/proc/meminfo") as f:
+        for line in f:
+            if line.startswith("MemTotal:"):
+                mem_kib = int(line.split()[1])
+    cpu = "unknown"
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    df = command("df", "-hT", work).splitlines()
+    disk = df[-1] if df else "unknown"
+    source = disk.split()[0] if disk != "unknown" else ""
+    model = command("lsblk", "-dno", "NAME,MODEL,ROTA,SIZE", source) if source.startswith("/dev/") else ""
+    return [
+        f"- CPU: {os.cpu_count()} x {cpu} (nproc {command('nproc')})",
+        f"- memory: {mem_kib / 2**20:.1f} GiB",
+        f"- disk (work directory {work}): `{disk}`" + (f", `{model}`" if model else ""),
+        f"- kernel: {platform.release()}",
+        f"- java: {command('java', '-version').splitlines()[0]}",
+        f"- fio: {command('fio', '--version')}; qemu-nbd: {command('qemu-nbd', '--version').splitlines()[0]}",
+    ]
+
+
+def fmt(value, digits=1):
+    return "-" if value is None else f"{value:,.{digits}f}"
+
+
+def ratio(ours, base, key):
+    if ours is None or base is None or not base[key]:
+        return None
+    return ours[key] / base[key]
+
+
+def main():
+    results, runtime, ramp, work = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
+    figures = load(results)
+    out = []
+    now = datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
+    out.append(f"# Benchmark results ({now})")
+    out.append("")
+    out.append(f"Produced by `bench/run.sh` ({runtime} s measured per job after {ramp} s of ramp; "
+               "`curve bench` runs the same total time without a ramp). Machine:")
+    out.append("")
+    out.extend(machine(work))
+    for name in ("load-start", "load-end"):
+        path = os.path.join(results, f"{name}.txt")
+        if os.path.exists(path):
+            with open(path) as f:
+                out.append(f"- {name.replace('-', ' at ')}: `{f.read().strip()}`")
+    out.append("")
+    out.append("Targets: `floor` fio on a file in the filesystem of the cluster's data; `qemu-nbd` "
+               "`qemu-nbd -f raw -t --cache=none --aio=native` on a raw file, one copy, via fio's NBD engine; "
+               "`curve-nbd` our NBD server, 3-replica volume, same fio jobs; `curve-sdk` `bin/curve bench` "
+               "(SDK, no NBD). Every region was written once before it was measured (the first write to a "
+               "chunk creates its file: these are warm runs). Ratios are IOPS over the `qemu-nbd` and `floor` "
+               "figures of the same shape; for the iodepth-1 write, the latency ratio to the fsync floor is "
+               "listed below.")
+    out.append("")
+    out.append("| shape | target | IOPS | MiB/s | mean ms | p99 ms | x qemu-nbd | x floor |")
+    out.append("|---|---|---:|---:|---:|---:|---:|---:|")
+    for shape, title in SHAPES:
+        base = figures.get((shape, "qemu-nbd"))
+        floor = figures.get((shape, "floor"))
+        for target in TARGETS:
+            f = figures.get((shape, target))
+            if f is None:
+                out.append(f"| {title} | {target} | - | - | - | - | - | - |")
+                continue
+            ours = target.startswith("curve")
+            errors = f" ({f['errors']} errors)" if f.get("errors") else ""
+            out.append(f"| {title} | {target}{errors} | {fmt(f['iops'], 0)} | {fmt(f['mibs'])} | "
+                       f"{fmt(f['mean'], 3)} | {fmt(f['p99'], 3)} | "
+                       f"{fmt(ratio(f, base, 'iops'), 2) if ours else ''} | "
+                       f"{fmt(ratio(f, floor, 'iops'), 2) if ours else ''} |")
+    out.append("")
+    out.append("| service | peak RSS (VmHWM) |")
+    out.append("|---|---:|")
+    rss = {}
+    for name in sorted(os.listdir(results)):
+        if name.startswith("rss."):
+            with open(os.path.join(results, name)) as f:
+                text = f.read().strip()
+            if text:
+                rss[name[4:]] = int(text)
+                out.append(f"| {name[4:]} | {int(text) / 1024:,.0f} MiB |")
+    out.append("")
+    out.append("Targets of issue 5 (curve-nbd, this run):")
+    out.append("")
+    for shape, minimum in RATIO_TARGETS:
+        r = ratio(figures.get((shape, "curve-nbd")), figures.get((shape, "qemu-nbd")), "iops")
+        verdict = "-" if r is None else ("met" if r >= minimum else "missed")
+        out.append(f"- {shape}: {fmt(r, 2)}x qemu-nbd (target >= {minimum}x): {verdict}")
+    ours = figures.get(("randwrite-4k-qd1", "curve-nbd"))
+    floor = figures.get(("randwrite-4k-qd1", "floor"))
+    lat = None if not ours or not floor or not floor["mean"] else ours["mean"] / floor["mean"]
+    verdict = "-" if lat is None else ("met" if lat <= LATENCY_TARGET else "missed")
+    out.append(f"- randwrite-4k-qd1 mean latency: {fmt(lat, 2)}x the fsync floor (target <= {LATENCY_TARGET}x): "
+               f"{verdict}")
+    chunkservers = {k: v for k, v in rss.items() if k.startswith("chunkserver")}
+    if chunkservers:
+        worst = max(chunkservers.values())
+        verdict = "met" if worst < CHUNKSERVER_RSS_LIMIT_KIB else "missed"
+        out.append(f"- chunkserver peak RSS: {worst / 1024:,.0f} MiB (target < 1024 MiB): {verdict}")
+    print("\n".join(out))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,191 @@
+#!/usr/bin/env bash
+# Measures the block data path side by side on this machine, in one run (see bench/README.md):
+#   floor     fio on a file in the filesystem that holds the cluster's data
+#   qemu-nbd  qemu-nbd -f raw -t --cache=none --aio=native serving a raw file, driven by fio's NBD engine
+#   curve-nbd our NBD server exporting a 3-replica volume of a fresh local cluster, same fio jobs
+#   curve-sdk the same shapes through `bin/curve bench` (SDK, no NBD)
+# and prints one table (IOPS, MiB/s, mean and p99 latency, ratios, peak RSS of each service),
+# also written to bench/RESULTS.md.
+#
+# Environment: BENCH_RUNTIME (seconds measured per job, default 12, plus 3 s of ramp),
+# BENCH_SIZE (bytes of file and volume region, default 1GiB), BENCH_DIR (work directory,
+# default a new one under $TMPDIR or /tmp: the floor is measured on that filesystem),
+# BENCH_BASE_PORT (base port of the local cluster, default: the first free of 17400, 17600, ...),
+# BENCH_KEEP=1 keeps the work directory (a failed run always keeps it).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+RUNTIME="${BENCH_RUNTIME:-12}"
+RAMP=3
+SIZE_GIB=1
+SIZE="${SIZE_GIB}G"
+WORK="${BENCH_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/curve-bench.XXXXXX")}"
+RESULTS="$WORK/results"
+export CURVE_HOME="$WORK/curve"
+VOLUME=/bench/vol
+QEMU_NBD_PID=""
+OUR_NBD_PID=""
+CLUSTER_UP=""
+START=$(date +%s)
+
+log() { printf '[%4ds] %s\n' "$(($(date +%s) - START))" "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+for tool in fio qemu-nbd python3 java; do
+  command -v "$tool" >/dev/null || die "$tool is not installed (apt-get install -y qemu-utils fio python3)"
+done
+fio --enghelp 2>/dev/null | grep -qw nbd || die "this fio has no nbd engine (Debian's fio has it)"
+
+cleanup() {
+  local rc=$?
+  if [ -n "$QEMU_NBD_PID" ]; then kill "$QEMU_NBD_PID" 2>/dev/null || true; fi
+  if [ -n "$OUR_NBD_PID" ]; then kill "$OUR_NBD_PID" 2>/dev/null || true; fi
+  if [ -n "$CLUSTER_UP" ]; then "$ROOT/bin/curve" local down >/dev/null 2>&1 || true; fi
+  # a failed run keeps its logs and fio output for a look
+  if [ "${BENCH_KEEP:-0}" != 1 ] && [ $rc -eq 0 ]; then rm -rf "$WORK"; else log "kept $WORK"; fi
+  exit $rc
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# True when something accepts connections on 127.0.0.1:$1.
+port_answers() {
+  python3 - "$1" <<'PY'
+import socket, sys
+s = socket.socket()
+s.settimeout(0.5)
+sys.exit(0 if s.connect_ex(("127.0.0.1", int(sys.argv[1]))) == 0 else 1)
+PY
+}
+
+# True when none of the ports a local cluster at base $1 uses (P .. P+90) is taken.
+ports_free() {
+  python3 - "$1" <<'PY'
+import socket, sys
+base = int(sys.argv[1])
+for port in range(base, base + 91):
+    s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", port))
+    except OSError:
+        sys.exit(1)
+    finally:
+        s.close()
+PY
+}
+
+wait_port() {
+  local port=$1 what=$2
+  for _ in $(seq 1 120); do
+    port_answers "$port" && return 0
+    sleep 0.5
+  done
+  die "$what did not answer on port $port"
+}
+
+# The five shapes: name, fio rw, block size, iodepth, bench --rw.
+SHAPES=(
+  "randwrite-4k-qd1 randwrite 4k 1 randwrite"
+  "randwrite-4k-qd32 randwrite 4k 32 randwrite"
+  "randread-4k-qd32 randread 4k 32 randread"
+  "write-1m-qd4 write 1M 4 write"
+  "read-1m-qd4 read 1M 4 read"
+)
+
+# run_fio TARGET SHAPE fio-args...: one measured job, JSON into $RESULTS/TARGET.SHAPE.json.
+run_fio() {
+  local target=$1 shape=$2
+  shift 2
+  log "$target $shape"
+  fio --name="$shape" --output-format=json --output="$RESULTS/$target.$shape.json" --time_based \
+    --runtime="$RUNTIME" --ramp_time="$RAMP" --size="$SIZE" --randrepeat=0 --norandommap "$@" \
+    || die "fio $target $shape failed"
+}
+
+# fio_nbd_all TARGET URI: every shape through fio's NBD engine.
+fio_nbd_all() {
+  local target=$1 uri=$2 shape
+  for spec in "${SHAPES[@]}"; do
+    read -r shape rw bs depth _ <<<"$spec"
+    run_fio "$target" "$shape" --ioengine=nbd --uri="$uri" --rw="$rw" --bs="$bs" --iodepth="$depth"
+  done
+}
+
+mkdir -p "$RESULTS"
+uptime >"$RESULTS/load-start.txt"
+log "work directory $WORK (floor measured on $(df --output=source "$WORK" | tail -1))"
+
+# 1. The floor: fio on a file next to the cluster's data, prefilled so reads hit written blocks.
+FLOOR="$WORK/floor.img"
+fio --name=prefill --filename="$FLOOR" --rw=write --bs=1M --size="$SIZE" --direct=1 --ioengine=libaio \
+  --iodepth=8 --output=/dev/null || die "prefilling $FLOOR failed"
+run_fio floor randwrite-4k-qd1 --filename="$FLOOR" --rw=randwrite --bs=4k --ioengine=psync --fsync=1
+run_fio floor randwrite-4k-qd32 --filename="$FLOOR" --rw=randwrite --bs=4k --ioengine=libaio --direct=1 --iodepth=32
+run_fio floor randread-4k-qd32 --filename="$FLOOR" --rw=randread --bs=4k --ioengine=libaio --direct=1 --iodepth=32
+run_fio floor write-1m-qd4 --filename="$FLOOR" --rw=write --bs=1M --ioengine=libaio --direct=1 --iodepth=4
+run_fio floor read-1m-qd4 --filename="$FLOOR" --rw=read --bs=1M --ioengine=libaio --direct=1 --iodepth=4
+rm -f "$FLOOR"
+
+# 2. The plain NBD baseline: qemu-nbd serving a prefilled raw file.
+QEMU_IMG="$WORK/qemu-nbd.img"
+fio --name=prefill --filename="$QEMU_IMG" --rw=write --bs=1M --size="$SIZE" --direct=1 --ioengine=libaio \
+  --iodepth=8 --output=/dev/null || die "prefilling $QEMU_IMG failed"
+QEMU_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+qemu-nbd -f raw -t --cache=none --aio=native -b 127.0.0.1 -p "$QEMU_PORT" -x bench "$QEMU_IMG" \
+  >"$RESULTS/qemu-nbd.log" 2>&1 &
+QEMU_NBD_PID=$!
+wait_port "$QEMU_PORT" qemu-nbd
+fio_nbd_all qemu-nbd "nbd://127.0.0.1:$QEMU_PORT/bench"
+grep VmHWM "/proc/$QEMU_NBD_PID/status" | awk '{print $2}' >"$RESULTS/rss.qemu-nbd" || true
+kill "$QEMU_NBD_PID"
+QEMU_NBD_PID=""
+rm -f "$QEMU_IMG"
+
+# 3. Our NBD export of a 3-replica volume on a fresh local cluster.
+BASE="${BENCH_BASE_PORT:-}"
+if [ -z "$BASE" ]; then
+  for candidate in 17400 17600 17800 18000 18200 18400; do
+    if ports_free "$candidate"; then BASE=$candidate; break; fi
+  done
+  [ -n "$BASE" ] || die "no free base port found; set BENCH_BASE_PORT"
+fi
+NBD_PORT=$((BASE + 90))
+log "starting a local cluster at base port $BASE in $CURVE_HOME"
+CLUSTER_UP=1
+"$ROOT/bin/curve" local up --base-port "$BASE" >"$RESULTS/local-up.log" 2>&1 \
+  || { cat "$RESULTS/local-up.log" >&2; die "bin/curve local up failed"; }
+"$ROOT/bin/curve" volume create "$VOLUME" --size "${SIZE_GIB}GiB" >/dev/null
+# `local up` may start the NBD server itself; start one only if nothing answers on its port
+if ! port_answers "$NBD_PORT"; then
+  "$ROOT/bin/curve" nbd serve --port "$NBD_PORT" >"$RESULTS/nbd-serve.log" 2>&1 &
+  OUR_NBD_PID=$!
+  wait_port "$NBD_PORT" "curve nbd serve"
+fi
+URI="nbd://127.0.0.1:$NBD_PORT$VOLUME"
+# Warm run: the first write to a chunk creates its file, so write the whole region once first.
+log "prefilling $VOLUME through NBD"
+fio --name=prefill --ioengine=nbd --uri="$URI" --rw=write --bs=1M --iodepth=8 --size="$SIZE" \
+  --output=/dev/null || die "prefilling $VOLUME failed"
+fio_nbd_all curve-nbd "$URI"
+
+# 4. The same shapes through the SDK.
+for spec in "${SHAPES[@]}"; do
+  read -r shape _ bs depth mode <<<"$spec"
+  log "curve-sdk $shape"
+  "$ROOT/bin/curve" bench "$VOLUME" --rw "$mode" --bs "$bs" --iodepth "$depth" --seconds "$((RUNTIME + RAMP))" \
+    >"$RESULTS/curve-sdk.$shape.txt" 2>&1 || die "bin/curve bench $shape failed: $(cat "$RESULTS/curve-sdk.$shape.txt")"
+done
+
+# Peak RSS of every service of the cluster (and of our NBD server when started here).
+for pidfile in "$CURVE_HOME"/*/service.pid; do
+  [ -e "$pidfile" ] || continue
+  service=$(basename "$(dirname "$pidfile")")
+  grep VmHWM "/proc/$(cat "$pidfile")/status" 2>/dev/null | awk '{print $2}' >"$RESULTS/rss.$service" || true
+done
+if [ -n "$OUR_NBD_PID" ]; then
+  grep VmHWM "/proc/$OUR_NBD_PID/status" | awk '{print $2}' >"$RESULTS/rss.curve-nbd" || true
+fi
+uptime >"$RESULTS/load-end.txt"
+
+python3 "$ROOT/bench/report.py" "$RESULTS" "$RUNTIME" "$RAMP" "$WORK" | tee "$ROOT/bench/RESULTS.md"
+log "done in $(($(date +%s) - START)) s; table written to bench/RESULTS.md"

@@ -1,0 +1,62 @@
+package io.curve4j.sdk.nbd;
+
+import java.util.concurrent.CompletableFuture;
+
+import io.curve4j.common.error.CurveException;
+import io.curve4j.sdk.block.Volume;
+
+/**
+ * What an export serves: a fixed-size device addressed in bytes, sector-aligned. Its
+ * futures fail with {@link CurveException}; a write's future completes only once the
+ * write is durable. A volume in production, an array in the unit tests.
+ */
+interface BlockDevice extends AutoCloseable {
+
+	long size();
+
+	CompletableFuture<byte[]> read(long offset, int length);
+
+	/** Writes {@code data}, which the caller leaves unchanged until the future completes. */
+	CompletableFuture<Void> write(long offset, byte[] data);
+
+	@Override
+	void close();
+
+	/** The device of an open volume; closing it closes the volume. */
+	static BlockDevice of(Volume volume) {
+		return new BlockDevice() {
+
+			@Override
+			public long size() {
+				return volume.size();
+			}
+
+			@Override
+			public CompletableFuture<byte[]> read(long offset, int length) {
+				try {
+					return volume.readAsync(offset, length);
+				}
+				catch (CurveException ex) {
+					return CompletableFuture.failedFuture(ex);
+				}
+			}
+
+			@Override
+			public CompletableFuture<Void> write(long offset, byte[] data) {
+				try {
+					return volume.writeAsync(offset, data);
+				}
+				catch (CurveException ex) {
+					return CompletableFuture.failedFuture(ex);
+				}
+			}
+
+			@Override
+			public void close() {
+				volume.close();
+			}
+
+		};
+	}
+
+}

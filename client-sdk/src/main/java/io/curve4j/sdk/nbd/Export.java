@@ -1,0 +1,96 @@
+package io.curve4j.sdk.nbd;
+
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.curve4j.common.size.Sizes;
+
+/**
+ * One exported volume, shared by every connection that chose it (see {@link Exports}).
+ * It remembers the writes in flight so that a flush can wait for them: a write is
+ * acknowledged by the chunkservers only once a Raft majority has committed it, so a
+ * completed write is already as durable as it gets and a flush has nothing else to do.
+ * Thread-safe.
+ */
+final class Export {
+
+	/** Zeros go out in pieces of this size, a few at a time, so zeroing a whole volume buffers little. */
+	static final int ZERO_PIECE = (int) Sizes.MIB;
+
+	private static final int ZERO_PARALLELISM = 4;
+
+	/** Never written to: every zero piece shares it (the SDK sends it without a copy). */
+	private static final byte[] ZEROS = new byte[ZERO_PIECE];
+
+	private final String name;
+
+	private final BlockDevice device;
+
+	private final Set<CompletableFuture<Void>> writesInFlight = ConcurrentHashMap.newKeySet();
+
+	Export(String name, BlockDevice device) {
+		this.name = name;
+		this.device = device;
+	}
+
+	String name() {
+		return this.name;
+	}
+
+	/** Current size; a connection keeps the size it was told at the handshake. */
+	long size() {
+		return this.device.size();
+	}
+
+	CompletableFuture<byte[]> read(long offset, int length) {
+		return this.device.read(offset, length);
+	}
+
+	CompletableFuture<Void> write(long offset, byte[] data) {
+		return track(this.device.write(offset, data));
+	}
+
+	/** Writes zeros over {@code [offset, offset + length)}: the chunkservers have no discard or zero command. */
+	CompletableFuture<Void> writeZeroes(long offset, long length) {
+		CompletableFuture<?>[] lanes = new CompletableFuture<?>[ZERO_PARALLELISM];
+		for (int i = 0; i < lanes.length; i++) {
+			lanes[i] = zeroLane(offset + (long) i * ZERO_PIECE, offset + length);
+		}
+		return track(CompletableFuture.allOf(lanes));
+	}
+
+	/** Every ZERO_PARALLELISM-th piece from {@code position}, one after the other. */
+	private CompletableFuture<Void> zeroLane(long position, long end) {
+		if (position >= end) {
+			return CompletableFuture.completedFuture(null);
+		}
+		int length = (int) Math.min(ZERO_PIECE, end - position);
+		return this.device.write(position, (length == ZERO_PIECE) ? ZEROS : new byte[length])
+			.thenCompose((ignored) -> zeroLane(position + (long) ZERO_PARALLELISM * ZERO_PIECE, end));
+	}
+
+	/**
+	 * Completes once every write in flight when it was called has completed (failed
+	 * writes included: their own replies carry the error). Across connections too, which
+	 * is what {@code NBD_FLAG_CAN_MULTI_CONN} promises.
+	 */
+	CompletableFuture<Void> flush() {
+		CompletableFuture<?>[] pending = this.writesInFlight.toArray(CompletableFuture<?>[]::new);
+		return CompletableFuture.allOf(pending).handle((ignored, failure) -> null);
+	}
+
+	void close() {
+		this.device.close();
+	}
+
+	private CompletableFuture<Void> track(CompletableFuture<Void> write) {
+		if (write.isDone()) {
+			return write;
+		}
+		this.writesInFlight.add(write);
+		write.whenComplete((ignored, failure) -> this.writesInFlight.remove(write));
+		return write;
+	}
+
+}

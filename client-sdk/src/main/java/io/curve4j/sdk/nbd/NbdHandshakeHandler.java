@@ -1,0 +1,343 @@
+package io.curve4j.sdk.nbd;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.BiConsumer;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.curve4j.common.error.CurveException;
+
+/**
+ * The newstyle fixed handshake of one connection: greets, reads the client flags, then
+ * answers options one at a time until {@code NBD_OPT_GO} or {@code NBD_OPT_EXPORT_NAME}
+ * picks an export, when it hands the connection over to {@link NbdRequestDecoder} and
+ * {@link NbdTransmissionHandler}. Options that need the MDS (open, list) complete off
+ * the event loop; reading pauses meanwhile, since options are answered in order.
+ */
+final class NbdHandshakeHandler extends ChannelInboundHandlerAdapter {
+
+	private static final Logger log = LoggerFactory.getLogger(NbdHandshakeHandler.class);
+
+	/** Options carry at most a name (4096 bytes by the protocol) and a few small fields. */
+	static final int MAX_OPTION_LENGTH = 16 * 1024;
+
+	private static final int OPTION_HEADER = 16;
+
+	private static final int KNOWN_CLIENT_FLAGS = NbdProtocol.FLAG_C_FIXED_NEWSTYLE | NbdProtocol.FLAG_C_NO_ZEROES;
+
+	/** Every export: writable, flush and FUA, trim, write zeroes, and many connections per export. */
+	static final int TRANSMISSION_FLAGS = NbdProtocol.FLAG_HAS_FLAGS | NbdProtocol.FLAG_SEND_FLUSH
+			| NbdProtocol.FLAG_SEND_FUA | NbdProtocol.FLAG_SEND_TRIM | NbdProtocol.FLAG_SEND_WRITE_ZEROES
+			| NbdProtocol.FLAG_CAN_MULTI_CONN;
+
+	private final Exports exports;
+
+	private final BlockSizes blockSizes;
+
+	private ByteBuf buffer;
+
+	private boolean clientFlagsRead;
+
+	private boolean noZeroes;
+
+	private boolean structured;
+
+	/** An option is being answered off the event loop; later options wait in the buffer. */
+	private boolean busy;
+
+	/** Handed over to the transmission phase: this handler is gone from the pipeline. */
+	private boolean done;
+
+	NbdHandshakeHandler(Exports exports, BlockSizes blockSizes) {
+		this.exports = exports;
+		this.blockSizes = blockSizes;
+	}
+
+	@Override
+	public void handlerAdded(ChannelHandlerContext ctx) {
+		this.buffer = ctx.alloc().buffer();
+	}
+
+	@Override
+	public void handlerRemoved(ChannelHandlerContext ctx) {
+		this.buffer.release();
+	}
+
+	@Override
+	public void channelActive(ChannelHandlerContext ctx) {
+		ByteBuf greeting = ctx.alloc().buffer(18);
+		greeting.writeLong(NbdProtocol.INIT_PASSWD);
+		greeting.writeLong(NbdProtocol.IHAVEOPT);
+		greeting.writeShort(NbdProtocol.FLAG_FIXED_NEWSTYLE | NbdProtocol.FLAG_NO_ZEROES);
+		ctx.writeAndFlush(greeting);
+		ctx.fireChannelActive();
+	}
+
+	@Override
+	public void channelRead(ChannelHandlerContext ctx, Object msg) {
+		ByteBuf in = (ByteBuf) msg;
+		try {
+			this.buffer.writeBytes(in);
+		}
+		finally {
+			in.release();
+		}
+		drain(ctx);
+	}
+
+	@Override
+	public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+		log.debug("handshake with {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+		ctx.close();
+	}
+
+	private void drain(ChannelHandlerContext ctx) {
+		while (!this.busy && !this.done && ctx.channel().isActive()) {
+			if (!this.clientFlagsRead) {
+				if (this.buffer.readableBytes() < 4) {
+					return;
+				}
+				int flags = this.buffer.readInt();
+				if ((flags & ~KNOWN_CLIENT_FLAGS) != 0) {
+					fail(ctx, String.format(Locale.ROOT, "unknown client flags 0x%08x", flags));
+					return;
+				}
+				this.noZeroes = (flags & NbdProtocol.FLAG_C_NO_ZEROES) != 0;
+				this.clientFlagsRead = true;
+				continue;
+			}
+			if (this.buffer.readableBytes() < OPTION_HEADER) {
+				break;
+			}
+			int start = this.buffer.readerIndex();
+			long magic = this.buffer.getLong(start);
+			int option = this.buffer.getInt(start + 8);
+			long length = this.buffer.getUnsignedInt(start + 12);
+			if (magic != NbdProtocol.IHAVEOPT) {
+				fail(ctx, String.format(Locale.ROOT, "bad option magic 0x%016x", magic));
+				return;
+			}
+			if (length > MAX_OPTION_LENGTH) {
+				fail(ctx, "option " + option + " of " + length + " bytes is too long");
+				return;
+			}
+			if (this.buffer.readableBytes() < OPTION_HEADER + length) {
+				break;
+			}
+			this.buffer.skipBytes(OPTION_HEADER);
+			byte[] data = new byte[(int) length];
+			this.buffer.readBytes(data);
+			option(ctx, option, data);
+		}
+		if (!this.done) {
+			this.buffer.discardSomeReadBytes();
+			ctx.flush();
+		}
+	}
+
+	private void option(ChannelHandlerContext ctx, int option, byte[] data) {
+		switch (option) {
+			case NbdProtocol.OPT_EXPORT_NAME -> exportName(ctx, new String(data, StandardCharsets.UTF_8));
+			case NbdProtocol.OPT_GO, NbdProtocol.OPT_INFO -> info(ctx, option, data);
+			case NbdProtocol.OPT_LIST -> list(ctx, data);
+			case NbdProtocol.OPT_STRUCTURED_REPLY -> {
+				if (data.length != 0) {
+					reply(ctx, option, NbdProtocol.REP_ERR_INVALID, "NBD_OPT_STRUCTURED_REPLY carries no data");
+					return;
+				}
+				this.structured = true;
+				ack(ctx, option);
+			}
+			case NbdProtocol.OPT_ABORT -> {
+				ack(ctx, option).addListener(ChannelFutureListener.CLOSE);
+				ctx.flush();
+			}
+			default -> reply(ctx, option, NbdProtocol.REP_ERR_UNSUP, "option " + option + " is not supported");
+		}
+	}
+
+	/** The old way to pick an export: no error reply is possible, an unknown name closes the connection. */
+	private void exportName(ChannelHandlerContext ctx, String name) {
+		whenDone(ctx, this.exports.acquire(name), (export, failure) -> {
+			if (failure != null) {
+				fail(ctx, "export '" + name + "': " + describe(failure));
+				return;
+			}
+			long size = export.size();
+			ByteBuf out = ctx.alloc().buffer(8 + 2 + 124);
+			out.writeLong(size);
+			out.writeShort(TRANSMISSION_FLAGS);
+			if (!this.noZeroes) {
+				out.writeZero(124);
+			}
+			ctx.write(out);
+			transmit(ctx, export, size);
+		});
+	}
+
+	/**
+	 * {@code NBD_OPT_INFO} and {@code NBD_OPT_GO}: name length, name, then the
+	 * information types asked for. Export and block sizes are always sent.
+	 */
+	private void info(ChannelHandlerContext ctx, int option, byte[] data) {
+		ByteBuf in = Unpooled.wrappedBuffer(data);
+		long nameLength = (data.length >= 4) ? in.readUnsignedInt() : -1;
+		if (nameLength < 0 || nameLength > data.length - 6) {
+			reply(ctx, option, NbdProtocol.REP_ERR_INVALID, "malformed export name");
+			return;
+		}
+		String name = in.readCharSequence((int) nameLength, StandardCharsets.UTF_8).toString();
+		int requests = in.readUnsignedShort();
+		if (in.readableBytes() != 2 * requests) {
+			reply(ctx, option, NbdProtocol.REP_ERR_INVALID, "malformed information requests");
+			return;
+		}
+		whenDone(ctx, this.exports.acquire(name), (export, failure) -> {
+			if (failure != null) {
+				reply(ctx, option, openError(failure), "export '" + name + "': " + describe(failure));
+				return;
+			}
+			long size = export.size();
+			ByteBuf exportInfo = ctx.alloc().buffer(12);
+			exportInfo.writeShort(NbdProtocol.INFO_EXPORT);
+			exportInfo.writeLong(size);
+			exportInfo.writeShort(TRANSMISSION_FLAGS);
+			reply(ctx, option, NbdProtocol.REP_INFO, exportInfo);
+			ByteBuf sizes = ctx.alloc().buffer(14);
+			sizes.writeShort(NbdProtocol.INFO_BLOCK_SIZE);
+			sizes.writeInt(this.blockSizes.minimum());
+			sizes.writeInt(this.blockSizes.preferred());
+			sizes.writeInt(this.blockSizes.maximum());
+			reply(ctx, option, NbdProtocol.REP_INFO, sizes);
+			ack(ctx, option);
+			if (option == NbdProtocol.OPT_GO) {
+				transmit(ctx, export, size);
+			}
+			else {
+				this.exports.release(export);
+			}
+		});
+	}
+
+	private void list(ChannelHandlerContext ctx, byte[] data) {
+		if (data.length != 0) {
+			reply(ctx, NbdProtocol.OPT_LIST, NbdProtocol.REP_ERR_INVALID, "NBD_OPT_LIST carries no data");
+			return;
+		}
+		whenDone(ctx, this.exports.list(), (names, failure) -> {
+			if (failure != null) {
+				reply(ctx, NbdProtocol.OPT_LIST, NbdProtocol.REP_ERR_POLICY,
+						"cannot list volumes: " + describe(failure));
+				return;
+			}
+			for (String name : names) {
+				byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
+				ByteBuf server = ctx.alloc().buffer(4 + bytes.length);
+				server.writeInt(bytes.length);
+				server.writeBytes(bytes);
+				reply(ctx, NbdProtocol.OPT_LIST, NbdProtocol.REP_SERVER, server);
+			}
+			ack(ctx, NbdProtocol.OPT_LIST);
+		});
+	}
+
+	/**
+	 * Runs {@code then} on the event loop once {@code future} completes, with reading
+	 * paused until then. If the connection went away meanwhile, an export it opened is
+	 * released.
+	 */
+	private <T> void whenDone(ChannelHandlerContext ctx, CompletableFuture<T> future, BiConsumer<T, Throwable> then) {
+		this.busy = true;
+		ctx.channel().config().setAutoRead(false);
+		future.whenComplete((value, failure) -> ctx.executor().execute(() -> {
+			this.busy = false;
+			if (!ctx.channel().isActive()) {
+				if (value instanceof Export export) {
+					this.exports.release(export);
+				}
+				return;
+			}
+			ctx.channel().config().setAutoRead(true);
+			then.accept(value, (failure instanceof CompletionException) ? failure.getCause() : failure);
+			if (!this.done) {
+				ctx.flush();
+				drain(ctx);
+			}
+		}));
+	}
+
+	/** Switches the connection to the transmission phase, passing on bytes the client already sent. */
+	private void transmit(ChannelHandlerContext ctx, Export export, long size) {
+		this.done = true;
+		ChannelPipeline pipeline = ctx.pipeline();
+		pipeline.addAfter(ctx.name(), "nbd-requests", new NbdRequestDecoder(this.blockSizes.maximum()));
+		pipeline.addAfter("nbd-requests", "nbd-transmission",
+				new NbdTransmissionHandler(this.exports, export, size, this.structured, this.blockSizes.maximum()));
+		ctx.flush();
+		ByteBuf rest = this.buffer.readableBytes() > 0 ? this.buffer.readBytes(this.buffer.readableBytes()) : null;
+		pipeline.remove(this);
+		if (rest != null) {
+			pipeline.context("nbd-requests").fireChannelRead(rest);
+		}
+		log.debug("{} attached {} ({} bytes, {} replies)", ctx.channel().remoteAddress(), export.name(), size,
+				this.structured ? "structured" : "simple");
+	}
+
+	private ChannelFuture ack(ChannelHandlerContext ctx, int option) {
+		return reply(ctx, option, NbdProtocol.REP_ACK, Unpooled.EMPTY_BUFFER);
+	}
+
+	/** An error reply, with a message for the client's user. */
+	private ChannelFuture reply(ChannelHandlerContext ctx, int option, int error, String message) {
+		return reply(ctx, option, error, Unpooled.wrappedBuffer(message.getBytes(StandardCharsets.UTF_8)));
+	}
+
+	private ChannelFuture reply(ChannelHandlerContext ctx, int option, int type, ByteBuf payload) {
+		ByteBuf header = ctx.alloc().buffer(20);
+		header.writeLong(NbdProtocol.OPTION_REPLY_MAGIC);
+		header.writeInt(option);
+		header.writeInt(type);
+		header.writeInt(payload.readableBytes());
+		ChannelFuture written = ctx.write(header);
+		return payload.isReadable() ? ctx.write(payload) : written;
+	}
+
+	private void fail(ChannelHandlerContext ctx, String why) {
+		log.info("closing connection {} during the handshake: {}", ctx.channel().remoteAddress(), why);
+		ctx.close();
+	}
+
+	/** As the command line prints errors: {@code CODE: detail}. */
+	private static String describe(Throwable failure) {
+		return (failure instanceof CurveException curve) ? curve.code() + ": " + curve.getMessage()
+				: String.valueOf(failure);
+	}
+
+	private static int openError(Throwable failure) {
+		if (failure instanceof CurveException curve) {
+			return switch (curve.code()) {
+				case VOLUME_NOT_FOUND, DIRECTORY_NOT_FOUND, NOT_A_VOLUME, NOT_A_DIRECTORY, INVALID_PATH ->
+					NbdProtocol.REP_ERR_UNKNOWN;
+				default -> NbdProtocol.REP_ERR_POLICY;
+			};
+		}
+		return NbdProtocol.REP_ERR_POLICY;
+	}
+
+	/** The sizes told to clients with {@code NBD_INFO_BLOCK_SIZE}; {@code maximum} is also the largest accepted payload. */
+	record BlockSizes(int minimum, int preferred, int maximum) {
+
+	}
+
+}

@@ -1,0 +1,13 @@
+package io.curve4j.sdk.nbd;
+
+/**
+ * The peer broke the protocol in a way that leaves the byte stream out of step (a bad
+ * magic, an option or write too large to buffer): its connection is closed, nothing else.
+ */
+final class NbdProtocolException extends RuntimeException {
+
+	NbdProtocolException(String message) {
+		super(message);
+	}
+
+}

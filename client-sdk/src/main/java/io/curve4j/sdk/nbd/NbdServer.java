@@ -1,0 +1,135 @@
+package io.curve4j.sdk.nbd;
+
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.curve4j.common.error.CurveException;
+import io.curve4j.common.error.ErrorCode;
+import io.curve4j.common.size.Sizes;
+import io.curve4j.sdk.block.CurveClient;
+import io.curve4j.sdk.nbd.NbdHandshakeHandler.BlockSizes;
+
+/**
+ * An NBD server exporting the volumes of one cluster by path, on Netty. Start it with
+ * {@link #start(CurveClient, String, int)}; {@link #close()} stops listening, closes
+ * every connection and every opened volume (the client stays the caller's).
+ */
+public final class NbdServer implements AutoCloseable {
+
+	private static final Logger log = LoggerFactory.getLogger(NbdServer.class);
+
+	/** The port IANA assigned to NBD. */
+	public static final int DEFAULT_PORT = 10809;
+
+	/**
+	 * Sector alignment, page-sized preferred I/O (smaller writes are read-modify-write in
+	 * the chunk files), and qemu-nbd's 32 MiB maximum, which is also the largest write
+	 * accepted: the kernel client does not ask for block sizes, and the SDK splits and
+	 * parallelises large requests itself.
+	 */
+	static final BlockSizes BLOCK_SIZES = new BlockSizes(Sizes.SECTOR_SIZE, Sizes.PAGE_SIZE, (int) (32 * Sizes.MIB));
+
+	/** Replies queued beyond this pause reading from that client until it drains them. */
+	private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark((int) (4 * Sizes.MIB),
+			(int) (16 * Sizes.MIB));
+
+	private final Exports exports;
+
+	private final EventLoopGroup acceptor;
+
+	private final EventLoopGroup workers;
+
+	private final ChannelGroup connections = new DefaultChannelGroup("nbd", GlobalEventExecutor.INSTANCE);
+
+	private final Channel listener;
+
+	private final AtomicBoolean closed = new AtomicBoolean();
+
+	private NbdServer(Exports exports, String bind, int port) {
+		this.exports = exports;
+		this.acceptor = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+		this.workers = new MultiThreadIoEventLoopGroup(Math.max(2, Runtime.getRuntime().availableProcessors()),
+				NioIoHandler.newFactory());
+		try {
+			this.listener = new ServerBootstrap().group(this.acceptor, this.workers)
+				.channel(NioServerSocketChannel.class)
+				.option(ChannelOption.SO_REUSEADDR, true)
+				.childOption(ChannelOption.TCP_NODELAY, true)
+				.childOption(ChannelOption.SO_KEEPALIVE, true)
+				.childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+				.childHandler(new ChannelInitializer<SocketChannel>() {
+
+					@Override
+					protected void initChannel(SocketChannel channel) {
+						NbdServer.this.connections.add(channel);
+						channel.pipeline().addLast("nbd-handshake", new NbdHandshakeHandler(exports, BLOCK_SIZES));
+					}
+
+				})
+				.bind(new InetSocketAddress(bind, port))
+				.syncUninterruptibly()
+				.channel();
+		}
+		catch (RuntimeException ex) {
+			shutdownLoops();
+			throw new CurveException(ErrorCode.UNAVAILABLE,
+					"cannot listen on " + bind + ":" + port + ": " + ex.getMessage(), ex);
+		}
+		log.info("NBD server listening on {}", this.listener.localAddress());
+	}
+
+	/**
+	 * Listens on {@code bind:port} (port 0 picks a free one) and exports the volumes of
+	 * {@code client}.
+	 */
+	public static NbdServer start(CurveClient client, String bind, int port) {
+		return new NbdServer(Exports.of(client), bind, port);
+	}
+
+	static NbdServer start(Exports exports, String bind, int port) {
+		return new NbdServer(exports, bind, port);
+	}
+
+	public InetSocketAddress address() {
+		return (InetSocketAddress) this.listener.localAddress();
+	}
+
+	/** Blocks until the server is closed. */
+	public void awaitClose() throws InterruptedException {
+		this.listener.closeFuture().sync();
+	}
+
+	@Override
+	public void close() {
+		if (!this.closed.compareAndSet(false, true)) {
+			return;
+		}
+		this.listener.close().syncUninterruptibly();
+		this.connections.close().awaitUninterruptibly();
+		this.exports.close();
+		shutdownLoops();
+	}
+
+	private void shutdownLoops() {
+		this.acceptor.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+		this.workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+	}
+
+}
