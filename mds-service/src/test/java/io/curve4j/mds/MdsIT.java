@@ -208,7 +208,7 @@ class MdsIT {
 		assertThat(unplaceable.code()).isEqualTo("LOGICAL_POOL_UNPLACEABLE");
 		assertThat(unplaceable.body().path("detail").asString()).contains("zone-1", "zone-2");
 		assertThat(this.mds.get("/api/v1/topology").body().path("logicalPools")).isEmpty();
-		assertThat(this.mds.get("/api/v1/copysets").body()).isEmpty();
+		assertThat(this.mds.get("/api/v1/copysets").body().path("content")).isEmpty();
 
 		RegisterChunkServerResponse third = HeartbeatServiceGrpc.newBlockingStub(this.mds.channel())
 			.registerChunkServer(registration("server-3", 3).build());
@@ -232,13 +232,13 @@ class MdsIT {
 		assertThat(first.getPeersList()).extracting(p -> p.getRaftAddress())
 			.containsExactly("127.0.0.1:9101", "127.0.0.1:9102", "127.0.0.1:9103");
 		assertThat(first.getPeers(0).getPort()).isEqualTo(9001);
-		Response before = this.mds.get("/api/v1/copysets");
-		assertThat(before.body()).hasSize(COPYSETS);
-		assertThat(before.body().get(0).path("state").asString()).isEqualTo("UNAVAILABLE");
+		Response before = this.mds.get("/api/v1/copysets?size=" + COPYSETS);
+		assertThat(before.body().path("content")).hasSize(COPYSETS);
+		assertThat(before.body().path("content").get(0).path("state").asString()).isEqualTo("UNAVAILABLE");
 
 		heartbeatAll(Set.of(1, 2, 3));
-		Response copysets = this.mds.get("/api/v1/copysets");
-		for (var c : copysets.body()) {
+		Response copysets = this.mds.get("/api/v1/copysets?size=" + COPYSETS);
+		for (var c : copysets.body().path("content")) {
 			assertThat(c.path("state").asString()).isEqualTo("HEALTHY");
 			assertThat(c.path("leaderId").asInt()).isEqualTo(1);
 			assertThat(c.path("peers")).hasSize(3);
@@ -279,7 +279,7 @@ class MdsIT {
 		Response created = this.mds.postJson("/api/v1/volumes",
 				Map.of("path", "/demo/vol1", "size", 10 * Sizes.GIB, "owner", "alice"));
 		assertThat(created.status()).isEqualTo(201);
-		assertThat(created.location()).isEqualTo("/api/v1/volumes/info?path=/demo/vol1");
+		assertThat(created.location()).isEqualTo("/api/v1/volumes/" + created.body().path("id").asLong());
 		assertThat(created.body().path("size").asLong()).isEqualTo(10 * Sizes.GIB);
 		assertThat(created.body().path("owner").asString()).isEqualTo("alice");
 		assertThat(created.body().path("type").asString()).isEqualTo("VOLUME");
@@ -460,7 +460,7 @@ class MdsIT {
 		RegisterChunkServerResponse again = HeartbeatServiceGrpc.newBlockingStub(this.mds.channel())
 			.registerChunkServer(registration("server-2", 2).setChunkServerId(2).setToken(this.tokens.get(2)).build());
 		assertThat(again.getChunkServerId()).isEqualTo(2);
-		assertThat(this.mds.get("/api/v1/copysets").body()).hasSize(COPYSETS);
+		assertThat(this.mds.get("/api/v1/copysets?size=" + COPYSETS).body().path("content")).hasSize(COPYSETS);
 	}
 
 	/** Every path with its size, depth first. */
