@@ -31,6 +31,14 @@ if "$CURVE" volume create /demo/odd --size 1500MiB; then echo "unaligned size ac
 step "bench"
 "$CURVE" bench /demo/vol1 --rw randwrite --bs 4k --iodepth 32 --seconds 5
 
+step "attach through NBD with qemu's own tools"
+NBD="nbd://127.0.0.1:$((BASE_PORT + 90))/demo/vol1"
+qemu-img info "$NBD"
+qemu-io -f raw -c 'write -P 0x5a 2G 1M' -c 'read -P 0x5a 2G 1M' "$NBD"
+
+step "the Cinder driver's calls through the gateway"
+GATEWAY="http://127.0.0.1:$((BASE_PORT + 95))" bash "$ROOT/examples/cinder-flow.sh"
+
 step "kill chunkserver-2: I/O goes on"
 "$CURVE" local kill chunkserver-2
 "$CURVE" volume import /demo/vol1 "$WORK/disk.img" --offset 1073741824
