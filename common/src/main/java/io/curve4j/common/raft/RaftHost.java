@@ -6,9 +6,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.CompressionType;
+
 import com.alipay.sofa.jraft.rpc.RaftRpcServerFactory;
 import com.alipay.sofa.jraft.rpc.RpcServer;
+import com.alipay.sofa.jraft.storage.impl.RocksDBLogStorage;
 import com.alipay.sofa.jraft.util.Endpoint;
+import com.alipay.sofa.jraft.util.StorageOptionsFactory;
 
 /**
  * The Raft side of one process: a single jraft RPC server (gRPC transport) on the raft
@@ -32,6 +37,24 @@ public final class RaftHost implements AutoCloseable {
 		if (System.getProperty(MAX_MESSAGE_PROPERTY) == null) {
 			System.setProperty(MAX_MESSAGE_PROPERTY, Integer.toString(MAX_MESSAGE_BYTES));
 		}
+		registerLogStorageOptions();
+	}
+
+	/**
+	 * Every group keeps its Raft log in a RocksDB of its own. jraft's defaults size that
+	 * database for one group per process (optimizeLevelStyleCompaction: 128 MiB memtables,
+	 * up to 6 of them, compressed), which put a chunkserver with a handful of copysets at
+	 * 2.6 GiB RSS and spent CPU compressing chunk data that does not compress. Small
+	 * memtables, no compression: entries live in the log only until the next snapshot.
+	 */
+	private static void registerLogStorageOptions() {
+		ColumnFamilyOptions options = new ColumnFamilyOptions().setWriteBufferSize(8L * 1024 * 1024)
+			.setMaxWriteBufferNumber(2)
+			.setMinWriteBufferNumberToMerge(1)
+			.setCompressionType(CompressionType.NO_COMPRESSION)
+			.setLevel0FileNumCompactionTrigger(4)
+			.setTableFormatConfig(StorageOptionsFactory.getDefaultRocksDBTableConfig());
+		StorageOptionsFactory.registerRocksDBColumnFamilyOptions(RocksDBLogStorage.class, options);
 	}
 
 	private final Endpoint endpoint;
