@@ -4,7 +4,8 @@
 # (also with a chunkserver killed) and stops the cluster. CI runs it after the tests.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-export CURVE_HOME="${CURVE_HOME:-$(mktemp -d)/curve-home}"
+# always a fresh home: the check must not touch a cluster the caller already runs
+export CURVE_HOME="$(mktemp -d)/curve-home"
 WORK="$(mktemp -d)"
 CURVE="$ROOT/bin/curve"
 BASE_PORT="${BASE_PORT:-17700}"
