@@ -23,6 +23,7 @@ import tools.jackson.databind.JsonNode;
 import io.curve4j.common.size.Sizes;
 import io.curve4j.sdk.block.CurveClient;
 import io.curve4j.sdk.block.Volume;
+import io.curve4j.sdk.cli.Credentials;
 import io.curve4j.sdk.cli.MdsRestClient;
 import io.curve4j.sdk.local.LocalCluster;
 import io.curve4j.sdk.local.LocalLayout;
@@ -83,7 +84,8 @@ class FaultInjectionIT {
 		Files.createDirectories(smallDisk);
 		run("mount", "-t", "tmpfs", "-o", "size=2g", "tmpfs", smallDisk.toString());
 		layout = cluster.up(planned, System.out);
-		mds = new MdsRestClient(layout.mds().stream().map(ServiceSpec::http).toList());
+		mds = new MdsRestClient(layout.mds().stream().map(ServiceSpec::http).toList(), Duration.ofSeconds(30),
+				new Credentials("root", cluster.rootSecret()));
 		client = CurveClient.builder()
 			.mdsAddresses(layout.mds().stream().map(ServiceSpec::grpc).toList())
 			.credentials("root", cluster.rootSecret())
