@@ -183,7 +183,7 @@ public final class CopysetRegistry implements AutoCloseable {
 
 	private Copyset start(CopysetId id, List<String> peers, Path copysetDir) throws IOException {
 		ChunkStore store = new ChunkStore(copysetDir.resolve("chunks"), this.pool);
-		CopysetStateMachine stateMachine = new CopysetStateMachine(id.groupId(), store);
+		CopysetStateMachine stateMachine = new CopysetStateMachine(id.groupId(), store, peers);
 		RaftGroupOptions options = new RaftGroupOptions(id.groupId(), copysetDir.resolve("raft"), peers,
 				this.electionTimeout, this.snapshotInterval, true, this.snapshotBytesPerSecond);
 		RaftGroup group;

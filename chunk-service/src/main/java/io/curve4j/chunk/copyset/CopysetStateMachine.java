@@ -18,6 +18,7 @@ import com.alipay.sofa.jraft.Closure;
 import com.alipay.sofa.jraft.Status;
 import com.alipay.sofa.jraft.conf.Configuration;
 import com.alipay.sofa.jraft.entity.LeaderChangeContext;
+import com.alipay.sofa.jraft.entity.PeerId;
 import com.alipay.sofa.jraft.error.RaftError;
 import com.alipay.sofa.jraft.storage.snapshot.SnapshotReader;
 import com.alipay.sofa.jraft.storage.snapshot.SnapshotWriter;
@@ -59,11 +60,13 @@ final class CopysetStateMachine extends RaftStateMachine {
 
 	private volatile long epoch;
 
-	private volatile Set<String> lastPeers = Set.of();
+	/** Members the epoch counted last; the initial ones until a configuration commits. */
+	private volatile Set<String> lastPeers;
 
-	CopysetStateMachine(String groupId, ChunkStore store) {
+	CopysetStateMachine(String groupId, ChunkStore store, List<String> initialPeers) {
 		this.groupId = groupId;
 		this.store = store;
+		this.lastPeers = endpoints(initialPeers);
 	}
 
 	@Override
@@ -111,17 +114,31 @@ final class CopysetStateMachine extends RaftStateMachine {
 	}
 
 	/**
-	 * Counts membership changes: jraft commits a configuration entry on every election too,
-	 * so only a different member set raises the epoch.
+	 * Counts membership changes. jraft reports the joint entry of each change and the
+	 * configuration of every snapshot it loads; only a member set different from the last
+	 * one (the initial members before any) raises the epoch. Counting from the initial
+	 * members matters: a replica that never loaded a snapshot would otherwise miss the
+	 * first change, and the MDS would wait forever for the epoch that records it.
 	 */
 	@Override
 	public void onConfigurationCommitted(Configuration conf) {
 		super.onConfigurationCommitted(conf);
-		Set<String> peers = new HashSet<>(committedPeers());
+		Set<String> peers = endpoints(committedPeers());
 		if (!this.lastPeers.isEmpty() && !peers.equals(this.lastPeers)) {
 			this.epoch++;
+			log.info("{}: members {} at epoch {}", this.groupId, peers, this.epoch);
 		}
-		this.lastPeers = Set.copyOf(peers);
+		this.lastPeers = peers;
+	}
+
+	/** "host:port" of each peer, whatever form jraft printed it in ("host:port:0"). */
+	private static Set<String> endpoints(List<String> peers) {
+		Set<String> endpoints = new HashSet<>();
+		for (String peer : peers) {
+			PeerId id = new PeerId();
+			endpoints.add(id.parse(peer) ? id.getEndpoint().toString() : peer);
+		}
+		return Set.copyOf(endpoints);
 	}
 
 	@Override

@@ -54,6 +54,9 @@ public final class LocalCluster {
 	/** Marks our processes on their command line, so a reused pid is never mistaken for one. */
 	private static final String SERVICE_MARKER = "-Dcurve4j.service=";
 
+	/** Environment variable with JVM options added to every service started. */
+	static final String SERVICE_JAVA_OPTS = "CURVE_SERVICE_JAVA_OPTS";
+
 	private final Path home;
 
 	private final Path repoRoot;
@@ -225,6 +228,11 @@ public final class LocalCluster {
 		command.add("-Dcom.google.protobuf.use_unsafe_pre22_gencode");
 		command.add(spec.kind() == ServiceSpec.Kind.CHUNKSERVER ? "-Xmx1g" : "-Xmx512m");
 		command.add("-XX:+ExitOnOutOfMemoryError");
+		// e.g. a JFR recording or a larger heap for every service; later options win
+		String extra = System.getenv(SERVICE_JAVA_OPTS);
+		if (extra != null && !extra.isBlank()) {
+			command.addAll(List.of(extra.trim().split("\\s+")));
+		}
 		switch (spec.kind()) {
 			case MDS -> command.addAll(mdsArgs(layout, spec, dir));
 			case CHUNKSERVER -> command.addAll(chunkServerArgs(layout, spec, dir));

@@ -1,8 +1,11 @@
 package io.curve4j.sdk.fault;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -125,8 +128,7 @@ class FaultInjectionIT {
 		try (Workload load = new Workload(volume, verifier, 3, LOADED).start()) {
 			Thread.sleep(3000);
 			load.takeLongestStallMillis();
-			long free = Files.getFileStore(smallDisk).getUsableSpace();
-			run("fallocate", "-l", Long.toString(Math.max(0, free - 8 * Sizes.MIB)), ballast.toString());
+			fill(ballast, 8 * Sizes.MIB);
 			Thread.sleep(15000);
 			long stall = load.takeLongestStallMillis();
 			load.close();
@@ -288,10 +290,9 @@ class FaultInjectionIT {
 		return true;
 	}
 
-	/** Every copyset (the listing is paged on newer MDS versions, a plain array on older ones). */
+	/** Every copyset: one page holds them all here. */
 	private static JsonNode copysets() {
-		JsonNode body = mds.get("/api/v1/copysets?size=1000");
-		return body.has("content") ? body.path("content") : body;
+		return mds.get("/api/v1/copysets?size=1000").path("content");
 	}
 
 	private static int copysetsOn(ServiceSpec chunkServer) {
@@ -323,6 +324,19 @@ class FaultInjectionIT {
 			.findFirst()
 			.orElseThrow()
 			.pid();
+	}
+
+	/** Writes zeros to the file until the disk has at most {@code leave} bytes free or is full. */
+	private static void fill(Path file, long leave) throws IOException {
+		ByteBuffer zeros = ByteBuffer.allocate((int) Sizes.MIB);
+		try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+			while (Files.getFileStore(file).getUsableSpace() > leave) {
+				channel.write(zeros.clear());
+			}
+		}
+		catch (IOException ex) {
+			// no space left: full is what was wanted
+		}
 	}
 
 	private static void run(String... command) throws IOException, InterruptedException {

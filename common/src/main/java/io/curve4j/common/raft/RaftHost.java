@@ -46,8 +46,13 @@ public final class RaftHost implements AutoCloseable {
 	 * up to 6 of them, compressed), which put a chunkserver with a handful of copysets at
 	 * 2.6 GiB RSS and spent CPU compressing chunk data that does not compress. Small
 	 * memtables, no compression: entries live in the log only until the next snapshot.
+	 * jraft also lets the write-ahead log grow to 1 GiB per group before it forces a flush
+	 * of the rarely written configuration column family, so WAL files pile up next to the
+	 * tables; 32 MiB recycles them.
 	 */
 	private static void registerLogStorageOptions() {
+		StorageOptionsFactory.registerRocksDBOptions(RocksDBLogStorage.class,
+				StorageOptionsFactory.getDefaultRocksDBOptions().setMaxTotalWalSize(32L * 1024 * 1024));
 		ColumnFamilyOptions options = new ColumnFamilyOptions().setWriteBufferSize(8L * 1024 * 1024)
 			.setMaxWriteBufferNumber(2)
 			.setMinWriteBufferNumberToMerge(1)

@@ -13,7 +13,14 @@ import io.curve4j.proto.common.v1.CopysetKey;
  */
 record ClusterView(Map<Integer, ChunkServer> chunkServers, List<Copyset> copysets) {
 
-	record ChunkServer(int id, int zoneId, int physicalPoolId, boolean online) {
+	/** @param diskFull its disk is too full to take another replica */
+	record ChunkServer(int id, int zoneId, int physicalPoolId, boolean online, boolean diskFull) {
+
+		/** Whether a replica may be added here (recovery and balance targets). */
+		boolean acceptsReplicas() {
+			return this.online && !this.diskFull;
+		}
+
 	}
 
 	/**

@@ -77,7 +77,7 @@ final class CopysetBalanceScheduler implements Scheduler {
 				if (counts.get(source.id()) - counts.get(target.id()) < 2) {
 					break;
 				}
-				if (!budget.free(source.id()) || !budget.free(target.id())) {
+				if (!target.acceptsReplicas() || !budget.free(source.id()) || !budget.free(target.id())) {
 					continue;
 				}
 				Optional<Copyset> copyset = movable(view, source.id(), target, budget);

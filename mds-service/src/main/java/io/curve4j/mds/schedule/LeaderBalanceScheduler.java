@@ -18,6 +18,11 @@ import io.curve4j.mds.schedule.Operator.Step;
  * inside each physical pool, leaders per live chunkserver holding replicas differ by at
  * most one: a healthy copyset led by the chunkserver with the most leaders hands
  * leadership to a member with at least two fewer.
+ *
+ * <p>
+ * Plans nothing while any copyset is unhealthy: a transfer stalls its copyset's I/O
+ * briefly, and during a failure the leader counts move on their own (elections,
+ * recovery), so transfers then only add stalls and undo each other.
  */
 final class LeaderBalanceScheduler implements Scheduler {
 
@@ -28,6 +33,9 @@ final class LeaderBalanceScheduler implements Scheduler {
 
 	@Override
 	public List<Operator> plan(ClusterView view, Budget budget) {
+		if (!view.copysets().stream().allMatch(view::healthy)) {
+			return List.of();
+		}
 		Map<Integer, Map<Integer, Integer>> leadersByPool = new TreeMap<>();
 		for (Copyset c : view.copysets()) {
 			Map<Integer, Integer> leaders = leadersByPool.computeIfAbsent(c.physicalPoolId(), p -> new HashMap<>());

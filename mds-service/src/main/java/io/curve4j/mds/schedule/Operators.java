@@ -45,6 +45,8 @@ final class Operators {
 
 	private final int historySize;
 
+	private long lastFinishedNanos = System.nanoTime();
+
 	/** Starts from the clock so that ids of an earlier leader are not reused by this one. */
 	private long nextId = System.currentTimeMillis();
 
@@ -66,6 +68,11 @@ final class Operators {
 
 	synchronized Optional<Operator> of(CopysetKey copyset) {
 		return Optional.ofNullable(this.inFlight.get(copyset));
+	}
+
+	/** True when no operator is in flight and none finished within the last {@code quietNanos}. */
+	synchronized boolean settled(long nowNanos, long quietNanos) {
+		return this.inFlight.isEmpty() && nowNanos - this.lastFinishedNanos >= quietNanos;
 	}
 
 	synchronized List<Finished> history() {
@@ -145,7 +152,8 @@ final class Operators {
 			log.warn("operator {} on copyset {} ({}) {}: {}", op.id(), name(op.copyset()), op.describe(), outcome,
 					message);
 		}
-		this.history.addFirst(new Finished(op, outcome, message, System.nanoTime()));
+		this.lastFinishedNanos = System.nanoTime();
+		this.history.addFirst(new Finished(op, outcome, message, this.lastFinishedNanos));
 		while (this.history.size() > this.historySize) {
 			this.history.removeLast();
 		}

@@ -68,7 +68,7 @@ final class RecoveryScheduler implements Scheduler {
 	}
 
 	/**
-	 * The live chunkserver of the copyset's physical pool, not a member, in a zone the
+	 * The live chunkserver with disk space of the copyset's physical pool, not a member, in a zone the
 	 * other members do not use, with the fewest replicas; ties go to the replaced
 	 * replica's zone, then the lowest id.
 	 */
@@ -83,7 +83,7 @@ final class RecoveryScheduler implements Scheduler {
 		return view.chunkServers()
 			.values()
 			.stream()
-			.filter(ChunkServer::online)
+			.filter(ChunkServer::acceptsReplicas)
 			.filter(cs -> cs.physicalPoolId() == c.physicalPoolId())
 			.filter(cs -> !c.members().contains(cs.id()))
 			.filter(cs -> !usedZones.contains(cs.zoneId()))

@@ -2,6 +2,7 @@ package io.curve4j.mds.schedule;
 
 import java.time.Duration;
 
+import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 
@@ -36,10 +37,26 @@ public class ScheduleProperties {
 	private Duration operatorTimeout = Duration.ofMinutes(3);
 
 	/**
+	 * A chunkserver whose disk is at least this full (percent) takes no new replicas:
+	 * recovery and balance choose another, since a replica that runs out of space halts.
+	 */
+	@Min(1)
+	@Max(100)
+	private int diskFullPercent = 90;
+
+	/**
 	 * Finished, failed and timed-out operators kept for the operators listing.
 	 */
 	@Min(0)
 	private int history = 100;
+
+	public int getDiskFullPercent() {
+		return this.diskFullPercent;
+	}
+
+	public void setDiskFullPercent(int diskFullPercent) {
+		this.diskFullPercent = diskFullPercent;
+	}
 
 	public Duration getInterval() {
 		return this.interval;

@@ -1,5 +1,6 @@
 package io.curve4j.mds.schedule;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -60,6 +61,13 @@ public class ScheduleService implements SmartLifecycle {
 
 	/** Epoch of a stored copyset before any membership change (see TopologyCommands). */
 	static final long FIRST_EPOCH = 1;
+
+	/**
+	 * Leader balance waits this long after the last operator ended: leader counts come
+	 * from heartbeats, and until every chunkserver has reported again after a change they
+	 * are stale, which made transfers chase each other back and forth.
+	 */
+	private static final Duration LEADER_BALANCE_SETTLE = Duration.ofSeconds(10);
 
 	private final MdsRaft raft;
 
@@ -172,8 +180,9 @@ public class ScheduleService implements SmartLifecycle {
 			this.operators.observe(view, now);
 			Budget budget = new Budget(this.properties.getMaxOperatorsPerChunkServer(), view::online);
 			this.operators.inFlight().forEach(budget::inFlight);
+			boolean settled = this.operators.settled(now, LEADER_BALANCE_SETTLE.toNanos());
 			for (Scheduler scheduler : this.schedulers) {
-				if (paused(scheduler.kind())) {
+				if (paused(scheduler.kind()) || (scheduler.kind() == SchedulerKind.LEADER_BALANCE && !settled)) {
 					continue;
 				}
 				for (Operator op : scheduler.plan(view, budget)) {
@@ -305,8 +314,11 @@ public class ScheduleService implements SmartLifecycle {
 		Map<Integer, ChunkServer> chunkServers = new HashMap<>();
 		for (ChunkServerRecord cs : topology.chunkServers()) {
 			Optional<ServerRecord> server = topology.server(cs.getServerId());
+			long capacity = this.states.diskCapacity(cs);
+			boolean diskFull = capacity > 0
+					&& this.states.diskUsed(cs.getId()) >= capacity * this.properties.getDiskFullPercent() / 100;
 			chunkServers.put(cs.getId(), new ChunkServer(cs.getId(), server.map(ServerRecord::getZoneId).orElse(0),
-					server.map(ServerRecord::getPhysicalPoolId).orElse(0), this.states.online(cs.getId())));
+					server.map(ServerRecord::getPhysicalPoolId).orElse(0), this.states.online(cs.getId()), diskFull));
 		}
 		Map<Integer, LogicalPoolRecord> pools = new HashMap<>();
 		topology.logicalPools().forEach(p -> pools.put(p.getId(), p));

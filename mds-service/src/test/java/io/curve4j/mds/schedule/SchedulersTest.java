@@ -77,6 +77,29 @@ class SchedulersTest {
 	}
 
 	@Test
+	void recoveryDoesNotPickAChunkserverWithAFullDisk() {
+		Map<Integer, ChunkServer> chunkServers = new HashMap<>();
+		int[] zones = zones(1, 2, 3, 1, 1);
+		for (int i = 0; i < zones.length; i++) {
+			chunkServers.put(i + 1, new ChunkServer(i + 1, zones[i], POOL, i + 1 != 1, i + 1 == 4));
+		}
+		ClusterView view = new ClusterView(chunkServers, List.of(copyset(1, 2, List.of(1, 2, 3))));
+		assertThat(new RecoveryScheduler().plan(view, budget(4, view))).singleElement()
+			.satisfies(op -> assertThat(op.steps().get(0)).isEqualTo(new Step(Action.ADD_PEER, 5)));
+	}
+
+	@Test
+	void leaderBalanceWaitsWhileACopysetIsUnhealthy() {
+		List<Copyset> copysets = new ArrayList<>();
+		for (int i = 1; i <= 6; i++) {
+			copysets.add(copyset(i, 1, List.of(1, 2, 3)));
+		}
+		copysets.add(copyset(7, 0, List.of(1, 2, 3)));
+		ClusterView view = view(zones(1, 2, 3), Set.of(), copysets.toArray(Copyset[]::new));
+		assertThat(new LeaderBalanceScheduler().plan(view, budget(10, view))).isEmpty();
+	}
+
+	@Test
 	void leaderBalanceEvensLeadersToAtMostOneApart() {
 		List<Copyset> copysets = new ArrayList<>();
 		for (int i = 1; i <= 7; i++) {
@@ -152,7 +175,7 @@ class SchedulersTest {
 	private static ClusterView view(int[] zones, Set<Integer> offline, Copyset... copysets) {
 		Map<Integer, ChunkServer> chunkServers = new HashMap<>();
 		for (int i = 0; i < zones.length; i++) {
-			chunkServers.put(i + 1, new ChunkServer(i + 1, zones[i], POOL, !offline.contains(i + 1)));
+			chunkServers.put(i + 1, new ChunkServer(i + 1, zones[i], POOL, !offline.contains(i + 1), false));
 		}
 		return new ClusterView(chunkServers, List.of(copysets));
 	}
