@@ -82,6 +82,7 @@ final class OperatorRunner {
 		run.whenComplete((ok, failure) -> {
 			Throwable cause = failure instanceof CompletionException ce && ce.getCause() != null ? ce.getCause() : failure;
 			if (cause == null) {
+				log.info("operator {} ({} {}) done", op.getOperatorId(), op.getStep(), op.getTarget());
 				this.runs.put(op.getOperatorId(), report(op, OperatorOutcome.OPERATOR_OUTCOME_DONE, ""));
 			}
 			else {

@@ -305,7 +305,7 @@ public final class CurveClient implements AutoCloseable {
 			return this;
 		}
 
-		/** Exponential backoff between retries. Default 20 ms doubling up to 1 s. */
+		/** Exponential backoff between retries. Default 20 ms doubling up to 250 ms. */
 		public Builder backoff(Duration initial, Duration max) {
 			this.retry = this.retry.withBackoff(initial, max);
 			return this;

@@ -19,8 +19,12 @@ import io.curve4j.common.error.ErrorCode;
 public record RetrySettings(Duration initialBackoff, Duration maxBackoff, Duration rpcTimeout,
 		Duration operationTimeout) {
 
-	/** 20 ms doubling to 1 s, 5 s per RPC, 30 s per operation. */
-	public static final RetrySettings DEFAULTS = new RetrySettings(Duration.ofMillis(20), Duration.ofSeconds(1),
+	/**
+	 * 20 ms doubling to 250 ms, 5 s per RPC, 30 s per operation. The short cap matters
+	 * after a chunkserver dies: its copysets elect a leader within 1-2 s, and a longer
+	 * wait between tries would add up to the whole cap to the I/O stall.
+	 */
+	public static final RetrySettings DEFAULTS = new RetrySettings(Duration.ofMillis(20), Duration.ofMillis(250),
 			Duration.ofSeconds(5), Duration.ofSeconds(30));
 
 	public RetrySettings {
