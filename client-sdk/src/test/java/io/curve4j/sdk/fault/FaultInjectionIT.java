@@ -87,7 +87,7 @@ class FaultInjectionIT {
 		LocalLayout planned = LocalLayout.randomPorts(3, 4);
 		smallDisk = home.resolve("chunkserver-4").resolve("data");
 		Files.createDirectories(smallDisk);
-		run("mount", "-t", "tmpfs", "-o", "size=2g", "tmpfs", smallDisk.toString());
+		run("mount", "-t", "tmpfs", "-o", "size=4g", "tmpfs", smallDisk.toString());
 		layout = cluster.up(planned, System.out);
 		mds = new MdsRestClient(layout.mds().stream().map(ServiceSpec::http).toList(), Duration.ofSeconds(30),
 				new Credentials("root", cluster.rootSecret()));

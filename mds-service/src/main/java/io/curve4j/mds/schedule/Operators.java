@@ -19,8 +19,9 @@ import io.curve4j.proto.heartbeat.v1.OperatorReport;
 /**
  * The operators in flight on this MDS leader, one per copyset at most, and the last
  * finished ones. A step advances when the cluster view shows its effect; an operator
- * ends when its last step does, when its leader reports a failure, when it times out, or
- * when its copyset disappears. Thread-safe: heartbeats and the planning round share it.
+ * ends when its last step does, when its leader reports a failure, when it times out,
+ * when the chunkserver its step adds or hands leadership to goes offline, or when its
+ * copyset disappears. Thread-safe: heartbeats and the planning round share it.
  */
 final class Operators {
 
@@ -119,7 +120,12 @@ final class Operators {
 					this.inFlight.put(current.copyset(), current);
 				}
 			}
-			if (current != null && nowNanos - current.deadlineNanos() > 0) {
+			if (current != null && current.current().action() != Operator.Action.REMOVE_PEER
+					&& !view.online(current.current().chunkServerId())) {
+				// a dead target never shows the effect; waiting out the timeout would block the copyset's recovery
+				finish(current, Outcome.CANCELLED, "chunkserver " + current.current().chunkServerId() + " is offline");
+			}
+			else if (current != null && nowNanos - current.deadlineNanos() > 0) {
 				finish(current, Outcome.TIMED_OUT, "step '" + current.current() + "' not done in time");
 			}
 		}

@@ -2,11 +2,11 @@ package io.curve4j.mds.schedule;
 
 import java.time.Duration;
 
-import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
 /**
@@ -37,12 +37,13 @@ public class ScheduleProperties {
 	private Duration operatorTimeout = Duration.ofMinutes(3);
 
 	/**
-	 * A chunkserver whose disk is at least this full (percent) takes no new replicas:
-	 * recovery and balance choose another, since a replica that runs out of space halts.
+	 * A chunkserver with less free disk than this takes no new replicas: recovery and
+	 * balance choose another, since a replica that runs out of space halts. An absolute
+	 * amount, not a share: a disk shared with other data may be mostly used and still
+	 * have room.
 	 */
-	@Min(1)
-	@Max(100)
-	private int diskFullPercent = 90;
+	@NotNull
+	private DataSize minFreeDisk = DataSize.ofGigabytes(1);
 
 	/**
 	 * Finished, failed and timed-out operators kept for the operators listing.
@@ -50,12 +51,12 @@ public class ScheduleProperties {
 	@Min(0)
 	private int history = 100;
 
-	public int getDiskFullPercent() {
-		return this.diskFullPercent;
+	public DataSize getMinFreeDisk() {
+		return this.minFreeDisk;
 	}
 
-	public void setDiskFullPercent(int diskFullPercent) {
-		this.diskFullPercent = diskFullPercent;
+	public void setMinFreeDisk(DataSize minFreeDisk) {
+		this.minFreeDisk = minFreeDisk;
 	}
 
 	public Duration getInterval() {

@@ -316,7 +316,7 @@ public class ScheduleService implements SmartLifecycle {
 			Optional<ServerRecord> server = topology.server(cs.getServerId());
 			long capacity = this.states.diskCapacity(cs);
 			boolean diskFull = capacity > 0
-					&& this.states.diskUsed(cs.getId()) >= capacity * this.properties.getDiskFullPercent() / 100;
+					&& capacity - this.states.diskUsed(cs.getId()) < this.properties.getMinFreeDisk().toBytes();
 			chunkServers.put(cs.getId(), new ChunkServer(cs.getId(), server.map(ServerRecord::getZoneId).orElse(0),
 					server.map(ServerRecord::getPhysicalPoolId).orElse(0), this.states.online(cs.getId()), diskFull));
 		}

@@ -141,6 +141,32 @@ class SchedulersTest {
 	}
 
 	@Test
+	void copysetBalanceRefillsAChunkserverThatCameBackEmpty() {
+		// chunkservers 1 and 2 share zone 1; 2 came back after its replicas moved to 1
+		List<Copyset> copysets = new ArrayList<>();
+		for (int i = 1; i <= 8; i++) {
+			copysets.add(copyset(i, List.of(1, 3, 4).get(i % 3), List.of(1, 3, 4)));
+		}
+		ClusterView view = view(zones(1, 1, 3, 2), Set.of(), copysets.toArray(Copyset[]::new));
+		List<Operator> ops = new CopysetBalanceScheduler().plan(view, budget(4, view));
+		assertThat(ops).isNotEmpty()
+			.allSatisfy(op -> assertThat(op.steps()).contains(new Step(Action.ADD_PEER, 2), new Step(Action.REMOVE_PEER, 1)));
+	}
+
+	@Test
+	void leaderTransferToAChunkserverThatWentOfflineIsCancelled() {
+		Operators operators = new Operators(10);
+		ClusterView healthy = view(zones(1, 2, 3), Set.of(), copyset(1, 1, List.of(1, 2, 3)));
+		operators.start(Operator.of(SchedulerKind.LEADER_BALANCE, healthy.copysets().get(0).key(),
+				List.of(new Step(Action.TRANSFER_LEADER, 2))), 0, TimeUnit.MINUTES.toNanos(3));
+		operators.observe(healthy, 1);
+		assertThat(operators.inFlight()).hasSize(1);
+		operators.observe(view(zones(1, 2, 3), Set.of(2), copyset(1, 1, List.of(1, 2, 3))), 2);
+		assertThat(operators.inFlight()).isEmpty();
+		assertThat(operators.history().get(0).outcome()).isEqualTo(Operators.Outcome.CANCELLED);
+	}
+
+	@Test
 	void stepsAdvanceOnTheirEffectAndOperatorsTimeOut() {
 		Operators operators = new Operators(10);
 		ClusterView before = view(zones(1, 2, 3, 1), Set.of(1), copyset(1, 2, List.of(1, 2, 3)));
