@@ -126,8 +126,9 @@ def main():
     now = datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
     out.append(f"# Benchmark results ({now})")
     out.append("")
-    out.append(f"Produced by `bench/run.sh` ({runtime} s measured per job after {ramp} s of ramp; "
-               "`curve bench` runs the same total time without a ramp). Machine:")
+    out.append(f"Produced by `bench/run.sh` ({runtime} s measured per job after {ramp} s of ramp, for fio and "
+               "`curve bench` alike; the fresh cluster first ran a warm-up load so that its JVMs run compiled "
+               "code). Machine:")
     out.append("")
     out.extend(machine(work))
     for name in ("load-start", "load-end"):

@@ -68,6 +68,11 @@ final class BenchCommand implements Callable<Integer> {
 			description = "How long to run. Default: ${DEFAULT-VALUE}.")
 	int seconds;
 
+	@Option(names = "--ramp", defaultValue = "0", paramLabel = "S",
+			description = "Seconds of load before the measured ones, left out of the figures (lets the JIT "
+					+ "compile the I/O path, like fio's ramp_time). Default: ${DEFAULT-VALUE}.")
+	int ramp;
+
 	@Mixin
 	ClusterOptions cluster;
 
@@ -102,6 +107,9 @@ final class BenchCommand implements Callable<Integer> {
 		}
 		if (this.ioDepth < 1 || this.ioDepth > 1024) {
 			throw new CurveException(ErrorCode.INVALID_ARGUMENT, "--iodepth must be 1..1024, not " + this.ioDepth);
+		}
+		if (this.ramp < 0) {
+			throw new CurveException(ErrorCode.INVALID_ARGUMENT, "--ramp must not be negative, not " + this.ramp);
 		}
 		if (this.seconds < 1) {
 			throw new CurveException(ErrorCode.INVALID_ARGUMENT, "--seconds must be at least 1, not " + this.seconds);
@@ -159,11 +167,11 @@ final class BenchCommand implements Callable<Integer> {
 		}
 
 		void execute() throws InterruptedException {
-			long start = System.nanoTime();
-			long end = start + BenchCommand.this.seconds * 1_000_000_000L;
+			long measured = System.nanoTime() + BenchCommand.this.ramp * 1_000_000_000L;
+			long end = measured + BenchCommand.this.seconds * 1_000_000_000L;
 			List<Thread> workers = new ArrayList<>();
 			for (int i = 0; i < BenchCommand.this.ioDepth; i++) {
-				Thread worker = new Thread(() -> work(end), "bench-" + i);
+				Thread worker = new Thread(() -> work(measured, end), "bench-" + i);
 				worker.setDaemon(true);
 				workers.add(worker);
 				worker.start();
@@ -171,10 +179,11 @@ final class BenchCommand implements Callable<Integer> {
 			for (Thread worker : workers) {
 				worker.join();
 			}
-			this.elapsedNanos = System.nanoTime() - start;
+			this.elapsedNanos = System.nanoTime() - measured;
 		}
 
-		private void work(long end) {
+		/** Runs requests until {@code end}; those started before {@code measured} are not counted. */
+		private void work(long measured, long end) {
 			int length = (int) BenchCommand.this.blockSize;
 			while (System.nanoTime() < end) {
 				long offset = nextOffset();
@@ -186,8 +195,10 @@ final class BenchCommand implements Callable<Integer> {
 					else {
 						this.volume.read(offset, length);
 					}
-					this.latency.recordValue(System.nanoTime() - t0);
-					this.ops.incrementAndGet();
+					if (t0 - measured >= 0) {
+						this.latency.recordValue(System.nanoTime() - t0);
+						this.ops.incrementAndGet();
+					}
 				}
 				catch (CurveException ex) {
 					this.errors.incrementAndGet();
