@@ -32,7 +32,7 @@ class ChunkServerPropertiesTest {
 		assertThat(p.getChunkFilePoolSize()).isEqualTo(4);
 		assertThat(p.getElectionTimeout()).isEqualTo(Duration.ofMillis(1500));
 		assertThat(p.isHeartbeatEnabled()).isTrue();
-		assertThat(p.getSnapshotInterval()).isEqualTo(Duration.ofMinutes(10));
+		assertThat(p.getSnapshotInterval()).isEqualTo(Duration.ofMinutes(1));
 	}
 
 	@Test
