@@ -247,7 +247,9 @@ public final class LocalCluster {
 		}
 		try {
 			Files.createDirectories(dir);
-			Process process = new ProcessBuilder(command).redirectErrorStream(true)
+			// its own directory as working directory: jraft writes describe and metrics files there
+			Process process = new ProcessBuilder(command).directory(dir.toFile())
+				.redirectErrorStream(true)
 				.redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("service.log").toFile()))
 				.start();
 			Files.writeString(dir.resolve("service.pid"), Long.toString(process.pid()));
