@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -18,7 +17,6 @@ import com.alipay.sofa.jraft.Closure;
 import com.alipay.sofa.jraft.Status;
 import com.alipay.sofa.jraft.conf.Configuration;
 import com.alipay.sofa.jraft.entity.LeaderChangeContext;
-import com.alipay.sofa.jraft.entity.PeerId;
 import com.alipay.sofa.jraft.error.RaftError;
 import com.alipay.sofa.jraft.storage.snapshot.SnapshotReader;
 import com.alipay.sofa.jraft.storage.snapshot.SnapshotWriter;
@@ -66,7 +64,7 @@ final class CopysetStateMachine extends RaftStateMachine {
 	CopysetStateMachine(String groupId, ChunkStore store, List<String> initialPeers) {
 		this.groupId = groupId;
 		this.store = store;
-		this.lastPeers = endpoints(initialPeers);
+		this.lastPeers = Set.copyOf(initialPeers);
 	}
 
 	@Override
@@ -118,12 +116,13 @@ final class CopysetStateMachine extends RaftStateMachine {
 	 * configuration of every snapshot it loads; only a member set different from the last
 	 * one (the initial members before any) raises the epoch. Counting from the initial
 	 * members matters: a replica that never loaded a snapshot would otherwise miss the
-	 * first change, and the MDS would wait forever for the epoch that records it.
+	 * first change, and the MDS would wait forever for the epoch that records it. Peers are
+	 * compared as endpoints, the form {@link #committedPeers()} gives.
 	 */
 	@Override
 	public void onConfigurationCommitted(Configuration conf) {
 		super.onConfigurationCommitted(conf);
-		Set<String> peers = endpoints(committedPeers());
+		Set<String> peers = Set.copyOf(committedPeers());
 		if (!this.lastPeers.isEmpty() && !peers.equals(this.lastPeers)) {
 			this.epoch++;
 			log.info("{}: members {} at epoch {}", this.groupId, peers, this.epoch);
@@ -131,15 +130,6 @@ final class CopysetStateMachine extends RaftStateMachine {
 		this.lastPeers = peers;
 	}
 
-	/** "host:port" of each peer, whatever form jraft printed it in ("host:port:0"). */
-	private static Set<String> endpoints(List<String> peers) {
-		Set<String> endpoints = new HashSet<>();
-		for (String peer : peers) {
-			PeerId id = new PeerId();
-			endpoints.add(id.parse(peer) ? id.getEndpoint().toString() : peer);
-		}
-		return Set.copyOf(endpoints);
-	}
 
 	@Override
 	public void onSnapshotSave(SnapshotWriter writer, Closure done) {

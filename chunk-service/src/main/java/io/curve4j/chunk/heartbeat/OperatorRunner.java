@@ -67,7 +67,7 @@ final class OperatorRunner {
 		try {
 			Copyset copyset = this.copysets.get(CopysetId.of(op.getKey()));
 			if (!copyset.isLeader()) {
-				throw new IllegalStateException("not the leader of copyset " + copyset.id());
+				throw copyset.notLeader();
 			}
 			if (copyset.epoch() != op.getEpoch()) {
 				throw new IllegalStateException("copyset " + copyset.id() + " is at epoch " + copyset.epoch()

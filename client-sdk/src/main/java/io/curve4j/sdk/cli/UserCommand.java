@@ -67,10 +67,11 @@ final class UserCommand {
 		@Override
 		public void run() {
 			Table table = new Table("NAME", "CREATED");
+			MdsRestClient rest = this.cluster.rest();
 			int page = 0;
 			JsonNode answer;
 			do {
-				answer = this.cluster.rest().get("/api/v1/users?sort=name&size=1000&page=" + page++);
+				answer = rest.get("/api/v1/users?sort=name&size=1000&page=" + page++);
 				for (JsonNode u : answer.path("content")) {
 					table.row(u.path("name").asString(""), u.path("created").asString(""));
 				}

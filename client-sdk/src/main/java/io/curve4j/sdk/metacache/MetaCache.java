@@ -194,15 +194,9 @@ public final class MetaCache {
 		return m == null ? Optional.empty() : find(m, raftAddress);
 	}
 
+	/** Chunkservers name leaders "host:port", the form of the members' raft addresses. */
 	private static Optional<ChunkServerLocation> find(CopysetMembers m, String raftAddress) {
-		String wanted = peerAddress(raftAddress);
-		return m.getPeersList().stream().filter((p) -> peerAddress(p.getRaftAddress()).equals(wanted)).findFirst();
-	}
-
-	/** jraft may print a peer as {@code host:port:0}; index 0 is the same replica. */
-	private static String peerAddress(String raftAddress) {
-		return raftAddress.endsWith(":0") && raftAddress.chars().filter((c) -> c == ':').count() == 2
-				? raftAddress.substring(0, raftAddress.length() - 2) : raftAddress;
+		return m.getPeersList().stream().filter((p) -> p.getRaftAddress().equals(raftAddress)).findFirst();
 	}
 
 	/** gRPC address of a chunkserver. */

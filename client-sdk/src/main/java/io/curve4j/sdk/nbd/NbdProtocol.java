@@ -110,8 +110,6 @@ final class NbdProtocol {
 
 	static final int ENOSPC = 28;
 
-	static final int ESHUTDOWN = 108;
-
 	private NbdProtocol() {
 	}
 

@@ -133,7 +133,7 @@ public final class RaftGroup implements AutoCloseable {
 			return this.node.listPeers().stream().map(p -> p.getEndpoint().toString()).toList();
 		}
 		List<String> committed = this.stateMachine.committedPeers();
-		return committed.isEmpty() ? this.options.initialPeers() : committed.stream().map(RaftGroup::endpointOf).toList();
+		return committed.isEmpty() ? this.options.initialPeers() : committed;
 	}
 
 	/**
@@ -255,11 +255,6 @@ public final class RaftGroup implements AutoCloseable {
 			throw new CurveException(ErrorCode.INVALID_ARGUMENT, "not a raft address (host:port): " + peer);
 		}
 		return id;
-	}
-
-	private static String endpointOf(String peer) {
-		PeerId id = new PeerId();
-		return id.parse(peer) ? id.getEndpoint().toString() : peer;
 	}
 
 }

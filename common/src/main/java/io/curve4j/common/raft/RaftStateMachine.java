@@ -12,7 +12,6 @@ import com.alipay.sofa.jraft.Iterator;
 import com.alipay.sofa.jraft.Status;
 import com.alipay.sofa.jraft.conf.Configuration;
 import com.alipay.sofa.jraft.core.StateMachineAdapter;
-import com.alipay.sofa.jraft.entity.PeerId;
 import com.alipay.sofa.jraft.error.RaftError;
 import com.alipay.sofa.jraft.error.RaftException;
 import com.alipay.sofa.jraft.storage.snapshot.SnapshotReader;
@@ -95,7 +94,8 @@ public abstract class RaftStateMachine extends StateMachineAdapter {
 
 	@Override
 	public void onConfigurationCommitted(Configuration conf) {
-		this.committedPeers = conf.getPeers().stream().map(PeerId::toString).toList();
+		// as endpoints ("host:port"), the form every member list here uses
+		this.committedPeers = conf.getPeers().stream().map(p -> p.getEndpoint().toString()).toList();
 	}
 
 	@Override
@@ -123,7 +123,7 @@ public abstract class RaftStateMachine extends StateMachineAdapter {
 		return this.leaderTerm;
 	}
 
-	/** Raft addresses of the last committed configuration as this replica saw it. */
+	/** Raft addresses (host:port) of the last committed configuration as this replica saw it. */
 	public List<String> committedPeers() {
 		return this.committedPeers;
 	}

@@ -69,11 +69,6 @@ public class MdsLeaderProxy {
 			.build();
 	}
 
-	/** The member the next request goes to first. */
-	public String leader() {
-		return this.leader;
-	}
-
 	/** Forwards the request with its own path and query. */
 	public ServerResponse forward(ServerRequest request) throws IOException {
 		String query = request.servletRequest().getQueryString();

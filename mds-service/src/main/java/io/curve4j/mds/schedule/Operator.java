@@ -14,10 +14,9 @@ import io.curve4j.proto.heartbeat.v1.OperatorStep;
  *
  * @param id unique on this MDS leader; step {@code i} is sent as {@code id * 16 + i}
  * @param step index of the step in progress
- * @param handedOut whether the current step has gone to a leader
  */
 public record Operator(long id, CopysetKey copyset, SchedulerKind scheduler, List<Step> steps, int step,
-		long createdNanos, long deadlineNanos, boolean handedOut) {
+		long createdNanos, long deadlineNanos) {
 
 	/** What one step does, and to which chunkserver. */
 	public enum Action {
@@ -52,11 +51,11 @@ public record Operator(long id, CopysetKey copyset, SchedulerKind scheduler, Lis
 	}
 
 	static Operator of(SchedulerKind scheduler, CopysetKey copyset, List<Step> steps) {
-		return new Operator(0, copyset, scheduler, steps, 0, 0, 0, false);
+		return new Operator(0, copyset, scheduler, steps, 0, 0, 0);
 	}
 
 	Operator started(long id, long nowNanos, long timeoutNanos) {
-		return new Operator(id, this.copyset, this.scheduler, this.steps, 0, nowNanos, nowNanos + timeoutNanos, false);
+		return new Operator(id, this.copyset, this.scheduler, this.steps, 0, nowNanos, nowNanos + timeoutNanos);
 	}
 
 	Step current() {
@@ -73,12 +72,7 @@ public record Operator(long id, CopysetKey copyset, SchedulerKind scheduler, Lis
 
 	Operator next() {
 		return new Operator(this.id, this.copyset, this.scheduler, this.steps, this.step + 1, this.createdNanos,
-				this.deadlineNanos, false);
-	}
-
-	Operator handed() {
-		return new Operator(this.id, this.copyset, this.scheduler, this.steps, this.step, this.createdNanos,
-				this.deadlineNanos, true);
+				this.deadlineNanos);
 	}
 
 	/** Chunkservers the operator occupies: every one a step names. */

@@ -63,6 +63,10 @@ final class Operators {
 		return op;
 	}
 
+	synchronized boolean isEmpty() {
+		return this.inFlight.isEmpty();
+	}
+
 	synchronized List<Operator> inFlight() {
 		return List.copyOf(this.inFlight.values());
 	}
@@ -83,11 +87,6 @@ final class Operators {
 	/** Operators of this scheduler that finished since this member became leader. */
 	synchronized int done(SchedulerKind scheduler) {
 		return this.done.getOrDefault(scheduler, 0);
-	}
-
-	synchronized void handedOut(Operator op) {
-		this.inFlight.computeIfPresent(op.copyset(), (k, current) -> current.id() == op.id()
-				&& current.step() == op.step() ? current.handed() : current);
 	}
 
 	/** A leader's word on a step: a failure ends the operator (a later round plans again). */

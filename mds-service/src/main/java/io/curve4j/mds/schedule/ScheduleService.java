@@ -110,13 +110,13 @@ public class ScheduleService implements SmartLifecycle {
 	public HeartbeatResponse answer(Topology reported, int chunkServerId, HeartbeatRequest request) {
 		Topology current = recordMembership(reported, request.getCopysetsList());
 		request.getOperatorsList().forEach(this.operators::reported);
-		ClusterView view = view(current);
-		this.operators.observe(view, System.nanoTime());
+		if (!this.operators.isEmpty()) {
+			// the view costs copysets x chunkservers; without operators in flight there is nothing to observe
+			this.operators.observe(view(current), System.nanoTime());
+		}
 		HeartbeatResponse.Builder response = HeartbeatResponse.newBuilder();
 		response.addAllAssignedCopysets(assigned(current, chunkServerId));
-		Map<CopysetKey, CopysetReport> reports = new HashMap<>();
-		request.getCopysetsList().forEach(r -> reports.put(r.getKey(), r));
-		handOut(current, view, reports, response);
+		handOut(current, chunkServerId, response);
 		for (CopysetReport r : request.getCopysetsList()) {
 			if (stale(current, chunkServerId, r.getKey())) {
 				response.addRemovedCopysets(r.getKey());
@@ -259,14 +259,12 @@ public class ScheduleService implements SmartLifecycle {
 	 * configuration matches the leader's (a step planned on an older one would be
 	 * refused) and, to add a peer, once the new peer runs its empty replica.
 	 */
-	private void handOut(Topology topology, ClusterView view, Map<CopysetKey, CopysetReport> reports,
-			HeartbeatResponse.Builder response) {
-		Map<CopysetKey, Copyset> copysets = new HashMap<>();
-		view.copysets().forEach(c -> copysets.put(c.key(), c));
+	private void handOut(Topology topology, int chunkServerId, HeartbeatResponse.Builder response) {
 		for (Operator op : this.operators.inFlight()) {
-			CopysetReport leader = reports.get(op.copyset());
-			Copyset c = copysets.get(op.copyset());
-			if (leader == null || !leader.getIsLeader() || c == null || leader.getEpoch() + FIRST_EPOCH != c.epoch()) {
+			CopysetReport leader = this.states.reported(chunkServerId, op.copyset()).orElse(null);
+			Optional<CopysetRecord> record = topology.copyset(op.copyset());
+			if (leader == null || !leader.getIsLeader() || record.isEmpty()
+					|| leader.getEpoch() + FIRST_EPOCH != record.get().getEpoch()) {
 				continue;
 			}
 			Operator.Step step = op.current();
@@ -284,7 +282,6 @@ public class ScheduleService implements SmartLifecycle {
 				.setStep(step.action().proto())
 				.setTarget(Topology.raftAddress(target.get()))
 				.setEpoch(leader.getEpoch()));
-			this.operators.handedOut(op);
 		}
 	}
 
@@ -307,7 +304,7 @@ public class ScheduleService implements SmartLifecycle {
 		Optional<CopysetReport> leaderReport = this.states.reported(leader, key);
 		String self = topology.chunkServer(chunkServerId).map(Topology::raftAddress).orElse("");
 		return leaderReport.isPresent() && leaderReport.get().getEpoch() + FIRST_EPOCH >= record.get().getEpoch()
-				&& leaderReport.get().getPeersList().stream().map(ScheduleService::peerAddress).noneMatch(self::equals);
+				&& leaderReport.get().getPeersList().stream().noneMatch(self::equals);
 	}
 
 	private ClusterView view(Topology topology) {
@@ -335,15 +332,9 @@ public class ScheduleService implements SmartLifecycle {
 		return new ClusterView(chunkServers, copysets);
 	}
 
+	/** Chunkservers report members as "host:port", the form of a registered raft address. */
 	private static Optional<ChunkServerRecord> byRaftAddress(Topology topology, String peer) {
-		String address = peerAddress(peer);
-		return topology.chunkServers().stream().filter(cs -> Topology.raftAddress(cs).equals(address)).findFirst();
-	}
-
-	/** jraft may print a peer as {@code host:port:0}; index 0 is the plain address. */
-	static String peerAddress(String peer) {
-		return peer.endsWith(":0") && peer.chars().filter(ch -> ch == ':').count() == 2
-				? peer.substring(0, peer.length() - 2) : peer;
+		return topology.chunkServers().stream().filter(cs -> Topology.raftAddress(cs).equals(peer)).findFirst();
 	}
 
 	private static int count(List<Operator> ops, SchedulerKind scheduler) {

@@ -98,68 +98,84 @@ class TopologyController {
 	@GetMapping
 	@Operation(summary = "Pools, zones, servers, chunkservers (with liveness) and logical pools")
 	TopologyView show() {
-		this.raft.requireLeader();
 		return view(this.topology.current());
 	}
 
 	@GetMapping("/physical-pools")
 	@Operation(summary = "One page of physical pools")
 	PagedModel<PhysicalPoolView> physicalPools(@ParameterObject Pageable pageable) {
-		return Pages.page(show().physicalPools(), pageable, POOL_SORT);
+		return Pages.page(physicalPools(this.topology.current()), pageable, POOL_SORT);
 	}
 
 	@GetMapping("/zones")
 	@Operation(summary = "One page of failure zones")
 	PagedModel<ZoneView> zones(@ParameterObject Pageable pageable) {
-		return Pages.page(show().zones(), pageable, ZONE_SORT);
+		return Pages.page(zones(this.topology.current()), pageable, ZONE_SORT);
 	}
 
 	@GetMapping("/servers")
 	@Operation(summary = "One page of servers")
 	PagedModel<ServerView> servers(@ParameterObject Pageable pageable) {
-		return Pages.page(show().servers(), pageable, SERVER_SORT);
+		return Pages.page(servers(this.topology.current()), pageable, SERVER_SORT);
 	}
 
 	@GetMapping("/chunkservers")
 	@Operation(summary = "One page of chunkservers with online state, disk capacity and use, copyset and leader counts")
 	PagedModel<ChunkServerView> chunkServers(@ParameterObject Pageable pageable) {
-		return Pages.page(show().chunkServers(), pageable, CHUNKSERVER_SORT);
+		return Pages.page(chunkServers(this.topology.current()), pageable, CHUNKSERVER_SORT);
 	}
 
 	@GetMapping("/chunkservers/{id}")
 	@Operation(summary = "One chunkserver")
 	ChunkServerView chunkServer(@PathVariable int id) {
-		return show().chunkServers()
-			.stream()
-			.filter(cs -> cs.id() == id)
-			.findFirst()
+		Topology t = this.topology.current();
+		return t.chunkServer(id)
+			.map(cs -> chunkServer(t, cs))
 			.orElseThrow(() -> new CurveException(ErrorCode.CHUNKSERVER_NOT_FOUND, "no chunkserver " + id));
 	}
 
 	@GetMapping("/logical-pools")
 	@Operation(summary = "One page of logical pools")
 	PagedModel<LogicalPoolView> logicalPools(@ParameterObject Pageable pageable) {
-		return Pages.page(show().logicalPools(), pageable, LOGICAL_POOL_SORT);
+		return Pages.page(logicalPools(this.topology.current()), pageable, LOGICAL_POOL_SORT);
 	}
 
 	private TopologyView view(Topology t) {
-		List<PhysicalPoolView> pools = t.physicalPools().stream().map(p -> new PhysicalPoolView(p.getId(), p.getName())).toList();
-		List<ZoneView> zones = t.zones()
+		return new TopologyView(physicalPools(t), zones(t), servers(t), chunkServers(t), logicalPools(t));
+	}
+
+	// One builder per kind: a page of zones need not build the chunkserver views (a scan of
+	// every copyset per chunkserver).
+
+	private static List<PhysicalPoolView> physicalPools(Topology t) {
+		return t.physicalPools().stream().map(p -> new PhysicalPoolView(p.getId(), p.getName())).toList();
+	}
+
+	private static List<ZoneView> zones(Topology t) {
+		return t.zones()
 			.stream()
 			.map(z -> new ZoneView(z.getId(), z.getName(), poolName(t, z.getPhysicalPoolId())))
 			.toList();
-		List<ServerView> servers = t.servers()
+	}
+
+	private static List<ServerView> servers(Topology t) {
+		return t.servers()
 			.stream()
 			.map(s -> new ServerView(s.getId(), s.getName(), s.getHost(),
 					t.zone(s.getZoneId()).map(z -> z.getName()).orElse(""), poolName(t, s.getPhysicalPoolId())))
 			.toList();
-		List<ChunkServerView> chunkServers = t.chunkServers().stream().map(cs -> chunkServer(t, cs)).toList();
-		List<LogicalPoolView> logicalPools = t.logicalPools()
+	}
+
+	private List<ChunkServerView> chunkServers(Topology t) {
+		return t.chunkServers().stream().map(cs -> chunkServer(t, cs)).toList();
+	}
+
+	private static List<LogicalPoolView> logicalPools(Topology t) {
+		return t.logicalPools()
 			.stream()
 			.map(p -> new LogicalPoolView(p.getId(), p.getName(), poolName(t, p.getPhysicalPoolId()), p.getReplicas(),
 					p.getCopysets(), p.getZones()))
 			.toList();
-		return new TopologyView(pools, zones, servers, chunkServers, logicalPools);
 	}
 
 	private ChunkServerView chunkServer(Topology t, ChunkServerRecord cs) {
