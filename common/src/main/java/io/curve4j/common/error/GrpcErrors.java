@@ -64,11 +64,16 @@ public final class GrpcErrors {
 		}
 	}
 
-	/** A status without our trailer comes from the transport: decide by its code. */
+	/**
+	 * A status without our trailer comes from the transport: decide by its code. INTERNAL
+	 * from the transport is a broken exchange ("channel closed" when the server died
+	 * mid-call): its outcome is unknown, like a deadline's, so idempotent calls retry it
+	 * and mutations do not.
+	 */
 	private static ErrorCode fromGrpcCode(Status.Code code) {
 		return switch (code) {
 			case UNAVAILABLE, CANCELLED, ABORTED, RESOURCE_EXHAUSTED -> ErrorCode.UNAVAILABLE;
-			case DEADLINE_EXCEEDED -> ErrorCode.TIMEOUT;
+			case DEADLINE_EXCEEDED, INTERNAL -> ErrorCode.TIMEOUT;
 			case INVALID_ARGUMENT -> ErrorCode.INVALID_ARGUMENT;
 			default -> ErrorCode.INTERNAL;
 		};
