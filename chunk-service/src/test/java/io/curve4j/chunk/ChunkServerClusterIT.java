@@ -52,6 +52,7 @@ import io.curve4j.proto.cli.v1.GetPeersRequest;
 import io.curve4j.proto.cli.v1.RemovePeerRequest;
 import io.curve4j.proto.cli.v1.TransferLeaderRequest;
 import io.curve4j.proto.common.v1.CopysetKey;
+import io.curve4j.proto.common.v1.WriteId;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -130,6 +131,14 @@ class ChunkServerClusterIT {
 		assertThat(cli(follower).getPeers(GetPeersRequest.newBuilder().setCopyset(KEY).build()).getPeersList())
 			.containsExactlyInAnyOrderElementsOf(peers);
 
+		// A retry applied, then a later write to the range, then the stale first try: the first try is dropped.
+		byte[] retried = random(4096, 5);
+		byte[] later = random(4096, 6);
+		chunk(leader).writeChunk(fencedRequest(retried, 2));
+		write(leader, 5, 0, later);
+		chunk(leader).writeChunk(fencedRequest(retried, 1));
+		assertThat(read(leader, 5, 0, 4096)).isEqualTo(later);
+
 		// A snapshot on every replica, then more writes: a restart loads the snapshot and replays the rest.
 		for (int i = 0; i < 3; i++) {
 			registry(i).get(COPYSET).group().snapshot().get(30, TimeUnit.SECONDS);
@@ -157,6 +166,9 @@ class ChunkServerClusterIT {
 		assertThat(read(restarted, 2, 12 * (int) Sizes.MIB, 4096)).containsOnly(0);
 		assertThat(read(restarted, 3, 4096, afterSnapshot.length)).isEqualTo(afterSnapshot);
 		assertThat(read(restarted, 4, 0, degraded.length)).isEqualTo(degraded);
+		// The fence came back with the snapshot.
+		chunk(restarted).writeChunk(fencedRequest(retried, 3));
+		assertThat(read(restarted, 5, 0, 4096)).isEqualTo(later);
 		assertThat(http(restarted, "/actuator/health")).contains("\"status\":\"UP\"");
 		assertThat(http(restarted, "/actuator/prometheus")).contains("curve_chunk_bytes_total{op=\"read\"")
 			.contains("grpc_server_seconds_bucket");
@@ -276,6 +288,13 @@ class ChunkServerClusterIT {
 			.setSn(7)
 			.setOffset(offset)
 			.setData(ByteString.copyFrom(data))
+			.build();
+	}
+
+	/** An attempt of one client write (request 1 of client 99) to chunk 5. */
+	private static WriteChunkRequest fencedRequest(byte[] data, int attempt) {
+		return writeRequest(5, 0, data).toBuilder()
+			.setWriteId(WriteId.newBuilder().setClient(99).setRequest(1).setAttempt(attempt))
 			.build();
 	}
 

@@ -18,6 +18,7 @@ import io.curve4j.chunk.chunkfile.ChunkStore;
 import io.curve4j.common.error.NotLeaderException;
 import io.curve4j.common.raft.RaftGroup;
 import io.curve4j.common.raft.RaftHost;
+import io.curve4j.proto.common.v1.WriteId;
 import io.curve4j.proto.raft.v1.ChunkCommand;
 import io.curve4j.proto.raft.v1.DeleteChunkCommand;
 import io.curve4j.proto.raft.v1.WriteChunkCommand;
@@ -63,11 +64,20 @@ public final class Copyset implements AutoCloseable {
 		return this.id;
 	}
 
-	/** Writes through the log; completes with the entry's index once applied here. */
-	public CompletableFuture<Long> write(long chunkId, long sn, int offset, ByteString data) {
+	/**
+	 * Writes through the log; completes with the entry's index once applied here (or once
+	 * dropped there because another attempt of the same write was applied, see
+	 * {@link WriteFences}).
+	 */
+	public CompletableFuture<Long> write(long chunkId, long sn, int offset, ByteString data, WriteId writeId) {
 		ChunkStore.checkRange(Integer.toUnsignedLong(offset), data.size(), this.store.chunkSize());
 		ChunkCommand command = ChunkCommand.newBuilder()
-			.setWrite(WriteChunkCommand.newBuilder().setChunkId(chunkId).setSn(sn).setOffset(offset).setData(data))
+			.setWrite(WriteChunkCommand.newBuilder()
+				.setChunkId(chunkId)
+				.setSn(sn)
+				.setOffset(offset)
+				.setData(data)
+				.setWriteId(writeId))
 			.build();
 		return this.group.propose(command.toByteArray()).thenApply(Long.class::cast);
 	}

@@ -38,7 +38,8 @@ import io.curve4j.proto.raft.v1.WriteChunkCommand;
  * the log again from any earlier point over the current files gives the same files. That
  * is why no applied index is stored with the data and why a snapshot may hold files newer
  * than its index: a snapshot is the chunk files forced to disk and hard-linked into the
- * snapshot directory, plus a manifest (file names and the configuration epoch). A write
+ * snapshot directory, plus a manifest (file names, the configuration epoch and the
+ * {@link WriteFences write fences}). A write
  * or delete that fails with an I/O error (disk full, corrupt file) halts the group: the
  * entry is not marked applied, and a restart replays it.
  */
@@ -50,9 +51,13 @@ final class CopysetStateMachine extends RaftStateMachine {
 
 	private static final String EPOCH_LINE = "epoch ";
 
+	private static final String FENCE_LINE = "fence ";
+
 	private final String groupId;
 
 	private final ChunkStore store;
+
+	private final WriteFences fences = new WriteFences();
 
 	private volatile long term;
 
@@ -74,6 +79,10 @@ final class CopysetStateMachine extends RaftStateMachine {
 			switch (command.getCommandCase()) {
 				case WRITE -> {
 					WriteChunkCommand write = command.getWrite();
+					if (!this.fences.admit(write.getWriteId())) {
+						// Another attempt of this write was applied already, a retry among them.
+						return index;
+					}
 					this.store.write(write.getChunkId(), write.getSn(), Integer.toUnsignedLong(write.getOffset()),
 							write.getData().asReadOnlyByteBuffer());
 				}
@@ -144,6 +153,7 @@ final class CopysetStateMachine extends RaftStateMachine {
 			}
 			List<String> manifest = new ArrayList<>(names);
 			manifest.add(EPOCH_LINE + this.epoch);
+			this.fences.lines().forEach(fence -> manifest.add(FENCE_LINE + fence));
 			Files.write(dir.resolve(MANIFEST), manifest, StandardCharsets.UTF_8);
 			if (!writer.addFile(MANIFEST)) {
 				throw new IOException("snapshot writer refused " + MANIFEST);
@@ -161,16 +171,21 @@ final class CopysetStateMachine extends RaftStateMachine {
 		Path dir = Path.of(reader.getPath());
 		try {
 			List<String> names = new ArrayList<>();
+			List<String> fenceLines = new ArrayList<>();
 			long snapshotEpoch = 0;
 			for (String line : Files.readAllLines(dir.resolve(MANIFEST), StandardCharsets.UTF_8)) {
 				if (line.startsWith(EPOCH_LINE)) {
 					snapshotEpoch = Long.parseLong(line.substring(EPOCH_LINE.length()));
+				}
+				else if (line.startsWith(FENCE_LINE)) {
+					fenceLines.add(line.substring(FENCE_LINE.length()));
 				}
 				else if (!line.isBlank()) {
 					names.add(line);
 				}
 			}
 			this.store.restore(dir, names);
+			this.fences.restore(fenceLines);
 			// The snapshot's configuration arrives next through onConfigurationCommitted; it is not a change.
 			this.epoch = snapshotEpoch;
 			this.lastPeers = Set.of();

@@ -70,7 +70,7 @@ class ChunkGrpcService extends ChunkServiceGrpc.ChunkServiceImplBase {
 	@Override
 	public void writeChunk(WriteChunkRequest request, StreamObserver<WriteChunkResponse> responses) {
 		call("write", responses, () -> copyset(request.getCopyset())
-			.write(request.getChunkId(), request.getSn(), request.getOffset(), request.getData())
+			.write(request.getChunkId(), request.getSn(), request.getOffset(), request.getData(), request.getWriteId())
 			.thenApply(index -> {
 				this.bytesWritten.increment(request.getData().size());
 				return WriteChunkResponse.newBuilder().setAppliedIndex(index).build();

@@ -1,7 +1,9 @@
 package io.curve4j.chunk.copyset;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -9,19 +11,28 @@ import org.junit.jupiter.api.io.TempDir;
 
 import com.alipay.sofa.jraft.conf.Configuration;
 import com.alipay.sofa.jraft.entity.PeerId;
+import com.google.protobuf.ByteString;
 
 import io.curve4j.chunk.chunkfile.ChunkFilePool;
 import io.curve4j.chunk.chunkfile.ChunkStore;
+import io.curve4j.proto.common.v1.WriteId;
+import io.curve4j.proto.raft.v1.ChunkCommand;
+import io.curve4j.proto.raft.v1.WriteChunkCommand;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The configuration epoch a copyset reports to the MDS, which records changes by it. */
+/**
+ * The configuration epoch a copyset reports to the MDS, which records changes by it, and
+ * the write fences that keep a stale attempt from overwriting later data.
+ */
 class CopysetStateMachineTest {
 
 	private static final List<String> INITIAL = List.of("127.0.0.1:8201", "127.0.0.1:8202", "127.0.0.1:8203");
 
 	@TempDir
 	Path dir;
+
+	private ChunkStore store;
 
 	@Test
 	void firstMembershipChangeOfAFreshReplicaRaisesTheEpoch() throws IOException {
@@ -39,9 +50,44 @@ class CopysetStateMachineTest {
 		assertThat(fsm.epoch()).isZero();
 	}
 
+	@Test
+	void aStaleFirstTryAppliedAfterItsRetryAndALaterWriteIsDropped() throws IOException {
+		CopysetStateMachine fsm = stateMachine();
+		byte[] first = filled(1);
+		byte[] later = filled(2);
+		fsm.apply(1, write(first, WriteFencesTest.id(42, 7, 2)));
+		fsm.apply(2, write(later, WriteFencesTest.id(42, 8, 1)));
+		assertThat(fsm.apply(3, write(first, WriteFencesTest.id(42, 7, 1)))).isEqualTo(3L);
+		assertThat(bytes(this.store.read(5, 0, 4096))).isEqualTo(later);
+	}
+
+	private static ByteBuffer write(byte[] data, WriteId id) {
+		return ByteBuffer.wrap(ChunkCommand.newBuilder()
+			.setWrite(WriteChunkCommand.newBuilder()
+				.setChunkId(5)
+				.setSn(1)
+				.setData(ByteString.copyFrom(data))
+				.setWriteId(id))
+			.build()
+			.toByteArray());
+	}
+
+	private static byte[] filled(int value) {
+		byte[] data = new byte[4096];
+		Arrays.fill(data, (byte) value);
+		return data;
+	}
+
+	private static byte[] bytes(ByteBuffer buffer) {
+		byte[] data = new byte[buffer.remaining()];
+		buffer.get(data);
+		return data;
+	}
+
 	private CopysetStateMachine stateMachine() throws IOException {
 		ChunkFilePool pool = new ChunkFilePool(this.dir.resolve("pool"), 64 * 1024, 0);
-		return new CopysetStateMachine("copyset-1-1", new ChunkStore(this.dir.resolve("chunks"), pool), INITIAL);
+		this.store = new ChunkStore(this.dir.resolve("chunks"), pool);
+		return new CopysetStateMachine("copyset-1-1", this.store, INITIAL);
 	}
 
 	private static Configuration conf(String... peers) {

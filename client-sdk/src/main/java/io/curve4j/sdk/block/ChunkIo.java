@@ -1,9 +1,11 @@
 package io.curve4j.sdk.block;
 
+import java.security.SecureRandom;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 
 import com.google.protobuf.ByteString;
@@ -19,6 +21,7 @@ import io.curve4j.proto.chunk.v1.ReadChunkResponse;
 import io.curve4j.proto.chunk.v1.WriteChunkRequest;
 import io.curve4j.proto.chunk.v1.WriteChunkResponse;
 import io.curve4j.proto.common.v1.CopysetKey;
+import io.curve4j.proto.common.v1.WriteId;
 import io.curve4j.proto.mds.v1.ChunkLocation;
 import io.curve4j.sdk.metacache.ChannelPool;
 import io.curve4j.sdk.metacache.MetaCache;
@@ -30,7 +33,8 @@ import io.curve4j.sdk.retry.GrpcFutures;
  * Sends one sub-request to its copyset leader, retrying within the operation deadline.
  * Every try resolves its route from the metacache (segment mapping, members, leader),
  * so a failure that corrected the cache sends the next try to the right place. Chunk
- * writes are idempotent (same bytes, same place), so timeouts are retried too.
+ * writes are idempotent (same bytes, same place), so timeouts are retried too; the
+ * write's {@link WriteId} keeps a stale attempt from landing after a later write.
  */
 final class ChunkIo {
 
@@ -40,13 +44,23 @@ final class ChunkIo {
 
 	private final BoundedRetry retry;
 
+	/** Names this client in its {@link WriteId}s. */
+	private final long clientId = new SecureRandom().nextLong();
+
+	private final AtomicLong writeRequests = new AtomicLong();
+
 	ChunkIo(MetaCache cache, ChannelPool channels, BoundedRetry retry) {
 		this.cache = cache;
 		this.channels = channels;
 		this.retry = retry;
 	}
 
+	/**
+	 * Writes one sub-request. Every attempt carries the same {@link WriteId} with its
+	 * attempt number, so the copyset drops a stale earlier attempt once a retry is applied.
+	 */
 	CompletableFuture<Void> write(long fileId, long sequence, ChunkRange range, ByteString data, String what) {
+		long requestNumber = this.writeRequests.incrementAndGet();
 		return this.retry.call(what, true,
 				(attempt) -> this.cache.segment(fileId, range.segmentOffset(), true, attempt.rpcTimeoutNanos())
 					.thenCompose((segment) -> {
@@ -57,6 +71,10 @@ final class ChunkIo {
 							.setSn(sequence)
 							.setOffset(range.offsetInChunk())
 							.setData(data)
+							.setWriteId(WriteId.newBuilder()
+								.setClient(this.clientId)
+								.setRequest(requestNumber)
+								.setAttempt(attempt.number()))
 							.build();
 						return this.<WriteChunkResponse>send(chunk.getCopyset(), attempt,
 								(stub, observer) -> stub.writeChunk(request, observer));

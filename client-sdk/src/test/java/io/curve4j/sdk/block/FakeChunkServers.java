@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.google.protobuf.ByteString;
@@ -29,6 +30,7 @@ import io.curve4j.proto.cli.v1.GetLeaderRequest;
 import io.curve4j.proto.cli.v1.GetLeaderResponse;
 import io.curve4j.proto.common.v1.ChunkServerLocation;
 import io.curve4j.proto.common.v1.CopysetKey;
+import io.curve4j.proto.common.v1.WriteId;
 import io.curve4j.proto.common.v1.CopysetMembers;
 
 /**
@@ -47,6 +49,9 @@ public final class FakeChunkServers implements AutoCloseable {
 	final AtomicInteger[] served = new AtomicInteger[COUNT];
 
 	final AtomicInteger[] rejected = new AtomicInteger[COUNT];
+
+	/** The id of every write attempt received, rejected ones included, in arrival order. */
+	final List<WriteId> writeIds = new CopyOnWriteArrayList<>();
 
 	private final int chunkSize;
 
@@ -136,6 +141,7 @@ public final class FakeChunkServers implements AutoCloseable {
 
 		@Override
 		public void writeChunk(WriteChunkRequest request, StreamObserver<WriteChunkResponse> observer) {
+			FakeChunkServers.this.writeIds.add(request.getWriteId());
 			if (notLeader(observer)) {
 				return;
 			}

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 
 import io.curve4j.common.error.CurveException;
 import io.curve4j.common.error.ErrorCode;
+import io.curve4j.proto.common.v1.WriteId;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -122,6 +123,16 @@ class VolumeTest {
 			volume.write(0, data);
 			assertThat(this.chunkServers.rejected[0].get()).isEqualTo(1);
 			assertThat(volume.read(0, 4096)).isEqualTo(data);
+			// The retry is the same write (so the copyset can fence the first try), the first write another one.
+			assertThat(this.chunkServers.writeIds).hasSize(3);
+			WriteId first = this.chunkServers.writeIds.get(0);
+			WriteId rejected = this.chunkServers.writeIds.get(1);
+			WriteId retry = this.chunkServers.writeIds.get(2);
+			assertThat(rejected.getAttempt()).isEqualTo(1);
+			assertThat(retry.getAttempt()).isEqualTo(2);
+			assertThat(retry.toBuilder().clearAttempt().build()).isEqualTo(rejected.toBuilder().clearAttempt().build());
+			assertThat(first.getClient()).isEqualTo(retry.getClient());
+			assertThat(first.getRequest()).isNotEqualTo(retry.getRequest());
 		}
 	}
 
