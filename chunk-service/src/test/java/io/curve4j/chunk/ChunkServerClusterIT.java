@@ -42,6 +42,8 @@ import io.curve4j.proto.chunk.v1.GetChunkInfoRequest;
 import io.curve4j.proto.chunk.v1.GetChunkInfoResponse;
 import io.curve4j.proto.chunk.v1.ReadChunkRequest;
 import io.curve4j.proto.chunk.v1.WriteChunkRequest;
+import io.curve4j.proto.chunk.v1.WriteChunksRequest;
+import io.curve4j.proto.chunk.v1.WriteChunksResponse;
 import io.curve4j.proto.cli.v1.AddPeerRequest;
 import io.curve4j.proto.cli.v1.ChangePeersResponse;
 import io.curve4j.proto.cli.v1.CliServiceGrpc;
@@ -118,6 +120,25 @@ class ChunkServerClusterIT {
 			.setCopyset(CopysetKey.newBuilder().setLogicalPoolId(1).setCopysetId(77))
 			.setLength(512)
 			.build()), Status.Code.NOT_FOUND, "COPYSET_NOT_FOUND");
+
+		// A batch: each write has its own result; the bad ones fail alone.
+		byte[] batched = random(8192, 7);
+		WriteChunksResponse batch = chunk(leader).writeChunks(WriteChunksRequest.newBuilder()
+			.addWrites(writeRequest(6, 0, Arrays.copyOf(batched, 4096)))
+			.addWrites(writeRequest(6, 100, small))
+			.addWrites(writeRequest(6, 0, small).toBuilder()
+				.setCopyset(CopysetKey.newBuilder().setLogicalPoolId(1).setCopysetId(77)))
+			.addWrites(writeRequest(6, 4096, Arrays.copyOfRange(batched, 4096, 8192)))
+			.build());
+		assertThat(batch.getResultsList()).extracting(r -> r.getError().getCode())
+			.containsExactly("", "IO_NOT_ALIGNED", "COPYSET_NOT_FOUND", "");
+		assertThat(batch.getResults(0).getAppliedIndex()).isPositive()
+			.isEqualTo(batch.getResults(3).getAppliedIndex());
+		assertThat(read(leader, 6, 0, 8192)).isEqualTo(batched);
+		WriteChunksResponse redirected = chunk(follower)
+			.writeChunks(WriteChunksRequest.newBuilder().addWrites(writeRequest(6, 0, small)).build());
+		assertThat(redirected.getResults(0).getError().getCode()).isEqualTo("NOT_LEADER");
+		assertThat(redirected.getResults(0).getError().getLeader()).isEqualTo(raft(leader));
 
 		GetChunkInfoResponse info = chunk(leader)
 			.getChunkInfo(GetChunkInfoRequest.newBuilder().setCopyset(KEY).setChunkId(2).build());

@@ -11,17 +11,15 @@ import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import com.google.protobuf.ByteString;
-
 import io.curve4j.chunk.chunkfile.ChunkFileHeader;
 import io.curve4j.chunk.chunkfile.ChunkStore;
 import io.curve4j.common.error.NotLeaderException;
 import io.curve4j.common.raft.RaftGroup;
 import io.curve4j.common.raft.RaftHost;
-import io.curve4j.proto.common.v1.WriteId;
 import io.curve4j.proto.raft.v1.ChunkCommand;
 import io.curve4j.proto.raft.v1.DeleteChunkCommand;
 import io.curve4j.proto.raft.v1.WriteChunkCommand;
+import io.curve4j.proto.raft.v1.WriteChunksCommand;
 
 /**
  * One copyset replica on this chunkserver: its Raft group, the state machine applying the
@@ -65,21 +63,21 @@ public final class Copyset implements AutoCloseable {
 	}
 
 	/**
-	 * Writes through the log; completes with the entry's index once applied here (or once
-	 * dropped there because another attempt of the same write was applied, see
-	 * {@link WriteFences}).
+	 * Writes through the log, all in one entry and in this order; completes with the
+	 * entry's index once applied here. A write another attempt of which was applied
+	 * already is dropped there (see {@link WriteFences}).
 	 */
-	public CompletableFuture<Long> write(long chunkId, long sn, int offset, ByteString data, WriteId writeId) {
-		ChunkStore.checkRange(Integer.toUnsignedLong(offset), data.size(), this.store.chunkSize());
+	public CompletableFuture<Long> write(List<WriteChunkCommand> writes) {
+		writes.forEach(this::checkWrite);
 		ChunkCommand command = ChunkCommand.newBuilder()
-			.setWrite(WriteChunkCommand.newBuilder()
-				.setChunkId(chunkId)
-				.setSn(sn)
-				.setOffset(offset)
-				.setData(data)
-				.setWriteId(writeId))
+			.setWrites(WriteChunksCommand.newBuilder().addAllWrites(writes))
 			.build();
 		return this.group.propose(command.toByteArray()).thenApply(Long.class::cast);
+	}
+
+	/** Fails with {@code IO_NOT_ALIGNED} or {@code IO_OUT_OF_RANGE} unless the write fits a chunk. */
+	public void checkWrite(WriteChunkCommand write) {
+		ChunkStore.checkRange(Integer.toUnsignedLong(write.getOffset()), write.getData().size(), this.store.chunkSize());
 	}
 
 	/** Deletes a chunk through the log. */

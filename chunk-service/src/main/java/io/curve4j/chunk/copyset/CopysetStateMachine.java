@@ -77,14 +77,14 @@ final class CopysetStateMachine extends RaftStateMachine {
 		ChunkCommand command = decode(data);
 		try {
 			switch (command.getCommandCase()) {
-				case WRITE -> {
-					WriteChunkCommand write = command.getWrite();
-					if (!this.fences.admit(write.getWriteId())) {
-						// Another attempt of this write was applied already, a retry among them.
-						return index;
+				case WRITES -> {
+					for (WriteChunkCommand write : command.getWrites().getWritesList()) {
+						// A write another attempt of which, a retry among them, was applied already is dropped.
+						if (this.fences.admit(write.getWriteId())) {
+							this.store.write(write.getChunkId(), write.getSn(), Integer.toUnsignedLong(write.getOffset()),
+									write.getData().asReadOnlyByteBuffer());
+						}
 					}
-					this.store.write(write.getChunkId(), write.getSn(), Integer.toUnsignedLong(write.getOffset()),
-							write.getData().asReadOnlyByteBuffer());
 				}
 				case DELETE -> this.store.delete(command.getDelete().getChunkId());
 				default -> throw new CurveException(ErrorCode.INVALID_ARGUMENT, "empty chunk command");

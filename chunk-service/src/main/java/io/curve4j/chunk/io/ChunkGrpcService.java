@@ -1,5 +1,9 @@
 package io.curve4j.chunk.io;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -31,7 +35,11 @@ import io.curve4j.proto.chunk.v1.ReadChunkRequest;
 import io.curve4j.proto.chunk.v1.ReadChunkResponse;
 import io.curve4j.proto.chunk.v1.WriteChunkRequest;
 import io.curve4j.proto.chunk.v1.WriteChunkResponse;
+import io.curve4j.proto.chunk.v1.WriteChunkResult;
+import io.curve4j.proto.chunk.v1.WriteChunksRequest;
+import io.curve4j.proto.chunk.v1.WriteChunksResponse;
 import io.curve4j.proto.common.v1.CopysetKey;
+import io.curve4j.proto.raft.v1.WriteChunkCommand;
 
 /**
  * The client data path. Every call is answered asynchronously: writes and deletes when
@@ -69,12 +77,87 @@ class ChunkGrpcService extends ChunkServiceGrpc.ChunkServiceImplBase {
 
 	@Override
 	public void writeChunk(WriteChunkRequest request, StreamObserver<WriteChunkResponse> responses) {
-		call("write", responses, () -> copyset(request.getCopyset())
-			.write(request.getChunkId(), request.getSn(), request.getOffset(), request.getData(), request.getWriteId())
+		call("write", responses, () -> copyset(request.getCopyset()).write(List.of(command(request)))
 			.thenApply(index -> {
 				this.bytesWritten.increment(request.getData().size());
 				return WriteChunkResponse.newBuilder().setAppliedIndex(index).build();
 			}));
+	}
+
+	/**
+	 * One log entry per copyset, so a batch costs the Raft work of a write per copyset;
+	 * a write that is out of range, or whose copyset fails, fails alone in its result.
+	 */
+	@Override
+	public void writeChunks(WriteChunksRequest request, StreamObserver<WriteChunksResponse> responses) {
+		call("writes", responses, () -> {
+			List<WriteChunkRequest> writes = request.getWritesList();
+			WriteChunkResult[] results = new WriteChunkResult[writes.size()];
+			Map<CopysetKey, List<Integer>> byCopyset = new LinkedHashMap<>();
+			for (int i = 0; i < writes.size(); i++) {
+				byCopyset.computeIfAbsent(writes.get(i).getCopyset(), key -> new ArrayList<>()).add(i);
+			}
+			List<CompletableFuture<Void>> entries = new ArrayList<>(byCopyset.size());
+			byCopyset.forEach((key, items) -> entries.add(writeEntry(key, items, writes, results)));
+			return CompletableFuture.allOf(entries.toArray(CompletableFuture[]::new))
+				.thenApply(done -> WriteChunksResponse.newBuilder().addAllResults(Arrays.asList(results)).build());
+		});
+	}
+
+	/** Proposes the valid writes of one copyset as one entry and fills in the results of all. */
+	private CompletableFuture<Void> writeEntry(CopysetKey key, List<Integer> items, List<WriteChunkRequest> writes,
+			WriteChunkResult[] results) {
+		List<Integer> proposed = new ArrayList<>(items.size());
+		List<WriteChunkCommand> commands = new ArrayList<>(items.size());
+		Copyset copyset;
+		try {
+			copyset = copyset(key);
+		}
+		catch (RuntimeException ex) {
+			items.forEach(i -> results[i] = failed(ex));
+			return CompletableFuture.completedFuture(null);
+		}
+		for (int i : items) {
+			WriteChunkCommand command = command(writes.get(i));
+			try {
+				copyset.checkWrite(command);
+				proposed.add(i);
+				commands.add(command);
+			}
+			catch (RuntimeException ex) {
+				results[i] = failed(ex);
+			}
+		}
+		if (commands.isEmpty()) {
+			return CompletableFuture.completedFuture(null);
+		}
+		return copyset.write(commands).handle((index, failure) -> {
+			for (int i : proposed) {
+				if (failure == null) {
+					this.bytesWritten.increment(writes.get(i).getData().size());
+					results[i] = WriteChunkResult.newBuilder().setAppliedIndex(index).build();
+				}
+				else {
+					results[i] = failed(failure);
+				}
+			}
+			return null;
+		});
+	}
+
+	private static WriteChunkResult failed(Throwable failure) {
+		return WriteChunkResult.newBuilder().setError(GrpcErrors.toItemError(failure)).build();
+	}
+
+	/** The log form of a client write: the same fields but the copyset, which the log's group names. */
+	private static WriteChunkCommand command(WriteChunkRequest request) {
+		return WriteChunkCommand.newBuilder()
+			.setChunkId(request.getChunkId())
+			.setSn(request.getSn())
+			.setOffset(request.getOffset())
+			.setData(request.getData())
+			.setWriteId(request.getWriteId())
+			.build();
 	}
 
 	@Override

@@ -18,6 +18,7 @@ import io.curve4j.chunk.chunkfile.ChunkStore;
 import io.curve4j.proto.common.v1.WriteId;
 import io.curve4j.proto.raft.v1.ChunkCommand;
 import io.curve4j.proto.raft.v1.WriteChunkCommand;
+import io.curve4j.proto.raft.v1.WriteChunksCommand;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -61,15 +62,30 @@ class CopysetStateMachineTest {
 		assertThat(bytes(this.store.read(5, 0, 4096))).isEqualTo(later);
 	}
 
+	@Test
+	void aBatchEntryAppliesItsWritesInOrderEachFencedAlone() throws IOException {
+		CopysetStateMachine fsm = stateMachine();
+		byte[] retried = filled(3);
+		byte[] later = filled(4);
+		fsm.apply(1, entry(command(retried, WriteFencesTest.id(42, 9, 2)), command(later, WriteFencesTest.id(42, 10, 1))));
+		fsm.apply(2, entry(command(retried, WriteFencesTest.id(42, 9, 1)), command(filled(5), WriteFencesTest.id(43, 1, 1))));
+		assertThat(bytes(this.store.read(5, 0, 4096))).as("the stale attempt dropped, the write after it applied")
+			.isEqualTo(filled(5));
+	}
+
 	private static ByteBuffer write(byte[] data, WriteId id) {
+		return entry(command(data, id));
+	}
+
+	private static ByteBuffer entry(WriteChunkCommand... writes) {
 		return ByteBuffer.wrap(ChunkCommand.newBuilder()
-			.setWrite(WriteChunkCommand.newBuilder()
-				.setChunkId(5)
-				.setSn(1)
-				.setData(ByteString.copyFrom(data))
-				.setWriteId(id))
+			.setWrites(WriteChunksCommand.newBuilder().addAllWrites(List.of(writes)))
 			.build()
 			.toByteArray());
+	}
+
+	private static WriteChunkCommand command(byte[] data, WriteId id) {
+		return WriteChunkCommand.newBuilder().setChunkId(5).setSn(1).setData(ByteString.copyFrom(data)).setWriteId(id).build();
 	}
 
 	private static byte[] filled(int value) {

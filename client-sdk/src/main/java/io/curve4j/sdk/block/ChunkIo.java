@@ -6,20 +6,17 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
 
 import com.google.protobuf.ByteString;
-import io.grpc.stub.StreamObserver;
 
 import io.curve4j.common.error.CurveException;
 import io.curve4j.common.error.ErrorCode;
 import io.curve4j.common.error.GrpcErrors;
 import io.curve4j.proto.chunk.v1.ChunkServiceGrpc;
-import io.curve4j.proto.chunk.v1.ChunkServiceGrpc.ChunkServiceStub;
 import io.curve4j.proto.chunk.v1.ReadChunkRequest;
 import io.curve4j.proto.chunk.v1.ReadChunkResponse;
 import io.curve4j.proto.chunk.v1.WriteChunkRequest;
-import io.curve4j.proto.chunk.v1.WriteChunkResponse;
 import io.curve4j.proto.common.v1.CopysetKey;
 import io.curve4j.proto.common.v1.WriteId;
 import io.curve4j.proto.mds.v1.ChunkLocation;
@@ -44,6 +41,8 @@ final class ChunkIo {
 
 	private final BoundedRetry retry;
 
+	private final WriteBatcher writes;
+
 	/** Names this client in its {@link WriteId}s. */
 	private final long clientId = new SecureRandom().nextLong();
 
@@ -53,6 +52,7 @@ final class ChunkIo {
 		this.cache = cache;
 		this.channels = channels;
 		this.retry = retry;
+		this.writes = new WriteBatcher(channels);
 	}
 
 	/**
@@ -76,8 +76,8 @@ final class ChunkIo {
 								.setRequest(requestNumber)
 								.setAttempt(attempt.number()))
 							.build();
-						return this.<WriteChunkResponse>send(chunk.getCopyset(), attempt,
-								(stub, observer) -> stub.writeChunk(request, observer));
+						return send(chunk.getCopyset(), attempt,
+								(address, timeout) -> this.writes.write(address, request, timeout));
 					})
 					.thenApply((ignored) -> null));
 	}
@@ -100,8 +100,11 @@ final class ChunkIo {
 							.setOffset(range.offsetInChunk())
 							.setLength(range.length())
 							.build();
-						CompletableFuture<ReadChunkResponse> response = this.<ReadChunkResponse>send(
-								chunk.getCopyset(), attempt, (stub, observer) -> stub.readChunk(request, observer));
+						CompletableFuture<ReadChunkResponse> response = send(chunk.getCopyset(), attempt,
+								(address, timeout) -> GrpcFutures.unary((observer) -> ChunkServiceGrpc
+									.newStub(this.channels.channel(address))
+									.withDeadlineAfter(timeout, TimeUnit.NANOSECONDS)
+									.readChunk(request, observer)));
 						return response.thenApply((r) -> {
 							if (r.getData().size() != range.length()) {
 								throw new CurveException(ErrorCode.INTERNAL, "chunkserver answered "
@@ -112,19 +115,17 @@ final class ChunkIo {
 					}));
 	}
 
+	/** Sends one try to the copyset's leader (chunkserver address, RPC timeout in nanoseconds). */
 	private <T> CompletableFuture<T> send(CopysetKey copyset, Attempt attempt,
-			BiConsumer<ChunkServiceStub, StreamObserver<T>> call) {
+			BiFunction<String, Long, CompletableFuture<T>> call) {
 		long timeout = attempt.rpcTimeoutNanos();
-		return this.cache.leader(copyset, timeout).thenCompose((leader) -> {
-			ChunkServiceStub stub = ChunkServiceGrpc.newStub(this.channels.channel(MetaCache.address(leader)))
-				.withDeadlineAfter(timeout, TimeUnit.NANOSECONDS);
-			CompletableFuture<T> result = GrpcFutures.unary((observer) -> call.accept(stub, observer));
-			return result.whenComplete((value, failure) -> {
+		return this.cache.leader(copyset, timeout).thenCompose((leader) -> call
+			.apply(MetaCache.address(leader), timeout)
+			.whenComplete((value, failure) -> {
 				if (failure != null) {
 					this.cache.onChunkFailure(copyset, leader, GrpcErrors.fromStatus(failure));
 				}
-			});
-		});
+			}));
 	}
 
 	private static ChunkLocation chunkOf(List<ChunkLocation> segment, ChunkRange range) {

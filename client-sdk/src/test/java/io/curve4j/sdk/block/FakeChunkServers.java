@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -24,7 +25,9 @@ import io.curve4j.proto.chunk.v1.ChunkServiceGrpc;
 import io.curve4j.proto.chunk.v1.ReadChunkRequest;
 import io.curve4j.proto.chunk.v1.ReadChunkResponse;
 import io.curve4j.proto.chunk.v1.WriteChunkRequest;
-import io.curve4j.proto.chunk.v1.WriteChunkResponse;
+import io.curve4j.proto.chunk.v1.WriteChunkResult;
+import io.curve4j.proto.chunk.v1.WriteChunksRequest;
+import io.curve4j.proto.chunk.v1.WriteChunksResponse;
 import io.curve4j.proto.cli.v1.CliServiceGrpc;
 import io.curve4j.proto.cli.v1.GetLeaderRequest;
 import io.curve4j.proto.cli.v1.GetLeaderResponse;
@@ -49,6 +52,12 @@ public final class FakeChunkServers implements AutoCloseable {
 	final AtomicInteger[] served = new AtomicInteger[COUNT];
 
 	final AtomicInteger[] rejected = new AtomicInteger[COUNT];
+
+	/** WriteChunks calls received. */
+	final AtomicInteger writeCalls = new AtomicInteger();
+
+	/** While set, WriteChunks calls wait for it before they are served. */
+	volatile CountDownLatch writeGate;
 
 	/** The id of every write attempt received, rejected ones included, in arrival order. */
 	final List<WriteId> writeIds = new CopyOnWriteArrayList<>();
@@ -139,23 +148,48 @@ public final class FakeChunkServers implements AutoCloseable {
 			return true;
 		}
 
+		/** Each write answers as the real chunkserver would: rejected alone, or written. */
 		@Override
-		public void writeChunk(WriteChunkRequest request, StreamObserver<WriteChunkResponse> observer) {
-			FakeChunkServers.this.writeIds.add(request.getWriteId());
-			if (notLeader(observer)) {
-				return;
+		public void writeChunks(WriteChunksRequest request, StreamObserver<WriteChunksResponse> observer) {
+			FakeChunkServers.this.writeCalls.incrementAndGet();
+			CountDownLatch gate = FakeChunkServers.this.writeGate;
+			if (gate != null) {
+				try {
+					gate.await();
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
 			}
+			WriteChunksResponse.Builder response = WriteChunksResponse.newBuilder();
+			for (WriteChunkRequest write : request.getWritesList()) {
+				response.addResults(write(write));
+			}
+			observer.onNext(response.build());
+			observer.onCompleted();
+		}
+
+		private WriteChunkResult write(WriteChunkRequest request) {
+			FakeChunkServers.this.writeIds.add(request.getWriteId());
+			int current = FakeChunkServers.this.leader;
+			if (current != this.index) {
+				FakeChunkServers.this.rejected[this.index].incrementAndGet();
+				return failed(new NotLeaderException("not the leader", current < 0 ? null : raft(current)));
+			}
+			FakeChunkServers.this.served[this.index].incrementAndGet();
 			if (request.getOffset() + request.getData().size() > FakeChunkServers.this.chunkSize) {
-				observer.onError(GrpcErrors.toStatus(new CurveException(ErrorCode.INVALID_ARGUMENT, "past the chunk")));
-				return;
+				return failed(new CurveException(ErrorCode.INVALID_ARGUMENT, "past the chunk"));
 			}
 			byte[] chunk = FakeChunkServers.this.chunks.computeIfAbsent(request.getChunkId(),
 					(id) -> new byte[FakeChunkServers.this.chunkSize]);
 			synchronized (chunk) {
 				request.getData().copyTo(chunk, request.getOffset());
 			}
-			observer.onNext(WriteChunkResponse.newBuilder().setAppliedIndex(1).build());
-			observer.onCompleted();
+			return WriteChunkResult.newBuilder().setAppliedIndex(1).build();
+		}
+
+		private static WriteChunkResult failed(CurveException error) {
+			return WriteChunkResult.newBuilder().setError(GrpcErrors.toItemError(error)).build();
 		}
 
 		@Override

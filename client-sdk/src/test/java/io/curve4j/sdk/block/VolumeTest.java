@@ -1,8 +1,12 @@
 package io.curve4j.sdk.block;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -112,6 +116,29 @@ class VolumeTest {
 			assertCode(() -> volume.writeAsync(SIZE, new byte[512]), ErrorCode.IO_OUT_OF_RANGE);
 		}
 		assertThat(this.chunkServers.served[0].get() + this.mds.allocations.get()).isZero();
+	}
+
+	@Test
+	void writesToACopysetQueuedWhileItsCallIsInFlightLeaveInOneBatch() {
+		try (Volume volume = this.client.open("/vol")) {
+			volume.write(0, new byte[512]);
+			this.chunkServers.writeCalls.set(0);
+			CountDownLatch gate = new CountDownLatch(1);
+			this.chunkServers.writeGate = gate;
+			int writes = CHUNK / 4096;
+			byte[] data = random(CHUNK, 11);
+			List<CompletableFuture<Void>> pending = new ArrayList<>();
+			for (int i = 0; i < writes; i++) {
+				pending.add(volume.writeAsync(i * 4096L, Arrays.copyOfRange(data, i * 4096, (i + 1) * 4096)));
+			}
+			await().atMost(Duration.ofSeconds(5)).until(() -> this.chunkServers.writeCalls.get() == 1);
+			this.chunkServers.writeGate = null;
+			gate.countDown();
+			CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).join();
+			assertThat(this.chunkServers.writeCalls.get()).as("one call in flight, then one with the other writes")
+				.isEqualTo(2);
+			assertThat(volume.read(0, data.length)).isEqualTo(data);
+		}
 	}
 
 	@Test

@@ -4,6 +4,8 @@ import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 
+import io.curve4j.proto.common.v1.ItemError;
+
 /**
  * Maps {@link CurveException} to gRPC statuses and back. The error code and any leader
  * hint travel as trailers so that every service and client speaks one error language.
@@ -53,6 +55,28 @@ public final class GrpcErrors {
 			return new NotLeaderException(detail, trailers == null ? null : trailers.get(LEADER_KEY));
 		}
 		return new CurveException(code, detail, cause);
+	}
+
+	/** The failure of one item of a batched call, carrying what {@link #toStatus} would. */
+	public static ItemError toItemError(Throwable failure) {
+		Throwable cause = unwrap(failure);
+		CurveException error = cause instanceof CurveException ce ? ce : fromStatus(toStatus(cause));
+		ItemError.Builder item = ItemError.newBuilder()
+			.setCode(error.code().name())
+			.setMessage(String.valueOf(error.getMessage()));
+		if (error instanceof NotLeaderException nle) {
+			item.setLeader(nle.leaderHint());
+		}
+		return item.build();
+	}
+
+	/** The exception a client raises for a failed item, as {@link #fromStatus} would for a call of it alone. */
+	public static CurveException fromItemError(ItemError item) {
+		ErrorCode code = parse(item.getCode());
+		if (code == ErrorCode.NOT_LEADER) {
+			return new NotLeaderException(item.getMessage(), item.getLeader().isEmpty() ? null : item.getLeader());
+		}
+		return new CurveException(code, item.getMessage());
 	}
 
 	private static ErrorCode parse(String name) {

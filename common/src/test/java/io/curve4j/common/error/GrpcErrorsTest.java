@@ -22,4 +22,22 @@ class GrpcErrorsTest {
 		assertThat(error.code().retryable()).isFalse();
 	}
 
+	@Test
+	void anItemOfABatchFailsAsItWouldAlone() {
+		CurveException notLeader = GrpcErrors
+			.fromItemError(GrpcErrors.toItemError(new NotLeaderException("not the leader", "127.0.0.1:8201")));
+		assertThat(notLeader).isInstanceOfSatisfying(NotLeaderException.class,
+				(e) -> assertThat(e.leaderHint()).isEqualTo("127.0.0.1:8201"));
+		assertThat(notLeader.getMessage()).isEqualTo("not the leader");
+
+		CurveException range = GrpcErrors.fromItemError(
+				GrpcErrors.toItemError(new CurveException(ErrorCode.IO_OUT_OF_RANGE, "past the chunk")));
+		assertThat(range.code()).isEqualTo(ErrorCode.IO_OUT_OF_RANGE);
+		assertThat(range.getMessage()).isEqualTo("past the chunk");
+
+		CurveException bug = GrpcErrors.fromItemError(GrpcErrors.toItemError(new IllegalStateException("bug")));
+		assertThat(bug.code()).isEqualTo(ErrorCode.INTERNAL);
+		assertThat(bug.getMessage()).contains("bug");
+	}
+
 }
