@@ -39,7 +39,7 @@ fio --name=warmup --ioengine=nbd --uri="$URI" --rw=randrw --bs=4k --iodepth=32 -
 
 for pidfile in "$CURVE_HOME"/*/service.pid; do
   service=$(basename "$(dirname "$pidfile")")
-  java -jar "$PROFILER" profiler -d "$((SECONDS_PROFILED + 2))" -e itimer -i 1ms -o collapsed \
+  java -jar "$PROFILER" profiler -d "$((SECONDS_PROFILED + 2))" -e cpu -i 1ms -o collapsed \
     -f "$WORK/$service.collapsed" "$(cat "$pidfile")" >"$WORK/$service.profiler.log" 2>&1 &
 done
 sleep 1

@@ -41,6 +41,8 @@ import io.curve4j.proto.chunk.v1.DeleteChunkRequest;
 import io.curve4j.proto.chunk.v1.GetChunkInfoRequest;
 import io.curve4j.proto.chunk.v1.GetChunkInfoResponse;
 import io.curve4j.proto.chunk.v1.ReadChunkRequest;
+import io.curve4j.proto.chunk.v1.ReadChunksRequest;
+import io.curve4j.proto.chunk.v1.ReadChunksResponse;
 import io.curve4j.proto.chunk.v1.WriteChunkRequest;
 import io.curve4j.proto.chunk.v1.WriteChunksRequest;
 import io.curve4j.proto.chunk.v1.WriteChunksResponse;
@@ -135,6 +137,17 @@ class ChunkServerClusterIT {
 		assertThat(batch.getResults(0).getAppliedIndex()).isPositive()
 			.isEqualTo(batch.getResults(3).getAppliedIndex());
 		assertThat(read(leader, 6, 0, 8192)).isEqualTo(batched);
+		ReadChunksResponse reads = chunk(leader).readChunks(ReadChunksRequest.newBuilder()
+			.addReads(readRequest(6, 4096, 4096))
+			.addReads(readRequest(6, 100, 512))
+			.addReads(readRequest(6, 0, 512).toBuilder()
+				.setCopyset(CopysetKey.newBuilder().setLogicalPoolId(1).setCopysetId(77)))
+			.addReads(readRequest(6, 0, 4096))
+			.build());
+		assertThat(reads.getResultsList()).extracting(r -> r.getError().getCode())
+			.containsExactly("", "IO_NOT_ALIGNED", "COPYSET_NOT_FOUND", "");
+		assertThat(reads.getResults(0).getData().toByteArray()).isEqualTo(Arrays.copyOfRange(batched, 4096, 8192));
+		assertThat(reads.getResults(3).getData().toByteArray()).isEqualTo(Arrays.copyOf(batched, 4096));
 		WriteChunksResponse redirected = chunk(follower)
 			.writeChunks(WriteChunksRequest.newBuilder().addWrites(writeRequest(6, 0, small)).build());
 		assertThat(redirected.getResults(0).getError().getCode()).isEqualTo("NOT_LEADER");

@@ -3,6 +3,7 @@ package io.curve4j.chunk.copyset;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -88,10 +89,24 @@ public final class Copyset implements AutoCloseable {
 		return this.group.propose(command.toByteArray()).thenApply(index -> null);
 	}
 
-	/** Reads on the leader; never-written ranges are zeros. */
-	public CompletableFuture<ByteBuffer> read(long chunkId, long offset, int length) {
-		ChunkStore.checkRange(offset, length, this.store.chunkSize());
-		return onLeader(() -> this.store.read(chunkId, offset, length));
+	/**
+	 * Reads on the leader after one lease (or read-index) check for them all; one buffer
+	 * per read, in order. Never-written ranges are zeros.
+	 */
+	public CompletableFuture<List<ByteBuffer>> read(List<ChunkRead> reads) {
+		reads.forEach(this::checkRead);
+		return onLeader(() -> {
+			List<ByteBuffer> data = new ArrayList<>(reads.size());
+			for (ChunkRead read : reads) {
+				data.add(this.store.read(read.chunkId(), read.offset(), read.length()));
+			}
+			return data;
+		});
+	}
+
+	/** Fails with {@code IO_NOT_ALIGNED} or {@code IO_OUT_OF_RANGE} unless the read fits a chunk. */
+	public void checkRead(ChunkRead read) {
+		ChunkStore.checkRange(read.offset(), read.length(), this.store.chunkSize());
 	}
 
 	/** The chunk's header as the leader has it, empty when the chunk does not exist. */

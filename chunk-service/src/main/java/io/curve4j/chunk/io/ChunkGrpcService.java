@@ -1,7 +1,8 @@
 package io.curve4j.chunk.io;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -9,6 +10,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import io.grpc.stub.StreamObserver;
@@ -20,6 +23,7 @@ import org.springframework.grpc.server.service.GrpcService;
 
 import com.google.protobuf.UnsafeByteOperations;
 
+import io.curve4j.chunk.copyset.ChunkRead;
 import io.curve4j.chunk.copyset.Copyset;
 import io.curve4j.chunk.copyset.CopysetId;
 import io.curve4j.chunk.copyset.CopysetRegistry;
@@ -33,9 +37,10 @@ import io.curve4j.proto.chunk.v1.GetChunkInfoRequest;
 import io.curve4j.proto.chunk.v1.GetChunkInfoResponse;
 import io.curve4j.proto.chunk.v1.ReadChunkRequest;
 import io.curve4j.proto.chunk.v1.ReadChunkResponse;
+import io.curve4j.proto.chunk.v1.ReadChunksRequest;
+import io.curve4j.proto.chunk.v1.ReadChunksResponse;
 import io.curve4j.proto.chunk.v1.WriteChunkRequest;
 import io.curve4j.proto.chunk.v1.WriteChunkResponse;
-import io.curve4j.proto.chunk.v1.WriteChunkResult;
 import io.curve4j.proto.chunk.v1.WriteChunksRequest;
 import io.curve4j.proto.chunk.v1.WriteChunksResponse;
 import io.curve4j.proto.common.v1.CopysetKey;
@@ -90,63 +95,101 @@ class ChunkGrpcService extends ChunkServiceGrpc.ChunkServiceImplBase {
 	 */
 	@Override
 	public void writeChunks(WriteChunksRequest request, StreamObserver<WriteChunksResponse> responses) {
-		call("writes", responses, () -> {
-			List<WriteChunkRequest> writes = request.getWritesList();
-			WriteChunkResult[] results = new WriteChunkResult[writes.size()];
-			Map<CopysetKey, List<Integer>> byCopyset = new LinkedHashMap<>();
-			for (int i = 0; i < writes.size(); i++) {
-				byCopyset.computeIfAbsent(writes.get(i).getCopyset(), key -> new ArrayList<>()).add(i);
-			}
-			List<CompletableFuture<Void>> entries = new ArrayList<>(byCopyset.size());
-			byCopyset.forEach((key, items) -> entries.add(writeEntry(key, items, writes, results)));
-			return CompletableFuture.allOf(entries.toArray(CompletableFuture[]::new))
-				.thenApply(done -> WriteChunksResponse.newBuilder().addAllResults(Arrays.asList(results)).build());
-		});
+		call("writes", responses, () -> perCopyset(request.getWritesList(), WriteChunkRequest::getCopyset,
+				(copyset, write) -> {
+					WriteChunkCommand command = command(write);
+					copyset.checkWrite(command);
+					return command;
+				}, (copyset, commands) -> copyset.write(commands)
+					.thenApply(index -> Collections.nCopies(commands.size(), index)))
+			.thenApply(outcomes -> {
+				WriteChunksResponse.Builder response = WriteChunksResponse.newBuilder();
+				for (int i = 0; i < outcomes.size(); i++) {
+					Outcome<Long> outcome = outcomes.get(i);
+					if (outcome.failure() == null) {
+						this.bytesWritten.increment(request.getWrites(i).getData().size());
+						response.addResultsBuilder().setAppliedIndex(outcome.value());
+					}
+					else {
+						response.addResultsBuilder().setError(GrpcErrors.toItemError(outcome.failure()));
+					}
+				}
+				return response.build();
+			}));
 	}
 
-	/** Proposes the valid writes of one copyset as one entry and fills in the results of all. */
-	private CompletableFuture<Void> writeEntry(CopysetKey key, List<Integer> items, List<WriteChunkRequest> writes,
-			WriteChunkResult[] results) {
-		List<Integer> proposed = new ArrayList<>(items.size());
-		List<WriteChunkCommand> commands = new ArrayList<>(items.size());
-		Copyset copyset;
-		try {
-			copyset = copyset(key);
+	/** One lease (or read-index) check per copyset; a read that fails, fails alone in its result. */
+	@Override
+	public void readChunks(ReadChunksRequest request, StreamObserver<ReadChunksResponse> responses) {
+		call("reads", responses, () -> perCopyset(request.getReadsList(), ReadChunkRequest::getCopyset,
+				(copyset, read) -> {
+					ChunkRead range = range(read);
+					copyset.checkRead(range);
+					return range;
+				}, Copyset::read)
+			.thenApply(outcomes -> {
+				ReadChunksResponse.Builder response = ReadChunksResponse.newBuilder();
+				for (Outcome<ByteBuffer> outcome : outcomes) {
+					if (outcome.failure() == null) {
+						this.bytesRead.increment(outcome.value().remaining());
+						// The buffer is ours alone and never touched again: hand it over without a copy.
+						response.addResultsBuilder().setData(UnsafeByteOperations.unsafeWrap(outcome.value()));
+					}
+					else {
+						response.addResultsBuilder().setError(GrpcErrors.toItemError(outcome.failure()));
+					}
+				}
+				return response.build();
+			}));
+	}
+
+	/**
+	 * Serves a batch copyset by copyset: the items of a copyset that {@code prepare}
+	 * accepts go to {@code serve} together, which answers one value per item; an item that
+	 * {@code prepare} rejects, or whose copyset is missing or fails, fails alone.
+	 * @return one outcome per item, in the order of {@code items}
+	 */
+	private <I, P, V> CompletableFuture<List<Outcome<V>>> perCopyset(List<I> items, Function<I, CopysetKey> key,
+			BiFunction<Copyset, I, P> prepare, BiFunction<Copyset, List<P>, CompletableFuture<List<V>>> serve) {
+		List<Outcome<V>> outcomes = new ArrayList<>(Collections.nCopies(items.size(), null));
+		Map<CopysetKey, List<Integer>> byCopyset = new LinkedHashMap<>();
+		for (int i = 0; i < items.size(); i++) {
+			byCopyset.computeIfAbsent(key.apply(items.get(i)), k -> new ArrayList<>()).add(i);
 		}
-		catch (RuntimeException ex) {
-			items.forEach(i -> results[i] = failed(ex));
-			return CompletableFuture.completedFuture(null);
-		}
-		for (int i : items) {
-			WriteChunkCommand command = command(writes.get(i));
+		List<CompletableFuture<Void>> served = new ArrayList<>(byCopyset.size());
+		byCopyset.forEach((copysetKey, indexes) -> {
+			List<Integer> accepted = new ArrayList<>(indexes.size());
+			List<P> prepared = new ArrayList<>(indexes.size());
 			try {
-				copyset.checkWrite(command);
-				proposed.add(i);
-				commands.add(command);
+				Copyset copyset = copyset(copysetKey);
+				for (int i : indexes) {
+					try {
+						prepared.add(prepare.apply(copyset, items.get(i)));
+						accepted.add(i);
+					}
+					catch (RuntimeException ex) {
+						outcomes.set(i, new Outcome<>(null, ex));
+					}
+				}
+				if (!prepared.isEmpty()) {
+					served.add(serve.apply(copyset, prepared).handle((values, failure) -> {
+						for (int k = 0; k < accepted.size(); k++) {
+							outcomes.set(accepted.get(k),
+									failure == null ? new Outcome<>(values.get(k), null) : new Outcome<>(null, failure));
+						}
+						return null;
+					}));
+				}
 			}
 			catch (RuntimeException ex) {
-				results[i] = failed(ex);
+				indexes.forEach(i -> outcomes.set(i, new Outcome<>(null, ex)));
 			}
-		}
-		if (commands.isEmpty()) {
-			return CompletableFuture.completedFuture(null);
-		}
-		return copyset.write(commands).handle((index, failure) -> {
-			for (int i : proposed) {
-				if (failure == null) {
-					this.bytesWritten.increment(writes.get(i).getData().size());
-					results[i] = WriteChunkResult.newBuilder().setAppliedIndex(index).build();
-				}
-				else {
-					results[i] = failed(failure);
-				}
-			}
-			return null;
 		});
+		return CompletableFuture.allOf(served.toArray(CompletableFuture[]::new)).thenApply(done -> outcomes);
 	}
 
-	private static WriteChunkResult failed(Throwable failure) {
-		return WriteChunkResult.newBuilder().setError(GrpcErrors.toItemError(failure)).build();
+	/** What one item of a batch came to: a value, or the failure it gets alone. */
+	private record Outcome<V>(V value, Throwable failure) {
 	}
 
 	/** The log form of a client write: the same fields but the copyset, which the log's group names. */
@@ -162,8 +205,8 @@ class ChunkGrpcService extends ChunkServiceGrpc.ChunkServiceImplBase {
 
 	@Override
 	public void readChunk(ReadChunkRequest request, StreamObserver<ReadChunkResponse> responses) {
-		call("read", responses, () -> copyset(request.getCopyset())
-			.read(request.getChunkId(), Integer.toUnsignedLong(request.getOffset()), length(request.getLength()))
+		call("read", responses, () -> copyset(request.getCopyset()).read(List.of(range(request)))
+			.thenApply(buffers -> buffers.get(0))
 			.thenApply(data -> {
 				this.bytesRead.increment(data.remaining());
 				// The buffer is ours alone and never touched again: hand it over without a copy.
@@ -192,6 +235,11 @@ class ChunkGrpcService extends ChunkServiceGrpc.ChunkServiceImplBase {
 
 	private Copyset copyset(CopysetKey key) {
 		return this.copysets.get(CopysetId.of(key));
+	}
+
+	private static ChunkRead range(ReadChunkRequest request) {
+		return new ChunkRead(request.getChunkId(), Integer.toUnsignedLong(request.getOffset()),
+				length(request.getLength()));
 	}
 
 	/** A uint32 length past what one buffer holds can only be out of range. */

@@ -6,7 +6,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BiFunction;
 
 import com.google.protobuf.ByteString;
 
@@ -14,12 +13,18 @@ import io.curve4j.common.error.CurveException;
 import io.curve4j.common.error.ErrorCode;
 import io.curve4j.common.error.GrpcErrors;
 import io.curve4j.proto.chunk.v1.ChunkServiceGrpc;
+import io.curve4j.proto.chunk.v1.ChunkServiceGrpc.ChunkServiceStub;
 import io.curve4j.proto.chunk.v1.ReadChunkRequest;
-import io.curve4j.proto.chunk.v1.ReadChunkResponse;
+import io.curve4j.proto.chunk.v1.ReadChunksRequest;
+import io.curve4j.proto.chunk.v1.ReadChunksResponse;
 import io.curve4j.proto.chunk.v1.WriteChunkRequest;
+import io.curve4j.proto.chunk.v1.WriteChunkResult;
+import io.curve4j.proto.chunk.v1.WriteChunksRequest;
+import io.curve4j.proto.chunk.v1.WriteChunksResponse;
 import io.curve4j.proto.common.v1.CopysetKey;
 import io.curve4j.proto.common.v1.WriteId;
 import io.curve4j.proto.mds.v1.ChunkLocation;
+import io.curve4j.sdk.block.CopysetBatcher.Result;
 import io.curve4j.sdk.metacache.ChannelPool;
 import io.curve4j.sdk.metacache.MetaCache;
 import io.curve4j.sdk.retry.BoundedRetry;
@@ -27,7 +32,8 @@ import io.curve4j.sdk.retry.BoundedRetry.Attempt;
 import io.curve4j.sdk.retry.GrpcFutures;
 
 /**
- * Sends one sub-request to its copyset leader, retrying within the operation deadline.
+ * Sends one sub-request to its copyset leader (batched with others for the same copyset,
+ * see {@link CopysetBatcher}), retrying within the operation deadline.
  * Every try resolves its route from the metacache (segment mapping, members, leader),
  * so a failure that corrected the cache sends the next try to the right place. Chunk
  * writes are idempotent (same bytes, same place), so timeouts are retried too; the
@@ -41,7 +47,9 @@ final class ChunkIo {
 
 	private final BoundedRetry retry;
 
-	private final WriteBatcher writes;
+	private final CopysetBatcher<WriteChunkRequest, WriteChunkResult> writes;
+
+	private final CopysetBatcher<ReadChunkRequest, ByteString> reads;
 
 	/** Names this client in its {@link WriteId}s. */
 	private final long clientId = new SecureRandom().nextLong();
@@ -52,7 +60,9 @@ final class ChunkIo {
 		this.cache = cache;
 		this.channels = channels;
 		this.retry = retry;
-		this.writes = new WriteBatcher(channels);
+		this.writes = new CopysetBatcher<>(this::writeChunks, WriteChunkRequest::getCopyset,
+				(write) -> write.getData().size());
+		this.reads = new CopysetBatcher<>(this::readChunks, ReadChunkRequest::getCopyset, ReadChunkRequest::getLength);
 	}
 
 	/**
@@ -76,8 +86,7 @@ final class ChunkIo {
 								.setRequest(requestNumber)
 								.setAttempt(attempt.number()))
 							.build();
-						return send(chunk.getCopyset(), attempt,
-								(address, timeout) -> this.writes.write(address, request, timeout));
+						return send(chunk.getCopyset(), attempt, this.writes, request);
 					})
 					.thenApply((ignored) -> null));
 	}
@@ -100,32 +109,56 @@ final class ChunkIo {
 							.setOffset(range.offsetInChunk())
 							.setLength(range.length())
 							.build();
-						CompletableFuture<ReadChunkResponse> response = send(chunk.getCopyset(), attempt,
-								(address, timeout) -> GrpcFutures.unary((observer) -> ChunkServiceGrpc
-									.newStub(this.channels.channel(address))
-									.withDeadlineAfter(timeout, TimeUnit.NANOSECONDS)
-									.readChunk(request, observer)));
-						return response.thenApply((r) -> {
-							if (r.getData().size() != range.length()) {
-								throw new CurveException(ErrorCode.INTERNAL, "chunkserver answered "
-										+ r.getData().size() + " bytes for a read of " + range.length());
+						return send(chunk.getCopyset(), attempt, this.reads, request).thenApply((data) -> {
+							if (data.size() != range.length()) {
+								throw new CurveException(ErrorCode.INTERNAL, "chunkserver answered " + data.size()
+										+ " bytes for a read of " + range.length());
 							}
-							return Optional.of(r.getData());
+							return Optional.of(data);
 						});
 					}));
 	}
 
-	/** Sends one try to the copyset's leader (chunkserver address, RPC timeout in nanoseconds). */
-	private <T> CompletableFuture<T> send(CopysetKey copyset, Attempt attempt,
-			BiFunction<String, Long, CompletableFuture<T>> call) {
+	/** Sends one try to the copyset's leader, batched with others for it. */
+	private <Q, R> CompletableFuture<R> send(CopysetKey copyset, Attempt attempt, CopysetBatcher<Q, R> batcher,
+			Q request) {
 		long timeout = attempt.rpcTimeoutNanos();
-		return this.cache.leader(copyset, timeout).thenCompose((leader) -> call
-			.apply(MetaCache.address(leader), timeout)
-			.whenComplete((value, failure) -> {
-				if (failure != null) {
-					this.cache.onChunkFailure(copyset, leader, GrpcErrors.fromStatus(failure));
-				}
-			}));
+		return this.cache.leader(copyset, timeout)
+			.thenCompose((leader) -> batcher.submit(MetaCache.address(leader), request, timeout)
+				.whenComplete((value, failure) -> {
+					if (failure != null) {
+						this.cache.onChunkFailure(copyset, leader, GrpcErrors.fromStatus(failure));
+					}
+				}));
+	}
+
+	private CompletableFuture<List<Result<WriteChunkResult>>> writeChunks(String address,
+			List<WriteChunkRequest> writes, long timeoutNanos) {
+		WriteChunksRequest request = WriteChunksRequest.newBuilder().addAllWrites(writes).build();
+		return GrpcFutures.<WriteChunksResponse>unary((observer) -> stub(address, timeoutNanos)
+			.writeChunks(request, observer))
+			.thenApply((response) -> response.getResultsList()
+				.stream()
+				.map((result) -> result.hasError() ? Result.<WriteChunkResult>failed(GrpcErrors.fromItemError(result.getError()))
+						: Result.of(result))
+				.toList());
+	}
+
+	private CompletableFuture<List<Result<ByteString>>> readChunks(String address, List<ReadChunkRequest> reads,
+			long timeoutNanos) {
+		ReadChunksRequest request = ReadChunksRequest.newBuilder().addAllReads(reads).build();
+		return GrpcFutures.<ReadChunksResponse>unary((observer) -> stub(address, timeoutNanos)
+			.readChunks(request, observer))
+			.thenApply((response) -> response.getResultsList()
+				.stream()
+				.map((result) -> result.hasError() ? Result.<ByteString>failed(GrpcErrors.fromItemError(result.getError()))
+						: Result.of(result.getData()))
+				.toList());
+	}
+
+	private ChunkServiceStub stub(String address, long timeoutNanos) {
+		return ChunkServiceGrpc.newStub(this.channels.channel(address))
+			.withDeadlineAfter(timeoutNanos, TimeUnit.NANOSECONDS);
 	}
 
 	private static ChunkLocation chunkOf(List<ChunkLocation> segment, ChunkRange range) {

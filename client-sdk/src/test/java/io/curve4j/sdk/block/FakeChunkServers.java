@@ -23,7 +23,8 @@ import io.curve4j.common.error.GrpcErrors;
 import io.curve4j.common.error.NotLeaderException;
 import io.curve4j.proto.chunk.v1.ChunkServiceGrpc;
 import io.curve4j.proto.chunk.v1.ReadChunkRequest;
-import io.curve4j.proto.chunk.v1.ReadChunkResponse;
+import io.curve4j.proto.chunk.v1.ReadChunksRequest;
+import io.curve4j.proto.chunk.v1.ReadChunksResponse;
 import io.curve4j.proto.chunk.v1.WriteChunkRequest;
 import io.curve4j.proto.chunk.v1.WriteChunkResult;
 import io.curve4j.proto.chunk.v1.WriteChunksRequest;
@@ -136,16 +137,15 @@ public final class FakeChunkServers implements AutoCloseable {
 			this.index = index;
 		}
 
-		private boolean notLeader(StreamObserver<?> observer) {
+		/** Counts the request; null when this server leads, else the leader hint ("" for none). */
+		private String notLeader() {
 			int current = FakeChunkServers.this.leader;
 			if (current == this.index) {
 				FakeChunkServers.this.served[this.index].incrementAndGet();
-				return false;
+				return null;
 			}
 			FakeChunkServers.this.rejected[this.index].incrementAndGet();
-			observer.onError(GrpcErrors.toStatus(new NotLeaderException("not the leader",
-					current < 0 ? null : raft(current))));
-			return true;
+			return current < 0 ? "" : raft(current);
 		}
 
 		/** Each write answers as the real chunkserver would: rejected alone, or written. */
@@ -171,12 +171,10 @@ public final class FakeChunkServers implements AutoCloseable {
 
 		private WriteChunkResult write(WriteChunkRequest request) {
 			FakeChunkServers.this.writeIds.add(request.getWriteId());
-			int current = FakeChunkServers.this.leader;
-			if (current != this.index) {
-				FakeChunkServers.this.rejected[this.index].incrementAndGet();
-				return failed(new NotLeaderException("not the leader", current < 0 ? null : raft(current)));
+			String leader = notLeader();
+			if (leader != null) {
+				return failed(new NotLeaderException("not the leader", leader));
 			}
-			FakeChunkServers.this.served[this.index].incrementAndGet();
 			if (request.getOffset() + request.getData().size() > FakeChunkServers.this.chunkSize) {
 				return failed(new CurveException(ErrorCode.INVALID_ARGUMENT, "past the chunk"));
 			}
@@ -193,21 +191,28 @@ public final class FakeChunkServers implements AutoCloseable {
 		}
 
 		@Override
-		public void readChunk(ReadChunkRequest request, StreamObserver<ReadChunkResponse> observer) {
-			if (notLeader(observer)) {
-				return;
-			}
-			byte[] chunk = FakeChunkServers.this.chunks.get(request.getChunkId());
-			ByteString data;
-			if (chunk == null) {
-				data = ByteString.copyFrom(new byte[request.getLength()]);
-			}
-			else {
-				synchronized (chunk) {
-					data = ByteString.copyFrom(chunk, request.getOffset(), request.getLength());
+		public void readChunks(ReadChunksRequest request, StreamObserver<ReadChunksResponse> observer) {
+			ReadChunksResponse.Builder response = ReadChunksResponse.newBuilder();
+			for (ReadChunkRequest read : request.getReadsList()) {
+				String leader = notLeader();
+				if (leader != null) {
+					response.addResultsBuilder()
+						.setError(GrpcErrors.toItemError(new NotLeaderException("not the leader", leader)));
+					continue;
 				}
+				byte[] chunk = FakeChunkServers.this.chunks.get(read.getChunkId());
+				ByteString data;
+				if (chunk == null) {
+					data = ByteString.copyFrom(new byte[read.getLength()]);
+				}
+				else {
+					synchronized (chunk) {
+						data = ByteString.copyFrom(chunk, read.getOffset(), read.getLength());
+					}
+				}
+				response.addResultsBuilder().setData(data);
 			}
-			observer.onNext(ReadChunkResponse.newBuilder().setData(data).build());
+			observer.onNext(response.build());
 			observer.onCompleted();
 		}
 
