@@ -77,13 +77,10 @@ final class CopysetStateMachine extends RaftStateMachine {
 		ChunkCommand command = decode(data);
 		try {
 			switch (command.getCommandCase()) {
+				case WRITE -> write(command.getWrite());
 				case WRITES -> {
 					for (WriteChunkCommand write : command.getWrites().getWritesList()) {
-						// A write another attempt of which, a retry among them, was applied already is dropped.
-						if (this.fences.admit(write.getWriteId())) {
-							this.store.write(write.getChunkId(), write.getSn(), Integer.toUnsignedLong(write.getOffset()),
-									write.getData().asReadOnlyByteBuffer());
-						}
+						write(write);
 					}
 				}
 				case DELETE -> this.store.delete(command.getDelete().getChunkId());
@@ -94,6 +91,14 @@ final class CopysetStateMachine extends RaftStateMachine {
 			throw new UncheckedIOException(this.groupId + ": entry " + index, ex);
 		}
 		return index;
+	}
+
+	/** Applies one client write, unless another attempt of it, a retry among them, was applied already. */
+	private void write(WriteChunkCommand write) throws IOException {
+		if (this.fences.admit(write.getWriteId())) {
+			this.store.write(write.getChunkId(), write.getSn(), Integer.toUnsignedLong(write.getOffset()),
+					write.getData().asReadOnlyByteBuffer());
+		}
 	}
 
 	/** Aliases the entry's bytes instead of copying the payload; they are used only inside apply. */

@@ -73,6 +73,16 @@ class CopysetStateMachineTest {
 			.isEqualTo(filled(5));
 	}
 
+	@Test
+	void aSingleWriteEntryOfAnOlderLogIsStillApplied() throws IOException {
+		CopysetStateMachine fsm = stateMachine();
+		fsm.apply(1, ByteBuffer.wrap(ChunkCommand.newBuilder()
+			.setWrite(command(filled(6), WriteId.getDefaultInstance()))
+			.build()
+			.toByteArray()));
+		assertThat(bytes(this.store.read(5, 0, 4096))).isEqualTo(filled(6));
+	}
+
 	private static ByteBuffer write(byte[] data, WriteId id) {
 		return entry(command(data, id));
 	}
