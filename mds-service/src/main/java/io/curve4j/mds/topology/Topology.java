@@ -37,6 +37,9 @@ public final class Topology {
 
 	private final List<CopysetRecord> copysets;
 
+	/** By {@link #copysetKey}: looked up for every copyset of every heartbeat. */
+	private final Map<Long, CopysetRecord> copysetsByKey;
+
 	private Topology(List<PhysicalPoolRecord> physicalPools, List<ZoneRecord> zones, List<ServerRecord> servers,
 			List<ChunkServerRecord> chunkServers, List<LogicalPoolRecord> logicalPools, List<CopysetRecord> copysets) {
 		this.physicalPools = byId(physicalPools, PhysicalPoolRecord::getId);
@@ -45,6 +48,8 @@ public final class Topology {
 		this.chunkServers = byId(chunkServers, ChunkServerRecord::getId);
 		this.logicalPools = byId(logicalPools, LogicalPoolRecord::getId);
 		this.copysets = List.copyOf(copysets);
+		this.copysetsByKey = this.copysets.stream()
+			.collect(Collectors.toMap(c -> copysetKey(c.getLogicalPoolId(), c.getCopysetId()), c -> c, (a, b) -> a));
 	}
 
 	public static Topology load(MdsReader db) {
@@ -109,9 +114,11 @@ public final class Topology {
 	}
 
 	public Optional<CopysetRecord> copyset(CopysetKey key) {
-		return this.copysets.stream()
-			.filter(c -> c.getLogicalPoolId() == key.getLogicalPoolId() && c.getCopysetId() == key.getCopysetId())
-			.findFirst();
+		return Optional.ofNullable(this.copysetsByKey.get(copysetKey(key.getLogicalPoolId(), key.getCopysetId())));
+	}
+
+	private static long copysetKey(int logicalPoolId, int copysetId) {
+		return ((long) logicalPoolId << 32) | Integer.toUnsignedLong(copysetId);
 	}
 
 	/** Copysets with a replica on this chunkserver. */
