@@ -33,9 +33,14 @@ public record Caller(String name) {
 		return RequestSignature.ROOT.equals(this.name);
 	}
 
+	/** Whether this caller may see and use what {@code owner} owns: its own things, or anything as root. */
+	public boolean mayUse(String owner) {
+		return isRoot() || this.name.equals(owner);
+	}
+
 	/** Fails with NOT_OWNER unless this caller is root or {@code owner}. */
 	public void requireOwner(String owner, String what) {
-		if (!isRoot() && !this.name.equals(owner)) {
+		if (!mayUse(owner)) {
 			throw new CurveException(ErrorCode.NOT_OWNER, what + " belongs to another user; " + this.name
 					+ " may only use its own volumes and directories");
 		}

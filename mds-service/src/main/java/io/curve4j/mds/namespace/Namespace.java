@@ -101,7 +101,7 @@ public class Namespace {
 			return tree.children(directory.getId());
 		});
 		return children.stream()
-			.filter(f -> caller.isRoot() || caller.name().equals(f.getOwner()))
+			.filter(f -> caller.mayUse(f.getOwner()))
 			.map(f -> new FileEntry(p.child(f.getName()).toString(), f))
 			.toList();
 	}
@@ -110,7 +110,7 @@ public class Namespace {
 	public List<FileEntry> volumes(Caller caller) {
 		return read(tree -> tree.volumes()
 			.stream()
-			.filter(f -> caller.isRoot() || caller.name().equals(f.getOwner()))
+			.filter(f -> caller.mayUse(f.getOwner()))
 			.map(f -> new FileEntry(tree.pathOf(f).toString(), f))
 			.toList());
 	}
