@@ -3,7 +3,6 @@ package io.curve4j.sdk.cli;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -42,9 +41,8 @@ public record ClusterEndpoints(List<String> mdsHttp, List<String> mdsGrpc) {
 	 */
 	public static ClusterEndpoints resolve(String mdsOption, Credentials credentials) {
 		if (mdsOption != null && !mdsOption.isBlank()) {
-			List<String> http = Arrays.stream(mdsOption.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
-			JsonNode status = new MdsRestClient(http, Duration.ofSeconds(30), credentials)
-				.get("/api/v1/cluster/status");
+			List<String> http = addresses(mdsOption);
+			JsonNode status = new MdsRestClient(http, credentials).get("/api/v1/cluster/status");
 			List<String> grpc = new ArrayList<>();
 			for (JsonNode member : status.path("mds").path("members")) {
 				grpc.add(member.path("grpc").asString());
@@ -52,6 +50,11 @@ public record ClusterEndpoints(List<String> mdsHttp, List<String> mdsGrpc) {
 			return new ClusterEndpoints(http, grpc);
 		}
 		return fromConnectionFile(curveHome().resolve(CONNECTION_FILE));
+	}
+
+	/** The addresses of a comma-separated {@code --mds} value. */
+	static List<String> addresses(String mdsOption) {
+		return Arrays.stream(mdsOption.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
 	}
 
 	static ClusterEndpoints fromConnectionFile(Path file) {

@@ -1,7 +1,5 @@
 package io.curve4j.sdk.cli;
 
-import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 
 import picocli.CommandLine.Option;
@@ -42,11 +40,9 @@ final class ClusterOptions {
 	/** The REST API; an explicit --mds is used as is (no status call needed to learn gRPC addresses). */
 	MdsRestClient rest() {
 		if (this.mds != null && !this.mds.isBlank()) {
-			return new MdsRestClient(
-					Arrays.stream(this.mds.split(",")).map(String::trim).filter((a) -> !a.isEmpty()).toList(),
-					Duration.ofSeconds(30), credentials());
+			return new MdsRestClient(ClusterEndpoints.addresses(this.mds), credentials());
 		}
-		return new MdsRestClient(endpoints().mdsHttp(), Duration.ofSeconds(30), credentials());
+		return new MdsRestClient(endpoints().mdsHttp(), credentials());
 	}
 
 	CurveClient client() {

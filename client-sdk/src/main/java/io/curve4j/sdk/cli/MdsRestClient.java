@@ -42,9 +42,17 @@ public final class MdsRestClient {
 
 	private final Credentials credentials;
 
+	/** Per request, redirects included, unless a constructor says otherwise. */
+	static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+
 	/** @param httpAddresses {@code host:port} (or {@code http://host:port}) of MDS members */
 	public MdsRestClient(List<String> httpAddresses) {
-		this(httpAddresses, Duration.ofSeconds(30));
+		this(httpAddresses, DEFAULT_TIMEOUT);
+	}
+
+	/** @param credentials signs every request as this user; null sends unsigned requests */
+	public MdsRestClient(List<String> httpAddresses, Credentials credentials) {
+		this(httpAddresses, DEFAULT_TIMEOUT, credentials);
 	}
 
 	public MdsRestClient(List<String> httpAddresses, Duration timeout) {

@@ -132,7 +132,7 @@ public final class LocalCluster {
 	}
 
 	private MdsRestClient restClient(LocalLayout layout) {
-		return new MdsRestClient(layout.mds().stream().map(ServiceSpec::http).toList(), Duration.ofSeconds(30),
+		return new MdsRestClient(layout.mds().stream().map(ServiceSpec::http).toList(),
 				new Credentials(RequestSignature.ROOT, rootSecret()));
 	}
 

@@ -89,7 +89,7 @@ class FaultInjectionIT {
 		Files.createDirectories(smallDisk);
 		run("mount", "-t", "tmpfs", "-o", "size=4g", "tmpfs", smallDisk.toString());
 		layout = cluster.up(planned, System.out);
-		mds = new MdsRestClient(layout.mds().stream().map(ServiceSpec::http).toList(), Duration.ofSeconds(30),
+		mds = new MdsRestClient(layout.mds().stream().map(ServiceSpec::http).toList(),
 				new Credentials("root", cluster.rootSecret()));
 		client = CurveClient.builder()
 			.mdsAddresses(layout.mds().stream().map(ServiceSpec::grpc).toList())
