@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.Base64;
 
 import io.curve4j.common.auth.RequestSignature;
 import io.curve4j.common.error.CurveException;
@@ -18,6 +20,8 @@ public record Credentials(String user, String password) {
 
 	/** Root's secret in a local cluster's home. */
 	public static final String ROOT_SECRET_FILE = "root.secret";
+
+	private static final SecureRandom RANDOM = new SecureRandom();
 
 	/** Credentials for {@code user}, or null when no password is found (an MDS without authentication). */
 	public static Credentials resolve(String user, Path curveHome) {
@@ -34,6 +38,13 @@ public record Credentials(String user, String password) {
 			throw new CurveException(ErrorCode.UNAUTHENTICATED, "no password for user " + name + "; set CURVE_PASSWORD");
 		}
 		return null;
+	}
+
+	/** A new random password or secret: 24 bytes, URL-safe Base64 (32 characters). */
+	public static String newSecret() {
+		byte[] bytes = new byte[24];
+		RANDOM.nextBytes(bytes);
+		return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
 	}
 
 	/** The first line of a secret file. */

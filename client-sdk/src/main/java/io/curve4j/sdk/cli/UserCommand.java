@@ -1,8 +1,6 @@
 package io.curve4j.sdk.cli;
 
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.util.Base64;
 import java.util.Map;
 
 import picocli.CommandLine.Command;
@@ -41,16 +39,10 @@ final class UserCommand {
 		@Override
 		public void run() {
 			boolean generated = this.passwordFile == null;
-			String password = generated ? generate() : Credentials.read(this.passwordFile);
+			String password = generated ? Credentials.newSecret() : Credentials.read(this.passwordFile);
 			JsonNode user = this.cluster.rest().postJson("/api/v1/users", Map.of("name", this.name, "password", password));
 			this.spec.commandLine().getOut().println("created user " + user.path("name").asString()
 					+ (generated ? "\npassword: " + password : ""));
-		}
-
-		private static String generate() {
-			byte[] bytes = new byte[18];
-			new SecureRandom().nextBytes(bytes);
-			return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
 		}
 
 	}

@@ -12,11 +12,9 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -141,11 +139,9 @@ public final class LocalCluster {
 		if (Files.exists(file)) {
 			return;
 		}
-		byte[] secret = new byte[24];
-		new SecureRandom().nextBytes(secret);
 		try {
 			Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-			Files.writeString(file, HexFormat.of().formatHex(secret) + "\n");
+			Files.writeString(file, Credentials.newSecret() + "\n");
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("cannot write " + file, ex);
