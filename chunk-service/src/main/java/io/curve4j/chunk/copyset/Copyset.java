@@ -66,10 +66,10 @@ public final class Copyset implements AutoCloseable {
 	/**
 	 * Writes through the log, all in one entry and in this order; completes with the
 	 * entry's index once applied here. A write another attempt of which was applied
-	 * already is dropped there (see {@link WriteFences}).
+	 * already is dropped there (see {@link WriteFences}). Each write has passed
+	 * {@link #checkWrite}: the caller checks, so that a bad write fails alone.
 	 */
 	public CompletableFuture<Long> write(List<WriteChunkCommand> writes) {
-		writes.forEach(this::checkWrite);
 		ChunkCommand command = ChunkCommand.newBuilder()
 			.setWrites(WriteChunksCommand.newBuilder().addAllWrites(writes))
 			.build();
@@ -91,10 +91,10 @@ public final class Copyset implements AutoCloseable {
 
 	/**
 	 * Reads on the leader after one lease (or read-index) check for them all; one buffer
-	 * per read, in order. Never-written ranges are zeros.
+	 * per read, in order. Never-written ranges are zeros. Each read has passed
+	 * {@link #checkRead}, as for {@link #write}.
 	 */
 	public CompletableFuture<List<ByteBuffer>> read(List<ChunkRead> reads) {
-		reads.forEach(this::checkRead);
 		return onLeader(() -> {
 			List<ByteBuffer> data = new ArrayList<>(reads.size());
 			for (ChunkRead read : reads) {

@@ -32,7 +32,9 @@ final class WriteFences {
 	 * retry. Writes without an id are always applied.
 	 */
 	boolean admit(WriteId id) {
-		if (id.getAttempt() == 0) {
+		// Writes without an id, and first tries while nothing is fenced (the usual case on
+		// this per-write path of every replica), need no lookup.
+		if (id.getAttempt() == 0 || (id.getAttempt() == 1 && this.fences.isEmpty())) {
 			return true;
 		}
 		Fence fence = new Fence(id.getClient(), id.getRequest());

@@ -82,11 +82,13 @@ class ChunkGrpcService extends ChunkServiceGrpc.ChunkServiceImplBase {
 
 	@Override
 	public void writeChunk(WriteChunkRequest request, StreamObserver<WriteChunkResponse> responses) {
-		call("write", responses, () -> copyset(request.getCopyset()).write(List.of(command(request)))
-			.thenApply(index -> {
+		call("write", responses, () -> {
+			Copyset copyset = copyset(request.getCopyset());
+			return copyset.write(List.of(checked(copyset, request))).thenApply(index -> {
 				this.bytesWritten.increment(request.getData().size());
 				return WriteChunkResponse.newBuilder().setAppliedIndex(index).build();
-			}));
+			});
+		});
 	}
 
 	/**
@@ -96,11 +98,7 @@ class ChunkGrpcService extends ChunkServiceGrpc.ChunkServiceImplBase {
 	@Override
 	public void writeChunks(WriteChunksRequest request, StreamObserver<WriteChunksResponse> responses) {
 		call("writes", responses, () -> perCopyset(request.getWritesList(), WriteChunkRequest::getCopyset,
-				(copyset, write) -> {
-					WriteChunkCommand command = command(write);
-					copyset.checkWrite(command);
-					return command;
-				}, (copyset, commands) -> copyset.write(commands)
+				ChunkGrpcService::checked, (copyset, commands) -> copyset.write(commands)
 					.thenApply(index -> Collections.nCopies(commands.size(), index)))
 			.thenApply(outcomes -> {
 				WriteChunksResponse.Builder response = WriteChunksResponse.newBuilder();
@@ -122,11 +120,7 @@ class ChunkGrpcService extends ChunkServiceGrpc.ChunkServiceImplBase {
 	@Override
 	public void readChunks(ReadChunksRequest request, StreamObserver<ReadChunksResponse> responses) {
 		call("reads", responses, () -> perCopyset(request.getReadsList(), ReadChunkRequest::getCopyset,
-				(copyset, read) -> {
-					ChunkRead range = range(read);
-					copyset.checkRead(range);
-					return range;
-				}, Copyset::read)
+				ChunkGrpcService::checked, Copyset::read)
 			.thenApply(outcomes -> {
 				ReadChunksResponse.Builder response = ReadChunksResponse.newBuilder();
 				for (Outcome<ByteBuffer> outcome : outcomes) {
@@ -192,26 +186,33 @@ class ChunkGrpcService extends ChunkServiceGrpc.ChunkServiceImplBase {
 	private record Outcome<V>(V value, Throwable failure) {
 	}
 
-	/** The log form of a client write: the same fields but the copyset, which the log's group names. */
-	private static WriteChunkCommand command(WriteChunkRequest request) {
-		return WriteChunkCommand.newBuilder()
+	/**
+	 * The log form of a client write (the same fields but the copyset, which the log's
+	 * group names), once it fits the copyset's chunks.
+	 */
+	private static WriteChunkCommand checked(Copyset copyset, WriteChunkRequest request) {
+		WriteChunkCommand command = WriteChunkCommand.newBuilder()
 			.setChunkId(request.getChunkId())
 			.setSn(request.getSn())
 			.setOffset(request.getOffset())
 			.setData(request.getData())
 			.setWriteId(request.getWriteId())
 			.build();
+		copyset.checkWrite(command);
+		return command;
 	}
 
 	@Override
 	public void readChunk(ReadChunkRequest request, StreamObserver<ReadChunkResponse> responses) {
-		call("read", responses, () -> copyset(request.getCopyset()).read(List.of(range(request)))
-			.thenApply(buffers -> buffers.get(0))
-			.thenApply(data -> {
+		call("read", responses, () -> {
+			Copyset copyset = copyset(request.getCopyset());
+			return copyset.read(List.of(checked(copyset, request))).thenApply(buffers -> {
+				ByteBuffer data = buffers.get(0);
 				this.bytesRead.increment(data.remaining());
 				// The buffer is ours alone and never touched again: hand it over without a copy.
 				return ReadChunkResponse.newBuilder().setData(UnsafeByteOperations.unsafeWrap(data)).build();
-			}));
+			});
+		});
 	}
 
 	@Override
@@ -237,9 +238,12 @@ class ChunkGrpcService extends ChunkServiceGrpc.ChunkServiceImplBase {
 		return this.copysets.get(CopysetId.of(key));
 	}
 
-	private static ChunkRead range(ReadChunkRequest request) {
-		return new ChunkRead(request.getChunkId(), Integer.toUnsignedLong(request.getOffset()),
+	/** The range a read asks for, once it fits the copyset's chunks. */
+	private static ChunkRead checked(Copyset copyset, ReadChunkRequest request) {
+		ChunkRead read = new ChunkRead(request.getChunkId(), Integer.toUnsignedLong(request.getOffset()),
 				length(request.getLength()));
+		copyset.checkRead(read);
+		return read;
 	}
 
 	/** A uint32 length past what one buffer holds can only be out of range. */
