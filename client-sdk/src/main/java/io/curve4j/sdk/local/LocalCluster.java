@@ -225,6 +225,10 @@ public final class LocalCluster {
 		// 640 MiB of heap keeps a chunkserver under 1 GiB of RSS with its Raft logs' 128 MiB
 		command.add(spec.kind() == ServiceSpec.Kind.CHUNKSERVER ? "-Xmx640m" : "-Xmx512m");
 		command.add("-XX:+ExitOnOutOfMemoryError");
+		// G1 would pick 1 MiB regions for these heaps, which makes every 1 MiB request buffer
+		// "humongous" (a region of its own, costly to allocate and reclaim); with 4 MiB regions
+		// they are ordinary young objects. Measured: 1 MiB reads through NBD took half the CPU.
+		command.add("-XX:G1HeapRegionSize=4m");
 		// Netty's leak detector records a stack trace for sampled buffers: a measurable cost per request
 		command.add("-Dio.netty.leakDetection.level=disabled");
 		command.add("-Dio.grpc.netty.shaded.io.netty.leakDetection.level=disabled");
