@@ -8,7 +8,8 @@
 # also written to bench/RESULTS.md.
 #
 # Environment: BENCH_RUNTIME (seconds measured per job, default 12, plus 3 s of ramp),
-# BENCH_WARMUP (seconds of load on the fresh cluster before any measurement, default 40),
+# BENCH_WARMUP (seconds of 4 KiB load on the fresh cluster before any measurement, default 40;
+# then half as long of 1 MiB reads and writes),
 # BENCH_SIZE (bytes of file and volume region, default 1GiB), BENCH_DIR (work directory,
 # default a new one under $TMPDIR or /tmp: the floor is measured on that filesystem),
 # BENCH_BASE_PORT (base port of the local cluster, default: the first free of 17400, 17600, ...),
@@ -170,9 +171,13 @@ fio --name=prefill --ioengine=nbd --uri="$URI" --rw=write --bs=1M --iodepth=8 --
   --output=/dev/null || die "prefilling $VOLUME failed"
 # Services that run for days run JIT-compiled code; a fresh JVM interprets at first (a 4 KiB
 # write took 5.3 ms at iodepth 1 in the first seconds, 2.0 ms after a minute), so warm up.
-log "warming up the cluster (${WARMUP} s of small random writes and reads through NBD)"
+# 1 MiB requests take other code paths (and the JIT compiled them only after they ran):
+# half as long again of large reads and writes.
+log "warming up the cluster (${WARMUP} s of 4 KiB random and $((WARMUP / 2)) s of 1 MiB reads and writes through NBD)"
 fio --name=warmup --ioengine=nbd --uri="$URI" --rw=randrw --bs=4k --iodepth=32 --size="$SIZE" --time_based \
   --runtime="$WARMUP" --randrepeat=0 --norandommap --output=/dev/null || die "warming up failed"
+fio --name=warmup-1m --ioengine=nbd --uri="$URI" --rw=rw --bs=1M --iodepth=4 --size="$SIZE" --time_based \
+  --runtime="$((WARMUP / 2))" --output=/dev/null || die "warming up failed"
 fio_nbd_all curve-nbd "$URI"
 
 # 4. The same shapes through the SDK.
