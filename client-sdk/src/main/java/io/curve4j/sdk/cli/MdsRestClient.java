@@ -38,34 +38,25 @@ public final class MdsRestClient {
 
 	private final HttpClient http;
 
-	private final Duration timeout;
-
 	private final Credentials credentials;
 
-	/** Per request, redirects included, unless a constructor says otherwise. */
-	static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+	/** Per request, redirects included. */
+	private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-	/** @param httpAddresses {@code host:port} (or {@code http://host:port}) of MDS members */
+	/** Unsigned requests (an MDS without authentication). */
 	public MdsRestClient(List<String> httpAddresses) {
-		this(httpAddresses, DEFAULT_TIMEOUT);
+		this(httpAddresses, null);
 	}
 
-	/** @param credentials signs every request as this user; null sends unsigned requests */
+	/**
+	 * @param httpAddresses {@code host:port} (or {@code http://host:port}) of MDS members
+	 * @param credentials signs every request as this user; null sends unsigned requests
+	 */
 	public MdsRestClient(List<String> httpAddresses, Credentials credentials) {
-		this(httpAddresses, DEFAULT_TIMEOUT, credentials);
-	}
-
-	public MdsRestClient(List<String> httpAddresses, Duration timeout) {
-		this(httpAddresses, timeout, null);
-	}
-
-	/** @param credentials signs every request as this user; null sends unsigned requests */
-	public MdsRestClient(List<String> httpAddresses, Duration timeout, Credentials credentials) {
 		if (httpAddresses == null || httpAddresses.isEmpty()) {
 			throw new CurveException(ErrorCode.INVALID_ARGUMENT, "no MDS address given");
 		}
 		this.members = httpAddresses.stream().map(MdsRestClient::baseUri).toList();
-		this.timeout = timeout;
 		this.credentials = credentials;
 		// redirects are followed by hand: the client must re-send the body and stay bounded
 		this.http = HttpClient.newBuilder()
@@ -135,7 +126,7 @@ public final class MdsRestClient {
 
 	private HttpRequest request(String method, URI uri, String contentType, String body) {
 		HttpRequest.Builder builder = HttpRequest.newBuilder(uri)
-			.timeout(this.timeout)
+			.timeout(TIMEOUT)
 			.header("Accept", "application/json, application/problem+json");
 		if (this.credentials != null) {
 			// signed per request (and per redirect hop), so the date is always fresh
