@@ -26,7 +26,7 @@ import io.curve4j.sdk.local.LocalCommand;
 @Command(name = "curve", mixinStandardHelpOptions = true, version = "curve4j 0.1.0",
 		description = "Curve4J distributed block storage: cluster, volumes, benchmarks.",
 		subcommands = { HelpCommand.class, LocalCommand.class, StatusCommand.class, TopologyCommand.class,
-				VolumeCommand.class, BenchCommand.class, NbdCommand.class, UserCommand.class })
+				VolumeCommand.class, BenchCommand.class, FloorCommand.class, NbdCommand.class, UserCommand.class })
 public final class CurveCli {
 
 	/** Exit code of a command that failed (usage errors exit with 2, picocli's default). */

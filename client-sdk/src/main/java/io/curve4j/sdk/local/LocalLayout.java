@@ -135,7 +135,8 @@ public record LocalLayout(int basePort, List<ServiceSpec> mds, List<ServiceSpec>
 		}
 	}
 
-	private static int freePort() {
+	/** A port nothing listens on right now (the OS's pick of an ephemeral one). */
+	public static int freePort() {
 		try (ServerSocket socket = new ServerSocket(0)) {
 			return socket.getLocalPort();
 		}
