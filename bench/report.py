@@ -4,7 +4,8 @@
 usage: report.py RESULTS_DIR RUNTIME RAMP WORK_DIR
 
 RESULTS_DIR holds <target>.<shape>.json (fio --output-format=json), curve-sdk.<shape>.txt
-(`curve bench` output), rss.<service> (VmHWM in KiB) and load-start/load-end.txt.
+(`curve bench` output), raft-floor.<shape>.txt and grpc-floor.<shape>.txt (`curve floor`
+output), rss.<service> (VmHWM in KiB) and load-start/load-end.txt.
 """
 import datetime
 import json
@@ -21,7 +22,12 @@ SHAPES = [
     ("write-1m-qd4", "1 MiB sequential write, iodepth 4"),
     ("read-1m-qd4", "1 MiB sequential read, iodepth 4"),
 ]
-TARGETS = ["floor", "qemu-nbd", "curve-nbd", "curve-sdk"]
+TARGETS = ["floor", "qemu-nbd", "raft-floor", "grpc-floor", "curve-nbd", "curve-sdk"]
+# measured with `curve floor` for the shapes whose ceiling they set; other rows are left out
+LAYER_FLOORS = {"raft-floor": "writes", "grpc-floor": "reads"}
+# the layer that bounds each target shape
+CEILINGS = {"randwrite-4k-qd1": "raft-floor", "randwrite-4k-qd32": "raft-floor", "write-1m-qd4": "raft-floor",
+            "randread-4k-qd32": "grpc-floor"}
 
 # (shape, minimum ratio of curve-nbd to qemu-nbd IOPS) from issue 5
 RATIO_TARGETS = [("randwrite-4k-qd32", 0.5), ("randread-4k-qd32", 0.7), ("write-1m-qd4", 0.5)]
@@ -54,18 +60,20 @@ def bench_result(path):
     mibs = re.search(r"bandwidth:\s+([\d.]+) MiB/s", text)
     lat = re.search(r"latency ms: mean ([\d.]+)\s+p50 [\d.]+\s+p99 ([\d.]+)", text)
     errors = re.search(r"(\d+) errors", text)
+    cpu = re.search(r"cpu ms/op:\s+([\d.]+) \(([^)]*)\)", text)
     if not (iops and mibs and lat):
         return None
     return {"iops": float(iops.group(1)), "mibs": float(mibs.group(1)), "mean": float(lat.group(1)),
-            "p99": float(lat.group(2)), "errors": int(errors.group(1)) if errors else 0}
+            "p99": float(lat.group(2)), "errors": int(errors.group(1)) if errors else 0,
+            "cpu": float(cpu.group(1)) if cpu else None, "cpu_scope": cpu.group(2) if cpu else None}
 
 
 def load(results):
     figures = {}
     for shape, _ in SHAPES:
         for target in TARGETS:
-            if target == "curve-sdk":
-                path = os.path.join(results, f"curve-sdk.{shape}.txt")
+            if target == "curve-sdk" or target in LAYER_FLOORS:
+                path = os.path.join(results, f"{target}.{shape}.txt")
                 if os.path.exists(path):
                     figures[(shape, target)] = bench_result(path)
             else:
@@ -140,7 +148,11 @@ def main():
     out.append("Targets: `floor` fio on a file in the filesystem of the cluster's data; `qemu-nbd` "
                "`qemu-nbd -f raw -t --cache=none --aio=native` on a raw file, one copy, via fio's NBD engine; "
                "`curve-nbd` our NBD server, 3-replica volume, same fio jobs; `curve-sdk` `bin/curve bench` "
-               "(SDK, no NBD). Every region was written once before it was measured (the first write to a "
+               "(SDK, no NBD); `raft-floor` `bin/curve floor raft`: the same writes as entries proposed to a "
+               "bare 3-replica sofa-jraft group (three JVMs, the copysets' Raft settings, a state machine that "
+               "applies nothing), the ceiling of any write path built on it; `grpc-floor` `bin/curve floor "
+               "grpc`: the reads as bare unary gRPC calls in one JVM, the per-call ceiling of the read path "
+               "(the SDK batches reads, so not a hard one). Every region was written once before it was measured (the first write to a "
                "chunk creates its file: these are warm runs). Ratios are IOPS over the `qemu-nbd` and `floor` "
                "figures of the same shape; for the iodepth-1 write, the latency ratio to the fsync floor is "
                "listed below.")
@@ -152,10 +164,12 @@ def main():
         floor = figures.get((shape, "floor"))
         for target in TARGETS:
             f = figures.get((shape, target))
+            if f is None and target in LAYER_FLOORS:
+                continue
             if f is None:
                 out.append(f"| {title} | {target} | - | - | - | - | - | - |")
                 continue
-            ours = target.startswith("curve")
+            ours = target.startswith("curve") or target in LAYER_FLOORS
             errors = f" ({f['errors']} errors)" if f.get("errors") else ""
             out.append(f"| {title} | {target}{errors} | {fmt(f['iops'], 0)} | {fmt(f['mibs'])} | "
                        f"{fmt(f['mean'], 3)} | {fmt(f['p99'], 3)} | "
@@ -190,6 +204,33 @@ def main():
         worst = max(chunkservers.values())
         verdict = "met" if worst < CHUNKSERVER_RSS_LIMIT_KIB else "missed"
         out.append(f"- chunkserver peak RSS: {worst / 1024:,.0f} MiB (target < 1024 MiB): {verdict}")
+    out.append("")
+    out.append("Ceilings set by the layers under the data path (same run; CPU per operation summed over the "
+               "processes named; the targets' CPU budget is the machine's cores over the IOPS they ask for):")
+    out.append("")
+    cores = os.cpu_count() or 1
+    for shape, minimum in RATIO_TARGETS + [("randwrite-4k-qd1", None)]:
+        layer = CEILINGS[shape]
+        ceiling = figures.get((shape, layer))
+        base = figures.get((shape, "qemu-nbd"))
+        ours = figures.get((shape, "curve-nbd"))
+        if ceiling is None:
+            out.append(f"- {shape}: no {layer} figure")
+            continue
+        line = f"- {shape}: {layer} {fmt(ceiling['iops'], 0)} IOPS"
+        if minimum is None:
+            floor = figures.get((shape, "floor"))
+            lat = None if not floor or not floor["mean"] else ceiling["mean"] / floor["mean"]
+            line += f", mean {fmt(ceiling['mean'], 3)} ms = {fmt(lat, 2)}x the fsync floor (target <= {LATENCY_TARGET}x)"
+        else:
+            line += f" = {fmt(ratio(ceiling, base, 'iops'), 2)}x qemu-nbd (target >= {minimum}x)"
+            if ceiling.get("cpu") is not None and base:
+                budget = cores * 1000.0 / (minimum * base["iops"])
+                line += (f"; it spends {fmt(ceiling['cpu'], 3)} CPU ms per operation ({ceiling['cpu_scope']}), "
+                         f"the target allows {fmt(budget, 3)} on {cores} cores for everything")
+        if ours is not None:
+            line += f"; curve-nbd reaches {fmt(ratio(ours, ceiling, 'iops'), 2)}x of it"
+        out.append(line)
     print("\n".join(out))
 
 

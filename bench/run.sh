@@ -4,11 +4,14 @@
 #   qemu-nbd  qemu-nbd -f raw -t --cache=none --aio=native serving a raw file, driven by fio's NBD engine
 #   curve-nbd our NBD server exporting a 3-replica volume of a fresh local cluster, same fio jobs
 #   curve-sdk the same shapes through `bin/curve bench` (SDK, no NBD)
+#   raft-floor / grpc-floor  the layers under the data path alone (`bin/curve floor`), run after
+#             the cluster stopped: the ceiling of the write path (a bare 3-replica Raft group) and
+#             the per-call ceiling of the read path (a bare gRPC call)
 # and prints one table (IOPS, MiB/s, mean and p99 latency, ratios, peak RSS of each service),
 # also written to bench/RESULTS.md.
 #
 # Environment: BENCH_RUNTIME (seconds measured per job, default 12, plus 3 s of ramp),
-# BENCH_WARMUP (seconds of 4 KiB load on the fresh cluster before any measurement, default 40;
+# BENCH_WARMUP (seconds of 4 KiB load on the fresh cluster before any measurement, default 30;
 # then half as long of 1 MiB reads and writes),
 # BENCH_SIZE (bytes of file and volume region, default 1GiB), BENCH_DIR (work directory,
 # default a new one under $TMPDIR or /tmp: the floor is measured on that filesystem),
@@ -19,7 +22,9 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 RUNTIME="${BENCH_RUNTIME:-12}"
 RAMP=3
-WARMUP="${BENCH_WARMUP:-40}"
+WARMUP="${BENCH_WARMUP:-30}"
+# the layer floors start cold JVMs: a longer ramp than fio's lets the JIT compile them
+FLOOR_RAMP=8
 SIZE_GIB=1
 SIZE="${SIZE_GIB}G"
 WORK="${BENCH_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/curve-bench.XXXXXX")}"
@@ -196,7 +201,25 @@ for pidfile in "$CURVE_HOME"/*/service.pid; do
 done
 if [ -n "$OUR_NBD_PID" ]; then
   grep VmHWM "/proc/$OUR_NBD_PID/status" | awk '{print $2}' >"$RESULTS/rss.curve-nbd" || true
+  kill "$OUR_NBD_PID"
+  OUR_NBD_PID=""
 fi
+"$ROOT/bin/curve" local down >/dev/null 2>&1 || true
+CLUSTER_UP=""
+
+# 5. The layers under the data path alone, on the same disk, with the cluster stopped.
+for spec in "${SHAPES[@]}"; do
+  read -r shape _ bs depth mode <<<"$spec"
+  case "$mode" in
+    randwrite | write) layer=raft; args=(--dir "$WORK") ;;
+    randread) layer=grpc; args=(--rw read) ;;
+    *) continue ;;
+  esac
+  log "$layer-floor $shape"
+  "$ROOT/bin/curve" floor "$layer" --bs "$bs" --iodepth "$depth" --seconds "$RUNTIME" --ramp "$FLOOR_RAMP" "${args[@]}" \
+    >"$RESULTS/$layer-floor.$shape.txt" 2>"$RESULTS/$layer-floor.$shape.log" \
+    || die "bin/curve floor $layer $shape failed: $(cat "$RESULTS/$layer-floor.$shape.txt")"
+done
 uptime >"$RESULTS/load-end.txt"
 
 python3 "$ROOT/bench/report.py" "$RESULTS" "$RUNTIME" "$RAMP" "$WORK" | tee "$ROOT/bench/RESULTS.md"
