@@ -5,10 +5,11 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # always a fresh home: the check must not touch a cluster the caller already runs
-export CURVE_HOME="$(mktemp -d)/curve-home"
 WORK="$(mktemp -d)"
+export CURVE_HOME="$WORK/curve-home"
 CURVE="$ROOT/bin/curve"
 BASE_PORT="${BASE_PORT:-17700}"
+# the cluster's data (GiBs) goes too, or every run leaves it behind
 trap '"$CURVE" local down >/dev/null 2>&1 || true; rm -rf "$WORK"' EXIT
 
 step() { echo; echo "== $*"; }
