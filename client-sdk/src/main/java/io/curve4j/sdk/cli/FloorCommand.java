@@ -82,7 +82,7 @@ final class FloorCommand {
 		int groups;
 
 		@Option(names = "--dir", paramLabel = "DIR",
-				description = "Where the Raft logs go (a new directory inside it, removed afterwards), so that "
+				description = "Where the Raft logs go (a new directory inside it, removed after a clean run), so that "
 						+ "the disk under test is the one the cluster would use. Default: the system's temporary "
 						+ "directory.")
 		Path dir;
@@ -100,6 +100,7 @@ final class FloorCommand {
 					: Files.createTempDirectory(this.dir, "curve-floor-raft");
 			List<Process> followers = new ArrayList<>();
 			RaftHost host = null;
+			boolean clean = false;
 			try {
 				List<String> peers = new ArrayList<>();
 				for (int i = 0; i < 3; i++) {
@@ -120,7 +121,7 @@ final class FloorCommand {
 				ThreadLocalRandom.current().nextBytes(entry);
 				LoadRun run = new LoadRun(this.load, () -> LoadRun.processCpuNanos() + cpuNanos(followers),
 						"3 processes");
-				boolean clean = run.execute(() -> {
+				clean = run.execute(() -> {
 					RaftGroup leader = leaders.get(ThreadLocalRandom.current().nextInt(leaders.size()));
 					try {
 						leader.propose(entry).join();
@@ -143,7 +144,13 @@ final class FloorCommand {
 						follower.destroyForcibly();
 					}
 				}
-				FileUtils.deleteQuietly(work.toFile());
+				if (clean) {
+					FileUtils.deleteQuietly(work.toFile());
+				}
+				else {
+					// the followers' logs say why (a full disk fails their log writes, for one)
+					this.spec.commandLine().getErr().println("kept " + work + " with the followers' logs");
+				}
 			}
 		}
 
