@@ -10,7 +10,7 @@
 # and prints one table (IOPS, MiB/s, mean and p99 latency, ratios, peak RSS of each service),
 # also written to bench/RESULTS.md.
 #
-# Environment: BENCH_RUNTIME (seconds measured per job, default 12, plus 3 s of ramp),
+# Environment: BENCH_RUNTIME (seconds measured per job, default 10, plus 3 s of ramp),
 # BENCH_WARMUP (seconds of 4 KiB load on the fresh cluster before any measurement, default 30;
 # then half as long of 1 MiB reads and writes),
 # BENCH_SIZE (bytes of file and volume region, default 1GiB), BENCH_DIR (work directory,
@@ -20,7 +20,7 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-RUNTIME="${BENCH_RUNTIME:-12}"
+RUNTIME="${BENCH_RUNTIME:-10}"
 RAMP=3
 WARMUP="${BENCH_WARMUP:-30}"
 # the layer floors start cold JVMs: a longer ramp than fio's lets the JIT compile them
