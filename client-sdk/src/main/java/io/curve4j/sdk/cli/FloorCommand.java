@@ -46,15 +46,16 @@ import io.curve4j.sdk.local.LocalLayout;
 import io.curve4j.sdk.metacache.ChannelPool;
 
 /**
- * {@code curve floor raft|grpc}: loads one layer the data path is built on, alone in this
- * process, with what {@code curve bench} does. Nothing of Curve4J runs above the layer, so
- * its figures bound what the data path can reach on this machine: every write is a Raft
- * proposal, every request a gRPC call (the SDK batches several per call, which is how it
- * can beat the per-call figure, never the per-byte one).
+ * {@code curve floor raft|grpc}: loads one layer the data path is built on with what
+ * {@code curve bench} does, and nothing of Curve4J above it (no chunk files, client RPC or
+ * NBD), so its figures bound what the data path can reach on this machine: every write is
+ * at least one Raft proposal, every read crosses a gRPC call (the SDK packs several requests
+ * into one proposal or call, which is how it can beat the per-operation figure, never the
+ * per-byte one).
  */
 @Command(name = "floor", mixinStandardHelpOptions = true,
-		description = "Load one layer under the data path (a 3-replica Raft group, a gRPC call) alone in this "
-				+ "process: the ceiling of `curve bench` on this machine.",
+		description = "Load one layer under the data path (a 3-replica Raft group, a gRPC call) with nothing "
+				+ "above it: the ceiling of `curve bench` on this machine.",
 		subcommands = { FloorCommand.Raft.class, FloorCommand.RaftMember.class, FloorCommand.Grpc.class })
 final class FloorCommand {
 
