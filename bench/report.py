@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Turns the raw results of bench/run.sh into the Markdown report (bench/RESULTS.md).
 
-usage: report.py RESULTS_DIR RUNTIME RAMP WORK_DIR
+usage: report.py RESULTS_DIR RUNTIME RAMP JVM_RAMP WORK_DIR
 
 RESULTS_DIR holds <target>.<shape>.json (fio --output-format=json), curve-sdk.<shape>.txt
 (`curve bench` output), raft-floor.<shape>.txt and grpc-floor.<shape>.txt (`curve floor`
@@ -128,15 +128,15 @@ def ratio(ours, base, key):
 
 
 def main():
-    results, runtime, ramp, work = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
+    results, runtime, ramp, jvm_ramp, work = sys.argv[1:6]
     figures = load(results)
     out = []
     now = datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
     out.append(f"# Benchmark results ({now})")
     out.append("")
-    out.append(f"Produced by `bench/run.sh` ({runtime} s measured per job after {ramp} s of ramp, for fio and "
-               "`curve bench` alike; the fresh cluster first ran a warm-up load so that its JVMs run compiled "
-               "code). Machine:")
+    out.append(f"Produced by `bench/run.sh` ({runtime} s measured per job, after {ramp} s of ramp for fio and "
+               f"{jvm_ramp} s for `curve bench` and `curve floor`, which start a new JVM per job; the fresh "
+               "cluster first ran a warm-up load so that its JVMs run compiled code). Machine:")
     out.append("")
     out.extend(machine(work))
     for name in ("load-start", "load-end"):
