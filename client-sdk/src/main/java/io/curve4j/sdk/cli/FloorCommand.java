@@ -18,6 +18,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
@@ -42,6 +43,7 @@ import io.curve4j.common.raft.RaftGroupOptions;
 import io.curve4j.common.raft.RaftHost;
 import io.curve4j.common.raft.RaftStateMachine;
 import io.curve4j.common.size.Sizes;
+import io.curve4j.sdk.local.LocalCluster;
 import io.curve4j.sdk.local.LocalLayout;
 import io.curve4j.sdk.metacache.ChannelPool;
 
@@ -103,15 +105,12 @@ final class FloorCommand {
 			RaftHost host = null;
 			boolean clean = false;
 			try {
-				List<String> peers = new ArrayList<>();
-				for (int i = 0; i < 3; i++) {
-					peers.add("127.0.0.1:" + LocalLayout.freePort());
+				List<Integer> ports = List.of(LocalLayout.freePort(), LocalLayout.freePort(), LocalLayout.freePort());
+				for (int i = 1; i < ports.size(); i++) {
+					followers.add(startFollower(ports, i, this.groups, work));
 				}
-				for (int i = 1; i < peers.size(); i++) {
-					followers.add(startFollower(peers, i, this.groups, work));
-				}
-				host = new RaftHost("127.0.0.1", port(peers.get(0)));
-				List<RaftGroup> leaders = startGroups(host, peers, this.groups, work.resolve("member-0"),
+				host = new RaftHost("127.0.0.1", ports.get(0));
+				List<RaftGroup> leaders = startGroups(host, ports, this.groups, work.resolve("member-0"),
 						LEADER_ELECTION_TIMEOUT);
 				awaitLeadership(leaders);
 				PrintWriter out = this.spec.commandLine().getOut();
@@ -156,10 +155,8 @@ final class FloorCommand {
 		}
 
 		/** Another JVM running member {@code index} of every group, its output in the work directory. */
-		private static Process startFollower(List<String> peers, int index, int groups, Path work) throws IOException {
-			List<String> command = new ArrayList<>();
-			command.add(ProcessHandle.current().info().command().orElse("java"));
-			command.add("-Dcom.google.protobuf.use_unsafe_pre22_gencode");
+		private static Process startFollower(List<Integer> ports, int index, int groups, Path work) throws IOException {
+			List<String> command = LocalCluster.javaCommand();
 			String classPath = System.getProperty("java.class.path");
 			if (classPath.endsWith(".jar") && !classPath.contains(java.io.File.pathSeparator)) {
 				command.addAll(List.of("-jar", classPath));
@@ -167,8 +164,9 @@ final class FloorCommand {
 			else {
 				command.addAll(List.of("-cp", classPath, CurveCli.class.getName()));
 			}
-			command.addAll(List.of("floor", "raft-member", "--index", Integer.toString(index), "--peers",
-					String.join(",", peers), "--groups", Integer.toString(groups), "--dir", work.toString()));
+			command.addAll(List.of("floor", "raft-member", "--index", Integer.toString(index), "--ports",
+					ports.stream().map(String::valueOf).collect(Collectors.joining(",")), "--groups",
+					Integer.toString(groups), "--dir", work.toString()));
 			return new ProcessBuilder(command).redirectErrorStream(true)
 				.redirectOutput(work.resolve("member-" + index + ".log").toFile())
 				.start();
@@ -202,8 +200,8 @@ final class FloorCommand {
 		@Option(names = "--index", required = true)
 		int index;
 
-		@Option(names = "--peers", required = true, split = ",")
-		List<String> peers;
+		@Option(names = "--ports", required = true, split = ",")
+		List<Integer> ports;
 
 		@Option(names = "--groups", required = true)
 		int groups;
@@ -213,8 +211,8 @@ final class FloorCommand {
 
 		@Override
 		public Integer call() throws IOException {
-			try (RaftHost host = new RaftHost("127.0.0.1", port(this.peers.get(this.index)))) {
-				startGroups(host, this.peers, this.groups, this.dir.resolve("member-" + this.index),
+			try (RaftHost host = new RaftHost("127.0.0.1", this.ports.get(this.index))) {
+				startGroups(host, this.ports, this.groups, this.dir.resolve("member-" + this.index),
 						FOLLOWER_ELECTION_TIMEOUT);
 				while (System.in.read() >= 0) {
 					// wait for the leader's process to close our input
@@ -225,8 +223,10 @@ final class FloorCommand {
 
 	}
 
-	private static List<RaftGroup> startGroups(RaftHost host, List<String> peers, int groups, Path dir,
+	/** Members of groups {@code floor-0..} whose three members listen on {@code ports} of 127.0.0.1. */
+	private static List<RaftGroup> startGroups(RaftHost host, List<Integer> ports, int groups, Path dir,
 			Duration electionTimeout) {
+		List<String> peers = ports.stream().map(port -> "127.0.0.1:" + port).toList();
 		List<RaftGroup> started = new ArrayList<>();
 		for (int g = 0; g < groups; g++) {
 			RaftGroupOptions options = new RaftGroupOptions("floor-" + g, dir.resolve("group-" + g), peers,
@@ -234,10 +234,6 @@ final class FloorCommand {
 			started.add(host.startGroup(options, new DiscardingStateMachine()));
 		}
 		return started;
-	}
-
-	private static int port(String address) {
-		return Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
 	}
 
 	@Command(name = "grpc", mixinStandardHelpOptions = true,

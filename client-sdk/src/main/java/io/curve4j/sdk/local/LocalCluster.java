@@ -212,16 +212,25 @@ public final class LocalCluster {
 				"no cluster in " + this.home + "; start one with 'bin/curve local up'"));
 	}
 
+	/**
+	 * The start of a command line for another JVM of ours: this JVM's java binary and the
+	 * flags every one needs (jraft's pre-protobuf-22 generated code; see STACK.md G7).
+	 */
+	public static List<String> javaCommand() {
+		List<String> command = new ArrayList<>();
+		command.add(ProcessHandle.current().info().command().orElse("java"));
+		command.add("-Dcom.google.protobuf.use_unsafe_pre22_gencode");
+		return command;
+	}
+
 	private void launch(LocalLayout layout, ServiceSpec spec, PrintStream out) {
 		if (process(spec.name()).isPresent()) {
 			out.println(spec.name() + " already running");
 			return;
 		}
 		Path dir = this.home.resolve(spec.name());
-		List<String> command = new ArrayList<>();
-		command.add(ProcessHandle.current().info().command().orElse("java"));
+		List<String> command = javaCommand();
 		command.add(SERVICE_MARKER + spec.name());
-		command.add("-Dcom.google.protobuf.use_unsafe_pre22_gencode");
 		// 640 MiB of heap keeps a chunkserver under 1 GiB of RSS with its Raft logs' 128 MiB
 		command.add(spec.kind() == ServiceSpec.Kind.CHUNKSERVER ? "-Xmx640m" : "-Xmx512m");
 		command.add("-XX:+ExitOnOutOfMemoryError");
