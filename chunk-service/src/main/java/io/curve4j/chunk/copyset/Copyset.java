@@ -1,13 +1,12 @@
 package io.curve4j.chunk.copyset;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
+import java.util.concurrent.Callable;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,7 +15,6 @@ import io.curve4j.chunk.chunkfile.ChunkFileHeader;
 import io.curve4j.chunk.chunkfile.ChunkStore;
 import io.curve4j.common.error.NotLeaderException;
 import io.curve4j.common.raft.RaftGroup;
-import io.curve4j.common.raft.RaftHost;
 import io.curve4j.proto.raft.v1.ChunkCommand;
 import io.curve4j.proto.raft.v1.DeleteChunkCommand;
 import io.curve4j.proto.raft.v1.WriteChunkCommand;
@@ -45,18 +43,11 @@ public final class Copyset implements AutoCloseable {
 
 	private final RaftGroup group;
 
-	private final Executor readExecutor;
-
-	private final RaftHost host;
-
-	Copyset(CopysetId id, ChunkStore store, CopysetStateMachine stateMachine, RaftHost host, RaftGroup group,
-			Executor readExecutor) {
+	Copyset(CopysetId id, ChunkStore store, CopysetStateMachine stateMachine, RaftGroup group) {
 		this.id = id;
-		this.host = host;
 		this.store = store;
 		this.stateMachine = stateMachine;
 		this.group = group;
-		this.readExecutor = readExecutor;
 	}
 
 	public CopysetId id() {
@@ -90,7 +81,8 @@ public final class Copyset implements AutoCloseable {
 	}
 
 	/**
-	 * Reads on the leader after one lease (or read-index) check for them all; one buffer
+	 * Reads on the leader after one lease (or read-index) check for them all, on the Raft
+	 * host's read threads; one buffer
 	 * per read, in order. Never-written ranges are zeros. Each read has passed
 	 * {@link #checkRead}, as for {@link #write}.
 	 */
@@ -114,18 +106,11 @@ public final class Copyset implements AutoCloseable {
 		return onLeader(() -> this.store.info(chunkId));
 	}
 
-	private <T> CompletableFuture<T> onLeader(StoreRead<T> read) {
+	private <T> CompletableFuture<T> onLeader(Callable<T> read) {
 		if (!this.group.isLeader()) {
 			return CompletableFuture.failedFuture(notLeader());
 		}
-		return this.group.readLinearizable(() -> Boolean.TRUE).thenApplyAsync(confirmed -> {
-			try {
-				return read.run();
-			}
-			catch (IOException ex) {
-				throw new UncheckedIOException(ex);
-			}
-		}, this.readExecutor);
+		return this.group.readLinearizable(read);
 	}
 
 	public NotLeaderException notLeader() {
@@ -178,22 +163,16 @@ public final class Copyset implements AutoCloseable {
 		return this.group;
 	}
 
+	/** Stops the Raft group, then closes the chunk files it applied to. */
 	@Override
 	public void close() {
-		this.host.stopGroup(this.id.groupId());
+		this.group.close();
 		try {
 			this.store.close();
 		}
 		catch (IOException ex) {
 			log.warn("copyset {}: closing chunk files failed: {}", this.id, ex.toString());
 		}
-	}
-
-	@FunctionalInterface
-	private interface StoreRead<T> {
-
-		T run() throws IOException;
-
 	}
 
 }

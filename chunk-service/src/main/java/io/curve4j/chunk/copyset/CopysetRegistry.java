@@ -19,9 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 import org.slf4j.Logger;
@@ -63,8 +60,6 @@ public final class CopysetRegistry implements AutoCloseable {
 
 	private final Map<CopysetId, Copyset> copysets = new ConcurrentHashMap<>();
 
-	private final ExecutorService readExecutor;
-
 	private volatile boolean loaded;
 
 	/**
@@ -83,13 +78,6 @@ public final class CopysetRegistry implements AutoCloseable {
 		this.electionTimeout = electionTimeout;
 		this.snapshotInterval = snapshotInterval;
 		this.snapshotBytesPerSecond = snapshotBytesPerSecond;
-		AtomicInteger threads = new AtomicInteger();
-		this.readExecutor = Executors.newFixedThreadPool(Math.max(4, 2 * Runtime.getRuntime().availableProcessors()),
-				r -> {
-					Thread t = new Thread(r, "chunk-read-" + threads.incrementAndGet());
-					t.setDaemon(true);
-					return t;
-				});
 	}
 
 	/** Starts every copyset persisted under the directory; fails if one cannot start. */
@@ -194,7 +182,7 @@ public final class CopysetRegistry implements AutoCloseable {
 			store.close();
 			throw ex;
 		}
-		return new Copyset(id, store, stateMachine, this.host, group, this.readExecutor);
+		return new Copyset(id, store, stateMachine, group);
 	}
 
 	/** Written to a temporary file and renamed, so a crash leaves the old file or the new one. */
@@ -214,13 +202,12 @@ public final class CopysetRegistry implements AutoCloseable {
 		Files.move(tmp, copysetDir.resolve(META_FILE), StandardCopyOption.ATOMIC_MOVE);
 	}
 
-	/** Stops every copyset (in parallel: each waits for its Raft node to stop) and the reader threads. */
+	/** Stops every copyset (in parallel: each waits for its Raft node to stop). */
 	@Override
 	public synchronized void close() {
 		List<Copyset> all = new ArrayList<>(this.copysets.values());
 		this.copysets.clear();
 		all.parallelStream().forEach(Copyset::close);
-		this.readExecutor.shutdownNow();
 	}
 
 }

@@ -38,10 +38,11 @@ import picocli.CommandLine.Spec;
 
 import io.curve4j.common.error.CurveException;
 import io.curve4j.common.error.ErrorCode;
+import io.curve4j.common.raft.CommandStateMachine;
 import io.curve4j.common.raft.RaftGroup;
 import io.curve4j.common.raft.RaftGroupOptions;
 import io.curve4j.common.raft.RaftHost;
-import io.curve4j.common.raft.RaftStateMachine;
+import io.curve4j.common.raft.SnapshotStore;
 import io.curve4j.common.size.Sizes;
 import io.curve4j.sdk.local.LocalCluster;
 import io.curve4j.sdk.local.LocalLayout;
@@ -314,7 +315,16 @@ final class FloorCommand {
 	}
 
 	/** Applies nothing: the floor measures replication and the log, not a state machine. */
-	private static final class DiscardingStateMachine extends RaftStateMachine {
+	private static final class DiscardingStateMachine extends CommandStateMachine<ByteBuffer> {
+
+		DiscardingStateMachine() {
+			super("floor", SnapshotStore.none(), 0);
+		}
+
+		@Override
+		protected ByteBuffer decode(long index, ByteBuffer data) {
+			return data;
+		}
 
 		@Override
 		protected Object apply(long index, ByteBuffer data) {

@@ -5,7 +5,9 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Supplier;
+import java.util.concurrent.Callable;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,18 +23,17 @@ import com.alipay.sofa.jraft.error.RaftError;
 import com.alipay.sofa.jraft.option.NodeOptions;
 import com.alipay.sofa.jraft.option.RaftOptions;
 import com.alipay.sofa.jraft.option.ReadOnlyOption;
-import com.alipay.sofa.jraft.rpc.RpcServer;
 import com.alipay.sofa.jraft.storage.snapshot.ThroughputSnapshotThrottle;
-import com.alipay.sofa.jraft.util.Endpoint;
 
 import io.curve4j.common.error.CurveException;
 import io.curve4j.common.error.ErrorCode;
 import io.curve4j.common.error.NotLeaderException;
 
 /**
- * The lifecycle of one Raft group on a shared RPC server: options, directories, start,
- * proposals, linearizable reads, membership changes and stop. Start fails with an
- * exception, never a flag.
+ * One Raft group on its process's {@link RaftHost}, owning its own life: options,
+ * directories, start, proposals, linearizable reads, membership changes and stop. Start
+ * fails with an exception, never a flag; {@link #close()} stops the group and takes it off
+ * the host.
  */
 public final class RaftGroup implements AutoCloseable {
 
@@ -40,25 +41,30 @@ public final class RaftGroup implements AutoCloseable {
 
 	private final RaftGroupOptions options;
 
-	private final RaftStateMachine stateMachine;
+	private final CommandStateMachine<?> stateMachine;
+
+	private final RaftHost host;
 
 	private final RaftGroupService service;
 
 	private final Node node;
 
-	RaftGroup(RaftGroupOptions options, Endpoint self, RpcServer rpcServer, RaftStateMachine stateMachine) {
+	private final AtomicBoolean closed = new AtomicBoolean();
+
+	RaftGroup(RaftGroupOptions options, RaftHost host, CommandStateMachine<?> stateMachine) {
 		this.options = options;
+		this.host = host;
 		this.stateMachine = stateMachine;
-		NodeOptions nodeOptions = nodeOptions(options, stateMachine);
-		PeerId serverId = new PeerId(self, 0);
-		this.service = new RaftGroupService(options.groupId(), serverId, nodeOptions, rpcServer, true);
+		NodeOptions nodeOptions = nodeOptions(options, new JraftStateMachine(stateMachine));
+		PeerId serverId = new PeerId(host.endpoint(), 0);
+		this.service = new RaftGroupService(options.groupId(), serverId, nodeOptions, host.rpcServer(), true);
 		this.node = this.service.start(false);
 		if (this.node == null) {
-			throw new IllegalStateException("Raft group " + options.groupId() + " did not start on " + self);
+			throw new IllegalStateException("Raft group " + options.groupId() + " did not start on " + host.address());
 		}
 	}
 
-	private static NodeOptions nodeOptions(RaftGroupOptions options, RaftStateMachine stateMachine) {
+	private static NodeOptions nodeOptions(RaftGroupOptions options, JraftStateMachine stateMachine) {
 		try {
 			for (String sub : List.of("log", "meta", "snapshot")) {
 				Files.createDirectories(options.dataDir().resolve(sub));
@@ -108,7 +114,7 @@ public final class RaftGroup implements AutoCloseable {
 		return this.options.groupId();
 	}
 
-	public RaftStateMachine stateMachine() {
+	public CommandStateMachine<?> stateMachine() {
 		return this.stateMachine;
 	}
 
@@ -146,7 +152,7 @@ public final class RaftGroup implements AutoCloseable {
 
 	/** As {@link #propose(byte[])}, without copying a payload that is already a buffer. */
 	public CompletableFuture<Object> propose(ByteBuffer data) {
-		RaftStateMachine.ProposeClosure closure = new RaftStateMachine.ProposeClosure(this);
+		JraftStateMachine.ProposeClosure closure = new JraftStateMachine.ProposeClosure(this);
 		if (!this.node.isLeader()) {
 			closure.future.completeExceptionally(notLeader());
 			return closure.future;
@@ -157,8 +163,12 @@ public final class RaftGroup implements AutoCloseable {
 		return closure.future;
 	}
 
-	/** Runs read after this replica has applied everything committed before the call. */
-	public <T> CompletableFuture<T> readLinearizable(Supplier<T> read) {
+	/**
+	 * Runs read after this replica has applied everything committed before the call, on
+	 * the host's read threads (never on the Raft thread that confirms the index, which
+	 * every group of the process shares).
+	 */
+	public <T> CompletableFuture<T> readLinearizable(Callable<T> read) {
 		CompletableFuture<T> future = new CompletableFuture<>();
 		this.node.readIndex(null, new ReadIndexClosure() {
 			@Override
@@ -168,10 +178,17 @@ public final class RaftGroup implements AutoCloseable {
 					return;
 				}
 				try {
-					future.complete(read.get());
+					RaftGroup.this.host.readExecutor().execute(() -> {
+						try {
+							future.complete(read.call());
+						}
+						catch (Throwable t) {
+							future.completeExceptionally(t);
+						}
+					});
 				}
-				catch (Throwable t) {
-					future.completeExceptionally(t);
+				catch (RejectedExecutionException stopping) {
+					future.completeExceptionally(failure(new Status(RaftError.ESTOP, "the Raft host is stopping")));
 				}
 			}
 		});
@@ -208,14 +225,21 @@ public final class RaftGroup implements AutoCloseable {
 		return Math.max(this.stateMachine.leaderTerm(), 0);
 	}
 
+	/** Stops the group and takes it off its host; a second call does nothing. */
 	@Override
 	public void close() {
+		if (!this.closed.compareAndSet(false, true)) {
+			return;
+		}
 		try {
 			this.service.shutdown();
 			this.service.join();
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
+		}
+		finally {
+			this.host.forget(this);
 		}
 		log.info("Raft group {} stopped", this.options.groupId());
 	}

@@ -3,6 +3,7 @@ package io.curve4j.common.raft;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,14 +31,22 @@ class RaftGroupTest {
 
 	private final List<RaftHost> hosts = new ArrayList<>();
 
-	/** Appends every entry; rejects "bad" deterministically. */
-	static final class ListStateMachine extends RaftStateMachine {
+	/** Appends every entry; rejects "bad" deterministically; keeps its state in memory only. */
+	static class ListStateMachine extends CommandStateMachine<String> {
 
 		final List<String> applied = new CopyOnWriteArrayList<>();
 
+		ListStateMachine() {
+			super("list", SnapshotStore.none(), 0);
+		}
+
 		@Override
-		protected Object apply(long index, ByteBuffer data) {
-			String value = new String(data.array(), data.position(), data.remaining());
+		protected String decode(long index, ByteBuffer data) {
+			return StandardCharsets.UTF_8.decode(data).toString();
+		}
+
+		@Override
+		protected Object apply(long index, String value) {
 			if (value.equals("bad")) {
 				throw new CurveException(ErrorCode.INVALID_ARGUMENT, "bad entry");
 			}

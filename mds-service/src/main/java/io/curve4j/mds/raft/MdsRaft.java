@@ -9,7 +9,6 @@ import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
@@ -23,20 +22,18 @@ import io.curve4j.mds.config.MdsProperties;
 import io.curve4j.proto.mds.v1.MdsCommand;
 
 /**
- * The lifecycle of the one MDS Raft group: the Raft RPC server on this member's raft
- * address, the group over {@link MdsStateMachine}, and blocking helpers for the request
- * threads. Starts before the HTTP and gRPC servers and stops after them.
+ * The lifecycle of the one MDS Raft group: the group over {@link MdsStateMachine} on the
+ * process's {@link RaftHost}, and blocking helpers for the request threads. Starts before
+ * the HTTP and gRPC servers and stops after them.
  *
  * <p>
  * Leader hints in the {@link NotLeaderException}s thrown here are Raft addresses; the
  * REST and gRPC edges translate them with {@link MdsMembers}.
  */
 @Component
-public class MdsRaft implements SmartLifecycle, DisposableBean {
+public class MdsRaft implements SmartLifecycle {
 
 	private static final Logger log = LoggerFactory.getLogger(MdsRaft.class);
-
-	static final String GROUP_ID = "mds";
 
 	private final MdsProperties properties;
 
@@ -44,57 +41,39 @@ public class MdsRaft implements SmartLifecycle, DisposableBean {
 
 	private final MdsStateMachine stateMachine;
 
-	private volatile RaftHost host;
+	private final RaftHost host;
 
 	private volatile RaftGroup group;
 
-	public MdsRaft(MdsProperties properties, MdsMembers members, MdsStore store, List<MdsCommandHandler> handlers) {
+	public MdsRaft(MdsProperties properties, MdsMembers members, RaftHost host, MdsStore store,
+			List<MdsCommandHandler> handlers) {
 		this.properties = properties;
 		this.members = members;
+		this.host = host;
 		this.stateMachine = new MdsStateMachine(store, handlers);
 	}
 
 	@Override
 	public void start() {
-		String self = this.properties.getRaftAddress();
-		int colon = self.lastIndexOf(':');
-		if (colon < 0) {
-			throw new IllegalStateException("curve.mds.raft-address must be host:port, not " + self);
-		}
-		RaftHost raftHost = new RaftHost(self.substring(0, colon), Integer.parseInt(self.substring(colon + 1)));
-		try {
-			RaftGroupOptions options = new RaftGroupOptions(GROUP_ID,
-					this.properties.getDataDir().resolve("raft").resolve(GROUP_ID), this.members.raftPeers(),
-					this.properties.getElectionTimeout(), this.properties.getSnapshotInterval(), false);
-			this.group = raftHost.startGroup(options, this.stateMachine);
-		}
-		catch (RuntimeException ex) {
-			raftHost.close();
-			throw ex;
-		}
-		this.host = raftHost;
-		log.info("MDS Raft group started on {} with peers {}", self, this.members.raftPeers());
+		RaftGroupOptions options = new RaftGroupOptions(MdsStateMachine.NAME,
+				this.properties.getDataDir().resolve("raft").resolve(MdsStateMachine.NAME), this.members.raftPeers(),
+				this.properties.getElectionTimeout(), this.properties.getSnapshotInterval(), false);
+		this.group = this.host.startGroup(options, this.stateMachine);
+		log.info("MDS Raft group started on {} with peers {}", this.host.address(), this.members.raftPeers());
 	}
 
 	@Override
 	public void stop() {
-		RaftHost h = this.host;
-		this.host = null;
+		RaftGroup g = this.group;
 		this.group = null;
-		if (h != null) {
-			h.close();
+		if (g != null) {
+			g.close();
 		}
-	}
-
-	/** Also when the context fails to start after this bean did, so the Raft port is freed. */
-	@Override
-	public void destroy() {
-		stop();
 	}
 
 	@Override
 	public boolean isRunning() {
-		return this.host != null;
+		return this.group != null;
 	}
 
 	/** Before the web and gRPC servers start (their phases are just below the default). */
@@ -147,7 +126,7 @@ public class MdsRaft implements SmartLifecycle, DisposableBean {
 	public <T> T read(Supplier<T> read) {
 		RaftGroup g = running();
 		requireLeader();
-		return await(g.readLinearizable(read));
+		return await(g.readLinearizable(read::get));
 	}
 
 	/** Takes a Raft snapshot now. */

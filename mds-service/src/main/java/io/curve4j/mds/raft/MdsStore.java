@@ -9,6 +9,7 @@ import java.util.function.Supplier;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 
+import io.curve4j.common.raft.CheckpointSnapshots;
 import io.curve4j.common.store.RocksStore;
 import io.curve4j.mds.raft.MdsSchema.Table;
 
@@ -17,7 +18,7 @@ import io.curve4j.mds.raft.MdsSchema.Table;
  * {@link MdsTx}); anybody reads. A read-write lock keeps readers off the database while
  * a Raft snapshot replaces it.
  */
-public final class MdsStore implements MdsReader, AutoCloseable {
+public final class MdsStore implements MdsReader, CheckpointSnapshots.Checkpointable, AutoCloseable {
 
 	private final RocksStore rocks;
 
@@ -31,6 +32,7 @@ public final class MdsStore implements MdsReader, AutoCloseable {
 	}
 
 	/** Index of the last Raft entry whose changes are in the database. */
+	@Override
 	public long appliedIndex() {
 		return this.appliedIndex;
 	}
@@ -67,14 +69,16 @@ public final class MdsStore implements MdsReader, AutoCloseable {
 		return this.rocks.batch();
 	}
 
-	void checkpoint(Path target) {
+	@Override
+	public void checkpoint(Path target) {
 		locked(() -> {
 			this.rocks.checkpoint(target);
 			return null;
 		});
 	}
 
-	void restore(Path checkpoint) {
+	@Override
+	public void restore(Path checkpoint) {
 		this.lock.writeLock().lock();
 		try {
 			this.rocks.restore(checkpoint);

@@ -113,7 +113,7 @@ class SegmentCommandsTest {
 		this.machine = new MdsStateMachine(this.store, List.of(new Seed(), new SegmentCommands()));
 		assertThat(this.store.appliedIndex()).isEqualTo(applied);
 		// the same entry replayed after a restart changes nothing
-		assertThat(this.machine.applyCommand(applied, command(Sizes.SEGMENT_SIZE))).isNull();
+		assertThat(this.machine.applyCommitted(applied, command(Sizes.SEGMENT_SIZE))).isNull();
 		assertThat(this.store.get(MdsSchema.SEGMENTS, MdsSchema.segmentKey(VOLUME, 1))).isEmpty();
 		assertThat(allocate(0)).isEqualTo(first);
 		assertThat(allocate(Sizes.SEGMENT_SIZE).getChunks(0).getChunkId()).isEqualTo(65);
@@ -141,7 +141,7 @@ class SegmentCommandsTest {
 	}
 
 	private Object apply(MdsCommand command) {
-		return this.machine.applyCommand(++this.index, command);
+		return this.machine.applyCommitted(++this.index, command);
 	}
 
 	private static void assertCode(Runnable call, ErrorCode code) {
