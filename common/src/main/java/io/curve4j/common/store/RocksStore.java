@@ -1,14 +1,15 @@
 package io.curve4j.common.store;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.BiConsumer;
 
 import org.apache.commons.io.FileUtils;
@@ -22,15 +23,16 @@ import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
-import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteBatchWithIndex;
 import org.rocksdb.WriteOptions;
 
 import io.curve4j.common.error.CurveException;
 import io.curve4j.common.error.ErrorCode;
 
 /**
- * A RocksDB database with named column families. The only class that imports
- * {@code org.rocksdb}: everything else speaks bytes through it.
+ * A RocksDB database opened from a {@link StoreDefinition}, read and written through its
+ * typed {@link ColumnFamily column families}. With {@link RaftLogRocksOptions}, the only
+ * code that imports {@code org.rocksdb}.
  *
  * <p>
  * Writes keep RocksDB's WAL but do not fsync it: state machines write only entries
@@ -48,7 +50,7 @@ public final class RocksStore implements AutoCloseable {
 
 	private final Path dir;
 
-	private final List<String> columnFamilies;
+	private final StoreDefinition definition;
 
 	private DBOptions dbOptions;
 
@@ -60,9 +62,11 @@ public final class RocksStore implements AutoCloseable {
 
 	private final WriteOptions writeOptions = new WriteOptions();
 
-	public RocksStore(Path dir, List<String> columnFamilies) {
+	private final ReadOptions readOptions = new ReadOptions();
+
+	public RocksStore(Path dir, StoreDefinition definition) {
 		this.dir = dir;
-		this.columnFamilies = List.copyOf(columnFamilies);
+		this.definition = definition;
 		open();
 	}
 
@@ -72,21 +76,22 @@ public final class RocksStore implements AutoCloseable {
 			this.dbOptions = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true);
 			this.cfOptions = new ColumnFamilyOptions()
 				.setTableFormatConfig(new BlockBasedTableConfig().setFormatVersion(TABLE_FORMAT_VERSION));
+			List<String> names = new ArrayList<>(this.definition.columnFamilyNames());
 			List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
 			descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, this.cfOptions));
-			for (String cf : this.columnFamilies) {
-				descriptors.add(new ColumnFamilyDescriptor(cf.getBytes(), this.cfOptions));
+			for (String cf : names) {
+				descriptors.add(new ColumnFamilyDescriptor(cf.getBytes(StandardCharsets.UTF_8), this.cfOptions));
 			}
 			List<ColumnFamilyHandle> opened = new ArrayList<>();
 			this.db = RocksDB.open(this.dbOptions, this.dir.toString(), descriptors, opened);
 			this.handles.clear();
-			for (int i = 0; i < this.columnFamilies.size(); i++) {
-				this.handles.put(this.columnFamilies.get(i), opened.get(i + 1));
+			for (int i = 0; i < names.size(); i++) {
+				this.handles.put(names.get(i), opened.get(i + 1));
 			}
 			opened.get(0).close();
 		}
 		catch (RocksDBException | IOException ex) {
-			throw new IllegalStateException("cannot open RocksDB at " + this.dir, ex);
+			throw new IllegalStateException("cannot open the " + this.definition.name() + " database at " + this.dir, ex);
 		}
 	}
 
@@ -94,28 +99,23 @@ public final class RocksStore implements AutoCloseable {
 		return this.dir;
 	}
 
-	public byte[] get(String cf, byte[] key) {
+	public <K, V> Optional<V> get(ColumnFamily<K, V> cf, K key) {
 		try {
-			return this.db.get(handle(cf), key);
+			return decode(cf, this.db.get(handle(cf), cf.keyCodec().toBytes(key)));
 		}
 		catch (RocksDBException ex) {
 			throw failure("get", ex);
 		}
 	}
 
-	/** Visits every entry of a column family whose key starts with prefix, in key order. */
-	public void scan(String cf, byte[] prefix, BiConsumer<byte[], byte[]> visitor) {
-		try (ReadOptions ro = new ReadOptions(); RocksIterator it = this.db.newIterator(handle(cf), ro)) {
-			for (it.seek(prefix); it.isValid(); it.next()) {
-				byte[] key = it.key();
-				if (!startsWith(key, prefix)) {
-					break;
-				}
-				visitor.accept(key, it.value());
-			}
+	/** Visits every entry of cf whose key starts with prefix, in key order. */
+	public <K, V> void scan(ColumnFamily<K, V> cf, KeyPrefix prefix, BiConsumer<K, V> visitor) {
+		try (RocksIterator it = this.db.newIterator(handle(cf), this.readOptions)) {
+			visit(cf, prefix, it, visitor);
 		}
 	}
 
+	/** A batch of changes that reads its own writes; nothing is visible to others until committed. */
 	public Batch batch() {
 		return new Batch();
 	}
@@ -151,6 +151,7 @@ public final class RocksStore implements AutoCloseable {
 	public synchronized void close() {
 		closeDb();
 		this.writeOptions.close();
+		this.readOptions.close();
 	}
 
 	private void closeDb() {
@@ -165,12 +166,28 @@ public final class RocksStore implements AutoCloseable {
 		this.dbOptions.close();
 	}
 
-	private ColumnFamilyHandle handle(String cf) {
-		ColumnFamilyHandle h = this.handles.get(cf);
+	private ColumnFamilyHandle handle(ColumnFamily<?, ?> cf) {
+		ColumnFamilyHandle h = this.handles.get(cf.name());
 		if (h == null) {
-			throw new IllegalArgumentException("unknown column family " + cf + " (known: " + this.handles.keySet() + ")");
+			throw new IllegalArgumentException("column family " + cf.name() + " is not in the "
+					+ this.definition.name() + " definition (known: " + this.handles.keySet() + ")");
 		}
 		return h;
+	}
+
+	private static <K, V> Optional<V> decode(ColumnFamily<K, V> cf, byte[] value) {
+		return value == null ? Optional.empty() : Optional.of(cf.valueCodec().fromBytes(value));
+	}
+
+	private static <K, V> void visit(ColumnFamily<K, V> cf, KeyPrefix prefix, RocksIterator it,
+			BiConsumer<K, V> visitor) {
+		for (it.seek(prefix.bytes()); it.isValid(); it.next()) {
+			byte[] key = it.key();
+			if (!prefix.matches(key)) {
+				break;
+			}
+			visitor.accept(cf.keyCodec().fromBytes(key), cf.valueCodec().fromBytes(it.value()));
+		}
 	}
 
 	private CurveException failure(String op, Exception ex) {
@@ -178,18 +195,18 @@ public final class RocksStore implements AutoCloseable {
 				ex);
 	}
 
-	private static boolean startsWith(byte[] key, byte[] prefix) {
-		return key.length >= prefix.length && Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length);
-	}
-
-	/** Changes applied atomically by {@link #commit()}. */
+	/**
+	 * Changes applied atomically by {@link #commit()}. Reads through the batch see its own
+	 * pending writes over the committed state (RocksDB's indexed write batch), so a command
+	 * can create a record and find it again before anything is written.
+	 */
 	public final class Batch implements AutoCloseable {
 
-		private final WriteBatch batch = new WriteBatch();
+		private final WriteBatchWithIndex batch = new WriteBatchWithIndex(true);
 
-		public Batch put(String cf, byte[] key, byte[] value) {
+		public <K, V> Batch put(ColumnFamily<K, V> cf, K key, V value) {
 			try {
-				this.batch.put(handle(cf), key, value);
+				this.batch.put(handle(cf), cf.keyCodec().toBytes(key), cf.valueCodec().toBytes(value));
 				return this;
 			}
 			catch (RocksDBException ex) {
@@ -197,13 +214,33 @@ public final class RocksStore implements AutoCloseable {
 			}
 		}
 
-		public Batch delete(String cf, byte[] key) {
+		public <K, V> Batch delete(ColumnFamily<K, V> cf, K key) {
 			try {
-				this.batch.delete(handle(cf), key);
+				this.batch.delete(handle(cf), cf.keyCodec().toBytes(key));
 				return this;
 			}
 			catch (RocksDBException ex) {
 				throw failure("delete", ex);
+			}
+		}
+
+		public <K, V> Optional<V> get(ColumnFamily<K, V> cf, K key) {
+			try {
+				return decode(cf, this.batch.getFromBatchAndDB(RocksStore.this.db, handle(cf),
+						RocksStore.this.readOptions, cf.keyCodec().toBytes(key)));
+			}
+			catch (RocksDBException ex) {
+				throw failure("get", ex);
+			}
+		}
+
+		/** As {@link RocksStore#scan}, with this batch's pending writes. */
+		public <K, V> void scan(ColumnFamily<K, V> cf, KeyPrefix prefix, BiConsumer<K, V> visitor) {
+			ColumnFamilyHandle h = handle(cf);
+			// the merged iterator owns the base iterator and closes it
+			try (RocksIterator it = this.batch.newIteratorWithBase(h,
+					RocksStore.this.db.newIterator(h, RocksStore.this.readOptions))) {
+				visit(cf, prefix, it, visitor);
 			}
 		}
 

@@ -1,6 +1,5 @@
 package io.curve4j.mds.auth;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Set;
 
 import org.springframework.stereotype.Component;
@@ -33,7 +32,7 @@ class UserCommands implements MdsCommandHandler {
 	}
 
 	private UserRecord create(CreateUserCommand command, MdsTx tx) {
-		byte[] key = key(command.getName());
+		String key = command.getName();
 		if (tx.get(MdsSchema.USERS, key).isPresent()) {
 			throw new CurveException(ErrorCode.USER_EXISTS, "user " + command.getName() + " exists");
 		}
@@ -47,15 +46,10 @@ class UserCommands implements MdsCommandHandler {
 	}
 
 	private UserRecord delete(String name, MdsTx tx) {
-		byte[] key = key(name);
-		UserRecord user = tx.get(MdsSchema.USERS, key)
+		UserRecord user = tx.get(MdsSchema.USERS, name)
 			.orElseThrow(() -> new CurveException(ErrorCode.USER_NOT_FOUND, "no user " + name));
-		tx.delete(MdsSchema.USERS.name(), key);
+		tx.delete(MdsSchema.USERS, name);
 		return user;
-	}
-
-	static byte[] key(String name) {
-		return name.getBytes(StandardCharsets.UTF_8);
 	}
 
 }

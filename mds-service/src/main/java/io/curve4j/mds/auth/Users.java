@@ -179,7 +179,7 @@ public class Users {
 		if (RequestSignature.ROOT.equals(user)) {
 			return Optional.ofNullable(this.rootPassword);
 		}
-		return this.store.get(MdsSchema.USERS, UserCommands.key(user)).map(UserRecord::getPassword);
+		return this.store.get(MdsSchema.USERS, user).map(UserRecord::getPassword);
 	}
 
 	private static String tokenMac(String password, String user, long expires) {

@@ -11,6 +11,8 @@ import io.curve4j.common.error.ErrorCode;
 import io.curve4j.mds.auth.Caller;
 import io.curve4j.mds.raft.MdsCommandHandler;
 import io.curve4j.mds.raft.MdsSchema;
+import io.curve4j.mds.raft.MdsSchema.DentryKey;
+import io.curve4j.mds.raft.MdsSchema.SegmentKey;
 import io.curve4j.mds.raft.MdsTx;
 import io.curve4j.proto.mds.v1.CreateFileCommand;
 import io.curve4j.proto.mds.v1.FileRecord;
@@ -87,7 +89,7 @@ class NamespaceCommands implements MdsCommandHandler {
 		if (tree.child(newParent.getId(), to.name()).isPresent()) {
 			throw exists(file.getType(), to);
 		}
-		tx.delete(MdsSchema.DENTRIES, MdsSchema.dentryKey(file.getParentId(), file.getName()));
+		tx.delete(MdsSchema.DENTRIES, new DentryKey(file.getParentId(), file.getName()));
 		FileRecord renamed = file.toBuilder().setParentId(newParent.getId()).setName(to.name()).build();
 		put(renamed, tx);
 		return renamed;
@@ -119,11 +121,11 @@ class NamespaceCommands implements MdsCommandHandler {
 		if (file.getType() == FileType.DIRECTORY && tree.hasChildren(file.getId())) {
 			throw new CurveException(ErrorCode.DIRECTORY_NOT_EMPTY, "directory " + path + " is not empty");
 		}
-		List<byte[]> segments = new ArrayList<>();
-		tx.scan(MdsSchema.SEGMENTS.name(), MdsSchema.u64(file.getId()), (k, v) -> segments.add(k));
-		segments.forEach(k -> tx.delete(MdsSchema.SEGMENTS.name(), k));
-		tx.delete(MdsSchema.DENTRIES, MdsSchema.dentryKey(file.getParentId(), file.getName()));
-		tx.delete(MdsSchema.FILES.name(), MdsSchema.u64(file.getId()));
+		List<SegmentKey> segments = new ArrayList<>();
+		tx.scan(MdsSchema.SEGMENTS, MdsSchema.segmentsOf(file.getId()), (k, v) -> segments.add(k));
+		segments.forEach(k -> tx.delete(MdsSchema.SEGMENTS, k));
+		tx.delete(MdsSchema.DENTRIES, new DentryKey(file.getParentId(), file.getName()));
+		tx.delete(MdsSchema.FILES, file.getId());
 		return file;
 	}
 
@@ -138,9 +140,8 @@ class NamespaceCommands implements MdsCommandHandler {
 	}
 
 	private static void put(FileRecord file, MdsTx tx) {
-		tx.put(MdsSchema.FILES, MdsSchema.u64(file.getId()), file);
-		tx.putRaw(MdsSchema.DENTRIES, MdsSchema.dentryKey(file.getParentId(), file.getName()),
-				MdsSchema.u64(file.getId()));
+		tx.put(MdsSchema.FILES, file.getId(), file);
+		tx.put(MdsSchema.DENTRIES, new DentryKey(file.getParentId(), file.getName()), file.getId());
 	}
 
 	private static CurveException exists(FileType type, NamespacePath path) {

@@ -9,6 +9,7 @@ import io.curve4j.common.error.CurveException;
 import io.curve4j.common.error.ErrorCode;
 import io.curve4j.mds.raft.MdsReader;
 import io.curve4j.mds.raft.MdsSchema;
+import io.curve4j.mds.raft.MdsSchema.DentryKey;
 import io.curve4j.proto.mds.v1.FileRecord;
 import io.curve4j.proto.mds.v1.FileType;
 
@@ -34,7 +35,7 @@ final class NamespaceTree {
 	}
 
 	Optional<FileRecord> byId(long id) {
-		return id == ROOT_ID ? Optional.of(ROOT) : this.db.get(MdsSchema.FILES, MdsSchema.u64(id));
+		return id == ROOT_ID ? Optional.of(ROOT) : this.db.get(MdsSchema.FILES, id);
 	}
 
 	/**
@@ -87,15 +88,13 @@ final class NamespaceTree {
 	}
 
 	Optional<FileRecord> child(long parentId, String name) {
-		byte[] id = this.db.raw(MdsSchema.DENTRIES, MdsSchema.dentryKey(parentId, name));
-		return id == null ? Optional.empty() : byId(MdsSchema.readU64(id));
+		return this.db.get(MdsSchema.DENTRIES, new DentryKey(parentId, name)).flatMap(this::byId);
 	}
 
 	/** Children of a directory, in name order (UTF-8 byte order). */
 	List<FileRecord> children(long directoryId) {
 		List<FileRecord> children = new ArrayList<>();
-		this.db.scan(MdsSchema.DENTRIES, MdsSchema.u64(directoryId),
-				(k, v) -> byId(MdsSchema.readU64(v)).ifPresent(children::add));
+		this.db.scan(MdsSchema.DENTRIES, MdsSchema.childrenOf(directoryId), (k, id) -> byId(id).ifPresent(children::add));
 		return children;
 	}
 
@@ -119,7 +118,7 @@ final class NamespaceTree {
 
 	boolean hasChildren(long directoryId) {
 		boolean[] any = { false };
-		this.db.scan(MdsSchema.DENTRIES, MdsSchema.u64(directoryId), (k, v) -> any[0] = true);
+		this.db.scan(MdsSchema.DENTRIES, MdsSchema.childrenOf(directoryId), (k, v) -> any[0] = true);
 		return any[0];
 	}
 

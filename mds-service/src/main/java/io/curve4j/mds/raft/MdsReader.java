@@ -5,9 +5,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.BiConsumer;
 
-import com.google.protobuf.Message;
-
-import io.curve4j.mds.raft.MdsSchema.Table;
+import io.curve4j.common.store.ColumnFamily;
+import io.curve4j.common.store.KeyPrefix;
 
 /**
  * Reads of the MDS database: the committed state ({@link MdsStore}) or the state as a
@@ -15,24 +14,20 @@ import io.curve4j.mds.raft.MdsSchema.Table;
  */
 public interface MdsReader {
 
-	byte[] raw(String cf, byte[] key);
+	<K, V> Optional<V> get(ColumnFamily<K, V> cf, K key);
 
 	/** Visits every entry whose key starts with prefix, in key order. */
-	void scan(String cf, byte[] prefix, BiConsumer<byte[], byte[]> visitor);
-
-	default <V extends Message> Optional<V> get(Table<V> table, byte[] key) {
-		return Optional.ofNullable(raw(table.name(), key)).map(bytes -> MdsStore.parse(table, bytes));
-	}
+	<K, V> void scan(ColumnFamily<K, V> cf, KeyPrefix prefix, BiConsumer<K, V> visitor);
 
 	/** Values whose key starts with prefix, in key order. */
-	default <V extends Message> List<V> list(Table<V> table, byte[] prefix) {
+	default <K, V> List<V> list(ColumnFamily<K, V> cf, KeyPrefix prefix) {
 		List<V> values = new ArrayList<>();
-		scan(table.name(), prefix, (k, v) -> values.add(MdsStore.parse(table, v)));
+		scan(cf, prefix, (k, v) -> values.add(v));
 		return values;
 	}
 
-	default <V extends Message> List<V> list(Table<V> table) {
-		return list(table, new byte[0]);
+	default <K, V> List<V> list(ColumnFamily<K, V> cf) {
+		return list(cf, KeyPrefix.ALL);
 	}
 
 }

@@ -1,12 +1,11 @@
 package io.curve4j.mds.raft;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
-import com.google.protobuf.Message;
-import com.google.protobuf.Parser;
-
+import io.curve4j.common.store.Codec;
+import io.curve4j.common.store.ColumnFamily;
+import io.curve4j.common.store.KeyPrefix;
+import io.curve4j.common.store.StoreDefinition;
 import io.curve4j.proto.mds.v1.ChunkServerRecord;
 import io.curve4j.proto.mds.v1.CopysetRecord;
 import io.curve4j.proto.mds.v1.FileRecord;
@@ -18,90 +17,98 @@ import io.curve4j.proto.mds.v1.UserRecord;
 import io.curve4j.proto.mds.v1.ZoneRecord;
 
 /**
- * The whole MDS database: every column family, its key layout and its value type.
- * Integer keys are big-endian so that RocksDB's byte order is numeric order and a
- * prefix scan lists one parent's children.
+ * The whole MDS database: every column family with its key and value encoding
+ * ({@link #DEFINITION}). Integer keys are big-endian (see {@link Codec}) so that a prefix
+ * scan lists one parent's children in numeric order. The byte layout is the one every
+ * earlier version wrote; docs/formats.md lists it.
  */
 public final class MdsSchema {
 
-	/** Applied Raft index and id counters; values are 8-byte big-endian longs. */
-	public static final String META = "meta";
+	/** Column family of small named values: the applied index, id counters, scheduler flags. */
+	private static final String META = "meta";
 
-	/** Key in {@link #META}: index of the last applied entry, written with its changes. */
-	public static final byte[] APPLIED_INDEX = "applied_index".getBytes(StandardCharsets.US_ASCII);
+	/** In meta: "applied_index" and "next_id/NAME" -> u64. */
+	public static final ColumnFamily<String, Long> COUNTERS = new ColumnFamily<>(META, Codec.utf8(), Codec.u64());
+
+	/** In meta: "scheduler_paused/ID" -> one byte, 1 when paused. */
+	public static final ColumnFamily<String, Boolean> FLAGS = new ColumnFamily<>(META, Codec.utf8(), Codec.flag());
+
+	/** Key in {@link #COUNTERS}: index of the last applied entry, written with its changes. */
+	public static final String APPLIED_INDEX = "applied_index";
 
 	/** id (u32) -> physical pool. */
-	public static final Table<PhysicalPoolRecord> PHYSICAL_POOLS = new Table<>("physical_pools",
-			PhysicalPoolRecord.parser());
+	public static final ColumnFamily<Integer, PhysicalPoolRecord> PHYSICAL_POOLS = new ColumnFamily<>("physical_pools",
+			Codec.u32(), Codec.proto(PhysicalPoolRecord.parser()));
 
 	/** id (u32) -> zone. */
-	public static final Table<ZoneRecord> ZONES = new Table<>("zones", ZoneRecord.parser());
+	public static final ColumnFamily<Integer, ZoneRecord> ZONES = new ColumnFamily<>("zones", Codec.u32(),
+			Codec.proto(ZoneRecord.parser()));
 
 	/** id (u32) -> server. */
-	public static final Table<ServerRecord> SERVERS = new Table<>("servers", ServerRecord.parser());
+	public static final ColumnFamily<Integer, ServerRecord> SERVERS = new ColumnFamily<>("servers", Codec.u32(),
+			Codec.proto(ServerRecord.parser()));
 
 	/** id (u32) -> chunkserver (with its token). */
-	public static final Table<ChunkServerRecord> CHUNK_SERVERS = new Table<>("chunk_servers",
-			ChunkServerRecord.parser());
+	public static final ColumnFamily<Integer, ChunkServerRecord> CHUNK_SERVERS = new ColumnFamily<>("chunk_servers",
+			Codec.u32(), Codec.proto(ChunkServerRecord.parser()));
 
 	/** id (u32) -> logical pool (with its round-robin cursor). */
-	public static final Table<LogicalPoolRecord> LOGICAL_POOLS = new Table<>("logical_pools",
-			LogicalPoolRecord.parser());
+	public static final ColumnFamily<Integer, LogicalPoolRecord> LOGICAL_POOLS = new ColumnFamily<>("logical_pools",
+			Codec.u32(), Codec.proto(LogicalPoolRecord.parser()));
 
-	/** logical pool id (u32) + copyset id (u32) -> copyset members. */
-	public static final Table<CopysetRecord> COPYSETS = new Table<>("copysets", CopysetRecord.parser());
+	/** (logical pool id u32, copyset id u32) -> copyset members. */
+	public static final ColumnFamily<CopysetKey, CopysetRecord> COPYSETS = new ColumnFamily<>("copysets",
+			Codec.pair(Codec.u32(), Integer.BYTES, CopysetKey::logicalPoolId, Codec.u32(), CopysetKey::copysetId,
+					CopysetKey::new),
+			Codec.proto(CopysetRecord.parser()));
 
 	/** file id (u64) -> file or directory. */
-	public static final Table<FileRecord> FILES = new Table<>("files", FileRecord.parser());
+	public static final ColumnFamily<Long, FileRecord> FILES = new ColumnFamily<>("files", Codec.u64(),
+			Codec.proto(FileRecord.parser()));
 
-	/** parent id (u64) + name (UTF-8) -> file id (u64): the directory tree. */
-	public static final String DENTRIES = "dentries";
+	/** (parent id u64, name UTF-8) -> file id (u64): the directory tree. */
+	public static final ColumnFamily<DentryKey, Long> DENTRIES = new ColumnFamily<>("dentries",
+			Codec.pair(Codec.u64(), Long.BYTES, DentryKey::parentId, Codec.utf8(), DentryKey::name, DentryKey::new),
+			Codec.u64());
 
-	/** file id (u64) + segment index (u64) -> chunk mapping of an allocated segment. */
-	public static final Table<SegmentRecord> SEGMENTS = new Table<>("segments", SegmentRecord.parser());
+	/** (file id u64, segment index u64) -> chunk mapping of an allocated segment. */
+	public static final ColumnFamily<SegmentKey, SegmentRecord> SEGMENTS = new ColumnFamily<>("segments",
+			Codec.pair(Codec.u64(), Long.BYTES, SegmentKey::fileId, Codec.u64(), SegmentKey::segmentIndex,
+					SegmentKey::new),
+			Codec.proto(SegmentRecord.parser()));
 
 	/** user name (UTF-8) -> user with its password (root is configured, never stored). */
-	public static final Table<UserRecord> USERS = new Table<>("users", UserRecord.parser());
+	public static final ColumnFamily<String, UserRecord> USERS = new ColumnFamily<>("users", Codec.utf8(),
+			Codec.proto(UserRecord.parser()));
 
-	public static final List<String> COLUMN_FAMILIES = List.of(META, PHYSICAL_POOLS.name(), ZONES.name(),
-			SERVERS.name(), CHUNK_SERVERS.name(), LOGICAL_POOLS.name(), COPYSETS.name(), FILES.name(), DENTRIES,
-			SEGMENTS.name(), USERS.name());
+	public static final StoreDefinition DEFINITION = new StoreDefinition("mds", List.of(COUNTERS, FLAGS,
+			PHYSICAL_POOLS, ZONES, SERVERS, CHUNK_SERVERS, LOGICAL_POOLS, COPYSETS, FILES, DENTRIES, SEGMENTS, USERS));
 
 	private MdsSchema() {
 	}
 
-	/** A column family holding protobuf values of one type. */
-	public record Table<V extends Message>(String name, Parser<V> parser) {
+	/** Key in {@link #COUNTERS} of an id counter. */
+	public static String counterKey(String name) {
+		return "next_id/" + name;
 	}
 
-	public static byte[] u32(int id) {
-		return ByteBuffer.allocate(4).putInt(id).array();
+	/** The entries of a directory in {@link #DENTRIES}. */
+	public static KeyPrefix childrenOf(long directoryId) {
+		return DENTRIES.prefix(Codec.u64(), directoryId);
 	}
 
-	public static byte[] u64(long id) {
-		return ByteBuffer.allocate(8).putLong(id).array();
+	/** The segments of a volume in {@link #SEGMENTS}. */
+	public static KeyPrefix segmentsOf(long fileId) {
+		return SEGMENTS.prefix(Codec.u64(), fileId);
 	}
 
-	public static long readU64(byte[] bytes) {
-		return ByteBuffer.wrap(bytes).getLong();
+	public record CopysetKey(int logicalPoolId, int copysetId) {
 	}
 
-	public static byte[] copysetKey(int logicalPoolId, int copysetId) {
-		return ByteBuffer.allocate(8).putInt(logicalPoolId).putInt(copysetId).array();
+	public record DentryKey(long parentId, String name) {
 	}
 
-	public static byte[] dentryKey(long parentId, String name) {
-		byte[] n = name.getBytes(StandardCharsets.UTF_8);
-		return ByteBuffer.allocate(8 + n.length).putLong(parentId).put(n).array();
-	}
-
-	public static byte[] segmentKey(long fileId, long segmentIndex) {
-		return ByteBuffer.allocate(16).putLong(fileId).putLong(segmentIndex).array();
-	}
-
-	/** Key in {@link #META} of an id counter. */
-	public static byte[] counterKey(String name) {
-		return ("next_id/" + name).getBytes(StandardCharsets.US_ASCII);
+	public record SegmentKey(long fileId, long segmentIndex) {
 	}
 
 }

@@ -56,10 +56,11 @@ public final class MdsStateMachine extends CommandStateMachine<MdsCommand> {
 			// A command this version does not know: applying nothing would diverge from members that do.
 			throw new IllegalStateException("no handler for " + command.getCommandCase() + " at entry " + index);
 		}
-		MdsTx tx = new MdsTx(this.store);
-		Object result = handler.apply(command, tx);
-		tx.commit(index);
-		return result;
+		try (MdsTx tx = new MdsTx(this.store)) {
+			Object result = handler.apply(command, tx);
+			tx.commit(index);
+			return result;
+		}
 	}
 
 	@Override

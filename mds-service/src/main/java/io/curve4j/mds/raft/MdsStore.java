@@ -1,20 +1,19 @@
 package io.curve4j.mds.raft;
 
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 
-import com.google.protobuf.InvalidProtocolBufferException;
-import com.google.protobuf.Message;
-
 import io.curve4j.common.raft.CheckpointSnapshots;
+import io.curve4j.common.store.ColumnFamily;
+import io.curve4j.common.store.KeyPrefix;
 import io.curve4j.common.store.RocksStore;
-import io.curve4j.mds.raft.MdsSchema.Table;
 
 /**
- * Typed access to the MDS RocksDB. Only the state machine writes (through
+ * The MDS database ({@link MdsSchema}). Only the state machine writes (through
  * {@link MdsTx}); anybody reads. A read-write lock keeps readers off the database while
  * a Raft snapshot replaces it.
  */
@@ -27,8 +26,8 @@ public final class MdsStore implements MdsReader, CheckpointSnapshots.Checkpoint
 	private volatile long appliedIndex;
 
 	public MdsStore(Path dir) {
-		this.rocks = new RocksStore(dir, MdsSchema.COLUMN_FAMILIES);
-		this.appliedIndex = readLong(MdsSchema.APPLIED_INDEX);
+		this.rocks = new RocksStore(dir, MdsSchema.DEFINITION);
+		this.appliedIndex = storedAppliedIndex();
 	}
 
 	/** Index of the last Raft entry whose changes are in the database. */
@@ -38,27 +37,22 @@ public final class MdsStore implements MdsReader, CheckpointSnapshots.Checkpoint
 	}
 
 	@Override
-	public byte[] raw(String cf, byte[] key) {
+	public <K, V> Optional<V> get(ColumnFamily<K, V> cf, K key) {
 		return locked(() -> this.rocks.get(cf, key));
 	}
 
 	@Override
-	public void scan(String cf, byte[] prefix, BiConsumer<byte[], byte[]> visitor) {
+	public <K, V> void scan(ColumnFamily<K, V> cf, KeyPrefix prefix, BiConsumer<K, V> visitor) {
 		locked(() -> {
 			this.rocks.scan(cf, prefix, visitor);
 			return null;
 		});
 	}
 
-	long readLong(byte[] key) {
-		byte[] v = raw(MdsSchema.META, key);
-		return v == null ? 0 : MdsSchema.readU64(v);
-	}
-
 	/** Writes a batch; the batch carries the new applied index. */
 	void write(RocksStore.Batch batch, long index) {
 		locked(() -> {
-			batch.put(MdsSchema.META, MdsSchema.APPLIED_INDEX, MdsSchema.u64(index));
+			batch.put(MdsSchema.COUNTERS, MdsSchema.APPLIED_INDEX, index);
 			batch.commit();
 			return null;
 		});
@@ -82,7 +76,7 @@ public final class MdsStore implements MdsReader, CheckpointSnapshots.Checkpoint
 		this.lock.writeLock().lock();
 		try {
 			this.rocks.restore(checkpoint);
-			this.appliedIndex = readLong(MdsSchema.APPLIED_INDEX);
+			this.appliedIndex = storedAppliedIndex();
 		}
 		finally {
 			this.lock.writeLock().unlock();
@@ -100,6 +94,10 @@ public final class MdsStore implements MdsReader, CheckpointSnapshots.Checkpoint
 		}
 	}
 
+	private long storedAppliedIndex() {
+		return this.rocks.get(MdsSchema.COUNTERS, MdsSchema.APPLIED_INDEX).orElse(0L);
+	}
+
 	private <T> T locked(Supplier<T> action) {
 		this.lock.readLock().lock();
 		try {
@@ -107,15 +105,6 @@ public final class MdsStore implements MdsReader, CheckpointSnapshots.Checkpoint
 		}
 		finally {
 			this.lock.readLock().unlock();
-		}
-	}
-
-	static <V extends Message> V parse(Table<V> table, byte[] bytes) {
-		try {
-			return table.parser().parseFrom(bytes);
-		}
-		catch (InvalidProtocolBufferException ex) {
-			throw new IllegalStateException("corrupt record in " + table.name(), ex);
 		}
 	}
 

@@ -1,6 +1,5 @@
 package io.curve4j.mds.schedule;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Set;
 
 import org.springframework.stereotype.Component;
@@ -10,6 +9,7 @@ import io.curve4j.common.error.ErrorCode;
 import io.curve4j.mds.raft.MdsCommandHandler;
 import io.curve4j.mds.raft.MdsReader;
 import io.curve4j.mds.raft.MdsSchema;
+import io.curve4j.mds.raft.MdsSchema.CopysetKey;
 import io.curve4j.mds.raft.MdsTx;
 import io.curve4j.proto.mds.v1.CopysetRecord;
 import io.curve4j.proto.mds.v1.MdsCommand;
@@ -37,7 +37,7 @@ class ScheduleCommands implements MdsCommandHandler {
 			case UPDATE_COPYSET_MEMBERS -> updateMembers(command.getUpdateCopysetMembers(), tx);
 			case PAUSE_SCHEDULER -> {
 				PauseSchedulerCommand pause = command.getPauseScheduler();
-				tx.putRaw(MdsSchema.META, pausedKey(pause.getScheduler()), new byte[] { (byte) (pause.getPaused() ? 1 : 0) });
+				tx.put(MdsSchema.FLAGS, pausedKey(pause.getScheduler()), pause.getPaused());
 				yield null;
 			}
 			default -> throw new IllegalArgumentException(command.getCommandCase().name());
@@ -45,7 +45,7 @@ class ScheduleCommands implements MdsCommandHandler {
 	}
 
 	private CopysetRecord updateMembers(UpdateCopysetMembersCommand command, MdsTx tx) {
-		byte[] key = MdsSchema.copysetKey(command.getLogicalPoolId(), command.getCopysetId());
+		CopysetKey key = new CopysetKey(command.getLogicalPoolId(), command.getCopysetId());
 		CopysetRecord record = tx.get(MdsSchema.COPYSETS, key)
 			.orElseThrow(() -> new CurveException(ErrorCode.COPYSET_NOT_FOUND,
 					"no copyset " + command.getLogicalPoolId() + "." + command.getCopysetId()));
@@ -62,12 +62,11 @@ class ScheduleCommands implements MdsCommandHandler {
 	}
 
 	static boolean paused(MdsReader db, SchedulerKind scheduler) {
-		byte[] value = db.raw(MdsSchema.META, pausedKey(scheduler.id()));
-		return value != null && value.length == 1 && value[0] == 1;
+		return db.get(MdsSchema.FLAGS, pausedKey(scheduler.id())).orElse(false);
 	}
 
-	private static byte[] pausedKey(String scheduler) {
-		return (PAUSED_PREFIX + scheduler).getBytes(StandardCharsets.US_ASCII);
+	private static String pausedKey(String scheduler) {
+		return PAUSED_PREFIX + scheduler;
 	}
 
 }

@@ -8,6 +8,7 @@ import io.curve4j.common.error.CurveException;
 import io.curve4j.common.error.ErrorCode;
 import io.curve4j.mds.raft.MdsCommandHandler;
 import io.curve4j.mds.raft.MdsSchema;
+import io.curve4j.mds.raft.MdsSchema.SegmentKey;
 import io.curve4j.mds.raft.MdsTx;
 import io.curve4j.proto.mds.v1.AllocateSegmentCommand;
 import io.curve4j.proto.mds.v1.FileRecord;
@@ -24,7 +25,7 @@ import io.curve4j.proto.mds.v1.SegmentRecord;
 @Component
 class SegmentCommands implements MdsCommandHandler {
 
-	static final byte[] CHUNK_COUNTER = MdsSchema.counterKey("chunk");
+	static final String CHUNK_COUNTER = MdsSchema.counterKey("chunk");
 
 	/** The segment's mapping, and whether this command created it. */
 	record Allocated(SegmentRecord segment, boolean created) {
@@ -38,11 +39,11 @@ class SegmentCommands implements MdsCommandHandler {
 	@Override
 	public Object apply(MdsCommand command, MdsTx tx) {
 		AllocateSegmentCommand allocate = command.getAllocateSegment();
-		FileRecord volume = tx.get(MdsSchema.FILES, MdsSchema.u64(allocate.getFileId()))
+		FileRecord volume = tx.get(MdsSchema.FILES, allocate.getFileId())
 			.filter(f -> f.getType() == FileType.VOLUME)
 			.orElseThrow(() -> new CurveException(ErrorCode.VOLUME_NOT_FOUND, "no volume with id " + allocate.getFileId()));
 		SegmentService.checkOffset(volume, allocate.getOffset());
-		byte[] key = SegmentService.key(allocate.getFileId(), allocate.getOffset());
+		SegmentKey key = SegmentService.key(allocate.getFileId(), allocate.getOffset());
 		SegmentRecord existing = tx.get(MdsSchema.SEGMENTS, key).orElse(null);
 		if (existing != null) {
 			return new Allocated(existing, false);
@@ -53,8 +54,7 @@ class SegmentCommands implements MdsCommandHandler {
 			.findFirst()
 			.orElseThrow(() -> new CurveException(ErrorCode.POOL_NOT_FOUND,
 					"no logical pool to allocate from; apply a topology with logicalPools once the chunkservers run"));
-		byte[] counter = tx.raw(MdsSchema.META, CHUNK_COUNTER);
-		long lastChunkId = counter == null ? 0 : MdsSchema.readU64(counter);
+		long lastChunkId = tx.get(MdsSchema.COUNTERS, CHUNK_COUNTER).orElse(0L);
 		SegmentAllocator.Allocation allocation = SegmentAllocator.allocate(pool.getCopysets(), pool.getNextCopyset(),
 				lastChunkId);
 		SegmentRecord segment = SegmentRecord.newBuilder()
@@ -62,9 +62,9 @@ class SegmentCommands implements MdsCommandHandler {
 			.addAllChunks(allocation.chunks())
 			.build();
 		tx.put(MdsSchema.SEGMENTS, key, segment);
-		tx.put(MdsSchema.LOGICAL_POOLS, MdsSchema.u32(pool.getId()),
+		tx.put(MdsSchema.LOGICAL_POOLS, pool.getId(),
 				pool.toBuilder().setNextCopyset(allocation.nextCopyset()).build());
-		tx.putRaw(MdsSchema.META, CHUNK_COUNTER, MdsSchema.u64(allocation.lastChunkId()));
+		tx.put(MdsSchema.COUNTERS, CHUNK_COUNTER, allocation.lastChunkId());
 		return new Allocated(segment, true);
 	}
 

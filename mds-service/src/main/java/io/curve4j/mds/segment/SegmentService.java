@@ -13,6 +13,7 @@ import io.curve4j.common.size.Sizes;
 import io.curve4j.mds.namespace.Namespace;
 import io.curve4j.mds.raft.MdsRaft;
 import io.curve4j.mds.raft.MdsSchema;
+import io.curve4j.mds.raft.MdsSchema.SegmentKey;
 import io.curve4j.mds.raft.MdsStore;
 import io.curve4j.proto.mds.v1.AllocateSegmentCommand;
 import io.curve4j.proto.mds.v1.FileRecord;
@@ -74,8 +75,8 @@ class SegmentService {
 		}
 	}
 
-	static byte[] key(long fileId, long offset) {
-		return MdsSchema.segmentKey(fileId, offset / Sizes.SEGMENT_SIZE);
+	static SegmentKey key(long fileId, long offset) {
+		return new SegmentKey(fileId, offset / Sizes.SEGMENT_SIZE);
 	}
 
 }

@@ -13,6 +13,7 @@ import io.curve4j.common.error.CurveException;
 import io.curve4j.common.error.ErrorCode;
 import io.curve4j.mds.raft.MdsCommandHandler;
 import io.curve4j.mds.raft.MdsSchema;
+import io.curve4j.mds.raft.MdsSchema.CopysetKey;
 import io.curve4j.mds.raft.MdsTx;
 import io.curve4j.proto.mds.v1.ApplyTopologyCommand;
 import io.curve4j.proto.mds.v1.ChunkServerRecord;
@@ -70,7 +71,7 @@ class TopologyCommands implements MdsCommandHandler {
 				.setId((int) tx.nextId("physical_pool"))
 				.setName(spec.getPhysicalPool())
 				.build();
-			tx.put(MdsSchema.PHYSICAL_POOLS, MdsSchema.u32(p.getId()), p);
+			tx.put(MdsSchema.PHYSICAL_POOLS, p.getId(), p);
 			return p;
 		});
 		ZoneRecord zone = topology.zone(spec.getZone()).orElseGet(() -> {
@@ -79,7 +80,7 @@ class TopologyCommands implements MdsCommandHandler {
 				.setName(spec.getZone())
 				.setPhysicalPoolId(pool.getId())
 				.build();
-			tx.put(MdsSchema.ZONES, MdsSchema.u32(z.getId()), z);
+			tx.put(MdsSchema.ZONES, z.getId(), z);
 			return z;
 		});
 		if (zone.getPhysicalPoolId() != pool.getId()) {
@@ -96,7 +97,7 @@ class TopologyCommands implements MdsCommandHandler {
 				.setZoneId(zone.getId())
 				.setPhysicalPoolId(pool.getId())
 				.build();
-			tx.put(MdsSchema.SERVERS, MdsSchema.u32(s.getId()), s);
+			tx.put(MdsSchema.SERVERS, s.getId(), s);
 		}
 		else if (existing.getZoneId() != zone.getId() || !existing.getHost().equals(spec.getHost())) {
 			String zoneName = topology.zone(existing.getZoneId()).map(ZoneRecord::getName).orElse("?");
@@ -148,10 +149,10 @@ class TopologyCommands implements MdsCommandHandler {
 			.setCopysets(spec.getCopysets())
 			.setZones(spec.getZones())
 			.build();
-		tx.put(MdsSchema.LOGICAL_POOLS, MdsSchema.u32(pool.getId()), pool);
+		tx.put(MdsSchema.LOGICAL_POOLS, pool.getId(), pool);
 		for (int i = 0; i < placement.size(); i++) {
 			int copysetId = i + 1;
-			tx.put(MdsSchema.COPYSETS, MdsSchema.copysetKey(pool.getId(), copysetId),
+			tx.put(MdsSchema.COPYSETS, new CopysetKey(pool.getId(), copysetId),
 					CopysetRecord.newBuilder()
 						.setLogicalPoolId(pool.getId())
 						.setCopysetId(copysetId)
@@ -196,7 +197,7 @@ class TopologyCommands implements MdsCommandHandler {
 			.setDiskPath(command.getDiskPath())
 			.setDiskCapacity(command.getDiskCapacity())
 			.build();
-		tx.put(MdsSchema.CHUNK_SERVERS, MdsSchema.u32(cs.getId()), cs);
+		tx.put(MdsSchema.CHUNK_SERVERS, cs.getId(), cs);
 		return cs;
 	}
 

@@ -54,9 +54,9 @@ class SegmentCommandsTest {
 
 		@Override
 		public Object apply(MdsCommand command, MdsTx tx) {
-			tx.put(MdsSchema.LOGICAL_POOLS, MdsSchema.u32(1),
+			tx.put(MdsSchema.LOGICAL_POOLS, 1,
 					LogicalPoolRecord.newBuilder().setId(1).setName("lpool-1").setReplicas(3).setCopysets(10).build());
-			tx.put(MdsSchema.FILES, MdsSchema.u64(VOLUME), FileRecord.newBuilder()
+			tx.put(MdsSchema.FILES, VOLUME, FileRecord.newBuilder()
 				.setId(VOLUME)
 				.setName("vol")
 				.setType(FileType.VOLUME)
@@ -114,7 +114,7 @@ class SegmentCommandsTest {
 		assertThat(this.store.appliedIndex()).isEqualTo(applied);
 		// the same entry replayed after a restart changes nothing
 		assertThat(this.machine.applyCommitted(applied, command(Sizes.SEGMENT_SIZE))).isNull();
-		assertThat(this.store.get(MdsSchema.SEGMENTS, MdsSchema.segmentKey(VOLUME, 1))).isEmpty();
+		assertThat(this.store.get(MdsSchema.SEGMENTS, new MdsSchema.SegmentKey(VOLUME, 1))).isEmpty();
 		assertThat(allocate(0)).isEqualTo(first);
 		assertThat(allocate(Sizes.SEGMENT_SIZE).getChunks(0).getChunkId()).isEqualTo(65);
 	}
