@@ -1,0 +1,130 @@
+package io.curve4j.cli;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import io.curve4j.local.LocalCluster;
+import io.curve4j.local.LocalLayout;
+import io.curve4j.local.ServiceSpec;
+import io.curve4j.sdk.cluster.ClusterEndpoints;
+import io.curve4j.sdk.cluster.Credentials;
+
+/** {@code curve local up|down|status|kill|start}: a whole cluster as processes on loopback. */
+@Command(name = "local", description = "Run a whole cluster on 127.0.0.1 under $CURVE_HOME (default ./.curve).",
+		mixinStandardHelpOptions = true,
+		subcommands = { LocalCommand.Up.class, LocalCommand.Down.class, LocalCommand.Status.class,
+				LocalCommand.Kill.class, LocalCommand.Start.class })
+public final class LocalCommand {
+
+	/** Source tree whose built jars are run: set by bin/curve, else the working directory. */
+	static LocalCluster cluster() {
+		String root = System.getProperty("curve.root", ".");
+		return new LocalCluster(ClusterEndpoints.curveHome(), Path.of(root));
+	}
+
+	@Command(name = "up", description = "Start (or restart) the local cluster and wait until it is healthy.")
+	static final class Up implements Callable<Integer> {
+
+		@Option(names = "--mds", defaultValue = "1", description = "MDS members (odd). Default: ${DEFAULT-VALUE}.")
+		int mds;
+
+		@Option(names = "--chunkservers", defaultValue = "3",
+				description = "Chunkservers, one per zone (3 zones). Default: ${DEFAULT-VALUE}.")
+		int chunkServers;
+
+		@Option(names = "--base-port", defaultValue = "" + LocalLayout.DEFAULT_BASE_PORT,
+				description = "Shifts every fixed port. Default: ${DEFAULT-VALUE}.")
+		int basePort;
+
+		@Override
+		public Integer call() {
+			PrintStream out = System.out;
+			LocalCluster cluster = cluster();
+			LocalLayout layout = cluster.up(LocalLayout.fixedPorts(this.mds, this.chunkServers, this.basePort), out);
+			out.println();
+			out.println("Cluster is healthy. Home: " + cluster.home());
+			String gateway = layout.gateway().http();
+			out.printf("  REST API       http://%s/api/v1   (the gateway; every call signed, see README)%n", gateway);
+			out.printf("  Swagger UI     http://%s/swagger-ui.html%n", gateway);
+			out.printf("  NBD exports    nbd://%s/<volume path>   (e.g. qemu-img info nbd://%s/demo/vol1)%n",
+					layout.nbd().nbd(), layout.nbd().nbd());
+			for (ServiceSpec s : layout.mds()) {
+				out.printf("  %-14s http://%s  gRPC %s  raft %s%n", s.name(), s.http(), s.grpc(), s.raft());
+			}
+			for (ServiceSpec s : layout.chunkServers()) {
+				out.printf("  %-14s gRPC %s  raft %s  http://%s/actuator/prometheus  (%s, %s)%n", s.name(), s.grpc(),
+						s.raft(), s.http(), s.server(), s.zone());
+			}
+			out.println("Root secret:    " + cluster.home().resolve(Credentials.ROOT_SECRET_FILE));
+			out.println("Connection file: " + cluster.home().resolve(ClusterEndpoints.CONNECTION_FILE));
+			return 0;
+		}
+
+	}
+
+	@Command(name = "down", description = "Stop every service of the local cluster (data is kept).")
+	static final class Down implements Callable<Integer> {
+
+		@Override
+		public Integer call() {
+			cluster().down(System.out);
+			return 0;
+		}
+
+	}
+
+	@Command(name = "status", description = "List the services of the local cluster with their pids.")
+	static final class Status implements Callable<Integer> {
+
+		@Override
+		public Integer call() {
+			int down = 0;
+			for (LocalCluster.ServiceState s : cluster().status()) {
+				String state = s.pid() == null ? "stopped" : "running pid " + s.pid();
+				if (s.pid() == null) {
+					down++;
+				}
+				ServiceSpec spec = s.spec();
+				System.out.printf("%-14s %-20s %s%n", spec.name(), state, spec.nbd() != null ? "nbd " + spec.nbd()
+						: "http " + spec.http() + (spec.grpc() == null ? "" : "  grpc " + spec.grpc() + "  raft " + spec.raft()));
+			}
+			return down == 0 ? 0 : 1;
+		}
+
+	}
+
+	@Command(name = "kill", description = "SIGKILL one service (mds-1, chunkserver-2, ...), as a crash would.")
+	static final class Kill implements Callable<Integer> {
+
+		@Parameters(paramLabel = "SERVICE")
+		String service;
+
+		@Override
+		public Integer call() {
+			cluster().kill(this.service);
+			System.out.println("killed " + this.service);
+			return 0;
+		}
+
+	}
+
+	@Command(name = "start", description = "Start one stopped service again and wait until it is healthy.")
+	static final class Start implements Callable<Integer> {
+
+		@Parameters(paramLabel = "SERVICE")
+		String service;
+
+		@Override
+		public Integer call() {
+			cluster().start(this.service, System.out);
+			return 0;
+		}
+
+	}
+
+}

@@ -1,0 +1,66 @@
+package io.curve4j.cli;
+
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import io.curve4j.sdk.block.CurveClient;
+import io.curve4j.sdk.nbd.NbdServer;
+
+/** {@code curve nbd serve}: exports the cluster's volumes over NBD until stopped. */
+@Command(name = "nbd", mixinStandardHelpOptions = true, description = "Export volumes to NBD clients (QEMU, nbd-client).",
+		subcommands = NbdCommand.Serve.class)
+final class NbdCommand {
+
+	@Command(name = "serve", mixinStandardHelpOptions = true,
+			description = "Run an NBD server exporting every volume by path (nbd://HOST:PORT/dir/volume) until "
+					+ "SIGINT or SIGTERM.")
+	static final class Serve implements Callable<Integer> {
+
+		@Option(names = "--port", defaultValue = "" + NbdServer.DEFAULT_PORT, paramLabel = "PORT",
+				description = "TCP port. Default: ${DEFAULT-VALUE}.")
+		int port;
+
+		@Option(names = "--bind", defaultValue = "127.0.0.1", paramLabel = "ADDRESS",
+				description = "Address to listen on (0.0.0.0 for every interface). Default: ${DEFAULT-VALUE}.")
+		String bind;
+
+		@Mixin
+		ClusterOptions cluster;
+
+		@Spec
+		CommandSpec spec;
+
+		@Override
+		public Integer call() throws InterruptedException {
+			CurveClient client = this.cluster.client();
+			NbdServer server;
+			try {
+				server = NbdServer.start(client, this.bind, this.port);
+			}
+			catch (RuntimeException ex) {
+				client.close();
+				throw ex;
+			}
+			// stopped by a signal: close the volumes (ending their MDS sessions) before the client
+			Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+				server.close();
+				client.close();
+			}, "nbd-shutdown"));
+			PrintWriter out = this.spec.commandLine().getOut();
+			out.printf("NBD server listening on %s:%d; attach a volume as nbd://%s:%d/<volume path>%n",
+					server.address().getHostString(), server.address().getPort(), this.bind,
+					server.address().getPort());
+			out.flush();
+			server.awaitClose();
+			return 0;
+		}
+
+	}
+
+}

@@ -1,0 +1,100 @@
+package io.curve4j.cli;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import tools.jackson.databind.JsonNode;
+
+import io.curve4j.sdk.cluster.Credentials;
+import io.curve4j.sdk.cluster.MdsRestClient;
+
+/**
+ * {@code curve user create|list|delete}: users of the cluster, managed by root. A user's
+ * password signs its requests ({@code --user NAME} with {@code $CURVE_PASSWORD}).
+ */
+@Command(name = "user", mixinStandardHelpOptions = true, description = "Users (root only).",
+		subcommands = { UserCommand.Create.class, UserCommand.ListUsers.class, UserCommand.Delete.class })
+final class UserCommand {
+
+	@Command(name = "create", mixinStandardHelpOptions = true,
+			description = "Create a user. Prints its password when it was generated.")
+	static final class Create implements Runnable {
+
+		@Mixin
+		ClusterOptions cluster;
+
+		@Spec
+		CommandSpec spec;
+
+		@Parameters(index = "0", paramLabel = "NAME", description = "Letters, digits, '.', '_' or '-'.")
+		String name;
+
+		@Option(names = "--password-file", paramLabel = "FILE",
+				description = "Read the password from the first line of FILE. Default: generate one.")
+		Path passwordFile;
+
+		@Override
+		public void run() {
+			boolean generated = this.passwordFile == null;
+			String password = generated ? Credentials.newSecret() : Credentials.read(this.passwordFile);
+			JsonNode user = this.cluster.rest().postJson("/api/v1/users", Map.of("name", this.name, "password", password));
+			this.spec.commandLine().getOut().println("created user " + user.path("name").asString()
+					+ (generated ? "\npassword: " + password : ""));
+		}
+
+	}
+
+	@Command(name = "list", mixinStandardHelpOptions = true, description = "List users (root is configured, not listed).")
+	static final class ListUsers implements Runnable {
+
+		@Mixin
+		ClusterOptions cluster;
+
+		@Spec
+		CommandSpec spec;
+
+		@Override
+		public void run() {
+			Table table = new Table("NAME", "CREATED");
+			MdsRestClient rest = this.cluster.rest();
+			int page = 0;
+			JsonNode answer;
+			do {
+				answer = rest.get("/api/v1/users?sort=name&size=1000&page=" + page++);
+				for (JsonNode u : answer.path("content")) {
+					table.row(u.path("name").asString(""), u.path("created").asString(""));
+				}
+			}
+			while (page < answer.path("page").path("totalPages").asInt(0));
+			table.print(this.spec.commandLine().getOut(), "");
+		}
+
+	}
+
+	@Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete a user; its volumes stay.")
+	static final class Delete implements Runnable {
+
+		@Mixin
+		ClusterOptions cluster;
+
+		@Spec
+		CommandSpec spec;
+
+		@Parameters(index = "0", paramLabel = "NAME")
+		String name;
+
+		@Override
+		public void run() {
+			this.cluster.rest().delete("/api/v1/users/" + this.name);
+			this.spec.commandLine().getOut().println("deleted user " + this.name);
+		}
+
+	}
+
+}

@@ -1,0 +1,215 @@
+package io.curve4j.cli;
+
+import java.io.PrintWriter;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import io.curve4j.common.error.CurveException;
+import io.curve4j.common.error.ErrorCode;
+import io.curve4j.common.size.Sizes;
+import io.curve4j.sdk.block.CurveClient;
+import io.curve4j.sdk.block.FileStat;
+
+/** {@code curve volume ...}: the namespace through the SDK. */
+@Command(name = "volume", mixinStandardHelpOptions = true, description = "Create, inspect, move and copy volumes.",
+		subcommands = { VolumeCommand.Create.class, VolumeCommand.Info.class, VolumeCommand.ListDir.class,
+				VolumeCommand.Rename.class, VolumeCommand.Extend.class, VolumeCommand.Delete.class,
+				ImportCommand.class, ExportCommand.class })
+final class VolumeCommand {
+
+	private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
+		.withZone(ZoneId.systemDefault());
+
+	/** Volumes are allocated in segments, so their sizes are whole segments; said here before asking the MDS. */
+	static void wholeSegments(long size) {
+		if (size <= 0) {
+			throw new CurveException(ErrorCode.INVALID_SIZE, "--size must be positive");
+		}
+		if (size % Sizes.SEGMENT_SIZE != 0) {
+			long up = (size / Sizes.SEGMENT_SIZE + 1) * Sizes.SEGMENT_SIZE;
+			throw new CurveException(ErrorCode.SIZE_NOT_SEGMENT_ALIGNED, "--size " + Sizes.format(size)
+					+ " is not a whole number of " + Sizes.format(Sizes.SEGMENT_SIZE) + " segments (e.g. use "
+					+ Sizes.format(up) + ")");
+		}
+	}
+
+	/** Shared by the subcommands: the cluster, the output, and a client per run. */
+	abstract static class Base implements Callable<Integer> {
+
+		@Mixin
+		ClusterOptions cluster;
+
+		@Spec
+		CommandSpec spec;
+
+		PrintWriter out() {
+			return this.spec.commandLine().getOut();
+		}
+
+		@Override
+		public Integer call() throws Exception {
+			validate();
+			try (CurveClient client = this.cluster.client()) {
+				int code = run(client, out());
+				out().flush();
+				return code;
+			}
+		}
+
+		/** Checks the arguments before any connection is made. */
+		void validate() {
+		}
+
+		abstract int run(CurveClient client, PrintWriter out) throws Exception;
+
+	}
+
+	@Command(name = "create", mixinStandardHelpOptions = true,
+			description = "Create a volume, and any missing parent directories.")
+	static final class Create extends Base {
+
+		@Parameters(paramLabel = "PATH", description = "Absolute path, e.g. /demo/vol1.")
+		String path;
+
+		@Option(names = "--size", required = true, converter = SizeConverter.class, paramLabel = "SIZE",
+				description = "Size in whole GiB (segments), e.g. 10GiB.")
+		long size;
+
+		@Override
+		void validate() {
+			wholeSegments(this.size);
+		}
+
+		@Override
+		int run(CurveClient client, PrintWriter out) {
+			int slash = this.path.lastIndexOf('/');
+			if (slash > 0) {
+				client.createDirectories(this.path.substring(0, slash));
+			}
+			FileStat volume = client.createVolume(this.path, this.size);
+			out.println("Created volume " + this.path + " (" + Sizes.format(volume.length()) + ", owner "
+					+ volume.owner() + ").");
+			return 0;
+		}
+
+	}
+
+	@Command(name = "info", mixinStandardHelpOptions = true,
+			description = "Show everything about a volume or directory.")
+	static final class Info extends Base {
+
+		@Parameters(paramLabel = "PATH")
+		String path;
+
+		@Override
+		int run(CurveClient client, PrintWriter out) {
+			FileStat f = client.stat(this.path);
+			Table table = new Table("path", f.path().isEmpty() ? this.path : f.path());
+			table.row("type", f.isDirectory() ? "directory" : "volume");
+			table.row("id", f.id());
+			table.row("parent id", f.parentId());
+			table.row("owner", f.owner());
+			if (!f.isDirectory()) {
+				table.row("size", Sizes.format(f.length()) + " (" + f.length() + " bytes)");
+				table.row("chunk size", Sizes.format(f.chunkSize()));
+				table.row("segment size", Sizes.format(f.segmentSize()));
+				table.row("sequence", f.seqNum());
+			}
+			table.row("created", TIME.format(f.created()));
+			table.print(out, "");
+			return 0;
+		}
+
+	}
+
+	@Command(name = "list", mixinStandardHelpOptions = true, description = "List a directory (default /).")
+	static final class ListDir extends Base {
+
+		@Parameters(paramLabel = "DIR", defaultValue = "/", arity = "0..1")
+		String directory;
+
+		@Override
+		int run(CurveClient client, PrintWriter out) {
+			List<FileStat> files = client.list(this.directory);
+			if (files.isEmpty()) {
+				out.println(this.directory + " is empty.");
+				return 0;
+			}
+			Table table = new Table("NAME", "TYPE", "SIZE", "OWNER");
+			for (FileStat f : files) {
+				table.row(f.isDirectory() ? f.name() + "/" : f.name(), f.isDirectory() ? "directory" : "volume",
+						f.isDirectory() ? "-" : Sizes.format(f.length()), f.owner());
+			}
+			table.print(out, "");
+			return 0;
+		}
+
+	}
+
+	@Command(name = "rename", mixinStandardHelpOptions = true, description = "Rename or move a volume or directory.")
+	static final class Rename extends Base {
+
+		@Parameters(index = "0", paramLabel = "PATH")
+		String path;
+
+		@Parameters(index = "1", paramLabel = "NEWPATH")
+		String newPath;
+
+		@Override
+		int run(CurveClient client, PrintWriter out) {
+			client.rename(this.path, this.newPath);
+			out.println("Renamed " + this.path + " to " + this.newPath + ".");
+			return 0;
+		}
+
+	}
+
+	@Command(name = "extend", mixinStandardHelpOptions = true, description = "Grow a volume to a new size.")
+	static final class Extend extends Base {
+
+		@Parameters(paramLabel = "PATH")
+		String path;
+
+		@Option(names = "--size", required = true, converter = SizeConverter.class, paramLabel = "SIZE",
+				description = "New size, larger than now, in whole GiB.")
+		long size;
+
+		@Override
+		void validate() {
+			wholeSegments(this.size);
+		}
+
+		@Override
+		int run(CurveClient client, PrintWriter out) {
+			FileStat volume = client.extend(this.path, this.size);
+			out.println("Extended " + this.path + " to " + Sizes.format(volume.length()) + ".");
+			return 0;
+		}
+
+	}
+
+	@Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete a volume or an empty directory.")
+	static final class Delete extends Base {
+
+		@Parameters(paramLabel = "PATH")
+		String path;
+
+		@Override
+		int run(CurveClient client, PrintWriter out) {
+			client.delete(this.path);
+			out.println("Deleted " + this.path + ".");
+			return 0;
+		}
+
+	}
+
+}

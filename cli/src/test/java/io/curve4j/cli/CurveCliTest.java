@@ -1,0 +1,139 @@
+package io.curve4j.cli;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.curve4j.sdk.cluster.FakeRestMds;
+
+/** Argument handling and error reporting of the command line, without a cluster. */
+class CurveCliTest {
+
+	private final StringWriter out = new StringWriter();
+
+	private final StringWriter err = new StringWriter();
+
+	private String nowhere;
+
+	@BeforeEach
+	void closedPort() throws Exception {
+		try (ServerSocket socket = new ServerSocket(0)) {
+			this.nowhere = "127.0.0.1:" + socket.getLocalPort();
+		}
+	}
+
+	private int run(String... args) {
+		CommandLine cli = CurveCli.commandLine();
+		cli.setOut(new PrintWriter(this.out, true));
+		cli.setErr(new PrintWriter(this.err, true));
+		return cli.execute(args);
+	}
+
+	@Test
+	void helpListsEveryCommand() {
+		assertThat(run("--help")).isZero();
+		assertThat(this.out.toString()).contains("local", "status", "topology", "volume", "bench");
+	}
+
+	@Test
+	void aSizeThatIsNotASizeIsAUsageError() {
+		assertThat(run("volume", "create", "/demo/vol1", "--size", "10XB")).isEqualTo(2);
+		assertThat(this.err.toString()).contains("'10XB' is not a size");
+	}
+
+	@Test
+	void aMissingSizeIsAUsageError() {
+		assertThat(run("volume", "create", "/demo/vol1")).isEqualTo(2);
+		assertThat(this.err.toString()).contains("Missing required option: '--size=SIZE'");
+	}
+
+	@Test
+	void aSizeThatIsNotWholeSegmentsFailsBeforeConnecting() {
+		assertThat(run("volume", "create", "/demo/vol1", "--size", "1536MiB", "--mds", this.nowhere)).isEqualTo(1);
+		assertThat(this.err.toString().strip()).isEqualTo(
+				"error: SIZE_NOT_SEGMENT_ALIGNED: --size 1536MiB is not a whole number of 1GiB segments (e.g. use 2GiB)");
+	}
+
+	@Test
+	void aNonPositiveSizeFails() {
+		assertThat(run("volume", "extend", "/demo/vol1", "--size", "0", "--mds", this.nowhere)).isEqualTo(1);
+		assertThat(this.err.toString()).contains("error: INVALID_SIZE");
+	}
+
+	@Test
+	void aMissingTopologyFileIsReportedWithoutAStackTrace() {
+		assertThat(run("topology", "apply", "/no/such/topology.yaml", "--mds", this.nowhere)).isEqualTo(1);
+		assertThat(this.err.toString().strip())
+			.isEqualTo("error: INVALID_ARGUMENT: topology file /no/such/topology.yaml does not exist");
+	}
+
+	@Test
+	void aMissingImportFileIsReported() {
+		assertThat(run("volume", "import", "/demo/vol1", "/no/such/disk.img", "--mds", this.nowhere)).isEqualTo(1);
+		assertThat(this.err.toString()).contains("file /no/such/disk.img does not exist");
+	}
+
+	@Test
+	void anUnreachableClusterIsUnavailable() {
+		assertThat(run("status", "--mds", this.nowhere)).isEqualTo(1);
+		assertThat(this.err.toString()).startsWith("error: UNAVAILABLE: no MDS answered").doesNotContain("\tat ");
+	}
+
+	@Test
+	void verboseAddsTheStackTrace() {
+		assertThat(run("status", "--verbose", "--mds", this.nowhere)).isEqualTo(1);
+		assertThat(this.err.toString()).contains("\tat ");
+	}
+
+	@Test
+	void benchRejectsBadArguments() {
+		assertThat(run("bench", "/demo/vol1", "--rw", "sideways", "--mds", this.nowhere)).isEqualTo(2);
+		assertThat(this.err.toString()).contains("--rw");
+		assertThat(run("bench", "/demo/vol1", "--rw", "randwrite", "--bs", "1000", "--mds", this.nowhere))
+			.isEqualTo(1);
+		assertThat(this.err.toString()).contains("--bs must be a positive multiple of 512");
+		assertThat(run("bench", "/demo/vol1", "--rw", "read", "--iodepth", "0", "--mds", this.nowhere)).isEqualTo(1);
+		assertThat(this.err.toString()).contains("--iodepth must be 1..1024");
+	}
+
+	@Test
+	void statusPrintsHealthAndExitsZeroOnlyWhenHealthy() throws Exception {
+		try (FakeRestMds mds = new FakeRestMds()) {
+			mds.json("/api/v1/cluster/status", """
+					{"healthy":false,
+					 "mds":{"leader":{"raft":"127.0.0.1:6800","grpc":"127.0.0.1:6700","http":"127.0.0.1:6600"},
+					        "members":[{"raft":"127.0.0.1:6800","grpc":"127.0.0.1:6700","http":"127.0.0.1:6600","leader":true}]},
+					 "chunkServers":{"total":3,"online":2},
+					 "copysets":{"total":12,"healthy":4,"degraded":8,"unavailable":0},
+					 "problems":["chunkserver 2 (127.0.0.1:8201) is offline"]}
+					""");
+			assertThat(run("status", "--mds", mds.address())).isEqualTo(1);
+			assertThat(this.out.toString()).contains("UNHEALTHY", "MDS leader:   127.0.0.1:6600", "2/3 online",
+					"12 total, 4 healthy, 8 degraded, 0 unavailable", "- chunkserver 2 (127.0.0.1:8201) is offline");
+		}
+	}
+
+	@Test
+	void topologyShowPrintsTables() throws Exception {
+		try (FakeRestMds mds = new FakeRestMds()) {
+			mds.json("/api/v1/topology", """
+					{"physicalPools":[{"id":1,"name":"pool1"}],
+					 "zones":[{"id":1,"name":"zone1","physicalPool":"pool1"}],
+					 "servers":[{"id":1,"name":"server1","host":"127.0.0.1","zone":"zone1","physicalPool":"pool1"}],
+					 "chunkServers":[{"id":1,"server":"server1","host":"127.0.0.1","port":8200,"raftAddress":"127.0.0.1:8300",
+					   "online":true,"diskCapacity":10737418240,"diskUsed":1073741824,"copysets":4,"leaders":2}],
+					 "logicalPools":[{"id":1,"name":"lp1","physicalPool":"pool1","replicas":3,"copysets":4,"zones":3}]}
+					""");
+			assertThat(run("topology", "show", "--mds", mds.address())).as(this.err::toString).isZero();
+			assertThat(this.out.toString()).contains("Chunkservers:", "127.0.0.1:8200", "10.0 GiB", "1.0 GiB", "lp1",
+					"zone1");
+		}
+	}
+
+}

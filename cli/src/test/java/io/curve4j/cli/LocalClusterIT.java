@@ -1,0 +1,283 @@
+package io.curve4j.cli;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.apache.commons.io.FileUtils;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+
+import io.curve4j.cli.CurveCli;
+import io.curve4j.common.error.CurveException;
+import io.curve4j.common.error.ErrorCode;
+import io.curve4j.common.size.Sizes;
+import io.curve4j.local.LocalCluster;
+import io.curve4j.local.LocalLayout;
+import io.curve4j.local.ServiceSpec;
+import io.curve4j.sdk.block.CurveClient;
+import io.curve4j.sdk.block.Volume;
+import picocli.CommandLine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The whole system as processes on loopback: one MDS and three chunkservers started by
+ * the same launcher as {@code bin/curve local}, driven through the SDK and the CLI. Every
+ * acknowledged write is remembered page by page and read back after a full restart and
+ * after a chunkserver is killed under load.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(value = 10, unit = java.util.concurrent.TimeUnit.MINUTES)
+class LocalClusterIT {
+
+	private static final int PAGE = Sizes.PAGE_SIZE;
+
+	/** Three segments: the third is never written, so it reads as zeros unallocated. */
+	private static final long VOLUME_SIZE = 3 * Sizes.SEGMENT_SIZE;
+
+	private static final long WRITABLE = 2 * Sizes.SEGMENT_SIZE;
+
+	/** Under target/ rather than a temp dir, so the services' logs survive a failure. */
+	static final Path home = Path.of("target", "local-cluster-it").toAbsolutePath();
+
+	static LocalCluster cluster;
+
+	static LocalLayout layout;
+
+	static CurveClient client;
+
+	/** Page index -> content of every acknowledged write, last writer wins. */
+	static final Map<Long, byte[]> written = new TreeMap<>();
+
+	static final Random random = new Random(42);
+
+	@BeforeAll
+	static void startCluster() throws IOException {
+		FileUtils.deleteDirectory(home.toFile());
+		// the CLI run in this JVM finds root's secret here
+		System.setProperty("curve.home", home.toString());
+		cluster = new LocalCluster(home, Path.of("..").toAbsolutePath().normalize());
+		layout = cluster.up(LocalLayout.randomPorts(1, 3), System.out);
+		client = newClient();
+	}
+
+	@AfterAll
+	static void stopCluster() {
+		if (client != null) {
+			client.close();
+		}
+		if (cluster != null) {
+			cluster.down(System.out);
+		}
+	}
+
+	static CurveClient newClient() {
+		return CurveClient.builder()
+			.mdsAddresses(layout.mds().stream().map(ServiceSpec::grpc).toList())
+			.credentials("root", cluster.rootSecret())
+			.ioTimeout(Duration.ofSeconds(60))
+			.build();
+	}
+
+	@Test
+	@Order(1)
+	void randomWritesAcrossChunkAndSegmentBoundariesReadBack() {
+		client.createDirectory("/it");
+		client.createVolume("/it/vol", VOLUME_SIZE);
+		try (Volume volume = client.open("/it/vol")) {
+			assertThat(volume.size()).isEqualTo(VOLUME_SIZE);
+			// straddle a chunk boundary and the first segment boundary on purpose
+			write(volume, Sizes.CHUNK_SIZE - 64 * 1024, 128 * 1024);
+			write(volume, Sizes.SEGMENT_SIZE - 256 * 1024, 512 * 1024);
+			long total = 640 * 1024;
+			while (total < 64 * Sizes.MIB) {
+				int length = (1 + random.nextInt(256)) * PAGE;
+				write(volume, randomPageOffset(length), length);
+				total += length;
+			}
+			verifyAll(volume);
+			// never-written pages inside allocated chunks, and a never-allocated segment
+			assertThat(volume.read(Sizes.CHUNK_SIZE + 3L * Sizes.MIB, 8192)).containsOnly(0);
+			assertZeroIfUnwritten(volume, Sizes.SEGMENT_SIZE + 5L * Sizes.CHUNK_SIZE, 64 * 1024);
+			assertThat(volume.read(2 * Sizes.SEGMENT_SIZE + 7 * Sizes.MIB, 1024 * 1024)).containsOnly(0);
+		}
+	}
+
+	@Test
+	@Order(2)
+	void badInputIsRefusedAndChangesNothing() {
+		try (Volume volume = client.open("/it/vol")) {
+			assertCode(() -> volume.read(VOLUME_SIZE - 512, 1024), ErrorCode.IO_OUT_OF_RANGE);
+			assertCode(() -> volume.write(VOLUME_SIZE, new byte[512]), ErrorCode.IO_OUT_OF_RANGE);
+			assertCode(() -> volume.read(100, 512), ErrorCode.IO_NOT_ALIGNED);
+			assertCode(() -> volume.write(0, new byte[100]), ErrorCode.IO_NOT_ALIGNED);
+			assertCode(() -> volume.read(-512, 512), ErrorCode.INVALID_ARGUMENT, ErrorCode.IO_OUT_OF_RANGE);
+			verifyAll(volume);
+		}
+		assertCode(() -> client.createVolume("/it/vol", Sizes.SEGMENT_SIZE), ErrorCode.VOLUME_EXISTS,
+				ErrorCode.FILE_EXISTS);
+		assertCode(() -> client.createVolume("/it/half", Sizes.SEGMENT_SIZE / 2), ErrorCode.SIZE_NOT_SEGMENT_ALIGNED);
+		assertCode(() -> client.createVolume("/it/zero", 0), ErrorCode.INVALID_SIZE);
+		assertCode(() -> client.createVolume("/missing/vol", Sizes.SEGMENT_SIZE), ErrorCode.DIRECTORY_NOT_FOUND);
+		assertCode(() -> client.stat("/it/nothing"), ErrorCode.VOLUME_NOT_FOUND);
+		assertThat(client.list("/it")).extracting(f -> f.path()).containsExactly("/it/vol");
+		assertThat(client.stat("/it/vol").length()).isEqualTo(VOLUME_SIZE);
+
+		String[] cli = { "--mds", String.join(",", layout.mds().stream().map(ServiceSpec::http).toList()) };
+		assertThat(cli("volume", "create", "/it/vol", "--size", "1GiB", cli[0], cli[1])).isEqualTo(1);
+		assertThat(cli("volume", "create", "/it/odd", "--size", "1500MiB", cli[0], cli[1])).isNotZero();
+		assertThat(cli("volume", "info", "/it/nothing", cli[0], cli[1])).isEqualTo(1);
+		assertThat(cli("status", cli[0], cli[1])).isZero();
+		assertThat(client.list("/it")).hasSize(1);
+	}
+
+	@Test
+	@Order(3)
+	void fullRestartKeepsEveryAcknowledgedWrite() {
+		client.close();
+		cluster.down(System.out);
+		cluster.up(layout, System.out);
+		client = newClient();
+		try (Volume volume = client.open("/it/vol")) {
+			verifyAll(volume);
+		}
+	}
+
+	@Test
+	@Order(4)
+	void killingAChunkServerDuringWritesLosesNothingAndIoContinues() throws Exception {
+		AtomicReference<Throwable> failure = new AtomicReference<>();
+		AtomicInteger afterKill = new AtomicInteger();
+		AtomicReference<Instant> killedAt = new AtomicReference<>();
+		Instant stopAt = Instant.now().plusSeconds(14);
+		try (Volume volume = client.open("/it/vol")) {
+			Thread writer = new Thread(() -> {
+				Random r = new Random(7);
+				try {
+					while (Instant.now().isBefore(stopAt)) {
+						int length = (1 + r.nextInt(16)) * PAGE;
+						long offset = (long) r.nextInt((int) ((WRITABLE - length) / PAGE)) * PAGE;
+						byte[] data = new byte[length];
+						r.nextBytes(data);
+						volume.write(offset, data);
+						synchronized (written) {
+							remember(offset, data);
+						}
+						if (killedAt.get() != null) {
+							afterKill.incrementAndGet();
+						}
+					}
+				}
+				catch (Throwable t) {
+					failure.set(t);
+				}
+			}, "it-writer");
+			writer.start();
+			Thread.sleep(3000);
+			cluster.kill("chunkserver-2");
+			killedAt.set(Instant.now());
+			writer.join();
+			assertThat(failure.get()).as("a write failed after the kill").isNull();
+			assertThat(afterKill.get()).as("writes acknowledged after the kill").isGreaterThan(10);
+			verifyAll(volume);
+		}
+		cluster.start("chunkserver-2", System.out);
+	}
+
+	private static void write(Volume volume, long offset, int length) {
+		byte[] data = new byte[length];
+		random.nextBytes(data);
+		volume.write(offset, data);
+		remember(offset, data);
+	}
+
+	private static void remember(long offset, byte[] data) {
+		for (int i = 0; i < data.length; i += PAGE) {
+			byte[] page = new byte[PAGE];
+			System.arraycopy(data, i, page, 0, PAGE);
+			written.put((offset + i) / PAGE, page);
+		}
+	}
+
+	private static long randomPageOffset(int length) {
+		return (long) random.nextInt((int) ((WRITABLE - length) / PAGE)) * PAGE;
+	}
+
+	/** Reads back every remembered page, coalescing runs of pages into larger reads. */
+	private static void verifyAll(Volume volume) {
+		List<Long> pages;
+		synchronized (written) {
+			pages = new ArrayList<>(written.keySet());
+		}
+		int i = 0;
+		while (i < pages.size()) {
+			int j = i;
+			while (j + 1 < pages.size() && pages.get(j + 1) == pages.get(j) + 1 && j - i < 255) {
+				j++;
+			}
+			long first = pages.get(i);
+			byte[] read = volume.read(first * PAGE, (j - i + 1) * PAGE);
+			for (int k = i; k <= j; k++) {
+				byte[] expected = written.get(pages.get(k));
+				int at = (k - i) * PAGE;
+				for (int b = 0; b < PAGE; b++) {
+					if (read[at + b] != expected[b]) {
+						throw new AssertionError("byte " + (pages.get(k) * PAGE + b) + " differs from the acknowledged write");
+					}
+				}
+			}
+			i = j + 1;
+		}
+	}
+
+	private static void assertZeroIfUnwritten(Volume volume, long offset, int length) {
+		for (long p = offset / PAGE; p < (offset + length) / PAGE; p++) {
+			if (written.containsKey(p)) {
+				return;
+			}
+		}
+		assertThat(volume.read(offset, length)).containsOnly(0);
+	}
+
+	private static void assertCode(Runnable call, ErrorCode... codes) {
+		assertThatThrownBy(call::run).isInstanceOf(CurveException.class)
+			.satisfies(e -> assertThat(((CurveException) e).code()).isIn((Object[]) codes));
+	}
+
+	private static int cli(String... args) {
+		CommandLine cli = CurveCli.commandLine();
+		StringWriter err = new StringWriter();
+		cli.setErr(new PrintWriter(err));
+		PrintStream saved = System.out;
+		ByteArrayOutputStream out = new ByteArrayOutputStream();
+		System.setOut(new PrintStream(out));
+		try {
+			int code = cli.execute(args);
+			saved.println("curve " + String.join(" ", args) + " -> " + code + "\n" + out + err);
+			return code;
+		}
+		finally {
+			System.setOut(saved);
+		}
+	}
+
+}

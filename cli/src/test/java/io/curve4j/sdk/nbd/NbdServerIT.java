@@ -1,0 +1,221 @@
+package io.curve4j.sdk.nbd;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import io.curve4j.common.size.Sizes;
+import io.curve4j.local.LocalCluster;
+import io.curve4j.local.LocalLayout;
+import io.curve4j.local.ServiceSpec;
+import io.curve4j.sdk.block.CurveClient;
+import io.curve4j.sdk.block.Volume;
+import io.curve4j.sdk.nbd.NbdTestClient.Reply;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The NBD server in front of a real cluster (one MDS and three chunkservers as processes,
+ * three replicas), driven by clients no one here wrote: qemu-img, qemu-io and fio's NBD
+ * engine, then by a hand-written client sending bad input. Tests that need a binary are
+ * skipped when it is not installed (CI installs qemu-utils and fio).
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+class NbdServerIT {
+
+	private static final String VOLUME = "/nbd/vol";
+
+	private static final long VOLUME_SIZE = Sizes.SEGMENT_SIZE;
+
+	@TempDir
+	static Path home;
+
+	static LocalCluster cluster;
+
+	static CurveClient client;
+
+	static NbdServer server;
+
+	static int port;
+
+	@BeforeAll
+	static void start() {
+		cluster = new LocalCluster(home.resolve("cluster"), Path.of("..").toAbsolutePath().normalize());
+		LocalLayout layout = cluster.up(LocalLayout.randomPorts(1, 3), System.out);
+		client = CurveClient.builder()
+			.mdsAddresses(layout.mds().stream().map(ServiceSpec::grpc).toList())
+			.credentials("root", cluster.rootSecret())
+			.ioTimeout(Duration.ofSeconds(60))
+			.build();
+		client.createDirectory("/nbd");
+		client.createVolume(VOLUME, VOLUME_SIZE);
+		server = NbdServer.start(client, "127.0.0.1", 0);
+		port = server.address().getPort();
+	}
+
+	@AfterAll
+	static void stop() {
+		if (server != null) {
+			server.close();
+		}
+		if (client != null) {
+			client.close();
+		}
+		if (cluster != null) {
+			cluster.down(System.out);
+		}
+	}
+
+	@Test
+	@Order(1)
+	void qemuImgInfoSeesTheVolume() {
+		Run info = run("qemu-img", "info", uri());
+		assertThat(info.output()).contains("virtual size: 1 GiB (1073741824 bytes)");
+	}
+
+	@Test
+	@Order(2)
+	void qemuIoWritesAndReadsBackAPattern() {
+		run("qemu-io", "-f", "raw", "-c", "write -P 0xab 0 1M", "-c", "read -P 0xab 0 1M", "-c", "flush", uri());
+		String imageOpts = "driver=nbd,server.type=inet,server.host=127.0.0.1,server.port=" + port + ",export="
+				+ VOLUME;
+		Run viaImageOpts = run("qemu-io", "--image-opts", "-c", "write -P 0xcd 16M 8M", "-c",
+				"read -P 0xcd 16M 8M", imageOpts);
+		assertThat(viaImageOpts.output()).doesNotContain("Pattern verification failed");
+		try (Volume volume = client.open(VOLUME)) {
+			assertThat(volume.read(0, (int) Sizes.MIB)).containsOnly((byte) 0xab);
+			assertThat(volume.read(20 * Sizes.MIB, (int) Sizes.MIB)).containsOnly((byte) 0xcd);
+		}
+	}
+
+	@Test
+	@Order(3)
+	void qemuImgConvertRoundTripKeepsEveryByte() throws IOException {
+		// 40 MiB across two chunk boundaries, its first 2 MiB zeros over the pattern written above
+		byte[] image = new byte[(int) (40 * Sizes.MIB)];
+		new Random(5).nextBytes(image);
+		Arrays.fill(image, 0, (int) (2 * Sizes.MIB), (byte) 0);
+		Path source = home.resolve("source.img");
+		Files.write(source, image);
+		run("qemu-img", "convert", "-f", "raw", "-O", "raw", "-n", source.toString(), uri());
+		Path copy = home.resolve("copy.img");
+		String sized = "driver=raw,size=" + image.length + ",file.driver=nbd,file.server.type=inet,"
+				+ "file.server.host=127.0.0.1,file.server.port=" + port + ",file.export=" + VOLUME;
+		run("qemu-img", "convert", "--image-opts", sized, "-O", "raw", copy.toString());
+		assertThat(sha256(copy)).isEqualTo(sha256(source));
+	}
+
+	@Test
+	@Order(4)
+	void fioRandomWritesAndVerifiedWrites() throws IOException {
+		String uri = "--uri=" + uri();
+		Run load = run("fio", "--ioengine=nbd", uri, "--rw=randwrite", "--bs=4k", "--iodepth=8", "--runtime=3",
+				"--time_based", "--offset=512M", "--size=64M", "--name=load", "--output-format=json");
+		JsonNode job = JsonMapper.builder().build().readTree(jsonPart(load.output())).path("jobs").get(0);
+		assertThat(job.path("error").asInt()).isZero();
+		assertThat(job.path("write").path("iops").asDouble()).isPositive();
+		Run verify = run("fio", "--ioengine=nbd", uri, "--rw=randwrite", "--bs=4k", "--iodepth=8", "--offset=600M",
+				"--size=4M", "--verify=crc32c", "--do_verify=1", "--name=verify");
+		assertThat(verify.output()).doesNotContain("verify: bad");
+	}
+
+	@Test
+	@Order(5)
+	void badInputCostsOnlyThatRequestOrConnection() throws IOException {
+		try (NbdTestClient good = NbdTestClient.attached(port, VOLUME, true);
+				NbdTestClient bad = NbdTestClient.attached(port, VOLUME, false);
+				NbdTestClient unknown = new NbdTestClient(port)) {
+			assertThat(unknown.go("nbd/nothing").reply()).isEqualTo(NbdProtocol.REP_ERR_UNKNOWN);
+			bad.request(NbdProtocol.CMD_READ, 0, 1, VOLUME_SIZE - 512, 4096, null);
+			assertThat(bad.simpleReply(0).error()).isEqualTo(NbdProtocol.EINVAL);
+			bad.request(NbdProtocol.CMD_WRITE, 0, 2, VOLUME_SIZE, 512, new byte[512]);
+			assertThat(bad.simpleReply(0).error()).isEqualTo(NbdProtocol.ENOSPC);
+			bad.request(NbdProtocol.CMD_READ, 0, 3, 1000, 512, null);
+			assertThat(bad.simpleReply(0).error()).isEqualTo(NbdProtocol.EINVAL);
+			NbdTestClient vanishing = NbdTestClient.attached(port, VOLUME, false);
+			vanishing.request(NbdProtocol.CMD_WRITE, 0, 1, 0, 65536, null);
+			vanishing.raw(new byte[1000]);
+			vanishing.abort();
+			bad.raw("garbage after the handshake".getBytes(StandardCharsets.US_ASCII));
+			assertThat(bad.closedByServer()).isTrue();
+			byte[] data = NbdCodecTest.pattern(8192);
+			good.request(NbdProtocol.CMD_WRITE, NbdProtocol.CMD_FLAG_FUA, 10, 700 * Sizes.MIB, data.length, data);
+			assertThat(good.structuredReply().error()).isZero();
+			good.request(NbdProtocol.CMD_READ, 0, 11, 700 * Sizes.MIB, data.length, null);
+			Reply read = good.structuredReply();
+			assertThat(read.handle()).isEqualTo(11);
+			assertThat(read.data()).isEqualTo(data);
+		}
+	}
+
+	private static String uri() {
+		// qemu and libnbd drop the leading slash of the path; the server puts it back
+		return "nbd://127.0.0.1:" + port + VOLUME;
+	}
+
+	private record Run(int exit, String output) {
+	}
+
+	/** Runs a client to completion and fails on a non-zero exit; skips when the binary is absent. */
+	private static Run run(String... command) {
+		assumeTrue(onPath(command[0]), command[0] + " is not installed (apt-get install qemu-utils fio): skipped");
+		try {
+			// in the temporary directory: fio leaves verify state files where it runs
+			Process process = new ProcessBuilder(command).directory(home.toFile()).redirectErrorStream(true).start();
+			String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+			assertThat(process.waitFor(2, TimeUnit.MINUTES)).isTrue();
+			System.out.println("$ " + String.join(" ", command) + "\n" + output);
+			assertThat(process.exitValue()).as("exit code of %s: %s", command[0], output).isZero();
+			return new Run(process.exitValue(), output);
+		}
+		catch (IOException ex) {
+			throw new AssertionError("cannot run " + command[0], ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new AssertionError(ex);
+		}
+	}
+
+	private static boolean onPath(String binary) {
+		return Arrays.stream(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
+			.anyMatch((dir) -> Files.isExecutable(Path.of(dir, binary)));
+	}
+
+	/** fio may print notes before its JSON document. */
+	private static String jsonPart(String output) {
+		return output.substring(output.indexOf('{'));
+	}
+
+	private static String sha256(Path file) throws IOException {
+		try {
+			return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+}

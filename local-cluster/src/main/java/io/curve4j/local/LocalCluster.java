@@ -1,0 +1,448 @@
+package io.curve4j.local;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import io.curve4j.common.auth.RequestSignature;
+import io.curve4j.common.error.CurveException;
+import io.curve4j.common.error.ErrorCode;
+import io.curve4j.sdk.cluster.ClusterEndpoints;
+import io.curve4j.sdk.cluster.Credentials;
+import io.curve4j.sdk.cluster.MdsRestClient;
+
+/**
+ * Runs a whole cluster on loopback, each service as its own JVM process, with data,
+ * logs, pid files and the connection file under one home directory:
+ *
+ * <pre>
+ * $CURVE_HOME/cluster.json         connection file (every address; read by every other command)
+ * $CURVE_HOME/topology.yaml        the topology applied to the MDS
+ * $CURVE_HOME/&lt;service&gt;/data/     the service's data directory
+ * $CURVE_HOME/&lt;service&gt;/service.log, service.pid
+ * </pre>
+ *
+ * Starting an existing home restarts the same cluster with its data. Used by
+ * {@code curve local} and by the integration tests.
+ */
+public final class LocalCluster {
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
+
+	/** Marks our processes on their command line, so a reused pid is never mistaken for one. */
+	private static final String SERVICE_MARKER = "-Dcurve4j.service=";
+
+	/** Environment variable with JVM options added to every service started. */
+	static final String SERVICE_JAVA_OPTS = "CURVE_SERVICE_JAVA_OPTS";
+
+	private final Path home;
+
+	private final Path repoRoot;
+
+	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+	/**
+	 * @param home the cluster's directory ({@code $CURVE_HOME})
+	 * @param repoRoot the source tree whose {@code <module>/target/*-exec.jar} are run
+	 */
+	public LocalCluster(Path home, Path repoRoot) {
+		this.home = home.toAbsolutePath();
+		this.repoRoot = repoRoot.toAbsolutePath();
+	}
+
+	public Path home() {
+		return this.home;
+	}
+
+	/** The saved layout, if this home holds a cluster. */
+	public Optional<LocalLayout> savedLayout() {
+		Path file = this.home.resolve(ClusterEndpoints.CONNECTION_FILE);
+		if (!Files.exists(file)) {
+			return Optional.empty();
+		}
+		try {
+			return Optional.of(JSON.readValue(Files.readString(file), LocalLayout.class));
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	/**
+	 * Starts every service that is not running (a new cluster with {@code layout}, or the
+	 * saved one), applies the topology and waits until every copyset is healthy.
+	 */
+	public LocalLayout up(LocalLayout layout, PrintStream out) {
+		LocalLayout effective = savedLayout().orElse(layout);
+		if (!effective.equals(layout) && savedLayout().isPresent()) {
+			out.println("Restarting the existing cluster in " + this.home + " (its layout is kept)");
+		}
+		writeLayout(effective);
+		writeRootSecretIfMissing();
+		for (ServiceSpec mds : effective.mds()) {
+			launch(effective, mds, out);
+		}
+		for (ServiceSpec mds : effective.mds()) {
+			awaitHealthy(mds);
+		}
+		MdsRestClient mds = restClient(effective);
+		awaitMdsLeader(mds);
+		applyTopology(mds, effective.topologyYaml(false));
+		for (ServiceSpec cs : effective.chunkServers()) {
+			launch(effective, cs, out);
+		}
+		for (ServiceSpec cs : effective.chunkServers()) {
+			awaitHealthy(cs);
+		}
+		await("all chunkservers online", () -> onlineChunkServers(mds) == effective.chunkServers().size());
+		applyTopology(mds, effective.topologyYaml(true));
+		await("every copyset healthy", () -> mds.get("/api/v1/cluster/status").path("healthy").asBoolean());
+		launch(effective, effective.gateway(), out);
+		launch(effective, effective.nbd(), out);
+		awaitHealthy(effective.gateway());
+		awaitHealthy(effective.nbd());
+		return effective;
+	}
+
+	/** Root's secret, signing every call of the CLI, the SDK and this launcher. */
+	public String rootSecret() {
+		return Credentials.read(this.home.resolve(Credentials.ROOT_SECRET_FILE));
+	}
+
+	private MdsRestClient restClient(LocalLayout layout) {
+		return new MdsRestClient(layout.mds().stream().map(ServiceSpec::http).toList(),
+				new Credentials(RequestSignature.ROOT, rootSecret()));
+	}
+
+	private void writeRootSecretIfMissing() {
+		Path file = this.home.resolve(Credentials.ROOT_SECRET_FILE);
+		if (Files.exists(file)) {
+			return;
+		}
+		try {
+			Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+			Files.writeString(file, Credentials.newSecret() + "\n");
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("cannot write " + file, ex);
+		}
+	}
+
+	/** Stops every service (SIGTERM, then SIGKILL after a grace period). */
+	public void down(PrintStream out) {
+		LocalLayout layout = savedLayout().orElse(null);
+		if (layout == null) {
+			out.println("No cluster in " + this.home);
+			return;
+		}
+		List<ProcessHandle> stopping = new ArrayList<>();
+		for (ServiceSpec s : layout.services()) {
+			process(s.name()).ifPresent(p -> {
+				p.destroy();
+				stopping.add(p);
+				out.println("stopping " + s.name() + " (pid " + p.pid() + ")");
+			});
+		}
+		Instant deadline = Instant.now().plusSeconds(20);
+		for (ProcessHandle p : stopping) {
+			try {
+				p.onExit().get(Math.max(1, Duration.between(Instant.now(), deadline).toMillis()),
+						java.util.concurrent.TimeUnit.MILLISECONDS);
+			}
+			catch (Exception ex) {
+				p.destroyForcibly();
+			}
+		}
+		layout.services().forEach(s -> deletePid(s.name()));
+	}
+
+	/** SIGKILL one service, as a crash would. */
+	public void kill(String service) {
+		savedLayoutOrFail().service(service);
+		ProcessHandle p = process(service)
+			.orElseThrow(() -> new CurveException(ErrorCode.INVALID_ARGUMENT, service + " is not running"));
+		p.destroyForcibly();
+		p.onExit().join();
+		deletePid(service);
+	}
+
+	/** Starts one stopped service again and waits until it is healthy. */
+	public void start(String service, PrintStream out) {
+		LocalLayout layout = savedLayoutOrFail();
+		ServiceSpec spec = layout.service(service);
+		launch(layout, spec, out);
+		awaitHealthy(spec);
+	}
+
+	/** Every service with its pid (or null when not running). */
+	public List<ServiceState> status() {
+		LocalLayout layout = savedLayoutOrFail();
+		return layout.services()
+			.stream()
+			.map(s -> new ServiceState(s, process(s.name()).map(ProcessHandle::pid).orElse(null)))
+			.toList();
+	}
+
+	/** A service and its pid, null when it is not running. */
+	public record ServiceState(ServiceSpec spec, Long pid) {
+	}
+
+	private LocalLayout savedLayoutOrFail() {
+		return savedLayout().orElseThrow(() -> new CurveException(ErrorCode.INVALID_ARGUMENT,
+				"no cluster in " + this.home + "; start one with 'bin/curve local up'"));
+	}
+
+	/**
+	 * The start of a command line for another JVM of ours: this JVM's java binary and the
+	 * flags every one needs (jraft's pre-protobuf-22 generated code; see STACK.md G7).
+	 */
+	public static List<String> javaCommand() {
+		List<String> command = new ArrayList<>();
+		command.add(ProcessHandle.current().info().command().orElse("java"));
+		command.add("-Dcom.google.protobuf.use_unsafe_pre22_gencode");
+		return command;
+	}
+
+	private void launch(LocalLayout layout, ServiceSpec spec, PrintStream out) {
+		if (process(spec.name()).isPresent()) {
+			out.println(spec.name() + " already running");
+			return;
+		}
+		Path dir = this.home.resolve(spec.name());
+		List<String> command = javaCommand();
+		command.add(SERVICE_MARKER + spec.name());
+		// 640 MiB of heap keeps a chunkserver under 1 GiB of RSS with its Raft logs' 128 MiB
+		command.add(spec.kind() == ServiceSpec.Kind.CHUNKSERVER ? "-Xmx640m" : "-Xmx512m");
+		command.add("-XX:+ExitOnOutOfMemoryError");
+		// G1 would pick 1 MiB regions for these heaps, which makes every 1 MiB request buffer
+		// "humongous" (a region of its own, costly to allocate and reclaim); with 4 MiB regions
+		// they are ordinary young objects. Side by side with a cluster on 1 MiB regions, 1 MiB
+		// reads and writes through NBD took about 10-20 % less CPU each: modest, and noisy here.
+		command.add("-XX:G1HeapRegionSize=4m");
+		// Netty's leak detector records a stack trace for sampled buffers: a measurable cost per request
+		command.add("-Dio.netty.leakDetection.level=disabled");
+		command.add("-Dio.grpc.netty.shaded.io.netty.leakDetection.level=disabled");
+		// e.g. a JFR recording or a larger heap for every service; later options win
+		String extra = System.getenv(SERVICE_JAVA_OPTS);
+		if (extra != null && !extra.isBlank()) {
+			command.addAll(List.of(extra.trim().split("\\s+")));
+		}
+		switch (spec.kind()) {
+			case MDS -> command.addAll(mdsArgs(layout, spec, dir));
+			case CHUNKSERVER -> command.addAll(chunkServerArgs(layout, spec, dir));
+			case GATEWAY -> command.addAll(List.of("-jar", jar("gateway").toString(), "--server.port=" + spec.httpPort(),
+					"--server.address=127.0.0.1", "--curve.gateway.mds-addresses=" + mdsHttp(layout)));
+			case NBD -> command.addAll(List.of("-Dcurve.home=" + this.home, "-jar", jar("cli").toString(), "nbd",
+					"serve", "--port=" + spec.nbdPort(), "--bind=127.0.0.1", "--mds=" + mdsHttp(layout)));
+		}
+		try {
+			Files.createDirectories(dir);
+			// its own directory as working directory: jraft writes describe and metrics files there
+			ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile())
+				.redirectErrorStream(true)
+				.redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("service.log").toFile()));
+			// glibc gives each thread that allocates natively (RocksDB, JNI) an arena of up to
+			// 64 MiB on first use; a few shared arenas keep that out of a chunkserver's RSS
+			builder.environment().putIfAbsent("MALLOC_ARENA_MAX", "2");
+			Process process = builder.start();
+			Files.writeString(dir.resolve("service.pid"), Long.toString(process.pid()));
+			out.printf("started %-14s pid %d%n", spec.name(), process.pid());
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("cannot start " + spec.name(), ex);
+		}
+	}
+
+	private List<String> mdsArgs(LocalLayout layout, ServiceSpec spec, Path dir) {
+		List<String> args = new ArrayList<>(serviceArgs("mds-service", spec));
+		args.add("--curve.mds.data-dir=" + dir.resolve("data"));
+		args.add("--curve.mds.raft-address=" + spec.raft());
+		args.add("--curve.mds.chunkserver-offline-timeout=3s");
+		args.add("--curve.mds.auth.root-password-file=" + this.home.resolve(Credentials.ROOT_SECRET_FILE));
+		args.add("--curve.mds.attach.nbd-address=" + layout.nbd().nbd());
+		for (int i = 0; i < layout.mds().size(); i++) {
+			ServiceSpec m = layout.mds().get(i);
+			args.add("--curve.mds.members[" + i + "].raft=" + m.raft());
+			args.add("--curve.mds.members[" + i + "].grpc=" + m.grpc());
+			args.add("--curve.mds.members[" + i + "].http=" + m.http());
+		}
+		return args;
+	}
+
+	private List<String> chunkServerArgs(LocalLayout layout, ServiceSpec spec, Path dir) {
+		List<String> args = new ArrayList<>(serviceArgs("chunk-service", spec));
+		args.addAll(List.of("--curve.chunkserver.data-dir=" + dir.resolve("data"), "--curve.chunkserver.host=127.0.0.1",
+				"--curve.chunkserver.raft-port=" + spec.raftPort(), "--curve.chunkserver.server-name=" + spec.server(),
+				"--curve.chunkserver.mds-addresses="
+						+ String.join(",", layout.mds().stream().map(ServiceSpec::grpc).toList()),
+				"--curve.chunkserver.heartbeat-interval=1s"));
+		return args;
+	}
+
+	/** The jar and the HTTP and gRPC listeners of an MDS or a chunkserver. */
+	private List<String> serviceArgs(String module, ServiceSpec spec) {
+		return List.of("-jar", jar(module).toString(), "--server.port=" + spec.httpPort(), "--server.address=127.0.0.1",
+				"--spring.grpc.server.port=" + spec.grpcPort(), "--spring.grpc.server.host=127.0.0.1");
+	}
+
+	private static String mdsHttp(LocalLayout layout) {
+		return String.join(",", layout.mds().stream().map(ServiceSpec::http).toList());
+	}
+
+	private Path jar(String module) {
+		Path target = this.repoRoot.resolve(module).resolve("target");
+		try (Stream<Path> files = Files.exists(target) ? Files.list(target) : Stream.empty()) {
+			return files.filter(f -> f.getFileName().toString().endsWith("-exec.jar"))
+				.findFirst()
+				.orElseThrow(() -> new CurveException(ErrorCode.UNAVAILABLE,
+						"no " + module + " jar under " + target + "; build first: mvn -B -DskipTests package"));
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	/** The live process of a service, checked against its command line so a reused pid is ignored. */
+	private Optional<ProcessHandle> process(String service) {
+		Path pidFile = this.home.resolve(service).resolve("service.pid");
+		if (!Files.exists(pidFile)) {
+			return Optional.empty();
+		}
+		try {
+			long pid = Long.parseLong(Files.readString(pidFile).trim());
+			return ProcessHandle.of(pid)
+				.filter(ProcessHandle::isAlive)
+				.filter(p -> p.info().commandLine().map(c -> c.contains(SERVICE_MARKER + service + " ")).orElse(true));
+		}
+		catch (IOException | NumberFormatException ex) {
+			return Optional.empty();
+		}
+	}
+
+	private void deletePid(String service) {
+		try {
+			Files.deleteIfExists(this.home.resolve(service).resolve("service.pid"));
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	private void writeLayout(LocalLayout layout) {
+		try {
+			Files.createDirectories(this.home);
+			Files.writeString(this.home.resolve(ClusterEndpoints.CONNECTION_FILE),
+					JSON.writerWithDefaultPrettyPrinter().writeValueAsString(layout));
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	private void applyTopology(MdsRestClient mds, String yaml) {
+		try {
+			Files.writeString(this.home.resolve("topology.yaml"), yaml);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		mds.post("/api/v1/topology", "application/yaml", yaml);
+	}
+
+	private static int onlineChunkServers(MdsRestClient mds) {
+		int online = 0;
+		for (JsonNode cs : mds.get("/api/v1/topology").path("chunkServers")) {
+			if (cs.path("online").asBoolean()) {
+				online++;
+			}
+		}
+		return online;
+	}
+
+	private void awaitMdsLeader(MdsRestClient mds) {
+		await("an MDS leader", () -> !mds.get("/api/v1/cluster/status").path("mds").path("leader").isNull());
+	}
+
+	/** Waits for the service's Actuator health to say UP; fails early if its process died. */
+	private void awaitHealthy(ServiceSpec spec) {
+		await(spec.name() + " healthy", () -> {
+			if (process(spec.name()).isEmpty()) {
+				throw new IllegalStateException(
+						spec.name() + " exited during start; see " + this.home.resolve(spec.name()).resolve("service.log"));
+			}
+			if (spec.kind() == ServiceSpec.Kind.NBD) {
+				return answers(spec.nbdPort());
+			}
+			HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + spec.http() + "/actuator/health"))
+				.timeout(Duration.ofSeconds(2))
+				.build();
+			HttpResponse<String> response = this.http.send(request, HttpResponse.BodyHandlers.ofString());
+			return response.statusCode() == 200;
+		});
+	}
+
+	private static boolean answers(int port) {
+		try (Socket socket = new Socket()) {
+			socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+			return true;
+		}
+		catch (IOException ex) {
+			return false;
+		}
+	}
+
+	private interface Check {
+
+		boolean passes() throws Exception;
+
+	}
+
+	private static void await(String what, Check check) {
+		Instant deadline = Instant.now().plus(START_TIMEOUT);
+		Exception last = null;
+		while (Instant.now().isBefore(deadline)) {
+			try {
+				if (check.passes()) {
+					return;
+				}
+			}
+			catch (IllegalStateException ex) {
+				// a service died: waiting longer cannot help
+				throw ex;
+			}
+			catch (Exception ex) {
+				last = ex;
+			}
+			try {
+				Thread.sleep(250);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new CurveException(ErrorCode.UNAVAILABLE, "interrupted while waiting for " + what);
+			}
+		}
+		throw new CurveException(ErrorCode.TIMEOUT, "timed out after " + START_TIMEOUT.toSeconds() + " s waiting for "
+				+ what + (last == null ? "" : " (last error: " + last.getMessage() + ")"));
+	}
+
+}

@@ -1,0 +1,148 @@
+package io.curve4j.local;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.IntSupplier;
+
+/**
+ * The shape of a local cluster as written to its connection file
+ * ({@code $CURVE_HOME/cluster.json}): every MDS and chunkserver with its ports. Fixed
+ * ports derive from a base port (default {@value #DEFAULT_BASE_PORT}):
+ *
+ * <pre>
+ * mds-i           http base+i-1      grpc base+10+i-1   raft base+20+i-1   (i = 1..10)
+ * chunkserver-k   http base+30+k-1   grpc base+50+k-1   raft base+70+k-1   (k = 1..20)
+ * nbd             nbd base+90 (the NBD export of every volume)
+ * gateway         http base+95 (the one REST entry point, Swagger UI)
+ * </pre>
+ *
+ * Chunkserver k runs on topology server {@code server-k} in zone
+ * {@code zone-((k-1) mod 3 + 1)}, so three chunkservers give one per zone.
+ */
+public record LocalLayout(int basePort, List<ServiceSpec> mds, List<ServiceSpec> chunkServers, ServiceSpec gateway,
+		ServiceSpec nbd) {
+
+	public static final int DEFAULT_BASE_PORT = 6700;
+
+	static final String MDS_PREFIX = "mds-";
+
+	static final String CHUNKSERVER_PREFIX = "chunkserver-";
+
+	static final String GATEWAY = "gateway";
+
+	static final String NBD = "nbd";
+
+	static final int ZONES = 3;
+
+	private static final String HOST = "127.0.0.1";
+
+	public static LocalLayout fixedPorts(int mdsCount, int chunkServerCount, int basePort) {
+		validate(mdsCount, chunkServerCount);
+		if (basePort < 1024 || basePort + 95 > 65535) {
+			throw new IllegalArgumentException("--base-port must be between 1024 and 65440, got " + basePort);
+		}
+		List<ServiceSpec> mds = new ArrayList<>();
+		for (int i = 0; i < mdsCount; i++) {
+			mds.add(mdsSpec(i + 1, basePort + i, basePort + 10 + i, basePort + 20 + i));
+		}
+		List<ServiceSpec> cs = new ArrayList<>();
+		for (int k = 0; k < chunkServerCount; k++) {
+			cs.add(chunkServerSpec(k + 1, basePort + 30 + k, basePort + 50 + k, basePort + 70 + k));
+		}
+		return new LocalLayout(basePort, mds, cs, gatewaySpec(basePort + 95), nbdSpec(basePort + 90));
+	}
+
+	/** Free ports picked once (tests): kept in the connection file across restarts. */
+	public static LocalLayout randomPorts(int mdsCount, int chunkServerCount) {
+		validate(mdsCount, chunkServerCount);
+		IntSupplier free = LocalLayout::freePort;
+		List<ServiceSpec> mds = new ArrayList<>();
+		for (int i = 0; i < mdsCount; i++) {
+			mds.add(mdsSpec(i + 1, free.getAsInt(), free.getAsInt(), free.getAsInt()));
+		}
+		List<ServiceSpec> cs = new ArrayList<>();
+		for (int k = 0; k < chunkServerCount; k++) {
+			cs.add(chunkServerSpec(k + 1, free.getAsInt(), free.getAsInt(), free.getAsInt()));
+		}
+		return new LocalLayout(0, mds, cs, gatewaySpec(free.getAsInt()), nbdSpec(free.getAsInt()));
+	}
+
+	/** Every service, in start order. */
+	public List<ServiceSpec> services() {
+		List<ServiceSpec> all = new ArrayList<>(this.mds);
+		all.addAll(this.chunkServers);
+		all.add(this.gateway);
+		all.add(this.nbd);
+		return all;
+	}
+
+	public ServiceSpec service(String name) {
+		return services().stream()
+			.filter(s -> s.name().equals(name))
+			.findFirst()
+			.orElseThrow(() -> new IllegalArgumentException("no service named '" + name + "'; this cluster has "
+					+ services().stream().map(ServiceSpec::name).toList()));
+	}
+
+	/** The topology YAML of this layout; with the logical pool once chunkservers exist. */
+	String topologyYaml(boolean withLogicalPool) {
+		StringBuilder yaml = new StringBuilder("servers:\n");
+		for (ServiceSpec cs : this.chunkServers) {
+			yaml.append("  - name: ").append(cs.server()).append('\n');
+			yaml.append("    host: ").append(HOST).append('\n');
+			yaml.append("    zone: ").append(cs.zone()).append('\n');
+			yaml.append("    physicalPool: pool-1\n");
+		}
+		if (withLogicalPool) {
+			int zones = (int) this.chunkServers.stream().map(ServiceSpec::zone).distinct().count();
+			yaml.append("logicalPools:\n");
+			yaml.append("  - name: lpool-1\n");
+			yaml.append("    physicalPool: pool-1\n");
+			yaml.append("    replicas: ").append(Math.min(3, zones)).append('\n');
+			yaml.append("    copysets: ").append(2 * this.chunkServers.size()).append('\n');
+			yaml.append("    zones: ").append(Math.min(3, zones)).append('\n');
+		}
+		return yaml.toString();
+	}
+
+	private static ServiceSpec mdsSpec(int i, int http, int grpc, int raft) {
+		return new ServiceSpec(MDS_PREFIX + i, HOST + ":" + http, HOST + ":" + grpc, HOST + ":" + raft, null, null,
+				null);
+	}
+
+	private static ServiceSpec chunkServerSpec(int k, int http, int grpc, int raft) {
+		return new ServiceSpec(CHUNKSERVER_PREFIX + k, HOST + ":" + http, HOST + ":" + grpc, HOST + ":" + raft,
+				"server-" + k, "zone-" + ((k - 1) % ZONES + 1), null);
+	}
+
+	private static ServiceSpec gatewaySpec(int http) {
+		return new ServiceSpec(GATEWAY, HOST + ":" + http, null, null, null, null, null);
+	}
+
+	private static ServiceSpec nbdSpec(int port) {
+		return new ServiceSpec(NBD, null, null, null, null, null, HOST + ":" + port);
+	}
+
+	private static void validate(int mdsCount, int chunkServerCount) {
+		if (mdsCount < 1 || mdsCount > 10 || mdsCount % 2 == 0) {
+			throw new IllegalArgumentException("--mds must be 1, 3, 5, 7 or 9 (an odd Raft group), got " + mdsCount);
+		}
+		if (chunkServerCount < 1 || chunkServerCount > 20) {
+			throw new IllegalArgumentException("--chunkservers must be between 1 and 20, got " + chunkServerCount);
+		}
+	}
+
+	/** A port nothing listens on right now (the OS's pick of an ephemeral one). */
+	public static int freePort() {
+		try (ServerSocket socket = new ServerSocket(0)) {
+			return socket.getLocalPort();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+}

@@ -1,0 +1,52 @@
+package io.curve4j.local;
+
+/**
+ * One service of a local cluster: its name ({@code mds-1}, {@code chunkserver-2},
+ * {@code gateway}, {@code nbd}) and the loopback addresses it listens on; an address a
+ * service does not have is null.
+ *
+ * @param server for chunkservers, the topology server it belongs to
+ * @param zone for chunkservers, the failure zone of that server
+ * @param nbd for the NBD server, the address it exports volumes on
+ */
+public record ServiceSpec(String name, String http, String grpc, String raft, String server, String zone,
+		String nbd) {
+
+	/** What runs as the service, and so how it is launched and checked. */
+	public enum Kind {
+
+		MDS, CHUNKSERVER, GATEWAY, NBD
+
+	}
+
+	public Kind kind() {
+		if (this.name.startsWith(LocalLayout.MDS_PREFIX)) {
+			return Kind.MDS;
+		}
+		if (this.name.startsWith(LocalLayout.CHUNKSERVER_PREFIX)) {
+			return Kind.CHUNKSERVER;
+		}
+		return this.name.equals(LocalLayout.GATEWAY) ? Kind.GATEWAY : Kind.NBD;
+	}
+
+	int httpPort() {
+		return port(this.http);
+	}
+
+	int grpcPort() {
+		return port(this.grpc);
+	}
+
+	int raftPort() {
+		return port(this.raft);
+	}
+
+	int nbdPort() {
+		return port(this.nbd);
+	}
+
+	private static int port(String address) {
+		return Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
+	}
+
+}
