@@ -18,11 +18,12 @@ import org.springframework.web.bind.annotation.RestController;
 
 import io.curve4j.common.error.CurveException;
 import io.curve4j.common.error.ErrorCode;
-import io.curve4j.mds.heartbeat.ChunkServerStates.CopysetState;
-import io.curve4j.mds.heartbeat.ChunkServerStates.CopysetStatus;
 import io.curve4j.mds.raft.MdsMembers;
 import io.curve4j.mds.raft.MdsRaft;
 import io.curve4j.mds.schedule.ScheduleService;
+import io.curve4j.mds.topology.ChunkServerStates.CopysetState;
+import io.curve4j.mds.topology.ChunkServerStates.CopysetStatus;
+import io.curve4j.mds.topology.ChunkServerStates;
 import io.curve4j.mds.topology.Topology;
 import io.curve4j.mds.topology.TopologyService;
 import io.curve4j.mds.web.Pages;

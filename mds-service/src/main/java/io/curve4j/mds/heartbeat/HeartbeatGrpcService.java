@@ -3,6 +3,7 @@ package io.curve4j.mds.heartbeat;
 import org.springframework.stereotype.Service;
 
 import io.curve4j.mds.schedule.ScheduleService;
+import io.curve4j.mds.topology.ChunkServerStates;
 import io.curve4j.mds.topology.Topology;
 import io.curve4j.mds.topology.TopologyService;
 import io.curve4j.mds.web.GrpcCalls;

@@ -1,6 +1,7 @@
 /**
- * Chunkserver heartbeats, liveness and reported copyset leaders (in memory on the
- * leader), and the REST views built on them: copysets and cluster status. Heartbeat
- * answers come from {@link io.curve4j.mds.schedule.ScheduleService}.
+ * The chunkserver heartbeat service, which records each report in
+ * {@link io.curve4j.mds.topology.ChunkServerStates} and answers with the scheduler's work
+ * ({@link io.curve4j.mds.schedule.ScheduleService}), and the REST views built on both:
+ * copysets and cluster status.
  */
 package io.curve4j.mds.heartbeat;

@@ -17,7 +17,7 @@ import org.springframework.stereotype.Service;
 
 import io.curve4j.common.error.CurveException;
 import io.curve4j.mds.config.MdsProperties;
-import io.curve4j.mds.heartbeat.ChunkServerStates;
+import io.curve4j.mds.topology.ChunkServerStates;
 import io.curve4j.mds.raft.MdsRaft;
 import io.curve4j.mds.raft.MdsStore;
 import io.curve4j.mds.schedule.ClusterView.ChunkServer;

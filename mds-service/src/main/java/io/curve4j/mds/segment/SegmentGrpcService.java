@@ -4,7 +4,7 @@ import org.springframework.stereotype.Service;
 
 import io.curve4j.common.error.CurveException;
 import io.curve4j.common.error.ErrorCode;
-import io.curve4j.mds.heartbeat.ChunkServerStates;
+import io.curve4j.mds.topology.ChunkServerStates;
 import io.curve4j.mds.topology.Topology;
 import io.curve4j.mds.topology.TopologyService;
 import io.curve4j.mds.web.GrpcCalls;

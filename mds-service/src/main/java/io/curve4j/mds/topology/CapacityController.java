@@ -15,7 +15,6 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 import io.curve4j.common.size.Sizes;
-import io.curve4j.mds.heartbeat.ChunkServerStates;
 import io.curve4j.mds.raft.MdsRaft;
 import io.curve4j.mds.raft.MdsSchema;
 import io.curve4j.mds.raft.MdsStore;

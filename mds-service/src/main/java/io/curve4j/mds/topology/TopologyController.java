@@ -19,7 +19,6 @@ import org.springframework.web.bind.annotation.RestController;
 
 import io.curve4j.common.error.CurveException;
 import io.curve4j.common.error.ErrorCode;
-import io.curve4j.mds.heartbeat.ChunkServerStates;
 import io.curve4j.mds.raft.MdsRaft;
 import io.curve4j.mds.web.Pages;
 import io.curve4j.proto.common.v1.CopysetKey;

@@ -1,4 +1,4 @@
-package io.curve4j.mds.heartbeat;
+package io.curve4j.mds.topology;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -10,7 +10,6 @@ import org.springframework.stereotype.Component;
 
 import io.curve4j.mds.config.MdsProperties;
 import io.curve4j.mds.raft.MdsRaft;
-import io.curve4j.mds.topology.Topology;
 import io.curve4j.proto.common.v1.CopysetKey;
 import io.curve4j.proto.common.v1.CopysetMembers;
 import io.curve4j.proto.heartbeat.v1.CopysetReport;
