@@ -108,12 +108,22 @@ final class Workload implements AutoCloseable {
 		}
 	}
 
-	@Override
-	public void close() throws InterruptedException {
+	/** Stops the load and waits for the I/O in flight to finish. */
+	void stop() {
 		this.stop = true;
-		for (Thread worker : this.workers) {
-			worker.join(120_000);
+		try {
+			for (Thread worker : this.workers) {
+				worker.join(120_000);
+			}
 		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	@Override
+	public void close() {
+		stop();
 	}
 
 }

@@ -8,6 +8,9 @@ import java.io.IOException;
  */
 public class CorruptChunkFileException extends IOException {
 
+	private static final long serialVersionUID = 1L;
+
+
 	public CorruptChunkFileException(String message) {
 		super(message);
 	}

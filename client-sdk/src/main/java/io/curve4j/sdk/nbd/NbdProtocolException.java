@@ -6,6 +6,9 @@ package io.curve4j.sdk.nbd;
  */
 final class NbdProtocolException extends RuntimeException {
 
+	private static final long serialVersionUID = 1L;
+
+
 	NbdProtocolException(String message) {
 		super(message);
 	}

@@ -174,6 +174,9 @@ public final class BoundedRetry {
 	/** The operation ran out of time; never retried. */
 	private static final class DeadlineExceededException extends CurveException {
 
+		private static final long serialVersionUID = 1L;
+
+
 		DeadlineExceededException(String what, Duration timeout, CurveException last) {
 			super(ErrorCode.TIMEOUT, what + " did not complete within " + timeout.toMillis() + " ms"
 					+ (last == null ? "" : "; last error: " + last), last);

@@ -41,7 +41,8 @@ class NbdCodecTest {
 		assertThat(read.payload()).isNull();
 		NbdRequest flush = channel.readInbound();
 		assertThat(flush.type()).isEqualTo(NbdProtocol.CMD_FLUSH);
-		assertThat((Object) channel.readInbound()).isNull();
+		Object nothingMore = channel.readInbound();
+		assertThat(nothingMore).isNull();
 	}
 
 	@Test

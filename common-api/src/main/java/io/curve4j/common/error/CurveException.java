@@ -6,6 +6,8 @@ package io.curve4j.common.error;
  */
 public class CurveException extends RuntimeException {
 
+	private static final long serialVersionUID = 1L;
+
 	private final ErrorCode code;
 
 	public CurveException(ErrorCode code, String detail) {

@@ -6,6 +6,8 @@ package io.curve4j.common.error;
  */
 public class NotLeaderException extends CurveException {
 
+	private static final long serialVersionUID = 1L;
+
 	private final String leaderHint;
 
 	public NotLeaderException(String detail, String leaderHint) {

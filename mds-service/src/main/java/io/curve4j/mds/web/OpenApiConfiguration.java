@@ -88,14 +88,17 @@ class OpenApiConfiguration {
 		code.description("stable machine code; " + Arrays.stream(ErrorCode.values())
 			.map(c -> c.name() + "=" + c.httpStatus())
 			.collect(Collectors.joining(", ")));
-		return new ObjectSchema().description("RFC 9457 problem details with a stable code")
+		ObjectSchema problem = new ObjectSchema();
+		problem.description("RFC 9457 problem details with a stable code")
 			.addProperty("type", new StringSchema().format("uri").example("urn:curve4j:problem:VOLUME_NOT_FOUND"))
 			.addProperty("title", new StringSchema().example("VOLUME_NOT_FOUND"))
 			.addProperty("status", new IntegerSchema().example(404))
 			.addProperty("detail", new StringSchema().example("no volume or directory /demo/vol9"))
 			.addProperty("instance", new StringSchema().format("uri"))
-			.addProperty("code", code)
-			.required(List.of("type", "title", "status", "detail", "code"));
+			.addProperty("code", code);
+		// set on the typed schema: through the raw type the chained builder returns it is an unchecked call
+		problem.setRequired(List.of("type", "title", "status", "detail", "code"));
+		return problem;
 	}
 
 }
