@@ -1,7 +1,6 @@
 package io.curve4j.chunk;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -30,6 +29,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.grpc.server.lifecycle.GrpcServerLifecycle;
 
 import com.google.protobuf.ByteString;
+import org.springframework.test.util.TestSocketUtils;
 
 import io.curve4j.chunk.copyset.CopysetId;
 import io.curve4j.chunk.copyset.CopysetRegistry;
@@ -78,7 +78,7 @@ class ChunkServerClusterIT {
 	@TempDir
 	Path dir;
 
-	private final int[] raftPorts = IntStream.range(0, 4).map(i -> freePort()).toArray();
+	private final int[] raftPorts = IntStream.range(0, 4).map(i -> TestSocketUtils.findAvailableTcpPort()).toArray();
 
 	private final ConfigurableApplicationContext[] nodes = new ConfigurableApplicationContext[4];
 
@@ -363,15 +363,6 @@ class ChunkServerClusterIT {
 		byte[] b = new byte[n];
 		new Random(seed).nextBytes(b);
 		return b;
-	}
-
-	private static int freePort() {
-		try (ServerSocket socket = new ServerSocket(0)) {
-			return socket.getLocalPort();
-		}
-		catch (IOException ex) {
-			throw new IllegalStateException(ex);
-		}
 	}
 
 }

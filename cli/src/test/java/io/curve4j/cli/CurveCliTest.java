@@ -2,10 +2,10 @@ package io.curve4j.cli;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.ServerSocket;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.test.util.TestSocketUtils;
 import picocli.CommandLine;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -22,10 +22,8 @@ class CurveCliTest {
 	private String nowhere;
 
 	@BeforeEach
-	void closedPort() throws Exception {
-		try (ServerSocket socket = new ServerSocket(0)) {
-			this.nowhere = "127.0.0.1:" + socket.getLocalPort();
-		}
+	void closedPort() {
+		this.nowhere = "127.0.0.1:" + TestSocketUtils.findAvailableTcpPort();
 	}
 
 	private int run(String... args) {

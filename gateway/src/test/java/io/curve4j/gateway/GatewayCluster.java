@@ -1,12 +1,12 @@
 package io.curve4j.gateway;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.test.util.TestSocketUtils;
 
 import io.curve4j.mds.MdsApplication;
 import io.curve4j.mds.raft.MdsRaft;
@@ -32,7 +32,7 @@ final class GatewayCluster implements AutoCloseable {
 		List<String> memberArgs = new ArrayList<>();
 		for (int i = 0; i < members; i++) {
 			for (int j = 0; j < 3; j++) {
-				ports[i][j] = freePort();
+				ports[i][j] = TestSocketUtils.findAvailableTcpPort();
 			}
 			memberArgs.add("--curve.mds.members[" + i + "].raft=127.0.0.1:" + ports[i][0]);
 			memberArgs.add("--curve.mds.members[" + i + "].grpc=127.0.0.1:" + ports[i][1]);
@@ -83,15 +83,6 @@ final class GatewayCluster implements AutoCloseable {
 			this.gateway.close();
 		}
 		this.mds.forEach(ConfigurableApplicationContext::close);
-	}
-
-	private static int freePort() {
-		try (ServerSocket s = new ServerSocket(0)) {
-			return s.getLocalPort();
-		}
-		catch (IOException ex) {
-			throw new IllegalStateException(ex);
-		}
 	}
 
 }

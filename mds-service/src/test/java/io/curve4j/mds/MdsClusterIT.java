@@ -22,6 +22,7 @@ import io.curve4j.proto.mds.v1.NamespaceServiceGrpc;
 import io.curve4j.proto.mds.v1.StatFileRequest;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import org.springframework.test.util.TestSocketUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -50,7 +51,7 @@ class MdsClusterIT {
 		List<String> members = new ArrayList<>();
 		for (int i = 0; i < 3; i++) {
 			for (int j = 0; j < 3; j++) {
-				ports[i][j] = MdsNode.freePort();
+				ports[i][j] = TestSocketUtils.findAvailableTcpPort();
 			}
 			members.add("--curve.mds.members[" + i + "].raft=127.0.0.1:" + ports[i][0]);
 			members.add("--curve.mds.members[" + i + "].grpc=127.0.0.1:" + ports[i][1]);

@@ -55,6 +55,7 @@ import io.curve4j.proto.mds.v1.SegmentServiceGrpc;
 import io.curve4j.proto.mds.v1.StatFileRequest;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import org.springframework.test.util.TestSocketUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -113,7 +114,7 @@ class MdsIT {
 
 	@BeforeAll
 	void start() {
-		this.raftPort = MdsNode.freePort();
+		this.raftPort = TestSocketUtils.findAvailableTcpPort();
 		this.mds = startMds();
 	}
 

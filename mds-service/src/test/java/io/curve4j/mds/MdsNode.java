@@ -1,7 +1,6 @@
 package io.curve4j.mds;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -73,15 +72,6 @@ final class MdsNode implements AutoCloseable {
 		app.addListeners((ApplicationListener<GrpcServerStartedEvent>) e -> boundGrpc.set(e.getPort()));
 		ConfigurableApplicationContext context = app.run(args.toArray(String[]::new));
 		return new MdsNode(context, boundGrpc.get());
-	}
-
-	static int freePort() {
-		try (ServerSocket s = new ServerSocket(0)) {
-			return s.getLocalPort();
-		}
-		catch (IOException ex) {
-			throw new IllegalStateException(ex);
-		}
 	}
 
 	<T> T bean(Class<T> type) {

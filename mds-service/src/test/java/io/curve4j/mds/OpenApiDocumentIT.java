@@ -8,6 +8,7 @@ import tools.jackson.databind.JsonNode;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.test.util.TestSocketUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -27,7 +28,7 @@ class OpenApiDocumentIT {
 	@Test
 	void committedDocumentMatchesTheRunningApi() throws IOException {
 		String served;
-		try (MdsNode node = MdsNode.start(this.dir, MdsNode.freePort(), 0, 0)) {
+		try (MdsNode node = MdsNode.start(this.dir, TestSocketUtils.findAvailableTcpPort(), 0, 0)) {
 			served = node.text("/v3/api-docs");
 		}
 		JsonNode running = MdsNode.JSON.readTree(served);

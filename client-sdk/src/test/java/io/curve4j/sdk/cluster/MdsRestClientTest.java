@@ -1,10 +1,10 @@
 package io.curve4j.sdk.cluster;
 
-import java.net.ServerSocket;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
+import org.springframework.test.util.TestSocketUtils;
 
 import io.curve4j.common.error.CurveException;
 import io.curve4j.common.error.ErrorCode;
@@ -32,10 +32,7 @@ class MdsRestClientTest {
 
 	@Test
 	void triesTheNextMemberWhenOneCannotBeReached() throws Exception {
-		int closedPort;
-		try (ServerSocket socket = new ServerSocket(0)) {
-			closedPort = socket.getLocalPort();
-		}
+		int closedPort = TestSocketUtils.findAvailableTcpPort();
 		try (FakeRestMds mds = new FakeRestMds()) {
 			mds.json("/api/v1/cluster/status", "{\"healthy\":true}");
 			JsonNode status = new MdsRestClient(List.of("127.0.0.1:" + closedPort, mds.address()))
@@ -46,10 +43,7 @@ class MdsRestClientTest {
 
 	@Test
 	void noMemberReachableIsUnavailable() throws Exception {
-		int closedPort;
-		try (ServerSocket socket = new ServerSocket(0)) {
-			closedPort = socket.getLocalPort();
-		}
+		int closedPort = TestSocketUtils.findAvailableTcpPort();
 		assertThatThrownBy(() -> new MdsRestClient(List.of("127.0.0.1:" + closedPort)).get("/api/v1/topology"))
 			.isInstanceOfSatisfying(CurveException.class, (ex) -> {
 				assertThat(ex.code()).isEqualTo(ErrorCode.UNAVAILABLE);
