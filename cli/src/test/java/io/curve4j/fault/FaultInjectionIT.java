@@ -11,6 +11,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,6 +36,10 @@ import io.curve4j.sdk.cluster.MdsRestClient;
 import io.curve4j.local.LocalCluster;
 import io.curve4j.local.LocalLayout;
 import io.curve4j.local.ServiceSpec;
+import io.curve4j.proto.cli.v1.CliServiceGrpc;
+import io.curve4j.proto.cli.v1.GetLeaderRequest;
+import io.curve4j.proto.cli.v1.TransferLeaderRequest;
+import io.curve4j.proto.common.v1.CopysetKey;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -170,7 +178,7 @@ class FaultInjectionIT {
 		cluster.kill("chunkserver-4");
 		cluster.start("chunkserver-4", System.out);
 		awaitHealed();
-		assertThat(verifier.verifyAll(volume)).isEmpty();
+		assertThat(verifyOnEveryReplica()).isEmpty();
 	}
 
 	@Test
@@ -197,7 +205,7 @@ class FaultInjectionIT {
 				+ "the other chunkservers after " + heal.toMillis() + " ms");
 		assertWithin(stall, KILLED_CHUNKSERVER_STALL, "longest I/O after SIGKILL of chunkserver-1");
 		assertWithin(heal.toMillis(), KILLED_CHUNKSERVER_HEAL, "time back to full redundancy after SIGKILL of chunkserver-1");
-		assertThat(verifier.verifyAll(volume)).isEmpty();
+		assertThat(verifyOnEveryReplica()).isEmpty();
 		// it comes back empty (its replicas were replaced) and copyset balance refills it
 		cluster.start(victim.name(), System.out);
 		await().atMost(HEAL_TIMEOUT).pollInterval(Duration.ofMillis(500)).until(() -> copysetsOn(victim) > 0);
@@ -235,7 +243,7 @@ class FaultInjectionIT {
 		assertWithin(stall, KILLED_MDS_STALL, "longest I/O after SIGKILL of the MDS leader");
 		assertThat(client.stat("/fault/after-failover").length()).isEqualTo(Sizes.SEGMENT_SIZE);
 		cluster.start(leader.name(), System.out);
-		assertThat(verifier.verifyAll(volume)).isEmpty();
+		assertThat(verifyOnEveryReplica()).isEmpty();
 	}
 
 	@Test
@@ -264,7 +272,7 @@ class FaultInjectionIT {
 		assertWithin(stall, HUNG_CHUNKSERVER_STALL, "longest I/O while chunkserver-2 hung");
 		awaitHealed();
 		assertThat(copysetsOn(victim)).isPositive();
-		assertThat(verifier.verifyAll(volume)).isEmpty();
+		assertThat(verifyOnEveryReplica()).isEmpty();
 	}
 
 	@Test
@@ -292,12 +300,73 @@ class FaultInjectionIT {
 				+ stall + " ms");
 		assertWithin(stall, ROLLING_RESTART_STALL, "longest I/O during rolling restarts");
 		awaitHealed();
-		assertThat(verifier.verifyAll(volume)).isEmpty();
+		assertThat(verifyOnEveryReplica()).isEmpty();
 		assertThat(verifier.size()).isPositive();
 	}
 
 	private static void assertWithin(long millis, Duration bound, String what) {
 		assertThat(millis).as(what + " (ms)").isLessThanOrEqualTo(bound.toMillis());
+	}
+
+	/**
+	 * Reads every acknowledged block back from each replica, not only from the leaders of
+	 * the moment: the leadership of every copyset moves to its first member, then its
+	 * second, then its third (CLI service TransferLeader, leader balancing paused), and
+	 * after each move the whole volume is read through the new leaders, which serve reads
+	 * only once they have applied everything committed.
+	 */
+	private static List<String> verifyOnEveryReplica() {
+		mds.post("/api/v1/schedulers/leader-balance/pause", null, null);
+		try {
+			List<String> problems = new ArrayList<>();
+			for (int member = 0; member < 3; member++) {
+				moveLeadersTo(member);
+				String where = " (read with every copyset led by its member " + member + ")";
+				verifier.verifyAll(volume).forEach(problem -> problems.add(problem + where));
+			}
+			return problems;
+		}
+		finally {
+			mds.post("/api/v1/schedulers/leader-balance/resume", null, null);
+		}
+	}
+
+	/** Transfers each copyset's leadership to its member-th peer (in the MDS's order) and waits until all lead. */
+	private static void moveLeadersTo(int member) {
+		await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).ignoreExceptions().until(() -> {
+			boolean all = true;
+			for (JsonNode c : copysets()) {
+				CopysetKey key = CopysetKey.newBuilder()
+					.setLogicalPoolId(c.path("logicalPoolId").asInt())
+					.setCopysetId(c.path("copysetId").asInt())
+					.build();
+				String target = c.path("peers").get(member).path("raftAddress").asString("");
+				String leader = cli(target, stub -> stub.getLeader(GetLeaderRequest.newBuilder().setCopyset(key).build()))
+					.getLeader();
+				if (!leader.equals(target)) {
+					all = false;
+					cli(leader, stub -> stub.transferLeader(
+							TransferLeaderRequest.newBuilder().setCopyset(key).setPeer(target).build()));
+				}
+			}
+			return all;
+		});
+	}
+
+	/** A call to the CLI service of the chunkserver whose raft address is given. */
+	private static <T> T cli(String raftAddress, Function<CliServiceGrpc.CliServiceBlockingStub, T> call) {
+		ServiceSpec chunkServer = layout.chunkServers()
+			.stream()
+			.filter(cs -> cs.raft().equals(raftAddress))
+			.findFirst()
+			.orElseThrow(() -> new IllegalStateException("no chunkserver with raft address " + raftAddress));
+		ManagedChannel channel = ManagedChannelBuilder.forTarget(chunkServer.grpc()).usePlaintext().build();
+		try {
+			return call.apply(CliServiceGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS));
+		}
+		finally {
+			channel.shutdownNow();
+		}
 	}
 
 	/** Every copyset healthy with three replicas, and no operator in flight. */
