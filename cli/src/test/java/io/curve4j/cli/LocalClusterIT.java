@@ -8,11 +8,7 @@ import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 import java.util.Random;
-import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -29,6 +25,7 @@ import io.curve4j.cli.CurveCli;
 import io.curve4j.common.error.CurveException;
 import io.curve4j.common.error.ErrorCode;
 import io.curve4j.common.size.Sizes;
+import io.curve4j.fault.Verifier;
 import io.curve4j.local.LocalCluster;
 import io.curve4j.local.LocalLayout;
 import io.curve4j.local.ServiceSpec;
@@ -65,8 +62,8 @@ class LocalClusterIT {
 
 	static CurveClient client;
 
-	/** Page index -> content of every acknowledged write, last writer wins. */
-	static final Map<Long, byte[]> written = new TreeMap<>();
+	/** Every acknowledged write, block by block. */
+	static final Verifier verifier = new Verifier();
 
 	static final Random random = new Random(42);
 
@@ -117,7 +114,7 @@ class LocalClusterIT {
 			verifyAll(volume);
 			// never-written pages inside allocated chunks, and a never-allocated segment
 			assertThat(volume.read(Sizes.CHUNK_SIZE + 3L * Sizes.MIB, 8192)).containsOnly(0);
-			assertZeroIfUnwritten(volume, Sizes.SEGMENT_SIZE + 5L * Sizes.CHUNK_SIZE, 64 * 1024);
+			assertRangeHoldsWhatWasWritten(volume, Sizes.SEGMENT_SIZE + 5L * Sizes.CHUNK_SIZE, 64 * 1024);
 			assertThat(volume.read(2 * Sizes.SEGMENT_SIZE + 7 * Sizes.MIB, 1024 * 1024)).containsOnly(0);
 		}
 	}
@@ -175,13 +172,7 @@ class LocalClusterIT {
 				try {
 					while (Instant.now().isBefore(stopAt)) {
 						int length = (1 + r.nextInt(16)) * PAGE;
-						long offset = (long) r.nextInt((int) ((WRITABLE - length) / PAGE)) * PAGE;
-						byte[] data = new byte[length];
-						r.nextBytes(data);
-						volume.write(offset, data);
-						synchronized (written) {
-							remember(offset, data);
-						}
+						write(volume, (long) r.nextInt((int) ((WRITABLE - length) / PAGE)) * PAGE, length);
 						if (killedAt.get() != null) {
 							afterKill.incrementAndGet();
 						}
@@ -203,59 +194,26 @@ class LocalClusterIT {
 		cluster.start("chunkserver-2", System.out);
 	}
 
+	/** Writes blocks whose content the verifier derives, and records them once acknowledged. */
 	private static void write(Volume volume, long offset, int length) {
-		byte[] data = new byte[length];
-		random.nextBytes(data);
+		long first = offset / Verifier.BLOCK;
+		long[] generations = new long[length / Verifier.BLOCK];
+		byte[] data = verifier.prepare(first, generations.length, generations);
 		volume.write(offset, data);
-		remember(offset, data);
-	}
-
-	private static void remember(long offset, byte[] data) {
-		for (int i = 0; i < data.length; i += PAGE) {
-			byte[] page = new byte[PAGE];
-			System.arraycopy(data, i, page, 0, PAGE);
-			written.put((offset + i) / PAGE, page);
-		}
+		verifier.acknowledged(first, data, generations);
 	}
 
 	private static long randomPageOffset(int length) {
 		return (long) random.nextInt((int) ((WRITABLE - length) / PAGE)) * PAGE;
 	}
 
-	/** Reads back every remembered page, coalescing runs of pages into larger reads. */
 	private static void verifyAll(Volume volume) {
-		List<Long> pages;
-		synchronized (written) {
-			pages = new ArrayList<>(written.keySet());
-		}
-		int i = 0;
-		while (i < pages.size()) {
-			int j = i;
-			while (j + 1 < pages.size() && pages.get(j + 1) == pages.get(j) + 1 && j - i < 255) {
-				j++;
-			}
-			long first = pages.get(i);
-			byte[] read = volume.read(first * PAGE, (j - i + 1) * PAGE);
-			for (int k = i; k <= j; k++) {
-				byte[] expected = written.get(pages.get(k));
-				int at = (k - i) * PAGE;
-				for (int b = 0; b < PAGE; b++) {
-					if (read[at + b] != expected[b]) {
-						throw new AssertionError("byte " + (pages.get(k) * PAGE + b) + " differs from the acknowledged write");
-					}
-				}
-			}
-			i = j + 1;
-		}
+		assertThat(verifier.verifyAll(volume)).as("blocks that do not hold their acknowledged write").isEmpty();
 	}
 
-	private static void assertZeroIfUnwritten(Volume volume, long offset, int length) {
-		for (long p = offset / PAGE; p < (offset + length) / PAGE; p++) {
-			if (written.containsKey(p)) {
-				return;
-			}
-		}
-		assertThat(volume.read(offset, length)).containsOnly(0);
+	/** Blocks never written read as zeros, the others as their acknowledged write. */
+	private static void assertRangeHoldsWhatWasWritten(Volume volume, long offset, int length) {
+		assertThat(verifier.check(offset / Verifier.BLOCK, volume.read(offset, length))).isEmpty();
 	}
 
 	private static void assertCode(Runnable call, ErrorCode... codes) {

@@ -13,11 +13,12 @@ import io.curve4j.sdk.block.Volume;
  * Remembers, per block of a volume, the generation and content hash of the last
  * acknowledged write, and checks reads against it. A block's content is derived from
  * (block, generation), so nothing but the hash is kept. A write that failed leaves its
- * blocks uncertain: either the old or the new content is then acceptable.
+ * blocks uncertain: either the old or the new content is then acceptable. The one record
+ * of acknowledged writes of the end-to-end tests.
  */
-final class Verifier {
+public final class Verifier {
 
-	static final int BLOCK = 4096;
+	public static final int BLOCK = 4096;
 
 	/** One acknowledged write of a block; {@code previousHash} is also accepted while uncertain. */
 	record Entry(long generation, long hash, long previousHash, boolean uncertain) {
@@ -38,7 +39,7 @@ final class Verifier {
 	}
 
 	/** Data for a write of {@code count} blocks from {@code first}, at the next generation of each. */
-	byte[] prepare(long first, int count, long[] generations) {
+	public byte[] prepare(long first, int count, long[] generations) {
 		byte[] data = new byte[count * BLOCK];
 		for (int i = 0; i < count; i++) {
 			Entry e = this.blocks.get(first + i);
@@ -48,13 +49,13 @@ final class Verifier {
 		return data;
 	}
 
-	void acknowledged(long first, byte[] data, long[] generations) {
+	public void acknowledged(long first, byte[] data, long[] generations) {
 		for (int i = 0; i < generations.length; i++) {
 			this.blocks.put(first + i, new Entry(generations[i], hash(data, i * BLOCK, BLOCK), 0, false));
 		}
 	}
 
-	void failed(long first, byte[] data, long[] generations) {
+	public void failed(long first, byte[] data, long[] generations) {
 		for (int i = 0; i < generations.length; i++) {
 			Entry old = this.blocks.get(first + i);
 			long previous = old == null ? hash(new byte[BLOCK], 0, BLOCK) : old.hash();
@@ -63,7 +64,7 @@ final class Verifier {
 	}
 
 	/** Problems with the blocks of one read; empty when every block holds what was acknowledged. */
-	List<String> check(long first, byte[] read) {
+	public List<String> check(long first, byte[] read) {
 		List<String> problems = new ArrayList<>();
 		long zeros = hash(new byte[BLOCK], 0, BLOCK);
 		for (int i = 0; i < read.length / BLOCK; i++) {
@@ -79,12 +80,12 @@ final class Verifier {
 		return problems;
 	}
 
-	int size() {
+	public int size() {
 		return this.blocks.size();
 	}
 
 	/** Reads back every remembered block (runs of up to 64 blocks per read). */
-	List<String> verifyAll(Volume volume) {
+	public List<String> verifyAll(Volume volume) {
 		List<Long> all = new ArrayList<>(this.blocks.keySet());
 		all.sort(Long::compare);
 		List<String> problems = new ArrayList<>();
