@@ -114,7 +114,7 @@ class ChunkServerClusterIT {
 		assertRedirect(() -> chunk(follower).readChunk(readRequest(1, 0, 512)), raft(leader));
 		assertError(() -> chunk(leader).writeChunk(writeRequest(1, 100, small)), Status.Code.INVALID_ARGUMENT,
 				"IO_NOT_ALIGNED");
-		assertError(() -> chunk(leader).readChunk(readRequest(1, Sizes.CHUNK_SIZE - 512, 1024)),
+		assertError(() -> chunk(leader).readChunk(readRequest(1, Sizes.DEFAULT_CHUNK_SIZE - 512, 1024)),
 				Status.Code.OUT_OF_RANGE, "IO_OUT_OF_RANGE");
 		assertError(() -> chunk(leader).readChunk(readRequest(1, 0, 0)), Status.Code.INVALID_ARGUMENT,
 				"IO_NOT_ALIGNED");
@@ -157,7 +157,7 @@ class ChunkServerClusterIT {
 			.getChunkInfo(GetChunkInfoRequest.newBuilder().setCopyset(KEY).setChunkId(2).build());
 		assertThat(info.getExists()).isTrue();
 		assertThat(info.getSn()).isEqualTo(7);
-		assertThat(info.getChunkSize()).isEqualTo(Sizes.CHUNK_SIZE);
+		assertThat(info.getChunkSize()).isEqualTo(Sizes.DEFAULT_CHUNK_SIZE);
 		chunk(leader).deleteChunk(DeleteChunkRequest.newBuilder().setCopyset(KEY).setChunkId(2).build());
 		assertThat(chunk(leader).getChunkInfo(GetChunkInfoRequest.newBuilder().setCopyset(KEY).setChunkId(2).build())
 			.getExists()).isFalse();
@@ -240,7 +240,7 @@ class ChunkServerClusterIT {
 		int port = this.nodes[i].getBean(GrpcServerLifecycle.class).getPort();
 		this.channels[i] = ManagedChannelBuilder.forAddress("127.0.0.1", port)
 			.usePlaintext()
-			.maxInboundMessageSize(Sizes.CHUNK_SIZE + (int) Sizes.MIB)
+			.maxInboundMessageSize(Sizes.DEFAULT_CHUNK_SIZE + (int) Sizes.MIB)
 			.build();
 	}
 

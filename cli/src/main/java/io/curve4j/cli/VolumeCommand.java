@@ -29,16 +29,13 @@ final class VolumeCommand {
 	private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
 		.withZone(ZoneId.systemDefault());
 
-	/** Volumes are allocated in segments, so their sizes are whole segments; said here before asking the MDS. */
-	static void wholeSegments(long size) {
+	/**
+	 * Said here before asking the MDS. That a size is a whole number of segments is the
+	 * MDS's to say: the segment size is a property of the logical pool.
+	 */
+	static void positive(long size) {
 		if (size <= 0) {
 			throw new CurveException(ErrorCode.INVALID_SIZE, "--size must be positive");
-		}
-		if (size % Sizes.SEGMENT_SIZE != 0) {
-			long up = (size / Sizes.SEGMENT_SIZE + 1) * Sizes.SEGMENT_SIZE;
-			throw new CurveException(ErrorCode.SIZE_NOT_SEGMENT_ALIGNED, "--size " + Sizes.format(size)
-					+ " is not a whole number of " + Sizes.format(Sizes.SEGMENT_SIZE) + " segments (e.g. use "
-					+ Sizes.format(up) + ")");
 		}
 	}
 
@@ -81,12 +78,12 @@ final class VolumeCommand {
 		String path;
 
 		@Option(names = "--size", required = true, converter = SizeConverter.class, paramLabel = "SIZE",
-				description = "Size in whole GiB (segments), e.g. 10GiB.")
+				description = "Size, a whole number of the pool's segments (1GiB unless the topology sets another), e.g. 10GiB.")
 		long size;
 
 		@Override
 		void validate() {
-			wholeSegments(this.size);
+			positive(this.size);
 		}
 
 		@Override
@@ -185,7 +182,7 @@ final class VolumeCommand {
 
 		@Override
 		void validate() {
-			wholeSegments(this.size);
+			positive(this.size);
 		}
 
 		@Override

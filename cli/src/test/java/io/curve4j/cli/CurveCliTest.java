@@ -52,13 +52,6 @@ class CurveCliTest {
 	}
 
 	@Test
-	void aSizeThatIsNotWholeSegmentsFailsBeforeConnecting() {
-		assertThat(run("volume", "create", "/demo/vol1", "--size", "1536MiB", "--mds", this.nowhere)).isEqualTo(1);
-		assertThat(this.err.toString().strip()).isEqualTo(
-				"error: SIZE_NOT_SEGMENT_ALIGNED: --size 1536MiB is not a whole number of 1GiB segments (e.g. use 2GiB)");
-	}
-
-	@Test
 	void aNonPositiveSizeFails() {
 		assertThat(run("volume", "extend", "/demo/vol1", "--size", "0", "--mds", this.nowhere)).isEqualTo(1);
 		assertThat(this.err.toString()).contains("error: INVALID_SIZE");

@@ -49,9 +49,9 @@ class LocalClusterIT {
 	private static final int PAGE = Sizes.PAGE_SIZE;
 
 	/** Three segments: the third is never written, so it reads as zeros unallocated. */
-	private static final long VOLUME_SIZE = 3 * Sizes.SEGMENT_SIZE;
+	private static final long VOLUME_SIZE = 3 * Sizes.DEFAULT_SEGMENT_SIZE;
 
-	private static final long WRITABLE = 2 * Sizes.SEGMENT_SIZE;
+	private static final long WRITABLE = 2 * Sizes.DEFAULT_SEGMENT_SIZE;
 
 	/** Under target/ rather than a temp dir, so the services' logs survive a failure. */
 	static final Path home = Path.of("target", "local-cluster-it").toAbsolutePath();
@@ -103,8 +103,8 @@ class LocalClusterIT {
 		try (Volume volume = client.open("/it/vol")) {
 			assertThat(volume.size()).isEqualTo(VOLUME_SIZE);
 			// straddle a chunk boundary and the first segment boundary on purpose
-			write(volume, Sizes.CHUNK_SIZE - 64 * 1024, 128 * 1024);
-			write(volume, Sizes.SEGMENT_SIZE - 256 * 1024, 512 * 1024);
+			write(volume, Sizes.DEFAULT_CHUNK_SIZE - 64 * 1024, 128 * 1024);
+			write(volume, Sizes.DEFAULT_SEGMENT_SIZE - 256 * 1024, 512 * 1024);
 			long total = 640 * 1024;
 			while (total < 64 * Sizes.MIB) {
 				int length = (1 + random.nextInt(256)) * PAGE;
@@ -113,9 +113,9 @@ class LocalClusterIT {
 			}
 			verifyAll(volume);
 			// never-written pages inside allocated chunks, and a never-allocated segment
-			assertThat(volume.read(Sizes.CHUNK_SIZE + 3L * Sizes.MIB, 8192)).containsOnly(0);
-			assertRangeHoldsWhatWasWritten(volume, Sizes.SEGMENT_SIZE + 5L * Sizes.CHUNK_SIZE, 64 * 1024);
-			assertThat(volume.read(2 * Sizes.SEGMENT_SIZE + 7 * Sizes.MIB, 1024 * 1024)).containsOnly(0);
+			assertThat(volume.read(Sizes.DEFAULT_CHUNK_SIZE + 3L * Sizes.MIB, 8192)).containsOnly(0);
+			assertRangeHoldsWhatWasWritten(volume, Sizes.DEFAULT_SEGMENT_SIZE + 5L * Sizes.DEFAULT_CHUNK_SIZE, 64 * 1024);
+			assertThat(volume.read(2 * Sizes.DEFAULT_SEGMENT_SIZE + 7 * Sizes.MIB, 1024 * 1024)).containsOnly(0);
 		}
 	}
 
@@ -130,11 +130,11 @@ class LocalClusterIT {
 			assertCode(() -> volume.read(-512, 512), ErrorCode.INVALID_ARGUMENT, ErrorCode.IO_OUT_OF_RANGE);
 			verifyAll(volume);
 		}
-		assertCode(() -> client.createVolume("/it/vol", Sizes.SEGMENT_SIZE), ErrorCode.VOLUME_EXISTS,
+		assertCode(() -> client.createVolume("/it/vol", Sizes.DEFAULT_SEGMENT_SIZE), ErrorCode.VOLUME_EXISTS,
 				ErrorCode.FILE_EXISTS);
-		assertCode(() -> client.createVolume("/it/half", Sizes.SEGMENT_SIZE / 2), ErrorCode.SIZE_NOT_SEGMENT_ALIGNED);
+		assertCode(() -> client.createVolume("/it/half", Sizes.DEFAULT_SEGMENT_SIZE / 2), ErrorCode.SIZE_NOT_SEGMENT_ALIGNED);
 		assertCode(() -> client.createVolume("/it/zero", 0), ErrorCode.INVALID_SIZE);
-		assertCode(() -> client.createVolume("/missing/vol", Sizes.SEGMENT_SIZE), ErrorCode.DIRECTORY_NOT_FOUND);
+		assertCode(() -> client.createVolume("/missing/vol", Sizes.DEFAULT_SEGMENT_SIZE), ErrorCode.DIRECTORY_NOT_FOUND);
 		assertCode(() -> client.stat("/it/nothing"), ErrorCode.VOLUME_NOT_FOUND);
 		assertThat(client.list("/it")).extracting(f -> f.path()).containsExactly("/it/vol");
 		assertThat(client.stat("/it/vol").length()).isEqualTo(VOLUME_SIZE);

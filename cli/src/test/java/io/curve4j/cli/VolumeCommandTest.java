@@ -41,8 +41,8 @@ class VolumeCommandTest {
 
 	@BeforeEach
 	void start() throws Exception {
-		this.chunkServers = new FakeChunkServers(Sizes.CHUNK_SIZE, true);
-		this.mds = new FakeMds(null, Sizes.CHUNK_SIZE, Sizes.SEGMENT_SIZE, this.chunkServers.copysets(3));
+		this.chunkServers = new FakeChunkServers(Sizes.DEFAULT_CHUNK_SIZE, true);
+		this.mds = new FakeMds(null, Sizes.DEFAULT_CHUNK_SIZE, Sizes.DEFAULT_SEGMENT_SIZE, this.chunkServers.copysets(3));
 		this.rest = new FakeRestMds().json("/api/v1/cluster/status",
 				"{\"healthy\":true,\"mds\":{\"members\":[{\"grpc\":\"" + this.mds.address + "\",\"leader\":true}]}}");
 	}
@@ -86,7 +86,7 @@ class VolumeCommandTest {
 		byte[] data = new byte[(int) (9 * Sizes.MIB) + 100];
 		new Random(42).nextBytes(data);
 		Path image = Files.write(this.dir.resolve("disk.img"), data);
-		long offset = Sizes.CHUNK_SIZE - Sizes.MIB;
+		long offset = Sizes.DEFAULT_CHUNK_SIZE - Sizes.MIB;
 
 		assertThat(run("volume", "import", "/demo/vol1", image.toString(), "--offset", "15MiB")).as(this::errors)
 			.isZero();

@@ -63,7 +63,7 @@ import static org.awaitility.Awaitility.await;
 @Timeout(value = 12, unit = TimeUnit.MINUTES)
 class FaultInjectionIT {
 
-	private static final long VOLUME_SIZE = Sizes.SEGMENT_SIZE;
+	private static final long VOLUME_SIZE = Sizes.DEFAULT_SEGMENT_SIZE;
 
 	/** Region under load: spans 16 chunks, so every copyset takes part. */
 	private static final long LOADED = 256 * Sizes.MIB;
@@ -232,7 +232,7 @@ class FaultInjectionIT {
 			election = Duration.between(killed, Instant.now());
 			Thread.sleep(5000);
 			stall = load.takeLongestStallMillis();
-			client.createVolume("/fault/after-failover", Sizes.SEGMENT_SIZE);
+			client.createVolume("/fault/after-failover", Sizes.DEFAULT_SEGMENT_SIZE);
 			load.stop();
 			assertThat(load.errors()).as("I/O errors after SIGKILL of the MDS leader").isEmpty();
 			assertThat(load.ops()).as("I/O went on").isGreaterThan(before + 10);
@@ -241,7 +241,7 @@ class FaultInjectionIT {
 				+ " ms; longest I/O " + stall + " ms; volume create afterwards ok");
 		assertWithin(election.toMillis(), MDS_ELECTION, "time to a new MDS leader");
 		assertWithin(stall, KILLED_MDS_STALL, "longest I/O after SIGKILL of the MDS leader");
-		assertThat(client.stat("/fault/after-failover").length()).isEqualTo(Sizes.SEGMENT_SIZE);
+		assertThat(client.stat("/fault/after-failover").length()).isEqualTo(Sizes.DEFAULT_SEGMENT_SIZE);
 		cluster.start(leader.name(), System.out);
 		assertThat(verifyOnEveryReplica()).isEmpty();
 	}

@@ -348,8 +348,8 @@ class MdsIT {
 		FileInfo vol = ns
 			.createVolume(CreateVolumeRequest.newBuilder().setPath("/demo/vol3").setLength(4 * Sizes.GIB).setOwner("bob").build())
 			.getFile();
-		assertThat(vol.getChunkSize()).isEqualTo(Sizes.CHUNK_SIZE);
-		assertThat(vol.getSegmentSize()).isEqualTo(Sizes.SEGMENT_SIZE);
+		assertThat(vol.getChunkSize()).isEqualTo(Sizes.DEFAULT_CHUNK_SIZE);
+		assertThat(vol.getSegmentSize()).isEqualTo(Sizes.DEFAULT_SEGMENT_SIZE);
 		assertThat(vol.getPath()).isEqualTo("/demo/vol3");
 		assertGrpc(() -> ns.createVolume(CreateVolumeRequest.newBuilder().setPath("/demo/vol3").setLength(Sizes.GIB).build()),
 				Status.Code.ALREADY_EXISTS, ErrorCode.VOLUME_EXISTS);

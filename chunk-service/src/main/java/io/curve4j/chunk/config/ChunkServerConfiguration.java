@@ -13,7 +13,6 @@ import io.curve4j.chunk.chunkfile.ChunkFilePool;
 import io.curve4j.chunk.copyset.Copyset;
 import io.curve4j.chunk.copyset.CopysetRegistry;
 import io.curve4j.common.raft.RaftHost;
-import io.curve4j.common.size.Sizes;
 
 /**
  * The chunkserver's storage side: the shared Raft server, the chunk file pool and the
@@ -31,7 +30,7 @@ public class ChunkServerConfiguration {
 
 	@Bean(destroyMethod = "close")
 	ChunkFilePool chunkFilePool(ChunkServerProperties properties, MeterRegistry meters) throws IOException {
-		ChunkFilePool pool = new ChunkFilePool(properties.getDataDir().resolve("chunkfilepool"), Sizes.CHUNK_SIZE,
+		ChunkFilePool pool = new ChunkFilePool(properties.getDataDir().resolve("chunkfilepool"), (int) properties.getChunkSize().toBytes(),
 				properties.getChunkFilePoolSize());
 		Gauge.builder("curve.chunk.pool.files", pool, ChunkFilePool::available)
 			.description("Pre-allocated chunk files ready to hand out")

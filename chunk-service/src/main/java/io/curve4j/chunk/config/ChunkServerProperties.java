@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -13,6 +14,8 @@ import jakarta.validation.constraints.NotNull;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
+
+import io.curve4j.common.size.Sizes;
 
 /**
  * Configuration of one chunkserver process.
@@ -77,6 +80,12 @@ public class ChunkServerProperties {
 	 */
 	@Min(0)
 	private int chunkFilePoolSize = 8;
+
+	/**
+	 * Bytes per chunk file. It must match the chunk size of the logical pools of this
+	 * chunkserver's physical pool: the MDS refuses a registration that does not.
+	 */
+	private DataSize chunkSize = DataSize.ofBytes(Sizes.DEFAULT_CHUNK_SIZE);
 
 	/**
 	 * Raft election timeout of every copyset.
@@ -171,6 +180,21 @@ public class ChunkServerProperties {
 
 	public void setChunkFilePoolSize(int chunkFilePoolSize) {
 		this.chunkFilePoolSize = chunkFilePoolSize;
+	}
+
+	public DataSize getChunkSize() {
+		return this.chunkSize;
+	}
+
+	/** Checked at start; the same bounds as a logical pool's chunk size. */
+	@AssertTrue(message = "chunk-size must be a power of two from 64KB to 1GB")
+	public boolean isChunkSizeValid() {
+		long bytes = this.chunkSize.toBytes();
+		return Long.bitCount(bytes) == 1 && bytes >= 64 * Sizes.KIB && bytes <= Sizes.GIB;
+	}
+
+	public void setChunkSize(DataSize chunkSize) {
+		this.chunkSize = chunkSize;
 	}
 
 	public Duration getElectionTimeout() {

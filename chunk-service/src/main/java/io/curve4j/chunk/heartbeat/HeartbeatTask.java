@@ -144,7 +144,8 @@ public final class HeartbeatTask implements AutoCloseable {
 			.setPort(this.grpcPort)
 			.setRaftPort(this.properties.getRaftPort())
 			.setDiskPath(dataDir.toAbsolutePath().toString())
-			.setDiskCapacity(fileStore().getTotalSpace());
+			.setDiskCapacity(fileStore().getTotalSpace())
+			.setChunkSize((int) this.properties.getChunkSize().toBytes());
 		ChunkServerIdentity known = this.identity;
 		if (known != null) {
 			request.setChunkServerId(known.id()).setToken(known.token());

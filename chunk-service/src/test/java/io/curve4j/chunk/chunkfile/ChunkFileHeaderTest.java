@@ -11,7 +11,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ChunkFileHeaderTest {
 
-	private final ChunkFileHeader header = new ChunkFileHeader(42, 7, 3, Sizes.CHUNK_SIZE);
+	private final ChunkFileHeader header = new ChunkFileHeader(42, 7, 3, Sizes.DEFAULT_CHUNK_SIZE);
 
 	@Test
 	void roundTripsThroughOnePage() throws Exception {

@@ -47,7 +47,7 @@ class NbdServerIT {
 
 	private static final String VOLUME = "/nbd/vol";
 
-	private static final long VOLUME_SIZE = Sizes.SEGMENT_SIZE;
+	private static final long VOLUME_SIZE = Sizes.DEFAULT_SEGMENT_SIZE;
 
 	@TempDir
 	static Path home;

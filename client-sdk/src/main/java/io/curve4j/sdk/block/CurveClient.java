@@ -54,6 +54,9 @@ import io.curve4j.sdk.retry.RetrySettings;
  */
 public final class CurveClient implements AutoCloseable {
 
+	/** The largest message a chunkserver and its Raft group carry. */
+	private static final int MAX_REQUEST_SIZE = (int) (64 * Sizes.MIB);
+
 	private static final AtomicInteger THREADS = new AtomicInteger();
 
 	private final String owner;
@@ -318,9 +321,9 @@ public final class CurveClient implements AutoCloseable {
 
 		/** Largest sub-request sent to a chunkserver, a multiple of 512. Default 1 MiB. */
 		public Builder maxRequestSize(int bytes) {
-			if (bytes <= 0 || bytes % Sizes.SECTOR_SIZE != 0 || bytes > Sizes.CHUNK_SIZE) {
+			if (bytes <= 0 || bytes % Sizes.SECTOR_SIZE != 0 || bytes > MAX_REQUEST_SIZE) {
 				throw new CurveException(ErrorCode.INVALID_ARGUMENT, "maxRequestSize " + bytes
-						+ " must be a positive multiple of " + Sizes.SECTOR_SIZE + " up to the chunk size");
+						+ " must be a positive multiple of " + Sizes.SECTOR_SIZE + " up to " + Sizes.format(MAX_REQUEST_SIZE));
 			}
 			this.maxRequestSize = bytes;
 			return this;

@@ -11,7 +11,6 @@ import com.google.protobuf.UnsafeByteOperations;
 import io.curve4j.common.error.CurveException;
 import io.curve4j.common.error.ErrorCode;
 import io.curve4j.common.error.GrpcErrors;
-import io.curve4j.common.size.Sizes;
 import io.curve4j.proto.mds.v1.FileInfo;
 import io.curve4j.sdk.metacache.MetaCache;
 import io.curve4j.sdk.retry.BoundedRetry;
@@ -151,12 +150,19 @@ public final class Volume implements AutoCloseable {
 		return op + " of " + length + " bytes at offset " + offset + " of " + this.path;
 	}
 
+	/** The volume's own geometry, as its record says: volumes of different pools may differ. */
 	private static int chunkSize(FileInfo file) {
-		return file.getChunkSize() > 0 ? file.getChunkSize() : Sizes.CHUNK_SIZE;
+		if (file.getChunkSize() <= 0) {
+			throw new CurveException(ErrorCode.INTERNAL, "the MDS gave no chunk size for " + file.getPath());
+		}
+		return file.getChunkSize();
 	}
 
 	private static long segmentSize(FileInfo file) {
-		return file.getSegmentSize() > 0 ? file.getSegmentSize() : Sizes.SEGMENT_SIZE;
+		if (file.getSegmentSize() <= 0) {
+			throw new CurveException(ErrorCode.INTERNAL, "the MDS gave no segment size for " + file.getPath());
+		}
+		return file.getSegmentSize();
 	}
 
 }

@@ -13,9 +13,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class IoSplitterTest {
 
-	private static final int CHUNK = Sizes.CHUNK_SIZE;
+	private static final int CHUNK = Sizes.DEFAULT_CHUNK_SIZE;
 
-	private static final long SEGMENT = Sizes.SEGMENT_SIZE;
+	private static final long SEGMENT = Sizes.DEFAULT_SEGMENT_SIZE;
 
 	private static final int NO_CAP = CHUNK;
 

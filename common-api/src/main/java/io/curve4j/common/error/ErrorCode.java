@@ -19,6 +19,7 @@ public enum ErrorCode {
 	IO_OUT_OF_RANGE(400, Status.Code.OUT_OF_RANGE, RetryClass.FATAL),
 	MALFORMED_TOPOLOGY(400, Status.Code.INVALID_ARGUMENT, RetryClass.FATAL),
 	LOGICAL_POOL_UNPLACEABLE(409, Status.Code.FAILED_PRECONDITION, RetryClass.FATAL),
+	CHUNK_SIZE_MISMATCH(409, Status.Code.FAILED_PRECONDITION, RetryClass.FATAL),
 	BODY_TOO_LARGE(413, Status.Code.INVALID_ARGUMENT, RetryClass.FATAL),
 
 	// authentication and ownership

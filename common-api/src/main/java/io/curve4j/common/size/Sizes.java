@@ -27,10 +27,14 @@ public final class Sizes {
 	/** Smallest aligned write inside a chunk; also the chunk file header size. */
 	public static final int PAGE_SIZE = 4096;
 
-	public static final int CHUNK_SIZE = (int) (16 * MIB);
+	/**
+	 * Chunk size of a logical pool that does not set one. Each volume records the chunk and
+	 * segment size of the pool it was created in; code that handles a volume uses those.
+	 */
+	public static final int DEFAULT_CHUNK_SIZE = (int) (16 * MIB);
 
-	/** Unit of allocation in the namespace. */
-	public static final long SEGMENT_SIZE = GIB;
+	/** Segment size (the unit of allocation in the namespace) of a logical pool that does not set one. */
+	public static final long DEFAULT_SEGMENT_SIZE = GIB;
 
 	private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*([kmgtp]?)(i?b?)");
 

@@ -1,6 +1,6 @@
 package io.curve4j.mds.namespace;
 
-import io.curve4j.common.size.Sizes;
+import io.curve4j.mds.topology.Geometry;
 import io.curve4j.proto.mds.v1.FileInfo;
 import io.curve4j.proto.mds.v1.FileRecord;
 
@@ -17,8 +17,8 @@ public record FileEntry(String path, FileRecord record) {
 			.setType(this.record.getType())
 			.setOwner(this.record.getOwner())
 			.setLength(this.record.getLength())
-			.setChunkSize(Sizes.CHUNK_SIZE)
-			.setSegmentSize(Sizes.SEGMENT_SIZE)
+			.setChunkSize(Geometry.of(this.record).chunkSize())
+			.setSegmentSize(Geometry.of(this.record).segmentSize())
 			.setSeqNum(this.record.getSeqNum())
 			.setCtime(this.record.getCtimeMs())
 			.setPath(this.path)

@@ -194,20 +194,18 @@ public class Namespace {
 		return this.sessions.lease().toMillis();
 	}
 
-	/** A volume size: positive, a whole number of segments, at most {@link #MAX_VOLUME_SIZE}. */
+	/**
+	 * A volume size: positive and at most {@link #MAX_VOLUME_SIZE}. That it is a whole
+	 * number of the volume's segments is checked when the command applies, where the
+	 * volume's geometry is known.
+	 */
 	static void checkSize(long length) {
 		if (length <= 0) {
-			throw new CurveException(ErrorCode.INVALID_SIZE,
-					"size must be positive, a whole number of " + Sizes.format(Sizes.SEGMENT_SIZE) + " segments");
+			throw new CurveException(ErrorCode.INVALID_SIZE, "size must be positive, a whole number of segments");
 		}
 		if (length > MAX_VOLUME_SIZE) {
 			throw new CurveException(ErrorCode.INVALID_SIZE, "size " + length + " bytes is above the largest volume, "
 					+ Sizes.format(MAX_VOLUME_SIZE) + " (" + MAX_VOLUME_SIZE + " bytes)");
-		}
-		if (length % Sizes.SEGMENT_SIZE != 0) {
-			throw new CurveException(ErrorCode.SIZE_NOT_SEGMENT_ALIGNED, "size " + length + " bytes ("
-					+ Sizes.format(length) + ") is not a whole number of " + Sizes.format(Sizes.SEGMENT_SIZE)
-					+ " segments; round up to " + Sizes.format((length / Sizes.SEGMENT_SIZE + 1) * Sizes.SEGMENT_SIZE));
 		}
 	}
 

@@ -10,10 +10,11 @@ import io.curve4j.common.error.CurveException;
 import io.curve4j.common.error.ErrorCode;
 import io.curve4j.mds.auth.Caller;
 import io.curve4j.mds.raft.MdsCommandHandler;
-import io.curve4j.mds.raft.MdsSchema;
 import io.curve4j.mds.raft.MdsSchema.DentryKey;
 import io.curve4j.mds.raft.MdsSchema.SegmentKey;
+import io.curve4j.mds.raft.MdsSchema;
 import io.curve4j.mds.raft.MdsTx;
+import io.curve4j.mds.topology.Geometry;
 import io.curve4j.proto.mds.v1.CreateFileCommand;
 import io.curve4j.proto.mds.v1.FileRecord;
 import io.curve4j.proto.mds.v1.FileType;
@@ -59,17 +60,22 @@ class NamespaceCommands implements MdsCommandHandler {
 		if (tree.child(parent.getId(), path.name()).isPresent()) {
 			throw exists(command.getType(), path);
 		}
-		FileRecord file = FileRecord.newBuilder()
-			.setId(tx.nextId("file"))
+		FileRecord.Builder file = FileRecord.newBuilder()
 			.setParentId(parent.getId())
 			.setName(path.name())
 			.setType(command.getType())
 			.setOwner(command.getOwner())
 			.setLength(command.getLength())
-			.setCtimeMs(command.getCtimeMs())
-			.build();
-		put(file, tx);
-		return file;
+			.setCtimeMs(command.getCtimeMs());
+		if (command.getType() == FileType.VOLUME) {
+			// the volume keeps the geometry of the pool its segments will come from
+			Geometry geometry = Geometry.forNewVolumes(tx);
+			geometry.checkSegmentAligned(command.getLength());
+			file.setChunkSize(geometry.chunkSize()).setSegmentSize(geometry.segmentSize());
+		}
+		FileRecord created = file.setId(tx.nextId("file")).build();
+		put(created, tx);
+		return created;
 	}
 
 	private FileRecord rename(NamespacePath from, NamespacePath to, String caller, NamespaceTree tree, MdsTx tx) {
@@ -103,6 +109,7 @@ class NamespaceCommands implements MdsCommandHandler {
 					"an extend must grow the volume: " + path + " has " + volume.getLength() + " bytes, asked for "
 							+ newLength);
 		}
+		Geometry.of(volume).checkSegmentAligned(newLength);
 		FileRecord extended = volume.toBuilder().setLength(newLength).build();
 		put(extended, tx);
 		return extended;

@@ -34,6 +34,7 @@ import io.curve4j.common.error.ErrorCode;
 import io.curve4j.common.size.Sizes;
 import io.curve4j.mds.auth.Caller;
 import io.curve4j.mds.raft.MdsMembers;
+import io.curve4j.mds.topology.Geometry;
 import io.curve4j.mds.web.AttachProperties;
 import io.curve4j.mds.web.Pages;
 import io.curve4j.proto.mds.v1.FileRecord;
@@ -76,7 +77,7 @@ class NamespaceController {
 			FileRecord r = entry.record();
 			String type = r.getType() == FileType.VOLUME ? "VOLUME" : "DIRECTORY";
 			return new FileView(r.getId(), entry.path(), r.getName(), type, r.getOwner(), r.getLength(),
-					Sizes.format(r.getLength()), Sizes.CHUNK_SIZE, Sizes.SEGMENT_SIZE, r.getSeqNum(),
+					Sizes.format(r.getLength()), Geometry.of(r).chunkSize(), Geometry.of(r).segmentSize(), r.getSeqNum(),
 					Instant.ofEpochMilli(r.getCtimeMs()));
 		}
 

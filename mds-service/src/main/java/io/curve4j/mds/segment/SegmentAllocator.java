@@ -3,7 +3,6 @@ package io.curve4j.mds.segment;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.curve4j.common.size.Sizes;
 import io.curve4j.proto.mds.v1.SegmentChunk;
 
 /**
@@ -12,8 +11,6 @@ import io.curve4j.proto.mds.v1.SegmentChunk;
  * every MDS member computes the same mapping at apply.
  */
 final class SegmentAllocator {
-
-	static final int CHUNKS_PER_SEGMENT = (int) (Sizes.SEGMENT_SIZE / Sizes.CHUNK_SIZE);
 
 	/** The chunks of a segment and where the pool's cursor and the chunk id counter end up. */
 	record Allocation(List<SegmentChunk> chunks, long nextCopyset, long lastChunkId) {
@@ -27,12 +24,13 @@ final class SegmentAllocator {
 	 * @param nextCopyset the pool's cursor: index (from 0) of the copyset the next chunk
 	 * goes to
 	 * @param lastChunkId the highest chunk id handed out so far in the cluster
+	 * @param chunksPerSegment the volume's segment size over its chunk size
 	 */
-	static Allocation allocate(int copysets, long nextCopyset, long lastChunkId) {
-		List<SegmentChunk> chunks = new ArrayList<>(CHUNKS_PER_SEGMENT);
+	static Allocation allocate(int copysets, long nextCopyset, long lastChunkId, int chunksPerSegment) {
+		List<SegmentChunk> chunks = new ArrayList<>(chunksPerSegment);
 		long cursor = nextCopyset;
 		long chunkId = lastChunkId;
-		for (int i = 0; i < CHUNKS_PER_SEGMENT; i++) {
+		for (int i = 0; i < chunksPerSegment; i++) {
 			chunkId++;
 			chunks.add(SegmentChunk.newBuilder()
 				.setCopysetId((int) (cursor % copysets) + 1)

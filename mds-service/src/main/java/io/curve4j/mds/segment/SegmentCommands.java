@@ -6,10 +6,12 @@ import org.springframework.stereotype.Component;
 
 import io.curve4j.common.error.CurveException;
 import io.curve4j.common.error.ErrorCode;
+import io.curve4j.common.size.Sizes;
 import io.curve4j.mds.raft.MdsCommandHandler;
-import io.curve4j.mds.raft.MdsSchema;
 import io.curve4j.mds.raft.MdsSchema.SegmentKey;
+import io.curve4j.mds.raft.MdsSchema;
 import io.curve4j.mds.raft.MdsTx;
+import io.curve4j.mds.topology.Geometry;
 import io.curve4j.proto.mds.v1.AllocateSegmentCommand;
 import io.curve4j.proto.mds.v1.FileRecord;
 import io.curve4j.proto.mds.v1.FileType;
@@ -43,7 +45,7 @@ class SegmentCommands implements MdsCommandHandler {
 			.filter(f -> f.getType() == FileType.VOLUME)
 			.orElseThrow(() -> new CurveException(ErrorCode.VOLUME_NOT_FOUND, "no volume with id " + allocate.getFileId()));
 		SegmentService.checkOffset(volume, allocate.getOffset());
-		SegmentKey key = SegmentService.key(allocate.getFileId(), allocate.getOffset());
+		SegmentKey key = SegmentService.key(volume, allocate.getOffset());
 		SegmentRecord existing = tx.get(MdsSchema.SEGMENTS, key).orElse(null);
 		if (existing != null) {
 			return new Allocated(existing, false);
@@ -54,9 +56,16 @@ class SegmentCommands implements MdsCommandHandler {
 			.findFirst()
 			.orElseThrow(() -> new CurveException(ErrorCode.POOL_NOT_FOUND,
 					"no logical pool to allocate from; apply a topology with logicalPools once the chunkservers run"));
+		Geometry geometry = Geometry.of(volume);
+		if (!Geometry.of(pool).equals(geometry)) {
+			throw new CurveException(ErrorCode.CHUNK_SIZE_MISMATCH, "volume " + volume.getId() + " has "
+					+ Sizes.format(geometry.chunkSize()) + " chunks in " + Sizes.format(geometry.segmentSize())
+					+ " segments, logical pool '" + pool.getName() + "' has " + Sizes.format(Geometry.of(pool).chunkSize())
+					+ " chunks in " + Sizes.format(Geometry.of(pool).segmentSize()) + " segments");
+		}
 		long lastChunkId = tx.get(MdsSchema.COUNTERS, CHUNK_COUNTER).orElse(0L);
 		SegmentAllocator.Allocation allocation = SegmentAllocator.allocate(pool.getCopysets(), pool.getNextCopyset(),
-				lastChunkId);
+				lastChunkId, geometry.chunksPerSegment());
 		SegmentRecord segment = SegmentRecord.newBuilder()
 			.setLogicalPoolId(pool.getId())
 			.addAllChunks(allocation.chunks())

@@ -12,9 +12,10 @@ import io.curve4j.common.error.ErrorCode;
 import io.curve4j.common.size.Sizes;
 import io.curve4j.mds.namespace.Namespace;
 import io.curve4j.mds.raft.MdsRaft;
-import io.curve4j.mds.raft.MdsSchema;
 import io.curve4j.mds.raft.MdsSchema.SegmentKey;
+import io.curve4j.mds.raft.MdsSchema;
 import io.curve4j.mds.raft.MdsStore;
+import io.curve4j.mds.topology.Geometry;
 import io.curve4j.proto.mds.v1.AllocateSegmentCommand;
 import io.curve4j.proto.mds.v1.FileRecord;
 import io.curve4j.proto.mds.v1.MdsCommand;
@@ -44,8 +45,9 @@ class SegmentService {
 
 	SegmentRecord getOrAllocate(long fileId, long offset, boolean allocate) {
 		Optional<SegmentRecord> existing = this.raft.read(() -> {
-			checkOffset(this.namespace.volumeById(fileId), offset);
-			return this.store.get(MdsSchema.SEGMENTS, key(fileId, offset));
+			FileRecord volume = this.namespace.volumeById(fileId);
+			checkOffset(volume, offset);
+			return this.store.get(MdsSchema.SEGMENTS, key(volume, offset));
 		});
 		if (existing.isPresent()) {
 			return existing.get();
@@ -64,9 +66,10 @@ class SegmentService {
 	}
 
 	static void checkOffset(FileRecord volume, long offset) {
-		if (offset < 0 || offset % Sizes.SEGMENT_SIZE != 0) {
+		long segmentSize = Geometry.of(volume).segmentSize();
+		if (offset < 0 || offset % segmentSize != 0) {
 			throw new CurveException(ErrorCode.IO_NOT_ALIGNED,
-					"segment offset " + offset + " is not a multiple of " + Sizes.format(Sizes.SEGMENT_SIZE));
+					"segment offset " + offset + " is not a multiple of " + Sizes.format(segmentSize));
 		}
 		if (offset >= volume.getLength()) {
 			throw new CurveException(ErrorCode.IO_OUT_OF_RANGE,
@@ -75,8 +78,8 @@ class SegmentService {
 		}
 	}
 
-	static SegmentKey key(long fileId, long offset) {
-		return new SegmentKey(fileId, offset / Sizes.SEGMENT_SIZE);
+	static SegmentKey key(FileRecord volume, long offset) {
+		return new SegmentKey(volume.getId(), offset / Geometry.of(volume).segmentSize());
 	}
 
 }

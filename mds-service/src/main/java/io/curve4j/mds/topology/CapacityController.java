@@ -104,7 +104,7 @@ class CapacityController {
 			int replicas = Math.max(1, pool.getReplicas());
 			pools.add(new PoolCapacity(pool.getId(), pool.getName(), replicas, members.size(), raw / replicas,
 					rawUsed / replicas, Math.max(0, raw - rawUsed) / replicas,
-					segmentsByPool.getOrDefault(pool.getId(), 0L) * Sizes.SEGMENT_SIZE));
+					segmentsByPool.getOrDefault(pool.getId(), 0L) * Geometry.of(pool).segmentSize()));
 		}
 		return new ClusterCapacity(total, used, Math.max(0, total - used), provisioned[0], volumes[0], pools);
 	}

@@ -11,6 +11,7 @@ import org.springframework.stereotype.Component;
 
 import io.curve4j.common.error.CurveException;
 import io.curve4j.common.error.ErrorCode;
+import io.curve4j.common.size.Sizes;
 import io.curve4j.mds.raft.MdsCommandHandler;
 import io.curve4j.mds.raft.MdsSchema;
 import io.curve4j.mds.raft.MdsSchema.CopysetKey;
@@ -112,12 +113,16 @@ class TopologyCommands implements MdsCommandHandler {
 			.orElseThrow(() -> TopologyFile.malformed("logical pool '" + spec.getName() + "': physical pool '"
 					+ spec.getPhysicalPool() + "' is not defined (no server names it)"));
 		LogicalPoolRecord existing = topology.logicalPool(spec.getName()).orElse(null);
+		Geometry geometry = Geometry.orDefault(spec.getChunkSize(), spec.getSegmentSize());
 		if (existing != null) {
 			if (existing.getPhysicalPoolId() != physical.getId() || existing.getReplicas() != spec.getReplicas()
-					|| existing.getCopysets() != spec.getCopysets() || existing.getZones() != spec.getZones()) {
+					|| existing.getCopysets() != spec.getCopysets() || existing.getZones() != spec.getZones()
+					|| !Geometry.of(existing).equals(geometry)) {
+				Geometry had = Geometry.of(existing);
 				throw TopologyFile.malformed("logical pool '" + spec.getName() + "' exists with replicas="
 						+ existing.getReplicas() + ", copysets=" + existing.getCopysets() + ", zones="
-						+ existing.getZones() + "; a topology file cannot change it");
+						+ existing.getZones() + ", chunkSize=" + Sizes.format(had.chunkSize()) + ", segmentSize="
+						+ Sizes.format(had.segmentSize()) + "; a topology file cannot change it");
 			}
 			return;
 		}
@@ -126,6 +131,12 @@ class TopologyCommands implements MdsCommandHandler {
 		for (ChunkServerRecord cs : topology.chunkServers()) {
 			ServerRecord server = topology.server(cs.getServerId()).orElse(null);
 			if (server != null && server.getPhysicalPoolId() == physical.getId()) {
+				if (Geometry.chunkSizeOf(cs) != geometry.chunkSize()) {
+					throw new CurveException(ErrorCode.CHUNK_SIZE_MISMATCH, "logical pool '" + spec.getName()
+							+ "' has " + Sizes.format(geometry.chunkSize()) + " chunks, but chunkserver " + cs.getId()
+							+ " of physical pool '" + physical.getName() + "' has "
+							+ Sizes.format(Geometry.chunkSizeOf(cs)) + " chunk files");
+				}
 				candidates.add(new CopysetPlacement.Candidate(cs.getId(), server.getZoneId()));
 				byZone.computeIfAbsent(server.getZoneId(), z -> new ArrayList<>()).add(cs.getId());
 			}
@@ -148,6 +159,8 @@ class TopologyCommands implements MdsCommandHandler {
 			.setReplicas(spec.getReplicas())
 			.setCopysets(spec.getCopysets())
 			.setZones(spec.getZones())
+			.setChunkSize(geometry.chunkSize())
+			.setSegmentSize(geometry.segmentSize())
 			.build();
 		tx.put(MdsSchema.LOGICAL_POOLS, pool.getId(), pool);
 		for (int i = 0; i < placement.size(); i++) {
@@ -167,6 +180,15 @@ class TopologyCommands implements MdsCommandHandler {
 		ServerRecord server = topology.server(command.getServerName())
 			.orElseThrow(() -> new CurveException(ErrorCode.SERVER_NOT_FOUND, "no server named '"
 					+ command.getServerName() + "' in the topology; apply a topology file that lists it"));
+		int chunkSize = command.getChunkSize() == 0 ? Geometry.DEFAULT.chunkSize() : command.getChunkSize();
+		for (LogicalPoolRecord pool : topology.logicalPools()) {
+			if (pool.getPhysicalPoolId() == server.getPhysicalPoolId() && Geometry.of(pool).chunkSize() != chunkSize) {
+				throw new CurveException(ErrorCode.CHUNK_SIZE_MISMATCH, "this chunkserver has "
+						+ Sizes.format(chunkSize) + " chunk files, but logical pool '" + pool.getName()
+						+ "' of its physical pool has " + Sizes.format(Geometry.of(pool).chunkSize())
+						+ " chunks; set curve.chunkserver.chunk-size to match");
+			}
+		}
 		ChunkServerRecord.Builder record;
 		if (command.getChunkServerId() != 0) {
 			ChunkServerRecord existing = topology.chunkServer(command.getChunkServerId())
@@ -196,6 +218,7 @@ class TopologyCommands implements MdsCommandHandler {
 			.setRaftPort(command.getRaftPort())
 			.setDiskPath(command.getDiskPath())
 			.setDiskCapacity(command.getDiskCapacity())
+			.setChunkSize(chunkSize)
 			.build();
 		tx.put(MdsSchema.CHUNK_SERVERS, cs.getId(), cs);
 		return cs;

@@ -14,6 +14,7 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
 
 import io.curve4j.common.error.CurveException;
 import io.curve4j.common.error.ErrorCode;
+import io.curve4j.common.size.Sizes;
 import io.curve4j.proto.mds.v1.ApplyTopologyCommand;
 import io.curve4j.proto.mds.v1.LogicalPoolSpec;
 import io.curve4j.proto.mds.v1.ServerSpec;
@@ -35,6 +36,8 @@ import io.curve4j.proto.mds.v1.ServerSpec;
  *     replicas: 3
  *     copysets: 12
  *     zones: 3
+ *     chunkSize: 16MiB      # optional, the default
+ *     segmentSize: 1GiB     # optional, the default
  * </pre>
  *
  * Checks here need only the file; references to what is already stored are checked
@@ -54,7 +57,8 @@ public final class TopologyFile {
 	record Server(String name, String host, String zone, String physicalPool) {
 	}
 
-	record LogicalPool(String name, String physicalPool, Integer replicas, Integer copysets, Integer zones) {
+	record LogicalPool(String name, String physicalPool, Integer replicas, Integer copysets, Integer zones,
+			String chunkSize, String segmentSize) {
 	}
 
 	private TopologyFile() {
@@ -121,12 +125,16 @@ public final class TopologyFile {
 				throw malformed(where + ": " + replicas + " replicas cannot be spread over " + zones
 						+ " zones (each replica of a copyset needs its own zone)");
 			}
+			Geometry geometry = Geometry.checked(where, size(where + ".chunkSize", p.chunkSize()),
+					size(where + ".segmentSize", p.segmentSize()));
 			command.addLogicalPools(LogicalPoolSpec.newBuilder()
 				.setName(name)
 				.setPhysicalPool(required(where + ".physicalPool", p.physicalPool()))
 				.setReplicas(replicas)
 				.setCopysets(positive(where + ".copysets", p.copysets()))
 				.setZones(zones)
+				.setChunkSize(geometry.chunkSize())
+				.setSegmentSize(geometry.segmentSize())
 				.build());
 		}
 		if (command.getServersCount() == 0 && command.getLogicalPoolsCount() == 0) {
@@ -144,6 +152,19 @@ public final class TopologyFile {
 			throw malformed(field + " is missing");
 		}
 		return value.trim();
+	}
+
+	/** A size with its unit ("16MiB"); zero when absent. */
+	private static long size(String field, String value) {
+		if (value == null) {
+			return 0;
+		}
+		try {
+			return Sizes.parse(value.trim());
+		}
+		catch (CurveException ex) {
+			throw malformed(field + ": " + ex.getMessage());
+		}
 	}
 
 	private static int positive(String field, Integer value) {

@@ -74,6 +74,7 @@ public class TopologyService {
 			.setRaftPort(request.getRaftPort())
 			.setDiskPath(request.getDiskPath())
 			.setDiskCapacity(request.getDiskCapacity())
+			.setChunkSize(request.getChunkSize())
 			.setChunkServerId(request.getChunkServerId())
 			.setToken(request.getToken())
 			.setNewToken(HexFormat.of().formatHex(token))

@@ -14,7 +14,7 @@ class SegmentAllocatorTest {
 
 	@Test
 	void sixtyFourChunksRoundRobinWithConsecutiveIds() {
-		SegmentAllocator.Allocation a = SegmentAllocator.allocate(12, 0, 0);
+		SegmentAllocator.Allocation a = SegmentAllocator.allocate(12, 0, 0, 64);
 		assertThat(a.chunks()).hasSize(64);
 		assertThat(a.chunks()).extracting(SegmentChunk::getChunkId)
 			.containsExactlyElementsOf(LongStream.rangeClosed(1, 64).boxed().toList());
@@ -25,9 +25,16 @@ class SegmentAllocatorTest {
 	}
 
 	@Test
+	void aSegmentHoldsAsManyChunksAsTheVolumesGeometrySays() {
+		SegmentAllocator.Allocation a = SegmentAllocator.allocate(3, 0, 10, 4);
+		assertThat(a.chunks()).extracting(SegmentChunk::getChunkId).containsExactly(11L, 12L, 13L, 14L);
+		assertThat(a.nextCopyset()).isEqualTo(1);
+	}
+
+	@Test
 	void continuesFromCursorAndCounter() {
-		SegmentAllocator.Allocation first = SegmentAllocator.allocate(5, 3, 100);
-		SegmentAllocator.Allocation second = SegmentAllocator.allocate(5, first.nextCopyset(), first.lastChunkId());
+		SegmentAllocator.Allocation first = SegmentAllocator.allocate(5, 3, 100, 64);
+		SegmentAllocator.Allocation second = SegmentAllocator.allocate(5, first.nextCopyset(), first.lastChunkId(), 64);
 		assertThat(first.chunks().get(0).getCopysetId()).isEqualTo(4);
 		assertThat(second.chunks().get(0).getChunkId()).isEqualTo(first.lastChunkId() + 1);
 		List<Integer> copysets = Stream.concat(first.chunks().stream(), second.chunks().stream())

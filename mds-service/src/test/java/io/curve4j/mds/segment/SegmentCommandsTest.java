@@ -95,7 +95,7 @@ class SegmentCommandsTest {
 		Set<Long> ids = new HashSet<>();
 		int expectedCopyset = 1;
 		for (long segment = 0; segment < 4; segment++) {
-			for (SegmentChunk chunk : allocate(segment * Sizes.SEGMENT_SIZE).getChunksList()) {
+			for (SegmentChunk chunk : allocate(segment * Sizes.DEFAULT_SEGMENT_SIZE).getChunksList()) {
 				assertThat(ids.add(chunk.getChunkId())).isTrue();
 				assertThat(chunk.getCopysetId()).isEqualTo(expectedCopyset);
 				expectedCopyset = expectedCopyset % 10 + 1;
@@ -113,10 +113,10 @@ class SegmentCommandsTest {
 		this.machine = new MdsStateMachine(this.store, List.of(new Seed(), new SegmentCommands()));
 		assertThat(this.store.appliedIndex()).isEqualTo(applied);
 		// the same entry replayed after a restart changes nothing
-		assertThat(this.machine.applyCommitted(applied, command(Sizes.SEGMENT_SIZE))).isNull();
+		assertThat(this.machine.applyCommitted(applied, command(Sizes.DEFAULT_SEGMENT_SIZE))).isNull();
 		assertThat(this.store.get(MdsSchema.SEGMENTS, new MdsSchema.SegmentKey(VOLUME, 1))).isEmpty();
 		assertThat(allocate(0)).isEqualTo(first);
-		assertThat(allocate(Sizes.SEGMENT_SIZE).getChunks(0).getChunkId()).isEqualTo(65);
+		assertThat(allocate(Sizes.DEFAULT_SEGMENT_SIZE).getChunks(0).getChunkId()).isEqualTo(65);
 	}
 
 	@Test

@@ -2,6 +2,7 @@ package io.curve4j.mds.topology;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import io.curve4j.common.error.CurveException;
@@ -60,6 +61,29 @@ class TopologyFileTest {
 		assertThatThrownBy(() -> TopologyFile.parse(yaml)).isInstanceOf(CurveException.class)
 			.satisfies(ex -> assertThat(((CurveException) ex).code()).isEqualTo(ErrorCode.MALFORMED_TOPOLOGY))
 			.satisfies(ex -> assertThat(ex.getMessage()).isNotBlank());
+	}
+
+	@Test
+	void aLogicalPoolMaySetItsGeometryAndDefaultsToSixteenMibChunksInGibSegments() {
+		assertThat(TopologyFile.parse(VALID).getLogicalPools(0).getChunkSize()).isEqualTo(16 * 1024 * 1024);
+		assertThat(TopologyFile.parse(VALID).getLogicalPools(0).getSegmentSize()).isEqualTo(1024L * 1024 * 1024);
+		ApplyTopologyCommand command = TopologyFile.parse(VALID + "    chunkSize: 4MiB\n    segmentSize: 256MiB\n");
+		assertThat(command.getLogicalPools(0).getChunkSize()).isEqualTo(4 * 1024 * 1024);
+		assertThat(command.getLogicalPools(0).getSegmentSize()).isEqualTo(256L * 1024 * 1024);
+	}
+
+	@ParameterizedTest
+	@CsvSource(delimiter = '|', value = {
+			"chunkSize: 3MiB | logicalPools[0].chunkSize must be a power of two from 64KiB to 1GiB, not 3145728 bytes",
+			"chunkSize: 32KiB | logicalPools[0].chunkSize must be a power of two from 64KiB to 1GiB, not 32768 bytes",
+			"chunkSize: 2GiB | logicalPools[0].chunkSize must be a power of two from 64KiB to 1GiB, not 2147483648 bytes",
+			"segmentSize: 8MiB | logicalPools[0].segmentSize must be a power of two from the chunk size (16MiB) to 4096 chunks, not 8388608 bytes",
+			"segmentSize: 128GiB | logicalPools[0].segmentSize must be a power of two from the chunk size (16MiB) to 4096 chunks, not 137438953472 bytes",
+			"chunkSize: lots | logicalPools[0].chunkSize: 'lots' is not a size; write a whole number with B, KiB, MiB, GiB or TiB (e.g. 10GiB)" })
+	void aBadGeometryIsRefusedWithWhatToChange(String line, String detail) {
+		assertThatThrownBy(() -> TopologyFile.parse(VALID + "    " + line + "\n")).isInstanceOf(CurveException.class)
+			.satisfies(ex -> assertThat(((CurveException) ex).code()).isEqualTo(ErrorCode.MALFORMED_TOPOLOGY))
+			.hasMessage(detail);
 	}
 
 	@Test
