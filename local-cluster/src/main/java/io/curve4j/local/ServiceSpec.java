@@ -1,5 +1,7 @@
 package io.curve4j.local;
 
+import io.curve4j.common.net.HostPort;
+
 /**
  * One service of a local cluster: its name ({@code mds-1}, {@code chunkserver-2},
  * {@code gateway}, {@code nbd}) and the loopback addresses it listens on; an address a
@@ -46,7 +48,7 @@ public record ServiceSpec(String name, String http, String grpc, String raft, St
 	}
 
 	private static int port(String address) {
-		return Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
+		return HostPort.of(address).port();
 	}
 
 }

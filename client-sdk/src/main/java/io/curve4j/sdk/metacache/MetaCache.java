@@ -1,12 +1,13 @@
 package io.curve4j.sdk.metacache;
 
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 
 import io.curve4j.common.error.CurveException;
 import io.curve4j.common.error.ErrorCode;
@@ -38,7 +39,9 @@ import io.curve4j.sdk.retry.GrpcFutures;
  * the hint of a NOT_LEADER answer, dropped on any other failure.</li>
  * </ul>
  * Methods make one try each; the caller's retry loop calls them again after
- * {@link #onChunkFailure} has corrected the cache.
+ * {@link #onChunkFailure} has corrected the cache. The three are Caffeine caches bounded
+ * in entries, so a client that touches many volumes and copysets over its life keeps only
+ * what it used last.
  */
 public final class MetaCache {
 
@@ -46,11 +49,20 @@ public final class MetaCache {
 
 	private final ChannelPool channels;
 
-	private final Map<Long, Map<Long, List<ChunkLocation>>> segments = new ConcurrentHashMap<>();
+	/** 16 TiB of 1 GiB segments mapped; a mapping of 64 chunks takes a few KiB. */
+	private static final long MAX_SEGMENTS = 16_384;
 
-	private final Map<CopysetKey, CopysetMembers> members = new ConcurrentHashMap<>();
+	private static final long MAX_COPYSETS = 65_536;
 
-	private final Map<CopysetKey, ChunkServerLocation> leaders = new ConcurrentHashMap<>();
+	private final Cache<SegmentKey, List<ChunkLocation>> segments = Caffeine.newBuilder()
+		.maximumSize(MAX_SEGMENTS)
+		.build();
+
+	private final Cache<CopysetKey, CopysetMembers> members = Caffeine.newBuilder().maximumSize(MAX_COPYSETS).build();
+
+	private final Cache<CopysetKey, ChunkServerLocation> leaders = Caffeine.newBuilder()
+		.maximumSize(MAX_COPYSETS)
+		.build();
 
 	public MetaCache(MdsClient mds, ChannelPool channels) {
 		this.mds = mds;
@@ -64,7 +76,8 @@ public final class MetaCache {
 	 */
 	public CompletableFuture<Optional<List<ChunkLocation>>> segment(long fileId, long segmentOffset, boolean allocate,
 			long timeoutNanos) {
-		List<ChunkLocation> cached = this.segments.getOrDefault(fileId, Map.of()).get(segmentOffset);
+		SegmentKey key = new SegmentKey(fileId, segmentOffset);
+		List<ChunkLocation> cached = this.segments.getIfPresent(key);
 		if (cached != null) {
 			return CompletableFuture.completedFuture(Optional.of(cached));
 		}
@@ -78,7 +91,7 @@ public final class MetaCache {
 		return call.handle((response, failure) -> {
 			if (failure == null) {
 				List<ChunkLocation> chunks = List.copyOf(response.getChunksList());
-				this.segments.computeIfAbsent(fileId, (id) -> new ConcurrentHashMap<>()).put(segmentOffset, chunks);
+				this.segments.put(key, chunks);
 				return Optional.of(chunks);
 			}
 			CurveException error = GrpcErrors.fromStatus(failure);
@@ -91,12 +104,12 @@ public final class MetaCache {
 
 	/** Forgets the segment mappings of a closed volume. */
 	public void forgetFile(long fileId) {
-		this.segments.remove(fileId);
+		this.segments.asMap().keySet().removeIf(key -> key.fileId() == fileId);
 	}
 
 	/** The copyset's leader as cached, or asked of its members. */
 	public CompletableFuture<ChunkServerLocation> leader(CopysetKey copyset, long timeoutNanos) {
-		ChunkServerLocation cached = this.leaders.get(copyset);
+		ChunkServerLocation cached = this.leaders.getIfPresent(copyset);
 		if (cached != null) {
 			return CompletableFuture.completedFuture(cached);
 		}
@@ -121,14 +134,14 @@ public final class MetaCache {
 				else {
 					// a leader we do not know as a member means the membership changed
 					if (!hint.isEmpty()) {
-						this.members.remove(copyset);
+						this.members.invalidate(copyset);
 					}
-					this.leaders.remove(copyset, target);
+					this.leaders.asMap().remove(copyset, target);
 				}
 			}
 			case REFRESH_ROUTE, RETRY_LATER -> {
-				this.members.remove(copyset);
-				this.leaders.remove(copyset, target);
+				this.members.invalidate(copyset);
+				this.leaders.asMap().remove(copyset, target);
 			}
 			case FATAL -> {
 				// nothing cached is wrong: the request itself is
@@ -137,7 +150,7 @@ public final class MetaCache {
 	}
 
 	private CompletableFuture<CopysetMembers> members(CopysetKey copyset, long timeoutNanos) {
-		CopysetMembers cached = this.members.get(copyset);
+		CopysetMembers cached = this.members.getIfPresent(copyset);
 		if (cached != null) {
 			return CompletableFuture.completedFuture(cached);
 		}
@@ -177,7 +190,7 @@ public final class MetaCache {
 						result.complete(leader.get());
 					}
 					else {
-						this.members.remove(copyset);
+						this.members.invalidate(copyset);
 					}
 				}
 				if (pending.decrementAndGet() == 0 && !result.isDone()) {
@@ -190,7 +203,7 @@ public final class MetaCache {
 	}
 
 	private Optional<ChunkServerLocation> memberByRaft(CopysetKey copyset, String raftAddress) {
-		CopysetMembers m = this.members.get(copyset);
+		CopysetMembers m = this.members.getIfPresent(copyset);
 		return m == null ? Optional.empty() : find(m, raftAddress);
 	}
 
@@ -202,6 +215,10 @@ public final class MetaCache {
 	/** gRPC address of a chunkserver. */
 	public static String address(ChunkServerLocation location) {
 		return location.getHost() + ":" + location.getPort();
+	}
+
+	/** A segment of a volume, by its offset. */
+	private record SegmentKey(long fileId, long segmentOffset) {
 	}
 
 	private static String name(CopysetKey copyset) {

@@ -12,6 +12,8 @@ import jakarta.validation.constraints.NotNull;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.annotation.Validated;
 
+import io.curve4j.common.net.HostPort;
+
 /**
  * Settings of one MDS process ({@code curve.mds.*}).
  */
@@ -32,7 +34,7 @@ public class MdsProperties {
 	 * given.
 	 */
 	@NotBlank
-	private String raftAddress = "127.0.0.1:6700";
+	private HostPort raftAddress = HostPort.of("127.0.0.1:6700");
 
 	/**
 	 * Every member of the MDS group with its Raft, gRPC and HTTP addresses. Followers use
@@ -82,11 +84,11 @@ public class MdsProperties {
 		this.dataDir = dataDir;
 	}
 
-	public String getRaftAddress() {
+	public HostPort getRaftAddress() {
 		return this.raftAddress;
 	}
 
-	public void setRaftAddress(String raftAddress) {
+	public void setRaftAddress(HostPort raftAddress) {
 		this.raftAddress = raftAddress;
 	}
 

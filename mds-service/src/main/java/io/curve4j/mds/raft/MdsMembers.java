@@ -8,6 +8,7 @@ import org.springframework.context.event.EventListener;
 import org.springframework.grpc.server.lifecycle.GrpcServerStartedEvent;
 import org.springframework.stereotype.Component;
 
+import io.curve4j.common.net.HostPort;
 import io.curve4j.mds.config.MdsProperties;
 
 /**
@@ -52,9 +53,9 @@ public class MdsMembers {
 
 	public List<Member> all() {
 		if (this.properties.getMembers().isEmpty()) {
-			String host = host(this.properties.getRaftAddress());
-			return List.of(new Member(this.properties.getRaftAddress(), host + ":" + this.grpcPort,
-					host + ":" + this.httpPort));
+			HostPort self = this.properties.getRaftAddress();
+			return List.of(new Member(self.toString(), new HostPort(self.host(), this.grpcPort).toString(),
+					new HostPort(self.host(), this.httpPort).toString()));
 		}
 		return this.properties.getMembers().stream().map(m -> new Member(m.getRaft(), m.getGrpc(), m.getHttp())).toList();
 	}
@@ -66,11 +67,6 @@ public class MdsMembers {
 
 	public Optional<Member> byRaft(String raftAddress) {
 		return all().stream().filter(m -> m.raft().equals(raftAddress)).findFirst();
-	}
-
-	private static String host(String address) {
-		int colon = address.lastIndexOf(':');
-		return colon < 0 ? address : address.substring(0, colon);
 	}
 
 }

@@ -18,12 +18,7 @@ class MdsRaftConfiguration {
 	@Bean(destroyMethod = "close")
 	@DependsOn("mdsStore")
 	RaftHost raftHost(MdsProperties properties) {
-		String self = properties.getRaftAddress();
-		int colon = self.lastIndexOf(':');
-		if (colon < 0) {
-			throw new IllegalStateException("curve.mds.raft-address must be host:port, not " + self);
-		}
-		return new RaftHost(self.substring(0, colon), Integer.parseInt(self.substring(colon + 1)));
+		return new RaftHost(properties.getRaftAddress().host(), properties.getRaftAddress().port());
 	}
 
 	@Bean
