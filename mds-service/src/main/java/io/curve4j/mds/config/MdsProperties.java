@@ -33,7 +33,7 @@ public class MdsProperties {
 	 * Raft address ("host:port") of this member; one of {@link #members} when those are
 	 * given.
 	 */
-	@NotBlank
+	@NotNull
 	private HostPort raftAddress = HostPort.of("127.0.0.1:6700");
 
 	/**
