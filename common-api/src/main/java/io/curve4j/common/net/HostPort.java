@@ -16,8 +16,9 @@ public record HostPort(String host, int port) {
 		if (host == null || host.isBlank()) {
 			throw new CurveException(ErrorCode.INVALID_ARGUMENT, "an address needs a host");
 		}
-		if (port < 1 || port > 65_535) {
-			throw new CurveException(ErrorCode.INVALID_ARGUMENT, "port " + port + " is not 1..65535");
+		// 0 is a port not chosen yet (a server asks the system for one)
+		if (port < 0 || port > 65_535) {
+			throw new CurveException(ErrorCode.INVALID_ARGUMENT, "port " + port + " is not 0..65535");
 		}
 	}
 

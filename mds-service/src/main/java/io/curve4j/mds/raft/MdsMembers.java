@@ -34,7 +34,7 @@ public class MdsMembers {
 		this.properties = properties;
 		List<MdsProperties.Member> members = properties.getMembers();
 		if (!members.isEmpty()
-				&& members.stream().noneMatch(m -> m.getRaft().equals(properties.getRaftAddress()))) {
+				&& members.stream().noneMatch(m -> HostPort.of(m.getRaft()).equals(properties.getRaftAddress()))) {
 			throw new IllegalStateException("curve.mds.raft-address " + properties.getRaftAddress()
 					+ " is not one of curve.mds.members[*].raft "
 					+ members.stream().map(MdsProperties.Member::getRaft).toList());
