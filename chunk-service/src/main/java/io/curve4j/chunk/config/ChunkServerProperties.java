@@ -189,8 +189,7 @@ public class ChunkServerProperties {
 	/** Checked at start; the same bounds as a logical pool's chunk size. */
 	@AssertTrue(message = "chunk-size must be a power of two from 64KB to 1GB")
 	public boolean isChunkSizeValid() {
-		long bytes = this.chunkSize.toBytes();
-		return Long.bitCount(bytes) == 1 && bytes >= 64 * Sizes.KIB && bytes <= Sizes.GIB;
+		return Sizes.isChunkSize(this.chunkSize.toBytes());
 	}
 
 	public void setChunkSize(DataSize chunkSize) {

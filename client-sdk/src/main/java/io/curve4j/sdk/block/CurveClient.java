@@ -54,8 +54,11 @@ import io.curve4j.sdk.retry.RetrySettings;
  */
 public final class CurveClient implements AutoCloseable {
 
-	/** The largest message a chunkserver and its Raft group carry. */
-	private static final int MAX_REQUEST_SIZE = (int) (64 * Sizes.MIB);
+	/**
+	 * The largest payload of one chunk request: a chunkserver's gRPC server takes messages
+	 * of up to 17 MB (chunkserver.yml), 16 MiB of data and the request around it.
+	 */
+	private static final int MAX_REQUEST_SIZE = (int) (16 * Sizes.MIB);
 
 	private static final AtomicInteger THREADS = new AtomicInteger();
 

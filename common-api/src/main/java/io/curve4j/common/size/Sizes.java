@@ -33,12 +33,23 @@ public final class Sizes {
 	 */
 	public static final int DEFAULT_CHUNK_SIZE = (int) (16 * MIB);
 
+	/** Smallest chunk: 16 pages; smaller chunks only multiply files and Raft entries. */
+	public static final long MIN_CHUNK_SIZE = 64 * KIB;
+
+	/** Largest chunk: chunk offsets travel as unsigned 32-bit integers, snapshots copy whole chunk files. */
+	public static final long MAX_CHUNK_SIZE = GIB;
+
 	/** Segment size (the unit of allocation in the namespace) of a logical pool that does not set one. */
 	public static final long DEFAULT_SEGMENT_SIZE = GIB;
 
 	private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*([kmgtp]?)(i?b?)");
 
 	private Sizes() {
+	}
+
+	/** Whether a chunk file may have this size: a power of two from {@link #MIN_CHUNK_SIZE} to {@link #MAX_CHUNK_SIZE}. */
+	public static boolean isChunkSize(long bytes) {
+		return Long.bitCount(bytes) == 1 && bytes >= MIN_CHUNK_SIZE && bytes <= MAX_CHUNK_SIZE;
 	}
 
 	/**

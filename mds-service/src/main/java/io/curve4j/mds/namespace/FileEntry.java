@@ -10,6 +10,7 @@ import io.curve4j.proto.mds.v1.FileRecord;
 public record FileEntry(String path, FileRecord record) {
 
 	public FileInfo toProto() {
+		Geometry geometry = Geometry.of(this.record);
 		return FileInfo.newBuilder()
 			.setId(this.record.getId())
 			.setParentId(this.record.getParentId())
@@ -17,8 +18,8 @@ public record FileEntry(String path, FileRecord record) {
 			.setType(this.record.getType())
 			.setOwner(this.record.getOwner())
 			.setLength(this.record.getLength())
-			.setChunkSize(Geometry.of(this.record).chunkSize())
-			.setSegmentSize(Geometry.of(this.record).segmentSize())
+			.setChunkSize(geometry.chunkSize())
+			.setSegmentSize(geometry.segmentSize())
 			.setSeqNum(this.record.getSeqNum())
 			.setCtime(this.record.getCtimeMs())
 			.setPath(this.path)

@@ -76,8 +76,9 @@ class NamespaceController {
 		static FileView of(FileEntry entry) {
 			FileRecord r = entry.record();
 			String type = r.getType() == FileType.VOLUME ? "VOLUME" : "DIRECTORY";
+			Geometry geometry = Geometry.of(r);
 			return new FileView(r.getId(), entry.path(), r.getName(), type, r.getOwner(), r.getLength(),
-					Sizes.format(r.getLength()), Geometry.of(r).chunkSize(), Geometry.of(r).segmentSize(), r.getSeqNum(),
+					Sizes.format(r.getLength()), geometry.chunkSize(), geometry.segmentSize(), r.getSeqNum(),
 					Instant.ofEpochMilli(r.getCtimeMs()));
 		}
 

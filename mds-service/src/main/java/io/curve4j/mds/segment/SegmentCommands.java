@@ -8,8 +8,8 @@ import io.curve4j.common.error.CurveException;
 import io.curve4j.common.error.ErrorCode;
 import io.curve4j.common.size.Sizes;
 import io.curve4j.mds.raft.MdsCommandHandler;
-import io.curve4j.mds.raft.MdsSchema.SegmentKey;
 import io.curve4j.mds.raft.MdsSchema;
+import io.curve4j.mds.raft.MdsSchema.SegmentKey;
 import io.curve4j.mds.raft.MdsTx;
 import io.curve4j.mds.topology.Geometry;
 import io.curve4j.proto.mds.v1.AllocateSegmentCommand;
@@ -50,18 +50,16 @@ class SegmentCommands implements MdsCommandHandler {
 		if (existing != null) {
 			return new Allocated(existing, false);
 		}
-		// One logical pool per cluster for now: the lowest id, so every member picks the same.
-		LogicalPoolRecord pool = tx.list(MdsSchema.LOGICAL_POOLS)
-			.stream()
-			.findFirst()
+		LogicalPoolRecord pool = Geometry.allocationPool(tx)
 			.orElseThrow(() -> new CurveException(ErrorCode.POOL_NOT_FOUND,
 					"no logical pool to allocate from; apply a topology with logicalPools once the chunkservers run"));
 		Geometry geometry = Geometry.of(volume);
-		if (!Geometry.of(pool).equals(geometry)) {
+		Geometry poolGeometry = Geometry.of(pool);
+		if (!poolGeometry.equals(geometry)) {
 			throw new CurveException(ErrorCode.CHUNK_SIZE_MISMATCH, "volume " + volume.getId() + " has "
 					+ Sizes.format(geometry.chunkSize()) + " chunks in " + Sizes.format(geometry.segmentSize())
-					+ " segments, logical pool '" + pool.getName() + "' has " + Sizes.format(Geometry.of(pool).chunkSize())
-					+ " chunks in " + Sizes.format(Geometry.of(pool).segmentSize()) + " segments");
+					+ " segments, logical pool '" + pool.getName() + "' has " + Sizes.format(poolGeometry.chunkSize())
+					+ " chunks in " + Sizes.format(poolGeometry.segmentSize()) + " segments");
 		}
 		long lastChunkId = tx.get(MdsSchema.COUNTERS, CHUNK_COUNTER).orElse(0L);
 		SegmentAllocator.Allocation allocation = SegmentAllocator.allocate(pool.getCopysets(), pool.getNextCopyset(),

@@ -1,6 +1,6 @@
 package io.curve4j.mds.topology;
 
-import java.util.Comparator;
+import java.util.Optional;
 
 import io.curve4j.common.error.CurveException;
 import io.curve4j.common.error.ErrorCode;
@@ -24,12 +24,6 @@ import io.curve4j.proto.mds.v1.LogicalPoolRecord;
 public record Geometry(int chunkSize, long segmentSize) {
 
 	public static final Geometry DEFAULT = new Geometry(Sizes.DEFAULT_CHUNK_SIZE, Sizes.DEFAULT_SEGMENT_SIZE);
-
-	/** A chunk holds at least 16 pages; smaller chunks only multiply files and Raft entries. */
-	static final long MIN_CHUNK_SIZE = 64 * Sizes.KIB;
-
-	/** Chunk offsets travel as unsigned 32-bit integers and chunk files are read whole on snapshot. */
-	static final long MAX_CHUNK_SIZE = Sizes.GIB;
 
 	/** Every chunk of a segment is listed in its record, which must stay small. */
 	static final long MAX_CHUNKS_PER_SEGMENT = 4096;
@@ -57,20 +51,25 @@ public record Geometry(int chunkSize, long segmentSize) {
 	 * lowest logical pool id, see the segment allocation), the default before any exists.
 	 */
 	public static Geometry forNewVolumes(MdsReader db) {
-		return db.list(MdsSchema.LOGICAL_POOLS)
-			.stream()
-			.min(Comparator.comparingInt(LogicalPoolRecord::getId))
-			.map(Geometry::of)
-			.orElse(DEFAULT);
+		return allocationPool(db).map(Geometry::of).orElse(DEFAULT);
+	}
+
+	/**
+	 * The logical pool new segments are allocated from. One per cluster for now: the
+	 * lowest id (the first in key order), so every member picks the same.
+	 */
+	public static Optional<LogicalPoolRecord> allocationPool(MdsReader db) {
+		return db.list(MdsSchema.LOGICAL_POOLS).stream().findFirst();
 	}
 
 	/** Checks a geometry a topology file asks for (zero: the default); fails with MALFORMED_TOPOLOGY. */
 	static Geometry checked(String where, long chunkSize, long segmentSize) {
 		long chunk = chunkSize == 0 ? DEFAULT.chunkSize() : chunkSize;
 		long segment = segmentSize == 0 ? DEFAULT.segmentSize() : segmentSize;
-		if (Long.bitCount(chunk) != 1 || chunk < MIN_CHUNK_SIZE || chunk > MAX_CHUNK_SIZE) {
-			throw TopologyFile.malformed(where + ".chunkSize must be a power of two from " + Sizes.format(MIN_CHUNK_SIZE)
-					+ " to " + Sizes.format(MAX_CHUNK_SIZE) + ", not " + chunk + " bytes");
+		if (!Sizes.isChunkSize(chunk)) {
+			throw TopologyFile.malformed(where + ".chunkSize must be a power of two from "
+					+ Sizes.format(Sizes.MIN_CHUNK_SIZE) + " to " + Sizes.format(Sizes.MAX_CHUNK_SIZE) + ", not " + chunk
+					+ " bytes");
 		}
 		if (Long.bitCount(segment) != 1 || segment < chunk || segment / chunk > MAX_CHUNKS_PER_SEGMENT) {
 			throw TopologyFile.malformed(where + ".segmentSize must be a power of two from the chunk size ("
