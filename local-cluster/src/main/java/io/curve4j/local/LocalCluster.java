@@ -379,6 +379,17 @@ public final class LocalCluster {
 		return online;
 	}
 
+	/** The end of a service's log, for an error message: where a failed start says why. */
+	private static String lastLines(Path log, int count) {
+		try {
+			List<String> lines = Files.readAllLines(log);
+			return String.join("\n", lines.subList(Math.max(0, lines.size() - count), lines.size()));
+		}
+		catch (IOException ex) {
+			return "(unreadable: " + ex.getMessage() + ")";
+		}
+	}
+
 	private void awaitMdsLeader(MdsRestClient mds) {
 		await("an MDS leader", () -> !mds.get("/api/v1/cluster/status").path("mds").path("leader").isNull());
 	}
@@ -387,8 +398,9 @@ public final class LocalCluster {
 	private void awaitHealthy(ServiceSpec spec) {
 		await(spec.name() + " healthy", () -> {
 			if (process(spec.name()).isEmpty()) {
+				Path log = this.home.resolve(spec.name()).resolve("service.log");
 				throw new IllegalStateException(
-						spec.name() + " exited during start; see " + this.home.resolve(spec.name()).resolve("service.log"));
+						spec.name() + " exited during start; the end of " + log + ":\n" + lastLines(log, 30));
 			}
 			if (spec.kind() == ServiceSpec.Kind.NBD) {
 				return answers(spec.nbdPort());

@@ -2,10 +2,14 @@ package io.curve4j.local;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import java.util.function.IntSupplier;
+import java.util.concurrent.ThreadLocalRandom;
+
+import io.curve4j.common.net.HostPort;
 
 /**
  * The shape of a local cluster as written to its connection file
@@ -39,6 +43,11 @@ public record LocalLayout(int basePort, List<ServiceSpec> mds, List<ServiceSpec>
 
 	private static final String HOST = "127.0.0.1";
 
+	/** Where random base ports are drawn from: below the kernel's ephemeral ports. */
+	private static final int RANDOM_BASE_LOW = 10_000;
+
+	private static final int RANDOM_BASE_HIGH = 32_000;
+
 	public static LocalLayout fixedPorts(int mdsCount, int chunkServerCount, int basePort) {
 		validate(mdsCount, chunkServerCount);
 		if (basePort < 1024 || basePort + 95 > 65535) {
@@ -55,19 +64,44 @@ public record LocalLayout(int basePort, List<ServiceSpec> mds, List<ServiceSpec>
 		return new LocalLayout(basePort, mds, cs, gatewaySpec(basePort + 95), nbdSpec(basePort + 90));
 	}
 
-	/** Free ports picked once (tests): kept in the connection file across restarts. */
+	/**
+	 * Fixed ports from a random free base (tests), kept in the connection file across
+	 * restarts. The base is drawn below Linux's ephemeral range (32768 and up): a port the
+	 * OS hands out for outgoing connections could otherwise be taken between the pick and a
+	 * service's bind, which kills that service at start.
+	 */
 	public static LocalLayout randomPorts(int mdsCount, int chunkServerCount) {
 		validate(mdsCount, chunkServerCount);
-		IntSupplier free = LocalLayout::freePort;
-		List<ServiceSpec> mds = new ArrayList<>();
-		for (int i = 0; i < mdsCount; i++) {
-			mds.add(mdsSpec(i + 1, free.getAsInt(), free.getAsInt(), free.getAsInt()));
+		for (int attempt = 0; attempt < 100; attempt++) {
+			int base = RANDOM_BASE_LOW + ThreadLocalRandom.current().nextInt((RANDOM_BASE_HIGH - RANDOM_BASE_LOW) / 100) * 100;
+			LocalLayout layout = fixedPorts(mdsCount, chunkServerCount, base);
+			if (layout.allPortsFree()) {
+				return layout;
+			}
 		}
-		List<ServiceSpec> cs = new ArrayList<>();
-		for (int k = 0; k < chunkServerCount; k++) {
-			cs.add(chunkServerSpec(k + 1, free.getAsInt(), free.getAsInt(), free.getAsInt()));
+		throw new IllegalStateException("no free block of ports between " + RANDOM_BASE_LOW + " and " + RANDOM_BASE_HIGH);
+	}
+
+	private boolean allPortsFree() {
+		List<Integer> ports = new ArrayList<>();
+		for (ServiceSpec spec : services()) {
+			for (String address : Arrays.asList(spec.http(), spec.grpc(), spec.raft(), spec.nbd())) {
+				if (address != null) {
+					ports.add(HostPort.of(address).port());
+				}
+			}
 		}
-		return new LocalLayout(0, mds, cs, gatewaySpec(free.getAsInt()), nbdSpec(free.getAsInt()));
+		return ports.stream().allMatch(LocalLayout::isFree);
+	}
+
+	private static boolean isFree(int port) {
+		try {
+			new ServerSocket(port, 1, InetAddress.getLoopbackAddress()).close();
+			return true;
+		}
+		catch (IOException ex) {
+			return false;
+		}
 	}
 
 	/** Every service, in start order. */
