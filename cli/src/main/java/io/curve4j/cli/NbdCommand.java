@@ -27,7 +27,7 @@ final class NbdCommand {
 		int port;
 
 		@Option(names = "--bind", defaultValue = "127.0.0.1", paramLabel = "ADDRESS",
-				description = "Address to listen on (0.0.0.0 for every interface). Default: ${DEFAULT-VALUE}.")
+				description = "Loopback address to listen on (without TLS the server serves only its own host). Default: ${DEFAULT-VALUE}.")
 		String bind;
 
 		@Mixin

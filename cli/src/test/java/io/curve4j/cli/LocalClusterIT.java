@@ -8,7 +8,10 @@ import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -21,16 +24,43 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 
+import com.google.protobuf.ByteString;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+
 import io.curve4j.cli.CurveCli;
+import io.curve4j.common.auth.ChunkCapabilities;
+import io.curve4j.common.auth.SigningKey;
 import io.curve4j.common.error.CurveException;
 import io.curve4j.common.error.ErrorCode;
+import io.curve4j.common.error.GrpcErrors;
 import io.curve4j.common.size.Sizes;
 import io.curve4j.fault.Verifier;
 import io.curve4j.local.LocalCluster;
 import io.curve4j.local.LocalLayout;
 import io.curve4j.local.ServiceSpec;
+import io.curve4j.proto.chunk.v1.ChunkServiceGrpc;
+import io.curve4j.proto.cli.v1.CliServiceGrpc;
+import io.curve4j.proto.cli.v1.RemovePeerRequest;
+import io.curve4j.proto.cli.v1.TransferLeaderRequest;
+import io.curve4j.proto.chunk.v1.DeleteChunkRequest;
+import io.curve4j.proto.chunk.v1.ReadChunkRequest;
+import io.curve4j.proto.chunk.v1.WriteChunkRequest;
+import io.curve4j.proto.chunk.v1.WriteChunksRequest;
+import io.curve4j.proto.chunk.v1.WriteChunksResponse;
+import io.curve4j.proto.common.v1.ChunkCapability;
+import io.curve4j.proto.common.v1.ChunkServerLocation;
+import io.curve4j.proto.mds.v1.ChunkLocation;
+import io.curve4j.proto.mds.v1.GetCopysetMembersRequest;
+import io.curve4j.proto.mds.v1.GetOrAllocateSegmentRequest;
+import io.curve4j.proto.mds.v1.SegmentServiceGrpc;
 import io.curve4j.sdk.block.CurveClient;
 import io.curve4j.sdk.block.Volume;
+import io.curve4j.sdk.cluster.Credentials;
+import io.curve4j.sdk.metacache.MetaCache;
+import io.curve4j.sdk.metacache.RequestSigner;
 import picocli.CommandLine;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -195,6 +225,125 @@ class LocalClusterIT {
 	}
 
 	/** Writes blocks whose content the verifier derives, and records them once acknowledged. */
+	/**
+	 * The chunkservers' data path, attacked with raw gRPC stubs: a call without a
+	 * capability, with a forged one, with one for another volume, for another right, or an
+	 * expired one is refused with its code, and the volume's bytes are unchanged; a
+	 * membership change without the cluster credential is refused, and the copyset keeps
+	 * its three members.
+	 */
+	@Test
+	@Order(5)
+	void theDataPathRefusesCallsWithoutTheRightCapability() throws IOException {
+		client.createVolume("/it/other", Sizes.DEFAULT_SEGMENT_SIZE);
+		try (Volume other = client.open("/it/other")) {
+			other.write(0, new byte[PAGE]);
+		}
+		ManagedChannel mds = ManagedChannelBuilder.forTarget(layout.mds().get(0).grpc()).usePlaintext().build();
+		List<ManagedChannel> opened = new ArrayList<>(List.of(mds));
+		try {
+			RequestSigner root = new RequestSigner(SigningKey.of("root", cluster.rootSecret()));
+			SegmentServiceGrpc.SegmentServiceBlockingStub segments = SegmentServiceGrpc.newBlockingStub(mds)
+				.withInterceptors(root);
+			ChunkLocation chunk = firstChunk(segments, client.stat("/it/vol").id());
+			ChunkLocation otherChunk = firstChunk(segments, client.stat("/it/other").id());
+			List<ChunkServiceGrpc.ChunkServiceBlockingStub> replicas = new ArrayList<>();
+			List<ChunkServerLocation> peers = segments
+				.getCopysetMembers(GetCopysetMembersRequest.newBuilder().addCopysets(chunk.getCopyset()).build())
+				.getCopysets(0)
+				.getPeersList();
+			for (ChunkServerLocation peer : peers) {
+				ManagedChannel channel = ManagedChannelBuilder.forTarget(MetaCache.address(peer)).usePlaintext().build();
+				opened.add(channel);
+				replicas.add(ChunkServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS));
+				// membership is the cluster's own business
+				CliServiceGrpc.CliServiceBlockingStub membership = CliServiceGrpc.newBlockingStub(channel)
+					.withDeadlineAfter(10, TimeUnit.SECONDS);
+				assertRefused(() -> membership.removePeer(RemovePeerRequest.newBuilder()
+					.setCopyset(chunk.getCopyset())
+					.setPeer(peers.get(0).getRaftAddress())
+					.build()), Status.Code.UNAUTHENTICATED, ErrorCode.UNAUTHENTICATED);
+				assertRefused(() -> membership.transferLeader(TransferLeaderRequest.newBuilder()
+					.setCopyset(chunk.getCopyset())
+					.setPeer(peer.getRaftAddress())
+					.build()), Status.Code.UNAUTHENTICATED, ErrorCode.UNAUTHENTICATED);
+			}
+			ReadChunkRequest read = ReadChunkRequest.newBuilder()
+				.setCopyset(chunk.getCopyset())
+				.setChunkId(chunk.getChunkId())
+				.setOffset(0)
+				.setLength(PAGE)
+				.build();
+			ChunkCapability forged = chunk.getCapability().toBuilder().setRights(ChunkCapabilities.READ
+					| ChunkCapabilities.WRITE | ChunkCapabilities.DELETE).build();
+			ChunkCapabilities key = ChunkCapabilities
+				.fromSecret(Credentials.read(home.resolve(LocalCluster.DATA_KEY_FILE)));
+			ChunkCapability expired = key.issue(chunk.getCapability().getFileId(), chunk.getChunkId(), 1,
+					ChunkCapabilities.READ, System.currentTimeMillis() - 1000);
+			for (ChunkServiceGrpc.ChunkServiceBlockingStub replica : replicas) {
+				assertRefused(() -> replica.readChunk(read), Status.Code.UNAUTHENTICATED, ErrorCode.UNAUTHENTICATED);
+				assertRefused(() -> replica.readChunk(read.toBuilder().setCapability(forged).build()),
+						Status.Code.UNAUTHENTICATED, ErrorCode.UNAUTHENTICATED);
+				assertRefused(() -> replica.readChunk(read.toBuilder().setCapability(otherChunk.getCapability()).build()),
+						Status.Code.PERMISSION_DENIED, ErrorCode.CAPABILITY_DENIED);
+				assertRefused(() -> replica.readChunk(read.toBuilder().setCapability(expired).build()),
+						Status.Code.PERMISSION_DENIED, ErrorCode.CAPABILITY_EXPIRED);
+				assertRefused(() -> replica.writeChunk(WriteChunkRequest.newBuilder()
+					.setCopyset(chunk.getCopyset())
+					.setChunkId(chunk.getChunkId())
+					.setData(ByteString.copyFrom(new byte[PAGE]))
+					.build()), Status.Code.UNAUTHENTICATED, ErrorCode.UNAUTHENTICATED);
+				assertRefused(() -> replica.deleteChunk(DeleteChunkRequest.newBuilder()
+					.setCopyset(chunk.getCopyset())
+					.setChunkId(chunk.getChunkId())
+					.setCapability(chunk.getCapability())
+					.build()), Status.Code.PERMISSION_DENIED, ErrorCode.CAPABILITY_DENIED);
+				WriteChunksResponse batch = replica.writeChunks(WriteChunksRequest.newBuilder()
+					.addWrites(WriteChunkRequest.newBuilder()
+						.setCopyset(chunk.getCopyset())
+						.setChunkId(chunk.getChunkId())
+						.setData(ByteString.copyFrom(new byte[PAGE]))
+						.setCapability(otherChunk.getCapability()))
+					.build());
+				assertThat(batch.getResults(0).getError().getCode()).isEqualTo(ErrorCode.CAPABILITY_DENIED.name());
+			}
+			assertThat(segments
+				.getCopysetMembers(GetCopysetMembersRequest.newBuilder().addCopysets(chunk.getCopyset()).build())
+				.getCopysets(0)
+				.getPeersList()).hasSize(3);
+			// the capability the MDS issued reads, on whichever replica leads
+			assertThat(replicas.stream().filter(replica -> {
+				try {
+					return replica.readChunk(read.toBuilder().setCapability(chunk.getCapability()).build())
+						.getData()
+						.size() == PAGE;
+				}
+				catch (StatusRuntimeException ex) {
+					return false;
+				}
+			}).count()).isEqualTo(1);
+		}
+		finally {
+			opened.forEach(ManagedChannel::shutdownNow);
+		}
+		try (Volume volume = client.open("/it/vol")) {
+			verifyAll(volume);
+		}
+	}
+
+	private static ChunkLocation firstChunk(SegmentServiceGrpc.SegmentServiceBlockingStub segments, long fileId) {
+		return segments
+			.getOrAllocateSegment(GetOrAllocateSegmentRequest.newBuilder().setFileId(fileId).setOffset(0).build())
+			.getChunks(0);
+	}
+
+	private static void assertRefused(Runnable call, Status.Code status, ErrorCode code) {
+		assertThatThrownBy(call::run).isInstanceOfSatisfying(StatusRuntimeException.class, ex -> {
+			assertThat(ex.getStatus().getCode()).isEqualTo(status);
+			assertThat(GrpcErrors.fromStatus(ex).code()).isEqualTo(code);
+		});
+	}
+
 	private static void write(Volume volume, long offset, int length) {
 		long first = offset / Verifier.BLOCK;
 		long[] generations = new long[length / Verifier.BLOCK];

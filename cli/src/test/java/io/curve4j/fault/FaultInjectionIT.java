@@ -28,6 +28,7 @@ import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
+import io.curve4j.common.auth.ClusterCredential;
 import io.curve4j.common.size.Sizes;
 import io.curve4j.sdk.block.CurveClient;
 import io.curve4j.sdk.block.Volume;
@@ -362,7 +363,12 @@ class FaultInjectionIT {
 			.orElseThrow(() -> new IllegalStateException("no chunkserver with raft address " + raftAddress));
 		ManagedChannel channel = ManagedChannelBuilder.forTarget(chunkServer.grpc()).usePlaintext().build();
 		try {
-			return call.apply(CliServiceGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS));
+			// moving leadership is an operator's call: it carries the cluster credential
+			ClusterCredential credential = ClusterCredential
+				.fromSecret(Credentials.read(home.resolve(LocalCluster.DATA_KEY_FILE)));
+			return call.apply(CliServiceGrpc.newBlockingStub(channel)
+				.withInterceptors(credential.interceptor())
+				.withDeadlineAfter(5, TimeUnit.SECONDS));
 		}
 		finally {
 			channel.shutdownNow();

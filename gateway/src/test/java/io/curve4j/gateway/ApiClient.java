@@ -2,17 +2,19 @@ package io.curve4j.gateway;
 
 import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-import io.curve4j.common.auth.RequestSignature;
+import io.curve4j.common.auth.SigningKey;
 
 /**
  * A plain HTTP client of the gateway as a Cinder driver or a script would be: raw
@@ -21,6 +23,9 @@ import io.curve4j.common.auth.RequestSignature;
 final class ApiClient {
 
 	static final JsonMapper JSON = JsonMapper.builder().build();
+
+	/** Derived once per user and password: the derivation is slow on purpose. */
+	private static final Map<String, SigningKey> KEYS = new ConcurrentHashMap<>();
 
 	private static final HttpClient HTTP = HttpClient.newBuilder()
 		.followRedirects(HttpClient.Redirect.NEVER)
@@ -80,10 +85,10 @@ final class ApiClient {
 		String user = h.remove("user");
 		String password = h.remove("password");
 		if (user != null) {
-			long now = System.currentTimeMillis();
-			h.put(RequestSignature.OWNER_HEADER, user);
-			h.put(RequestSignature.DATE_HEADER, Long.toString(now));
-			h.put(RequestSignature.SIGNATURE_HEADER, RequestSignature.sign(password, now, user));
+			URI uri = URI.create(this.base + path);
+			h.putAll(KEYS.computeIfAbsent(user + '\0' + password, k -> SigningKey.of(user, password))
+				.sign(method, uri.getRawPath(), uri.getRawQuery(),
+						body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8)));
 		}
 		h.forEach(request::header);
 		if (contentType != null) {

@@ -149,8 +149,12 @@ final class BadInputCorpus {
 	}
 
 	private static ApiClient signedAt(ApiClient base, String user, String password, long date) {
+		// signs some other request: these are refused for their user, key or date before the request matters
+		RequestSignature.Signed signed = new RequestSignature.Signed("GET", "/", "", RequestSignature.sha256Hex(new byte[0]),
+				date, "n", user);
 		return base.withHeaders(Map.of(RequestSignature.OWNER_HEADER, user, RequestSignature.DATE_HEADER,
-				Long.toString(date), RequestSignature.SIGNATURE_HEADER, RequestSignature.sign(password, date, user)));
+				Long.toString(date), RequestSignature.NONCE_HEADER, "n", RequestSignature.SIGNATURE_HEADER,
+				RequestSignature.sign(RequestSignature.signingKey(user, password), signed)));
 	}
 
 	private static String abbreviate(String s) {

@@ -20,9 +20,13 @@ final class GatewayCluster implements AutoCloseable {
 
 	static final String ROOT_PASSWORD = "root-secret-for-tests";
 
+	static final String JOIN_TOKEN = "join-secret-for-tests";
+
 	private final List<ConfigurableApplicationContext> mds = new ArrayList<>();
 
 	private final List<String> mdsHttp = new ArrayList<>();
+
+	private final List<String> mdsGrpc = new ArrayList<>();
 
 	private ConfigurableApplicationContext gateway;
 
@@ -38,13 +42,15 @@ final class GatewayCluster implements AutoCloseable {
 			memberArgs.add("--curve.mds.members[" + i + "].grpc=127.0.0.1:" + ports[i][1]);
 			memberArgs.add("--curve.mds.members[" + i + "].http=127.0.0.1:" + ports[i][2]);
 			cluster.mdsHttp.add("127.0.0.1:" + ports[i][2]);
+			cluster.mdsGrpc.add("127.0.0.1:" + ports[i][1]);
 		}
 		for (int i = 0; i < members; i++) {
 			List<String> args = new ArrayList<>(memberArgs);
 			args.addAll(List.of("--server.port=" + ports[i][2], "--server.address=127.0.0.1",
 					"--spring.grpc.server.port=" + ports[i][1], "--spring.grpc.server.host=127.0.0.1",
 					"--curve.mds.data-dir=" + dir.resolve("mds-" + i), "--curve.mds.raft-address=127.0.0.1:" + ports[i][0],
-					"--curve.mds.auth.root-password=" + ROOT_PASSWORD, "--curve.mds.attach.nbd-address=127.0.0.1:10809",
+					"--curve.mds.auth.root-password=" + ROOT_PASSWORD, "--curve.mds.auth.join-token=" + JOIN_TOKEN,
+					"--curve.mds.attach.nbd-address=127.0.0.1:10809",
 					"--spring.main.banner-mode=off",
 					// the gateway's breakers share this classpath; their registries are the gateway's beans, not the MDS's
 					"--spring.cloud.circuitbreaker.resilience4j.enabled=false"));
@@ -54,7 +60,13 @@ final class GatewayCluster implements AutoCloseable {
 			.run("--server.port=0", "--server.address=127.0.0.1",
 					"--curve.gateway.mds-addresses=" + String.join(",", cluster.mdsHttp),
 					"--curve.gateway.retry-budget=8s", "--spring.grpc.server.enabled=false",
-					"--spring.main.banner-mode=off");
+					"--spring.main.banner-mode=off",
+					// the MDS's Spring Security shares this test classpath; the gateway ships without it
+					"--spring.autoconfigure.exclude=org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration,"
+							+ "org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration,"
+							+ "org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration,"
+							+ "org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterAutoConfiguration,"
+							+ "org.springframework.boot.security.autoconfigure.actuate.web.servlet.ManagementWebSecurityAutoConfiguration");
 		return cluster;
 	}
 
@@ -71,6 +83,25 @@ final class GatewayCluster implements AutoCloseable {
 			}
 		}
 		return -1;
+	}
+
+	/** The HTTP port of member {@code index}, for requests that bypass the gateway. */
+	int mdsPort(int index) {
+		String address = this.mdsHttp.get(index);
+		return Integer.parseInt(address.substring(address.indexOf(':') + 1));
+	}
+
+	/** The gRPC address of member {@code index}. */
+	String mdsGrpc(int index) {
+		return this.mdsGrpc.get(index);
+	}
+
+	ConfigurableApplicationContext mds(int index) {
+		return this.mds.get(index);
+	}
+
+	int members() {
+		return this.mds.size();
 	}
 
 	void stopMds(int index) {

@@ -48,8 +48,8 @@ class GatewayIT {
 		this.cluster = GatewayCluster.start(dir, 3);
 		this.root = ApiClient.signed(this.cluster.gatewayPort(), "root", GatewayCluster.ROOT_PASSWORD);
 		for (String user : List.of("alice", "bob")) {
-			assertThat(this.root.post("/api/v1/users", Map.of("name", user, "password", user + "-password")).status())
-				.isEqualTo(201);
+			ApiClient.Answer created = this.root.post("/api/v1/users", Map.of("name", user, "password", user + "-password"));
+			assertThat(created.status()).as(created.text()).isEqualTo(201);
 		}
 		this.alice = ApiClient.signed(this.cluster.gatewayPort(), "alice", "alice-password");
 		this.bob = ApiClient.signed(this.cluster.gatewayPort(), "bob", "bob-password");

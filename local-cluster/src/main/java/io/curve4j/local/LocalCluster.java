@@ -52,6 +52,12 @@ public final class LocalCluster {
 	/** Marks our processes on their command line, so a reused pid is never mistaken for one. */
 	private static final String SERVICE_MARKER = "-Dcurve4j.service=";
 
+	/** The secret a chunkserver presents at its first registration. */
+	static final String JOIN_TOKEN_FILE = "join.token";
+
+	/** The key the MDS signs chunk capabilities with and chunkservers check them with. */
+	public static final String DATA_KEY_FILE = "data.key";
+
 	/** Environment variable with JVM options added to every service started. */
 	static final String SERVICE_JAVA_OPTS = "CURVE_SERVICE_JAVA_OPTS";
 
@@ -98,7 +104,7 @@ public final class LocalCluster {
 			out.println("Restarting the existing cluster in " + this.home + " (its layout is kept)");
 		}
 		writeLayout(effective);
-		writeRootSecretIfMissing();
+		writeSecretsIfMissing();
 		for (ServiceSpec mds : effective.mds()) {
 			launch(effective, mds, out);
 		}
@@ -134,8 +140,14 @@ public final class LocalCluster {
 				new Credentials(RequestSignature.ROOT, rootSecret()));
 	}
 
-	private void writeRootSecretIfMissing() {
-		Path file = this.home.resolve(Credentials.ROOT_SECRET_FILE);
+	/** Root's password and the cluster's join token, drawn once per home and kept. */
+	private void writeSecretsIfMissing() {
+		writeSecretIfMissing(this.home.resolve(Credentials.ROOT_SECRET_FILE));
+		writeSecretIfMissing(this.home.resolve(JOIN_TOKEN_FILE));
+		writeSecretIfMissing(this.home.resolve(DATA_KEY_FILE));
+	}
+
+	private static void writeSecretIfMissing(Path file) {
 		if (Files.exists(file)) {
 			return;
 		}
@@ -279,6 +291,8 @@ public final class LocalCluster {
 		args.add("--curve.mds.raft-address=" + spec.raft());
 		args.add("--curve.mds.chunkserver-offline-timeout=3s");
 		args.add("--curve.mds.auth.root-password-file=" + this.home.resolve(Credentials.ROOT_SECRET_FILE));
+		args.add("--curve.mds.auth.join-token-file=" + this.home.resolve(JOIN_TOKEN_FILE));
+		args.add("--curve.mds.auth.data-key-file=" + this.home.resolve(DATA_KEY_FILE));
 		args.add("--curve.mds.attach.nbd-address=" + layout.nbd().nbd());
 		for (int i = 0; i < layout.mds().size(); i++) {
 			ServiceSpec m = layout.mds().get(i);
@@ -295,7 +309,9 @@ public final class LocalCluster {
 				"--curve.chunkserver.raft-port=" + spec.raftPort(), "--curve.chunkserver.server-name=" + spec.server(),
 				"--curve.chunkserver.mds-addresses="
 						+ String.join(",", layout.mds().stream().map(ServiceSpec::grpc).toList()),
-				"--curve.chunkserver.heartbeat-interval=1s"));
+				"--curve.chunkserver.heartbeat-interval=1s",
+				"--curve.chunkserver.join-token-file=" + this.home.resolve(JOIN_TOKEN_FILE),
+				"--curve.chunkserver.data-key-file=" + this.home.resolve(DATA_KEY_FILE)));
 		return args;
 	}
 

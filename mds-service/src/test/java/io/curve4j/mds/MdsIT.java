@@ -180,8 +180,10 @@ class MdsIT {
 		assertGrpc(() -> hb.registerChunkServer(registration("server-9", 1).build()), Status.Code.NOT_FOUND,
 				ErrorCode.SERVER_NOT_FOUND);
 		for (int i = 1; i <= 2; i++) {
-			RegisterChunkServerResponse r = hb.registerChunkServer(registration("server-" + i, i).build());
-			assertThat(r.getToken()).hasSizeGreaterThanOrEqualTo(16);
+			RegisterChunkServerResponse r = hb
+				.registerChunkServer(registration("server-" + i, i).setToken(ownToken(i)).build());
+			// the chunkserver keeps the token it drew
+			assertThat(r.getToken()).isEqualTo(ownToken(i));
 			this.tokens.put(r.getChunkServerId(), r.getToken());
 		}
 		assertThat(this.tokens.keySet()).containsExactly(1, 2);
@@ -191,14 +193,27 @@ class MdsIT {
 		assertThat(again.getChunkServerId()).isEqualTo(1);
 		assertThat(again.getToken()).isEqualTo(this.tokens.get(1));
 		// a first registration retried after its answer was lost gets the same id, not a second one
-		RegisterChunkServerResponse retried = hb.registerChunkServer(registration("server-2", 2).build());
+		RegisterChunkServerResponse retried = hb
+			.registerChunkServer(registration("server-2", 2).setToken(ownToken(2)).build());
 		assertThat(retried.getChunkServerId()).isEqualTo(2);
 		assertThat(retried.getToken()).isEqualTo(this.tokens.get(2));
+		// anyone else naming that address and disk learns nothing, with or without a token of its own
+		assertGrpc(() -> hb.registerChunkServer(registration("server-2", 2).build()), Status.Code.ALREADY_EXISTS,
+				ErrorCode.CHUNKSERVER_EXISTS);
+		assertGrpc(() -> hb.registerChunkServer(registration("server-2", 2).setToken(ownToken(9)).build()),
+				Status.Code.ALREADY_EXISTS, ErrorCode.CHUNKSERVER_EXISTS);
+		assertGrpc(() -> hb.registerChunkServer(registration("server-2", 2).setToken("not-hex").build()),
+				Status.Code.INVALID_ARGUMENT, ErrorCode.INVALID_ARGUMENT);
 		assertGrpc(() -> hb.registerChunkServer(registration("server-1", 1).setChunkServerId(1).setToken("forged").build()),
 				Status.Code.PERMISSION_DENIED, ErrorCode.CHUNKSERVER_TOKEN_MISMATCH);
 		assertGrpc(() -> hb.heartbeat(HeartbeatRequest.newBuilder().setChunkServerId(2).setToken("forged").build()),
 				Status.Code.PERMISSION_DENIED, ErrorCode.CHUNKSERVER_TOKEN_MISMATCH);
 		assertThat(this.mds.get("/api/v1/topology").body().path("chunkServers")).hasSize(2);
+	}
+
+	/** The token chunkserver {@code i} of this test drew for itself. */
+	private static String ownToken(int i) {
+		return String.format("%032x", i);
 	}
 
 	@Test
@@ -212,7 +227,7 @@ class MdsIT {
 		assertThat(this.mds.get("/api/v1/copysets").body().path("content")).isEmpty();
 
 		RegisterChunkServerResponse third = HeartbeatServiceGrpc.newBlockingStub(this.mds.channel())
-			.registerChunkServer(registration("server-3", 3).build());
+			.registerChunkServer(registration("server-3", 3).setToken(ownToken(3)).build());
 		this.tokens.put(third.getChunkServerId(), third.getToken());
 		Response created = this.mds.post("/api/v1/topology", "application/yaml", WITH_POOL);
 		assertThat(created.status()).isEqualTo(200);

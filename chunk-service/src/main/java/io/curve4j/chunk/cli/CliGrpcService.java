@@ -12,7 +12,7 @@ import org.springframework.grpc.server.service.GrpcService;
 import io.curve4j.chunk.copyset.Copyset;
 import io.curve4j.chunk.copyset.CopysetId;
 import io.curve4j.chunk.copyset.CopysetRegistry;
-import io.curve4j.common.error.GrpcErrors;
+import io.curve4j.common.grpc.GrpcAnswers;
 import io.curve4j.proto.cli.v1.AddPeerRequest;
 import io.curve4j.proto.cli.v1.ChangePeersResponse;
 import io.curve4j.proto.cli.v1.CliServiceGrpc;
@@ -93,22 +93,7 @@ class CliGrpcService extends CliServiceGrpc.CliServiceImplBase {
 
 	private <T> void answer(StreamObserver<T> responses, CopysetKey key,
 			Function<Copyset, CompletableFuture<T>> action) {
-		CompletableFuture<T> future;
-		try {
-			future = action.apply(this.copysets.get(CopysetId.of(key)));
-		}
-		catch (RuntimeException ex) {
-			future = CompletableFuture.failedFuture(ex);
-		}
-		future.whenComplete((response, failure) -> {
-			if (failure == null) {
-				responses.onNext(response);
-				responses.onCompleted();
-			}
-			else {
-				responses.onError(GrpcErrors.toStatus(failure));
-			}
-		});
+		GrpcAnswers.async(responses, () -> action.apply(this.copysets.get(CopysetId.of(key))));
 	}
 
 }

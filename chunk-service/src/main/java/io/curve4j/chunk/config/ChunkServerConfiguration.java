@@ -1,6 +1,7 @@
 package io.curve4j.chunk.config;
 
 import java.io.IOException;
+import java.util.function.UnaryOperator;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -12,6 +13,7 @@ import org.springframework.context.annotation.Configuration;
 import io.curve4j.chunk.chunkfile.ChunkFilePool;
 import io.curve4j.chunk.copyset.Copyset;
 import io.curve4j.chunk.copyset.CopysetRegistry;
+import io.curve4j.common.grpc.CurveGrpcExceptionHandler;
 import io.curve4j.common.raft.RaftHost;
 
 /**
@@ -22,6 +24,12 @@ import io.curve4j.common.raft.RaftHost;
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(ChunkServerProperties.class)
 public class ChunkServerConfiguration {
+
+	/** Failures become statuses in one place; a NOT_LEADER hint is the leader's Raft address, which clients map. */
+	@Bean
+	CurveGrpcExceptionHandler grpcExceptionHandler() {
+		return new CurveGrpcExceptionHandler(UnaryOperator.identity());
+	}
 
 	@Bean(destroyMethod = "close")
 	RaftHost raftHost(ChunkServerProperties properties) {

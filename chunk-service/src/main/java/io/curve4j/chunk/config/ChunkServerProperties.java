@@ -15,6 +15,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
+import io.curve4j.common.auth.Secrets;
 import io.curve4j.common.size.Sizes;
 
 /**
@@ -49,6 +50,28 @@ public class ChunkServerProperties {
 	 * Name of the topology server this chunkserver runs on.
 	 */
 	private String serverName;
+
+	/**
+	 * The cluster's join token, presented at the first registration (the MDS's
+	 * {@code curve.mds.auth.join-token}). Prefer {@link #joinTokenFile}.
+	 */
+	private String joinToken;
+
+	/**
+	 * File whose first line is the join token ({@code $CURVE_HOME/join.token} of a local cluster).
+	 */
+	private Path joinTokenFile;
+
+	/**
+	 * The cluster's data key (the MDS's {@code curve.mds.auth.data-key}): chunk calls must
+	 * carry a capability signed with it. Unset: the data path is open. Prefer {@link #dataKeyFile}.
+	 */
+	private String dataKey;
+
+	/**
+	 * File whose first line is the data key ({@code $CURVE_HOME/data.key} of a local cluster).
+	 */
+	private Path dataKeyFile;
 
 	/**
 	 * gRPC addresses (host:port) of the MDS members; the leader is found by following
@@ -140,6 +163,49 @@ public class ChunkServerProperties {
 
 	public void setServerName(String serverName) {
 		this.serverName = serverName;
+	}
+
+	/** The join token from the property or the file; empty when none is given. */
+	public String resolveJoinToken() {
+		String token = Secrets.resolve(this.joinToken, this.joinTokenFile, "curve.chunkserver.join-token-file");
+		return token == null ? "" : token;
+	}
+
+	/** The data key from the property or the file; null when none is given. */
+	public String resolveDataKey() {
+		return Secrets.resolve(this.dataKey, this.dataKeyFile, "curve.chunkserver.data-key-file");
+	}
+
+	public String getDataKey() {
+		return this.dataKey;
+	}
+
+	public void setDataKey(String dataKey) {
+		this.dataKey = dataKey;
+	}
+
+	public Path getDataKeyFile() {
+		return this.dataKeyFile;
+	}
+
+	public void setDataKeyFile(Path dataKeyFile) {
+		this.dataKeyFile = dataKeyFile;
+	}
+
+	public String getJoinToken() {
+		return this.joinToken;
+	}
+
+	public void setJoinToken(String joinToken) {
+		this.joinToken = joinToken;
+	}
+
+	public Path getJoinTokenFile() {
+		return this.joinTokenFile;
+	}
+
+	public void setJoinTokenFile(Path joinTokenFile) {
+		this.joinTokenFile = joinTokenFile;
 	}
 
 	public List<String> getMdsAddresses() {

@@ -9,20 +9,36 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
+import java.util.HexFormat;
 import java.util.Optional;
 import java.util.Properties;
 
 /**
- * The id and token the MDS gave this chunkserver at registration. Kept in the data
- * directory ({@code chunkserver.properties}) and presented with every later registration
- * and heartbeat, so a restarted chunkserver stays the same member of the topology.
+ * This chunkserver's id, given by the MDS at registration, and its token, drawn here
+ * before the first registration. Kept in the data directory ({@code chunkserver.properties})
+ * and presented with every later registration and heartbeat, so a restarted chunkserver
+ * stays the same member of the topology.
  *
- * @param id chunkserver id assigned by the MDS
+ * @param id chunkserver id assigned by the MDS; 0 until the first registration succeeds
  * @param token secret proving this process owns the id
  */
 record ChunkServerIdentity(int id, String token) {
 
 	static final String FILE = "chunkserver.properties";
+
+	private static final SecureRandom RANDOM = new SecureRandom();
+
+	/** A new token and no id yet. */
+	static ChunkServerIdentity unregistered() {
+		byte[] token = new byte[16];
+		RANDOM.nextBytes(token);
+		return new ChunkServerIdentity(0, HexFormat.of().formatHex(token));
+	}
+
+	boolean registered() {
+		return this.id != 0;
+	}
 
 	static Optional<ChunkServerIdentity> load(Path dataDir) throws IOException {
 		Path file = dataDir.resolve(FILE);

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -22,14 +23,20 @@ import io.curve4j.chunk.copyset.Copyset;
 import io.curve4j.chunk.copyset.CopysetId;
 import io.curve4j.chunk.copyset.CopysetRegistry;
 import io.curve4j.common.error.CurveException;
+import io.curve4j.common.size.Sizes;
 import io.curve4j.proto.common.v1.ChunkServerLocation;
 import io.curve4j.proto.common.v1.CopysetKey;
 import io.curve4j.proto.common.v1.CopysetMembers;
 import io.curve4j.proto.heartbeat.v1.CopysetReport;
 import io.curve4j.proto.heartbeat.v1.HeartbeatRequest;
 import io.curve4j.proto.heartbeat.v1.HeartbeatResponse;
+import io.curve4j.proto.heartbeat.v1.HeartbeatServiceGrpc;
 import io.curve4j.proto.heartbeat.v1.RegisterChunkServerRequest;
 import io.curve4j.proto.heartbeat.v1.RegisterChunkServerResponse;
+import io.curve4j.sdk.metacache.ChannelPool;
+import io.curve4j.sdk.metacache.MdsClient;
+import io.curve4j.sdk.retry.BoundedRetry;
+import io.curve4j.sdk.retry.RetrySettings;
 
 /**
  * Registers this chunkserver with the MDS and then heartbeats every interval, on one
@@ -45,11 +52,19 @@ public final class HeartbeatTask implements AutoCloseable {
 
 	private static final Logger log = LoggerFactory.getLogger(HeartbeatTask.class);
 
+	/** A heartbeat's answer lists copysets to create: far below this even for thousands. */
+	private static final int MAX_MDS_MESSAGE = 16 * (int) Sizes.MIB;
+
 	private final ChunkServerProperties properties;
 
 	private final CopysetRegistry copysets;
 
 	private final MdsClient mds;
+
+	private final ChannelPool channels;
+
+	/** Backoff timers of the MDS calls: not the heartbeat thread, which waits for them. */
+	private final ScheduledExecutorService retryTimer;
 
 	private final OperatorRunner operators;
 
@@ -66,7 +81,18 @@ public final class HeartbeatTask implements AutoCloseable {
 	HeartbeatTask(ChunkServerProperties properties, CopysetRegistry copysets) throws IOException {
 		this.properties = properties;
 		this.copysets = copysets;
-		this.mds = new MdsClient(properties.getMdsAddresses(), properties.getMdsTimeout());
+		this.channels = new ChannelPool(ChannelPool.plaintext(MAX_MDS_MESSAGE));
+		this.retryTimer = Executors.newSingleThreadScheduledExecutor(r -> {
+			Thread t = new Thread(r, "chunkserver-mds-retry");
+			t.setDaemon(true);
+			return t;
+		});
+		// each member tried about twice per tick, as a member that is down costs one timeout
+		Duration timeout = properties.getMdsTimeout();
+		RetrySettings retry = RetrySettings.DEFAULTS.withRpcTimeout(timeout)
+			.withOperationTimeout(timeout.multipliedBy(2L * Math.max(1, properties.getMdsAddresses().size())));
+		this.mds = new MdsClient(properties.getMdsAddresses(), this.channels,
+				new BoundedRetry("chunkserver-mds", retry, this.retryTimer), null);
 		this.operators = new OperatorRunner(copysets);
 		this.identity = ChunkServerIdentity.load(properties.getDataDir()).orElse(null);
 		this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -89,7 +115,7 @@ public final class HeartbeatTask implements AutoCloseable {
 	}
 
 	public Optional<Integer> chunkServerId() {
-		return Optional.ofNullable(this.identity).map(ChunkServerIdentity::id);
+		return Optional.ofNullable(this.identity).filter(ChunkServerIdentity::registered).map(ChunkServerIdentity::id);
 	}
 
 	public Optional<Instant> lastHeartbeat() {
@@ -102,7 +128,7 @@ public final class HeartbeatTask implements AutoCloseable {
 	}
 
 	public String mdsAddress() {
-		return this.mds.currentAddress();
+		return this.mds.leader();
 	}
 
 	private void tick() {
@@ -111,7 +137,8 @@ public final class HeartbeatTask implements AutoCloseable {
 				register();
 			}
 			HeartbeatRequest request = heartbeatRequest();
-			HeartbeatResponse response = this.mds.call((stub, address) -> stub.heartbeat(request));
+			HeartbeatResponse response = BoundedRetry.join(this.mds.call("heartbeat", true,
+					HeartbeatServiceGrpc::newStub, (stub, observer) -> stub.heartbeat(request, observer)));
 			if (this.lastHeartbeat == null) {
 				log.info("registered with the MDS as chunkserver {}", this.identity.id());
 			}
@@ -147,10 +174,23 @@ public final class HeartbeatTask implements AutoCloseable {
 			.setDiskCapacity(fileStore().getTotalSpace())
 			.setChunkSize((int) this.properties.getChunkSize().toBytes());
 		ChunkServerIdentity known = this.identity;
-		if (known != null) {
-			request.setChunkServerId(known.id()).setToken(known.token());
+		if (known == null) {
+			// the token is drawn here and saved before the MDS hears of it: a retry after a lost
+			// answer presents it again, and the MDS never has to send a token back to anyone
+			known = ChunkServerIdentity.unregistered();
+			known.save(dataDir);
+			this.identity = known;
 		}
-		RegisterChunkServerResponse response = this.mds.call((stub, address) -> stub.registerChunkServer(request.build()));
+		request.setToken(known.token());
+		if (known.registered()) {
+			request.setChunkServerId(known.id());
+		}
+		else {
+			request.setJoinToken(this.properties.resolveJoinToken());
+		}
+		// not repeated after an unknown outcome: the next tick registers again, with the same token
+		RegisterChunkServerResponse response = BoundedRetry.join(this.mds.call("register", false,
+				HeartbeatServiceGrpc::newStub, (stub, observer) -> stub.registerChunkServer(request.build(), observer)));
 		ChunkServerIdentity assigned = new ChunkServerIdentity(response.getChunkServerId(), response.getToken());
 		if (!assigned.equals(known)) {
 			assigned.save(dataDir);
@@ -215,7 +255,8 @@ public final class HeartbeatTask implements AutoCloseable {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
-		this.mds.close();
+		this.retryTimer.shutdownNow();
+		this.channels.close();
 	}
 
 }

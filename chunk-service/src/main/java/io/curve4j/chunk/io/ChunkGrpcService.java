@@ -5,19 +5,14 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
 import java.util.function.Function;
-import java.util.function.Supplier;
 
 import io.grpc.stub.StreamObserver;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 
 import org.springframework.grpc.server.service.GrpcService;
 
@@ -27,9 +22,11 @@ import io.curve4j.chunk.copyset.ChunkRead;
 import io.curve4j.chunk.copyset.Copyset;
 import io.curve4j.chunk.copyset.CopysetId;
 import io.curve4j.chunk.copyset.CopysetRegistry;
+import io.curve4j.common.auth.ChunkCapabilities;
 import io.curve4j.common.error.CurveException;
 import io.curve4j.common.error.ErrorCode;
 import io.curve4j.common.error.GrpcErrors;
+import io.curve4j.common.grpc.GrpcAnswers;
 import io.curve4j.proto.chunk.v1.ChunkServiceGrpc;
 import io.curve4j.proto.chunk.v1.DeleteChunkRequest;
 import io.curve4j.proto.chunk.v1.DeleteChunkResponse;
@@ -49,40 +46,39 @@ import io.curve4j.proto.raft.v1.WriteChunkCommand;
 /**
  * The client data path. Every call is answered asynchronously: writes and deletes when
  * their log entry is applied on this (leader) replica, reads after the leader confirmed
- * its lease or read index. Failures are gRPC statuses with the {@code curve-error} trailer
- * (and {@code curve-leader} on a follower), through {@link GrpcErrors#toStatus}.
+ * its lease or read index. Failures are answered as they are, for the service's
+ * {@link io.curve4j.common.grpc.CurveGrpcExceptionHandler} to turn into statuses; request
+ * timings are Spring gRPC's observations ({@code grpc.server}).
  */
 @GrpcService
 class ChunkGrpcService extends ChunkServiceGrpc.ChunkServiceImplBase {
 
 	private final CopysetRegistry copysets;
 
-	private final MeterRegistry meters;
+	private final ChunkAccess access;
 
 	private final Counter bytesWritten;
 
 	private final Counter bytesRead;
 
-	private final Map<String, Timer> timers = new ConcurrentHashMap<>();
-
-	ChunkGrpcService(CopysetRegistry copysets, MeterRegistry meters) {
+	ChunkGrpcService(CopysetRegistry copysets, ChunkAccess access, MeterRegistry meters) {
 		this.copysets = copysets;
-		this.meters = meters;
-		this.bytesWritten = bytesCounter("write");
-		this.bytesRead = bytesCounter("read");
+		this.access = access;
+		this.bytesWritten = bytesCounter(meters, "write");
+		this.bytesRead = bytesCounter(meters, "read");
 	}
 
-	private Counter bytesCounter(String op) {
+	private static Counter bytesCounter(MeterRegistry meters, String op) {
 		return Counter.builder("curve.chunk.bytes")
 			.description("Chunk payload bytes written or read")
 			.baseUnit("bytes")
 			.tag("op", op)
-			.register(this.meters);
+			.register(meters);
 	}
 
 	@Override
 	public void writeChunk(WriteChunkRequest request, StreamObserver<WriteChunkResponse> responses) {
-		call("write", responses, () -> {
+		GrpcAnswers.async(responses, () -> {
 			Copyset copyset = copyset(request.getCopyset());
 			return copyset.write(List.of(checked(copyset, request))).thenApply(index -> {
 				this.bytesWritten.increment(request.getData().size());
@@ -97,8 +93,8 @@ class ChunkGrpcService extends ChunkServiceGrpc.ChunkServiceImplBase {
 	 */
 	@Override
 	public void writeChunks(WriteChunksRequest request, StreamObserver<WriteChunksResponse> responses) {
-		call("writes", responses, () -> perCopyset(request.getWritesList(), WriteChunkRequest::getCopyset,
-				ChunkGrpcService::checked, (copyset, commands) -> copyset.write(commands)
+		GrpcAnswers.async(responses, () -> perCopyset(request.getWritesList(), WriteChunkRequest::getCopyset,
+				this::checked, (copyset, commands) -> copyset.write(commands)
 					.thenApply(index -> Collections.nCopies(commands.size(), index)))
 			.thenApply(outcomes -> {
 				WriteChunksResponse.Builder response = WriteChunksResponse.newBuilder();
@@ -119,8 +115,8 @@ class ChunkGrpcService extends ChunkServiceGrpc.ChunkServiceImplBase {
 	/** One lease (or read-index) check per copyset; a read that fails, fails alone in its result. */
 	@Override
 	public void readChunks(ReadChunksRequest request, StreamObserver<ReadChunksResponse> responses) {
-		call("reads", responses, () -> perCopyset(request.getReadsList(), ReadChunkRequest::getCopyset,
-				ChunkGrpcService::checked, Copyset::read)
+		GrpcAnswers.async(responses, () -> perCopyset(request.getReadsList(), ReadChunkRequest::getCopyset,
+				this::checked, Copyset::read)
 			.thenApply(outcomes -> {
 				ReadChunksResponse.Builder response = ReadChunksResponse.newBuilder();
 				for (Outcome<ByteBuffer> outcome : outcomes) {
@@ -190,7 +186,8 @@ class ChunkGrpcService extends ChunkServiceGrpc.ChunkServiceImplBase {
 	 * The log form of a client write (the same fields but the copyset, which the log's
 	 * group names), once it fits the copyset's chunks.
 	 */
-	private static WriteChunkCommand checked(Copyset copyset, WriteChunkRequest request) {
+	private WriteChunkCommand checked(Copyset copyset, WriteChunkRequest request) {
+		this.access.check(request.getCapability(), request.getChunkId(), ChunkCapabilities.WRITE);
 		WriteChunkCommand command = WriteChunkCommand.newBuilder()
 			.setChunkId(request.getChunkId())
 			.setSn(request.getSn())
@@ -204,7 +201,7 @@ class ChunkGrpcService extends ChunkServiceGrpc.ChunkServiceImplBase {
 
 	@Override
 	public void readChunk(ReadChunkRequest request, StreamObserver<ReadChunkResponse> responses) {
-		call("read", responses, () -> {
+		GrpcAnswers.async(responses, () -> {
 			Copyset copyset = copyset(request.getCopyset());
 			return copyset.read(List.of(checked(copyset, request))).thenApply(buffers -> {
 				ByteBuffer data = buffers.get(0);
@@ -217,21 +214,27 @@ class ChunkGrpcService extends ChunkServiceGrpc.ChunkServiceImplBase {
 
 	@Override
 	public void deleteChunk(DeleteChunkRequest request, StreamObserver<DeleteChunkResponse> responses) {
-		call("delete", responses, () -> copyset(request.getCopyset()).delete(request.getChunkId())
-			.thenApply(done -> DeleteChunkResponse.getDefaultInstance()));
+		GrpcAnswers.async(responses, () -> {
+			this.access.check(request.getCapability(), request.getChunkId(), ChunkCapabilities.DELETE);
+			return copyset(request.getCopyset()).delete(request.getChunkId())
+				.thenApply(done -> DeleteChunkResponse.getDefaultInstance());
+		});
 	}
 
 	@Override
 	public void getChunkInfo(GetChunkInfoRequest request, StreamObserver<GetChunkInfoResponse> responses) {
-		call("info", responses, () -> copyset(request.getCopyset()).info(request.getChunkId())
-			.thenApply(header -> header
-				.map(h -> GetChunkInfoResponse.newBuilder()
-					.setExists(true)
-					.setSn(h.sn())
-					.setCorrectedSn(h.correctedSn())
-					.setChunkSize(h.chunkSize())
-					.build())
-				.orElseGet(GetChunkInfoResponse::getDefaultInstance)));
+		GrpcAnswers.async(responses, () -> {
+			this.access.check(request.getCapability(), request.getChunkId(), ChunkCapabilities.READ);
+			return copyset(request.getCopyset()).info(request.getChunkId())
+				.thenApply(header -> header
+					.map(h -> GetChunkInfoResponse.newBuilder()
+						.setExists(true)
+						.setSn(h.sn())
+						.setCorrectedSn(h.correctedSn())
+						.setChunkSize(h.chunkSize())
+						.build())
+					.orElseGet(GetChunkInfoResponse::getDefaultInstance));
+		});
 	}
 
 	private Copyset copyset(CopysetKey key) {
@@ -239,7 +242,8 @@ class ChunkGrpcService extends ChunkServiceGrpc.ChunkServiceImplBase {
 	}
 
 	/** The range a read asks for, once it fits the copyset's chunks. */
-	private static ChunkRead checked(Copyset copyset, ReadChunkRequest request) {
+	private ChunkRead checked(Copyset copyset, ReadChunkRequest request) {
+		this.access.check(request.getCapability(), request.getChunkId(), ChunkCapabilities.READ);
 		ChunkRead read = new ChunkRead(request.getChunkId(), Integer.toUnsignedLong(request.getOffset()),
 				length(request.getLength()));
 		copyset.checkRead(read);
@@ -253,48 +257,6 @@ class ChunkGrpcService extends ChunkServiceGrpc.ChunkServiceImplBase {
 					"length " + Integer.toUnsignedString(uint32) + " exceeds a chunk");
 		}
 		return uint32;
-	}
-
-	/** Runs one call, times it per operation and outcome, and answers it once. */
-	private <T> void call(String op, StreamObserver<T> responses, Supplier<CompletableFuture<T>> action) {
-		Timer.Sample sample = Timer.start(this.meters);
-		CompletableFuture<T> future;
-		try {
-			future = action.get();
-		}
-		catch (RuntimeException ex) {
-			future = CompletableFuture.failedFuture(ex);
-		}
-		future.whenComplete((response, failure) -> {
-			sample.stop(timer(op, failure == null ? "ok" : outcome(failure)));
-			if (failure == null) {
-				responses.onNext(response);
-				responses.onCompleted();
-			}
-			else {
-				responses.onError(GrpcErrors.toStatus(failure));
-			}
-		});
-	}
-
-	/** Looked up once per operation and outcome: building the meter id on every call cost CPU on the hot path. */
-	private Timer timer(String op, String outcome) {
-		return this.timers.computeIfAbsent(op + ' ' + outcome, key -> Timer.builder("curve.chunk.requests")
-			.description("Chunk requests by operation and outcome")
-			.tag("op", op)
-			.tag("outcome", outcome)
-			.publishPercentileHistogram()
-			.register(this.meters));
-	}
-
-	/** The error code the caller sees, as a low-cardinality tag. */
-	private static String outcome(Throwable failure) {
-		Throwable cause = failure;
-		while (cause instanceof CompletionException && cause.getCause() != null) {
-			cause = cause.getCause();
-		}
-		ErrorCode code = cause instanceof CurveException ce ? ce.code() : ErrorCode.INTERNAL;
-		return code.name().toLowerCase(Locale.ROOT);
 	}
 
 }

@@ -85,6 +85,7 @@ final class ChunkIo {
 								.setClient(this.clientId)
 								.setRequest(requestNumber)
 								.setAttempt(attempt.number()))
+							.setCapability(chunk.getCapability())
 							.build();
 						return send(chunk.getCopyset(), attempt, this.writes, request);
 					})
@@ -108,6 +109,7 @@ final class ChunkIo {
 							.setChunkId(chunk.getChunkId())
 							.setOffset(range.offsetInChunk())
 							.setLength(range.length())
+							.setCapability(chunk.getCapability())
 							.build();
 						return send(chunk.getCopyset(), attempt, this.reads, request).thenApply((data) -> {
 							if (data.size() != range.length()) {

@@ -18,9 +18,11 @@ import io.grpc.stub.StreamObserver;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 
+import io.curve4j.common.auth.SigningKey;
 import io.curve4j.common.error.CurveException;
 import io.curve4j.common.error.ErrorCode;
 import io.curve4j.common.size.Sizes;
+import io.curve4j.proto.mds.v1.NamespaceServiceGrpc;
 import io.curve4j.proto.mds.v1.CreateDirectoryRequest;
 import io.curve4j.proto.mds.v1.CreateVolumeRequest;
 import io.curve4j.proto.mds.v1.DeleteFileRequest;
@@ -94,7 +96,7 @@ public final class CurveClient implements AutoCloseable {
 				: ChannelPool.plaintext(Math.max(4 * (int) Sizes.MIB, 2 * builder.maxRequestSize)));
 		BoundedRetry retry = new BoundedRetry("curve-client", builder.retry, this.scheduler);
 		this.mds = new MdsClient(builder.mdsAddresses, this.channels, retry,
-				builder.password == null ? null : new RequestSigner(builder.owner, builder.password));
+				builder.password == null ? null : new RequestSigner(SigningKey.of(builder.owner, builder.password)));
 		this.cache = new MetaCache(this.mds, this.channels);
 		this.chunkIo = new ChunkIo(this.cache, this.channels, retry);
 		this.metrics = new VolumeMetrics(builder.meterRegistry != null ? builder.meterRegistry
@@ -180,7 +182,7 @@ public final class CurveClient implements AutoCloseable {
 	/** Entries of a directory, as the MDS orders them. */
 	public List<FileStat> list(String directory) {
 		ListDirectoryRequest request = ListDirectoryRequest.newBuilder().setPath(checkPath(directory)).build();
-		CompletableFuture<ListDirectoryResponse> call = this.mds.namespace("list " + directory, true,
+		CompletableFuture<ListDirectoryResponse> call = this.mds.call("list " + directory, true, NamespaceServiceGrpc::newStub,
 				(stub, observer) -> stub.listDirectory(request, observer));
 		return BoundedRetry.join(call).getFilesList().stream().map((info) -> FileStat.of(info, directory)).toList();
 	}
@@ -207,7 +209,7 @@ public final class CurveClient implements AutoCloseable {
 	/** Deletes a volume or an empty directory. */
 	public void delete(String path) {
 		DeleteFileRequest request = DeleteFileRequest.newBuilder().setPath(checkPath(path)).build();
-		CompletableFuture<DeleteFileResponse> call = this.mds.namespace("delete " + path, false,
+		CompletableFuture<DeleteFileResponse> call = this.mds.call("delete " + path, false, NamespaceServiceGrpc::newStub,
 				(stub, observer) -> stub.deleteFile(request, observer));
 		BoundedRetry.join(call);
 	}
@@ -227,7 +229,7 @@ public final class CurveClient implements AutoCloseable {
 
 	private FileStat file(String what, boolean idempotent,
 			BiConsumer<NamespaceServiceStub, StreamObserver<FileInfoResponse>> call) {
-		return FileStat.of(BoundedRetry.join(this.mds.namespace(what, idempotent, call)).getFile());
+		return FileStat.of(BoundedRetry.join(this.mds.call(what, idempotent, NamespaceServiceGrpc::newStub, call)).getFile());
 	}
 
 	private static String checkPath(String path) {

@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 import io.curve4j.common.error.CurveException;
 import io.curve4j.common.error.ErrorCode;
 import io.curve4j.common.error.GrpcErrors;
+import io.curve4j.proto.mds.v1.NamespaceServiceGrpc;
 import io.curve4j.proto.mds.v1.CloseVolumeRequest;
 import io.curve4j.proto.mds.v1.CloseVolumeResponse;
 import io.curve4j.proto.mds.v1.FileInfo;
@@ -80,7 +81,7 @@ final class VolumeSession {
 			.setPath(this.path)
 			.setClientId(this.clientId)
 			.build();
-		return this.mds.namespace("open " + this.path, false, (stub, observer) -> stub.openVolume(request, observer));
+		return this.mds.call("open " + this.path, false, NamespaceServiceGrpc::newStub, (stub, observer) -> stub.openVolume(request, observer));
 	}
 
 	private void accept(OpenVolumeResponse response) {
@@ -105,7 +106,7 @@ final class VolumeSession {
 			.setPath(this.path)
 			.setSessionId(this.sessionId)
 			.build();
-		CompletableFuture<RefreshSessionResponse> call = this.mds.namespace("refresh session of " + this.path, true,
+		CompletableFuture<RefreshSessionResponse> call = this.mds.call("refresh session of " + this.path, true, NamespaceServiceGrpc::newStub,
 				(stub, observer) -> stub.refreshSession(request, observer));
 		call.whenComplete((response, failure) -> {
 			if (failure == null) {
@@ -149,7 +150,7 @@ final class VolumeSession {
 			.setSessionId(this.sessionId)
 			.build();
 		try {
-			CompletableFuture<CloseVolumeResponse> call = this.mds.namespace("close " + this.path, true,
+			CompletableFuture<CloseVolumeResponse> call = this.mds.call("close " + this.path, true, NamespaceServiceGrpc::newStub,
 					(stub, observer) -> stub.closeVolume(request, observer));
 			BoundedRetry.join(call);
 		}

@@ -1,13 +1,12 @@
 package io.curve4j.sdk.cluster;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.Base64;
 
 import io.curve4j.common.auth.RequestSignature;
+import io.curve4j.common.auth.Secrets;
 import io.curve4j.common.error.CurveException;
 import io.curve4j.common.error.ErrorCode;
 
@@ -49,12 +48,7 @@ public record Credentials(String user, String password) {
 
 	/** The first line of a secret file. */
 	public static String read(Path file) {
-		try {
-			return Files.readAllLines(file).stream().findFirst().orElse("").strip();
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("cannot read " + file, ex);
-		}
+		return Secrets.firstLine(file);
 	}
 
 	@Override

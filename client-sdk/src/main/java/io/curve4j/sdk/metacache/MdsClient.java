@@ -14,15 +14,12 @@ import io.curve4j.common.error.CurveException;
 import io.curve4j.common.error.ErrorCode;
 import io.curve4j.common.error.GrpcErrors;
 import io.curve4j.common.error.NotLeaderException;
-import io.curve4j.proto.mds.v1.NamespaceServiceGrpc;
-import io.curve4j.proto.mds.v1.NamespaceServiceGrpc.NamespaceServiceStub;
-import io.curve4j.proto.mds.v1.SegmentServiceGrpc;
-import io.curve4j.proto.mds.v1.SegmentServiceGrpc.SegmentServiceStub;
 import io.curve4j.sdk.retry.BoundedRetry;
 import io.curve4j.sdk.retry.GrpcFutures;
 
 /**
- * Calls to the MDS leader. The client remembers which member led last; a follower's
+ * Calls to the MDS leader, of any of its gRPC services: the SDK's namespace and segment
+ * calls and a chunkserver's registration and heartbeats. The client remembers which member led last; a follower's
  * NOT_LEADER hint (the leader's gRPC address) moves it there, and an unreachable member
  * or one without a hint moves it to the next configured address.
  */
@@ -51,23 +48,17 @@ public final class MdsClient {
 	}
 
 	/**
-	 * A namespace call, retried on the leader until it succeeds or the operation times
-	 * out. Calls that change state pass {@code idempotent=false}: they are repeated only
-	 * after an error that proves they did not run.
+	 * A call of any MDS service, retried on the leader until it succeeds or the operation
+	 * times out. Calls that change state pass {@code idempotent=false}: they are repeated
+	 * only after an error that proves they did not run.
 	 */
-	public <T> CompletableFuture<T> namespace(String what, boolean idempotent,
-			BiConsumer<NamespaceServiceStub, StreamObserver<T>> call) {
-		return this.retry.call(what, idempotent,
-				(attempt) -> once(NamespaceServiceGrpc::newStub, attempt.rpcTimeoutNanos(), call));
+	public <S extends AbstractStub<S>, T> CompletableFuture<T> call(String what, boolean idempotent,
+			Function<Channel, S> stubs, BiConsumer<S, StreamObserver<T>> call) {
+		return this.retry.call(what, idempotent, (attempt) -> once(stubs, attempt.rpcTimeoutNanos(), call));
 	}
 
-	/** One try of a segment-service call on the leader, for callers that retry themselves. */
-	public <T> CompletableFuture<T> segmentsOnce(long timeoutNanos,
-			BiConsumer<SegmentServiceStub, StreamObserver<T>> call) {
-		return once(SegmentServiceGrpc::newStub, timeoutNanos, call);
-	}
-
-	private <S extends AbstractStub<S>, T> CompletableFuture<T> once(Function<Channel, S> stubs, long timeoutNanos,
+	/** One try of a call on the leader, for callers that retry themselves. */
+	public <S extends AbstractStub<S>, T> CompletableFuture<T> once(Function<Channel, S> stubs, long timeoutNanos,
 			BiConsumer<S, StreamObserver<T>> call) {
 		String target = this.leader;
 		S unsigned = stubs.apply(this.channels.channel(target)).withDeadlineAfter(timeoutNanos, TimeUnit.NANOSECONDS);
@@ -78,6 +69,11 @@ public final class MdsClient {
 				redirect(target, GrpcErrors.fromStatus(failure));
 			}
 		});
+	}
+
+	/** The member calls go to now: the last known leader. */
+	public String leader() {
+		return this.leader;
 	}
 
 	private void redirect(String failed, CurveException error) {

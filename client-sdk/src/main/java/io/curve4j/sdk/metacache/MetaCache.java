@@ -1,5 +1,6 @@
 package io.curve4j.sdk.metacache;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -19,6 +20,7 @@ import io.curve4j.proto.cli.v1.GetLeaderResponse;
 import io.curve4j.proto.common.v1.ChunkServerLocation;
 import io.curve4j.proto.common.v1.CopysetKey;
 import io.curve4j.proto.common.v1.CopysetMembers;
+import io.curve4j.proto.mds.v1.SegmentServiceGrpc;
 import io.curve4j.proto.mds.v1.ChunkLocation;
 import io.curve4j.proto.mds.v1.GetCopysetMembersRequest;
 import io.curve4j.proto.mds.v1.GetCopysetMembersResponse;
@@ -54,8 +56,16 @@ public final class MetaCache {
 
 	private static final long MAX_COPYSETS = 65_536;
 
+	/** The MDS's default capability lifetime (curve.mds.auth.capability-ttl). */
+	private static final long CAPABILITY_MINUTES = 30;
+
+	/**
+	 * A mapping carries the capability its chunks are used with; the MDS grants one for
+	 * {@value #CAPABILITY_MINUTES} minutes, so a mapping is asked again well before.
+	 */
 	private final Cache<SegmentKey, List<ChunkLocation>> segments = Caffeine.newBuilder()
 		.maximumSize(MAX_SEGMENTS)
+		.expireAfterWrite(Duration.ofMinutes(CAPABILITY_MINUTES / 3))
 		.build();
 
 	private final Cache<CopysetKey, CopysetMembers> members = Caffeine.newBuilder().maximumSize(MAX_COPYSETS).build();
@@ -86,7 +96,7 @@ public final class MetaCache {
 			.setOffset(segmentOffset)
 			.setAllocate(allocate)
 			.build();
-		CompletableFuture<GetOrAllocateSegmentResponse> call = this.mds.segmentsOnce(timeoutNanos,
+		CompletableFuture<GetOrAllocateSegmentResponse> call = this.mds.once(SegmentServiceGrpc::newStub, timeoutNanos,
 				(stub, observer) -> stub.getOrAllocateSegment(request, observer));
 		return call.handle((response, failure) -> {
 			if (failure == null) {
@@ -140,6 +150,10 @@ public final class MetaCache {
 				}
 			}
 			case REFRESH_ROUTE, RETRY_LATER -> {
+				if (error.code() == ErrorCode.CAPABILITY_EXPIRED) {
+					// the capability came with the segment's mapping: map again (rare: mappings expire first)
+					this.segments.invalidateAll();
+				}
 				this.members.invalidate(copyset);
 				this.leaders.asMap().remove(copyset, target);
 			}
@@ -155,7 +169,7 @@ public final class MetaCache {
 			return CompletableFuture.completedFuture(cached);
 		}
 		GetCopysetMembersRequest request = GetCopysetMembersRequest.newBuilder().addCopysets(copyset).build();
-		CompletableFuture<GetCopysetMembersResponse> call = this.mds.segmentsOnce(timeoutNanos,
+		CompletableFuture<GetCopysetMembersResponse> call = this.mds.once(SegmentServiceGrpc::newStub, timeoutNanos,
 				(stub, observer) -> stub.getCopysetMembers(request, observer));
 		return call.thenApply((response) -> {
 			for (CopysetMembers m : response.getCopysetsList()) {

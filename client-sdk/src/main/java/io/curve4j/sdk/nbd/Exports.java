@@ -11,12 +11,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import java.util.function.Supplier;
 
 import io.curve4j.common.error.CurveException;
 import io.curve4j.common.error.ErrorCode;
 import io.curve4j.sdk.block.CurveClient;
-import io.curve4j.sdk.block.FileStat;
 
 /**
  * The exports of one server: a volume is opened by the first connection that names it
@@ -27,22 +25,16 @@ import io.curve4j.sdk.block.FileStat;
  */
 final class Exports implements AutoCloseable {
 
-	/** Upper bound on entries walked for {@code NBD_OPT_LIST}, so a huge namespace cannot stall a handshake. */
-	static final int LIST_LIMIT = 1000;
-
 	private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
 
 	private final Function<String, BlockDevice> opener;
-
-	private final Supplier<List<String>> lister;
 
 	private final ExecutorService blocking;
 
 	private final Map<String, Entry> entries = new HashMap<>();
 
-	Exports(Function<String, BlockDevice> opener, Supplier<List<String>> lister) {
+	Exports(Function<String, BlockDevice> opener) {
 		this.opener = opener;
-		this.lister = lister;
 		this.blocking = Executors.newCachedThreadPool((task) -> {
 			Thread thread = new Thread(task, "nbd-exports");
 			thread.setDaemon(true);
@@ -52,7 +44,7 @@ final class Exports implements AutoCloseable {
 
 	/** The volumes of {@code client}, by path. */
 	static Exports of(CurveClient client) {
-		return new Exports((path) -> BlockDevice.of(client.open(path)), () -> volumes(client));
+		return new Exports((path) -> BlockDevice.of(client.open(path)));
 	}
 
 	/**
@@ -103,10 +95,6 @@ final class Exports implements AutoCloseable {
 		}
 	}
 
-	CompletableFuture<List<String>> list() {
-		return CompletableFuture.supplyAsync(this.lister, this.blocking);
-	}
-
 	/** Closes every open export; connections still using one see their I/O fail. */
 	@Override
 	public void close() {
@@ -135,32 +123,6 @@ final class Exports implements AutoCloseable {
 	}
 
 	/** Every volume path under {@code /}, breadth first, up to {@link #LIST_LIMIT} entries walked. */
-	private static List<String> volumes(CurveClient client) {
-		List<String> volumes = new ArrayList<>();
-		List<String> directories = new ArrayList<>(List.of("/"));
-		int walked = 0;
-		for (int i = 0; i < directories.size() && walked < LIST_LIMIT; i++) {
-			List<FileStat> children;
-			try {
-				children = client.list(directories.get(i));
-			}
-			catch (CurveException ex) {
-				if (ex.code() == ErrorCode.DIRECTORY_NOT_FOUND) {
-					// removed while we walked
-					continue;
-				}
-				throw ex;
-			}
-			for (FileStat child : children) {
-				if (++walked > LIST_LIMIT) {
-					break;
-				}
-				(child.isDirectory() ? directories : volumes).add(child.path());
-			}
-		}
-		return volumes;
-	}
-
 	private static final class Entry {
 
 		private final CompletableFuture<Export> export;

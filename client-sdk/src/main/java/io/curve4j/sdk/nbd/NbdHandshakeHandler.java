@@ -150,7 +150,7 @@ final class NbdHandshakeHandler extends ChannelInboundHandlerAdapter {
 		switch (option) {
 			case NbdProtocol.OPT_EXPORT_NAME -> exportName(ctx, new String(data, StandardCharsets.UTF_8));
 			case NbdProtocol.OPT_GO, NbdProtocol.OPT_INFO -> info(ctx, option, data);
-			case NbdProtocol.OPT_LIST -> list(ctx, data);
+			case NbdProtocol.OPT_LIST -> list(ctx);
 			case NbdProtocol.OPT_STRUCTURED_REPLY -> {
 				if (data.length != 0) {
 					reply(ctx, option, NbdProtocol.REP_ERR_INVALID, "NBD_OPT_STRUCTURED_REPLY carries no data");
@@ -230,26 +230,13 @@ final class NbdHandshakeHandler extends ChannelInboundHandlerAdapter {
 		});
 	}
 
-	private void list(ChannelHandlerContext ctx, byte[] data) {
-		if (data.length != 0) {
-			reply(ctx, NbdProtocol.OPT_LIST, NbdProtocol.REP_ERR_INVALID, "NBD_OPT_LIST carries no data");
-			return;
-		}
-		whenDone(ctx, this.exports.list(), (names, failure) -> {
-			if (failure != null) {
-				reply(ctx, NbdProtocol.OPT_LIST, NbdProtocol.REP_ERR_POLICY,
-						"cannot list volumes: " + describe(failure));
-				return;
-			}
-			for (String name : names) {
-				byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
-				ByteBuf server = ctx.alloc().buffer(4 + bytes.length);
-				server.writeInt(bytes.length);
-				server.writeBytes(bytes);
-				reply(ctx, NbdProtocol.OPT_LIST, NbdProtocol.REP_SERVER, server);
-			}
-			ack(ctx, NbdProtocol.OPT_LIST);
-		});
+	/**
+	 * Listing is not offered: it would show every volume to anyone who connects. A client
+	 * names the volume path it was given ({@code nbd://host:port/dir/volume}).
+	 */
+	private void list(ChannelHandlerContext ctx) {
+		reply(ctx, NbdProtocol.OPT_LIST, NbdProtocol.REP_ERR_POLICY,
+				"listing exports is not offered; name the volume path (nbd://host:port/dir/volume)");
 	}
 
 	/**

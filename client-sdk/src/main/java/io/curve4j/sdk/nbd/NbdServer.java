@@ -1,6 +1,8 @@
 package io.curve4j.sdk.nbd;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -63,6 +65,7 @@ public final class NbdServer implements AutoCloseable {
 	private final AtomicBoolean closed = new AtomicBoolean();
 
 	private NbdServer(Exports exports, String bind, int port) {
+		requireLoopback(bind);
 		this.exports = exports;
 		this.acceptor = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
 		this.workers = new MultiThreadIoEventLoopGroup(Math.max(2, Runtime.getRuntime().availableProcessors()),
@@ -93,6 +96,25 @@ public final class NbdServer implements AutoCloseable {
 					"cannot listen on " + bind + ":" + port + ": " + ex.getMessage(), ex);
 		}
 		log.info("NBD server listening on {}", this.listener.localAddress());
+	}
+
+	/**
+	 * NBD without TLS has no way to tell who connects, and this server opens volumes as its
+	 * own user: it serves only this host, whose users are trusted like that user.
+	 */
+	private static void requireLoopback(String bind) {
+		boolean loopback;
+		try {
+			loopback = InetAddress.getByName(bind).isLoopbackAddress();
+		}
+		catch (UnknownHostException ex) {
+			throw new CurveException(ErrorCode.INVALID_ARGUMENT, "cannot resolve the NBD bind address " + bind);
+		}
+		if (!loopback) {
+			throw new CurveException(ErrorCode.INVALID_ARGUMENT, "the NBD server listens only on a loopback address"
+					+ " (it has no TLS yet, so anyone who reached " + bind + " would use every volume as its user);"
+					+ " run one on each host that attaches volumes");
+		}
 	}
 
 	/**

@@ -1,5 +1,6 @@
 package io.curve4j.sdk.cluster;
 
+import java.time.Duration;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -44,7 +45,8 @@ class MdsRestClientTest {
 	@Test
 	void noMemberReachableIsUnavailable() throws Exception {
 		int closedPort = TestSocketUtils.findAvailableTcpPort();
-		assertThatThrownBy(() -> new MdsRestClient(List.of("127.0.0.1:" + closedPort)).get("/api/v1/topology"))
+		assertThatThrownBy(() -> new MdsRestClient(List.of("127.0.0.1:" + closedPort), null, Duration.ofMillis(500))
+			.get("/api/v1/topology"))
 			.isInstanceOfSatisfying(CurveException.class, (ex) -> {
 				assertThat(ex.code()).isEqualTo(ErrorCode.UNAVAILABLE);
 				assertThat(ex.getMessage()).contains("127.0.0.1:" + closedPort);

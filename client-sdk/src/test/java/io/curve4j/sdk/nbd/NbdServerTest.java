@@ -21,6 +21,7 @@ import io.curve4j.sdk.nbd.NbdTestClient.Go;
 import io.curve4j.sdk.nbd.NbdTestClient.Reply;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -72,7 +73,7 @@ class NbdServerTest {
 				}
 
 			};
-		}, () -> List.of("/vm/disk"));
+		});
 		this.server = NbdServer.start(exports, "127.0.0.1", 0);
 		this.port = this.server.address().getPort();
 	}
@@ -105,7 +106,11 @@ class NbdServerTest {
 			Go unknown = client.go("vm/nothing");
 			assertThat(unknown.reply()).isEqualTo(NbdProtocol.REP_ERR_UNKNOWN);
 			assertThat(unknown.message()).contains("VOLUME_NOT_FOUND", "/vm/nothing");
-			assertThat(client.list()).containsExactly("/vm/disk");
+			// listing would show every volume to anyone who connects
+			client.option(NbdProtocol.OPT_LIST, new byte[0]);
+			int[] list = client.optionReply(NbdProtocol.OPT_LIST);
+			assertThat(list[0]).isEqualTo(NbdProtocol.REP_ERR_POLICY);
+			client.in().skipNBytes(list[1]);
 			client.option(99, new byte[3]);
 			int[] unsupported = client.optionReply(99);
 			assertThat(unsupported[0]).isEqualTo(NbdProtocol.REP_ERR_UNSUP);
@@ -113,6 +118,14 @@ class NbdServerTest {
 			assertThat(client.go("vm/disk").ok()).isTrue();
 			assertRoundTrip(client, false, 0);
 		}
+	}
+
+	@Test
+	void aServerWithoutTlsListensOnlyOnLoopback() {
+		assertThatThrownBy(() -> NbdServer.start(new Exports(path -> {
+			throw new AssertionError("nothing is opened");
+		}), "0.0.0.0", 0)).isInstanceOfSatisfying(CurveException.class,
+				ex -> assertThat(ex.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT));
 	}
 
 	@Test

@@ -113,21 +113,6 @@ final class NbdTestClient implements AutoCloseable {
 		}
 	}
 
-	List<String> list() throws IOException {
-		option(NbdProtocol.OPT_LIST, new byte[0]);
-		List<String> names = new ArrayList<>();
-		while (true) {
-			int[] reply = optionReply(NbdProtocol.OPT_LIST);
-			if (reply[0] != NbdProtocol.REP_SERVER) {
-				assertThat(reply[0]).isEqualTo(NbdProtocol.REP_ACK);
-				return names;
-			}
-			int length = this.in.readInt();
-			names.add(new String(this.in.readNBytes(length), StandardCharsets.UTF_8));
-			this.in.skipNBytes(reply[1] - 4 - length);
-		}
-	}
-
 	void request(int type, int flags, long handle, long offset, long length, byte[] payload) throws IOException {
 		this.out.writeInt(NbdProtocol.REQUEST_MAGIC);
 		this.out.writeShort(flags);

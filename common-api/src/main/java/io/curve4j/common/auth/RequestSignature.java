@@ -1,23 +1,34 @@
 package io.curve4j.common.auth;
 
 import java.nio.charset.StandardCharsets;
-import java.security.InvalidKeyException;
+import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.HexFormat;
 
 import javax.crypto.Mac;
+import javax.crypto.SecretKeyFactory;
+import javax.crypto.spec.PBEKeySpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Curve's request signature: {@code base64(HMAC-SHA256(password, date + ":" + owner))},
- * with {@code date} the caller's clock in milliseconds since the epoch. The password never
- * travels; the server recomputes the signature from its stored copy and rejects a date
- * too far from its own clock, so a captured signature is only good for that window.
+ * Curve4J's request signature, in the manner of S3's: an HMAC-SHA256 over the whole
+ * request (method, path, query, a SHA-256 of the body), the caller's clock in
+ * milliseconds, a random nonce and the owner, keyed with the user's signing key.
  *
  * <p>
- * The same three values travel as HTTP headers ({@link #OWNER_HEADER} ...) and as gRPC
- * metadata under the same names in lower case.
+ * The signing key is derived from the password with PBKDF2 (salt: the user's name), so
+ * the server keeps the key, never the password, and the password cannot be read back
+ * from it. The password never travels. The server refuses a date too far from its own
+ * clock and a signature it has already seen within that window, so a captured request
+ * can be neither changed nor sent again.
+ *
+ * <p>
+ * The values travel as HTTP headers ({@link #OWNER_HEADER} ...) and as gRPC metadata under
+ * the same names in lower case; a gRPC call signs method {@code GRPC}, its full method
+ * name as path, no query, and its serialized request message as body.
  */
 public final class RequestSignature {
 
@@ -25,32 +36,92 @@ public final class RequestSignature {
 
 	public static final String DATE_HEADER = "Curve-Date";
 
+	public static final String NONCE_HEADER = "Curve-Nonce";
+
 	public static final String SIGNATURE_HEADER = "Curve-Signature";
+
+	/** The method a gRPC call signs. */
+	public static final String GRPC_METHOD = "GRPC";
 
 	/** The superuser: sees and changes everything, creates users. */
 	public static final String ROOT = "root";
 
+	/** Names the canonical form, so that a later one cannot be confused with it. */
+	private static final String VERSION = "CURVE4J-HMAC-SHA256";
+
 	private static final String ALGORITHM = "HmacSHA256";
+
+	/** About 50 ms on one core here: once per client, and a guessed password costs as much. */
+	private static final int KEY_ITERATIONS = 100_000;
+
+	private static final SecureRandom RANDOM = new SecureRandom();
 
 	private RequestSignature() {
 	}
 
-	/** The signature of {@code owner} at {@code dateMillis}. */
-	public static String sign(String password, long dateMillis, String owner) {
-		return hmac(password, dateMillis + ":" + owner);
+	/**
+	 * What a signature covers.
+	 * @param method HTTP method, or {@link #GRPC_METHOD}
+	 * @param path the request path as sent (not decoded), or the gRPC full method name
+	 * @param query the raw query string without '?', empty when none
+	 * @param bodySha256 hex SHA-256 of the body ({@link #sha256Hex})
+	 */
+	public record Signed(String method, String path, String query, String bodySha256, long dateMillis, String nonce,
+			String owner) {
+
+		String canonical() {
+			return String.join("\n", VERSION, this.method, this.path, this.query, this.bodySha256,
+					Long.toString(this.dateMillis), this.nonce, this.owner);
+		}
+
 	}
 
-	/** {@code base64(HMAC-SHA256(key, message))}, for other strings signed with a password (tokens). */
-	public static String hmac(String key, String message) {
+	/** The key {@code user} signs with: PBKDF2-HMAC-SHA256 of the password, salted with the name. */
+	public static byte[] signingKey(String user, String password) {
+		try {
+			PBEKeySpec spec = new PBEKeySpec(password.toCharArray(), ("curve4j:" + user).getBytes(StandardCharsets.UTF_8),
+					KEY_ITERATIONS, 256);
+			return SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256").generateSecret(spec).getEncoded();
+		}
+		catch (GeneralSecurityException ex) {
+			// every JRE ships PBKDF2WithHmacSHA256
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/** The signature of {@code request} with the owner's signing key. */
+	public static String sign(byte[] key, Signed request) {
+		return hmac(key, request.canonical());
+	}
+
+	/** {@code base64(HMAC-SHA256(key, message))}, for other strings signed with a key (tokens). */
+	public static String hmac(byte[] key, String message) {
 		try {
 			Mac mac = Mac.getInstance(ALGORITHM);
-			mac.init(new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), ALGORITHM));
+			mac.init(new SecretKeySpec(key, ALGORITHM));
 			return Base64.getEncoder().encodeToString(mac.doFinal(message.getBytes(StandardCharsets.UTF_8)));
 		}
-		catch (NoSuchAlgorithmException | InvalidKeyException ex) {
+		catch (GeneralSecurityException ex) {
 			// every JRE ships HmacSHA256 and accepts any non-empty key
 			throw new IllegalStateException(ex);
 		}
+	}
+
+	/** Hex SHA-256 of a body (of nothing for a request without one). */
+	public static String sha256Hex(byte[] body) {
+		try {
+			return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/** 128 random bits: two requests signed in the same millisecond still differ. */
+	public static String newNonce() {
+		byte[] nonce = new byte[16];
+		RANDOM.nextBytes(nonce);
+		return HexFormat.of().formatHex(nonce);
 	}
 
 	/** Compares in constant time, so the comparison does not leak how much of a guess was right. */

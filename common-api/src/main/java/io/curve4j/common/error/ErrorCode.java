@@ -25,6 +25,11 @@ public enum ErrorCode {
 	// authentication and ownership
 	UNAUTHENTICATED(401, Status.Code.UNAUTHENTICATED, RetryClass.FATAL),
 	STALE_SIGNATURE(401, Status.Code.UNAUTHENTICATED, RetryClass.FATAL),
+	REPLAYED_SIGNATURE(401, Status.Code.UNAUTHENTICATED, RetryClass.FATAL),
+	SIGNATURE_REQUIRED(403, Status.Code.PERMISSION_DENIED, RetryClass.FATAL),
+	CAPABILITY_DENIED(403, Status.Code.PERMISSION_DENIED, RetryClass.FATAL),
+	/** The client maps the segment again, which brings a fresh capability, and retries. */
+	CAPABILITY_EXPIRED(403, Status.Code.PERMISSION_DENIED, RetryClass.REFRESH_ROUTE),
 	NOT_OWNER(403, Status.Code.PERMISSION_DENIED, RetryClass.FATAL),
 	ROOT_REQUIRED(403, Status.Code.PERMISSION_DENIED, RetryClass.FATAL),
 	USER_EXISTS(409, Status.Code.ALREADY_EXISTS, RetryClass.FATAL),
@@ -47,8 +52,10 @@ public enum ErrorCode {
 	SERVER_NOT_FOUND(404, Status.Code.NOT_FOUND, RetryClass.FATAL),
 	CHUNKSERVER_NOT_FOUND(404, Status.Code.NOT_FOUND, RetryClass.FATAL),
 	CHUNKSERVER_TOKEN_MISMATCH(403, Status.Code.PERMISSION_DENIED, RetryClass.FATAL),
+	CHUNKSERVER_EXISTS(409, Status.Code.ALREADY_EXISTS, RetryClass.FATAL),
 	COPYSET_NOT_FOUND(404, Status.Code.NOT_FOUND, RetryClass.REFRESH_ROUTE),
 	NO_SPACE(507, Status.Code.RESOURCE_EXHAUSTED, RetryClass.FATAL),
+	TOO_MANY_SESSIONS(429, Status.Code.RESOURCE_EXHAUSTED, RetryClass.FATAL),
 
 	// availability: the client retries
 	NOT_LEADER(503, Status.Code.UNAVAILABLE, RetryClass.REFRESH_LEADER),

@@ -103,7 +103,8 @@ public final class GrpcErrors {
 		};
 	}
 
-	private static Throwable unwrap(Throwable failure) {
+	/** The failure inside a future's or executor's wrapper. */
+	public static Throwable unwrap(Throwable failure) {
 		Throwable t = failure;
 		while ((t instanceof java.util.concurrent.CompletionException
 				|| t instanceof java.util.concurrent.ExecutionException) && t.getCause() != null) {

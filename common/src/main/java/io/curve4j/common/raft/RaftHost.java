@@ -72,6 +72,11 @@ public final class RaftHost implements AutoCloseable {
 		RaftLogRocksOptions.register();
 	}
 
+	/** The transport's cap on one message, as configured for this process. */
+	static int maxMessageBytes() {
+		return Integer.getInteger(MAX_MESSAGE_PROPERTY, MAX_MESSAGE_BYTES);
+	}
+
 	/** "host:port" of this process in every group it belongs to. */
 	public String address() {
 		return this.endpoint.toString();

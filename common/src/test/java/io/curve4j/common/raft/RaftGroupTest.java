@@ -1,5 +1,8 @@
 package io.curve4j.common.raft;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -9,12 +12,18 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
+import com.alipay.sofa.jraft.CliService;
+import com.alipay.sofa.jraft.RaftServiceFactory;
+import com.alipay.sofa.jraft.conf.Configuration;
+import com.alipay.sofa.jraft.entity.PeerId;
+import com.alipay.sofa.jraft.option.CliOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.curve4j.common.error.CurveException;
 import io.curve4j.common.error.ErrorCode;
 import io.curve4j.common.error.NotLeaderException;
+import io.curve4j.common.net.HostPort;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -70,6 +79,40 @@ class RaftGroupTest {
 			cluster.stop(cluster.indexOf(leader));
 			RaftGroup next = cluster.awaitLeader();
 			assertThat(next.propose("c".getBytes()).get(10, TimeUnit.SECONDS)).isEqualTo(3);
+		}
+	}
+
+	/**
+	 * The Raft port is a door too: it listens on the configured host only, and jraft's
+	 * membership requests sent to it by anyone (here jraft's own admin client) are refused
+	 * and change nothing.
+	 */
+	@Test
+	void theRaftPortListensOnItsHostAndRefusesMembershipRequests() throws Exception {
+		try (RaftTestCluster<ListStateMachine> cluster = new RaftTestCluster<>("test", 3, this.dir,
+				i -> new ListStateMachine())) {
+			RaftGroup leader = cluster.awaitLeader();
+			HostPort address = HostPort.of(leader.self());
+			try (Socket other = new Socket()) {
+				// another loopback address of this machine: a server on every interface would accept
+				assertThatThrownBy(() -> other.connect(new InetSocketAddress("127.0.0.2", address.port()), 2000))
+					.isInstanceOf(IOException.class);
+			}
+			CliService admin = RaftServiceFactory.createAndInitCliService(new CliOptions());
+			try {
+				Configuration members = new Configuration();
+				members.parse(String.join(",", cluster.peers()));
+				PeerId stranger = PeerId.parsePeer("127.0.0.1:1");
+				assertThat(admin.resetPeer("test", PeerId.parsePeer(leader.self()), new Configuration(List.of(stranger)))
+					.isOk()).isFalse();
+				assertThat(admin.addPeer("test", members, stranger).isOk()).isFalse();
+				assertThat(admin.removePeer("test", members, PeerId.parsePeer(leader.self())).isOk()).isFalse();
+			}
+			finally {
+				admin.shutdown();
+			}
+			assertThat(leader.peers()).containsExactlyInAnyOrderElementsOf(cluster.peers());
+			assertThat(leader.propose("after".getBytes()).get(10, TimeUnit.SECONDS)).isEqualTo(1);
 		}
 	}
 

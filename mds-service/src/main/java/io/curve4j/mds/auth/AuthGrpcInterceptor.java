@@ -1,5 +1,9 @@
 package io.curve4j.mds.auth;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Locale;
 import java.util.Set;
 
 import org.springframework.grpc.server.GlobalServerInterceptor;
@@ -16,13 +20,16 @@ import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
+import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 
 /**
  * Authenticates the SDK's calls (namespace and segment services) by their signature
- * metadata and makes the caller available to the service through {@link Caller#ofGrpcCall()}.
- * Chunkserver registration and heartbeats are not user calls and pass untouched (they
- * carry the chunkserver's own token).
+ * ({@link RequestSignature}: it covers the method and the serialized request, so the
+ * check waits for the call's one message) and makes the caller available to the service
+ * through {@link Caller#ofGrpcCall()}. A call whose signature fails is closed before the
+ * service sees its message. Chunkserver registration and heartbeats are not user calls
+ * and pass untouched (they carry the chunkserver's own token).
  */
 @Component
 @GlobalServerInterceptor
@@ -30,12 +37,6 @@ class AuthGrpcInterceptor implements ServerInterceptor {
 
 	private static final Set<String> USER_SERVICES = Set.of(NamespaceServiceGrpc.SERVICE_NAME,
 			SegmentServiceGrpc.SERVICE_NAME);
-
-	private static final Metadata.Key<String> OWNER = key(RequestSignature.OWNER_HEADER);
-
-	private static final Metadata.Key<String> DATE = key(RequestSignature.DATE_HEADER);
-
-	private static final Metadata.Key<String> SIGNATURE = key(RequestSignature.SIGNATURE_HEADER);
 
 	private final Users users;
 
@@ -49,22 +50,103 @@ class AuthGrpcInterceptor implements ServerInterceptor {
 		if (!USER_SERVICES.contains(call.getMethodDescriptor().getServiceName())) {
 			return next.startCall(call, headers);
 		}
-		Caller caller;
-		try {
-			caller = this.users.enabled() ? this.users.verifySignature(headers.get(OWNER), headers.get(DATE),
-					headers.get(SIGNATURE)) : Caller.ROOT;
+		if (!this.users.enabled()) {
+			return Contexts.interceptCall(Context.current().withValue(Caller.GRPC_KEY, Caller.ROOT), call, headers, next);
 		}
-		catch (CurveException ex) {
-			StatusRuntimeException status = GrpcErrors.toStatus(ex);
-			call.close(status.getStatus(), status.getTrailers());
-			return new ServerCall.Listener<>() {
-			};
-		}
-		return Contexts.interceptCall(Context.current().withValue(Caller.GRPC_KEY, caller), call, headers, next);
+		return new SignedCall<>(call, headers, next);
 	}
 
-	private static Metadata.Key<String> key(String header) {
-		return Metadata.Key.of(header.toLowerCase(java.util.Locale.ROOT), Metadata.ASCII_STRING_MARSHALLER);
+	/** Holds a call back until its message is there to check the signature against. */
+	private final class SignedCall<Q, R> extends ServerCall.Listener<Q> {
+
+		private final ServerCall<Q, R> call;
+
+		private final Metadata headers;
+
+		private final ServerCallHandler<Q, R> next;
+
+		private ServerCall.Listener<Q> delegate;
+
+		private boolean refused;
+
+		SignedCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+			this.call = call;
+			this.headers = headers;
+			this.next = next;
+			// the first message, and no more until it is checked
+			call.request(1);
+		}
+
+		@Override
+		public void onMessage(Q message) {
+			if (this.refused) {
+				return;
+			}
+			if (this.delegate != null) {
+				this.delegate.onMessage(message);
+				return;
+			}
+			Caller caller;
+			try {
+				caller = AuthGrpcInterceptor.this.users.verifySignature(
+						name -> this.headers.get(Metadata.Key.of(name.toLowerCase(Locale.ROOT), Metadata.ASCII_STRING_MARSHALLER)),
+						RequestSignature.GRPC_METHOD, this.call.getMethodDescriptor().getFullMethodName(), "",
+						serialized(message));
+			}
+			catch (CurveException ex) {
+				this.refused = true;
+				StatusRuntimeException status = GrpcErrors.toStatus(ex);
+				this.call.close(status.getStatus(), status.getTrailers());
+				return;
+			}
+			Context context = Context.current().withValue(Caller.GRPC_KEY, caller);
+			this.delegate = Contexts.interceptCall(context, this.call, this.headers, this.next);
+			this.delegate.onReady();
+			this.delegate.onMessage(message);
+		}
+
+		private byte[] serialized(Q message) {
+			try (InputStream in = this.call.getMethodDescriptor().streamRequest(message)) {
+				return in.readAllBytes();
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException(ex);
+			}
+		}
+
+		@Override
+		public void onHalfClose() {
+			if (this.delegate != null) {
+				this.delegate.onHalfClose();
+			}
+			else if (!this.refused) {
+				this.refused = true;
+				this.call.close(Status.INVALID_ARGUMENT.withDescription("a call without a request message"),
+						new Metadata());
+			}
+		}
+
+		@Override
+		public void onCancel() {
+			if (this.delegate != null) {
+				this.delegate.onCancel();
+			}
+		}
+
+		@Override
+		public void onComplete() {
+			if (this.delegate != null) {
+				this.delegate.onComplete();
+			}
+		}
+
+		@Override
+		public void onReady() {
+			if (this.delegate != null) {
+				this.delegate.onReady();
+			}
+		}
+
 	}
 
 }

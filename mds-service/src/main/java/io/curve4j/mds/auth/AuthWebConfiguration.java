@@ -5,9 +5,10 @@ import java.util.List;
 import org.springdoc.core.utils.SpringDocUtils;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.MethodParameter;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.web.bind.support.WebDataBinderFactory;
 import org.springframework.web.context.request.NativeWebRequest;
-import org.springframework.web.context.request.RequestAttributes;
 import org.springframework.web.method.support.HandlerMethodArgumentResolver;
 import org.springframework.web.method.support.ModelAndViewContainer;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
@@ -38,12 +39,12 @@ class AuthWebConfiguration implements WebMvcConfigurer {
 			@Override
 			public Object resolveArgument(MethodParameter parameter, ModelAndViewContainer mav,
 					NativeWebRequest request, WebDataBinderFactory binders) {
-				Object caller = request.getAttribute(Caller.ATTRIBUTE, RequestAttributes.SCOPE_REQUEST);
-				if (caller == null) {
-					// the filter did not run for this path: never fall back to an identity
+				Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
+				if (!(authentication instanceof CallerAuthentication caller)) {
+					// the security chain did not run for this path: never fall back to an identity
 					throw new CurveException(ErrorCode.UNAUTHENTICATED, "request was not authenticated");
 				}
-				return caller;
+				return caller.getPrincipal();
 			}
 
 		});

@@ -14,9 +14,6 @@ public record Caller(String name) {
 
 	public static final Caller ROOT = new Caller(RequestSignature.ROOT);
 
-	/** Request attribute under which {@link AuthFilter} leaves the caller of a REST request. */
-	static final String ATTRIBUTE = Caller.class.getName();
-
 	/** gRPC context key under which {@link AuthGrpcInterceptor} leaves the caller of a call. */
 	static final Context.Key<Caller> GRPC_KEY = Context.key("curve-caller");
 

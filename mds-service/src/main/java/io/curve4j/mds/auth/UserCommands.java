@@ -13,7 +13,7 @@ import io.curve4j.proto.mds.v1.CreateUserCommand;
 import io.curve4j.proto.mds.v1.MdsCommand;
 import io.curve4j.proto.mds.v1.UserRecord;
 
-/** Applies user changes; names and passwords were validated by the leader. */
+/** Applies user changes; names and passwords were validated, and keys derived, by the leader. */
 @Component
 class UserCommands implements MdsCommandHandler {
 
@@ -39,6 +39,7 @@ class UserCommands implements MdsCommandHandler {
 		UserRecord user = UserRecord.newBuilder()
 			.setName(command.getName())
 			.setPassword(command.getPassword())
+			.setSigningKey(command.getSigningKey())
 			.setCtimeMs(command.getCtimeMs())
 			.build();
 		tx.put(MdsSchema.USERS, key, user);

@@ -14,6 +14,7 @@ import org.springframework.data.domain.Pageable;
 import org.springframework.data.web.PagedModel;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -23,6 +24,8 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
+import io.curve4j.common.error.CurveException;
+import io.curve4j.common.error.ErrorCode;
 import io.curve4j.mds.raft.MdsRaft;
 import io.curve4j.mds.web.Pages;
 
@@ -73,6 +76,12 @@ class UserController {
 	@PostMapping("/tokens")
 	@Operation(summary = "A bearer token for the caller (authenticate this call with a signature)")
 	ResponseEntity<Users.Token> token(Caller caller) {
+		if (SecurityContextHolder.getContext().getAuthentication() instanceof CallerAuthentication authentication
+				&& authentication.proof() == CallerAuthentication.Proof.TOKEN) {
+			// a stolen token must not outlive its expiry by minting its successors
+			throw new CurveException(ErrorCode.SIGNATURE_REQUIRED,
+					"a token cannot mint tokens: sign this request with the user's key");
+		}
 		// issued by the leader like every other call, so a client never holds a follower's answer
 		this.raft.requireLeader();
 		return ResponseEntity.status(HttpStatus.CREATED).body(this.users.issueToken(caller));

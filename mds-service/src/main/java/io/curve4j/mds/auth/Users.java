@@ -6,8 +6,12 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.google.protobuf.ByteString;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
@@ -15,6 +19,7 @@ import org.springframework.stereotype.Service;
 import io.curve4j.common.auth.RequestSignature;
 import io.curve4j.common.error.CurveException;
 import io.curve4j.common.error.ErrorCode;
+import io.curve4j.mds.config.MdsProperties;
 import io.curve4j.mds.raft.MdsRaft;
 import io.curve4j.mds.raft.MdsSchema;
 import io.curve4j.mds.raft.MdsStore;
@@ -24,10 +29,11 @@ import io.curve4j.proto.mds.v1.MdsCommand;
 import io.curve4j.proto.mds.v1.UserRecord;
 
 /**
- * Users and how a caller proves to be one: Curve's signature over date and owner, or a
- * bearer token issued for a signed request. Tokens are stateless,
- * {@code cv1.<base64url(user)>.<expiry ms>.<HMAC(password, user:expiry)>}, so any member
- * verifies them and changing a user's password (or deleting it) revokes them all.
+ * Users and how a caller proves to be one: a signature over the whole request
+ * ({@link RequestSignature}), or a bearer token issued for a signed request. Tokens are
+ * stateless, {@code cv1.<base64url(user)>.<expiry ms>.<HMAC(key, user:expiry)>}, so any
+ * member verifies them and deleting a user revokes them all. Only the signing key derived
+ * from a password is kept.
  *
  * <p>
  * Passwords are read from this member's database without a Raft read: every member
@@ -60,33 +66,57 @@ public class Users {
 
 	private final MdsStore store;
 
-	private final AuthProperties properties;
+	private final MdsProperties.Auth properties;
 
-	private final String rootPassword;
+	/** Root's signing key, derived from the configured password; null when authentication is off. */
+	private final byte[] rootKey;
+
+	/** Signatures accepted within the allowed clock skew: a second use is a replay. */
+	private final Cache<String, Boolean> seen;
+
+	private final Cache<String, byte[]> legacyKeys = Caffeine.newBuilder().maximumSize(10_000).build();
 
 	private final Clock clock;
 
-	public Users(MdsRaft raft, MdsStore store, AuthProperties properties) {
+	public Users(MdsRaft raft, MdsStore store, MdsProperties properties) {
 		this.raft = raft;
 		this.store = store;
-		this.properties = properties;
-		this.rootPassword = properties.resolveRootPassword();
+		this.properties = properties.getAuth();
+		String rootPassword = this.properties.resolveRootPassword();
+		this.rootKey = rootPassword == null ? null : RequestSignature.signingKey(RequestSignature.ROOT, rootPassword);
 		this.clock = Clock.systemUTC();
-		if (this.rootPassword == null) {
+		// a signature is refused by its date once older than the skew, on either side of now
+		this.seen = Caffeine.newBuilder()
+			.expireAfterWrite(this.properties.getMaxClockSkew().multipliedBy(2))
+			.maximumSize(this.properties.getMaxRememberedSignatures())
+			.build();
+		if (this.rootKey == null) {
 			log.warn("authentication is off (no curve.mds.auth.root-password[-file]): every caller acts as root");
 		}
 	}
 
 	public boolean enabled() {
-		return this.rootPassword != null;
+		return this.rootKey != null;
 	}
 
-	/** The caller whose signature this is; UNAUTHENTICATED or STALE_SIGNATURE otherwise. */
-	public Caller verifySignature(String owner, String date, String signature) {
-		if (isBlank(owner) || isBlank(date) || isBlank(signature)) {
+	/**
+	 * The caller who signed this request ({@link RequestSignature}); UNAUTHENTICATED,
+	 * STALE_SIGNATURE or REPLAYED_SIGNATURE otherwise.
+	 * @param header the request's header (or gRPC metadata) of a name
+	 * @param path as received, not decoded
+	 * @param query raw, null or empty when none
+	 */
+	public Caller verifySignature(Function<String, String> header, String method, String path, String query,
+			byte[] body) {
+		String owner = header.apply(RequestSignature.OWNER_HEADER);
+		String date = header.apply(RequestSignature.DATE_HEADER);
+		String nonce = header.apply(RequestSignature.NONCE_HEADER);
+		String signature = header.apply(RequestSignature.SIGNATURE_HEADER);
+		if (isBlank(owner) || isBlank(date) || isBlank(nonce) || isBlank(signature)) {
 			throw new CurveException(ErrorCode.UNAUTHENTICATED, "a signed request carries "
-					+ RequestSignature.OWNER_HEADER + ", " + RequestSignature.DATE_HEADER + " and "
-					+ RequestSignature.SIGNATURE_HEADER + " (or use Authorization: Bearer TOKEN)");
+					+ RequestSignature.OWNER_HEADER + ", " + RequestSignature.DATE_HEADER + ", "
+					+ RequestSignature.NONCE_HEADER + " and " + RequestSignature.SIGNATURE_HEADER
+					+ " (or use Authorization: Bearer TOKEN)");
 		}
 		long millis;
 		try {
@@ -102,18 +132,35 @@ public class Users {
 					+ " s away from the server's clock (at most " + this.properties.getMaxClockSkew().toSeconds()
 					+ " s); sign with the current time");
 		}
-		String password = password(owner).orElseThrow(Users::badCredentials);
-		if (!RequestSignature.matches(RequestSignature.sign(password, millis, owner), signature.strip())) {
+		byte[] key = signingKey(owner).orElseThrow(Users::badCredentials);
+		RequestSignature.Signed signed = new RequestSignature.Signed(method, path, query == null ? "" : query,
+				RequestSignature.sha256Hex(body), millis, nonce.strip(), owner);
+		if (!RequestSignature.matches(RequestSignature.sign(key, signed), signature.strip())) {
 			throw badCredentials();
+		}
+		// only a valid signature is remembered: garbage cannot fill the memory of seen ones
+		if (this.seen.asMap().putIfAbsent(signature.strip(), Boolean.TRUE) != null) {
+			throw new CurveException(ErrorCode.REPLAYED_SIGNATURE,
+					"this signature was used before; sign every request afresh (new date and nonce)");
 		}
 		return new Caller(owner);
 	}
 
+	/**
+	 * Forgets an accepted signature, for a request that provably did not run (a follower
+	 * redirected it, or no leader could take it): the client's retry of the same signed
+	 * request is then accepted. Only requests that ran consume their signature.
+	 */
+	public void release(String signature) {
+		this.seen.invalidate(signature.strip());
+	}
+
+	/** A token for a caller who proved itself with a signature: a token cannot mint tokens. */
 	public Token issueToken(Caller caller) {
 		long expires = this.clock.millis() + this.properties.getTokenTtl().toMillis();
-		String password = password(caller.name()).orElseThrow(Users::badCredentials);
+		byte[] key = signingKey(caller.name()).orElseThrow(Users::badCredentials);
 		String user = Base64.getUrlEncoder().withoutPadding().encodeToString(caller.name().getBytes(StandardCharsets.UTF_8));
-		String token = TOKEN_PREFIX + "." + user + "." + expires + "." + tokenMac(password, caller.name(), expires);
+		String token = TOKEN_PREFIX + "." + user + "." + expires + "." + tokenMac(key, caller.name(), expires);
 		return new Token(token, caller.name(), Instant.ofEpochMilli(expires));
 	}
 
@@ -135,8 +182,8 @@ public class Users {
 			throw new CurveException(ErrorCode.UNAUTHENTICATED, "the bearer token expired at "
 					+ Instant.ofEpochMilli(expires) + "; get a new one from POST /api/v1/tokens");
 		}
-		String password = password(user).orElseThrow(Users::badCredentials);
-		if (!RequestSignature.matches(tokenMac(password, user, expires), parts[3])) {
+		byte[] key = signingKey(user).orElseThrow(Users::badCredentials);
+		if (!RequestSignature.matches(tokenMac(key, user, expires), parts[3])) {
 			throw badCredentials();
 		}
 		return new Caller(user);
@@ -152,10 +199,11 @@ public class Users {
 			throw new CurveException(ErrorCode.INVALID_ARGUMENT,
 					"a password has " + MIN_PASSWORD + " to " + MAX_PASSWORD + " characters");
 		}
+		// the key, never the password, goes into the Raft log, the database and snapshots
 		UserRecord created = (UserRecord) this.raft.propose(MdsCommand.newBuilder()
 			.setCreateUser(CreateUserCommand.newBuilder()
 				.setName(name)
-				.setPassword(password)
+				.setSigningKey(ByteString.copyFrom(RequestSignature.signingKey(name, password)))
 				.setCtimeMs(this.clock.millis()))
 			.build());
 		return view(created);
@@ -175,15 +223,27 @@ public class Users {
 		return this.raft.read(() -> this.store.list(MdsSchema.USERS)).stream().map(Users::view).toList();
 	}
 
-	private Optional<String> password(String user) {
+	private Optional<byte[]> signingKey(String user) {
 		if (RequestSignature.ROOT.equals(user)) {
-			return Optional.ofNullable(this.rootPassword);
+			return Optional.ofNullable(this.rootKey);
 		}
-		return this.store.get(MdsSchema.USERS, user).map(UserRecord::getPassword);
+		return this.store.get(MdsSchema.USERS, user).map(this::signingKey);
 	}
 
-	private static String tokenMac(String password, String user, long expires) {
-		return RequestSignature.hmac(password, "token:" + user + ":" + expires).replace('+', '-').replace('/', '_');
+	/**
+	 * A record written before keys were derived holds the password: the key is derived from
+	 * it, once (the derivation is slow on purpose).
+	 */
+	private byte[] signingKey(UserRecord user) {
+		if (!user.getSigningKey().isEmpty()) {
+			return user.getSigningKey().toByteArray();
+		}
+		return this.legacyKeys.get(user.getName() + '\0' + user.getPassword(),
+				k -> RequestSignature.signingKey(user.getName(), user.getPassword()));
+	}
+
+	private static String tokenMac(byte[] key, String user, long expires) {
+		return RequestSignature.hmac(key, "token:" + user + ":" + expires).replace('+', '-').replace('/', '_');
 	}
 
 	private static User view(UserRecord r) {

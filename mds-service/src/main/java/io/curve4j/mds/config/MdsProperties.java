@@ -6,16 +6,20 @@ import java.util.ArrayList;
 import java.util.List;
 
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
+import io.curve4j.common.auth.Secrets;
 import io.curve4j.common.net.HostPort;
 
 /**
- * Settings of one MDS process ({@code curve.mds.*}).
+ * Settings of one MDS process ({@code curve.mds.*}), with the groups for authentication
+ * ({@code auth}), attachment ({@code attach}) and the scheduler ({@code schedule}).
  */
 @ConfigurationProperties("curve.mds")
 @Validated
@@ -75,6 +79,22 @@ public class MdsProperties {
 	 */
 	@NotNull
 	private Duration requestTimeout = Duration.ofSeconds(10);
+
+	/**
+	 * Largest REST request body accepted; a larger one is refused with 413 before it is
+	 * read further. Control-plane requests are small JSON or YAML documents.
+	 */
+	@NotNull
+	private DataSize maxBodySize = DataSize.ofMegabytes(1);
+
+	@Valid
+	private final Auth auth = new Auth();
+
+	@Valid
+	private final Attach attach = new Attach();
+
+	@Valid
+	private final Schedule schedule = new Schedule();
 
 	public Path getDataDir() {
 		return this.dataDir;
@@ -138,6 +158,298 @@ public class MdsProperties {
 
 	public void setRequestTimeout(Duration requestTimeout) {
 		this.requestTimeout = requestTimeout;
+	}
+
+	public DataSize getMaxBodySize() {
+		return this.maxBodySize;
+	}
+
+	public void setMaxBodySize(DataSize maxBodySize) {
+		this.maxBodySize = maxBodySize;
+	}
+
+	public Auth getAuth() {
+		return this.auth;
+	}
+
+	public Attach getAttach() {
+		return this.attach;
+	}
+
+	public Schedule getSchedule() {
+		return this.schedule;
+	}
+
+	/**
+	 * Authentication of REST and SDK calls ({@code curve.mds.auth.*}). Without a root
+	 * password every caller acts as root, as before users existed; a cluster that stores
+	 * anybody's data should always set one.
+	 */
+	public static class Auth {
+
+		/**
+		 * Root's password. Every member of the group needs the same one. Prefer
+		 * {@link #rootPasswordFile} so the secret stays off command lines.
+		 */
+		private String rootPassword;
+
+		/**
+		 * File whose first line is root's password (what {@code curve local up} writes to
+		 * {@code $CURVE_HOME/root.secret}). Must exist when set.
+		 */
+		private Path rootPasswordFile;
+
+		/**
+		 * The secret a chunkserver presents at its first registration. Unset: any
+		 * chunkserver that can reach the MDS may join (only for a cluster on one host).
+		 * Prefer {@link #joinTokenFile}.
+		 */
+		private String joinToken;
+
+		/**
+		 * File whose first line is the join token (what {@code curve local up} writes to
+		 * {@code $CURVE_HOME/join.token}). Must exist when set.
+		 */
+		private Path joinTokenFile;
+
+		/**
+		 * The cluster's data key (at least 16 characters), shared with the chunkservers:
+		 * the MDS signs chunk capabilities with it and chunkservers check them. Unset: the
+		 * data path is open to anyone who reaches a chunkserver. Prefer {@link #dataKeyFile}.
+		 */
+		private String dataKey;
+
+		/**
+		 * File whose first line is the data key ({@code $CURVE_HOME/data.key} of a local cluster).
+		 */
+		private Path dataKeyFile;
+
+		/**
+		 * How long a chunk capability is good for; clients map segments again before.
+		 */
+		@NotNull
+		private Duration capabilityTtl = Duration.ofMinutes(30);
+
+		/**
+		 * How far a signed request's date may lie from this server's clock before it is
+		 * rejected as stale (Curve uses 15 s). Signatures seen within twice this are
+		 * remembered and refused a second time.
+		 */
+		@NotNull
+		private Duration maxClockSkew = Duration.ofSeconds(15);
+
+		/**
+		 * Signatures remembered to refuse replays: more than the requests a member
+		 * authenticates in twice the clock skew.
+		 */
+		@Min(1000)
+		private long maxRememberedSignatures = 1_000_000;
+
+		/**
+		 * Lifetime of a bearer token from {@code POST /api/v1/tokens}.
+		 */
+		@NotNull
+		private Duration tokenTtl = Duration.ofHours(1);
+
+		/** The join token from the property or the file; null when registration is open. */
+		public String resolveJoinToken() {
+			return Secrets.resolve(this.joinToken, this.joinTokenFile, "curve.mds.auth.join-token-file");
+		}
+
+		/** Root's password from the property or the file; null when authentication is off. */
+		public String resolveRootPassword() {
+			return Secrets.resolve(this.rootPassword, this.rootPasswordFile, "curve.mds.auth.root-password-file");
+		}
+
+		/** The data key from the property or the file; null when the data path is open. */
+		public String resolveDataKey() {
+			return Secrets.resolve(this.dataKey, this.dataKeyFile, "curve.mds.auth.data-key-file");
+		}
+
+		public String getDataKey() {
+			return this.dataKey;
+		}
+
+		public void setDataKey(String dataKey) {
+			this.dataKey = dataKey;
+		}
+
+		public Path getDataKeyFile() {
+			return this.dataKeyFile;
+		}
+
+		public void setDataKeyFile(Path dataKeyFile) {
+			this.dataKeyFile = dataKeyFile;
+		}
+
+		public Duration getCapabilityTtl() {
+			return this.capabilityTtl;
+		}
+
+		public void setCapabilityTtl(Duration capabilityTtl) {
+			this.capabilityTtl = capabilityTtl;
+		}
+
+		public String getJoinToken() {
+			return this.joinToken;
+		}
+
+		public void setJoinToken(String joinToken) {
+			this.joinToken = joinToken;
+		}
+
+		public Path getJoinTokenFile() {
+			return this.joinTokenFile;
+		}
+
+		public void setJoinTokenFile(Path joinTokenFile) {
+			this.joinTokenFile = joinTokenFile;
+		}
+
+		public String getRootPassword() {
+			return this.rootPassword;
+		}
+
+		public void setRootPassword(String rootPassword) {
+			this.rootPassword = rootPassword;
+		}
+
+		public Path getRootPasswordFile() {
+			return this.rootPasswordFile;
+		}
+
+		public void setRootPasswordFile(Path rootPasswordFile) {
+			this.rootPasswordFile = rootPasswordFile;
+		}
+
+		public Duration getMaxClockSkew() {
+			return this.maxClockSkew;
+		}
+
+		public void setMaxClockSkew(Duration maxClockSkew) {
+			this.maxClockSkew = maxClockSkew;
+		}
+
+		public long getMaxRememberedSignatures() {
+			return this.maxRememberedSignatures;
+		}
+
+		public void setMaxRememberedSignatures(long maxRememberedSignatures) {
+			this.maxRememberedSignatures = maxRememberedSignatures;
+		}
+
+		public Duration getTokenTtl() {
+			return this.tokenTtl;
+		}
+
+		public void setTokenTtl(Duration tokenTtl) {
+			this.tokenTtl = tokenTtl;
+		}
+
+	}
+
+	/**
+	 * What a host needs besides the MDS to attach a volume ({@code curve.mds.attach.*}),
+	 * returned by the attachment endpoint.
+	 */
+	public static class Attach {
+
+		/**
+		 * "host:port" of the NBD server that exports volumes by path ({@code nbd://host:port/path});
+		 * unset when the cluster runs none, and hosts then attach through the SDK.
+		 */
+		private String nbdAddress;
+
+		public String getNbdAddress() {
+			return this.nbdAddress;
+		}
+
+		public void setNbdAddress(String nbdAddress) {
+			this.nbdAddress = nbdAddress;
+		}
+
+	}
+
+	/**
+	 * Settings of the scheduler ({@code curve.mds.schedule.*}).
+	 */
+	public static class Schedule {
+
+		/**
+		 * Time between planning rounds of the leader MDS.
+		 */
+		@NotNull
+		private Duration interval = Duration.ofSeconds(1);
+
+		/**
+		 * Operators a chunkserver takes part in at once (as the peer added, removed or made
+		 * leader); bounds the recovery and balance traffic one disk sees.
+		 */
+		@Min(1)
+		private int maxOperatorsPerChunkServer = 4;
+
+		/**
+		 * An operator not finished after this long is dropped; the scheduler plans the
+		 * copyset again in a later round. Covers copying a whole replica by snapshot.
+		 */
+		@NotNull
+		private Duration operatorTimeout = Duration.ofMinutes(3);
+
+		/**
+		 * A chunkserver with less free disk than this takes no new replicas: recovery and
+		 * balance choose another, since a replica that runs out of space halts. An absolute
+		 * amount, not a share: a disk shared with other data may be mostly used and still
+		 * have room.
+		 */
+		@NotNull
+		private DataSize minFreeDisk = DataSize.ofGigabytes(1);
+
+		/**
+		 * Finished, failed and timed-out operators kept for the operators listing.
+		 */
+		@Min(0)
+		private int history = 100;
+
+		public DataSize getMinFreeDisk() {
+			return this.minFreeDisk;
+		}
+
+		public void setMinFreeDisk(DataSize minFreeDisk) {
+			this.minFreeDisk = minFreeDisk;
+		}
+
+		public Duration getInterval() {
+			return this.interval;
+		}
+
+		public void setInterval(Duration interval) {
+			this.interval = interval;
+		}
+
+		public int getMaxOperatorsPerChunkServer() {
+			return this.maxOperatorsPerChunkServer;
+		}
+
+		public void setMaxOperatorsPerChunkServer(int maxOperatorsPerChunkServer) {
+			this.maxOperatorsPerChunkServer = maxOperatorsPerChunkServer;
+		}
+
+		public Duration getOperatorTimeout() {
+			return this.operatorTimeout;
+		}
+
+		public void setOperatorTimeout(Duration operatorTimeout) {
+			this.operatorTimeout = operatorTimeout;
+		}
+
+		public int getHistory() {
+			return this.history;
+		}
+
+		public void setHistory(int history) {
+			this.history = history;
+		}
+
 	}
 
 	/**

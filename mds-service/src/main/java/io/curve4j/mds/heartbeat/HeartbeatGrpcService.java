@@ -2,11 +2,11 @@ package io.curve4j.mds.heartbeat;
 
 import org.springframework.stereotype.Service;
 
+import io.curve4j.common.grpc.GrpcAnswers;
 import io.curve4j.mds.schedule.ScheduleService;
 import io.curve4j.mds.topology.ChunkServerStates;
 import io.curve4j.mds.topology.Topology;
 import io.curve4j.mds.topology.TopologyService;
-import io.curve4j.mds.web.GrpcCalls;
 import io.curve4j.proto.heartbeat.v1.HeartbeatRequest;
 import io.curve4j.proto.heartbeat.v1.HeartbeatResponse;
 import io.curve4j.proto.heartbeat.v1.HeartbeatServiceGrpc;
@@ -29,20 +29,16 @@ class HeartbeatGrpcService extends HeartbeatServiceGrpc.HeartbeatServiceImplBase
 
 	private final ScheduleService schedule;
 
-	private final GrpcCalls calls;
-
-	HeartbeatGrpcService(TopologyService topology, ChunkServerStates states, ScheduleService schedule,
-			GrpcCalls calls) {
+	HeartbeatGrpcService(TopologyService topology, ChunkServerStates states, ScheduleService schedule) {
 		this.topology = topology;
 		this.states = states;
 		this.schedule = schedule;
-		this.calls = calls;
 	}
 
 	@Override
 	public void registerChunkServer(RegisterChunkServerRequest request,
 			StreamObserver<RegisterChunkServerResponse> observer) {
-		this.calls.unary(observer, () -> {
+		GrpcAnswers.unary(observer, () -> {
 			ChunkServerRecord cs = this.topology.register(request);
 			this.states.registered(cs.getId(), cs.getDiskCapacity());
 			return RegisterChunkServerResponse.newBuilder().setChunkServerId(cs.getId()).setToken(cs.getToken()).build();
@@ -51,7 +47,7 @@ class HeartbeatGrpcService extends HeartbeatServiceGrpc.HeartbeatServiceImplBase
 
 	@Override
 	public void heartbeat(HeartbeatRequest request, StreamObserver<HeartbeatResponse> observer) {
-		this.calls.unary(observer, () -> {
+		GrpcAnswers.unary(observer, () -> {
 			Topology current = this.topology.current();
 			ChunkServerRecord cs = this.topology.authenticate(current, request.getChunkServerId(), request.getToken());
 			this.states.heartbeat(cs.getId(), request.getDiskCapacity(), request.getDiskUsed(),

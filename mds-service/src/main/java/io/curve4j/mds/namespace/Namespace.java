@@ -118,6 +118,9 @@ public class Namespace {
 	public FileEntry rename(String path, String newPath, Caller caller) {
 		NamespacePath from = NamespacePath.parse(path);
 		NamespacePath to = NamespacePath.parse(newPath);
+		FileRecord file = read(tree -> tree.file(from));
+		requireVisible(caller, file, from);
+		requireClosed(file, from, "renamed");
 		FileRecord renamed = (FileRecord) this.raft.propose(MdsCommand.newBuilder()
 			.setRenameFile(RenameFileCommand.newBuilder()
 				.setPath(from.toString())
@@ -147,10 +150,7 @@ public class Namespace {
 		NamespacePath p = NamespacePath.parse(path);
 		FileRecord file = read(tree -> tree.file(p));
 		requireVisible(caller, file, p);
-		if (file.getType() == FileType.VOLUME && this.sessions.inUse(file.getId())) {
-			throw new CurveException(ErrorCode.VOLUME_IN_USE,
-					"volume " + p + " is open by a client; close it (or let its session lease expire) first");
-		}
+		requireClosed(file, p, "deleted");
 		FileRecord deleted = (FileRecord) this.raft.propose(MdsCommand.newBuilder()
 			.setDeleteFile(DeleteFileCommand.newBuilder()
 				.setPath(p.toString())
@@ -166,21 +166,36 @@ public class Namespace {
 		NamespacePath p = NamespacePath.parse(path);
 		FileRecord volume = read(tree -> tree.volume(p));
 		requireVisible(caller, volume, p);
-		return new Opened(new FileEntry(p.toString(), volume), this.sessions.open(volume.getId(), clientId));
+		return new Opened(new FileEntry(p.toString(), volume), this.sessions.open(volume.getId(), clientId, caller));
 	}
 
-	/** Extends the session's lease and returns the volume as it is now (size, sequence). */
-	public FileEntry refresh(String path, String sessionId) {
+	/**
+	 * Extends the caller's session and returns the volume as it is now (size, sequence).
+	 * The session is bound to the volume's id: a path that names another volume now (the
+	 * volume was replaced) fails, never moves the session.
+	 */
+	public FileEntry refresh(String path, String sessionId, Caller caller) {
 		NamespacePath p = NamespacePath.parse(path);
 		FileRecord volume = read(tree -> tree.volume(p));
-		this.sessions.refresh(volume.getId(), sessionId);
+		requireVisible(caller, volume, p);
+		this.sessions.refresh(volume.getId(), sessionId, caller);
 		return new FileEntry(p.toString(), volume);
 	}
 
-	public void close(String path, String sessionId) {
+	public void close(String path, String sessionId, Caller caller) {
 		NamespacePath p = NamespacePath.parse(path);
 		FileRecord volume = read(tree -> tree.volume(p));
-		this.sessions.close(volume.getId(), sessionId);
+		requireVisible(caller, volume, p);
+		this.sessions.close(volume.getId(), sessionId, caller);
+	}
+
+	/** An open volume keeps its path and its data: a client's writes never land in another volume. */
+	private void requireClosed(FileRecord file, NamespacePath path, String what) {
+		if (file.getType() == FileType.VOLUME && this.sessions.inUse(file.getId())) {
+			throw new CurveException(ErrorCode.VOLUME_IN_USE,
+					"volume " + path + " is open by a client and cannot be " + what
+							+ "; close it (or let its session lease expire) first");
+		}
 	}
 
 	/** The volume with this id; for callers that run inside their own linearizable read. */

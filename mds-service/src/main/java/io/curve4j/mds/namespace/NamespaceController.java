@@ -33,9 +33,9 @@ import io.curve4j.common.error.CurveException;
 import io.curve4j.common.error.ErrorCode;
 import io.curve4j.common.size.Sizes;
 import io.curve4j.mds.auth.Caller;
+import io.curve4j.mds.config.MdsProperties;
 import io.curve4j.mds.raft.MdsMembers;
 import io.curve4j.mds.topology.Geometry;
-import io.curve4j.mds.web.AttachProperties;
 import io.curve4j.mds.web.Pages;
 import io.curve4j.proto.mds.v1.FileRecord;
 import io.curve4j.proto.mds.v1.FileType;
@@ -102,12 +102,12 @@ class NamespaceController {
 
 	private final MdsMembers members;
 
-	private final AttachProperties attach;
+	private final MdsProperties.Attach attach;
 
-	NamespaceController(Namespace namespace, MdsMembers members, AttachProperties attach) {
+	NamespaceController(Namespace namespace, MdsMembers members, MdsProperties properties) {
 		this.namespace = namespace;
 		this.members = members;
-		this.attach = attach;
+		this.attach = properties.getAttach();
 	}
 
 	@PostMapping("/directories")

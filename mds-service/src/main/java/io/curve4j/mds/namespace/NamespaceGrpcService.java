@@ -2,8 +2,8 @@ package io.curve4j.mds.namespace;
 
 import org.springframework.stereotype.Service;
 
+import io.curve4j.common.grpc.GrpcAnswers;
 import io.curve4j.mds.auth.Caller;
-import io.curve4j.mds.web.GrpcCalls;
 import io.curve4j.proto.mds.v1.CloseVolumeRequest;
 import io.curve4j.proto.mds.v1.CloseVolumeResponse;
 import io.curve4j.proto.mds.v1.CreateDirectoryRequest;
@@ -30,51 +30,48 @@ class NamespaceGrpcService extends NamespaceServiceGrpc.NamespaceServiceImplBase
 
 	private final Namespace namespace;
 
-	private final GrpcCalls calls;
-
-	NamespaceGrpcService(Namespace namespace, GrpcCalls calls) {
+	NamespaceGrpcService(Namespace namespace) {
 		this.namespace = namespace;
-		this.calls = calls;
 	}
 
 	@Override
 	public void createDirectory(CreateDirectoryRequest request, StreamObserver<FileInfoResponse> observer) {
-		this.calls.unary(observer,
+		GrpcAnswers.unary(observer,
 				() -> info(this.namespace.createDirectory(request.getPath(), request.getOwner(), Caller.ofGrpcCall())));
 	}
 
 	@Override
 	public void createVolume(CreateVolumeRequest request, StreamObserver<FileInfoResponse> observer) {
-		this.calls.unary(observer,
+		GrpcAnswers.unary(observer,
 				() -> info(this.namespace.createVolume(request.getPath(), request.getLength(), request.getOwner(),
 						Caller.ofGrpcCall())));
 	}
 
 	@Override
 	public void statFile(StatFileRequest request, StreamObserver<FileInfoResponse> observer) {
-		this.calls.unary(observer, () -> info(this.namespace.stat(request.getPath(), Caller.ofGrpcCall())));
+		GrpcAnswers.unary(observer, () -> info(this.namespace.stat(request.getPath(), Caller.ofGrpcCall())));
 	}
 
 	@Override
 	public void listDirectory(ListDirectoryRequest request, StreamObserver<ListDirectoryResponse> observer) {
-		this.calls.unary(observer, () -> ListDirectoryResponse.newBuilder()
+		GrpcAnswers.unary(observer, () -> ListDirectoryResponse.newBuilder()
 			.addAllFiles(this.namespace.list(request.getPath(), Caller.ofGrpcCall()).stream().map(FileEntry::toProto).toList())
 			.build());
 	}
 
 	@Override
 	public void renameFile(RenameFileRequest request, StreamObserver<FileInfoResponse> observer) {
-		this.calls.unary(observer, () -> info(this.namespace.rename(request.getPath(), request.getNewPath(), Caller.ofGrpcCall())));
+		GrpcAnswers.unary(observer, () -> info(this.namespace.rename(request.getPath(), request.getNewPath(), Caller.ofGrpcCall())));
 	}
 
 	@Override
 	public void extendVolume(ExtendVolumeRequest request, StreamObserver<FileInfoResponse> observer) {
-		this.calls.unary(observer, () -> info(this.namespace.extend(request.getPath(), request.getNewLength(), Caller.ofGrpcCall())));
+		GrpcAnswers.unary(observer, () -> info(this.namespace.extend(request.getPath(), request.getNewLength(), Caller.ofGrpcCall())));
 	}
 
 	@Override
 	public void deleteFile(DeleteFileRequest request, StreamObserver<DeleteFileResponse> observer) {
-		this.calls.unary(observer, () -> {
+		GrpcAnswers.unary(observer, () -> {
 			this.namespace.delete(request.getPath(), FileType.FILE_TYPE_UNSPECIFIED, Caller.ofGrpcCall());
 			return DeleteFileResponse.getDefaultInstance();
 		});
@@ -82,7 +79,7 @@ class NamespaceGrpcService extends NamespaceServiceGrpc.NamespaceServiceImplBase
 
 	@Override
 	public void openVolume(OpenVolumeRequest request, StreamObserver<OpenVolumeResponse> observer) {
-		this.calls.unary(observer, () -> {
+		GrpcAnswers.unary(observer, () -> {
 			Namespace.Opened opened = this.namespace.open(request.getPath(), request.getClientId(), Caller.ofGrpcCall());
 			return OpenVolumeResponse.newBuilder()
 				.setFile(opened.file().toProto())
@@ -94,16 +91,16 @@ class NamespaceGrpcService extends NamespaceServiceGrpc.NamespaceServiceImplBase
 
 	@Override
 	public void refreshSession(RefreshSessionRequest request, StreamObserver<RefreshSessionResponse> observer) {
-		this.calls.unary(observer, () -> RefreshSessionResponse.newBuilder()
-			.setFile(this.namespace.refresh(request.getPath(), request.getSessionId()).toProto())
+		GrpcAnswers.unary(observer, () -> RefreshSessionResponse.newBuilder()
+			.setFile(this.namespace.refresh(request.getPath(), request.getSessionId(), Caller.ofGrpcCall()).toProto())
 			.setLeaseMs(this.namespace.sessionLeaseMillis())
 			.build());
 	}
 
 	@Override
 	public void closeVolume(CloseVolumeRequest request, StreamObserver<CloseVolumeResponse> observer) {
-		this.calls.unary(observer, () -> {
-			this.namespace.close(request.getPath(), request.getSessionId());
+		GrpcAnswers.unary(observer, () -> {
+			this.namespace.close(request.getPath(), request.getSessionId(), Caller.ofGrpcCall());
 			return CloseVolumeResponse.getDefaultInstance();
 		});
 	}

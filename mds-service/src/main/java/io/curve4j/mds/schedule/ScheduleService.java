@@ -77,7 +77,7 @@ public class ScheduleService implements SmartLifecycle {
 
 	private final ChunkServerStates states;
 
-	private final ScheduleProperties properties;
+	private final MdsProperties.Schedule properties;
 
 	private final long offlineNanos;
 
@@ -92,14 +92,14 @@ public class ScheduleService implements SmartLifecycle {
 	private long operatorsTerm;
 
 	public ScheduleService(MdsRaft raft, MdsStore store, TopologyService topology, ChunkServerStates states,
-			ScheduleProperties properties, MdsProperties mdsProperties) {
+			MdsProperties properties) {
 		this.raft = raft;
 		this.store = store;
 		this.topology = topology;
 		this.states = states;
-		this.properties = properties;
-		this.offlineNanos = mdsProperties.getChunkserverOfflineTimeout().toNanos();
-		this.operators = new Operators(properties.getHistory());
+		this.properties = properties.getSchedule();
+		this.offlineNanos = properties.getChunkserverOfflineTimeout().toNanos();
+		this.operators = new Operators(this.properties.getHistory());
 	}
 
 	/**

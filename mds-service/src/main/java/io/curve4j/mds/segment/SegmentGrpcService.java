@@ -1,13 +1,19 @@
 package io.curve4j.mds.segment;
 
+import java.time.Duration;
+
 import org.springframework.stereotype.Service;
 
+import io.curve4j.common.auth.ChunkCapabilities;
 import io.curve4j.common.error.CurveException;
 import io.curve4j.common.error.ErrorCode;
+import io.curve4j.common.grpc.GrpcAnswers;
+import io.curve4j.mds.auth.Caller;
+import io.curve4j.mds.config.MdsProperties;
 import io.curve4j.mds.topology.ChunkServerStates;
 import io.curve4j.mds.topology.Topology;
 import io.curve4j.mds.topology.TopologyService;
-import io.curve4j.mds.web.GrpcCalls;
+import io.curve4j.proto.common.v1.ChunkCapability;
 import io.curve4j.proto.common.v1.CopysetKey;
 import io.curve4j.proto.mds.v1.ChunkLocation;
 import io.curve4j.proto.mds.v1.GetCopysetMembersRequest;
@@ -29,40 +35,63 @@ class SegmentGrpcService extends SegmentServiceGrpc.SegmentServiceImplBase {
 
 	private final ChunkServerStates states;
 
-	private final GrpcCalls calls;
+	/** Null when the cluster has no data key: mappings then carry no capability. */
+	private final ChunkCapabilities capabilities;
+
+	private final Duration capabilityTtl;
 
 	SegmentGrpcService(SegmentService segments, TopologyService topology, ChunkServerStates states,
-			GrpcCalls calls) {
+			MdsProperties properties) {
 		this.segments = segments;
 		this.topology = topology;
 		this.states = states;
-		this.calls = calls;
+		String dataKey = properties.getAuth().resolveDataKey();
+		this.capabilities = dataKey == null ? null : ChunkCapabilities.fromSecret(dataKey);
+		this.capabilityTtl = properties.getAuth().getCapabilityTtl();
 	}
 
 	@Override
 	public void getOrAllocateSegment(GetOrAllocateSegmentRequest request,
 			StreamObserver<GetOrAllocateSegmentResponse> observer) {
-		this.calls.unary(observer, () -> {
+		GrpcAnswers.unary(observer, () -> {
 			SegmentRecord segment = this.segments.getOrAllocate(request.getFileId(), request.getOffset(),
-					request.getAllocate());
+					request.getAllocate(), Caller.ofGrpcCall());
 			GetOrAllocateSegmentResponse.Builder response = GetOrAllocateSegmentResponse.newBuilder()
 				.setFileId(request.getFileId())
 				.setOffset(request.getOffset());
+			ChunkCapability capability = capability(request.getFileId(), segment);
 			for (SegmentChunk chunk : segment.getChunksList()) {
-				response.addChunks(ChunkLocation.newBuilder()
+				ChunkLocation.Builder location = response.addChunksBuilder()
 					.setCopyset(CopysetKey.newBuilder()
 						.setLogicalPoolId(segment.getLogicalPoolId())
 						.setCopysetId(chunk.getCopysetId()))
-					.setChunkId(chunk.getChunkId()));
+					.setChunkId(chunk.getChunkId());
+				if (capability != null) {
+					location.setCapability(capability);
+				}
 			}
 			return response.build();
 		});
 	}
 
+	/**
+	 * Reads and writes of the segment's chunks for the caller, who may use the volume (the
+	 * mapping checked that). A segment's chunk ids are consecutive: one range covers them.
+	 */
+	private ChunkCapability capability(long fileId, SegmentRecord segment) {
+		if (this.capabilities == null || segment.getChunksCount() == 0) {
+			return null;
+		}
+		long first = segment.getChunksList().stream().mapToLong(SegmentChunk::getChunkId).min().orElseThrow();
+		long last = segment.getChunksList().stream().mapToLong(SegmentChunk::getChunkId).max().orElseThrow();
+		return this.capabilities.issue(fileId, first, Math.toIntExact(last - first + 1),
+				ChunkCapabilities.READ | ChunkCapabilities.WRITE, System.currentTimeMillis() + this.capabilityTtl.toMillis());
+	}
+
 	@Override
 	public void getCopysetMembers(GetCopysetMembersRequest request,
 			StreamObserver<GetCopysetMembersResponse> observer) {
-		this.calls.unary(observer, () -> {
+		GrpcAnswers.unary(observer, () -> {
 			Topology current = this.topology.current();
 			GetCopysetMembersResponse.Builder response = GetCopysetMembersResponse.newBuilder();
 			for (CopysetKey key : request.getCopysetsList()) {

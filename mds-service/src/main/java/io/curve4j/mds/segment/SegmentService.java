@@ -10,6 +10,7 @@ import org.springframework.stereotype.Service;
 import io.curve4j.common.error.CurveException;
 import io.curve4j.common.error.ErrorCode;
 import io.curve4j.common.size.Sizes;
+import io.curve4j.mds.auth.Caller;
 import io.curve4j.mds.namespace.Namespace;
 import io.curve4j.mds.raft.MdsRaft;
 import io.curve4j.mds.raft.MdsSchema;
@@ -43,9 +44,10 @@ class SegmentService {
 		this.allocated = Counter.builder("curve.mds.segments.allocated").register(meters);
 	}
 
-	SegmentRecord getOrAllocate(long fileId, long offset, boolean allocate) {
+	SegmentRecord getOrAllocate(long fileId, long offset, boolean allocate, Caller caller) {
 		Optional<SegmentRecord> existing = this.raft.read(() -> {
 			FileRecord volume = this.namespace.volumeById(fileId);
+			caller.requireOwner(volume.getOwner(), "volume " + fileId);
 			checkOffset(volume, offset);
 			return this.store.get(MdsSchema.SEGMENTS, key(volume, offset));
 		});

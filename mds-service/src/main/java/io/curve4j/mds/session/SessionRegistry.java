@@ -4,11 +4,13 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 
 import org.springframework.stereotype.Component;
 
 import io.curve4j.common.error.CurveException;
 import io.curve4j.common.error.ErrorCode;
+import io.curve4j.mds.auth.Caller;
 import io.curve4j.mds.config.MdsProperties;
 import io.curve4j.mds.raft.MdsRaft;
 
@@ -26,9 +28,17 @@ import io.curve4j.mds.raft.MdsRaft;
 @Component
 public class SessionRegistry {
 
-	/** An open volume. */
-	public record Session(String id, long fileId, String clientId, long expiresAtNanos) {
+	/** An open volume, and the user who opened it. */
+	public record Session(String id, long fileId, String clientId, String owner, long expiresAtNanos) {
 	}
+
+	/** Sessions one member holds: a flood of opens fails, it does not fill the heap. */
+	static final int MAX_SESSIONS = 100_000;
+
+	/** A session id as this registry issues it (a UUID) or a little longer; nothing else is kept. */
+	private static final Pattern SESSION_ID = Pattern.compile("[A-Za-z0-9-]{1,64}");
+
+	private static final int MAX_CLIENT_ID = 256;
 
 	private final Map<String, Session> sessions = new ConcurrentHashMap<>();
 
@@ -45,29 +55,70 @@ public class SessionRegistry {
 		return this.lease;
 	}
 
-	public Session open(long fileId, String clientId) {
-		Session s = new Session(UUID.randomUUID().toString(), fileId, clientId, expiry());
-		this.sessions.put(s.id(), s);
+	public Session open(long fileId, String clientId, Caller caller) {
+		if (clientId != null && clientId.length() > MAX_CLIENT_ID) {
+			throw new CurveException(ErrorCode.INVALID_ARGUMENT, "a client id has at most " + MAX_CLIENT_ID + " characters");
+		}
+		Session s = new Session(UUID.randomUUID().toString(), fileId, clientId == null ? "" : clientId, caller.name(),
+				expiry());
+		admit(s);
 		return s;
 	}
 
-	/** Extends the lease; adopts a session this member does not know (opened on an earlier leader). */
-	public Session refresh(long fileId, String sessionId) {
-		if (sessionId == null || sessionId.isBlank()) {
-			throw new CurveException(ErrorCode.SESSION_NOT_FOUND, "a session id is required; open the volume first");
-		}
+	/**
+	 * Extends the lease of the caller's session; adopts a session this member does not
+	 * know (opened on an earlier leader) for the caller, who may use the volume.
+	 */
+	public Session refresh(long fileId, String sessionId, Caller caller) {
+		checkId(sessionId);
 		Session old = this.sessions.get(sessionId);
 		if (old != null && old.fileId() != fileId) {
 			throw new CurveException(ErrorCode.SESSION_NOT_FOUND,
 					"session " + sessionId + " belongs to another volume");
 		}
-		Session s = new Session(sessionId, fileId, old == null ? "" : old.clientId(), expiry());
-		this.sessions.put(sessionId, s);
+		if (old != null) {
+			caller.requireOwner(old.owner(), "session " + sessionId);
+		}
+		Session s = new Session(sessionId, fileId, old == null ? "" : old.clientId(),
+				old == null ? caller.name() : old.owner(), expiry());
+		if (old == null) {
+			admit(s);
+		}
+		else {
+			this.sessions.put(sessionId, s);
+		}
 		return s;
 	}
 
-	public void close(long fileId, String sessionId) {
-		this.sessions.computeIfPresent(sessionId, (id, s) -> s.fileId() == fileId ? null : s);
+	public void close(long fileId, String sessionId, Caller caller) {
+		checkId(sessionId);
+		Session s = this.sessions.get(sessionId);
+		if (s != null && s.fileId() == fileId) {
+			caller.requireOwner(s.owner(), "session " + sessionId);
+			this.sessions.remove(sessionId, s);
+		}
+	}
+
+	private void admit(Session s) {
+		if (this.sessions.size() >= MAX_SESSIONS) {
+			long now = System.nanoTime();
+			this.sessions.values().removeIf(old -> old.expiresAtNanos() - now < 0);
+			if (this.sessions.size() >= MAX_SESSIONS) {
+				throw new CurveException(ErrorCode.TOO_MANY_SESSIONS, "this MDS holds " + MAX_SESSIONS
+						+ " open sessions already; close volumes that are not in use");
+			}
+		}
+		this.sessions.put(s.id(), s);
+	}
+
+	private static void checkId(String sessionId) {
+		if (sessionId == null || sessionId.isBlank()) {
+			throw new CurveException(ErrorCode.SESSION_NOT_FOUND, "a session id is required; open the volume first");
+		}
+		if (!SESSION_ID.matcher(sessionId).matches()) {
+			throw new CurveException(ErrorCode.INVALID_ARGUMENT,
+					"a session id is 1 to 64 letters, digits or '-', as opening the volume returned it");
+		}
 	}
 
 	/**

@@ -194,18 +194,21 @@ class TopologyCommands implements MdsCommandHandler {
 			ChunkServerRecord existing = topology.chunkServer(command.getChunkServerId())
 				.orElseThrow(() -> new CurveException(ErrorCode.CHUNKSERVER_NOT_FOUND,
 						"no chunkserver " + command.getChunkServerId()));
-			TopologyService.checkToken(existing, command.getToken());
+			TopologyService.checkToken(existing, command.getToken(), ErrorCode.CHUNKSERVER_TOKEN_MISMATCH);
 			record = existing.toBuilder();
 		}
 		else {
 			// A retried first registration (its answer was lost) must not mint a second id for
-			// the same disk: match by raft address and disk path, as Curve matches ip, port and disk.
+			// the same disk (matched by raft address and disk path, as Curve matches ip, port and
+			// disk); it is recognised by the token the chunkserver drew, and anyone else who
+			// names that disk learns nothing.
 			Optional<ChunkServerRecord> same = topology.chunkServers()
 				.stream()
 				.filter(cs -> cs.getHost().equals(command.getHost()) && cs.getRaftPort() == command.getRaftPort()
 						&& cs.getDiskPath().equals(command.getDiskPath()))
 				.findFirst();
 			if (same.isPresent()) {
+				TopologyService.checkToken(same.get(), command.getNewToken(), ErrorCode.CHUNKSERVER_EXISTS);
 				return same.get();
 			}
 			record = ChunkServerRecord.newBuilder()

@@ -48,9 +48,12 @@ class OpenApiConfiguration {
 			.addSecuritySchemes("signature", new SecurityScheme().type(SecurityScheme.Type.APIKEY)
 				.in(SecurityScheme.In.HEADER)
 				.name(RequestSignature.SIGNATURE_HEADER)
-				.description("base64(HMAC-SHA256(password, date + \":\" + owner)) with headers "
-						+ RequestSignature.OWNER_HEADER + " (the user) and " + RequestSignature.DATE_HEADER
-						+ " (milliseconds since the epoch, within 15 minutes of the server's clock)"))
+				.description("base64(HMAC-SHA256(key, canonical)) where key = PBKDF2-HMAC-SHA256(password, salt "
+						+ "'curve4j:' + user, 100000 iterations, 32 bytes) and canonical joins with newlines "
+						+ "'CURVE4J-HMAC-SHA256', the method, the path as sent, the raw query, the hex SHA-256 of the body, "
+						+ "the date, the nonce and the user; with headers " + RequestSignature.OWNER_HEADER + " (the user), "
+						+ RequestSignature.DATE_HEADER + " (milliseconds since the epoch, within 15 s of the server's clock) and "
+						+ RequestSignature.NONCE_HEADER + " (random, once per request: a signature is accepted once)"))
 			.addSchemas(PROBLEM, problemSchema());
 		return new OpenAPI()
 			.info(new Info().title("Curve4J MDS")

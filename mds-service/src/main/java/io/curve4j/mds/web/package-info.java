@@ -1,5 +1,5 @@
 /**
- * The edges: REST problem details and follower redirects, and the gRPC call wrapper
- * that turns failures into statuses.
+ * The edges: REST problem details and follower redirects, and the mapping of gRPC
+ * failures to statuses.
  */
 package io.curve4j.mds.web;

@@ -1,0 +1,59 @@
+package io.curve4j.chunk.cli;
+
+import java.util.Set;
+
+import org.springframework.grpc.server.GlobalServerInterceptor;
+import org.springframework.stereotype.Component;
+
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.StatusRuntimeException;
+
+import io.curve4j.chunk.config.ChunkServerProperties;
+import io.curve4j.common.auth.ClusterCredential;
+import io.curve4j.common.error.CurveException;
+import io.curve4j.common.error.GrpcErrors;
+import io.curve4j.proto.cli.v1.CliServiceGrpc;
+
+/**
+ * The CLI service's calls that change a copyset (add or remove a peer, move its
+ * leadership) need a {@link ClusterCredential}; asking who leads or who the peers are does
+ * not. Without a data key configured nothing is checked, like the data path.
+ */
+@Component
+@GlobalServerInterceptor
+class MembershipCallGuard implements ServerInterceptor {
+
+	private static final Set<String> CHANGES = Set.of(CliServiceGrpc.getAddPeerMethod().getFullMethodName(),
+			CliServiceGrpc.getRemovePeerMethod().getFullMethodName(),
+			CliServiceGrpc.getTransferLeaderMethod().getFullMethodName());
+
+	/** Null: no data key. */
+	private final ClusterCredential credential;
+
+	MembershipCallGuard(ChunkServerProperties properties) {
+		String key = properties.resolveDataKey();
+		this.credential = key == null ? null : ClusterCredential.fromSecret(key);
+	}
+
+	@Override
+	public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
+			ServerCallHandler<Q, R> next) {
+		String method = call.getMethodDescriptor().getFullMethodName();
+		if (this.credential != null && CHANGES.contains(method)) {
+			try {
+				this.credential.check(headers, method, System.currentTimeMillis());
+			}
+			catch (CurveException ex) {
+				StatusRuntimeException status = GrpcErrors.toStatus(ex);
+				call.close(status.getStatus(), status.getTrailers());
+				return new ServerCall.Listener<>() {
+				};
+			}
+		}
+		return next.startCall(call, headers);
+	}
+
+}

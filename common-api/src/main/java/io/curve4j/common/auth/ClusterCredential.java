@@ -1,0 +1,115 @@
+package io.curve4j.common.auth;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.util.Base64;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientCall;
+import io.grpc.ClientInterceptor;
+import io.grpc.ForwardingClientCall;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+
+import io.curve4j.common.error.CurveException;
+import io.curve4j.common.error.ErrorCode;
+
+/**
+ * Proof that a call comes from a holder of the cluster's data key (the MDS, a chunkserver,
+ * an operator's tool): {@code date:base64(HMAC-SHA256(key, method:date))} in the
+ * {@value #HEADER} metadata, the date within {@link #MAX_SKEW_MS} of the receiver's clock.
+ * It guards the calls that change a copyset's membership, which no user may make.
+ */
+public final class ClusterCredential {
+
+	public static final String HEADER = "curve-cluster-auth";
+
+	static final long MAX_SKEW_MS = 15_000;
+
+	private static final Metadata.Key<String> KEY = Metadata.Key.of(HEADER, Metadata.ASCII_STRING_MARSHALLER);
+
+	private static final String ALGORITHM = "HmacSHA256";
+
+	private final SecretKeySpec key;
+
+	private ClusterCredential(byte[] key) {
+		this.key = new SecretKeySpec(key, ALGORITHM);
+	}
+
+	/** Under a key derived from the data key's secret, apart from the capabilities' key. */
+	public static ClusterCredential fromSecret(String secret) {
+		try {
+			return new ClusterCredential(MessageDigest.getInstance("SHA-256")
+				.digest(("curve4j-cluster-call:" + secret).getBytes(StandardCharsets.UTF_8)));
+		}
+		catch (GeneralSecurityException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	public String sign(String fullMethodName, long nowMs) {
+		return nowMs + ":" + mac(fullMethodName, nowMs);
+	}
+
+	/** @throws CurveException UNAUTHENTICATED without a valid credential, STALE_SIGNATURE for an old one */
+	public void check(Metadata headers, String fullMethodName, long nowMs) {
+		String value = headers.get(KEY);
+		int colon = value == null ? -1 : value.indexOf(':');
+		if (colon <= 0) {
+			throw new CurveException(ErrorCode.UNAUTHENTICATED,
+					"this call changes a copyset's membership: only the cluster's own services may make it");
+		}
+		long date;
+		try {
+			date = Long.parseLong(value.substring(0, colon));
+		}
+		catch (NumberFormatException ex) {
+			throw new CurveException(ErrorCode.UNAUTHENTICATED, "malformed " + HEADER);
+		}
+		if (!RequestSignature.matches(mac(fullMethodName, date), value.substring(colon + 1))) {
+			throw new CurveException(ErrorCode.UNAUTHENTICATED, "the cluster credential is not valid");
+		}
+		if (Math.abs(nowMs - date) > MAX_SKEW_MS) {
+			throw new CurveException(ErrorCode.STALE_SIGNATURE, "the cluster credential is dated "
+					+ Math.abs(nowMs - date) / 1000 + " s away from this server's clock");
+		}
+	}
+
+	/** Adds a fresh credential to every call made through it. */
+	public ClientInterceptor interceptor() {
+		return new ClientInterceptor() {
+
+			@Override
+			public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions options, Channel next) {
+				return new ForwardingClientCall.SimpleForwardingClientCall<>(next.newCall(method, options)) {
+
+					@Override
+					public void start(Listener<R> listener, Metadata headers) {
+						headers.put(KEY, sign(method.getFullMethodName(), System.currentTimeMillis()));
+						super.start(listener, headers);
+					}
+
+				};
+			}
+
+		};
+	}
+
+	private String mac(String fullMethodName, long dateMs) {
+		try {
+			Mac mac = Mac.getInstance(ALGORITHM);
+			mac.init(this.key);
+			return Base64.getEncoder()
+				.encodeToString(mac.doFinal((fullMethodName + ":" + dateMs).getBytes(StandardCharsets.UTF_8)));
+		}
+		catch (GeneralSecurityException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+}
