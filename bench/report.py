@@ -22,7 +22,7 @@ SHAPES = [
     ("write-1m-qd4", "1 MiB sequential write, iodepth 4"),
     ("read-1m-qd4", "1 MiB sequential read, iodepth 4"),
 ]
-TARGETS = ["floor", "qemu-nbd", "raft-floor", "grpc-floor", "curve-nbd", "curve-sdk"]
+TARGETS = ["floor", "qemu-nbd", "raft-floor", "grpc-floor", "curve-nbd", "curve-sdk", "curve-sdk-open"]
 # measured with `curve floor` only for the shapes whose ceiling they set (run.sh picks the layer);
 # other rows are left out
 LAYER_FLOORS = ("raft-floor", "grpc-floor")
@@ -70,7 +70,7 @@ def load(results):
     figures = {}
     for shape, _ in SHAPES:
         for target in TARGETS:
-            if target == "curve-sdk" or target in LAYER_FLOORS:
+            if target.startswith("curve-sdk") or target in LAYER_FLOORS:
                 path = os.path.join(results, f"{target}.{shape}.txt")
                 if os.path.exists(path):
                     figures[(shape, target)] = bench_result(path)
@@ -146,7 +146,8 @@ def main():
     out.append("Targets: `floor` fio on a file in the filesystem of the cluster's data; `qemu-nbd` "
                "`qemu-nbd -f raw -t --cache=none --aio=native` on a raw file, one copy, via fio's NBD engine; "
                "`curve-nbd` our NBD server, 3-replica volume, same fio jobs; `curve-sdk` `bin/curve bench` "
-               "(SDK, no NBD); `raft-floor` `bin/curve floor raft`: the same writes as entries proposed to a "
+               "(SDK, no NBD); `curve-sdk-open` the same on a cluster started with `local up --open-data-path` "
+               "(no data key: no chunk capability checked); `raft-floor` `bin/curve floor raft`: the same writes as entries proposed to a "
                "bare 3-replica sofa-jraft group (three JVMs, the copysets' Raft settings, a state machine that "
                "applies nothing), the ceiling of any write path built on it; `grpc-floor` `bin/curve floor "
                "grpc`: the reads as bare unary gRPC calls in one JVM, the per-call ceiling of the read path "
@@ -162,7 +163,7 @@ def main():
         floor = figures.get((shape, "floor"))
         for target in TARGETS:
             f = figures.get((shape, target))
-            if f is None and target in LAYER_FLOORS:
+            if f is None and (target in LAYER_FLOORS or target == "curve-sdk-open"):
                 continue
             if f is None:
                 out.append(f"| {title} | {target} | - | - | - | - | - | - |")
@@ -184,6 +185,16 @@ def main():
             if text:
                 rss[name[4:]] = int(text)
                 out.append(f"| {name[4:]} | {int(text) / 1024:,.0f} MiB |")
+    out.append("")
+    out.append("What checking chunk capabilities costs (curve-sdk, whose every chunk call carries one, over "
+               "curve-sdk-open, the same shape on a cluster without a data key, this run; the target is at most 5 % "
+               "fewer IOPS):")
+    out.append("")
+    for shape, _ in SHAPES:
+        checked = figures.get((shape, "curve-sdk"))
+        open_ = figures.get((shape, "curve-sdk-open"))
+        if checked and open_:
+            out.append(f"- {shape}: {fmt(ratio(checked, open_, 'iops'), 3)}x the IOPS without the check")
     out.append("")
     out.append("Targets of issue 5 (curve-nbd, this run):")
     out.append("")

@@ -4,6 +4,8 @@
 #   qemu-nbd  qemu-nbd -f raw -t --cache=none --aio=native serving a raw file, driven by fio's NBD engine
 #   curve-nbd our NBD server exporting a 3-replica volume of a fresh local cluster, same fio jobs
 #   curve-sdk the same shapes through `bin/curve bench` (SDK, no NBD)
+#   curve-sdk-open the 4 KiB shapes again on a cluster without a data key (no capability
+#             checked): curve-sdk over it is what the data-path credential costs
 #   raft-floor / grpc-floor  the layers under the data path alone (`bin/curve floor`), run after
 #             the cluster stopped: the ceiling of the write path (a bare 3-replica Raft group) and
 #             the per-call ceiling of the read path (a bare gRPC call)
@@ -207,6 +209,30 @@ if [ -n "$OUR_NBD_PID" ]; then
 fi
 "$ROOT/bin/curve" local down >/dev/null 2>&1 || true
 CLUSTER_UP=""
+
+# 4b. What checking chunk capabilities costs: the 4 KiB SDK shapes again, on a fresh cluster
+# without a data key (`local up --open-data-path`), prefilled and warmed up the same way.
+export CURVE_HOME="$WORK/curve-open"
+log "starting a cluster without a data key in $CURVE_HOME"
+CLUSTER_UP=1
+"$ROOT/bin/curve" local up --open-data-path --base-port "$BASE" >"$RESULTS/local-up-open.log" 2>&1 \
+  || { cat "$RESULTS/local-up-open.log" >&2; die "bin/curve local up --open-data-path failed"; }
+"$ROOT/bin/curve" volume create "$VOLUME" --size "${SIZE_GIB}GiB" >/dev/null
+wait_port "$NBD_PORT" "the open cluster's NBD server"
+fio --name=prefill --ioengine=nbd --uri="$URI" --rw=write --bs=1M --iodepth=8 --size="$SIZE" \
+  --output=/dev/null || die "prefilling $VOLUME failed"
+fio --name=warmup --ioengine=nbd --uri="$URI" --rw=randrw --bs=4k --iodepth=32 --size="$SIZE" --time_based \
+  --runtime="$WARMUP" --randrepeat=0 --norandommap --output=/dev/null || die "warming up failed"
+for spec in "${SHAPES[@]}"; do
+  read -r shape _ bs depth mode <<<"$spec"
+  [ "$bs" = 4k ] || continue
+  log "curve-sdk-open $shape"
+  "$ROOT/bin/curve" bench "$VOLUME" --rw "$mode" --bs "$bs" --iodepth "$depth" --seconds "$RUNTIME" --ramp "$JVM_RAMP" \
+    >"$RESULTS/curve-sdk-open.$shape.txt" 2>&1 || die "bin/curve bench $shape failed: $(cat "$RESULTS/curve-sdk-open.$shape.txt")"
+done
+"$ROOT/bin/curve" local down >/dev/null 2>&1 || true
+CLUSTER_UP=""
+export CURVE_HOME="$WORK/curve"
 
 # 5. The layers under the data path alone, on the same disk, with the cluster stopped.
 for spec in "${SHAPES[@]}"; do

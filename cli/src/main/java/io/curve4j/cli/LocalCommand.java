@@ -41,11 +41,17 @@ public final class LocalCommand {
 				description = "Shifts every fixed port. Default: ${DEFAULT-VALUE}.")
 		int basePort;
 
+		@Option(names = "--open-data-path",
+				description = "A new cluster without a data key: chunkservers check no capability, so anyone who "
+						+ "reaches one reads and writes every chunk. Only to measure what the check costs.")
+		boolean openDataPath;
+
 		@Override
 		public Integer call() {
 			PrintStream out = System.out;
 			LocalCluster cluster = cluster();
-			LocalLayout layout = cluster.up(LocalLayout.fixedPorts(this.mds, this.chunkServers, this.basePort), out);
+			LocalLayout layout = cluster.up(LocalLayout.fixedPorts(this.mds, this.chunkServers, this.basePort), out,
+					this.openDataPath);
 			out.println();
 			out.println("Cluster is healthy. Home: " + cluster.home());
 			String gateway = layout.gateway().http();

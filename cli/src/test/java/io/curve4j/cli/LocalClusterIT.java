@@ -47,6 +47,7 @@ import io.curve4j.proto.cli.v1.RemovePeerRequest;
 import io.curve4j.proto.cli.v1.TransferLeaderRequest;
 import io.curve4j.proto.chunk.v1.DeleteChunkRequest;
 import io.curve4j.proto.chunk.v1.ReadChunkRequest;
+import io.curve4j.proto.chunk.v1.ReadChunksRequest;
 import io.curve4j.proto.chunk.v1.WriteChunkRequest;
 import io.curve4j.proto.chunk.v1.WriteChunksRequest;
 import io.curve4j.proto.chunk.v1.WriteChunksResponse;
@@ -311,6 +312,20 @@ class LocalClusterIT {
 				.getCopysetMembers(GetCopysetMembersRequest.newBuilder().addCopysets(chunk.getCopyset()).build())
 				.getCopysets(0)
 				.getPeersList()).hasSize(3);
+			// batches are bounded in items and, for reads, in the bytes they answer with
+			ReadChunkRequest valid = read.toBuilder().setCapability(chunk.getCapability()).build();
+			ReadChunksRequest.Builder tooMany = ReadChunksRequest.newBuilder();
+			for (int i = 0; i < 2000; i++) {
+				tooMany.addReads(valid);
+			}
+			ReadChunksRequest.Builder tooLarge = ReadChunksRequest.newBuilder();
+			for (int i = 0; i < 3; i++) {
+				tooLarge.addReads(valid.toBuilder().setLength(Sizes.DEFAULT_CHUNK_SIZE));
+			}
+			assertRefused(() -> replicas.get(0).readChunks(tooMany.build()), Status.Code.RESOURCE_EXHAUSTED,
+					ErrorCode.BATCH_TOO_LARGE);
+			assertRefused(() -> replicas.get(0).readChunks(tooLarge.build()), Status.Code.RESOURCE_EXHAUSTED,
+					ErrorCode.BATCH_TOO_LARGE);
 			// the capability the MDS issued reads, on whichever replica leads
 			assertThat(replicas.stream().filter(replica -> {
 				try {

@@ -99,12 +99,22 @@ public final class LocalCluster {
 	 * saved one), applies the topology and waits until every copyset is healthy.
 	 */
 	public LocalLayout up(LocalLayout layout, PrintStream out) {
+		return up(layout, out, false);
+	}
+
+	/**
+	 * As {@link #up(LocalLayout, PrintStream)}; a new cluster with {@code openDataPath} gets
+	 * no data key, so its chunkservers check no capability (to measure what checking costs;
+	 * anyone who reaches such a chunkserver reads and writes every chunk).
+	 */
+	public LocalLayout up(LocalLayout layout, PrintStream out, boolean openDataPath) {
+		boolean fresh = savedLayout().isEmpty();
 		LocalLayout effective = savedLayout().orElse(layout);
 		if (!effective.equals(layout) && savedLayout().isPresent()) {
 			out.println("Restarting the existing cluster in " + this.home + " (its layout is kept)");
 		}
 		writeLayout(effective);
-		writeSecretsIfMissing();
+		writeSecretsIfMissing(openDataPath && fresh);
 		for (ServiceSpec mds : effective.mds()) {
 			launch(effective, mds, out);
 		}
@@ -140,11 +150,19 @@ public final class LocalCluster {
 				new Credentials(RequestSignature.ROOT, rootSecret()));
 	}
 
-	/** Root's password and the cluster's join token, drawn once per home and kept. */
-	private void writeSecretsIfMissing() {
+	/** Root's password, the join token and (unless the data path is open) the data key, drawn once per home. */
+	private void writeSecretsIfMissing(boolean openDataPath) {
 		writeSecretIfMissing(this.home.resolve(Credentials.ROOT_SECRET_FILE));
 		writeSecretIfMissing(this.home.resolve(JOIN_TOKEN_FILE));
-		writeSecretIfMissing(this.home.resolve(DATA_KEY_FILE));
+		if (!openDataPath) {
+			writeSecretIfMissing(this.home.resolve(DATA_KEY_FILE));
+		}
+	}
+
+	/** The data key's file, when this home has one (a cluster started with an open data path has none). */
+	private Optional<Path> dataKeyFile() {
+		Path file = this.home.resolve(DATA_KEY_FILE);
+		return Files.exists(file) ? Optional.of(file) : Optional.empty();
 	}
 
 	private static void writeSecretIfMissing(Path file) {
@@ -292,7 +310,7 @@ public final class LocalCluster {
 		args.add("--curve.mds.chunkserver-offline-timeout=3s");
 		args.add("--curve.mds.auth.root-password-file=" + this.home.resolve(Credentials.ROOT_SECRET_FILE));
 		args.add("--curve.mds.auth.join-token-file=" + this.home.resolve(JOIN_TOKEN_FILE));
-		args.add("--curve.mds.auth.data-key-file=" + this.home.resolve(DATA_KEY_FILE));
+		dataKeyFile().ifPresent(file -> args.add("--curve.mds.auth.data-key-file=" + file));
 		args.add("--curve.mds.attach.nbd-address=" + layout.nbd().nbd());
 		for (int i = 0; i < layout.mds().size(); i++) {
 			ServiceSpec m = layout.mds().get(i);
@@ -310,8 +328,8 @@ public final class LocalCluster {
 				"--curve.chunkserver.mds-addresses="
 						+ String.join(",", layout.mds().stream().map(ServiceSpec::grpc).toList()),
 				"--curve.chunkserver.heartbeat-interval=1s",
-				"--curve.chunkserver.join-token-file=" + this.home.resolve(JOIN_TOKEN_FILE),
-				"--curve.chunkserver.data-key-file=" + this.home.resolve(DATA_KEY_FILE)));
+				"--curve.chunkserver.join-token-file=" + this.home.resolve(JOIN_TOKEN_FILE)));
+		dataKeyFile().ifPresent(file -> args.add("--curve.chunkserver.data-key-file=" + file));
 		return args;
 	}
 

@@ -52,6 +52,13 @@ public class ChunkServerProperties {
 	private String serverName;
 
 	/**
+	 * Bytes of chunk requests served at once (data written, buffers read); a request past
+	 * it is refused with OVERLOADED and retried by the client, so a flood fills no heap.
+	 */
+	@NotNull
+	private DataSize maxBytesInFlight = DataSize.ofMegabytes(256);
+
+	/**
 	 * The cluster's join token, presented at the first registration (the MDS's
 	 * {@code curve.mds.auth.join-token}). Prefer {@link #joinTokenFile}.
 	 */
@@ -155,6 +162,14 @@ public class ChunkServerProperties {
 
 	public void setRaftPort(int raftPort) {
 		this.raftPort = raftPort;
+	}
+
+	public DataSize getMaxBytesInFlight() {
+		return this.maxBytesInFlight;
+	}
+
+	public void setMaxBytesInFlight(DataSize maxBytesInFlight) {
+		this.maxBytesInFlight = maxBytesInFlight;
 	}
 
 	public String getServerName() {

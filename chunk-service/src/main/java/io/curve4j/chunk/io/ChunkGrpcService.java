@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiFunction;
 import java.util.function.Function;
+import java.util.function.ToLongFunction;
 
 import io.grpc.stub.StreamObserver;
 import io.micrometer.core.instrument.Counter;
@@ -18,6 +19,7 @@ import org.springframework.grpc.server.service.GrpcService;
 
 import com.google.protobuf.UnsafeByteOperations;
 
+import io.curve4j.chunk.config.ChunkServerProperties;
 import io.curve4j.chunk.copyset.ChunkRead;
 import io.curve4j.chunk.copyset.Copyset;
 import io.curve4j.chunk.copyset.CopysetId;
@@ -27,6 +29,7 @@ import io.curve4j.common.error.CurveException;
 import io.curve4j.common.error.ErrorCode;
 import io.curve4j.common.error.GrpcErrors;
 import io.curve4j.common.grpc.GrpcAnswers;
+import io.curve4j.common.size.Sizes;
 import io.curve4j.proto.chunk.v1.ChunkServiceGrpc;
 import io.curve4j.proto.chunk.v1.DeleteChunkRequest;
 import io.curve4j.proto.chunk.v1.DeleteChunkResponse;
@@ -57,13 +60,23 @@ class ChunkGrpcService extends ChunkServiceGrpc.ChunkServiceImplBase {
 
 	private final ChunkAccess access;
 
+	private final InFlightBytes inFlight;
+
+	/** Items in one batched call (the SDK sends at most 256). */
+	static final int MAX_BATCH_ITEMS = 1024;
+
+	/** Bytes one batched read answers with (the SDK asks for at most 1 MiB, or one request of 16 MiB). */
+	static final long MAX_BATCH_READ_BYTES = 32L << 20;
+
 	private final Counter bytesWritten;
 
 	private final Counter bytesRead;
 
-	ChunkGrpcService(CopysetRegistry copysets, ChunkAccess access, MeterRegistry meters) {
+	ChunkGrpcService(CopysetRegistry copysets, ChunkAccess access, ChunkServerProperties properties,
+			MeterRegistry meters) {
 		this.copysets = copysets;
 		this.access = access;
+		this.inFlight = new InFlightBytes(properties.getMaxBytesInFlight().toBytes());
 		this.bytesWritten = bytesCounter(meters, "write");
 		this.bytesRead = bytesCounter(meters, "read");
 	}
@@ -78,13 +91,13 @@ class ChunkGrpcService extends ChunkServiceGrpc.ChunkServiceImplBase {
 
 	@Override
 	public void writeChunk(WriteChunkRequest request, StreamObserver<WriteChunkResponse> responses) {
-		GrpcAnswers.async(responses, () -> {
+		GrpcAnswers.async(responses, () -> this.inFlight.admit(request.getData().size(), () -> {
 			Copyset copyset = copyset(request.getCopyset());
 			return copyset.write(List.of(checked(copyset, request))).thenApply(index -> {
 				this.bytesWritten.increment(request.getData().size());
 				return WriteChunkResponse.newBuilder().setAppliedIndex(index).build();
 			});
-		});
+		}));
 	}
 
 	/**
@@ -93,7 +106,8 @@ class ChunkGrpcService extends ChunkServiceGrpc.ChunkServiceImplBase {
 	 */
 	@Override
 	public void writeChunks(WriteChunksRequest request, StreamObserver<WriteChunksResponse> responses) {
-		GrpcAnswers.async(responses, () -> perCopyset(request.getWritesList(), WriteChunkRequest::getCopyset,
+		GrpcAnswers.async(responses, () -> this.inFlight.admit(batchBytes(request.getWritesList(),
+				write -> (long) write.getData().size()), () -> perCopyset(request.getWritesList(), WriteChunkRequest::getCopyset,
 				this::checked, (copyset, commands) -> copyset.write(commands)
 					.thenApply(index -> Collections.nCopies(commands.size(), index)))
 			.thenApply(outcomes -> {
@@ -109,13 +123,14 @@ class ChunkGrpcService extends ChunkServiceGrpc.ChunkServiceImplBase {
 					}
 				}
 				return response.build();
-			}));
+			})));
 	}
 
 	/** One lease (or read-index) check per copyset; a read that fails, fails alone in its result. */
 	@Override
 	public void readChunks(ReadChunksRequest request, StreamObserver<ReadChunksResponse> responses) {
-		GrpcAnswers.async(responses, () -> perCopyset(request.getReadsList(), ReadChunkRequest::getCopyset,
+		GrpcAnswers.async(responses, () -> this.inFlight.admit(readBytes(request.getReadsList()),
+				() -> perCopyset(request.getReadsList(), ReadChunkRequest::getCopyset,
 				this::checked, Copyset::read)
 			.thenApply(outcomes -> {
 				ReadChunksResponse.Builder response = ReadChunksResponse.newBuilder();
@@ -130,7 +145,7 @@ class ChunkGrpcService extends ChunkServiceGrpc.ChunkServiceImplBase {
 					}
 				}
 				return response.build();
-			}));
+			})));
 	}
 
 	/**
@@ -178,6 +193,25 @@ class ChunkGrpcService extends ChunkServiceGrpc.ChunkServiceImplBase {
 		return CompletableFuture.allOf(served.toArray(CompletableFuture[]::new)).thenApply(done -> outcomes);
 	}
 
+	/** The bytes a batch moves, once its size is within bounds. */
+	private static <I> long batchBytes(List<I> items, ToLongFunction<I> bytes) {
+		if (items.size() > MAX_BATCH_ITEMS) {
+			throw new CurveException(ErrorCode.BATCH_TOO_LARGE,
+					"a batch holds at most " + MAX_BATCH_ITEMS + " items, not " + items.size());
+		}
+		return items.stream().mapToLong(bytes).sum();
+	}
+
+	/** The bytes a batch of reads answers with: bounded like a batch of writes is by the message size. */
+	private static long readBytes(List<ReadChunkRequest> reads) {
+		long total = batchBytes(reads, read -> Integer.toUnsignedLong(read.getLength()));
+		if (total > MAX_BATCH_READ_BYTES) {
+			throw new CurveException(ErrorCode.BATCH_TOO_LARGE, "a batch reads at most "
+					+ Sizes.format(MAX_BATCH_READ_BYTES) + ", not " + Sizes.format(total));
+		}
+		return total;
+	}
+
 	/** What one item of a batch came to: a value, or the failure it gets alone. */
 	private record Outcome<V>(V value, Throwable failure) {
 	}
@@ -201,7 +235,7 @@ class ChunkGrpcService extends ChunkServiceGrpc.ChunkServiceImplBase {
 
 	@Override
 	public void readChunk(ReadChunkRequest request, StreamObserver<ReadChunkResponse> responses) {
-		GrpcAnswers.async(responses, () -> {
+		GrpcAnswers.async(responses, () -> this.inFlight.admit(Integer.toUnsignedLong(request.getLength()), () -> {
 			Copyset copyset = copyset(request.getCopyset());
 			return copyset.read(List.of(checked(copyset, request))).thenApply(buffers -> {
 				ByteBuffer data = buffers.get(0);
@@ -209,7 +243,7 @@ class ChunkGrpcService extends ChunkServiceGrpc.ChunkServiceImplBase {
 				// The buffer is ours alone and never touched again: hand it over without a copy.
 				return ReadChunkResponse.newBuilder().setData(UnsafeByteOperations.unsafeWrap(data)).build();
 			});
-		});
+		}));
 	}
 
 	@Override

@@ -150,6 +150,10 @@ public final class MetaCache {
 				}
 			}
 			case REFRESH_ROUTE, RETRY_LATER -> {
+				if (error.code() == ErrorCode.OVERLOADED) {
+					// the route is right, the chunkserver busy: keep it, back off and retry
+					return;
+				}
 				if (error.code() == ErrorCode.CAPABILITY_EXPIRED) {
 					// the capability came with the segment's mapping: map again (rare: mappings expire first)
 					this.segments.invalidateAll();

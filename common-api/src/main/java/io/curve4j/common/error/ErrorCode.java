@@ -56,6 +56,9 @@ public enum ErrorCode {
 	COPYSET_NOT_FOUND(404, Status.Code.NOT_FOUND, RetryClass.REFRESH_ROUTE),
 	NO_SPACE(507, Status.Code.RESOURCE_EXHAUSTED, RetryClass.FATAL),
 	TOO_MANY_SESSIONS(429, Status.Code.RESOURCE_EXHAUSTED, RetryClass.FATAL),
+	BATCH_TOO_LARGE(413, Status.Code.RESOURCE_EXHAUSTED, RetryClass.FATAL),
+	/** A server bounds the requests it serves at once; the client backs off and retries. */
+	OVERLOADED(503, Status.Code.RESOURCE_EXHAUSTED, RetryClass.RETRY_LATER),
 
 	// availability: the client retries
 	NOT_LEADER(503, Status.Code.UNAVAILABLE, RetryClass.REFRESH_LEADER),
