@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -56,10 +57,13 @@ import io.curve4j.proto.common.v1.ChunkServerLocation;
 import io.curve4j.proto.mds.v1.ChunkLocation;
 import io.curve4j.proto.mds.v1.GetCopysetMembersRequest;
 import io.curve4j.proto.mds.v1.GetOrAllocateSegmentRequest;
+import io.curve4j.proto.mds.v1.NamespaceServiceGrpc;
+import io.curve4j.proto.mds.v1.RefreshSessionRequest;
 import io.curve4j.proto.mds.v1.SegmentServiceGrpc;
 import io.curve4j.sdk.block.CurveClient;
 import io.curve4j.sdk.block.Volume;
 import io.curve4j.sdk.cluster.Credentials;
+import io.curve4j.sdk.cluster.MdsRestClient;
 import io.curve4j.sdk.metacache.MetaCache;
 import io.curve4j.sdk.metacache.RequestSigner;
 import picocli.CommandLine;
@@ -247,6 +251,20 @@ class LocalClusterIT {
 			SegmentServiceGrpc.SegmentServiceBlockingStub segments = SegmentServiceGrpc.newBlockingStub(mds)
 				.withInterceptors(root);
 			ChunkLocation chunk = firstChunk(segments, client.stat("/it/vol").id());
+			// a signed-in user who does not own the volume maps none of it and refreshes no session on it
+			new MdsRestClient(layout.mds().stream().map(ServiceSpec::http).toList(),
+					new Credentials("root", cluster.rootSecret()))
+				.postJson("/api/v1/users", Map.of("name", "mallory", "password", "mallory-password"));
+			RequestSigner mallory = new RequestSigner(SigningKey.of("mallory", "mallory-password"));
+			long victim = client.stat("/it/vol").id();
+			assertRefused(() -> SegmentServiceGrpc.newBlockingStub(mds)
+				.withInterceptors(mallory)
+				.getOrAllocateSegment(GetOrAllocateSegmentRequest.newBuilder().setFileId(victim).setOffset(0).build()),
+					Status.Code.PERMISSION_DENIED, ErrorCode.NOT_OWNER);
+			assertRefused(() -> NamespaceServiceGrpc.newBlockingStub(mds)
+				.withInterceptors(mallory)
+				.refreshSession(RefreshSessionRequest.newBuilder().setPath("/it/vol").setSessionId("guessed").build()),
+					Status.Code.PERMISSION_DENIED, ErrorCode.NOT_OWNER);
 			ChunkLocation otherChunk = firstChunk(segments, client.stat("/it/other").id());
 			List<ChunkServiceGrpc.ChunkServiceBlockingStub> replicas = new ArrayList<>();
 			List<ChunkServerLocation> peers = segments

@@ -27,6 +27,10 @@ import io.curve4j.common.error.CurveException;
  */
 final class NbdHandshakeHandler extends ChannelInboundHandlerAdapter {
 
+	/** The name of the handshake's read timeout in the pipeline, removed once an export is chosen. */
+	static final String TIMEOUT = "nbd-handshake-timeout";
+
+
 	private static final Logger log = LoggerFactory.getLogger(NbdHandshakeHandler.class);
 
 	/** Options carry at most a name (4096 bytes by the protocol) and a few small fields. */
@@ -273,6 +277,9 @@ final class NbdHandshakeHandler extends ChannelInboundHandlerAdapter {
 				new NbdTransmissionHandler(this.exports, export, size, this.structured, this.blockSizes.maximum()));
 		ctx.flush();
 		ByteBuf rest = this.buffer.readableBytes() > 0 ? this.buffer.readBytes(this.buffer.readableBytes()) : null;
+		if (pipeline.get(TIMEOUT) != null) {
+			pipeline.remove(TIMEOUT);
+		}
 		pipeline.remove(this);
 		if (rest != null) {
 			pipeline.context("nbd-requests").fireChannelRead(rest);

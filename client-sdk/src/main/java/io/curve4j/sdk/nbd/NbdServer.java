@@ -18,6 +18,7 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.timeout.ReadTimeoutHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +35,9 @@ import io.curve4j.sdk.nbd.NbdHandshakeHandler.BlockSizes;
  * every connection and every opened volume (the client stays the caller's).
  */
 public final class NbdServer implements AutoCloseable {
+
+	/** Seconds a connection may stay silent before it has chosen an export. */
+	static final int HANDSHAKE_TIMEOUT_SECONDS = 30;
 
 	private static final Logger log = LoggerFactory.getLogger(NbdServer.class);
 
@@ -82,7 +86,11 @@ public final class NbdServer implements AutoCloseable {
 					@Override
 					protected void initChannel(SocketChannel channel) {
 						NbdServer.this.connections.add(channel);
-						channel.pipeline().addLast("nbd-handshake", new NbdHandshakeHandler(exports, BLOCK_SIZES));
+						// a client that connects and says nothing does not hold its connection: the
+						// handshake removes this once the export is chosen (an attached client may idle)
+						channel.pipeline()
+							.addLast(NbdHandshakeHandler.TIMEOUT, new ReadTimeoutHandler(HANDSHAKE_TIMEOUT_SECONDS, TimeUnit.SECONDS))
+							.addLast("nbd-handshake", new NbdHandshakeHandler(exports, BLOCK_SIZES));
 					}
 
 				})

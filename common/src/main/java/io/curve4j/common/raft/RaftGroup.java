@@ -105,6 +105,8 @@ public final class RaftGroup implements AutoCloseable {
 		// chunk write, and jraft's default of 256 per follower per group exhausts a 1 GiB heap.
 		ro.setMaxReplicatorInflightMsgs(16);
 		ro.setDisruptorBufferSize(1024);
+		// each entry carries a checksum its followers verify and every read from the log checks
+		ro.setEnableLogEntryChecksum(true);
 		ro.setReadOnlyOptions(options.leaseReads() ? ReadOnlyOption.ReadOnlyLeaseBased : ReadOnlyOption.ReadOnlySafe);
 		no.setRaftOptions(ro);
 		return no;

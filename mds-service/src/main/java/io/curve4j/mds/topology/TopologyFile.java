@@ -45,6 +45,9 @@ import io.curve4j.proto.mds.v1.ServerSpec;
  */
 public final class TopologyFile {
 
+	/** Copysets of one logical pool (Curve runs about 100 per chunkserver). */
+	static final int MAX_COPYSETS = 65_536;
+
 	private static final YAMLMapper YAML = YAMLMapper.builder()
 		.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
 		.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
@@ -131,7 +134,7 @@ public final class TopologyFile {
 				.setName(name)
 				.setPhysicalPool(required(where + ".physicalPool", p.physicalPool()))
 				.setReplicas(replicas)
-				.setCopysets(positive(where + ".copysets", p.copysets()))
+				.setCopysets(copysets(where + ".copysets", p.copysets()))
 				.setZones(zones)
 				.setChunkSize(geometry.chunkSize())
 				.setSegmentSize(geometry.segmentSize())
@@ -165,6 +168,18 @@ public final class TopologyFile {
 		catch (CurveException ex) {
 			throw malformed(field + ": " + ex.getMessage());
 		}
+	}
+
+	/**
+	 * Bounded here, before the file is proposed: the state machine creates every copyset
+	 * when the entry applies, and an entry that cannot apply would stop every member on replay.
+	 */
+	private static int copysets(String field, Integer value) {
+		int copysets = positive(field, value);
+		if (copysets > MAX_COPYSETS) {
+			throw malformed(field + " is at most " + MAX_COPYSETS + " per logical pool, not " + copysets);
+		}
+		return copysets;
 	}
 
 	private static int positive(String field, Integer value) {

@@ -56,6 +56,8 @@ class TopologyFileTest {
 			"logicalPools:\n  - name: l\n    physicalPool: p\n    replicas: 3\n    copysets: 1\n    zones: 2\n",
 			"logicalPools:\n  - name: l\n    physicalPool: p\n    replicas: 0\n    copysets: 1\n    zones: 2\n",
 			"logicalPools:\n  - name: l\n    physicalPool: p\n    replicas: three\n    copysets: 1\n    zones: 3\n",
+			// a committed entry that asks for two billion copysets would stop every member on replay
+			"logicalPools:\n  - name: l\n    physicalPool: p\n    replicas: 3\n    copysets: 2000000000\n    zones: 3\n",
 			"servers:\n  - name: a\n    name: b\n" })
 	void malformedFilesAreRejected(String yaml) {
 		assertThatThrownBy(() -> TopologyFile.parse(yaml)).isInstanceOf(CurveException.class)
