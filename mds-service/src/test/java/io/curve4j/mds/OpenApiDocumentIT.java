@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The committed OpenAPI document ({@code openapi/mds.json}) is what the running MDS
  * serves. When the REST API changes on purpose, regenerate it with
- * {@code mvn -B verify -f mds-service/pom.xml -Dit.test=OpenApiDocumentIT -Dopenapi.write=true}
+ * {@code mvn -B verify -pl mds-service -am -Dit.test=OpenApiDocumentIT -Dopenapi.write=true}
  * and commit the file with the change.
  */
 class OpenApiDocumentIT {
@@ -42,7 +42,7 @@ class OpenApiDocumentIT {
 		assertThat(running).as("the MDS REST API differs from openapi/mds.json; " + HOW).isEqualTo(committed);
 	}
 
-	private static final String HOW = "if the change is intended, regenerate it with 'mvn -B verify -f mds-service/pom.xml "
+	private static final String HOW = "if the change is intended, regenerate it with 'mvn -B verify -pl mds-service -am "
 			+ "-Dit.test=OpenApiDocumentIT -Dopenapi.write=true' and commit it";
 
 }
