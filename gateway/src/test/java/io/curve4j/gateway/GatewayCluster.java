@@ -49,7 +49,7 @@ final class GatewayCluster implements AutoCloseable {
 			args.addAll(List.of("--server.port=" + ports[i][2], "--server.address=127.0.0.1",
 					"--spring.grpc.server.port=" + ports[i][1], "--spring.grpc.server.host=127.0.0.1",
 					"--curve.mds.data-dir=" + dir.resolve("mds-" + i), "--curve.mds.raft-address=127.0.0.1:" + ports[i][0],
-					"--curve.mds.auth.root-password=" + ROOT_PASSWORD, "--curve.mds.auth.join-token=" + JOIN_TOKEN,
+					"--curve.mds.auth.root-password=" + ROOT_PASSWORD, "--curve.mds.auth.join-token.value=" + JOIN_TOKEN,
 					"--curve.mds.attach.nbd-address=127.0.0.1:10809",
 					"--spring.main.banner-mode=off",
 					// the gateway's breakers share this classpath; their registries are the gateway's beans, not the MDS's

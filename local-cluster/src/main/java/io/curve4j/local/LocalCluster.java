@@ -309,8 +309,8 @@ public final class LocalCluster {
 		args.add("--curve.mds.raft-address=" + spec.raft());
 		args.add("--curve.mds.chunkserver-offline-timeout=3s");
 		args.add("--curve.mds.auth.root-password-file=" + this.home.resolve(Credentials.ROOT_SECRET_FILE));
-		args.add("--curve.mds.auth.join-token-file=" + this.home.resolve(JOIN_TOKEN_FILE));
-		dataKeyFile().ifPresent(file -> args.add("--curve.mds.auth.data-key-file=" + file));
+		args.add("--curve.mds.auth.join-token.file=" + this.home.resolve(JOIN_TOKEN_FILE));
+		dataKeyFile().ifPresent(file -> args.add("--curve.mds.auth.data-key.file=" + file));
 		args.add("--curve.mds.attach.nbd-address=" + layout.nbd().nbd());
 		for (int i = 0; i < layout.mds().size(); i++) {
 			ServiceSpec m = layout.mds().get(i);
@@ -328,8 +328,8 @@ public final class LocalCluster {
 				"--curve.chunkserver.mds-addresses="
 						+ String.join(",", layout.mds().stream().map(ServiceSpec::grpc).toList()),
 				"--curve.chunkserver.heartbeat-interval=1s",
-				"--curve.chunkserver.join-token-file=" + this.home.resolve(JOIN_TOKEN_FILE)));
-		dataKeyFile().ifPresent(file -> args.add("--curve.chunkserver.data-key-file=" + file));
+				"--curve.chunkserver.join-token.file=" + this.home.resolve(JOIN_TOKEN_FILE)));
+		dataKeyFile().ifPresent(file -> args.add("--curve.chunkserver.data-key.file=" + file));
 		return args;
 	}
 

@@ -15,7 +15,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
-import io.curve4j.common.auth.Secrets;
+import io.curve4j.common.auth.Secret;
 import io.curve4j.common.size.Sizes;
 
 /**
@@ -59,26 +59,16 @@ public class ChunkServerProperties {
 	private DataSize maxBytesInFlight = DataSize.ofMegabytes(256);
 
 	/**
-	 * The cluster's join token, presented at the first registration (the MDS's
-	 * {@code curve.mds.auth.join-token}). Prefer {@link #joinTokenFile}.
+	 * The cluster's join token ({@code join-token.file}), presented at the first
+	 * registration: the MDS's {@code curve.mds.auth.join-token}.
 	 */
-	private String joinToken;
+	private final Secret joinToken = new Secret();
 
 	/**
-	 * File whose first line is the join token ({@code $CURVE_HOME/join.token} of a local cluster).
+	 * The cluster's data key ({@code data-key.file}, the MDS's {@code curve.mds.auth.data-key}):
+	 * chunk calls must carry a capability signed with it. Unset: the data path is open.
 	 */
-	private Path joinTokenFile;
-
-	/**
-	 * The cluster's data key (the MDS's {@code curve.mds.auth.data-key}): chunk calls must
-	 * carry a capability signed with it. Unset: the data path is open. Prefer {@link #dataKeyFile}.
-	 */
-	private String dataKey;
-
-	/**
-	 * File whose first line is the data key ({@code $CURVE_HOME/data.key} of a local cluster).
-	 */
-	private Path dataKeyFile;
+	private final Secret dataKey = new Secret();
 
 	/**
 	 * gRPC addresses (host:port) of the MDS members; the leader is found by following
@@ -180,47 +170,23 @@ public class ChunkServerProperties {
 		this.serverName = serverName;
 	}
 
-	/** The join token from the property or the file; empty when none is given. */
+	/** The data key; null when none is given. */
+	public String resolveDataKey() {
+		return this.dataKey.resolve("curve.chunkserver.data-key");
+	}
+
+	/** The join token; empty when none is given. */
 	public String resolveJoinToken() {
-		String token = Secrets.resolve(this.joinToken, this.joinTokenFile, "curve.chunkserver.join-token-file");
+		String token = this.joinToken.resolve("curve.chunkserver.join-token");
 		return token == null ? "" : token;
 	}
 
-	/** The data key from the property or the file; null when none is given. */
-	public String resolveDataKey() {
-		return Secrets.resolve(this.dataKey, this.dataKeyFile, "curve.chunkserver.data-key-file");
-	}
-
-	public String getDataKey() {
-		return this.dataKey;
-	}
-
-	public void setDataKey(String dataKey) {
-		this.dataKey = dataKey;
-	}
-
-	public Path getDataKeyFile() {
-		return this.dataKeyFile;
-	}
-
-	public void setDataKeyFile(Path dataKeyFile) {
-		this.dataKeyFile = dataKeyFile;
-	}
-
-	public String getJoinToken() {
+	public Secret getJoinToken() {
 		return this.joinToken;
 	}
 
-	public void setJoinToken(String joinToken) {
-		this.joinToken = joinToken;
-	}
-
-	public Path getJoinTokenFile() {
-		return this.joinTokenFile;
-	}
-
-	public void setJoinTokenFile(Path joinTokenFile) {
-		this.joinTokenFile = joinTokenFile;
+	public Secret getDataKey() {
+		return this.dataKey;
 	}
 
 	public List<String> getMdsAddresses() {

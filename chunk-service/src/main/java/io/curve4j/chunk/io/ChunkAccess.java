@@ -25,7 +25,7 @@ class ChunkAccess {
 		String key = properties.resolveDataKey();
 		this.capabilities = key == null ? null : ChunkCapabilities.fromSecret(key);
 		if (this.capabilities == null) {
-			log.warn("no data key (curve.chunkserver.data-key[-file]): anyone who reaches this chunkserver "
+			log.warn("no data key (curve.chunkserver.data-key.file): anyone who reaches this chunkserver "
 					+ "may read and write every chunk");
 		}
 	}

@@ -14,6 +14,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
+import io.curve4j.common.auth.Secret;
 import io.curve4j.common.auth.Secrets;
 import io.curve4j.common.net.HostPort;
 
@@ -200,29 +201,18 @@ public class MdsProperties {
 		private Path rootPasswordFile;
 
 		/**
-		 * The secret a chunkserver presents at its first registration. Unset: any
+		 * The secret a chunkserver presents at its first registration ({@code join-token.file},
+		 * what {@code curve local up} writes to {@code $CURVE_HOME/join.token}). Unset: any
 		 * chunkserver that can reach the MDS may join (only for a cluster on one host).
-		 * Prefer {@link #joinTokenFile}.
 		 */
-		private String joinToken;
+		private final Secret joinToken = new Secret();
 
 		/**
-		 * File whose first line is the join token (what {@code curve local up} writes to
-		 * {@code $CURVE_HOME/join.token}). Must exist when set.
+		 * The cluster's data key ({@code data-key.file}, at least 16 characters), shared with
+		 * the chunkservers: the MDS signs chunk capabilities with it and chunkservers check
+		 * them. Unset: the data path is open to anyone who reaches a chunkserver.
 		 */
-		private Path joinTokenFile;
-
-		/**
-		 * The cluster's data key (at least 16 characters), shared with the chunkservers:
-		 * the MDS signs chunk capabilities with it and chunkservers check them. Unset: the
-		 * data path is open to anyone who reaches a chunkserver. Prefer {@link #dataKeyFile}.
-		 */
-		private String dataKey;
-
-		/**
-		 * File whose first line is the data key ({@code $CURVE_HOME/data.key} of a local cluster).
-		 */
-		private Path dataKeyFile;
+		private final Secret dataKey = new Secret();
 
 		/**
 		 * How long a chunk capability is good for; clients map segments again before.
@@ -251,35 +241,27 @@ public class MdsProperties {
 		@NotNull
 		private Duration tokenTtl = Duration.ofHours(1);
 
-		/** The join token from the property or the file; null when registration is open. */
+		/** The join token; null when registration is open. */
 		public String resolveJoinToken() {
-			return Secrets.resolve(this.joinToken, this.joinTokenFile, "curve.mds.auth.join-token-file");
+			return this.joinToken.resolve("curve.mds.auth.join-token");
+		}
+
+		/** The data key; null when the data path is open. */
+		public String resolveDataKey() {
+			return this.dataKey.resolve("curve.mds.auth.data-key");
+		}
+
+		public Secret getJoinToken() {
+			return this.joinToken;
+		}
+
+		public Secret getDataKey() {
+			return this.dataKey;
 		}
 
 		/** Root's password from the property or the file; null when authentication is off. */
 		public String resolveRootPassword() {
 			return Secrets.resolve(this.rootPassword, this.rootPasswordFile, "curve.mds.auth.root-password-file");
-		}
-
-		/** The data key from the property or the file; null when the data path is open. */
-		public String resolveDataKey() {
-			return Secrets.resolve(this.dataKey, this.dataKeyFile, "curve.mds.auth.data-key-file");
-		}
-
-		public String getDataKey() {
-			return this.dataKey;
-		}
-
-		public void setDataKey(String dataKey) {
-			this.dataKey = dataKey;
-		}
-
-		public Path getDataKeyFile() {
-			return this.dataKeyFile;
-		}
-
-		public void setDataKeyFile(Path dataKeyFile) {
-			this.dataKeyFile = dataKeyFile;
 		}
 
 		public Duration getCapabilityTtl() {
@@ -288,22 +270,6 @@ public class MdsProperties {
 
 		public void setCapabilityTtl(Duration capabilityTtl) {
 			this.capabilityTtl = capabilityTtl;
-		}
-
-		public String getJoinToken() {
-			return this.joinToken;
-		}
-
-		public void setJoinToken(String joinToken) {
-			this.joinToken = joinToken;
-		}
-
-		public Path getJoinTokenFile() {
-			return this.joinTokenFile;
-		}
-
-		public void setJoinTokenFile(Path joinTokenFile) {
-			this.joinTokenFile = joinTokenFile;
 		}
 
 		public String getRootPassword() {

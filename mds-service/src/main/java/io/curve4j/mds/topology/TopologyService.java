@@ -66,7 +66,7 @@ public class TopologyService {
 				&& !MessageDigest.isEqual(this.joinToken.getBytes(StandardCharsets.UTF_8),
 						request.getJoinToken().getBytes(StandardCharsets.UTF_8))) {
 			throw new CurveException(ErrorCode.UNAUTHENTICATED, "a first registration needs the cluster's join token"
-					+ " (curve.chunkserver.join-token-file, as given to the MDS in curve.mds.auth.join-token-file)");
+					+ " (curve.chunkserver.join-token.file, as given to the MDS in curve.mds.auth.join-token.file)");
 		}
 		if (request.getChunkServerId() == 0 && !request.getToken().isEmpty()
 				&& !CHUNKSERVER_TOKEN.matcher(request.getToken()).matches()) {
