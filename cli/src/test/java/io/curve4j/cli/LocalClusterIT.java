@@ -361,7 +361,10 @@ class LocalClusterIT {
 		}
 		try (Volume volume = client.open("/it/vol")) {
 			verifyAll(volume);
+			// an attached volume keeps its path: a reopen by path never lands in another volume
+			assertCode(() -> client.rename("/it/vol", "/it/moved"), ErrorCode.VOLUME_IN_USE);
 		}
+		assertThat(client.stat("/it/vol").id()).isPositive();
 	}
 
 	private static ChunkLocation firstChunk(SegmentServiceGrpc.SegmentServiceBlockingStub segments, long fileId) {
