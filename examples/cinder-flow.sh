@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # What an OpenStack Cinder driver does with a Curve4J cluster, as curl calls through the
 # gateway: volume stats, create, extend, attach (connection info), detach, delete.
-# Each step prints the call and the answer. Needs curl, openssl and python3.
+# Each step prints the call and the answer. Needs curl and python3.
 #
 #   bin/curve local up            # with the gateway (base port P: gateway on P+95)
 #   examples/cinder-flow.sh       # GATEWAY=http://127.0.0.1:6795 CURVE_USER=root by default
 #
 # Credentials: CURVE_USER with CURVE_PASSWORD, or root with $CURVE_HOME/root.secret. The
-# script signs one request (Curve's HMAC-SHA256 over "date:owner") to get a bearer token
-# and uses the token for the rest.
+# script signs one request (HMAC-SHA256 over the request, keyed with a key derived from the
+# password) to get a bearer token and uses the token for the rest.
 set -euo pipefail
 
 GATEWAY="${GATEWAY:-http://127.0.0.1:6795}"
@@ -52,10 +52,19 @@ call() {
 json() { python3 -c "import json,sys; d=json.load(sys.stdin); print(eval('d' + sys.argv[1]))" "$1"; }
 
 step "authenticate $USER_NAME (signed request) and get a bearer token"
-DATE=$(($(date +%s) * 1000))
-SIGNATURE=$(printf '%s:%s' "$DATE" "$USER_NAME" | openssl dgst -sha256 -hmac "$PASSWORD" -binary | base64)
-TOKEN=$(curl -sS -f -X POST -H "Curve-Owner: $USER_NAME" -H "Curve-Date: $DATE" -H "Curve-Signature: $SIGNATURE" \
-  "$GATEWAY/api/v1/tokens" | json "['token']")
+# key = PBKDF2-HMAC-SHA256(password, "curve4j:" + user, 100000 iterations, 32 bytes); the
+# signature is base64 HMAC-SHA256(key, the lines: CURVE4J-HMAC-SHA256, method, path, query,
+# hex SHA-256 of the body, date in ms, nonce, user) (see docs/architecture.md)
+read -r DATE NONCE SIGNATURE < <(CURVE_SIGN_USER="$USER_NAME" CURVE_SIGN_PASSWORD="$PASSWORD" python3 -c '
+import base64, hashlib, hmac, os, time
+user, password = os.environ["CURVE_SIGN_USER"], os.environ["CURVE_SIGN_PASSWORD"]
+key = hashlib.pbkdf2_hmac("sha256", password.encode(), ("curve4j:" + user).encode(), 100000, 32)
+date, nonce = str(int(time.time() * 1000)), os.urandom(16).hex()
+canonical = "\n".join(["CURVE4J-HMAC-SHA256", "POST", "/api/v1/tokens", "", hashlib.sha256(b"").hexdigest(),
+                       date, nonce, user])
+print(date, nonce, base64.b64encode(hmac.new(key, canonical.encode(), hashlib.sha256).digest()).decode())')
+TOKEN=$(curl -sS -f -X POST -H "Curve-Owner: $USER_NAME" -H "Curve-Date: $DATE" -H "Curve-Nonce: $NONCE" \
+  -H "Curve-Signature: $SIGNATURE" "$GATEWAY/api/v1/tokens" | json "['token']")
 echo "token for $USER_NAME: ${TOKEN:0:24}..."
 
 step "get volume stats (Cinder get_volume_stats: total and free capacity)"
