@@ -1,13 +1,9 @@
 package io.curve4j.common.auth;
 
 import java.nio.ByteBuffer;
-import java.security.GeneralSecurityException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 import com.google.protobuf.ByteString;
 
@@ -30,16 +26,14 @@ public final class ChunkCapabilities {
 
 	public static final int DELETE = 4;
 
-	private static final String ALGORITHM = "HmacSHA256";
-
-	private final SecretKeySpec key;
+	private final byte[] key;
 
 	/** @param key the cluster's data key, at least 16 bytes */
 	public ChunkCapabilities(byte[] key) {
 		if (key.length < 16) {
 			throw new IllegalArgumentException("the data key has " + key.length + " bytes; at least 16 are needed");
 		}
-		this.key = new SecretKeySpec(key, ALGORITHM);
+		this.key = key.clone();
 	}
 
 	/** Capabilities under the key derived from a configured secret (SHA-256 of it: any length works). */
@@ -48,12 +42,7 @@ public final class ChunkCapabilities {
 			throw new IllegalArgumentException("the data key secret has " + secret.length()
 					+ " characters; use at least 16 random ones");
 		}
-		try {
-			return new ChunkCapabilities(MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8)));
-		}
-		catch (NoSuchAlgorithmException ex) {
-			throw new IllegalStateException(ex);
-		}
+		return new ChunkCapabilities(RequestSignature.sha256(secret.getBytes(StandardCharsets.UTF_8)));
 	}
 
 	public ChunkCapability issue(long fileId, long firstChunkId, int chunkCount, int rights, long expiresMs) {
@@ -102,14 +91,7 @@ public final class ChunkCapabilities {
 			.putInt(c.getChunkCount())
 			.putInt(c.getRights())
 			.putLong(c.getExpiresMs());
-		try {
-			Mac mac = Mac.getInstance(ALGORITHM);
-			mac.init(this.key);
-			return mac.doFinal(fields.array());
-		}
-		catch (GeneralSecurityException ex) {
-			throw new IllegalStateException(ex);
-		}
+		return RequestSignature.hmacSha256(this.key, fields.array());
 	}
 
 }

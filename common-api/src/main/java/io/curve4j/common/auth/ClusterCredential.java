@@ -1,12 +1,7 @@
 package io.curve4j.common.auth;
 
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
-import java.util.Base64;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 import io.grpc.CallOptions;
 import io.grpc.Channel;
@@ -33,23 +28,16 @@ public final class ClusterCredential {
 
 	private static final Metadata.Key<String> KEY = Metadata.Key.of(HEADER, Metadata.ASCII_STRING_MARSHALLER);
 
-	private static final String ALGORITHM = "HmacSHA256";
-
-	private final SecretKeySpec key;
+	private final byte[] key;
 
 	private ClusterCredential(byte[] key) {
-		this.key = new SecretKeySpec(key, ALGORITHM);
+		this.key = key;
 	}
 
 	/** Under a key derived from the data key's secret, apart from the capabilities' key. */
 	public static ClusterCredential fromSecret(String secret) {
-		try {
-			return new ClusterCredential(MessageDigest.getInstance("SHA-256")
-				.digest(("curve4j-cluster-call:" + secret).getBytes(StandardCharsets.UTF_8)));
-		}
-		catch (GeneralSecurityException ex) {
-			throw new IllegalStateException(ex);
-		}
+		return new ClusterCredential(
+				RequestSignature.sha256(("curve4j-cluster-call:" + secret).getBytes(StandardCharsets.UTF_8)));
 	}
 
 	public String sign(String fullMethodName, long nowMs) {
@@ -101,15 +89,7 @@ public final class ClusterCredential {
 	}
 
 	private String mac(String fullMethodName, long dateMs) {
-		try {
-			Mac mac = Mac.getInstance(ALGORITHM);
-			mac.init(this.key);
-			return Base64.getEncoder()
-				.encodeToString(mac.doFinal((fullMethodName + ":" + dateMs).getBytes(StandardCharsets.UTF_8)));
-		}
-		catch (GeneralSecurityException ex) {
-			throw new IllegalStateException(ex);
-		}
+		return RequestSignature.hmac(this.key, fullMethodName + ":" + dateMs);
 	}
 
 }

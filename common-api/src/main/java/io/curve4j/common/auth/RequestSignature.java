@@ -56,6 +56,16 @@ public final class RequestSignature {
 
 	private static final SecureRandom RANDOM = new SecureRandom();
 
+	private static final ThreadLocal<Mac> MACS = ThreadLocal.withInitial(() -> {
+		try {
+			return Mac.getInstance(ALGORITHM);
+		}
+		catch (NoSuchAlgorithmException ex) {
+			// every JRE ships HmacSHA256
+			throw new IllegalStateException(ex);
+		}
+	});
+
 	private RequestSignature() {
 	}
 
@@ -96,25 +106,38 @@ public final class RequestSignature {
 
 	/** {@code base64(HMAC-SHA256(key, message))}, for other strings signed with a key (tokens). */
 	public static String hmac(byte[] key, String message) {
+		return Base64.getEncoder().encodeToString(hmacSha256(key, message.getBytes(StandardCharsets.UTF_8)));
+	}
+
+	/**
+	 * HMAC-SHA256, the one MAC of every credential here. A {@link Mac} per thread: chunk
+	 * capabilities are checked on every chunk call, and looking the algorithm up each time
+	 * costs more than the MAC of their 32 bytes.
+	 */
+	public static byte[] hmacSha256(byte[] key, byte[] message) {
 		try {
-			Mac mac = Mac.getInstance(ALGORITHM);
+			Mac mac = MACS.get();
 			mac.init(new SecretKeySpec(key, ALGORITHM));
-			return Base64.getEncoder().encodeToString(mac.doFinal(message.getBytes(StandardCharsets.UTF_8)));
+			return mac.doFinal(message);
 		}
 		catch (GeneralSecurityException ex) {
-			// every JRE ships HmacSHA256 and accepts any non-empty key
+			// HmacSHA256 accepts any non-empty key
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	public static byte[] sha256(byte[] bytes) {
+		try {
+			return MessageDigest.getInstance("SHA-256").digest(bytes);
+		}
+		catch (NoSuchAlgorithmException ex) {
 			throw new IllegalStateException(ex);
 		}
 	}
 
 	/** Hex SHA-256 of a body (of nothing for a request without one). */
 	public static String sha256Hex(byte[] body) {
-		try {
-			return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
-		}
-		catch (NoSuchAlgorithmException ex) {
-			throw new IllegalStateException(ex);
-		}
+		return HexFormat.of().formatHex(sha256(body));
 	}
 
 	/** 128 random bits: two requests signed in the same millisecond still differ. */
