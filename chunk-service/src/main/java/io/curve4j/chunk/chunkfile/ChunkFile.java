@@ -5,36 +5,95 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.BitSet;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * One open chunk file: a checked header page followed by the chunk's data, accessed with
+ * One open chunk file: a header page (two copies, {@link ChunkFileHeader}), the chunk's
+ * data, then the CRC32C of every data page ({@link PageChecksums}). Accessed with
  * positional I/O so that concurrent readers and the single applying writer never share a
  * file position. Writes are not forced: the Raft log is the durability point and
  * replaying it over the file is idempotent; {@link #force()} runs before a snapshot.
+ *
+ * <p>
+ * Every read is checked page by page and reports the pages that do not match their
+ * checksum; their bytes are never to be served. A write updates the checksums of the
+ * pages it touches under the file's write lock; a reader that sees a page change under it
+ * checks it again under that lock before calling it bad. A partial write over a bad page
+ * keeps the page bad (it cannot know the rest of the page) and records the entry index,
+ * so that a repair with older content cannot undo the write.
  */
 public final class ChunkFile implements AutoCloseable {
+
+	private static final Logger log = LoggerFactory.getLogger(ChunkFile.class);
+
+	private static final int PAGE = PageChecksums.PAGE;
 
 	private final Path path;
 
 	private final FileChannel channel;
 
+	private final PageChecksums checksums;
+
+	private final long tableOffset;
+
+	private final Object writeLock = new Object();
+
+	/** Bad pages a partial write landed on, with that write's entry index. */
+	private final Map<Integer, Long> poisonedAt = new ConcurrentHashMap<>();
+
 	private volatile ChunkFileHeader header;
 
-	private ChunkFile(Path path, FileChannel channel, ChunkFileHeader header) {
+	private ChunkFile(Path path, FileChannel channel, ChunkFileHeader header, PageChecksums checksums) {
 		this.path = path;
 		this.channel = channel;
 		this.header = header;
+		this.checksums = checksums;
+		this.tableOffset = (long) ChunkFileHeader.SIZE + header.chunkSize();
 	}
 
-	/** Opens an existing chunk file and checks its header. */
-	public static ChunkFile open(Path path) throws IOException {
+	/**
+	 * Opens an existing chunk file. A header with no whole copy is rebuilt from what the
+	 * store knows (id, size; sn 0, raised again by the log's replay), and then every page
+	 * whose checksum does not match waits for repair. A version 1 file gets its page
+	 * checksums computed from its data once.
+	 * @throws CorruptChunkFileException when the file holds another chunk or another size
+	 */
+	public static ChunkFile open(Path path, long chunkId, int chunkSize) throws IOException {
 		FileChannel channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
 		try {
 			ByteBuffer page = ByteBuffer.allocate(ChunkFileHeader.SIZE);
-			readFully(channel, page, 0, path);
-			page.flip();
-			ChunkFileHeader header = ChunkFileHeader.decode(page, path.toString());
-			return new ChunkFile(path, channel, header);
+			readAt(channel, page, 0);
+			ChunkFileHeader header;
+			try {
+				header = ChunkFileHeader.decode(page.flip(), path.toString());
+			}
+			catch (CorruptChunkFileException ex) {
+				log.warn("{}; rebuilding the header, the pages that no longer check out will be repaired from other replicas",
+						ex.getMessage());
+				header = new ChunkFileHeader(chunkId, 0, 0, chunkSize);
+				writeFully(channel, header.encode(), 0);
+			}
+			if (header.chunkId() != chunkId || header.chunkSize() != chunkSize) {
+				throw new CorruptChunkFileException(path + ": holds chunk " + header.chunkId() + " of "
+						+ header.chunkSize() + " bytes, not chunk " + chunkId + " of " + chunkSize);
+			}
+			long tableOffset = (long) ChunkFileHeader.SIZE + chunkSize;
+			PageChecksums checksums;
+			if (header.checksummed()) {
+				ByteBuffer table = ByteBuffer.allocate(PageChecksums.tableBytes(chunkSize));
+				readAt(channel, table, tableOffset);
+				checksums = PageChecksums.decode(table.flip(), chunkSize);
+			}
+			else {
+				checksums = upgrade(channel, header, tableOffset);
+				header = header.current();
+			}
+			return new ChunkFile(path, channel, header, checksums);
 		}
 		catch (IOException | RuntimeException ex) {
 			channel.close();
@@ -42,12 +101,34 @@ public final class ChunkFile implements AutoCloseable {
 		}
 	}
 
-	/** Writes a header into a fresh (pool) file and forces it, so a later open never sees a half-made file. */
+	/** Gives a version 1 file its page checksums: table first and forced, then the new header. */
+	private static PageChecksums upgrade(FileChannel channel, ChunkFileHeader header, long tableOffset)
+			throws IOException {
+		ByteBuffer data = ByteBuffer.allocate(header.chunkSize());
+		readAt(channel, data, ChunkFileHeader.SIZE);
+		PageChecksums checksums = PageChecksums.of(data.flip(), header.chunkSize());
+		writeFully(channel, checksums.encode(0, checksums.pages()), tableOffset);
+		channel.force(false);
+		writeFully(channel, header.current().encode(), 0);
+		channel.force(false);
+		return checksums;
+	}
+
+	/**
+	 * Makes a fresh (pool) file a chunk file: the checksums of its zero pages, then the
+	 * header, forced, so a later open never sees a half-made file.
+	 */
 	static void format(Path path, ChunkFileHeader header) throws IOException {
 		try (FileChannel channel = FileChannel.open(path, StandardOpenOption.WRITE)) {
+			writeFully(channel, PageChecksums.zeroTable(header.chunkSize()), (long) ChunkFileHeader.SIZE + header.chunkSize());
 			writeFully(channel, header.encode(), 0);
 			channel.force(false);
 		}
+	}
+
+	/** Bytes a chunk file of chunkSize takes: header, data, checksums. */
+	static long length(int chunkSize) {
+		return (long) ChunkFileHeader.SIZE + chunkSize + PageChecksums.tableBytes(chunkSize);
 	}
 
 	public Path path() {
@@ -59,23 +140,109 @@ public final class ChunkFile implements AutoCloseable {
 	}
 
 	/**
-	 * Reads {@code dst.remaining()} bytes at {@code offset} in the data area; bytes past
-	 * the end of a short (sparse) file stay as they are in {@code dst} (zeros).
+	 * Reads {@code dst.remaining()} bytes at {@code offset} in the data area and checks
+	 * every page they touch.
+	 * @return the pages (indexes in the chunk) that do not match their checksum: their
+	 * bytes in {@code dst} are wrong
 	 */
-	public void read(ByteBuffer dst, long offset) throws IOException {
-		long position = ChunkFileHeader.SIZE + offset;
-		while (dst.hasRemaining()) {
-			int n = this.channel.read(dst, position);
-			if (n < 0) {
-				return;
+	public BitSet read(ByteBuffer dst, long offset) throws IOException {
+		int length = dst.remaining();
+		int first = (int) (offset / PAGE);
+		int end = (int) ((offset + length + PAGE - 1) / PAGE);
+		long start = (long) first * PAGE;
+		boolean aligned = offset == start && length % PAGE == 0;
+		ByteBuffer pages = aligned ? dst.slice() : ByteBuffer.allocate((end - first) * PAGE);
+		readAt(this.channel, pages.duplicate(), ChunkFileHeader.SIZE + start);
+		BitSet bad = new BitSet();
+		for (int i = first; i < end; i++) {
+			ByteBuffer page = pages.slice((i - first) * PAGE, PAGE);
+			if (!this.checksums.matches(i, page) && !recheck(i, page)) {
+				bad.set(i);
 			}
-			position += n;
+		}
+		if (!aligned) {
+			dst.put(pages.slice((int) (offset - start), length));
+		}
+		else {
+			dst.position(dst.limit());
+		}
+		return bad;
+	}
+
+	/** Reads the page again with no write under way; true when it checks out (page then holds it). */
+	private boolean recheck(int index, ByteBuffer page) throws IOException {
+		synchronized (this.writeLock) {
+			readAt(this.channel, page.duplicate().clear(), dataOffset(index));
+			return this.checksums.matches(index, page);
 		}
 	}
 
-	/** Writes all of {@code src} at {@code offset} in the data area. */
-	public void write(ByteBuffer src, long offset) throws IOException {
-		writeFully(this.channel, src, ChunkFileHeader.SIZE + offset);
+	/**
+	 * Writes all of {@code src} at {@code offset} in the data area, with the checksums of
+	 * the pages it touches.
+	 * @param index the log entry the write comes from
+	 */
+	public void write(ByteBuffer src, long offset, long index) throws IOException {
+		int length = src.remaining();
+		int first = (int) (offset / PAGE);
+		int end = (int) ((offset + length + PAGE - 1) / PAGE);
+		synchronized (this.writeLock) {
+			int[] crcs = new int[end - first];
+			for (int i = first; i < end; i++) {
+				long pageStart = (long) i * PAGE;
+				long from = Math.max(offset, pageStart);
+				long to = Math.min(offset + length, pageStart + PAGE);
+				ByteBuffer part = src.slice(src.position() + (int) (from - offset), (int) (to - from));
+				if (to - from == PAGE) {
+					crcs[i - first] = PageChecksums.crc(part);
+					this.poisonedAt.remove(i);
+					continue;
+				}
+				ByteBuffer page = ByteBuffer.allocate(PAGE);
+				readAt(this.channel, page, dataOffset(i));
+				page.flip();
+				boolean good = this.checksums.matches(i, page);
+				page.put((int) (from - pageStart), part, 0, part.remaining());
+				int crc = PageChecksums.crc(page);
+				if (good) {
+					crcs[i - first] = crc;
+				}
+				else {
+					crcs[i - first] = PageChecksums.poisoned(crc);
+					this.poisonedAt.put(i, index);
+				}
+			}
+			writeFully(this.channel, src.duplicate(), ChunkFileHeader.SIZE + offset);
+			for (int i = first; i < end; i++) {
+				this.checksums.set(i, crcs[i - first]);
+			}
+			writeFully(this.channel, this.checksums.encode(first, end), this.tableOffset + (long) first * Integer.BYTES);
+		}
+	}
+
+	/**
+	 * Replaces a page that does not check out with {@code content}, the page as a good
+	 * replica held it after applying entry {@code asOf}; a page that checks out, or that a
+	 * write after {@code asOf} landed on, is left alone.
+	 * @return true when the page was replaced
+	 */
+	public boolean repair(int index, ByteBuffer content, long asOf) throws IOException {
+		synchronized (this.writeLock) {
+			ByteBuffer page = ByteBuffer.allocate(PAGE);
+			readAt(this.channel, page, dataOffset(index));
+			if (this.checksums.matches(index, page.flip())) {
+				return false;
+			}
+			Long poisoned = this.poisonedAt.get(index);
+			if (poisoned != null && poisoned > asOf) {
+				return false;
+			}
+			writeFully(this.channel, content.duplicate(), dataOffset(index));
+			this.checksums.set(index, PageChecksums.crc(content));
+			this.poisonedAt.remove(index);
+			writeFully(this.channel, this.checksums.encode(index, index + 1), this.tableOffset + (long) index * Integer.BYTES);
+			return true;
+		}
 	}
 
 	/** Raises the sequence number in the header; lower or equal numbers leave it as is. */
@@ -97,12 +264,17 @@ public final class ChunkFile implements AutoCloseable {
 		this.channel.close();
 	}
 
-	private static void readFully(FileChannel channel, ByteBuffer dst, long position, Path path) throws IOException {
+	private static long dataOffset(int page) {
+		return ChunkFileHeader.SIZE + (long) page * PAGE;
+	}
+
+	/** Fills dst from position; bytes past the end of the file stay as they are (zeros in a fresh buffer). */
+	private static void readAt(FileChannel channel, ByteBuffer dst, long position) throws IOException {
 		long p = position;
 		while (dst.hasRemaining()) {
 			int n = channel.read(dst, p);
 			if (n < 0) {
-				throw new CorruptChunkFileException(path + ": header is truncated");
+				return;
 			}
 			p += n;
 		}

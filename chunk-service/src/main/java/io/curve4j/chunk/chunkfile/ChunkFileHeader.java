@@ -7,71 +7,107 @@ import java.util.zip.CRC32C;
 import io.curve4j.common.size.Sizes;
 
 /**
- * The first page of every chunk file. Layout (big endian): magic {@code "CVCK"} (4),
- * version (4), chunk id (8), sn (8), corrected sn (8), chunk size (4), then the CRC32C of
- * those 36 bytes (4). The rest of the page is zero; data starts at {@link #SIZE}.
+ * The first page of every chunk file. One copy of the header is 40 bytes (big endian):
+ * magic {@code "CVCK"} (4), version (4), chunk id (8), sn (8), corrected sn (8), chunk
+ * size (4), then the CRC32C of those 36 bytes (4). Version 2 writes two copies, at offset
+ * 0 and at {@link #SECOND_COPY}, in different disk sectors: a torn write of the page
+ * leaves at least one whole, and the newer of the whole ones (the higher sn) wins.
+ * Version 1 (one copy, no page checksums) is still read. The rest of the page is zero;
+ * data starts at {@link #SIZE}.
  *
  * @param chunkId the chunk this file holds
  * @param sn highest volume sequence number a write to this chunk carried
  * @param correctedSn sequence number the chunk was corrected to (snapshot bookkeeping; 0
  * until snapshots exist)
  * @param chunkSize bytes of data the file holds after the header
+ * @param version 2 for files with page checksums after the data, 1 for older files
  */
-public record ChunkFileHeader(long chunkId, long sn, long correctedSn, int chunkSize) {
+public record ChunkFileHeader(long chunkId, long sn, long correctedSn, int chunkSize, int version) {
 
 	/** Bytes before the data: one page keeps data writes page-aligned on disk. */
 	public static final int SIZE = Sizes.PAGE_SIZE;
 
 	static final int MAGIC = 0x4356434B;
 
-	static final int VERSION = 1;
+	/** What this code writes. */
+	static final int VERSION = 2;
+
+	/** Where the second copy starts: four 512-byte sectors after the first. */
+	static final int SECOND_COPY = 2048;
 
 	private static final int CHECKED_LENGTH = 36;
 
-	/** A fresh page holding this header. */
+	private static final int COPY_LENGTH = CHECKED_LENGTH + 4;
+
+	/** A header of the current version. */
+	public ChunkFileHeader(long chunkId, long sn, long correctedSn, int chunkSize) {
+		this(chunkId, sn, correctedSn, chunkSize, VERSION);
+	}
+
+	/** True for files with page checksums. */
+	public boolean checksummed() {
+		return this.version >= 2;
+	}
+
+	/** A fresh page holding this header, in the current version, twice. */
 	public ByteBuffer encode() {
 		ByteBuffer page = ByteBuffer.allocate(SIZE).order(ByteOrder.BIG_ENDIAN);
+		putCopy(page, 0);
+		putCopy(page, SECOND_COPY);
+		return page.clear();
+	}
+
+	private void putCopy(ByteBuffer page, int at) {
+		page.position(at);
 		page.putInt(MAGIC)
 			.putInt(VERSION)
 			.putLong(this.chunkId)
 			.putLong(this.sn)
 			.putLong(this.correctedSn)
 			.putInt(this.chunkSize);
-		page.putInt(crc(page.array()));
-		return page.clear();
+		page.putInt(crc(page.array(), at));
 	}
 
 	/**
-	 * Decodes and checks a header page.
+	 * Decodes and checks a header page: the newer of its whole copies.
 	 * @param page the first {@link #SIZE} bytes of a chunk file
 	 * @param source names the file in error messages
-	 * @throws CorruptChunkFileException on a wrong magic, version or checksum
+	 * @throws CorruptChunkFileException when no copy has the magic, a known version and its checksum
 	 */
 	public static ChunkFileHeader decode(ByteBuffer page, String source) throws CorruptChunkFileException {
-		if (page.remaining() < CHECKED_LENGTH + 4) {
+		if (page.remaining() < COPY_LENGTH) {
 			throw new CorruptChunkFileException(source + ": header is truncated");
 		}
 		ByteBuffer in = page.slice().order(ByteOrder.BIG_ENDIAN);
-		int magic = in.getInt();
-		if (magic != MAGIC) {
-			throw new CorruptChunkFileException(
-					source + ": not a chunk file (magic " + Integer.toHexString(magic) + ")");
+		ChunkFileHeader first = copyAt(in, 0);
+		ChunkFileHeader second = in.limit() >= SECOND_COPY + COPY_LENGTH ? copyAt(in, SECOND_COPY) : null;
+		if (first == null && second == null) {
+			int magic = in.getInt(0);
+			throw new CorruptChunkFileException(source + (magic == MAGIC ? ": header checksum mismatch in both copies"
+					: ": not a chunk file (magic " + Integer.toHexString(magic) + ")"));
+		}
+		if (first == null || (second != null && second.sn > first.sn)) {
+			return second;
+		}
+		return first;
+	}
+
+	/** The copy at offset at, or null when it does not check out. */
+	private static ChunkFileHeader copyAt(ByteBuffer in, int at) {
+		if (in.getInt(at) != MAGIC) {
+			return null;
 		}
 		byte[] checked = new byte[CHECKED_LENGTH];
-		in.get(0, checked);
-		int version = in.getInt();
-		long chunkId = in.getLong();
-		long sn = in.getLong();
-		long correctedSn = in.getLong();
-		int chunkSize = in.getInt();
-		int storedCrc = in.getInt();
-		if (storedCrc != crc(checked)) {
-			throw new CorruptChunkFileException(source + ": header checksum mismatch");
+		in.get(at, checked);
+		if (in.getInt(at + CHECKED_LENGTH) != crc(checked, 0)) {
+			return null;
 		}
-		if (version != VERSION) {
-			throw new CorruptChunkFileException(source + ": unsupported chunk file version " + version);
+		int version = in.getInt(at + 4);
+		if (version != 1 && version != VERSION) {
+			return null;
 		}
-		return new ChunkFileHeader(chunkId, sn, correctedSn, chunkSize);
+		return new ChunkFileHeader(in.getLong(at + 8), in.getLong(at + 16), in.getLong(at + 24), in.getInt(at + 32),
+				version);
 	}
 
 	/** True when the page starts with the chunk file magic (pool files never do). */
@@ -80,12 +116,17 @@ public record ChunkFileHeader(long chunkId, long sn, long correctedSn, int chunk
 	}
 
 	ChunkFileHeader withSn(long newSn) {
-		return new ChunkFileHeader(this.chunkId, newSn, this.correctedSn, this.chunkSize);
+		return new ChunkFileHeader(this.chunkId, newSn, this.correctedSn, this.chunkSize, this.version);
 	}
 
-	private static int crc(byte[] bytes) {
+	/** This header in the current version (written once the file has page checksums). */
+	ChunkFileHeader current() {
+		return new ChunkFileHeader(this.chunkId, this.sn, this.correctedSn, this.chunkSize);
+	}
+
+	private static int crc(byte[] bytes, int from) {
 		CRC32C crc = new CRC32C();
-		crc.update(bytes, 0, CHECKED_LENGTH);
+		crc.update(bytes, from, CHECKED_LENGTH);
 		return (int) crc.getValue();
 	}
 

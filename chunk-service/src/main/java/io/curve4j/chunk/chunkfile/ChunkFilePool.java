@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Pre-allocated chunk files, so that the first write of a chunk does not pay for creating
  * and allocating 16 MiB. A background thread keeps {@code targetSize} zero-filled files of
- * header + chunk size ready in the pool directory; {@link #allocate} formats one with its
+ * a chunk file's length ready in the pool directory (files of another length, such as
+ * those made before page checksums, are dropped); {@link #allocate} formats one with its
  * header and renames it into place. When the pool is empty a sparse file is made inline.
  *
  * <p>
@@ -118,9 +119,9 @@ public final class ChunkFilePool implements AutoCloseable {
 		return this.chunkSize;
 	}
 
-	/** The size every pool and chunk file has. */
+	/** The size every pool and chunk file has: header, data and page checksums. */
 	public long fileLength() {
-		return (long) ChunkFileHeader.SIZE + this.chunkSize;
+		return ChunkFile.length(this.chunkSize);
 	}
 
 	private Path createSparse() throws IOException {

@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
@@ -21,7 +22,8 @@ import io.curve4j.common.size.Sizes;
 
 /**
  * The chunk files of one copyset, one file {@code chunk_<id>} each in one directory.
- * Chunks that were never written read as zeros. Writes come from the copyset's single
+ * Chunks that were never written read as zeros; every read is checked against the page
+ * checksums and names the pages that failed. Writes come from the copyset's single
  * apply thread; reads from any thread. Reads and writes share a lock that only deleting a
  * chunk, restoring a snapshot and closing take exclusively, so no read ever meets a closed
  * file.
@@ -39,6 +41,8 @@ public final class ChunkStore implements AutoCloseable {
 	private final Map<Long, ChunkFile> open = new ConcurrentHashMap<>();
 
 	private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+
+	private volatile long repairFloor;
 
 	public ChunkStore(Path dir, ChunkFilePool pool) throws IOException {
 		this.dir = Files.createDirectories(dir);
@@ -72,35 +76,85 @@ public final class ChunkStore implements AutoCloseable {
 	/**
 	 * Writes {@code data} at {@code offset} of the chunk, creating the chunk from the pool
 	 * on its first write, and raises the chunk's sequence number to {@code sn}.
+	 * @param index the log entry the write comes from
 	 */
-	public void write(long chunkId, long sn, long offset, ByteBuffer data) throws IOException {
+	public void write(long chunkId, long sn, long offset, ByteBuffer data, long index) throws IOException {
 		checkRange(offset, data.remaining(), this.chunkSize);
 		this.lock.readLock().lock();
 		try {
 			ChunkFile file = openFile(chunkId, sn);
 			file.raiseSn(sn);
-			file.write(data, offset);
+			file.write(data, offset, index);
 		}
 		finally {
 			this.lock.readLock().unlock();
 		}
 	}
 
-	/** Reads {@code length} bytes at {@code offset}; never-written chunks and ranges are zeros. */
-	public ByteBuffer read(long chunkId, long offset, int length) throws IOException {
+	/**
+	 * Reads {@code length} bytes at {@code offset}, checked page by page; never-written
+	 * chunks are zeros. The bytes of the pages the answer names bad must not be served.
+	 */
+	public CheckedRead read(long chunkId, long offset, int length) throws IOException {
 		checkRange(offset, length, this.chunkSize);
 		ByteBuffer buffer = ByteBuffer.allocate(length);
+		BitSet bad = new BitSet();
 		this.lock.readLock().lock();
 		try {
 			ChunkFile file = openFile(chunkId, -1);
 			if (file != null) {
-				file.read(buffer, offset);
+				bad = file.read(buffer, offset);
 			}
 		}
 		finally {
 			this.lock.readLock().unlock();
 		}
-		return buffer.clear();
+		return new CheckedRead(chunkId, buffer.clear(), offset, bad);
+	}
+
+	/**
+	 * Replaces the pages of {@code [offset, offset + content.remaining())} that do not
+	 * check out with {@code content}, as a good replica held them after entry
+	 * {@code asOf} (see {@link ChunkFile#repair}). A chunk that no longer exists, or
+	 * content older than what this replica's restart replayed from, changes nothing.
+	 * @return pages replaced
+	 */
+	public int repair(long chunkId, long offset, ByteBuffer content, long asOf) throws IOException {
+		checkRange(offset, content.remaining(), this.chunkSize);
+		if (offset % Sizes.PAGE_SIZE != 0 || content.remaining() % Sizes.PAGE_SIZE != 0 || asOf < this.repairFloor) {
+			return 0;
+		}
+		int repaired = 0;
+		this.lock.readLock().lock();
+		try {
+			ChunkFile file = openFile(chunkId, -1);
+			if (file == null) {
+				return 0;
+			}
+			for (int at = 0; at < content.remaining(); at += Sizes.PAGE_SIZE) {
+				int page = (int) ((offset + at) / Sizes.PAGE_SIZE);
+				if (file.repair(page, content.slice(content.position() + at, Sizes.PAGE_SIZE), asOf)) {
+					repaired++;
+				}
+			}
+		}
+		finally {
+			this.lock.readLock().unlock();
+		}
+		return repaired;
+	}
+
+	/**
+	 * Entries up to this index may have written over bad pages before this replica
+	 * restarted, which it no longer knows: repairs with older content are refused.
+	 */
+	public void repairFloor(long index) {
+		this.repairFloor = index;
+	}
+
+	/** The ids of the chunks this store holds. */
+	public List<Long> chunkIds() throws IOException {
+		return chunkFileNames().stream().map(name -> Long.parseUnsignedLong(name.substring(PREFIX.length()))).toList();
 	}
 
 	/** The chunk's header, empty when the chunk does not exist. */
@@ -208,11 +262,7 @@ public final class ChunkStore implements AutoCloseable {
 				}
 				this.pool.allocate(path, new ChunkFileHeader(chunkId, createWithSn, 0, this.chunkSize));
 			}
-			file = ChunkFile.open(path);
-			if (file.header().chunkId() != chunkId) {
-				file.close();
-				throw new CorruptChunkFileException(path + ": holds chunk " + file.header().chunkId());
-			}
+			file = ChunkFile.open(path, chunkId, this.chunkSize);
 			this.open.put(chunkId, file);
 			return file;
 		}

@@ -9,12 +9,9 @@ import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
-import io.grpc.StatusRuntimeException;
 
 import io.curve4j.chunk.config.ChunkServerProperties;
 import io.curve4j.common.auth.ClusterCredential;
-import io.curve4j.common.error.CurveException;
-import io.curve4j.common.error.GrpcErrors;
 import io.curve4j.proto.cli.v1.CliServiceGrpc;
 
 /**
@@ -31,29 +28,17 @@ class MembershipCallGuard implements ServerInterceptor {
 			CliServiceGrpc.getTransferLeaderMethod().getFullMethodName());
 
 	/** Null: no data key. */
-	private final ClusterCredential credential;
+	private final ServerInterceptor guard;
 
 	MembershipCallGuard(ChunkServerProperties properties) {
 		String key = properties.resolveDataKey();
-		this.credential = key == null ? null : ClusterCredential.fromSecret(key);
+		this.guard = key == null ? null : ClusterCredential.fromSecret(key).guard(CHANGES::contains);
 	}
 
 	@Override
 	public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
 			ServerCallHandler<Q, R> next) {
-		String method = call.getMethodDescriptor().getFullMethodName();
-		if (this.credential != null && CHANGES.contains(method)) {
-			try {
-				this.credential.check(headers, method, System.currentTimeMillis());
-			}
-			catch (CurveException ex) {
-				StatusRuntimeException status = GrpcErrors.toStatus(ex);
-				call.close(status.getStatus(), status.getTrailers());
-				return new ServerCall.Listener<>() {
-				};
-			}
-		}
-		return next.startCall(call, headers);
+		return this.guard == null ? next.startCall(call, headers) : this.guard.interceptCall(call, headers, next);
 	}
 
 }

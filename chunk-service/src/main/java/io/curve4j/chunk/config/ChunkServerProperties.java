@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -129,6 +130,9 @@ public class ChunkServerProperties {
 	 */
 	@NotNull
 	private DataSize snapshotThroughput = DataSize.ofMegabytes(64);
+
+	@Valid
+	private final Scrub scrub = new Scrub();
 
 	public Path getDataDir() {
 		return this.dataDir;
@@ -259,6 +263,10 @@ public class ChunkServerProperties {
 		this.snapshotInterval = snapshotInterval;
 	}
 
+	public Scrub getScrub() {
+		return this.scrub;
+	}
+
 	public DataSize getSnapshotThroughput() {
 		return this.snapshotThroughput;
 	}
@@ -270,6 +278,58 @@ public class ChunkServerProperties {
 	/** Raft address ({@code host:raftPort}) of this chunkserver in every copyset. */
 	public String raftAddress() {
 		return this.host + ":" + this.raftPort;
+	}
+
+	/** The background check of every page against its checksum, and the repairs it asks for. */
+	public static class Scrub {
+
+		/** Whether the scrub runs. */
+		private boolean enabled = true;
+
+		/** Bytes of chunk data checked per second, so that the scrub never crowds out clients. */
+		@NotNull
+		private DataSize bytesPerSecond = DataSize.ofMegabytes(8);
+
+		/** Pause between the end of one pass over every chunk and the start of the next. */
+		@NotNull
+		private Duration interval = Duration.ofHours(1);
+
+		/** How long a call to another replica for a good copy of pages may take. */
+		@NotNull
+		private Duration peerTimeout = Duration.ofSeconds(5);
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public DataSize getBytesPerSecond() {
+			return this.bytesPerSecond;
+		}
+
+		public void setBytesPerSecond(DataSize bytesPerSecond) {
+			this.bytesPerSecond = bytesPerSecond;
+		}
+
+		public Duration getInterval() {
+			return this.interval;
+		}
+
+		public void setInterval(Duration interval) {
+			this.interval = interval;
+		}
+
+		public Duration getPeerTimeout() {
+			return this.peerTimeout;
+		}
+
+		public void setPeerTimeout(Duration peerTimeout) {
+			this.peerTimeout = peerTimeout;
+		}
+
 	}
 
 }

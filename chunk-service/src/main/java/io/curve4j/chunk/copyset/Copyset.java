@@ -1,6 +1,7 @@
 package io.curve4j.chunk.copyset;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,12 +12,16 @@ import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import com.google.protobuf.ByteString;
+
+import io.curve4j.chunk.chunkfile.CheckedRead;
 import io.curve4j.chunk.chunkfile.ChunkFileHeader;
 import io.curve4j.chunk.chunkfile.ChunkStore;
 import io.curve4j.common.error.NotLeaderException;
 import io.curve4j.common.raft.RaftGroup;
 import io.curve4j.proto.raft.v1.ChunkCommand;
 import io.curve4j.proto.raft.v1.DeleteChunkCommand;
+import io.curve4j.proto.raft.v1.RepairPagesCommand;
 import io.curve4j.proto.raft.v1.WriteChunkCommand;
 import io.curve4j.proto.raft.v1.WriteChunksCommand;
 
@@ -82,18 +87,62 @@ public final class Copyset implements AutoCloseable {
 
 	/**
 	 * Reads on the leader after one lease (or read-index) check for them all, on the Raft
-	 * host's read threads; one buffer
-	 * per read, in order. Never-written ranges are zeros. Each read has passed
-	 * {@link #checkRead}, as for {@link #write}.
+	 * host's read threads; one checked read per read, in order. Never-written ranges are
+	 * zeros. Pages a read names bad must be replaced before anything is served. Each read
+	 * has passed {@link #checkRead}, as for {@link #write}.
 	 */
-	public CompletableFuture<List<ByteBuffer>> read(List<ChunkRead> reads) {
+	public CompletableFuture<List<CheckedRead>> read(List<ChunkRead> reads) {
 		return onLeader(() -> {
-			List<ByteBuffer> data = new ArrayList<>(reads.size());
+			List<CheckedRead> data = new ArrayList<>(reads.size());
 			for (ChunkRead read : reads) {
 				data.add(this.store.read(read.chunkId(), read.offset(), read.length()));
 			}
 			return data;
 		});
+	}
+
+	/**
+	 * This replica's own copy of a range, whatever its role and however far it has
+	 * applied the log: for the repair of another replica and for the scrub.
+	 */
+	public CheckedRead readLocal(ChunkRead read) {
+		checkRead(read);
+		try {
+			return this.store.read(read.chunkId(), read.offset(), read.length());
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	/** Bytes of data in each chunk of this copyset. */
+	public int chunkSize() {
+		return this.store.chunkSize();
+	}
+
+	/** The chunks this replica holds. */
+	public List<Long> chunkIds() {
+		try {
+			return this.store.chunkIds();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	/**
+	 * Proposes a good copy of whole pages, as a replica held them after applying
+	 * {@code asOf}; each replica whose own pages there do not check out takes it.
+	 */
+	public CompletableFuture<Void> repair(long chunkId, long offset, ByteBuffer pages, long asOf) {
+		ChunkCommand command = ChunkCommand.newBuilder()
+			.setRepair(RepairPagesCommand.newBuilder()
+				.setChunkId(chunkId)
+				.setOffset(Math.toIntExact(offset))
+				.setData(ByteString.copyFrom(pages.duplicate()))
+				.setAsOfIndex(asOf))
+			.build();
+		return this.group.propose(command.toByteArray()).thenApply(index -> null);
 	}
 
 	/** Fails with {@code IO_NOT_ALIGNED} or {@code IO_OUT_OF_RANGE} unless the read fits a chunk. */

@@ -73,6 +73,7 @@ final class CopysetSnapshots implements SnapshotStore {
 			}
 		}
 		this.store.restore(dir, names);
+		this.store.repairFloor(lastIncludedIndex);
 		this.fences.restore(fenceLines);
 		this.epoch.restore(snapshotEpoch);
 		return lastIncludedIndex;

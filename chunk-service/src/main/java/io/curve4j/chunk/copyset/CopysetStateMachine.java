@@ -5,6 +5,9 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.List;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.UnsafeByteOperations;
 
@@ -13,13 +16,15 @@ import io.curve4j.common.error.CurveException;
 import io.curve4j.common.error.ErrorCode;
 import io.curve4j.common.raft.CommandStateMachine;
 import io.curve4j.proto.raft.v1.ChunkCommand;
+import io.curve4j.proto.raft.v1.RepairPagesCommand;
 import io.curve4j.proto.raft.v1.WriteChunkCommand;
 
 /**
  * Applies a copyset's log ({@link ChunkCommand}s) to its {@link ChunkStore}.
  *
  * <p>
- * Invariants: every entry is an overwrite of a range or a delete of a chunk, so applying
+ * Invariants: every entry is an overwrite of a range, a delete of a chunk or a repair of
+ * bad pages (which changes only pages that do not check out), so applying
  * the log again from any earlier point over the current files gives the same files. That
  * is why no applied index is stored with the data and why a snapshot
  * ({@link CopysetSnapshots}) may hold files newer than its index. A write or delete that
@@ -27,6 +32,8 @@ import io.curve4j.proto.raft.v1.WriteChunkCommand;
  * marked applied, and a restart replays it.
  */
 final class CopysetStateMachine extends CommandStateMachine<ChunkCommand> {
+
+	private static final Logger log = LoggerFactory.getLogger(CopysetStateMachine.class);
 
 	private final ChunkStore store;
 
@@ -63,13 +70,14 @@ final class CopysetStateMachine extends CommandStateMachine<ChunkCommand> {
 	protected Object apply(long index, ChunkCommand command) {
 		try {
 			switch (command.getCommandCase()) {
-				case WRITE -> write(command.getWrite());
+				case WRITE -> write(command.getWrite(), index);
 				case WRITES -> {
 					for (WriteChunkCommand write : command.getWrites().getWritesList()) {
-						write(write);
+						write(write, index);
 					}
 				}
 				case DELETE -> this.store.delete(command.getDelete().getChunkId());
+				case REPAIR -> repair(command.getRepair(), index);
 				default -> throw new CurveException(ErrorCode.INVALID_ARGUMENT, "empty chunk command");
 			}
 		}
@@ -80,10 +88,20 @@ final class CopysetStateMachine extends CommandStateMachine<ChunkCommand> {
 	}
 
 	/** Applies one client write, unless another attempt of it, a retry among them, was applied already. */
-	private void write(WriteChunkCommand write) throws IOException {
+	private void write(WriteChunkCommand write, long index) throws IOException {
 		if (this.fences.admit(write.getWriteId())) {
 			this.store.write(write.getChunkId(), write.getSn(), Integer.toUnsignedLong(write.getOffset()),
-					write.getData().asReadOnlyByteBuffer());
+					write.getData().asReadOnlyByteBuffer(), index);
+		}
+	}
+
+	/** Takes the good copy of pages on this replica if its own do not check out (on the others, nothing changes). */
+	private void repair(RepairPagesCommand repair, long index) throws IOException {
+		int pages = this.store.repair(repair.getChunkId(), Integer.toUnsignedLong(repair.getOffset()),
+				repair.getData().asReadOnlyByteBuffer(), repair.getAsOfIndex());
+		if (pages > 0) {
+			log.warn("{}: entry {} repaired {} bad page(s) of chunk {} at offset {}", name(), index, pages,
+					repair.getChunkId(), Integer.toUnsignedLong(repair.getOffset()));
 		}
 	}
 

@@ -24,6 +24,7 @@ import io.curve4j.chunk.copyset.ChunkRead;
 import io.curve4j.chunk.copyset.Copyset;
 import io.curve4j.chunk.copyset.CopysetId;
 import io.curve4j.chunk.copyset.CopysetRegistry;
+import io.curve4j.chunk.repair.PageRepair;
 import io.curve4j.common.auth.ChunkCapabilities;
 import io.curve4j.common.error.CurveException;
 import io.curve4j.common.error.ErrorCode;
@@ -60,6 +61,8 @@ class ChunkGrpcService extends ChunkServiceGrpc.ChunkServiceImplBase {
 
 	private final ChunkAccess access;
 
+	private final PageRepair pageRepair;
+
 	private final InFlightBytes inFlight;
 
 	/** Items in one batched call (the SDK sends at most 256). */
@@ -72,9 +75,10 @@ class ChunkGrpcService extends ChunkServiceGrpc.ChunkServiceImplBase {
 
 	private final Counter bytesRead;
 
-	ChunkGrpcService(CopysetRegistry copysets, ChunkAccess access, ChunkServerProperties properties,
-			MeterRegistry meters) {
+	ChunkGrpcService(CopysetRegistry copysets, ChunkAccess access, PageRepair pageRepair,
+			ChunkServerProperties properties, MeterRegistry meters) {
 		this.copysets = copysets;
+		this.pageRepair = pageRepair;
 		this.access = access;
 		this.inFlight = new InFlightBytes(properties.getMaxBytesInFlight().toBytes());
 		this.bytesWritten = bytesCounter(meters, "write");
@@ -131,7 +135,7 @@ class ChunkGrpcService extends ChunkServiceGrpc.ChunkServiceImplBase {
 	public void readChunks(ReadChunksRequest request, StreamObserver<ReadChunksResponse> responses) {
 		GrpcAnswers.async(responses, () -> this.inFlight.admit(readBytes(request.getReadsList()),
 				() -> perCopyset(request.getReadsList(), ReadChunkRequest::getCopyset,
-				this::checked, Copyset::read)
+				this::checked, this::read)
 			.thenApply(outcomes -> {
 				ReadChunksResponse.Builder response = ReadChunksResponse.newBuilder();
 				for (Outcome<ByteBuffer> outcome : outcomes) {
@@ -237,7 +241,7 @@ class ChunkGrpcService extends ChunkServiceGrpc.ChunkServiceImplBase {
 	public void readChunk(ReadChunkRequest request, StreamObserver<ReadChunkResponse> responses) {
 		GrpcAnswers.async(responses, () -> this.inFlight.admit(Integer.toUnsignedLong(request.getLength()), () -> {
 			Copyset copyset = copyset(request.getCopyset());
-			return copyset.read(List.of(checked(copyset, request))).thenApply(buffers -> {
+			return read(copyset, List.of(checked(copyset, request))).thenApply(buffers -> {
 				ByteBuffer data = buffers.get(0);
 				this.bytesRead.increment(data.remaining());
 				// The buffer is ours alone and never touched again: hand it over without a copy.
@@ -269,6 +273,11 @@ class ChunkGrpcService extends ChunkServiceGrpc.ChunkServiceImplBase {
 						.build())
 					.orElseGet(GetChunkInfoResponse::getDefaultInstance));
 		});
+	}
+
+	/** The leader's bytes, bad pages replaced by another replica's copy. */
+	private CompletableFuture<List<ByteBuffer>> read(Copyset copyset, List<ChunkRead> reads) {
+		return copyset.read(reads).thenCompose(checked -> this.pageRepair.serve(copyset, checked));
 	}
 
 	private Copyset copyset(CopysetKey key) {

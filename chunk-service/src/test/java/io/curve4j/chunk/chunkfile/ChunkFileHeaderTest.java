@@ -22,14 +22,31 @@ class ChunkFileHeaderTest {
 	}
 
 	@Test
-	void detectsAFlippedBit() {
-		for (int offset : new int[] { 4, 8, 20, 28, 36, 39 }) {
-			ByteBuffer page = this.header.encode();
-			page.put(offset, (byte) (page.get(offset) ^ 0x10));
-			assertThatThrownBy(() -> ChunkFileHeader.decode(page, "chunk_42"))
-				.isInstanceOf(CorruptChunkFileException.class)
-				.hasMessageContaining("chunk_42");
+	void readsTheOtherCopyWhenOneHasAFlippedBit() throws Exception {
+		for (int copy : new int[] { 0, ChunkFileHeader.SECOND_COPY }) {
+			for (int offset : new int[] { 4, 8, 20, 28, 36, 39 }) {
+				ByteBuffer page = this.header.encode();
+				page.put(copy + offset, (byte) (page.get(copy + offset) ^ 0x10));
+				assertThat(ChunkFileHeader.decode(page, "chunk_42")).isEqualTo(this.header);
+			}
 		}
+	}
+
+	@Test
+	void takesTheNewerOfTwoWholeCopies() throws Exception {
+		ByteBuffer page = this.header.encode();
+		page.put(ChunkFileHeader.SECOND_COPY, this.header.withSn(9).encode(), ChunkFileHeader.SECOND_COPY, 40);
+		assertThat(ChunkFileHeader.decode(page.clear(), "torn").sn()).isEqualTo(9);
+	}
+
+	@Test
+	void detectsAFlippedBitInBothCopies() {
+		ByteBuffer page = this.header.encode();
+		page.put(8, (byte) (page.get(8) ^ 0x10));
+		page.put(ChunkFileHeader.SECOND_COPY + 20, (byte) (page.get(ChunkFileHeader.SECOND_COPY + 20) ^ 0x10));
+		assertThatThrownBy(() -> ChunkFileHeader.decode(page, "chunk_42")).isInstanceOf(CorruptChunkFileException.class)
+			.hasMessageContaining("chunk_42")
+			.hasMessageContaining("both copies");
 	}
 
 	@Test

@@ -28,12 +28,12 @@ class ChunkFilePoolTest {
 			try (Stream<Path> files = Files.list(poolDir)) {
 				assertThat(files).hasSize(3).allSatisfy(f -> {
 					assertThat(f.toString()).endsWith(".chunk");
-					assertThat(Files.size(f)).isEqualTo(ChunkFileHeader.SIZE + CHUNK);
+					assertThat(Files.size(f)).isEqualTo(ChunkFile.length(CHUNK));
 				});
 			}
 			Path target = Files.createDirectories(this.dir.resolve("copyset")).resolve("chunk_9");
 			pool.allocate(target, new ChunkFileHeader(9, 1, 0, CHUNK));
-			try (ChunkFile file = ChunkFile.open(target)) {
+			try (ChunkFile file = ChunkFile.open(target, 9, CHUNK)) {
 				assertThat(file.header()).isEqualTo(new ChunkFileHeader(9, 1, 0, CHUNK));
 			}
 			await().atMost(Duration.ofSeconds(10)).until(() -> pool.available() == 3);
@@ -46,10 +46,10 @@ class ChunkFilePoolTest {
 			assertThat(pool.available()).isZero();
 			Path target = this.dir.resolve("chunk_1");
 			pool.allocate(target, new ChunkFileHeader(1, 0, 0, CHUNK));
-			assertThat(Files.size(target)).isEqualTo(ChunkFileHeader.SIZE + CHUNK);
-			try (ChunkFile file = ChunkFile.open(target)) {
+			assertThat(Files.size(target)).isEqualTo(ChunkFile.length(CHUNK));
+			try (ChunkFile file = ChunkFile.open(target, 1, CHUNK)) {
 				ByteBuffer data = ByteBuffer.allocate(CHUNK);
-				file.read(data, 0);
+				assertThat(file.read(data, 0)).as("pages that fail their checksum").isEqualTo(new java.util.BitSet());
 				assertThat(data.array()).containsOnly(0);
 			}
 		}
@@ -58,7 +58,7 @@ class ChunkFilePoolTest {
 	@Test
 	void dropsHalfMadeAndHandedOutFilesOnStart() throws Exception {
 		Path poolDir = Files.createDirectories(this.dir.resolve("pool"));
-		long length = ChunkFileHeader.SIZE + CHUNK;
+		long length = ChunkFile.length(CHUNK);
 		Files.write(poolDir.resolve("1.chunk"), new byte[(int) length]);
 		Files.write(poolDir.resolve("2.chunk.tmp"), new byte[100]);
 		Files.write(poolDir.resolve("3.chunk"), new byte[100]);

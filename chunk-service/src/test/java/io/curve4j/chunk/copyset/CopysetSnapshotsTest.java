@@ -31,7 +31,7 @@ class CopysetSnapshotsTest {
 	void aSavedSnapshotLoadsIntoAnotherReplica() throws IOException {
 		ChunkFilePool pool = new ChunkFilePool(this.dir.resolve("pool"), 64 * 1024, 0);
 		ChunkStore source = new ChunkStore(this.dir.resolve("a"), pool);
-		source.write(7, 1, 4096, ByteBuffer.wrap(filled(9)));
+		source.write(7, 1, 4096, ByteBuffer.wrap(filled(9)), 1);
 		WriteFences fences = new WriteFences();
 		fences.admit(WriteFencesTest.id(42, 7, 2));
 		MembershipEpoch epoch = new MembershipEpoch("copyset-1-1", PEERS);
@@ -52,7 +52,7 @@ class CopysetSnapshotsTest {
 		assertThat(index).isEqualTo(17);
 		assertThat(loadedEpoch.value()).isEqualTo(1);
 		assertThat(loadedFences.lines()).containsExactly("42 7");
-		ByteBuffer read = target.read(7, 4096, 4096);
+		ByteBuffer read = target.read(7, 4096, 4096).data();
 		byte[] bytes = new byte[read.remaining()];
 		read.get(bytes);
 		assertThat(bytes).isEqualTo(filled(9));

@@ -57,7 +57,7 @@ class CopysetStateMachineTest {
 		apply(fsm, 1, write(first, WriteFencesTest.id(42, 7, 2)));
 		apply(fsm, 2, write(later, WriteFencesTest.id(42, 8, 1)));
 		assertThat(apply(fsm, 3, write(first, WriteFencesTest.id(42, 7, 1)))).isEqualTo(3L);
-		assertThat(bytes(this.store.read(5, 0, 4096))).isEqualTo(later);
+		assertThat(bytes(this.store.read(5, 0, 4096).data())).isEqualTo(later);
 	}
 
 	@Test
@@ -67,7 +67,7 @@ class CopysetStateMachineTest {
 		byte[] later = filled(4);
 		apply(fsm, 1, entry(command(retried, WriteFencesTest.id(42, 9, 2)), command(later, WriteFencesTest.id(42, 10, 1))));
 		apply(fsm, 2, entry(command(retried, WriteFencesTest.id(42, 9, 1)), command(filled(5), WriteFencesTest.id(43, 1, 1))));
-		assertThat(bytes(this.store.read(5, 0, 4096))).as("the stale attempt dropped, the write after it applied")
+		assertThat(bytes(this.store.read(5, 0, 4096).data())).as("the stale attempt dropped, the write after it applied")
 			.isEqualTo(filled(5));
 	}
 
@@ -78,7 +78,7 @@ class CopysetStateMachineTest {
 			.setWrite(command(filled(6), WriteId.getDefaultInstance()))
 			.build()
 			.toByteArray()));
-		assertThat(bytes(this.store.read(5, 0, 4096))).isEqualTo(filled(6));
+		assertThat(bytes(this.store.read(5, 0, 4096).data())).isEqualTo(filled(6));
 	}
 
 	/** As the Raft group does it: decode the entry, then apply it. */

@@ -1,7 +1,7 @@
 package io.curve4j.common.auth;
 
 import java.nio.charset.StandardCharsets;
-
+import java.util.function.Predicate;
 
 import io.grpc.CallOptions;
 import io.grpc.Channel;
@@ -10,15 +10,21 @@ import io.grpc.ClientInterceptor;
 import io.grpc.ForwardingClientCall;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.StatusRuntimeException;
 
 import io.curve4j.common.error.CurveException;
 import io.curve4j.common.error.ErrorCode;
+import io.curve4j.common.error.GrpcErrors;
 
 /**
  * Proof that a call comes from a holder of the cluster's data key (the MDS, a chunkserver,
  * an operator's tool): {@code date:base64(HMAC-SHA256(key, method:date))} in the
  * {@value #HEADER} metadata, the date within {@link #MAX_SKEW_MS} of the receiver's clock.
- * It guards the calls that change a copyset's membership, which no user may make.
+ * It guards the calls that change a copyset's membership and the calls replicas make to
+ * each other, which no user may make.
  */
 public final class ClusterCredential {
 
@@ -83,6 +89,31 @@ public final class ClusterCredential {
 					}
 
 				};
+			}
+
+		};
+	}
+
+	/** Closes the calls to the methods {@code guarded} names that carry no valid credential. */
+	public ServerInterceptor guard(Predicate<String> guarded) {
+		return new ServerInterceptor() {
+
+			@Override
+			public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
+					ServerCallHandler<Q, R> next) {
+				String method = call.getMethodDescriptor().getFullMethodName();
+				if (guarded.test(method)) {
+					try {
+						check(headers, method, System.currentTimeMillis());
+					}
+					catch (CurveException ex) {
+						StatusRuntimeException status = GrpcErrors.toStatus(ex);
+						call.close(status.getStatus(), status.getTrailers());
+						return new ServerCall.Listener<>() {
+						};
+					}
+				}
+				return next.startCall(call, headers);
 			}
 
 		};

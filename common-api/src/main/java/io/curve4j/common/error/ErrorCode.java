@@ -65,6 +65,9 @@ public enum ErrorCode {
 	UNAVAILABLE(503, Status.Code.UNAVAILABLE, RetryClass.RETRY_LATER),
 	TIMEOUT(504, Status.Code.DEADLINE_EXCEEDED, RetryClass.RETRY_LATER),
 
+	/** No replica holds a copy of the data that matches its checksums. */
+	CHUNK_CORRUPT(500, Status.Code.DATA_LOSS, RetryClass.FATAL),
+
 	INTERNAL(500, Status.Code.INTERNAL, RetryClass.FATAL);
 
 	/** What a client does when it gets this code. */

@@ -13,7 +13,9 @@ import org.slf4j.LoggerFactory;
 
 import com.alipay.sofa.jraft.rpc.RaftRpcServerFactory;
 import com.alipay.sofa.jraft.rpc.RpcServer;
+import com.alipay.sofa.jraft.rpc.impl.GrpcServer;
 import com.alipay.sofa.jraft.util.Endpoint;
+import io.grpc.ServerServiceDefinition;
 
 import io.curve4j.common.store.RaftLogRocksOptions;
 
@@ -75,6 +77,15 @@ public final class RaftHost implements AutoCloseable {
 	/** The transport's cap on one message, as configured for this process. */
 	static int maxMessageBytes() {
 		return Integer.getInteger(MAX_MESSAGE_PROPERTY, MAX_MESSAGE_BYTES);
+	}
+
+	/**
+	 * Serves a gRPC service on the Raft port beside jraft's own: the calls a group's
+	 * replicas make to each other. Its handlers run on the transport's threads and must
+	 * not block.
+	 */
+	public void serve(ServerServiceDefinition service) {
+		((GrpcServer) this.rpcServer).getHandlerRegistry().addService(service);
 	}
 
 	/** "host:port" of this process in every group it belongs to. */

@@ -1,0 +1,139 @@
+package io.curve4j.chunk.repair;
+
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import io.curve4j.chunk.chunkfile.CheckedRead;
+import io.curve4j.chunk.config.ChunkServerProperties;
+import io.curve4j.chunk.copyset.ChunkRead;
+import io.curve4j.chunk.copyset.Copyset;
+import io.curve4j.chunk.copyset.CopysetRegistry;
+import io.curve4j.common.size.Sizes;
+
+/**
+ * Checks every page of every chunk this chunkserver holds against its checksum, in
+ * passes separated by {@code curve.chunkserver.scrub.interval}, at no more than
+ * {@code bytes-per-second}: followers are never read by clients, so without it a bad page
+ * there would wait until that replica leads. Bad pages go to {@link PageRepair#reportBad}.
+ */
+@Component
+class PageScrubber implements AutoCloseable {
+
+	private static final Logger log = LoggerFactory.getLogger(PageScrubber.class);
+
+	/** One read of the scrub. */
+	private static final int STEP = 1 << 20;
+
+	private final CopysetRegistry copysets;
+
+	private final PageRepair repair;
+
+	private final long bytesPerSecond;
+
+	private final Counter scrubbed;
+
+	private final Counter passes;
+
+	private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
+		Thread t = new Thread(r, "page-scrub");
+		t.setDaemon(true);
+		return t;
+	});
+
+	PageScrubber(CopysetRegistry copysets, PageRepair repair, ChunkServerProperties properties, MeterRegistry meters) {
+		this.copysets = copysets;
+		this.repair = repair;
+		ChunkServerProperties.Scrub scrub = properties.getScrub();
+		this.bytesPerSecond = Math.max(STEP, scrub.getBytesPerSecond().toBytes());
+		this.scrubbed = Counter.builder("curve.chunk.scrub.bytes")
+			.description("Chunk data the scrub checked against its page checksums")
+			.baseUnit("bytes")
+			.register(meters);
+		this.passes = Counter.builder("curve.chunk.scrub.passes")
+			.description("Passes of the scrub over every chunk, completed")
+			.register(meters);
+		if (scrub.isEnabled()) {
+			long pause = scrub.getInterval().toMillis();
+			this.thread.scheduleWithFixedDelay(this::pass, pause, pause, TimeUnit.MILLISECONDS);
+		}
+	}
+
+	/** One pass over every chunk of every copyset; a failure skips that copyset until the next pass. */
+	void pass() {
+		long started = System.nanoTime();
+		long checked = 0;
+		for (Copyset copyset : this.copysets.copysets()) {
+			try {
+				checked += scrub(copyset, started, checked);
+			}
+			catch (RuntimeException ex) {
+				log.warn("scrub of copyset {} stopped: {}", copyset.id(), ex.toString());
+			}
+			if (Thread.currentThread().isInterrupted()) {
+				return;
+			}
+		}
+		this.passes.increment();
+		log.info("scrub pass checked {} in {} ms", Sizes.format(checked), (System.nanoTime() - started) / 1_000_000);
+	}
+
+	private long scrub(Copyset copyset, long started, long checkedBefore) {
+		long checked = 0;
+		for (long chunkId : copyset.chunkIds()) {
+			for (long offset = 0; offset < copyset.chunkSize(); offset += STEP) {
+				int length = (int) Math.min(STEP, copyset.chunkSize() - offset);
+				CheckedRead read = copyset.readLocal(new ChunkRead(chunkId, offset, length));
+				if (!read.clean()) {
+					reportRuns(copyset, read);
+				}
+				checked += length;
+				this.scrubbed.increment(length);
+				pace(started, checkedBefore + checked);
+			}
+		}
+		return checked;
+	}
+
+	private void reportRuns(Copyset copyset, CheckedRead read) {
+		int page = read.badPages().nextSetBit(0);
+		while (page >= 0) {
+			int end = read.badPages().nextClearBit(page);
+			try {
+				this.repair.reportBad(copyset, read.chunkId(), (long) page * Sizes.PAGE_SIZE, (end - page) * Sizes.PAGE_SIZE);
+			}
+			catch (RuntimeException ex) {
+				log.warn("copyset {}: the repair of chunk {} pages [{}, {}) was not proposed: {}", copyset.id(),
+						read.chunkId(), page, end, ex.toString());
+			}
+			page = read.badPages().nextSetBit(end);
+		}
+	}
+
+	/** Sleeps until checked bytes fit the rate since the pass started. */
+	private void pace(long started, long checked) {
+		long dueNanos = checked * 1_000_000_000L / this.bytesPerSecond;
+		long aheadMs = (dueNanos - (System.nanoTime() - started)) / 1_000_000;
+		if (aheadMs > 0) {
+			try {
+				Thread.sleep(aheadMs);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}
+	}
+
+	@Override
+	public void close() {
+		this.thread.shutdownNow();
+	}
+
+}
