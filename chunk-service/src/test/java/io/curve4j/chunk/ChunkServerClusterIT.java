@@ -5,6 +5,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,6 +32,7 @@ import org.springframework.grpc.server.lifecycle.GrpcServerLifecycle;
 import com.google.protobuf.ByteString;
 import org.springframework.test.util.TestSocketUtils;
 
+import io.curve4j.chunk.chunkfile.ChunkFileHeader;
 import io.curve4j.chunk.copyset.CopysetId;
 import io.curve4j.chunk.copyset.CopysetRegistry;
 import io.curve4j.common.error.GrpcErrors;
@@ -230,13 +232,78 @@ class ChunkServerClusterIT {
 		assertThat(registry(3).get(COPYSET).epoch()).isEqualTo(2);
 	}
 
-	private void start(int i) {
-		this.nodes[i] = ChunkServerApplication.builder()
-			.run("--server.port=0", "--spring.grpc.server.port=0", "--spring.main.banner-mode=off",
-					"--curve.chunkserver.data-dir=" + this.dir.resolve("cs" + i),
-					"--curve.chunkserver.raft-port=" + this.raftPorts[i],
-					"--curve.chunkserver.heartbeat-enabled=false", "--curve.chunkserver.chunk-file-pool-size=1",
-					"--curve.chunkserver.election-timeout=600ms");
+	/**
+	 * Bytes flipped in the chunk files of each replica with the cluster down: another page
+	 * on each, and the header too (one copy on one replica, both on another). A read
+	 * through whichever replica leads returns what was written, and the bad pages are
+	 * repaired on every replica: the leader's by the read, the followers' by the scrub.
+	 */
+	@Test
+	void aCorruptReplicaIsReadAroundAndRepaired() throws Exception {
+		List<String> peers = List.of(raft(0), raft(1), raft(2));
+		for (int i = 0; i < 3; i++) {
+			start(i);
+			registry(i).create(COPYSET, peers);
+		}
+		byte[] data = random(16 * Sizes.PAGE_SIZE, 11);
+		writeRetrying(awaitLeader(0, 1, 2), 1, 0, data);
+		// a snapshot on each replica, so that a restart does not replay the write over the damage
+		for (int i = 0; i < 3; i++) {
+			registry(i).get(COPYSET).group().snapshot().get(30, TimeUnit.SECONDS);
+		}
+		stopAll();
+		for (int i = 0; i < 3; i++) {
+			flip(i, ChunkFileHeader.SIZE + (2 + i) * Sizes.PAGE_SIZE + 100 * i + 1);
+		}
+		flip(1, 10);
+		flip(2, 10);
+		flip(2, ChunkFileHeader.SECOND_COPY + 10);
+		for (int i = 0; i < 3; i++) {
+			start(i);
+		}
+		int leader = awaitLeader(0, 1, 2);
+		assertThat(readRetrying(leader, 1, 0, data.length)).isEqualTo(data);
+		assertThat(read(leader, 1, (2 + leader) * Sizes.PAGE_SIZE + 512, 512))
+			.isEqualTo(Arrays.copyOfRange(data, (2 + leader) * Sizes.PAGE_SIZE + 512, (2 + leader) * Sizes.PAGE_SIZE + 1024));
+		await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(onDisk(leader)).isEqualTo(data));
+
+		stopAll();
+		for (int i = 0; i < 3; i++) {
+			start(i, "--curve.chunkserver.scrub.interval=300ms");
+		}
+		await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+			for (int i = 0; i < 3; i++) {
+				assertThat(onDisk(i)).as("chunk 1 on replica %d", i).isEqualTo(data);
+			}
+		});
+		assertThat(readRetrying(awaitLeader(0, 1, 2), 1, 0, data.length)).isEqualTo(data);
+	}
+
+	private Path chunkFile(int node, long chunkId) {
+		return this.dir.resolve("cs" + node).resolve("copysets").resolve("1-1").resolve("chunks").resolve("chunk_" + chunkId);
+	}
+
+	private void flip(int node, int offset) throws IOException {
+		Path file = chunkFile(node, 1);
+		byte[] bytes = Files.readAllBytes(file);
+		bytes[offset] ^= 0x5A;
+		Files.write(file, bytes);
+	}
+
+	/** The first 16 pages of chunk 1 as they are in the replica's file. */
+	private byte[] onDisk(int node) throws IOException {
+		byte[] bytes = Files.readAllBytes(chunkFile(node, 1));
+		return Arrays.copyOfRange(bytes, ChunkFileHeader.SIZE, ChunkFileHeader.SIZE + 16 * Sizes.PAGE_SIZE);
+	}
+
+	private void start(int i, String... extra) {
+		List<String> args = new ArrayList<>(List.of("--server.port=0", "--spring.grpc.server.port=0",
+				"--spring.main.banner-mode=off", "--curve.chunkserver.data-dir=" + this.dir.resolve("cs" + i),
+				"--curve.chunkserver.raft-port=" + this.raftPorts[i], "--curve.chunkserver.heartbeat-enabled=false",
+				"--curve.chunkserver.chunk-file-pool-size=1", "--curve.chunkserver.election-timeout=600ms",
+				"--curve.chunkserver.scrub.enabled=" + (extra.length > 0)));
+		args.addAll(List.of(extra));
+		this.nodes[i] = ChunkServerApplication.builder().run(args.toArray(String[]::new));
 		int port = this.nodes[i].getBean(GrpcServerLifecycle.class).getPort();
 		this.channels[i] = ManagedChannelBuilder.forAddress("127.0.0.1", port)
 			.usePlaintext()

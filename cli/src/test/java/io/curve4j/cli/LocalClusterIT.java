@@ -54,6 +54,9 @@ import io.curve4j.proto.cli.v1.TransferLeaderRequest;
 import io.curve4j.proto.chunk.v1.DeleteChunkRequest;
 import io.curve4j.proto.chunk.v1.ReadChunkRequest;
 import io.curve4j.proto.chunk.v1.ReadChunksRequest;
+import io.curve4j.proto.chunk.v1.ReadPagesRequest;
+import io.curve4j.proto.chunk.v1.RepairPagesRequest;
+import io.curve4j.proto.chunk.v1.ReplicaServiceGrpc;
 import io.curve4j.proto.chunk.v1.WriteChunkRequest;
 import io.curve4j.proto.chunk.v1.WriteChunksRequest;
 import io.curve4j.proto.chunk.v1.WriteChunksResponse;
@@ -291,6 +294,21 @@ class LocalClusterIT {
 				assertRefused(() -> membership.transferLeader(TransferLeaderRequest.newBuilder()
 					.setCopyset(chunk.getCopyset())
 					.setPeer(peer.getRaftAddress())
+					.build()), Status.Code.UNAUTHENTICATED, ErrorCode.UNAUTHENTICATED);
+				// so are the calls replicas make to each other on the Raft port
+				ManagedChannel raftPort = ManagedChannelBuilder.forTarget(peer.getRaftAddress()).usePlaintext().build();
+				opened.add(raftPort);
+				ReplicaServiceGrpc.ReplicaServiceBlockingStub replica = ReplicaServiceGrpc.newBlockingStub(raftPort)
+					.withInterceptors(TEN_SECONDS_PER_CALL);
+				assertRefused(() -> replica.readPages(ReadPagesRequest.newBuilder()
+					.setCopyset(chunk.getCopyset())
+					.setChunkId(chunk.getChunkId())
+					.setLength(PAGE)
+					.build()), Status.Code.UNAUTHENTICATED, ErrorCode.UNAUTHENTICATED);
+				assertRefused(() -> replica.repairPages(RepairPagesRequest.newBuilder()
+					.setCopyset(chunk.getCopyset())
+					.setChunkId(chunk.getChunkId())
+					.setLength(PAGE)
 					.build()), Status.Code.UNAUTHENTICATED, ErrorCode.UNAUTHENTICATED);
 			}
 			ReadChunkRequest read = ReadChunkRequest.newBuilder()

@@ -33,7 +33,7 @@ public record ChunkFileHeader(long chunkId, long sn, long correctedSn, int chunk
 	static final int VERSION = 2;
 
 	/** Where the second copy starts: four 512-byte sectors after the first. */
-	static final int SECOND_COPY = 2048;
+	public static final int SECOND_COPY = 2048;
 
 	private static final int CHECKED_LENGTH = 36;
 

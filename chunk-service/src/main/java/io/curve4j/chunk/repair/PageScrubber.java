@@ -42,6 +42,9 @@ class PageScrubber implements AutoCloseable {
 
 	private final Counter passes;
 
+	/** Stops a pass between two reads: interrupting the thread instead would close the chunk file it reads. */
+	private volatile boolean closed;
+
 	private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
 		Thread t = new Thread(r, "page-scrub");
 		t.setDaemon(true);
@@ -77,7 +80,7 @@ class PageScrubber implements AutoCloseable {
 			catch (RuntimeException ex) {
 				log.warn("scrub of copyset {} stopped: {}", copyset.id(), ex.toString());
 			}
-			if (Thread.currentThread().isInterrupted()) {
+			if (this.closed) {
 				return;
 			}
 		}
@@ -88,7 +91,7 @@ class PageScrubber implements AutoCloseable {
 	private long scrub(Copyset copyset, long started, long checkedBefore) {
 		long checked = 0;
 		for (long chunkId : copyset.chunkIds()) {
-			for (long offset = 0; offset < copyset.chunkSize(); offset += STEP) {
+			for (long offset = 0; offset < copyset.chunkSize() && !this.closed; offset += STEP) {
 				int length = (int) Math.min(STEP, copyset.chunkSize() - offset);
 				CheckedRead read = copyset.readLocal(new ChunkRead(chunkId, offset, length));
 				if (!read.clean()) {
@@ -126,14 +129,21 @@ class PageScrubber implements AutoCloseable {
 				Thread.sleep(aheadMs);
 			}
 			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
+				this.closed = true;
 			}
 		}
 	}
 
 	@Override
 	public void close() {
-		this.thread.shutdownNow();
+		this.closed = true;
+		this.thread.shutdown();
+		try {
+			this.thread.awaitTermination(10, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 }
