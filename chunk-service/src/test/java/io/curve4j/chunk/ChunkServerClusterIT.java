@@ -246,7 +246,11 @@ class ChunkServerClusterIT {
 			registry(i).create(COPYSET, peers);
 		}
 		byte[] data = random(16 * Sizes.PAGE_SIZE, 11);
-		writeRetrying(awaitLeader(0, 1, 2), 1, 0, data);
+		int writer = awaitLeader(0, 1, 2);
+		writeRetrying(writer, 1, 0, data);
+		long written = registry(writer).get(COPYSET).appliedIndex();
+		await().atMost(Duration.ofSeconds(20))
+			.until(() -> IntStream.range(0, 3).allMatch(i -> registry(i).get(COPYSET).appliedIndex() >= written));
 		// a snapshot on each replica, so that a restart does not replay the write over the damage
 		for (int i = 0; i < 3; i++) {
 			registry(i).get(COPYSET).group().snapshot().get(30, TimeUnit.SECONDS);

@@ -14,7 +14,7 @@ import io.curve4j.common.raft.SnapshotStore;
  * A copyset's Raft snapshot: its chunk files, forced to disk and hard-linked into the
  * snapshot directory (nothing is copied), plus a manifest {@value #MANIFEST} listing them,
  * one name per line, followed by the membership epoch ({@code epoch N}) and the write
- * fences ({@code fence CLIENT REQUEST}, oldest first).
+ * fences ({@code fence CLIENT REQUEST INDEX}, oldest first; older snapshots have no INDEX).
  *
  * <p>
  * A snapshot may hold chunk data newer than its index: every entry is an overwrite of a

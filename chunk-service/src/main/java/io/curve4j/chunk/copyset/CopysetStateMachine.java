@@ -70,9 +70,14 @@ final class CopysetStateMachine extends CommandStateMachine<ChunkCommand> {
 	protected Object apply(long index, ChunkCommand command) {
 		try {
 			switch (command.getCommandCase()) {
-				case WRITE -> write(command.getWrite(), index);
+				case WRITE -> {
+					this.fences.reserve(retries(List.of(command.getWrite())), index);
+					write(command.getWrite(), index);
+				}
 				case WRITES -> {
-					for (WriteChunkCommand write : command.getWrites().getWritesList()) {
+					List<WriteChunkCommand> writes = command.getWrites().getWritesList();
+					this.fences.reserve(retries(writes), index);
+					for (WriteChunkCommand write : writes) {
 						write(write, index);
 					}
 				}
@@ -89,10 +94,15 @@ final class CopysetStateMachine extends CommandStateMachine<ChunkCommand> {
 
 	/** Applies one client write, unless another attempt of it, a retry among them, was applied already. */
 	private void write(WriteChunkCommand write, long index) throws IOException {
-		if (this.fences.admit(write.getWriteId())) {
+		if (this.fences.admit(write.getWriteId(), index)) {
 			this.store.write(write.getChunkId(), write.getSn(), Integer.toUnsignedLong(write.getOffset()),
 					write.getData().asReadOnlyByteBuffer(), index);
 		}
+	}
+
+	/** Writes of an entry that may set a fence. */
+	private static int retries(List<WriteChunkCommand> writes) {
+		return (int) writes.stream().filter(write -> write.getWriteId().getAttempt() > 1).count();
 	}
 
 	/** Takes the good copy of pages on this replica if its own do not check out (on the others, nothing changes). */

@@ -2,9 +2,12 @@ package io.curve4j.chunk.copyset;
 
 import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
+import io.curve4j.common.error.CurveException;
+import io.curve4j.common.error.ErrorCode;
 import io.curve4j.proto.common.v1.WriteId;
 
 /**
@@ -16,61 +19,83 @@ import io.curve4j.proto.common.v1.WriteId;
  *
  * <p>
  * Retries with unknown outcome are rare (a timeout or a broken connection), so the set
- * is small; it keeps the newest {@link #CAPACITY} fences, far more than a client can
- * have in flight while a stale attempt is still waiting somewhere. Not thread-safe: used
- * on the state machine's thread only.
+ * is small. It holds at most {@link #CAPACITY} fences, and a fence stays at least
+ * {@link #WINDOW} entries after the one that set it: a flood of retries cannot push out
+ * other clients' fences. When the set is full of younger fences, an entry with new
+ * retries is refused whole ({@code OVERLOADED}, the client backs off and retries) before
+ * any of its writes is applied. Not thread-safe: used on the state machine's thread only.
  */
 final class WriteFences {
 
 	static final int CAPACITY = 65_536;
 
-	/** In insertion order, so the oldest fence goes first. */
-	private final LinkedHashSet<Fence> fences = new LinkedHashSet<>();
+	/** Entries a fence outlives at least: far more than a leader holds proposed but not applied. */
+	static final long WINDOW = 65_536;
+
+	/** Each fence with the index of the entry that set it, oldest first. */
+	private final LinkedHashMap<Fence, Long> fences = new LinkedHashMap<>();
 
 	/**
-	 * Decides whether the write with this id is applied, recording a fence when it is a
-	 * retry. Writes without an id are always applied.
+	 * Makes room for {@code retries} new fences in the entry at {@code index}, dropping
+	 * fences older than {@link #WINDOW} entries, oldest first.
+	 * @throws CurveException OVERLOADED when only younger fences fill the set
 	 */
-	boolean admit(WriteId id) {
+	void reserve(int retries, long index) {
+		Iterator<Map.Entry<Fence, Long>> oldest = this.fences.entrySet().iterator();
+		while (this.fences.size() + retries > CAPACITY && oldest.hasNext()) {
+			if (oldest.next().getValue() > index - WINDOW) {
+				break;
+			}
+			oldest.remove();
+		}
+		if (this.fences.size() + retries > CAPACITY) {
+			throw new CurveException(ErrorCode.OVERLOADED, "copyset holds " + this.fences.size()
+					+ " recent retried writes; retry later");
+		}
+	}
+
+	/**
+	 * Decides whether the write with this id, in the entry at index, is applied, recording
+	 * a fence when it is a retry (room for which {@link #reserve} made). Writes without an
+	 * id are always applied.
+	 */
+	boolean admit(WriteId id, long index) {
 		// Writes without an id, and first tries while nothing is fenced (the usual case on
 		// this per-write path of every replica), need no lookup.
 		if (id.getAttempt() == 0 || (id.getAttempt() == 1 && this.fences.isEmpty())) {
 			return true;
 		}
 		Fence fence = new Fence(id.getClient(), id.getRequest());
-		if (this.fences.contains(fence)) {
+		if (this.fences.containsKey(fence)) {
 			return false;
 		}
 		if (id.getAttempt() > 1) {
-			this.fences.add(fence);
-			if (this.fences.size() > CAPACITY) {
-				Iterator<Fence> oldest = this.fences.iterator();
-				oldest.next();
-				oldest.remove();
-			}
+			this.fences.put(fence, index);
 		}
 		return true;
 	}
 
-	/** One line per fence, oldest first, for a snapshot. */
+	/** One line per fence, oldest first, for a snapshot: client, request, index. */
 	List<String> lines() {
 		List<String> lines = new ArrayList<>(this.fences.size());
-		for (Fence fence : this.fences) {
-			lines.add(Long.toUnsignedString(fence.client) + ' ' + Long.toUnsignedString(fence.request));
-		}
+		this.fences.forEach((fence, index) -> lines.add(Long.toUnsignedString(fence.client) + ' '
+				+ Long.toUnsignedString(fence.request) + ' ' + index));
 		return lines;
 	}
 
-	/** Replaces the fences with those of a snapshot ({@link #lines()}). */
+	/**
+	 * Replaces the fences with those of a snapshot ({@link #lines()}); lines of older
+	 * snapshots have no index and count as set at entry 0.
+	 */
 	void restore(List<String> lines) {
 		this.fences.clear();
 		for (String line : lines) {
-			int space = line.indexOf(' ');
-			if (space < 0) {
+			String[] fields = line.split(" ");
+			if (fields.length < 2 || fields.length > 3) {
 				throw new IllegalArgumentException("not a write fence: " + line);
 			}
-			this.fences.add(new Fence(Long.parseUnsignedLong(line.substring(0, space)),
-					Long.parseUnsignedLong(line.substring(space + 1))));
+			this.fences.put(new Fence(Long.parseUnsignedLong(fields[0]), Long.parseUnsignedLong(fields[1])),
+					fields.length == 3 ? Long.parseLong(fields[2]) : 0L);
 		}
 	}
 

@@ -33,7 +33,7 @@ class CopysetSnapshotsTest {
 		ChunkStore source = new ChunkStore(this.dir.resolve("a"), pool);
 		source.write(7, 1, 4096, ByteBuffer.wrap(filled(9)), 1);
 		WriteFences fences = new WriteFences();
-		fences.admit(WriteFencesTest.id(42, 7, 2));
+		fences.admit(WriteFencesTest.id(42, 7, 2), 5);
 		MembershipEpoch epoch = new MembershipEpoch("copyset-1-1", PEERS);
 		epoch.committed(List.of("127.0.0.1:1", "127.0.0.1:2", "127.0.0.1:4"));
 		Path snapshot = Files.createDirectories(this.dir.resolve("snapshot"));
@@ -42,7 +42,7 @@ class CopysetSnapshotsTest {
 
 		assertThat(files).contains(CopysetSnapshots.MANIFEST).hasSize(2);
 		assertThat(Files.readAllLines(snapshot.resolve(CopysetSnapshots.MANIFEST), StandardCharsets.UTF_8))
-			.containsExactly(files.get(0), "epoch 1", "fence 42 7");
+			.containsExactly(files.get(0), "epoch 1", "fence 42 7 5");
 
 		ChunkStore target = new ChunkStore(this.dir.resolve("b"), pool);
 		WriteFences loadedFences = new WriteFences();
@@ -51,7 +51,7 @@ class CopysetSnapshotsTest {
 
 		assertThat(index).isEqualTo(17);
 		assertThat(loadedEpoch.value()).isEqualTo(1);
-		assertThat(loadedFences.lines()).containsExactly("42 7");
+		assertThat(loadedFences.lines()).containsExactly("42 7 5");
 		ByteBuffer read = target.read(7, 4096, 4096).data();
 		byte[] bytes = new byte[read.remaining()];
 		read.get(bytes);
