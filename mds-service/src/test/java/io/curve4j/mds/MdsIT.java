@@ -464,6 +464,42 @@ class MdsIT {
 		assertThat(next.getChunks(0).getChunkId()).as("chunk ids continue after restarts").isEqualTo(129);
 	}
 
+	/**
+	 * A pool gives out segments up to what it holds after replication, then NO_SPACE; a
+	 * deleted volume gives its segments back.
+	 */
+	@Test
+	@Order(11)
+	void segmentsAreNotGivenOutPastThePoolsCapacity() {
+		JsonNode pool = this.mds.get("/api/v1/cluster/capacity").body().path("logicalPools").get(0);
+		long before = pool.path("allocatedBytes").asLong();
+		long room = (pool.path("totalBytes").asLong() - before) / Sizes.GIB;
+		assertThat(room).isPositive().isLessThan(200);
+		long huge = this.mds.postJson("/api/v1/volumes", Map.of("path", "/demo/huge", "size", (room + 2) * Sizes.GIB))
+			.body()
+			.path("id")
+			.asLong();
+		SegmentServiceGrpc.SegmentServiceBlockingStub seg = SegmentServiceGrpc.newBlockingStub(this.mds.channel());
+		for (long i = 0; i < room; i++) {
+			seg.getOrAllocateSegment(GetOrAllocateSegmentRequest.newBuilder()
+				.setFileId(huge)
+				.setOffset(i * Sizes.GIB)
+				.setAllocate(true)
+				.build());
+		}
+		assertGrpc(() -> seg.getOrAllocateSegment(GetOrAllocateSegmentRequest.newBuilder()
+			.setFileId(huge)
+			.setOffset(room * Sizes.GIB)
+			.setAllocate(true)
+			.build()), Status.Code.RESOURCE_EXHAUSTED, ErrorCode.NO_SPACE);
+		assertThat(this.mds.get("/api/v1/cluster/capacity").body().path("logicalPools").get(0).path("allocatedBytes").asLong())
+			.isEqualTo(before + room * Sizes.GIB);
+		// a leader fresh from the restart above refuses deletes until one session lease has passed
+		await().atMost(Duration.ofSeconds(30)).until(() -> this.mds.delete("/api/v1/volumes/" + huge).status() == 204);
+		assertThat(this.mds.get("/api/v1/cluster/capacity").body().path("logicalPools").get(0).path("allocatedBytes").asLong())
+			.isEqualTo(before);
+	}
+
 	private void assertState(List<String> tree, JsonNode topology) {
 		assertThat(tree()).isEqualTo(tree);
 		var now = this.mds.get("/api/v1/topology").body();

@@ -1,7 +1,9 @@
 package io.curve4j.mds.namespace;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import org.springframework.stereotype.Component;
@@ -15,6 +17,7 @@ import io.curve4j.mds.raft.MdsSchema.DentryKey;
 import io.curve4j.mds.raft.MdsSchema.SegmentKey;
 import io.curve4j.mds.raft.MdsTx;
 import io.curve4j.mds.topology.Geometry;
+import io.curve4j.mds.topology.PoolSegments;
 import io.curve4j.proto.mds.v1.CreateFileCommand;
 import io.curve4j.proto.mds.v1.FileRecord;
 import io.curve4j.proto.mds.v1.FileType;
@@ -129,7 +132,15 @@ class NamespaceCommands implements MdsCommandHandler {
 			throw new CurveException(ErrorCode.DIRECTORY_NOT_EMPTY, "directory " + path + " is not empty");
 		}
 		List<SegmentKey> segments = new ArrayList<>();
-		tx.scan(MdsSchema.SEGMENTS, MdsSchema.segmentsOf(file.getId()), (k, v) -> segments.add(k));
+		Map<Integer, Long> freedByPool = new HashMap<>();
+		tx.scan(MdsSchema.SEGMENTS, MdsSchema.segmentsOf(file.getId()), (k, v) -> {
+			segments.add(k);
+			freedByPool.merge(v.getLogicalPoolId(), 1L, Long::sum);
+		});
+		freedByPool.forEach((poolId, freed) -> tx.get(MdsSchema.LOGICAL_POOLS, poolId)
+			.ifPresent(pool -> tx.put(MdsSchema.LOGICAL_POOLS, poolId, pool.toBuilder()
+				.setAllocatedSegments(Math.max(0, PoolSegments.allocated(tx, pool) - freed))
+				.build())));
 		segments.forEach(k -> tx.delete(MdsSchema.SEGMENTS, k));
 		tx.delete(MdsSchema.DENTRIES, new DentryKey(file.getParentId(), file.getName()));
 		tx.delete(MdsSchema.FILES, file.getId());

@@ -12,6 +12,7 @@ import io.curve4j.mds.raft.MdsSchema;
 import io.curve4j.mds.raft.MdsSchema.SegmentKey;
 import io.curve4j.mds.raft.MdsTx;
 import io.curve4j.mds.topology.Geometry;
+import io.curve4j.mds.topology.PoolSegments;
 import io.curve4j.proto.mds.v1.AllocateSegmentCommand;
 import io.curve4j.proto.mds.v1.FileRecord;
 import io.curve4j.proto.mds.v1.FileType;
@@ -69,8 +70,10 @@ class SegmentCommands implements MdsCommandHandler {
 			.addAllChunks(allocation.chunks())
 			.build();
 		tx.put(MdsSchema.SEGMENTS, key, segment);
-		tx.put(MdsSchema.LOGICAL_POOLS, pool.getId(),
-				pool.toBuilder().setNextCopyset(allocation.nextCopyset()).build());
+		tx.put(MdsSchema.LOGICAL_POOLS, pool.getId(), pool.toBuilder()
+			.setNextCopyset(allocation.nextCopyset())
+			.setAllocatedSegments(PoolSegments.allocated(tx, pool) + 1)
+			.build());
 		tx.put(MdsSchema.COUNTERS, CHUNK_COUNTER, allocation.lastChunkId());
 		return new Allocated(segment, true);
 	}

@@ -17,6 +17,9 @@ import io.curve4j.mds.raft.MdsSchema;
 import io.curve4j.mds.raft.MdsSchema.SegmentKey;
 import io.curve4j.mds.raft.MdsStore;
 import io.curve4j.mds.topology.Geometry;
+import io.curve4j.mds.topology.PoolSegments;
+import io.curve4j.mds.topology.PoolSpace;
+import io.curve4j.mds.topology.Topology;
 import io.curve4j.proto.mds.v1.AllocateSegmentCommand;
 import io.curve4j.proto.mds.v1.FileRecord;
 import io.curve4j.proto.mds.v1.MdsCommand;
@@ -24,7 +27,9 @@ import io.curve4j.proto.mds.v1.SegmentRecord;
 
 /**
  * Segment lookups and allocations: a linearizable read first, so a segment that exists
- * costs no Raft entry; only a missing one with allocate set is proposed.
+ * costs no Raft entry; only a missing one with allocate set is proposed, and only while
+ * the logical pool has room for it ({@code NO_SPACE}; checked here, before the proposal,
+ * because the disk space chunkservers report is not part of the log).
  */
 @Service
 class SegmentService {
@@ -35,12 +40,15 @@ class SegmentService {
 
 	private final Namespace namespace;
 
+	private final PoolSpace space;
+
 	private final Counter allocated;
 
-	SegmentService(MdsRaft raft, MdsStore store, Namespace namespace, MeterRegistry meters) {
+	SegmentService(MdsRaft raft, MdsStore store, Namespace namespace, PoolSpace space, MeterRegistry meters) {
 		this.raft = raft;
 		this.store = store;
 		this.namespace = namespace;
+		this.space = space;
 		this.allocated = Counter.builder("curve.mds.segments.allocated").register(meters);
 	}
 
@@ -58,6 +66,12 @@ class SegmentService {
 			throw new CurveException(ErrorCode.SEGMENT_NOT_ALLOCATED,
 					"segment at offset " + offset + " of volume " + fileId + " was never written");
 		}
+		this.raft.read(() -> {
+			Geometry.allocationPool(this.store)
+				.ifPresent(pool -> this.space.requireRoomForSegment(pool, Topology.load(this.store),
+						PoolSegments.allocated(this.store, pool)));
+			return null;
+		});
 		SegmentCommands.Allocated result = (SegmentCommands.Allocated) this.raft.propose(MdsCommand.newBuilder()
 			.setAllocateSegment(AllocateSegmentCommand.newBuilder().setFileId(fileId).setOffset(offset))
 			.build());

@@ -4,8 +4,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -19,7 +17,6 @@ import io.curve4j.mds.raft.MdsRaft;
 import io.curve4j.mds.raft.MdsSchema;
 import io.curve4j.mds.raft.MdsStore;
 import io.curve4j.proto.mds.v1.ChunkServerRecord;
-import io.curve4j.proto.mds.v1.CopysetRecord;
 import io.curve4j.proto.mds.v1.FileType;
 import io.curve4j.proto.mds.v1.LogicalPoolRecord;
 
@@ -54,12 +51,16 @@ class CapacityController {
 
 	private final ChunkServerStates states;
 
+	private final PoolSpace space;
+
 	private final MdsRaft raft;
 
 	private final MdsStore store;
 
-	CapacityController(TopologyService topology, ChunkServerStates states, MdsRaft raft, MdsStore store) {
+	CapacityController(TopologyService topology, ChunkServerStates states, PoolSpace space, MdsRaft raft,
+			MdsStore store) {
 		this.topology = topology;
+		this.space = space;
 		this.states = states;
 		this.raft = raft;
 		this.store = store;
@@ -72,13 +73,14 @@ class CapacityController {
 		Topology t = this.topology.current();
 		long[] provisioned = { 0 };
 		int[] volumes = { 0 };
-		Map<Integer, Long> segmentsByPool = new HashMap<>();
+		Map<Integer, Long> allocatedByPool = new HashMap<>();
 		this.raft.read(() -> {
 			this.store.list(MdsSchema.FILES).stream().filter(f -> f.getType() == FileType.VOLUME).forEach(f -> {
 				provisioned[0] += f.getLength();
 				volumes[0]++;
 			});
-			this.store.list(MdsSchema.SEGMENTS).forEach(s -> segmentsByPool.merge(s.getLogicalPoolId(), 1L, Long::sum));
+			t.logicalPools().forEach(pool -> allocatedByPool.put(pool.getId(),
+					PoolSegments.allocated(this.store, this.store.get(MdsSchema.LOGICAL_POOLS, pool.getId()).orElse(pool))));
 			return null;
 		});
 		long total = 0;
@@ -89,22 +91,12 @@ class CapacityController {
 		}
 		List<PoolCapacity> pools = new ArrayList<>();
 		for (LogicalPoolRecord pool : t.logicalPools()) {
-			Set<Integer> members = new TreeSet<>();
-			t.copysets()
-				.stream()
-				.filter(c -> c.getLogicalPoolId() == pool.getId())
-				.map(CopysetRecord::getChunkServerIdsList)
-				.forEach(members::addAll);
-			long raw = 0;
-			long rawUsed = 0;
-			for (int id : members) {
-				raw += t.chunkServer(id).map(this.states::diskCapacity).orElse(0L);
-				rawUsed += this.states.diskUsed(id);
-			}
-			int replicas = Math.max(1, pool.getReplicas());
-			pools.add(new PoolCapacity(pool.getId(), pool.getName(), replicas, members.size(), raw / replicas,
-					rawUsed / replicas, Math.max(0, raw - rawUsed) / replicas,
-					segmentsByPool.getOrDefault(pool.getId(), 0L) * Geometry.of(pool).segmentSize()));
+			PoolSpace.Space space = this.space.of(pool, t);
+			int replicas = space.replicas();
+			pools.add(new PoolCapacity(pool.getId(), pool.getName(), replicas, space.chunkServers(),
+					space.rawBytes() / replicas, space.rawUsedBytes() / replicas,
+					Math.max(0, space.rawBytes() - space.rawUsedBytes()) / replicas,
+					allocatedByPool.getOrDefault(pool.getId(), 0L) * Geometry.of(pool).segmentSize()));
 		}
 		return new ClusterCapacity(total, used, Math.max(0, total - used), provisioned[0], volumes[0], pools);
 	}

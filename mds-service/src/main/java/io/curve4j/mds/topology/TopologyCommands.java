@@ -161,6 +161,7 @@ class TopologyCommands implements MdsCommandHandler {
 			.setZones(spec.getZones())
 			.setChunkSize(geometry.chunkSize())
 			.setSegmentSize(geometry.segmentSize())
+			.setAllocatedSegments(0)
 			.build();
 		tx.put(MdsSchema.LOGICAL_POOLS, pool.getId(), pool);
 		for (int i = 0; i < placement.size(); i++) {
