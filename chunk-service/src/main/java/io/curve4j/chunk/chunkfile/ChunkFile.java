@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.BitSet;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,16 +42,24 @@ public final class ChunkFile implements AutoCloseable {
 
 	private final Object writeLock = new Object();
 
-	/** Bad pages a partial write landed on, with that write's entry index. */
-	private final Map<Integer, Long> poisonedAt = new ConcurrentHashMap<>();
+	/** Bad pages a partial write landed on, with that write's entry index; kept by the store across reopenings. */
+	private final Map<Integer, Long> poisonedAt;
 
 	private volatile ChunkFileHeader header;
 
-	private ChunkFile(Path path, FileChannel channel, ChunkFileHeader header, PageChecksums checksums) {
+	/** Calls between {@link #retain()} and {@link #release()}; guarded by this. */
+	private int users;
+
+	/** Closed, or to be closed when the last user lets go; guarded by this. */
+	private boolean evicted;
+
+	private ChunkFile(Path path, FileChannel channel, ChunkFileHeader header, PageChecksums checksums,
+			Map<Integer, Long> poisonedAt) {
 		this.path = path;
 		this.channel = channel;
 		this.header = header;
 		this.checksums = checksums;
+		this.poisonedAt = poisonedAt;
 		this.tableOffset = (long) ChunkFileHeader.SIZE + header.chunkSize();
 	}
 
@@ -61,9 +68,11 @@ public final class ChunkFile implements AutoCloseable {
 	 * store knows (id, size; sn 0, raised again by the log's replay), and then every page
 	 * whose checksum does not match waits for repair. A version 1 file gets its page
 	 * checksums computed from its data once.
+	 * @param poisonedAt the chunk's bad pages that partial writes landed on, as the store keeps them
 	 * @throws CorruptChunkFileException when the file holds another chunk or another size
 	 */
-	public static ChunkFile open(Path path, long chunkId, int chunkSize) throws IOException {
+	public static ChunkFile open(Path path, long chunkId, int chunkSize, Map<Integer, Long> poisonedAt)
+			throws IOException {
 		FileChannel channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
 		try {
 			ByteBuffer page = ByteBuffer.allocate(ChunkFileHeader.SIZE);
@@ -93,7 +102,7 @@ public final class ChunkFile implements AutoCloseable {
 				checksums = upgrade(channel, header, tableOffset);
 				header = header.current();
 			}
-			return new ChunkFile(path, channel, header, checksums);
+			return new ChunkFile(path, channel, header, checksums, poisonedAt);
 		}
 		catch (IOException | RuntimeException ex) {
 			channel.close();
@@ -259,8 +268,64 @@ public final class ChunkFile implements AutoCloseable {
 		this.channel.force(false);
 	}
 
+	/** Marks a call that uses the file; false when it was closed meanwhile (open it again). */
+	synchronized boolean retain() {
+		if (this.evicted) {
+			return false;
+		}
+		this.users++;
+		return true;
+	}
+
+	/** Ends a call {@link #retain()} began; the last one out of an evicted file closes it. */
+	void release() {
+		boolean close;
+		synchronized (this) {
+			this.users--;
+			close = this.evicted && this.users == 0;
+		}
+		if (close) {
+			closeQuietly();
+		}
+	}
+
+	/**
+	 * Forces the file, then closes it now or when its last user lets go (forcing again:
+	 * a write may land meanwhile). Forced because a snapshot forces only the files still
+	 * open.
+	 */
+	void evict() {
+		try {
+			this.channel.force(false);
+		}
+		catch (IOException ex) {
+			log.error("forcing {} before closing it failed: {}", this.path, ex.toString());
+		}
+		boolean close;
+		synchronized (this) {
+			this.evicted = true;
+			close = this.users == 0;
+		}
+		if (close) {
+			closeQuietly();
+		}
+	}
+
+	private void closeQuietly() {
+		try {
+			this.channel.force(false);
+			this.channel.close();
+		}
+		catch (IOException ex) {
+			log.warn("closing {} failed: {}", this.path, ex.toString());
+		}
+	}
+
 	@Override
 	public void close() throws IOException {
+		synchronized (this) {
+			this.evicted = true;
+		}
 		this.channel.close();
 	}
 

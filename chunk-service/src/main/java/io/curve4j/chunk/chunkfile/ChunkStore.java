@@ -40,13 +40,20 @@ public final class ChunkStore implements AutoCloseable {
 
 	private final Map<Long, ChunkFile> open = new ConcurrentHashMap<>();
 
+	private final OpenChunkFiles openFiles;
+
+	/** Per chunk, its bad pages that partial writes landed on (see {@link ChunkFile}), kept while its file is closed. */
+	private final Map<Long, Map<Integer, Long>> poisoned = new ConcurrentHashMap<>();
+
 	private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
 
 	private volatile long repairFloor;
 
-	public ChunkStore(Path dir, ChunkFilePool pool) throws IOException {
+	/** @param openFiles the bound on open chunk files this store shares with the chunkserver's others */
+	public ChunkStore(Path dir, ChunkFilePool pool, OpenChunkFiles openFiles) throws IOException {
 		this.dir = Files.createDirectories(dir);
 		this.pool = pool;
+		this.openFiles = openFiles;
 		this.chunkSize = pool.chunkSize();
 	}
 
@@ -82,9 +89,11 @@ public final class ChunkStore implements AutoCloseable {
 		checkRange(offset, data.remaining(), this.chunkSize);
 		this.lock.readLock().lock();
 		try {
-			ChunkFile file = openFile(chunkId, sn);
-			file.raiseSn(sn);
-			file.write(data, offset, index);
+			withFile(chunkId, sn, file -> {
+				file.raiseSn(sn);
+				file.write(data, offset, index);
+				return null;
+			}, null);
 		}
 		finally {
 			this.lock.readLock().unlock();
@@ -101,10 +110,7 @@ public final class ChunkStore implements AutoCloseable {
 		BitSet bad = new BitSet();
 		this.lock.readLock().lock();
 		try {
-			ChunkFile file = openFile(chunkId, -1);
-			if (file != null) {
-				bad = file.read(buffer, offset);
-			}
+			bad = withFile(chunkId, -1, file -> file.read(buffer, offset), bad);
 		}
 		finally {
 			this.lock.readLock().unlock();
@@ -127,16 +133,16 @@ public final class ChunkStore implements AutoCloseable {
 		int repaired = 0;
 		this.lock.readLock().lock();
 		try {
-			ChunkFile file = openFile(chunkId, -1);
-			if (file == null) {
-				return 0;
-			}
-			for (int at = 0; at < content.remaining(); at += Sizes.PAGE_SIZE) {
-				int page = (int) ((offset + at) / Sizes.PAGE_SIZE);
-				if (file.repair(page, content.slice(content.position() + at, Sizes.PAGE_SIZE), asOf)) {
-					repaired++;
+			repaired = withFile(chunkId, -1, file -> {
+				int pages = 0;
+				for (int at = 0; at < content.remaining(); at += Sizes.PAGE_SIZE) {
+					int page = (int) ((offset + at) / Sizes.PAGE_SIZE);
+					if (file.repair(page, content.slice(content.position() + at, Sizes.PAGE_SIZE), asOf)) {
+						pages++;
+					}
 				}
-			}
+				return pages;
+			}, 0);
 		}
 		finally {
 			this.lock.readLock().unlock();
@@ -161,7 +167,7 @@ public final class ChunkStore implements AutoCloseable {
 	public Optional<ChunkFileHeader> info(long chunkId) throws IOException {
 		this.lock.readLock().lock();
 		try {
-			return Optional.ofNullable(openFile(chunkId, -1)).map(ChunkFile::header);
+			return withFile(chunkId, -1, file -> Optional.of(file.header()), Optional.empty());
 		}
 		finally {
 			this.lock.readLock().unlock();
@@ -174,8 +180,10 @@ public final class ChunkStore implements AutoCloseable {
 		try {
 			ChunkFile file = this.open.remove(chunkId);
 			if (file != null) {
+				this.openFiles.closed(file);
 				file.close();
 			}
+			this.poisoned.remove(chunkId);
 			Files.deleteIfExists(path(chunkId));
 		}
 		finally {
@@ -188,7 +196,15 @@ public final class ChunkStore implements AutoCloseable {
 		this.lock.readLock().lock();
 		try {
 			for (ChunkFile file : this.open.values()) {
-				file.force();
+				// one closed meanwhile was forced before it closed
+				if (file.retain()) {
+					try {
+						file.force();
+					}
+					finally {
+						file.release();
+					}
+				}
 			}
 			return chunkFileNames();
 		}
@@ -208,6 +224,7 @@ public final class ChunkStore implements AutoCloseable {
 		this.lock.writeLock().lock();
 		try {
 			closeFiles();
+			this.poisoned.clear();
 			Set<String> wanted = new HashSet<>(names);
 			for (String name : chunkFileNames()) {
 				if (!wanted.contains(name)) {
@@ -242,9 +259,32 @@ public final class ChunkStore implements AutoCloseable {
 	}
 
 	/**
-	 * The open file of a chunk: opened from disk if it exists, created from the pool when
-	 * {@code createWithSn >= 0}, else null.
+	 * Runs {@code action} on the chunk's open file, opened from disk if it exists and
+	 * created from the pool when {@code createWithSn >= 0}; answers {@code missing} when
+	 * the chunk does not exist. The file stays open during the action even if the bound on
+	 * open files picks it meanwhile.
 	 */
+	private <T> T withFile(long chunkId, long createWithSn, FileAction<T> action, T missing) throws IOException {
+		while (true) {
+			ChunkFile file = openFile(chunkId, createWithSn);
+			if (file == null) {
+				return missing;
+			}
+			if (!file.retain()) {
+				// closed by the bound on open files since it was looked up: open it again
+				this.open.remove(chunkId, file);
+				continue;
+			}
+			try {
+				this.openFiles.used(file);
+				return action.apply(file);
+			}
+			finally {
+				file.release();
+			}
+		}
+	}
+
 	private ChunkFile openFile(long chunkId, long createWithSn) throws IOException {
 		ChunkFile file = this.open.get(chunkId);
 		if (file != null) {
@@ -262,9 +302,11 @@ public final class ChunkStore implements AutoCloseable {
 				}
 				this.pool.allocate(path, new ChunkFileHeader(chunkId, createWithSn, 0, this.chunkSize));
 			}
-			file = ChunkFile.open(path, chunkId, this.chunkSize);
-			this.open.put(chunkId, file);
-			return file;
+			ChunkFile opened = ChunkFile.open(path, chunkId, this.chunkSize,
+					this.poisoned.computeIfAbsent(chunkId, id -> new ConcurrentHashMap<>()));
+			this.open.put(chunkId, opened);
+			this.openFiles.opened(opened, () -> this.open.remove(chunkId, opened));
+			return opened;
 		}
 	}
 
@@ -272,8 +314,17 @@ public final class ChunkStore implements AutoCloseable {
 		List<ChunkFile> files = new ArrayList<>(this.open.values());
 		this.open.clear();
 		for (ChunkFile file : files) {
+			this.openFiles.closed(file);
 			file.close();
 		}
+	}
+
+	/** What runs on an open chunk file. */
+	@FunctionalInterface
+	private interface FileAction<T> {
+
+		T apply(ChunkFile file) throws IOException;
+
 	}
 
 	private List<String> chunkFileNames() throws IOException {

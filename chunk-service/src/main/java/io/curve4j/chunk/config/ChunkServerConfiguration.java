@@ -11,6 +11,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import io.curve4j.chunk.chunkfile.ChunkFilePool;
+import io.curve4j.chunk.chunkfile.OpenChunkFiles;
 import io.curve4j.chunk.copyset.Copyset;
 import io.curve4j.chunk.copyset.CopysetRegistry;
 import io.curve4j.common.grpc.CurveGrpcExceptionHandler;
@@ -46,11 +47,20 @@ public class ChunkServerConfiguration {
 		return pool;
 	}
 
+	@Bean
+	OpenChunkFiles openChunkFiles(ChunkServerProperties properties, MeterRegistry meters) {
+		OpenChunkFiles files = new OpenChunkFiles(properties.getMaxOpenChunkFiles());
+		Gauge.builder("curve.chunk.files.open", files, OpenChunkFiles::size)
+			.description("Chunk files open, across copysets")
+			.register(meters);
+		return files;
+	}
+
 	@Bean(destroyMethod = "close")
 	CopysetRegistry copysetRegistry(ChunkServerProperties properties, RaftHost raftHost, ChunkFilePool pool,
-			MeterRegistry meters) throws IOException {
+			OpenChunkFiles openFiles, MeterRegistry meters) throws IOException {
 		CopysetRegistry registry = new CopysetRegistry(properties.getDataDir().resolve("copysets"), raftHost, pool,
-				properties.getElectionTimeout(), properties.getSnapshotInterval(),
+				openFiles, properties.getElectionTimeout(), properties.getSnapshotInterval(),
 				properties.getSnapshotThroughput().toBytes());
 		try {
 			registry.load();

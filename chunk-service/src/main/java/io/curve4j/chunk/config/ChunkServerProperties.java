@@ -134,6 +134,13 @@ public class ChunkServerProperties {
 	@Valid
 	private final Scrub scrub = new Scrub();
 
+	/**
+	 * Chunk files open at once, across copysets; the least recently used closes when
+	 * another opens. Each takes a file descriptor and 4 bytes of checksums per page.
+	 */
+	@Min(16)
+	private int maxOpenChunkFiles = 4096;
+
 	public Path getDataDir() {
 		return this.dataDir;
 	}
@@ -261,6 +268,14 @@ public class ChunkServerProperties {
 
 	public void setSnapshotInterval(Duration snapshotInterval) {
 		this.snapshotInterval = snapshotInterval;
+	}
+
+	public int getMaxOpenChunkFiles() {
+		return this.maxOpenChunkFiles;
+	}
+
+	public void setMaxOpenChunkFiles(int maxOpenChunkFiles) {
+		this.maxOpenChunkFiles = maxOpenChunkFiles;
 	}
 
 	public Scrub getScrub() {

@@ -26,6 +26,7 @@ import org.slf4j.LoggerFactory;
 
 import io.curve4j.chunk.chunkfile.ChunkFilePool;
 import io.curve4j.chunk.chunkfile.ChunkStore;
+import io.curve4j.chunk.chunkfile.OpenChunkFiles;
 import io.curve4j.common.error.CurveException;
 import io.curve4j.common.error.ErrorCode;
 import io.curve4j.common.raft.RaftGroup;
@@ -52,6 +53,8 @@ public final class CopysetRegistry implements AutoCloseable {
 
 	private final ChunkFilePool pool;
 
+	private final OpenChunkFiles openFiles;
+
 	private final Duration electionTimeout;
 
 	private final Duration snapshotInterval;
@@ -70,11 +73,12 @@ public final class CopysetRegistry implements AutoCloseable {
 	 * @param snapshotInterval time between Raft snapshots; zero disables them
 	 * @param snapshotBytesPerSecond cap on snapshot copying per copyset; zero for none
 	 */
-	public CopysetRegistry(Path dir, RaftHost host, ChunkFilePool pool, Duration electionTimeout,
-			Duration snapshotInterval, long snapshotBytesPerSecond) {
+	public CopysetRegistry(Path dir, RaftHost host, ChunkFilePool pool, OpenChunkFiles openFiles,
+			Duration electionTimeout, Duration snapshotInterval, long snapshotBytesPerSecond) {
 		this.dir = dir;
 		this.host = host;
 		this.pool = pool;
+		this.openFiles = openFiles;
 		this.electionTimeout = electionTimeout;
 		this.snapshotInterval = snapshotInterval;
 		this.snapshotBytesPerSecond = snapshotBytesPerSecond;
@@ -170,7 +174,7 @@ public final class CopysetRegistry implements AutoCloseable {
 	}
 
 	private Copyset start(CopysetId id, List<String> peers, Path copysetDir) throws IOException {
-		ChunkStore store = new ChunkStore(copysetDir.resolve("chunks"), this.pool);
+		ChunkStore store = new ChunkStore(copysetDir.resolve("chunks"), this.pool, this.openFiles);
 		CopysetStateMachine stateMachine = new CopysetStateMachine(id.groupId(), store, peers);
 		RaftGroupOptions options = new RaftGroupOptions(id.groupId(), copysetDir.resolve("raft"), peers,
 				this.electionTimeout, this.snapshotInterval, true, this.snapshotBytesPerSecond);

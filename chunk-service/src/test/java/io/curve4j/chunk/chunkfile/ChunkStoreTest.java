@@ -3,9 +3,11 @@ package io.curve4j.chunk.chunkfile;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -32,7 +34,7 @@ class ChunkStoreTest {
 	@BeforeEach
 	void open() throws Exception {
 		this.pool = new ChunkFilePool(this.dir.resolve("pool"), CHUNK, 1);
-		this.store = new ChunkStore(this.dir.resolve("chunks"), this.pool);
+		this.store = new ChunkStore(this.dir.resolve("chunks"), this.pool, new OpenChunkFiles(64));
 	}
 
 	@AfterEach
@@ -60,7 +62,7 @@ class ChunkStoreTest {
 		this.store.write(5, 3, CHUNK - 512, ByteBuffer.wrap(data), 1);
 		this.store.write(5, 2, 0, ByteBuffer.wrap(data), 1);
 		this.store.close();
-		this.store = new ChunkStore(this.dir.resolve("chunks"), this.pool);
+		this.store = new ChunkStore(this.dir.resolve("chunks"), this.pool, new OpenChunkFiles(64));
 		assertThat(bytes(this.store.read(5, CHUNK - 512, 512).data())).isEqualTo(data);
 		assertThat(this.store.info(5)).hasValue(new ChunkFileHeader(5, 3, 0, CHUNK));
 		this.store.write(5, 4, 0, ByteBuffer.wrap(data), 1);
@@ -92,7 +94,7 @@ class ChunkStoreTest {
 		this.store.write(5, 3, 0, ByteBuffer.wrap(data), 1);
 		this.store.close();
 		flip(10);
-		this.store = new ChunkStore(this.dir.resolve("chunks"), this.pool);
+		this.store = new ChunkStore(this.dir.resolve("chunks"), this.pool, new OpenChunkFiles(64));
 		assertThat(this.store.info(5)).hasValue(new ChunkFileHeader(5, 3, 0, CHUNK));
 		assertThat(this.store.read(5, 0, 4096).clean()).isTrue();
 	}
@@ -105,7 +107,7 @@ class ChunkStoreTest {
 		flip(10);
 		flip(ChunkFileHeader.SECOND_COPY + 10);
 		flip(ChunkFileHeader.SIZE + 4096 + 7);
-		this.store = new ChunkStore(this.dir.resolve("chunks"), this.pool);
+		this.store = new ChunkStore(this.dir.resolve("chunks"), this.pool, new OpenChunkFiles(64));
 		assertThat(this.store.info(5).orElseThrow().chunkId()).isEqualTo(5);
 		CheckedRead read = this.store.read(5, 0, 3 * 4096);
 		assertThat(bytes(read.data().slice(0, 4096))).isEqualTo(data);
@@ -117,7 +119,7 @@ class ChunkStoreTest {
 		this.store.write(5, 1, 0, ByteBuffer.wrap(random(4 * 4096)), 1);
 		this.store.close();
 		flip(ChunkFileHeader.SIZE + 2 * 4096 + 100);
-		this.store = new ChunkStore(this.dir.resolve("chunks"), this.pool);
+		this.store = new ChunkStore(this.dir.resolve("chunks"), this.pool, new OpenChunkFiles(64));
 		assertThat(this.store.read(5, 0, 4 * 4096).badPages().stream().boxed().toList()).containsExactly(2);
 		assertThat(this.store.read(5, 2 * 4096 + 512, 512).badPages().stream().boxed().toList()).containsExactly(2);
 		assertThat(this.store.read(5, 4096, 4096).clean()).isTrue();
@@ -131,7 +133,7 @@ class ChunkStoreTest {
 		this.store.close();
 		flip(ChunkFileHeader.SIZE + 100);
 		flip(ChunkFileHeader.SIZE + 4096 + 100);
-		this.store = new ChunkStore(this.dir.resolve("chunks"), this.pool);
+		this.store = new ChunkStore(this.dir.resolve("chunks"), this.pool, new OpenChunkFiles(64));
 		// a partial write at entry 7 over bad page 1: the page stays bad, and content older than 7 cannot undo it
 		byte[] later = random(512);
 		this.store.write(5, 1, 4096, ByteBuffer.wrap(later), 7);
@@ -156,7 +158,7 @@ class ChunkStoreTest {
 		this.store.write(5, 1, 0, ByteBuffer.wrap(random(4096)), 1);
 		this.store.close();
 		flip(ChunkFileHeader.SIZE + 100);
-		this.store = new ChunkStore(this.dir.resolve("chunks"), this.pool);
+		this.store = new ChunkStore(this.dir.resolve("chunks"), this.pool, new OpenChunkFiles(64));
 		this.store.repairFloor(20);
 		assertThat(this.store.repair(5, 0, ByteBuffer.wrap(random(4096)), 19)).isZero();
 		assertThat(this.store.read(5, 0, 4096).clean()).isFalse();
@@ -178,6 +180,48 @@ class ChunkStoreTest {
 		assertThat(read.clean()).isTrue();
 		assertThat(bytes(read.data())).isEqualTo(data);
 		assertThat(Files.size(file)).isEqualTo(this.pool.fileLength());
+	}
+
+	@Test
+	void keepsNoMoreFilesOpenThanItsBoundUnderConcurrentUse() throws Exception {
+		OpenChunkFiles bound = new OpenChunkFiles(2);
+		this.store.close();
+		this.store = new ChunkStore(this.dir.resolve("chunks"), this.pool, bound);
+		int chunks = 6;
+		for (int c = 0; c < chunks; c++) {
+			this.store.write(c, 1, 0, ByteBuffer.wrap(Arrays.copyOf(random(4096 + c), 4096)), 1);
+		}
+		assertThat(bound.size()).isLessThanOrEqualTo(2);
+		AtomicReference<Throwable> failure = new AtomicReference<>();
+		List<Thread> threads = new ArrayList<>();
+		for (int t = 0; t < 4; t++) {
+			int seed = t;
+			threads.add(new Thread(() -> {
+				Random r = new Random(seed);
+				try {
+					for (int i = 0; i < 300; i++) {
+						int c = r.nextInt(chunks);
+						CheckedRead read = this.store.read(c, 0, 4096);
+						assertThat(read.clean()).isTrue();
+						assertThat(bytes(read.data())).isEqualTo(Arrays.copyOf(random(4096 + c), 4096));
+					}
+				}
+				catch (Throwable ex) {
+					failure.compareAndSet(null, ex);
+				}
+			}));
+		}
+		threads.forEach(Thread::start);
+		for (int i = 0; i < 200; i++) {
+			int c = i % chunks;
+			this.store.write(c, 1, 4096, ByteBuffer.wrap(random(4096)), 2 + i);
+		}
+		for (Thread thread : threads) {
+			thread.join();
+		}
+		assertThat(failure.get()).isNull();
+		assertThat(bound.size()).isLessThanOrEqualTo(2);
+		assertThat(this.store.sync()).hasSize(chunks);
 	}
 
 	private void flip(long offset) throws Exception {

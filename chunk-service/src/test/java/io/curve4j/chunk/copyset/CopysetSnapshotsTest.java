@@ -13,6 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.curve4j.chunk.chunkfile.ChunkFilePool;
 import io.curve4j.chunk.chunkfile.ChunkStore;
+import io.curve4j.chunk.chunkfile.OpenChunkFiles;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -30,7 +31,7 @@ class CopysetSnapshotsTest {
 	@Test
 	void aSavedSnapshotLoadsIntoAnotherReplica() throws IOException {
 		ChunkFilePool pool = new ChunkFilePool(this.dir.resolve("pool"), 64 * 1024, 0);
-		ChunkStore source = new ChunkStore(this.dir.resolve("a"), pool);
+		ChunkStore source = new ChunkStore(this.dir.resolve("a"), pool, new OpenChunkFiles(64));
 		source.write(7, 1, 4096, ByteBuffer.wrap(filled(9)), 1);
 		WriteFences fences = new WriteFences();
 		fences.admit(WriteFencesTest.id(42, 7, 2), 5);
@@ -44,7 +45,7 @@ class CopysetSnapshotsTest {
 		assertThat(Files.readAllLines(snapshot.resolve(CopysetSnapshots.MANIFEST), StandardCharsets.UTF_8))
 			.containsExactly(files.get(0), "epoch 1", "fence 42 7 5");
 
-		ChunkStore target = new ChunkStore(this.dir.resolve("b"), pool);
+		ChunkStore target = new ChunkStore(this.dir.resolve("b"), pool, new OpenChunkFiles(64));
 		WriteFences loadedFences = new WriteFences();
 		MembershipEpoch loadedEpoch = new MembershipEpoch("copyset-1-1", PEERS);
 		long index = new CopysetSnapshots(target, loadedFences, loadedEpoch).load(snapshot, files, 17);

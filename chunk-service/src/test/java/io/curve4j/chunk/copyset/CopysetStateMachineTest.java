@@ -13,6 +13,7 @@ import com.google.protobuf.ByteString;
 
 import io.curve4j.chunk.chunkfile.ChunkFilePool;
 import io.curve4j.chunk.chunkfile.ChunkStore;
+import io.curve4j.chunk.chunkfile.OpenChunkFiles;
 import io.curve4j.proto.common.v1.WriteId;
 import io.curve4j.proto.raft.v1.ChunkCommand;
 import io.curve4j.proto.raft.v1.WriteChunkCommand;
@@ -115,7 +116,7 @@ class CopysetStateMachineTest {
 
 	private CopysetStateMachine stateMachine() throws IOException {
 		ChunkFilePool pool = new ChunkFilePool(this.dir.resolve("pool"), 64 * 1024, 0);
-		this.store = new ChunkStore(this.dir.resolve("chunks"), pool);
+		this.store = new ChunkStore(this.dir.resolve("chunks"), pool, new OpenChunkFiles(64));
 		return new CopysetStateMachine("copyset-1-1", this.store, INITIAL);
 	}
 

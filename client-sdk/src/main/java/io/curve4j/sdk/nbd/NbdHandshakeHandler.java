@@ -49,6 +49,8 @@ final class NbdHandshakeHandler extends ChannelInboundHandlerAdapter {
 
 	private final BlockSizes blockSizes;
 
+	private final NbdMemory memory;
+
 	private ByteBuf buffer;
 
 	private boolean clientFlagsRead;
@@ -63,7 +65,8 @@ final class NbdHandshakeHandler extends ChannelInboundHandlerAdapter {
 	/** Handed over to the transmission phase: this handler is gone from the pipeline. */
 	private boolean done;
 
-	NbdHandshakeHandler(Exports exports, BlockSizes blockSizes) {
+	NbdHandshakeHandler(Exports exports, BlockSizes blockSizes, NbdMemory memory) {
+		this.memory = memory;
 		this.exports = exports;
 		this.blockSizes = blockSizes;
 	}
@@ -274,7 +277,8 @@ final class NbdHandshakeHandler extends ChannelInboundHandlerAdapter {
 		ChannelPipeline pipeline = ctx.pipeline();
 		pipeline.addAfter(ctx.name(), "nbd-requests", new NbdRequestDecoder(this.blockSizes.maximum()));
 		pipeline.addAfter("nbd-requests", "nbd-transmission",
-				new NbdTransmissionHandler(this.exports, export, size, this.structured, this.blockSizes.maximum()));
+				new NbdTransmissionHandler(this.exports, export, size, this.structured, this.blockSizes.maximum(),
+						this.memory));
 		ctx.flush();
 		ByteBuf rest = this.buffer.readableBytes() > 0 ? this.buffer.readBytes(this.buffer.readableBytes()) : null;
 		if (pipeline.get(TIMEOUT) != null) {

@@ -68,7 +68,7 @@ public final class NbdServer implements AutoCloseable {
 
 	private final AtomicBoolean closed = new AtomicBoolean();
 
-	private NbdServer(Exports exports, String bind, int port) {
+	private NbdServer(Exports exports, String bind, int port, NbdMemory memory) {
 		requireLoopback(bind);
 		this.exports = exports;
 		this.acceptor = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
@@ -85,12 +85,18 @@ public final class NbdServer implements AutoCloseable {
 
 					@Override
 					protected void initChannel(SocketChannel channel) {
+						if (NbdServer.this.connections.size() >= memory.maxConnections()) {
+							log.warn("refusing NBD connection from {}: {} connections are open", channel.remoteAddress(),
+									memory.maxConnections());
+							channel.close();
+							return;
+						}
 						NbdServer.this.connections.add(channel);
 						// a client that connects and says nothing does not hold its connection: the
 						// handshake removes this once the export is chosen (an attached client may idle)
 						channel.pipeline()
 							.addLast(NbdHandshakeHandler.TIMEOUT, new ReadTimeoutHandler(HANDSHAKE_TIMEOUT_SECONDS, TimeUnit.SECONDS))
-							.addLast("nbd-handshake", new NbdHandshakeHandler(exports, BLOCK_SIZES));
+							.addLast("nbd-handshake", new NbdHandshakeHandler(exports, BLOCK_SIZES, memory));
 					}
 
 				})
@@ -130,11 +136,16 @@ public final class NbdServer implements AutoCloseable {
 	 * {@code client}.
 	 */
 	public static NbdServer start(CurveClient client, String bind, int port) {
-		return new NbdServer(Exports.of(client), bind, port);
+		return start(Exports.of(client), bind, port);
 	}
 
 	static NbdServer start(Exports exports, String bind, int port) {
-		return new NbdServer(exports, bind, port);
+		return start(exports, bind, port, new NbdMemory(NbdMemory.DEFAULT_BYTES, NbdMemory.DEFAULT_CONNECTIONS));
+	}
+
+	/** @param memory what all its connections may hold at once */
+	static NbdServer start(Exports exports, String bind, int port, NbdMemory memory) {
+		return new NbdServer(exports, bind, port, memory);
 	}
 
 	public InetSocketAddress address() {

@@ -51,8 +51,15 @@ final class NbdTransmissionHandler extends SimpleChannelInboundHandler<NbdReques
 
 	private boolean released;
 
-	NbdTransmissionHandler(Exports exports, Export export, long size, boolean structured, int maxPayload) {
+	private final NbdMemory memory;
+
+	/** Waiting for the server's byte budget to make room: one wake-up registered at a time. */
+	private boolean waitingForRoom;
+
+	NbdTransmissionHandler(Exports exports, Export export, long size, boolean structured, int maxPayload,
+			NbdMemory memory) {
 		this.exports = exports;
+		this.memory = memory;
 		this.export = export;
 		this.size = size;
 		this.structured = structured;
@@ -140,6 +147,7 @@ final class NbdTransmissionHandler extends SimpleChannelInboundHandler<NbdReques
 	private void submit(ChannelHandlerContext ctx, NbdRequest request, long bytes, CompletableFuture<ByteBuf> reply) {
 		this.requestsInFlight++;
 		this.bytesInFlight += bytes;
+		this.memory.acquire(bytes);
 		updateReading(ctx);
 		reply.whenComplete((buffer, failure) -> {
 			try {
@@ -158,6 +166,7 @@ final class NbdTransmissionHandler extends SimpleChannelInboundHandler<NbdReques
 			Throwable failure) {
 		this.requestsInFlight--;
 		this.bytesInFlight -= bytes;
+		this.memory.release(bytes);
 		if (failure == null) {
 			ctx.writeAndFlush(buffer);
 		}
@@ -221,10 +230,23 @@ final class NbdTransmissionHandler extends SimpleChannelInboundHandler<NbdReques
 
 	private void updateReading(ChannelHandlerContext ctx) {
 		boolean read = !this.disconnecting && this.requestsInFlight < MAX_REQUESTS_IN_FLIGHT
-				&& this.bytesInFlight < MAX_BYTES_IN_FLIGHT && ctx.channel().isWritable();
+				&& this.bytesInFlight < MAX_BYTES_IN_FLIGHT && ctx.channel().isWritable() && serverHasRoom(ctx);
 		if (ctx.channel().config().isAutoRead() != read) {
 			ctx.channel().config().setAutoRead(read);
 		}
+	}
+
+	/** The server-wide budget; when it is spent, this connection is woken once a request anywhere completes. */
+	private boolean serverHasRoom(ChannelHandlerContext ctx) {
+		if (this.waitingForRoom) {
+			return false;
+		}
+		boolean room = this.memory.roomOrWait(() -> ctx.executor().execute(() -> {
+			this.waitingForRoom = false;
+			updateReading(ctx);
+		}));
+		this.waitingForRoom = !room;
+		return room;
 	}
 
 	@Override
