@@ -35,6 +35,7 @@ import io.curve4j.proto.common.v1.CopysetKey;
 import io.curve4j.proto.common.v1.CopysetMembers;
 import io.curve4j.proto.heartbeat.v1.CopysetReport;
 import io.curve4j.proto.heartbeat.v1.HeartbeatRequest;
+import io.curve4j.proto.heartbeat.v1.IntegrityReport;
 import io.curve4j.proto.heartbeat.v1.HeartbeatResponse;
 import io.curve4j.proto.heartbeat.v1.HeartbeatServiceGrpc;
 import io.curve4j.proto.heartbeat.v1.RegisterChunkServerRequest;
@@ -285,6 +286,21 @@ class MdsIT {
 		assertThat(degraded.body().path("problems").get(0).asString()).contains("chunkserver 3").contains("offline");
 		heartbeatAll(Set.of(1, 2, 3));
 		assertThat(this.mds.get("/api/v1/cluster/status").body().path("healthy").asBoolean()).isTrue();
+		// what the chunkservers found checking pages is summed in the status
+		HeartbeatServiceGrpc.newBlockingStub(this.mds.channel())
+			.heartbeat(HeartbeatRequest.newBuilder()
+				.setChunkServerId(1)
+				.setToken(this.tokens.get(1))
+				.setHost("127.0.0.1")
+				.setPort(9001)
+				.setDiskCapacity(100 * Sizes.GIB)
+				.setIntegrity(IntegrityReport.newBuilder().setBadPages(3).setRepairsProposed(2).setScrubPasses(1).setScrubBytes(4096))
+				.build());
+		JsonNode integrity = this.mds.get("/api/v1/cluster/status").body().path("integrity");
+		assertThat(integrity.path("badPages").asLong()).isEqualTo(3);
+		assertThat(integrity.path("repairsProposed").asLong()).isEqualTo(2);
+		assertThat(integrity.path("scrubPasses").asLong()).isEqualTo(1);
+		assertThat(integrity.path("scrubBytes").asLong()).isEqualTo(4096);
 	}
 
 	@Test

@@ -8,6 +8,7 @@ import org.springframework.context.annotation.Configuration;
 
 import io.curve4j.chunk.config.ChunkServerProperties;
 import io.curve4j.chunk.copyset.CopysetRegistry;
+import io.curve4j.chunk.repair.IntegrityCounters;
 
 /**
  * Registration and heartbeats, on unless {@code curve.chunkserver.heartbeat-enabled=false}
@@ -18,8 +19,9 @@ import io.curve4j.chunk.copyset.CopysetRegistry;
 class HeartbeatConfiguration {
 
 	@Bean(destroyMethod = "close")
-	HeartbeatTask heartbeatTask(ChunkServerProperties properties, CopysetRegistry copysets) throws IOException {
-		return new HeartbeatTask(properties, copysets);
+	HeartbeatTask heartbeatTask(ChunkServerProperties properties, CopysetRegistry copysets,
+			IntegrityCounters integrity) throws IOException {
+		return new HeartbeatTask(properties, copysets, integrity);
 	}
 
 }

@@ -22,6 +22,7 @@ import io.curve4j.chunk.config.ChunkServerProperties;
 import io.curve4j.chunk.copyset.Copyset;
 import io.curve4j.chunk.copyset.CopysetId;
 import io.curve4j.chunk.copyset.CopysetRegistry;
+import io.curve4j.chunk.repair.IntegrityCounters;
 import io.curve4j.common.error.CurveException;
 import io.curve4j.common.size.Sizes;
 import io.curve4j.proto.common.v1.ChunkServerLocation;
@@ -59,6 +60,8 @@ public final class HeartbeatTask implements AutoCloseable {
 
 	private final CopysetRegistry copysets;
 
+	private final IntegrityCounters integrity;
+
 	private final MdsClient mds;
 
 	private final ChannelPool channels;
@@ -78,9 +81,11 @@ public final class HeartbeatTask implements AutoCloseable {
 
 	private volatile String lastError = "";
 
-	HeartbeatTask(ChunkServerProperties properties, CopysetRegistry copysets) throws IOException {
+	HeartbeatTask(ChunkServerProperties properties, CopysetRegistry copysets, IntegrityCounters integrity)
+			throws IOException {
 		this.properties = properties;
 		this.copysets = copysets;
+		this.integrity = integrity;
 		this.channels = new ChannelPool(ChannelPool.plaintext(MAX_MDS_MESSAGE));
 		this.retryTimer = Executors.newSingleThreadScheduledExecutor(r -> {
 			Thread t = new Thread(r, "chunkserver-mds-retry");
@@ -222,6 +227,7 @@ public final class HeartbeatTask implements AutoCloseable {
 				.setIsLeader(copyset.isLeader()));
 		}
 		request.addAllOperators(this.operators.reports());
+		request.setIntegrity(this.integrity.report());
 		return request.build();
 	}
 

@@ -16,8 +16,6 @@ import org.springframework.stereotype.Component;
 import com.google.protobuf.UnsafeByteOperations;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 
 import io.curve4j.chunk.chunkfile.CheckedRead;
 import io.curve4j.chunk.chunkfile.PageChecksums;
@@ -49,22 +47,15 @@ public class PageRepair implements AutoCloseable {
 
 	private final long peerTimeoutMs;
 
-	private final Counter badPages;
-
-	private final Counter proposedPages;
+	private final IntegrityCounters counters;
 
 	/** Peer calls block: they run here, off the Raft read threads. */
 	private final ExecutorService executor;
 
-	PageRepair(ReplicaClient replicas, ChunkServerProperties properties, MeterRegistry meters) {
+	PageRepair(ReplicaClient replicas, ChunkServerProperties properties, IntegrityCounters counters) {
 		this.replicas = replicas;
 		this.peerTimeoutMs = properties.getScrub().getPeerTimeout().toMillis();
-		this.badPages = Counter.builder("curve.chunk.pages.bad")
-			.description("Pages found not to match their checksum, by reads and by the scrub")
-			.register(meters);
-		this.proposedPages = Counter.builder("curve.chunk.pages.repair.proposed")
-			.description("Good copies of bad pages this chunkserver proposed to a copyset")
-			.register(meters);
+		this.counters = counters;
 		AtomicInteger threads = new AtomicInteger();
 		this.executor = Executors.newFixedThreadPool(2, r -> {
 			Thread t = new Thread(r, "page-repair-" + threads.incrementAndGet());
@@ -93,7 +84,7 @@ public class PageRepair implements AutoCloseable {
 		int page = read.badPages().nextSetBit(0);
 		while (page >= 0) {
 			int end = read.badPages().nextClearBit(page);
-			this.badPages.increment(end - page);
+			this.counters.badPages(end - page);
 			log.warn("copyset {}: chunk {} pages [{}, {}) do not match their checksums on this replica; "
 					+ "serving another replica's copy", copyset.id(), read.chunkId(), page, end);
 			GoodCopy copy = fromPeers(copyset, read.chunkId(), (long) page * PAGE, (end - page) * PAGE);
@@ -127,7 +118,7 @@ public class PageRepair implements AutoCloseable {
 	 * this replica or another one.
 	 */
 	void reportBad(Copyset copyset, long chunkId, long offset, int length) {
-		this.badPages.increment((double) length / PAGE);
+		this.counters.badPages(length / PAGE);
 		log.warn("copyset {}: the scrub found chunk {} [{}, {}) not matching its checksums on this replica",
 				copyset.id(), chunkId, offset, offset + length);
 		if (copyset.isLeader()) {
@@ -164,7 +155,7 @@ public class PageRepair implements AutoCloseable {
 		long asOf = copyset.appliedIndex();
 		CheckedRead own = copyset.readLocal(new ChunkRead(chunkId, offset, length));
 		if (!own.clean()) {
-			this.badPages.increment(own.badPages().cardinality());
+			this.counters.badPages(own.badPages().cardinality());
 			throw new CurveException(ErrorCode.CHUNK_CORRUPT, "copyset " + copyset.id() + ": chunk " + chunkId
 					+ " has pages here that do not match their checksums too");
 		}
@@ -227,7 +218,7 @@ public class PageRepair implements AutoCloseable {
 		if (!copyset.isLeader()) {
 			return;
 		}
-		this.proposedPages.increment((double) copy.data().remaining() / PAGE);
+		this.counters.repairsProposed(copy.data().remaining() / PAGE);
 		copyset.repair(chunkId, offset, copy.data(), copy.asOf()).whenComplete((done, failure) -> {
 			if (failure != null) {
 				log.warn("copyset {}: the repair of chunk {} at {} was not committed: {}", copyset.id(), chunkId, offset,

@@ -8,8 +8,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 
 import io.curve4j.chunk.chunkfile.CheckedRead;
 import io.curve4j.chunk.config.ChunkServerProperties;
@@ -38,9 +36,7 @@ class PageScrubber implements AutoCloseable {
 
 	private final long bytesPerSecond;
 
-	private final Counter scrubbed;
-
-	private final Counter passes;
+	private final IntegrityCounters counters;
 
 	/** Stops a pass between two reads: interrupting the thread instead would close the chunk file it reads. */
 	private volatile boolean closed;
@@ -51,18 +47,13 @@ class PageScrubber implements AutoCloseable {
 		return t;
 	});
 
-	PageScrubber(CopysetRegistry copysets, PageRepair repair, ChunkServerProperties properties, MeterRegistry meters) {
+	PageScrubber(CopysetRegistry copysets, PageRepair repair, ChunkServerProperties properties,
+			IntegrityCounters counters) {
 		this.copysets = copysets;
 		this.repair = repair;
 		ChunkServerProperties.Scrub scrub = properties.getScrub();
 		this.bytesPerSecond = Math.max(STEP, scrub.getBytesPerSecond().toBytes());
-		this.scrubbed = Counter.builder("curve.chunk.scrub.bytes")
-			.description("Chunk data the scrub checked against its page checksums")
-			.baseUnit("bytes")
-			.register(meters);
-		this.passes = Counter.builder("curve.chunk.scrub.passes")
-			.description("Passes of the scrub over every chunk, completed")
-			.register(meters);
+		this.counters = counters;
 		if (scrub.isEnabled()) {
 			long pause = scrub.getInterval().toMillis();
 			this.thread.scheduleWithFixedDelay(this::pass, pause, pause, TimeUnit.MILLISECONDS);
@@ -84,7 +75,7 @@ class PageScrubber implements AutoCloseable {
 				return;
 			}
 		}
-		this.passes.increment();
+		this.counters.scrubPassDone();
 		log.info("scrub pass checked {} in {} ms", Sizes.format(checked), (System.nanoTime() - started) / 1_000_000);
 	}
 
@@ -98,7 +89,7 @@ class PageScrubber implements AutoCloseable {
 					reportRuns(copyset, read);
 				}
 				checked += length;
-				this.scrubbed.increment(length);
+				this.counters.scrubbed(length);
 				pace(started, checkedBefore + checked);
 			}
 		}

@@ -28,6 +28,7 @@ import io.curve4j.mds.topology.Topology;
 import io.curve4j.mds.topology.TopologyService;
 import io.curve4j.mds.web.Pages;
 import io.curve4j.proto.common.v1.CopysetKey;
+import io.curve4j.proto.heartbeat.v1.IntegrityReport;
 import io.curve4j.proto.mds.v1.ChunkServerRecord;
 
 /**
@@ -76,8 +77,18 @@ class ClusterController {
 	record RecoveryProgress(int copysetsToRecover, int recovering, int recovered) {
 	}
 
+	/**
+	 * Page checks against checksums, summed over the chunkservers since each started.
+	 * @param badPages pages found not to match their checksum (by reads and the scrub)
+	 * @param repairsProposed good copies of bad pages proposed by copyset leaders
+	 * @param scrubPasses completed scrub passes over every chunk of a chunkserver
+	 * @param scrubBytes chunk data the scrub checked
+	 */
+	record IntegrityView(long badPages, long repairsProposed, long scrubPasses, long scrubBytes) {
+	}
+
 	record ClusterStatus(boolean healthy, MdsView mds, ChunkServerCounts chunkServers, CopysetCounts copysets,
-			OperatorCounts operators, RecoveryProgress recovery, List<String> problems) {
+			OperatorCounts operators, RecoveryProgress recovery, IntegrityView integrity, List<String> problems) {
 	}
 
 	private static final Map<String, Comparator<CopysetView>> COPYSET_SORT = Map.of("id",
@@ -129,7 +140,13 @@ class ClusterController {
 		Topology current = leaderTopology();
 		List<String> problems = new ArrayList<>();
 		int online = 0;
+		long[] integrity = new long[4];
 		for (ChunkServerRecord cs : current.chunkServers()) {
+			IntegrityReport report = this.states.integrity(cs.getId());
+			integrity[0] += report.getBadPages();
+			integrity[1] += report.getRepairsProposed();
+			integrity[2] += report.getScrubPasses();
+			integrity[3] += report.getScrubBytes();
 			if (this.states.online(cs.getId())) {
 				online++;
 			}
@@ -174,7 +191,8 @@ class ClusterController {
 				new CopysetCounts(total, healthy, degraded, unavailable),
 				new OperatorCounts(ops.inFlight(), ops.recovering(), ops.balancingCopysets(), ops.balancingLeaders(),
 						ops.running()),
-				new RecoveryProgress(toRecover, ops.recovering(), ops.recovered()), List.copyOf(problems));
+				new RecoveryProgress(toRecover, ops.recovering(), ops.recovered()),
+				new IntegrityView(integrity[0], integrity[1], integrity[2], integrity[3]), List.copyOf(problems));
 	}
 
 	private Topology leaderTopology() {

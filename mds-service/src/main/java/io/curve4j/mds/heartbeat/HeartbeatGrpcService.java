@@ -51,7 +51,7 @@ class HeartbeatGrpcService extends HeartbeatServiceGrpc.HeartbeatServiceImplBase
 			Topology current = this.topology.current();
 			ChunkServerRecord cs = this.topology.authenticate(current, request.getChunkServerId(), request.getToken());
 			this.states.heartbeat(cs.getId(), request.getDiskCapacity(), request.getDiskUsed(),
-					request.getCopysetsList());
+					request.getCopysetsList(), request.getIntegrity());
 			return this.schedule.answer(current, cs.getId(), request);
 		});
 	}

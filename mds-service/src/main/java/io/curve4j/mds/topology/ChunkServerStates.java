@@ -13,6 +13,7 @@ import io.curve4j.mds.raft.MdsRaft;
 import io.curve4j.proto.common.v1.CopysetKey;
 import io.curve4j.proto.common.v1.CopysetMembers;
 import io.curve4j.proto.heartbeat.v1.CopysetReport;
+import io.curve4j.proto.heartbeat.v1.IntegrityReport;
 import io.curve4j.proto.mds.v1.ChunkServerRecord;
 import io.curve4j.proto.mds.v1.CopysetRecord;
 
@@ -50,7 +51,8 @@ public class ChunkServerStates {
 	public record CopysetStatus(CopysetKey key, List<Peer> peers, int leaderId, long epoch, CopysetState state) {
 	}
 
-	private record Seen(long atNanos, long capacity, long used, Map<CopysetKey, CopysetReport> copysets) {
+	private record Seen(long atNanos, long capacity, long used, Map<CopysetKey, CopysetReport> copysets,
+			IntegrityReport integrity) {
 	}
 
 	private final Map<Integer, Seen> seen = new ConcurrentHashMap<>();
@@ -65,16 +67,18 @@ public class ChunkServerStates {
 	}
 
 	/** Records a heartbeat; its copyset reports replace the previous ones of this chunkserver. */
-	public void heartbeat(int chunkServerId, long capacity, long used, List<CopysetReport> reports) {
+	public void heartbeat(int chunkServerId, long capacity, long used, List<CopysetReport> reports,
+			IntegrityReport integrity) {
 		Map<CopysetKey, CopysetReport> copysets = new ConcurrentHashMap<>();
 		reports.forEach(r -> copysets.put(r.getKey(), r));
-		this.seen.put(chunkServerId, new Seen(System.nanoTime(), capacity, used, copysets));
+		this.seen.put(chunkServerId, new Seen(System.nanoTime(), capacity, used, copysets, integrity));
 	}
 
 	/** A registration is a sign of life too. */
 	public void registered(int chunkServerId, long capacity) {
 		this.seen.compute(chunkServerId, (id, old) -> new Seen(System.nanoTime(), capacity,
-				old == null ? 0 : old.used(), old == null ? new ConcurrentHashMap<>() : old.copysets()));
+				old == null ? 0 : old.used(), old == null ? new ConcurrentHashMap<>() : old.copysets(),
+				old == null ? IntegrityReport.getDefaultInstance() : old.integrity()));
 	}
 
 	public boolean online(int chunkServerId) {
@@ -85,6 +89,12 @@ public class ChunkServerStates {
 			return true;
 		}
 		return now - leaderSince < this.offlineNanos;
+	}
+
+	/** What the chunkserver last reported of its page checks; all zero when unknown. */
+	public IntegrityReport integrity(int chunkServerId) {
+		Seen s = current(chunkServerId);
+		return s == null ? IntegrityReport.getDefaultInstance() : s.integrity();
 	}
 
 	/** Disk bytes in use as last reported; 0 when unknown. */
