@@ -42,7 +42,7 @@ public record ClusterEndpoints(List<String> mdsHttp, List<String> mdsGrpc) {
 	public static ClusterEndpoints resolve(String mdsOption, Credentials credentials) {
 		if (mdsOption != null && !mdsOption.isBlank()) {
 			List<String> http = addresses(mdsOption);
-			JsonNode status = new MdsRestClient(http, credentials).get("/api/v1/cluster/status");
+			JsonNode status = MdsRestApi.connect(http, credentials).clusterStatus();
 			List<String> grpc = new ArrayList<>();
 			for (JsonNode member : status.path("mds").path("members")) {
 				grpc.add(member.path("grpc").asString());

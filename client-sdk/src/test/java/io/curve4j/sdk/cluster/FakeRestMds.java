@@ -9,20 +9,26 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
 /**
  * A scripted MDS REST endpoint on a loopback port: each path answers a fixed status,
- * content type and body; requests are recorded.
+ * content type and body, or drops the connection unanswered; requests are recorded.
  */
 public final class FakeRestMds implements AutoCloseable {
 
 	public record Answer(int status, String contentType, String body, String location) {
 	}
 
-	public record Request(String method, String path, String contentType, String body) {
+	/** @param query raw, null when none */
+	public record Request(String method, String path, String query, String contentType, String body,
+			Headers headers) {
 	}
+
+	/** Closes the connection without an answer, as a member that dies mid-request. */
+	private static final Answer DROP = new Answer(0, null, null, null);
 
 	public final List<Request> requests = new CopyOnWriteArrayList<>();
 
@@ -58,13 +64,23 @@ public final class FakeRestMds implements AutoCloseable {
 		return this;
 	}
 
+	public FakeRestMds drop(String path) {
+		this.answers.put(path, DROP);
+		return this;
+	}
+
 	private void handle(HttpExchange exchange) throws IOException {
 		String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
 		String path = exchange.getRequestURI().getPath();
-		this.requests.add(new Request(exchange.getRequestMethod(), path,
-				exchange.getRequestHeaders().getFirst("Content-Type"), body));
+		this.requests.add(new Request(exchange.getRequestMethod(), path, exchange.getRequestURI().getRawQuery(),
+				exchange.getRequestHeaders().getFirst("Content-Type"), body, exchange.getRequestHeaders()));
 		Answer answer = this.answers.getOrDefault(path, new Answer(404, "application/problem+json",
 				"{\"code\":\"INVALID_ARGUMENT\",\"detail\":\"no such endpoint " + path + "\"}", null));
+		if (answer == DROP) {
+			// the server closes a connection whose exchange ends without response headers
+			exchange.close();
+			return;
+		}
 		byte[] bytes = answer.body().getBytes(StandardCharsets.UTF_8);
 		exchange.getResponseHeaders().add("Content-Type", answer.contentType());
 		if (answer.location() != null) {

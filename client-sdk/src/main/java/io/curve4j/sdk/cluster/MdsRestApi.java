@@ -1,0 +1,134 @@
+package io.curve4j.sdk.cluster;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import org.springframework.core.convert.support.DefaultConversionService;
+import org.springframework.http.converter.StringHttpMessageConverter;
+import org.springframework.http.converter.json.JacksonJsonHttpMessageConverter;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.client.RestClient;
+import org.springframework.web.client.support.RestClientAdapter;
+import org.springframework.web.service.annotation.DeleteExchange;
+import org.springframework.web.service.annotation.GetExchange;
+import org.springframework.web.service.annotation.HttpExchange;
+import org.springframework.web.service.annotation.PostExchange;
+import org.springframework.web.service.invoker.HttpServiceProxyFactory;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import io.curve4j.common.auth.SigningKey;
+import io.curve4j.common.error.CurveException;
+import io.curve4j.common.net.MdsLeaderHttp;
+
+/**
+ * The MDS REST API as the command line, the launcher and the SDK use it: the control
+ * plane (cluster status, topology, users, schedulers). Paths, bodies and parameters are
+ * those of {@code openapi/mds.json}, written once here instead of by hand at each caller.
+ *
+ * <p>
+ * Get one with {@link #connect}: every call goes to the MDS leader, whichever member that
+ * is ({@link MdsLeaderHttp}), signed as the given user, and an error answer throws a
+ * {@link CurveException} with the MDS's error code. Documents that callers only print or
+ * walk (status, topology, copysets) stay {@link JsonNode}s.
+ */
+@HttpExchange(url = "/api/v1", accept = { "application/json", "application/problem+json" })
+public interface MdsRestApi {
+
+	/** How long a call looks for a leader: an MDS election takes a few seconds. */
+	Duration DEFAULT_RETRY_BUDGET = Duration.ofSeconds(15);
+
+	/** MDS leader and members, chunkservers online, copysets, operators, recovery and problems. */
+	@GetExchange("/cluster/status")
+	JsonNode clusterStatus();
+
+	/** Pools, zones, servers, chunkservers (with liveness) and logical pools. */
+	@GetExchange("/topology")
+	JsonNode topology();
+
+	/** Applies a topology YAML file (idempotent, all or nothing) and answers the topology now. */
+	@PostExchange(url = "/topology", contentType = "application/yaml")
+	JsonNode applyTopology(@RequestBody String yaml);
+
+	/** One page of copysets with their peers, reported leader, epoch and state. */
+	@GetExchange("/copysets")
+	JsonNode copysets(@RequestParam int page, @RequestParam int size);
+
+	/** Root only. */
+	@PostExchange("/users")
+	User createUser(@RequestBody NewUser user);
+
+	/** Root only; root itself is configured, not listed. */
+	@GetExchange("/users")
+	Page<User> users(@RequestParam int page, @RequestParam int size, @RequestParam String sort);
+
+	/** Root only; the user's volumes stay, owned by the name. */
+	@DeleteExchange("/users/{name}")
+	void deleteUser(@PathVariable String name);
+
+	/** @param name recovery, copyset-balance or leader-balance; operators in flight finish */
+	@PostExchange("/schedulers/{name}/pause")
+	Scheduler pauseScheduler(@PathVariable String name);
+
+	@PostExchange("/schedulers/{name}/resume")
+	Scheduler resumeScheduler(@PathVariable String name);
+
+	record NewUser(String name, String password) {
+
+		@Override
+		public String toString() {
+			return "NewUser[" + this.name + "]";
+		}
+
+	}
+
+	record User(String name, Instant created) {
+	}
+
+	record Scheduler(String name, boolean paused) {
+	}
+
+	/** One page of a list, as the MDS pages every list. */
+	record Page<T>(List<T> content, PageMetadata page) {
+	}
+
+	/** @param number of this page, from 0 */
+	record PageMetadata(long size, long number, long totalElements, long totalPages) {
+	}
+
+	/** Unsigned calls (an MDS without authentication). */
+	static MdsRestApi connect(List<String> httpAddresses) {
+		return connect(httpAddresses, null);
+	}
+
+	/**
+	 * @param httpAddresses {@code host:port} (or {@code http://host:port}) of MDS members
+	 * @param credentials signs every request as this user; null sends unsigned requests
+	 */
+	static MdsRestApi connect(List<String> httpAddresses, Credentials credentials) {
+		return connect(httpAddresses, credentials, DEFAULT_RETRY_BUDGET);
+	}
+
+	/** @param retryBudget how long one call may look for a leader before it fails UNAVAILABLE */
+	static MdsRestApi connect(List<String> httpAddresses, Credentials credentials, Duration retryBudget) {
+		SigningKey key = credentials == null ? null : SigningKey.of(credentials.user(), credentials.password());
+		RestClient rest = RestClient.builder()
+			.requestFactory(new MdsLeaderRequestFactory(new MdsLeaderHttp(httpAddresses, retryBudget), key))
+			.configureMessageConverters((converters) -> converters
+				.withStringConverter(new StringHttpMessageConverter(StandardCharsets.UTF_8))
+				.withJsonConverter(new JacksonJsonHttpMessageConverter(JsonMapper.builder().build())))
+			// a redirect is still unfollowed only after MdsLeaderHttp gave up on the hops: an error too
+			.defaultStatusHandler((status) -> !status.is2xxSuccessful(), new MdsProblemHandler())
+			.build();
+		return HttpServiceProxyFactory.builderFor(RestClientAdapter.create(rest))
+			// spring-core's: the default one (formatting) would need spring-context for ints and strings
+			.conversionService(DefaultConversionService.getSharedInstance())
+			.build()
+			.createClient(MdsRestApi.class);
+	}
+
+}
