@@ -9,7 +9,7 @@ import io.curve4j.common.error.ErrorCode;
 import io.curve4j.sdk.block.CurveClient;
 import io.curve4j.sdk.cluster.ClusterEndpoints;
 import io.curve4j.sdk.cluster.Credentials;
-import io.curve4j.sdk.cluster.MdsRestClient;
+import io.curve4j.sdk.cluster.MdsRestApi;
 
 /**
  * Options of every command that talks to a cluster: where its MDS is (else the
@@ -41,11 +41,11 @@ final class ClusterOptions {
 	}
 
 	/** The REST API; an explicit --mds is used as is (no status call needed to learn gRPC addresses). */
-	MdsRestClient rest() {
+	MdsRestApi rest() {
 		if (this.mds != null && !this.mds.isBlank()) {
-			return new MdsRestClient(ClusterEndpoints.addresses(this.mds), credentials());
+			return MdsRestApi.connect(ClusterEndpoints.addresses(this.mds), credentials());
 		}
-		return new MdsRestClient(endpoints().mdsHttp(), credentials());
+		return MdsRestApi.connect(endpoints().mdsHttp(), credentials());
 	}
 
 	CurveClient client() {

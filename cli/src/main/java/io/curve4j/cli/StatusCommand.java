@@ -23,7 +23,7 @@ final class StatusCommand implements Callable<Integer> {
 
 	@Override
 	public Integer call() {
-		JsonNode status = this.cluster.rest().get("/api/v1/cluster/status");
+		JsonNode status = this.cluster.rest().clusterStatus();
 		PrintWriter out = this.spec.commandLine().getOut();
 		boolean healthy = status.path("healthy").asBoolean(false);
 		out.println("cluster:      " + (healthy ? "HEALTHY" : "UNHEALTHY"));

@@ -40,7 +40,7 @@ final class TopologyCommand {
 		@Override
 		public Integer call() {
 			String yaml = read(this.file);
-			JsonNode topology = this.cluster.rest().post("/api/v1/topology", "application/yaml", yaml);
+			JsonNode topology = this.cluster.rest().applyTopology(yaml);
 			PrintWriter out = this.spec.commandLine().getOut();
 			out.println("Applied " + this.file + ".");
 			print(topology, out);
@@ -73,7 +73,7 @@ final class TopologyCommand {
 
 		@Override
 		public Integer call() {
-			print(this.cluster.rest().get("/api/v1/topology"), this.spec.commandLine().getOut());
+			print(this.cluster.rest().topology(), this.spec.commandLine().getOut());
 			return 0;
 		}
 

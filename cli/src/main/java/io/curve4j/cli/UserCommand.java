@@ -1,7 +1,6 @@
 package io.curve4j.cli;
 
 import java.nio.file.Path;
-import java.util.Map;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -9,10 +8,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import tools.jackson.databind.JsonNode;
-
 import io.curve4j.sdk.cluster.Credentials;
-import io.curve4j.sdk.cluster.MdsRestClient;
+import io.curve4j.sdk.cluster.MdsRestApi;
 
 /**
  * {@code curve user create|list|delete}: users of the cluster, managed by root. A user's
@@ -43,8 +40,8 @@ final class UserCommand {
 		public void run() {
 			boolean generated = this.passwordFile == null;
 			String password = generated ? Credentials.newSecret() : Credentials.read(this.passwordFile);
-			JsonNode user = this.cluster.rest().postJson("/api/v1/users", Map.of("name", this.name, "password", password));
-			this.spec.commandLine().getOut().println("created user " + user.path("name").asString()
+			MdsRestApi.User user = this.cluster.rest().createUser(new MdsRestApi.NewUser(this.name, password));
+			this.spec.commandLine().getOut().println("created user " + user.name()
 					+ (generated ? "\npassword: " + password : ""));
 		}
 
@@ -62,16 +59,16 @@ final class UserCommand {
 		@Override
 		public void run() {
 			Table table = new Table("NAME", "CREATED");
-			MdsRestClient rest = this.cluster.rest();
+			MdsRestApi rest = this.cluster.rest();
 			int page = 0;
-			JsonNode answer;
+			MdsRestApi.Page<MdsRestApi.User> answer;
 			do {
-				answer = rest.get("/api/v1/users?sort=name&size=1000&page=" + page++);
-				for (JsonNode u : answer.path("content")) {
-					table.row(u.path("name").asString(""), u.path("created").asString(""));
+				answer = rest.users(page++, 1000, "name");
+				for (MdsRestApi.User u : answer.content()) {
+					table.row(u.name(), u.created() == null ? "" : u.created().toString());
 				}
 			}
-			while (page < answer.path("page").path("totalPages").asInt(0));
+			while (page < answer.page().totalPages());
 			table.print(this.spec.commandLine().getOut(), "");
 		}
 
@@ -91,7 +88,7 @@ final class UserCommand {
 
 		@Override
 		public void run() {
-			this.cluster.rest().delete("/api/v1/users/" + this.name);
+			this.cluster.rest().deleteUser(this.name);
 			this.spec.commandLine().getOut().println("deleted user " + this.name);
 		}
 

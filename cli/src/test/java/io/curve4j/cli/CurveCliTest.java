@@ -9,6 +9,7 @@ import org.springframework.test.util.TestSocketUtils;
 import picocli.CommandLine;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.curve4j.sdk.cluster.FakeRestMds;
 
@@ -124,6 +125,24 @@ class CurveCliTest {
 			assertThat(run("topology", "show", "--mds", mds.address())).as(this.err::toString).isZero();
 			assertThat(this.out.toString()).contains("Chunkservers:", "127.0.0.1:8200", "10.0 GiB", "1.0 GiB", "lp1",
 					"zone1");
+		}
+	}
+
+	@Test
+	void userCommandsCallTheUserEndpoints() throws Exception {
+		try (FakeRestMds mds = new FakeRestMds()) {
+			mds.json("/api/v1/users", """
+					{"content":[{"name":"alice","created":"2025-01-02T03:04:05Z"}],
+					 "page":{"size":1000,"number":0,"totalElements":1,"totalPages":1}}""");
+			mds.json("/api/v1/users/alice", "");
+			assertThat(run("user", "list", "--mds", mds.address())).as(this.err::toString).isZero();
+			assertThat(this.out.toString()).contains("alice", "2025-01-02T03:04:05Z");
+			assertThat(run("user", "delete", "alice", "--mds", mds.address())).as(this.err::toString).isZero();
+			assertThat(this.out.toString()).contains("deleted user alice");
+			assertThat(mds.requests).extracting(FakeRestMds.Request::method, FakeRestMds.Request::path)
+				.containsExactly(tuple("GET", "/api/v1/users"),
+						tuple("DELETE", "/api/v1/users/alice"));
+			assertThat(mds.requests.get(0).query()).contains("page=0", "size=1000", "sort=name");
 		}
 	}
 

@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -71,7 +70,7 @@ import io.curve4j.proto.mds.v1.SegmentServiceGrpc;
 import io.curve4j.sdk.block.CurveClient;
 import io.curve4j.sdk.block.Volume;
 import io.curve4j.sdk.cluster.Credentials;
-import io.curve4j.sdk.cluster.MdsRestClient;
+import io.curve4j.sdk.cluster.MdsRestApi;
 import io.curve4j.sdk.metacache.MetaCache;
 import io.curve4j.sdk.metacache.RequestSigner;
 import picocli.CommandLine;
@@ -261,9 +260,9 @@ class LocalClusterIT {
 				.withInterceptors(root);
 			ChunkLocation chunk = firstChunk(segments, client.stat("/it/vol").id());
 			// a signed-in user who does not own the volume maps none of it and refreshes no session on it
-			new MdsRestClient(layout.mds().stream().map(ServiceSpec::http).toList(),
+			MdsRestApi.connect(layout.mds().stream().map(ServiceSpec::http).toList(),
 					new Credentials("root", cluster.rootSecret()))
-				.postJson("/api/v1/users", Map.of("name", "mallory", "password", "mallory-password"));
+				.createUser(new MdsRestApi.NewUser("mallory", "mallory-password"));
 			RequestSigner mallory = new RequestSigner(SigningKey.of("mallory", "mallory-password"));
 			long victim = client.stat("/it/vol").id();
 			assertRefused(() -> SegmentServiceGrpc.newBlockingStub(mds)

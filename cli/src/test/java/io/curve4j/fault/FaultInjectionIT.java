@@ -33,7 +33,7 @@ import io.curve4j.common.size.Sizes;
 import io.curve4j.sdk.block.CurveClient;
 import io.curve4j.sdk.block.Volume;
 import io.curve4j.sdk.cluster.Credentials;
-import io.curve4j.sdk.cluster.MdsRestClient;
+import io.curve4j.sdk.cluster.MdsRestApi;
 import io.curve4j.local.LocalCluster;
 import io.curve4j.local.LocalLayout;
 import io.curve4j.local.ServiceSpec;
@@ -107,7 +107,7 @@ class FaultInjectionIT {
 
 	static LocalLayout layout;
 
-	static MdsRestClient mds;
+	static MdsRestApi mds;
 
 	static CurveClient client;
 
@@ -125,7 +125,7 @@ class FaultInjectionIT {
 		Files.createDirectories(smallDisk);
 		run("mount", "-t", "tmpfs", "-o", "size=4g", "tmpfs", smallDisk.toString());
 		layout = cluster.up(planned, System.out);
-		mds = new MdsRestClient(layout.mds().stream().map(ServiceSpec::http).toList(),
+		mds = MdsRestApi.connect(layout.mds().stream().map(ServiceSpec::http).toList(),
 				new Credentials("root", cluster.rootSecret()));
 		client = CurveClient.builder()
 			.mdsAddresses(layout.mds().stream().map(ServiceSpec::grpc).toList())
@@ -317,7 +317,7 @@ class FaultInjectionIT {
 	 * only once they have applied everything committed.
 	 */
 	private static List<String> verifyOnEveryReplica() {
-		mds.post("/api/v1/schedulers/leader-balance/pause", null, null);
+		mds.pauseScheduler("leader-balance");
 		try {
 			List<String> problems = new ArrayList<>();
 			for (int member = 0; member < 3; member++) {
@@ -328,7 +328,7 @@ class FaultInjectionIT {
 			return problems;
 		}
 		finally {
-			mds.post("/api/v1/schedulers/leader-balance/resume", null, null);
+			mds.resumeScheduler("leader-balance");
 		}
 	}
 
@@ -378,7 +378,7 @@ class FaultInjectionIT {
 	/** Every copyset healthy with three replicas, and no operator in flight. */
 	private static void awaitHealed() {
 		await().atMost(HEAL_TIMEOUT).pollInterval(Duration.ofMillis(500)).ignoreExceptions().until(() -> {
-			JsonNode status = mds.get("/api/v1/cluster/status");
+			JsonNode status = mds.clusterStatus();
 			if (status.path("operators").path("inFlight").asInt(-1) != 0) {
 				return false;
 			}
@@ -407,7 +407,7 @@ class FaultInjectionIT {
 
 	/** Every copyset: one page holds them all here. */
 	private static JsonNode copysets() {
-		return mds.get("/api/v1/copysets?size=1000").path("content");
+		return mds.copysets(0, 1000).path("content");
 	}
 
 	private static int copysetsOn(ServiceSpec chunkServer) {
@@ -424,7 +424,7 @@ class FaultInjectionIT {
 
 	private static ServiceSpec mdsLeader() {
 		try {
-			String raft = mds.get("/api/v1/cluster/status").path("mds").path("leader").path("raft").asString("");
+			String raft = mds.clusterStatus().path("mds").path("leader").path("raft").asString("");
 			return layout.mds().stream().filter(m -> m.raft().equals(raft)).findFirst().orElse(null);
 		}
 		catch (RuntimeException ex) {

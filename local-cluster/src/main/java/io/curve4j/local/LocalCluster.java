@@ -27,7 +27,7 @@ import io.curve4j.common.error.CurveException;
 import io.curve4j.common.error.ErrorCode;
 import io.curve4j.sdk.cluster.ClusterEndpoints;
 import io.curve4j.sdk.cluster.Credentials;
-import io.curve4j.sdk.cluster.MdsRestClient;
+import io.curve4j.sdk.cluster.MdsRestApi;
 
 /**
  * Runs a whole cluster on loopback, each service as its own JVM process, with data,
@@ -121,7 +121,7 @@ public final class LocalCluster {
 		for (ServiceSpec mds : effective.mds()) {
 			awaitHealthy(mds);
 		}
-		MdsRestClient mds = restClient(effective);
+		MdsRestApi mds = restApi(effective);
 		awaitMdsLeader(mds);
 		applyTopology(mds, effective.topologyYaml(false));
 		for (ServiceSpec cs : effective.chunkServers()) {
@@ -132,7 +132,7 @@ public final class LocalCluster {
 		}
 		await("all chunkservers online", () -> onlineChunkServers(mds) == effective.chunkServers().size());
 		applyTopology(mds, effective.topologyYaml(true));
-		await("every copyset healthy", () -> mds.get("/api/v1/cluster/status").path("healthy").asBoolean());
+		await("every copyset healthy", () -> mds.clusterStatus().path("healthy").asBoolean());
 		launch(effective, effective.gateway(), out);
 		launch(effective, effective.nbd(), out);
 		awaitHealthy(effective.gateway());
@@ -145,8 +145,8 @@ public final class LocalCluster {
 		return Credentials.read(this.home.resolve(Credentials.ROOT_SECRET_FILE));
 	}
 
-	private MdsRestClient restClient(LocalLayout layout) {
-		return new MdsRestClient(layout.mds().stream().map(ServiceSpec::http).toList(),
+	private MdsRestApi restApi(LocalLayout layout) {
+		return MdsRestApi.connect(layout.mds().stream().map(ServiceSpec::http).toList(),
 				new Credentials(RequestSignature.ROOT, rootSecret()));
 	}
 
@@ -393,19 +393,19 @@ public final class LocalCluster {
 		}
 	}
 
-	private void applyTopology(MdsRestClient mds, String yaml) {
+	private void applyTopology(MdsRestApi mds, String yaml) {
 		try {
 			Files.writeString(this.home.resolve("topology.yaml"), yaml);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
-		mds.post("/api/v1/topology", "application/yaml", yaml);
+		mds.applyTopology(yaml);
 	}
 
-	private static int onlineChunkServers(MdsRestClient mds) {
+	private static int onlineChunkServers(MdsRestApi mds) {
 		int online = 0;
-		for (JsonNode cs : mds.get("/api/v1/topology").path("chunkServers")) {
+		for (JsonNode cs : mds.topology().path("chunkServers")) {
 			if (cs.path("online").asBoolean()) {
 				online++;
 			}
@@ -424,8 +424,8 @@ public final class LocalCluster {
 		}
 	}
 
-	private void awaitMdsLeader(MdsRestClient mds) {
-		await("an MDS leader", () -> !mds.get("/api/v1/cluster/status").path("mds").path("leader").isNull());
+	private void awaitMdsLeader(MdsRestApi mds) {
+		await("an MDS leader", () -> !mds.clusterStatus().path("mds").path("leader").isNull());
 	}
 
 	/** Waits for the service's Actuator health to say UP; fails early if its process died. */
