@@ -74,6 +74,7 @@ public interface MdsRestApi {
 	@PostExchange("/schedulers/{name}/pause")
 	Scheduler pauseScheduler(@PathVariable String name);
 
+	/** @param name as for {@link #pauseScheduler} */
 	@PostExchange("/schedulers/{name}/resume")
 	Scheduler resumeScheduler(@PathVariable String name);
 
@@ -116,6 +117,7 @@ public interface MdsRestApi {
 	/** @param retryBudget how long one call may look for a leader before it fails UNAVAILABLE */
 	static MdsRestApi connect(List<String> httpAddresses, Credentials credentials, Duration retryBudget) {
 		SigningKey key = credentials == null ? null : SigningKey.of(credentials.user(), credentials.password());
+		// no base URL: the request factory sends the path to whichever member leads
 		RestClient rest = RestClient.builder()
 			.requestFactory(new MdsLeaderRequestFactory(new MdsLeaderHttp(httpAddresses, retryBudget), key))
 			.configureMessageConverters((converters) -> converters
