@@ -9,6 +9,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 import tools.jackson.databind.JsonNode;
 
+import io.curve4j.common.size.Sizes;
+
 /** {@code curve status}: cluster health; exit 0 only when everything is healthy. */
 @Command(name = "status", mixinStandardHelpOptions = true,
 		description = "Cluster health: MDS leader, chunkservers online, copysets healthy/degraded/unavailable, "
@@ -55,6 +57,10 @@ final class StatusCommand implements Callable<Integer> {
 		out.printf("recovery:     %d copysets with an offline replica, %d recovering, %d recovered%n",
 				recovery.path("copysetsToRecover").asLong(0), recovery.path("recovering").asLong(0),
 				recovery.path("recovered").asLong(0));
+		JsonNode integrity = status.path("integrity");
+		out.printf("integrity:    %d bad pages found, %d repairs proposed; scrub: %d passes, %s checked%n",
+				integrity.path("badPages").asLong(0), integrity.path("repairsProposed").asLong(0),
+				integrity.path("scrubPasses").asLong(0), Sizes.format(integrity.path("scrubBytes").asLong(0)));
 		JsonNode problems = status.path("problems");
 		if (problems.size() > 0) {
 			out.println("problems:");
