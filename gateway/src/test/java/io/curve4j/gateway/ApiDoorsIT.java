@@ -161,7 +161,7 @@ class ApiDoorsIT {
 	@Test
 	void passwordsAreKeptOnlyAsDerivedKeys() {
 		for (int i = 0; i < this.cluster.members(); i++) {
-			MdsStore store = this.cluster.mds(i).getBean(MdsStore.class);
+			MdsStore store = this.cluster.mds(i).bean(MdsStore.class);
 			await().until(() -> store.get(MdsSchema.USERS, "alice").isPresent());
 			UserRecord alice = store.get(MdsSchema.USERS, "alice").orElseThrow();
 			assertThat(alice.getPassword()).isEmpty();

@@ -1,15 +1,11 @@
 package io.curve4j.gateway;
 
-import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.test.util.TestSocketUtils;
 
-import io.curve4j.mds.MdsApplication;
-import io.curve4j.mds.raft.MdsRaft;
+import io.curve4j.mds.MdsNode;
+import io.curve4j.mds.MdsTestCluster;
 
 /**
  * Three MDS members and the gateway in this JVM, each its own Spring context on
@@ -22,52 +18,40 @@ final class GatewayCluster implements AutoCloseable {
 
 	static final String JOIN_TOKEN = "join-secret-for-tests";
 
-	private final List<ConfigurableApplicationContext> mds = new ArrayList<>();
+	private final MdsTestCluster mds;
 
-	private final List<String> mdsHttp = new ArrayList<>();
+	private final ConfigurableApplicationContext gateway;
 
-	private final List<String> mdsGrpc = new ArrayList<>();
-
-	private ConfigurableApplicationContext gateway;
+	private GatewayCluster(MdsTestCluster mds, ConfigurableApplicationContext gateway) {
+		this.mds = mds;
+		this.gateway = gateway;
+	}
 
 	static GatewayCluster start(Path dir, int members) {
-		GatewayCluster cluster = new GatewayCluster();
-		int[][] ports = new int[members][3];
-		List<String> memberArgs = new ArrayList<>();
-		for (int i = 0; i < members; i++) {
-			for (int j = 0; j < 3; j++) {
-				ports[i][j] = TestSocketUtils.findAvailableTcpPort();
-			}
-			memberArgs.add("--curve.mds.members[" + i + "].raft=127.0.0.1:" + ports[i][0]);
-			memberArgs.add("--curve.mds.members[" + i + "].grpc=127.0.0.1:" + ports[i][1]);
-			memberArgs.add("--curve.mds.members[" + i + "].http=127.0.0.1:" + ports[i][2]);
-			cluster.mdsHttp.add("127.0.0.1:" + ports[i][2]);
-			cluster.mdsGrpc.add("127.0.0.1:" + ports[i][1]);
+		MdsTestCluster mds = MdsTestCluster.start(dir, members, "--curve.mds.auth.root-password=" + ROOT_PASSWORD,
+				"--curve.mds.auth.join-token.value=" + JOIN_TOKEN, "--curve.mds.attach.nbd-address=127.0.0.1:10809",
+				// short, so that a leader elected after the first term soon accepts renames and deletes
+				"--curve.mds.session-lease=3s",
+				// the gateway's breakers share this classpath; their registries are the gateway's beans, not the MDS's
+				"--spring.cloud.circuitbreaker.resilience4j.enabled=false");
+		try {
+			mds.awaitSettledLeader();
+			return new GatewayCluster(mds, GatewayApplication.application()
+				.run("--server.port=0", "--server.address=127.0.0.1",
+						"--curve.gateway.mds-addresses=" + String.join(",", mds.httpAddresses()),
+						"--curve.gateway.retry-budget=8s", "--spring.grpc.server.enabled=false",
+						"--spring.main.banner-mode=off",
+						// the MDS's Spring Security shares this test classpath; the gateway ships without it
+						"--spring.autoconfigure.exclude=org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration,"
+								+ "org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration,"
+								+ "org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration,"
+								+ "org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterAutoConfiguration,"
+								+ "org.springframework.boot.security.autoconfigure.actuate.web.servlet.ManagementWebSecurityAutoConfiguration"));
 		}
-		for (int i = 0; i < members; i++) {
-			List<String> args = new ArrayList<>(memberArgs);
-			args.addAll(List.of("--server.port=" + ports[i][2], "--server.address=127.0.0.1",
-					"--spring.grpc.server.port=" + ports[i][1], "--spring.grpc.server.host=127.0.0.1",
-					"--curve.mds.data-dir=" + dir.resolve("mds-" + i), "--curve.mds.raft-address=127.0.0.1:" + ports[i][0],
-					"--curve.mds.auth.root-password=" + ROOT_PASSWORD, "--curve.mds.auth.join-token.value=" + JOIN_TOKEN,
-					"--curve.mds.attach.nbd-address=127.0.0.1:10809",
-					"--spring.main.banner-mode=off",
-					// the gateway's breakers share this classpath; their registries are the gateway's beans, not the MDS's
-					"--spring.cloud.circuitbreaker.resilience4j.enabled=false"));
-			cluster.mds.add(MdsApplication.application().run(args.toArray(String[]::new)));
+		catch (RuntimeException ex) {
+			mds.close();
+			throw ex;
 		}
-		cluster.gateway = GatewayApplication.application()
-			.run("--server.port=0", "--server.address=127.0.0.1",
-					"--curve.gateway.mds-addresses=" + String.join(",", cluster.mdsHttp),
-					"--curve.gateway.retry-budget=8s", "--spring.grpc.server.enabled=false",
-					"--spring.main.banner-mode=off",
-					// the MDS's Spring Security shares this test classpath; the gateway ships without it
-					"--spring.autoconfigure.exclude=org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration,"
-							+ "org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration,"
-							+ "org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration,"
-							+ "org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterAutoConfiguration,"
-							+ "org.springframework.boot.security.autoconfigure.actuate.web.servlet.ManagementWebSecurityAutoConfiguration");
-		return cluster;
 	}
 
 	int gatewayPort() {
@@ -76,28 +60,21 @@ final class GatewayCluster implements AutoCloseable {
 
 	/** Index of the member that leads now, -1 when none does. */
 	int leader() {
-		for (int i = 0; i < this.mds.size(); i++) {
-			ConfigurableApplicationContext c = this.mds.get(i);
-			if (c.isActive() && c.getBean(MdsRaft.class).isLeader()) {
-				return i;
-			}
-		}
-		return -1;
+		return this.mds.leader();
 	}
 
 	/** The HTTP port of member {@code index}, for requests that bypass the gateway. */
 	int mdsPort(int index) {
-		String address = this.mdsHttp.get(index);
-		return Integer.parseInt(address.substring(address.indexOf(':') + 1));
+		return this.mds.httpPort(index);
 	}
 
 	/** The gRPC address of member {@code index}. */
 	String mdsGrpc(int index) {
-		return this.mdsGrpc.get(index);
+		return this.mds.grpcAddress(index);
 	}
 
-	ConfigurableApplicationContext mds(int index) {
-		return this.mds.get(index);
+	MdsNode mds(int index) {
+		return this.mds.node(index);
 	}
 
 	int members() {
@@ -105,15 +82,13 @@ final class GatewayCluster implements AutoCloseable {
 	}
 
 	void stopMds(int index) {
-		this.mds.get(index).close();
+		this.mds.stop(index);
 	}
 
 	@Override
 	public void close() {
-		if (this.gateway != null) {
-			this.gateway.close();
-		}
-		this.mds.forEach(ConfigurableApplicationContext::close);
+		this.gateway.close();
+		this.mds.close();
 	}
 
 }

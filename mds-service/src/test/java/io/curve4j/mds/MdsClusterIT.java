@@ -1,11 +1,7 @@
 package io.curve4j.mds;
 
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -22,11 +18,9 @@ import io.curve4j.proto.mds.v1.NamespaceServiceGrpc;
 import io.curve4j.proto.mds.v1.StatFileRequest;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import org.springframework.test.util.TestSocketUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
 
 /**
  * A three-member MDS group in one JVM: followers send clients to the leader, and when
@@ -38,35 +32,25 @@ class MdsClusterIT {
 	@TempDir
 	Path dir;
 
-	private final List<MdsNode> nodes = new ArrayList<>();
+	private MdsTestCluster cluster;
 
 	@AfterEach
 	void stop() {
-		this.nodes.forEach(MdsNode::close);
+		if (this.cluster != null) {
+			this.cluster.close();
+		}
 	}
 
 	@Test
 	void followersRedirectAndANewLeaderServesAfterTheLeaderStops() {
-		int[][] ports = new int[3][3];
-		List<String> members = new ArrayList<>();
-		for (int i = 0; i < 3; i++) {
-			for (int j = 0; j < 3; j++) {
-				ports[i][j] = TestSocketUtils.findAvailableTcpPort();
-			}
-			members.add("--curve.mds.members[" + i + "].raft=127.0.0.1:" + ports[i][0]);
-			members.add("--curve.mds.members[" + i + "].grpc=127.0.0.1:" + ports[i][1]);
-			members.add("--curve.mds.members[" + i + "].http=127.0.0.1:" + ports[i][2]);
-		}
-		for (int i = 0; i < 3; i++) {
-			this.nodes.add(MdsNode.start(this.dir.resolve("mds-" + i), ports[i][0], ports[i][1], ports[i][2],
-					members.toArray(String[]::new)));
-		}
-		MdsNode leader = awaitLeader(this.nodes);
+		this.cluster = MdsTestCluster.start(this.dir, 3);
+		int leaderIndex = this.cluster.awaitLeader();
+		MdsNode leader = this.cluster.node(leaderIndex);
 		assertThat(leader.postJson("/api/v1/directories", Map.of("path", "/demo")).status()).isEqualTo(201);
 		assertThat(leader.postJson("/api/v1/volumes", Map.of("path", "/demo/vol1", "size", 2 * Sizes.GIB)).status())
 			.isEqualTo(201);
 
-		MdsNode follower = this.nodes.stream().filter(n -> n != leader).findFirst().orElseThrow();
+		MdsNode follower = this.cluster.node((leaderIndex + 1) % 3);
 		Response redirect = follower.get("/api/v1/volumes/info?path=/demo/vol1");
 		assertThat(redirect.status()).isEqualTo(307);
 		assertThat(redirect.location())
@@ -88,15 +72,15 @@ class MdsClusterIT {
 		assertThat(status.body().path("mds").path("leader").path("http").asString())
 			.isEqualTo("127.0.0.1:" + leader.httpPort());
 
-		this.nodes.remove(leader);
-		leader.close();
-		MdsNode next = awaitLeader(this.nodes);
+		this.cluster.stop(leaderIndex);
+		int nextIndex = this.cluster.awaitLeader();
+		MdsNode next = this.cluster.node(nextIndex);
 		FileInfo vol = stat(next, "/demo/vol1");
 		assertThat(vol.getLength()).isEqualTo(2 * Sizes.GIB);
 		NamespaceServiceGrpc.newBlockingStub(next.channel())
 			.createVolume(CreateVolumeRequest.newBuilder().setPath("/demo/vol2").setLength(Sizes.GIB).build());
 		assertThat(next.get("/api/v1/directories/list?path=/demo").body()).hasSize(2);
-		MdsNode other = this.nodes.stream().filter(n -> n != next).findFirst().orElseThrow();
+		MdsNode other = this.cluster.node(3 - leaderIndex - nextIndex);
 		assertThat(other.get("/api/v1/volumes/info?path=/demo/vol2").location())
 			.isEqualTo("http://127.0.0.1:" + next.httpPort() + "/api/v1/volumes/info?path=/demo/vol2");
 	}
@@ -105,12 +89,6 @@ class MdsClusterIT {
 		return NamespaceServiceGrpc.newBlockingStub(node.channel())
 			.statFile(StatFileRequest.newBuilder().setPath(path).build())
 			.getFile();
-	}
-
-	private static MdsNode awaitLeader(List<MdsNode> nodes) {
-		await().atMost(Duration.ofSeconds(20)).until(() -> nodes.stream().anyMatch(MdsNode::isLeader));
-		Optional<MdsNode> leader = nodes.stream().filter(MdsNode::isLeader).findFirst();
-		return leader.orElseThrow();
 	}
 
 }

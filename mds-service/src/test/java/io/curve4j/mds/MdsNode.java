@@ -29,7 +29,7 @@ import io.grpc.ManagedChannelBuilder;
  * HTTP and gRPC on the given ports (0: random), with a plain HTTP client that does not
  * follow redirects and a gRPC channel.
  */
-final class MdsNode implements AutoCloseable {
+public final class MdsNode implements AutoCloseable {
 
 	static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -63,7 +63,8 @@ final class MdsNode implements AutoCloseable {
 	}
 
 	static MdsNode start(Path dataDir, int raftPort, int grpcPort, int httpPort, String... extraArgs) {
-		List<String> args = new ArrayList<>(List.of("--server.port=" + httpPort, "--spring.grpc.server.port=" + grpcPort,
+		List<String> args = new ArrayList<>(List.of("--server.port=" + httpPort, "--server.address=127.0.0.1",
+				"--spring.grpc.server.port=" + grpcPort, "--spring.grpc.server.host=127.0.0.1",
 				"--curve.mds.data-dir=" + dataDir, "--curve.mds.raft-address=127.0.0.1:" + raftPort,
 				"--curve.mds.chunkserver-offline-timeout=2s", "--spring.main.banner-mode=off"));
 		args.addAll(List.of(extraArgs));
@@ -74,23 +75,23 @@ final class MdsNode implements AutoCloseable {
 		return new MdsNode(context, boundGrpc.get());
 	}
 
-	<T> T bean(Class<T> type) {
+	public <T> T bean(Class<T> type) {
 		return this.context.getBean(type);
 	}
 
-	boolean isLeader() {
+	public boolean isLeader() {
 		return bean(MdsRaft.class).isLeader();
 	}
 
-	ManagedChannel channel() {
+	public ManagedChannel channel() {
 		return this.channel;
 	}
 
-	int httpPort() {
+	public int httpPort() {
 		return this.httpPort;
 	}
 
-	int grpcPort() {
+	public int grpcPort() {
 		return this.grpcPort;
 	}
 
