@@ -5,6 +5,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import java.util.zip.CRC32C;
 import java.util.stream.IntStream;
 
 import io.grpc.ManagedChannel;
@@ -35,6 +37,7 @@ import org.springframework.test.util.TestSocketUtils;
 import io.curve4j.chunk.chunkfile.ChunkFileHeader;
 import io.curve4j.chunk.copyset.CopysetId;
 import io.curve4j.chunk.copyset.CopysetRegistry;
+import io.curve4j.chunk.repair.IntegrityCounters;
 import io.curve4j.common.error.GrpcErrors;
 import io.curve4j.common.size.Sizes;
 import io.curve4j.proto.chunk.v1.ChunkServiceGrpc;
@@ -281,6 +284,50 @@ class ChunkServerClusterIT {
 			}
 		});
 		assertThat(readRetrying(awaitLeader(0, 1, 2), 1, 0, data.length)).isEqualTo(data);
+		// bad pages are not a disagreement between replicas: their checksums still agree
+		assertThat(scanMismatches()).isZero();
+	}
+
+	/**
+	 * A replica whose page passes its own check but holds other bytes than the others'
+	 * (as if it had lost a write and checksummed what it kept) is found by the leader's
+	 * consistency scan.
+	 */
+	@Test
+	void theConsistencyScanFindsAReplicaThatDiffers() throws Exception {
+		List<String> peers = List.of(raft(0), raft(1), raft(2));
+		for (int i = 0; i < 3; i++) {
+			start(i);
+			registry(i).create(COPYSET, peers);
+		}
+		int writer = awaitLeader(0, 1, 2);
+		writeRetrying(writer, 1, 0, random(4 * Sizes.PAGE_SIZE, 21));
+		long written = registry(writer).get(COPYSET).appliedIndex();
+		await().atMost(Duration.ofSeconds(20))
+			.until(() -> IntStream.range(0, 3).allMatch(i -> registry(i).get(COPYSET).appliedIndex() >= written));
+		for (int i = 0; i < 3; i++) {
+			registry(i).get(COPYSET).group().snapshot().get(30, TimeUnit.SECONDS);
+		}
+		stopAll();
+		byte[] other = random(Sizes.PAGE_SIZE, 22);
+		byte[] bytes = Files.readAllBytes(chunkFile(1, 1));
+		System.arraycopy(other, 0, bytes, ChunkFileHeader.SIZE + 2 * Sizes.PAGE_SIZE, other.length);
+		CRC32C crc = new CRC32C();
+		crc.update(other);
+		ByteBuffer.wrap(bytes).putInt(ChunkFileHeader.SIZE + Sizes.DEFAULT_CHUNK_SIZE + 2 * Integer.BYTES, (int) crc.getValue());
+		Files.write(chunkFile(1, 1), bytes);
+		for (int i = 0; i < 3; i++) {
+			start(i, "--curve.chunkserver.scrub.interval=300ms");
+		}
+		await().atMost(Duration.ofSeconds(60)).until(() -> scanMismatches() > 0);
+	}
+
+	/** Chunks whose replicas disagreed, as the running chunkservers counted them. */
+	private long scanMismatches() {
+		return IntStream.range(0, this.nodes.length)
+			.filter(i -> this.nodes[i] != null)
+			.mapToLong(i -> this.nodes[i].getBean(IntegrityCounters.class).report().getScanMismatches())
+			.sum();
 	}
 
 	private Path chunkFile(int node, long chunkId) {

@@ -58,9 +58,11 @@ final class StatusCommand implements Callable<Integer> {
 				recovery.path("copysetsToRecover").asLong(0), recovery.path("recovering").asLong(0),
 				recovery.path("recovered").asLong(0));
 		JsonNode integrity = status.path("integrity");
-		out.printf("integrity:    %d bad pages found, %d repairs proposed; scrub: %d passes, %s checked%n",
-				integrity.path("badPages").asLong(0), integrity.path("repairsProposed").asLong(0),
-				integrity.path("scrubPasses").asLong(0), Sizes.format(integrity.path("scrubBytes").asLong(0)));
+		out.printf("integrity:    %d bad pages found, %d repairs proposed; scrub: %d passes, %s checked; "
+				+ "replicas compared for %d chunks, %d differed%n", integrity.path("badPages").asLong(0),
+				integrity.path("repairsProposed").asLong(0), integrity.path("scrubPasses").asLong(0),
+				Sizes.format(integrity.path("scrubBytes").asLong(0)), integrity.path("scans").asLong(0),
+				integrity.path("scanMismatches").asLong(0));
 		JsonNode problems = status.path("problems");
 		if (problems.size() > 0) {
 			out.println("problems:");

@@ -254,6 +254,13 @@ public final class ChunkFile implements AutoCloseable {
 		}
 	}
 
+	/** The digest of the page checksums as they stand (see {@link PageChecksums#digest()}). */
+	public int checksumDigest() {
+		synchronized (this.writeLock) {
+			return this.checksums.digest();
+		}
+	}
+
 	/** Raises the sequence number in the header; lower or equal numbers leave it as is. */
 	public void raiseSn(long sn) throws IOException {
 		ChunkFileHeader current = this.header;

@@ -151,6 +151,20 @@ public final class ChunkStore implements AutoCloseable {
 	}
 
 	/**
+	 * The digest of the chunk's page checksums, which replicas holding the same pages
+	 * share; a chunk that does not exist has that of a chunk of zeros.
+	 */
+	public int checksumDigest(long chunkId) throws IOException {
+		this.lock.readLock().lock();
+		try {
+			return withFile(chunkId, -1, ChunkFile::checksumDigest, PageChecksums.zeroDigest(this.chunkSize));
+		}
+		finally {
+			this.lock.readLock().unlock();
+		}
+	}
+
+	/**
 	 * Entries up to this index may have written over bad pages before this replica
 	 * restarted, which it no longer knows: repairs with older content are refused.
 	 */

@@ -40,6 +40,16 @@ public final class PageChecksums {
 		return table.flip();
 	}
 
+	/** The digest of a chunk whose pages are all zeros (as a chunk that does not exist reads). */
+	static int zeroDigest(int chunkSize) {
+		return crc(zeroTable(chunkSize));
+	}
+
+	/** CRC32C of the whole table: equal on replicas whose pages are equal. */
+	int digest() {
+		return crc(encode(0, this.crcs.length));
+	}
+
 	static PageChecksums decode(ByteBuffer table, int chunkSize) {
 		int[] crcs = new int[chunkSize / PAGE];
 		table.slice().order(ByteOrder.BIG_ENDIAN).asIntBuffer().get(crcs, 0, Math.min(crcs.length, table.remaining() / 4));

@@ -22,6 +22,7 @@ import io.curve4j.common.raft.RaftGroup;
 import io.curve4j.proto.raft.v1.ChunkCommand;
 import io.curve4j.proto.raft.v1.DeleteChunkCommand;
 import io.curve4j.proto.raft.v1.RepairPagesCommand;
+import io.curve4j.proto.raft.v1.ScanChunkCommand;
 import io.curve4j.proto.raft.v1.WriteChunkCommand;
 import io.curve4j.proto.raft.v1.WriteChunksCommand;
 
@@ -113,6 +114,29 @@ public final class Copyset implements AutoCloseable {
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
+	}
+
+	/**
+	 * Proposes a consistency scan of the chunk: each replica digests its page checksums
+	 * at the entry. Completes with the entry's index once applied here.
+	 */
+	public CompletableFuture<Long> scan(long chunkId) {
+		ChunkCommand command = ChunkCommand.newBuilder()
+			.setScan(ScanChunkCommand.newBuilder().setChunkId(chunkId))
+			.build();
+		return this.group.propose(command.toByteArray()).thenApply(Long.class::cast);
+	}
+
+	/** This replica's digest at the scan entry at index; empty before it applied it, or long after. */
+	public Optional<ScanDigest> scanDigest(long index) {
+		return this.stateMachine.scanDigest(index);
+	}
+
+	/**
+	 * A chunk's digest at a scan entry.
+	 * @param digest CRC32C of the replica's page checksums of the chunk
+	 */
+	public record ScanDigest(long chunkId, int digest) {
 	}
 
 	/** Bytes of data in each chunk of this copyset. */

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.Optional;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,8 +24,9 @@ import io.curve4j.proto.raft.v1.WriteChunkCommand;
  * Applies a copyset's log ({@link ChunkCommand}s) to its {@link ChunkStore}.
  *
  * <p>
- * Invariants: every entry is an overwrite of a range, a delete of a chunk or a repair of
- * bad pages (which changes only pages that do not check out), so applying
+ * Invariants: every entry is an overwrite of a range, a delete of a chunk, a repair of
+ * bad pages (which changes only pages that do not check out) or a scan (which changes
+ * nothing), so applying
  * the log again from any earlier point over the current files gives the same files. That
  * is why no applied index is stored with the data and why a snapshot
  * ({@link CopysetSnapshots}) may hold files newer than its index. A write or delete that
@@ -40,6 +42,8 @@ final class CopysetStateMachine extends CommandStateMachine<ChunkCommand> {
 	private final WriteFences fences;
 
 	private final MembershipEpoch epoch;
+
+	private final ScanDigests scans = new ScanDigests();
 
 	CopysetStateMachine(String groupId, ChunkStore store, List<String> initialPeers) {
 		this(groupId, store, new WriteFences(), new MembershipEpoch(groupId, initialPeers));
@@ -83,6 +87,8 @@ final class CopysetStateMachine extends CommandStateMachine<ChunkCommand> {
 				}
 				case DELETE -> this.store.delete(command.getDelete().getChunkId());
 				case REPAIR -> repair(command.getRepair(), index);
+				case SCAN -> this.scans.record(index, command.getScan().getChunkId(),
+						this.store.checksumDigest(command.getScan().getChunkId()));
 				default -> throw new CurveException(ErrorCode.INVALID_ARGUMENT, "empty chunk command");
 			}
 		}
@@ -118,6 +124,11 @@ final class CopysetStateMachine extends CommandStateMachine<ChunkCommand> {
 	@Override
 	protected void membersCommitted(List<String> peers) {
 		this.epoch.committed(peers);
+	}
+
+	/** What this replica digested at the scan entry at index, if it still remembers. */
+	Optional<Copyset.ScanDigest> scanDigest(long index) {
+		return this.scans.at(index);
 	}
 
 	/** Membership changes since the copyset was created. */

@@ -23,6 +23,10 @@ public class IntegrityCounters {
 
 	private final Counter scrubPasses;
 
+	private final Counter scans;
+
+	private final Counter scanMismatches;
+
 	IntegrityCounters(MeterRegistry meters) {
 		this.badPages = Counter.builder("curve.chunk.pages.bad")
 			.description("Pages found not to match their checksum, by reads and by the scrub")
@@ -36,6 +40,12 @@ public class IntegrityCounters {
 			.register(meters);
 		this.scrubPasses = Counter.builder("curve.chunk.scrub.passes")
 			.description("Passes of the scrub over every chunk, completed")
+			.register(meters);
+		this.scans = Counter.builder("curve.chunk.scans")
+			.description("Chunks compared across their replicas by this chunkserver as copyset leader")
+			.register(meters);
+		this.scanMismatches = Counter.builder("curve.chunk.scan.mismatches")
+			.description("Chunks whose replicas disagreed when compared")
 			.register(meters);
 	}
 
@@ -55,12 +65,22 @@ public class IntegrityCounters {
 		this.scrubPasses.increment();
 	}
 
+	void scanned() {
+		this.scans.increment();
+	}
+
+	void scanMismatch() {
+		this.scanMismatches.increment();
+	}
+
 	public IntegrityReport report() {
 		return IntegrityReport.newBuilder()
 			.setBadPages((long) this.badPages.count())
 			.setRepairsProposed((long) this.repairsProposed.count())
 			.setScrubPasses((long) this.scrubPasses.count())
 			.setScrubBytes((long) this.scrubBytes.count())
+			.setScans((long) this.scans.count())
+			.setScanMismatches((long) this.scanMismatches.count())
 			.build();
 	}
 

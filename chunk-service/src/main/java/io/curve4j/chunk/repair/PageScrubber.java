@@ -21,6 +21,8 @@ import io.curve4j.common.size.Sizes;
  * passes separated by {@code curve.chunkserver.scrub.interval}, at no more than
  * {@code bytes-per-second}: followers are never read by clients, so without it a bad page
  * there would wait until that replica leads. Bad pages go to {@link PageRepair#reportBad}.
+ * Where this chunkserver leads the copyset, each chunk is also compared across the
+ * replicas ({@link ConsistencyScan}).
  */
 @Component
 class PageScrubber implements AutoCloseable {
@@ -33,6 +35,8 @@ class PageScrubber implements AutoCloseable {
 	private final CopysetRegistry copysets;
 
 	private final PageRepair repair;
+
+	private final ConsistencyScan scan;
 
 	private final long bytesPerSecond;
 
@@ -47,10 +51,11 @@ class PageScrubber implements AutoCloseable {
 		return t;
 	});
 
-	PageScrubber(CopysetRegistry copysets, PageRepair repair, ChunkServerProperties properties,
+	PageScrubber(CopysetRegistry copysets, PageRepair repair, ConsistencyScan scan, ChunkServerProperties properties,
 			IntegrityCounters counters) {
 		this.copysets = copysets;
 		this.repair = repair;
+		this.scan = scan;
 		ChunkServerProperties.Scrub scrub = properties.getScrub();
 		this.bytesPerSecond = Math.max(STEP, scrub.getBytesPerSecond().toBytes());
 		this.counters = counters;
@@ -91,6 +96,9 @@ class PageScrubber implements AutoCloseable {
 				checked += length;
 				this.counters.scrubbed(length);
 				pace(started, checkedBefore + checked);
+			}
+			if (copyset.isLeader() && !this.closed) {
+				this.scan.compare(copyset, chunkId);
 			}
 		}
 		return checked;

@@ -21,6 +21,8 @@ import io.curve4j.proto.chunk.v1.ReadPagesResponse;
 import io.curve4j.proto.chunk.v1.RepairPagesRequest;
 import io.curve4j.proto.chunk.v1.RepairPagesResponse;
 import io.curve4j.proto.chunk.v1.ReplicaServiceGrpc;
+import io.curve4j.proto.chunk.v1.ScanDigestRequest;
+import io.curve4j.proto.chunk.v1.ScanDigestResponse;
 import io.curve4j.proto.common.v1.CopysetKey;
 
 /**
@@ -59,6 +61,13 @@ class ReplicaGrpcService extends ReplicaServiceGrpc.ReplicaServiceImplBase {
 			.setPagesProposed(this.repair.repairAtLeader(copyset(request.getCopyset()), request.getChunkId(),
 					Integer.toUnsignedLong(request.getOffset()), request.getLength()))
 			.build());
+	}
+
+	@Override
+	public void scanDigest(ScanDigestRequest request, StreamObserver<ScanDigestResponse> responses) {
+		answer(responses, () -> copyset(request.getCopyset()).scanDigest(request.getIndex())
+			.map(d -> ScanDigestResponse.newBuilder().setKnown(true).setChunkId(d.chunkId()).setDigest(d.digest()).build())
+			.orElseGet(ScanDigestResponse::getDefaultInstance));
 	}
 
 	private Copyset copyset(CopysetKey key) {

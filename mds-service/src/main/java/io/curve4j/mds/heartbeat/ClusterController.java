@@ -83,8 +83,11 @@ class ClusterController {
 	 * @param repairsProposed good copies of bad pages proposed by copyset leaders
 	 * @param scrubPasses completed scrub passes over every chunk of a chunkserver
 	 * @param scrubBytes chunk data the scrub checked
+	 * @param scans chunks compared across their replicas (the consistency scan)
+	 * @param scanMismatches of those, chunks whose replicas disagreed
 	 */
-	record IntegrityView(long badPages, long repairsProposed, long scrubPasses, long scrubBytes) {
+	record IntegrityView(long badPages, long repairsProposed, long scrubPasses, long scrubBytes, long scans,
+			long scanMismatches) {
 	}
 
 	record ClusterStatus(boolean healthy, MdsView mds, ChunkServerCounts chunkServers, CopysetCounts copysets,
@@ -140,13 +143,15 @@ class ClusterController {
 		Topology current = leaderTopology();
 		List<String> problems = new ArrayList<>();
 		int online = 0;
-		long[] integrity = new long[4];
+		long[] integrity = new long[6];
 		for (ChunkServerRecord cs : current.chunkServers()) {
 			IntegrityReport report = this.states.integrity(cs.getId());
 			integrity[0] += report.getBadPages();
 			integrity[1] += report.getRepairsProposed();
 			integrity[2] += report.getScrubPasses();
 			integrity[3] += report.getScrubBytes();
+			integrity[4] += report.getScans();
+			integrity[5] += report.getScanMismatches();
 			if (this.states.online(cs.getId())) {
 				online++;
 			}
@@ -192,7 +197,8 @@ class ClusterController {
 				new OperatorCounts(ops.inFlight(), ops.recovering(), ops.balancingCopysets(), ops.balancingLeaders(),
 						ops.running()),
 				new RecoveryProgress(toRecover, ops.recovering(), ops.recovered()),
-				new IntegrityView(integrity[0], integrity[1], integrity[2], integrity[3]), List.copyOf(problems));
+				new IntegrityView(integrity[0], integrity[1], integrity[2], integrity[3], integrity[4], integrity[5]),
+				List.copyOf(problems));
 	}
 
 	private Topology leaderTopology() {
