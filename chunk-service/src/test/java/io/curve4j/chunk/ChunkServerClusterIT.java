@@ -243,22 +243,8 @@ class ChunkServerClusterIT {
 	 */
 	@Test
 	void aCorruptReplicaIsReadAroundAndRepaired() throws Exception {
-		List<String> peers = List.of(raft(0), raft(1), raft(2));
-		for (int i = 0; i < 3; i++) {
-			start(i);
-			registry(i).create(COPYSET, peers);
-		}
 		byte[] data = random(16 * Sizes.PAGE_SIZE, 11);
-		int writer = awaitLeader(0, 1, 2);
-		writeRetrying(writer, 1, 0, data);
-		long written = registry(writer).get(COPYSET).appliedIndex();
-		await().atMost(Duration.ofSeconds(20))
-			.until(() -> IntStream.range(0, 3).allMatch(i -> registry(i).get(COPYSET).appliedIndex() >= written));
-		// a snapshot on each replica, so that a restart does not replay the write over the damage
-		for (int i = 0; i < 3; i++) {
-			registry(i).get(COPYSET).group().snapshot().get(30, TimeUnit.SECONDS);
-		}
-		stopAll();
+		writeSnapshotAndStop(data);
 		for (int i = 0; i < 3; i++) {
 			flip(i, ChunkFileHeader.SIZE + (2 + i) * Sizes.PAGE_SIZE + 100 * i + 1);
 		}
@@ -295,20 +281,7 @@ class ChunkServerClusterIT {
 	 */
 	@Test
 	void theConsistencyScanFindsAReplicaThatDiffers() throws Exception {
-		List<String> peers = List.of(raft(0), raft(1), raft(2));
-		for (int i = 0; i < 3; i++) {
-			start(i);
-			registry(i).create(COPYSET, peers);
-		}
-		int writer = awaitLeader(0, 1, 2);
-		writeRetrying(writer, 1, 0, random(4 * Sizes.PAGE_SIZE, 21));
-		long written = registry(writer).get(COPYSET).appliedIndex();
-		await().atMost(Duration.ofSeconds(20))
-			.until(() -> IntStream.range(0, 3).allMatch(i -> registry(i).get(COPYSET).appliedIndex() >= written));
-		for (int i = 0; i < 3; i++) {
-			registry(i).get(COPYSET).group().snapshot().get(30, TimeUnit.SECONDS);
-		}
-		stopAll();
+		writeSnapshotAndStop(random(4 * Sizes.PAGE_SIZE, 21));
 		byte[] other = random(Sizes.PAGE_SIZE, 22);
 		byte[] bytes = Files.readAllBytes(chunkFile(1, 1));
 		System.arraycopy(other, 0, bytes, ChunkFileHeader.SIZE + 2 * Sizes.PAGE_SIZE, other.length);
@@ -320,6 +293,28 @@ class ChunkServerClusterIT {
 			start(i, "--curve.chunkserver.scrub.interval=300ms");
 		}
 		await().atMost(Duration.ofSeconds(60)).until(() -> scanMismatches() > 0);
+	}
+
+	/**
+	 * Three replicas write data at the start of chunk 1, each takes a snapshot once it has
+	 * applied the write (so that a restart does not replay the write over damage done to
+	 * the files), and all stop.
+	 */
+	private void writeSnapshotAndStop(byte[] data) throws Exception {
+		List<String> peers = List.of(raft(0), raft(1), raft(2));
+		for (int i = 0; i < 3; i++) {
+			start(i);
+			registry(i).create(COPYSET, peers);
+		}
+		int writer = awaitLeader(0, 1, 2);
+		writeRetrying(writer, 1, 0, data);
+		long written = registry(writer).get(COPYSET).appliedIndex();
+		await().atMost(Duration.ofSeconds(20))
+			.until(() -> IntStream.range(0, 3).allMatch(i -> registry(i).get(COPYSET).appliedIndex() >= written));
+		for (int i = 0; i < 3; i++) {
+			registry(i).get(COPYSET).group().snapshot().get(30, TimeUnit.SECONDS);
+		}
+		stopAll();
 	}
 
 	/** Chunks whose replicas disagreed, as the running chunkservers counted them. */

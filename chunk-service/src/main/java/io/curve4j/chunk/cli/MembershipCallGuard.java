@@ -10,7 +10,7 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 
-import io.curve4j.chunk.config.ChunkServerProperties;
+import io.curve4j.chunk.config.DataKey;
 import io.curve4j.common.auth.ClusterCredential;
 import io.curve4j.proto.cli.v1.CliServiceGrpc;
 
@@ -30,9 +30,8 @@ class MembershipCallGuard implements ServerInterceptor {
 	/** Null: no data key. */
 	private final ServerInterceptor guard;
 
-	MembershipCallGuard(ChunkServerProperties properties) {
-		String key = properties.resolveDataKey();
-		this.guard = key == null ? null : ClusterCredential.fromSecret(key).guard(CHANGES::contains);
+	MembershipCallGuard(DataKey dataKey) {
+		this.guard = dataKey.configured() ? dataKey.credential().guard(CHANGES::contains) : null;
 	}
 
 	@Override

@@ -32,6 +32,11 @@ public class ChunkServerConfiguration {
 		return new CurveGrpcExceptionHandler(UnaryOperator.identity());
 	}
 
+	@Bean
+	DataKey dataKey(ChunkServerProperties properties) {
+		return DataKey.of(properties.resolveDataKey());
+	}
+
 	@Bean(destroyMethod = "close")
 	RaftHost raftHost(ChunkServerProperties properties) {
 		return new RaftHost(properties.getHost(), properties.getRaftPort());

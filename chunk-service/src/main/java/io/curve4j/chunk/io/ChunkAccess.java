@@ -4,7 +4,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
-import io.curve4j.chunk.config.ChunkServerProperties;
+import io.curve4j.chunk.config.DataKey;
 import io.curve4j.common.auth.ChunkCapabilities;
 import io.curve4j.proto.common.v1.ChunkCapability;
 
@@ -21,9 +21,8 @@ class ChunkAccess {
 	/** Null: no data key configured. */
 	private final ChunkCapabilities capabilities;
 
-	ChunkAccess(ChunkServerProperties properties) {
-		String key = properties.resolveDataKey();
-		this.capabilities = key == null ? null : ChunkCapabilities.fromSecret(key);
+	ChunkAccess(DataKey dataKey) {
+		this.capabilities = dataKey.capabilities();
 		if (this.capabilities == null) {
 			log.warn("no data key (curve.chunkserver.data-key.file): anyone who reaches this chunkserver "
 					+ "may read and write every chunk");

@@ -10,6 +10,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 
 import io.curve4j.chunk.config.ChunkServerProperties;
+import io.curve4j.chunk.config.DataKey;
 import io.curve4j.common.auth.ClusterCredential;
 import io.curve4j.proto.chunk.v1.ReplicaServiceGrpc;
 
@@ -28,9 +29,8 @@ class ReplicaClient implements AutoCloseable {
 
 	private final long timeoutMs;
 
-	ReplicaClient(ChunkServerProperties properties) {
-		String key = properties.resolveDataKey();
-		this.credential = key == null ? null : ClusterCredential.fromSecret(key);
+	ReplicaClient(ChunkServerProperties properties, DataKey dataKey) {
+		this.credential = dataKey.credential();
 		this.timeoutMs = properties.getScrub().getPeerTimeout().toMillis();
 	}
 

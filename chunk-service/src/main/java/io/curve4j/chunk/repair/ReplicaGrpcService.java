@@ -9,11 +9,10 @@ import org.springframework.stereotype.Component;
 import io.grpc.ServerInterceptors;
 import io.grpc.stub.StreamObserver;
 
-import io.curve4j.chunk.config.ChunkServerProperties;
+import io.curve4j.chunk.config.DataKey;
 import io.curve4j.chunk.copyset.Copyset;
 import io.curve4j.chunk.copyset.CopysetId;
 import io.curve4j.chunk.copyset.CopysetRegistry;
-import io.curve4j.common.auth.ClusterCredential;
 import io.curve4j.common.error.GrpcErrors;
 import io.curve4j.common.raft.RaftHost;
 import io.curve4j.proto.chunk.v1.ReadPagesRequest;
@@ -40,13 +39,12 @@ class ReplicaGrpcService extends ReplicaServiceGrpc.ReplicaServiceImplBase {
 
 	private final Executor executor;
 
-	ReplicaGrpcService(CopysetRegistry copysets, PageRepair repair, RaftHost raftHost, ChunkServerProperties properties) {
+	ReplicaGrpcService(CopysetRegistry copysets, PageRepair repair, RaftHost raftHost, DataKey dataKey) {
 		this.copysets = copysets;
 		this.repair = repair;
 		this.executor = repair.executor();
-		String key = properties.resolveDataKey();
-		raftHost.serve(key == null ? bindService()
-				: ServerInterceptors.intercept(this, ClusterCredential.fromSecret(key).guard(method -> true)));
+		raftHost.serve(dataKey.configured()
+				? ServerInterceptors.intercept(this, dataKey.credential().guard(method -> true)) : bindService());
 	}
 
 	@Override

@@ -79,8 +79,8 @@ class CapacityController {
 				provisioned[0] += f.getLength();
 				volumes[0]++;
 			});
-			t.logicalPools().forEach(pool -> allocatedByPool.put(pool.getId(),
-					PoolSegments.allocated(this.store, this.store.get(MdsSchema.LOGICAL_POOLS, pool.getId()).orElse(pool))));
+			// t was read linearizably too: its pool records hold the counts
+			t.logicalPools().forEach(pool -> allocatedByPool.put(pool.getId(), PoolSegments.allocated(this.store, pool)));
 			return null;
 		});
 		long total = 0;
