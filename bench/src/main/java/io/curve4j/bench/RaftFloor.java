@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.UUID;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -16,6 +17,7 @@ import java.util.stream.Collectors;
 
 import org.apache.commons.io.FileUtils;
 
+import io.curve4j.common.auth.ClusterCredential;
 import io.curve4j.common.error.CurveException;
 import io.curve4j.common.error.ErrorCode;
 import io.curve4j.common.raft.CommandStateMachine;
@@ -41,6 +43,9 @@ public final class RaftFloor {
 	/** So long that followers never campaign: the proposing process leads every group. */
 	private static final Duration FOLLOWER_ELECTION_TIMEOUT = Duration.ofMinutes(10);
 
+	/** The cluster key the floor's members share, in its work directory. */
+	private static final String CLUSTER_KEY = "cluster.key";
+
 	private static final long LEADER_WAIT_NANOS = TimeUnit.SECONDS.toNanos(30);
 
 	private RaftFloor() {
@@ -65,10 +70,12 @@ public final class RaftFloor {
 		boolean clean = false;
 		try {
 			List<Integer> ports = List.of(LocalLayout.freePort(), LocalLayout.freePort(), LocalLayout.freePort());
+			// the members sign their calls as a cluster's do, so the floor includes that cost
+			Files.writeString(work.resolve(CLUSTER_KEY), UUID.randomUUID().toString());
 			for (int i = 1; i < ports.size(); i++) {
 				followers.add(startFollower(followerCommand, ports, i, groups, work));
 			}
-			host = new RaftHost("127.0.0.1", ports.get(0));
+			host = new RaftHost("127.0.0.1", ports.get(0), clusterCredential(work));
 			List<RaftGroup> leaders = startGroups(host, ports, groups, work.resolve("member-0"), LEADER_ELECTION_TIMEOUT);
 			awaitLeadership(leaders);
 			out.printf(Locale.ROOT, "floor raft: %d group(s) of 3 members, bs=%s iodepth=%d for %d s (logs in %s)%n",
@@ -112,12 +119,16 @@ public final class RaftFloor {
 
 	/** Runs member index of every group until this process's input closes. */
 	public static void follow(int index, List<Integer> ports, int groups, Path dir) throws IOException {
-		try (RaftHost host = new RaftHost("127.0.0.1", ports.get(index))) {
+		try (RaftHost host = new RaftHost("127.0.0.1", ports.get(index), clusterCredential(dir))) {
 			startGroups(host, ports, groups, dir.resolve("member-" + index), FOLLOWER_ELECTION_TIMEOUT);
 			while (System.in.read() >= 0) {
 				// wait for the leader's process to close our input
 			}
 		}
+	}
+
+	private static ClusterCredential clusterCredential(Path work) throws IOException {
+		return ClusterCredential.fromSecret(Files.readString(work.resolve(CLUSTER_KEY)));
 	}
 
 	/** Another JVM running member {@code index} of every group, its output in the work directory. */

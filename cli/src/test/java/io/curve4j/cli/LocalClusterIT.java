@@ -41,6 +41,7 @@ import io.curve4j.common.auth.SigningKey;
 import io.curve4j.common.error.CurveException;
 import io.curve4j.common.error.ErrorCode;
 import io.curve4j.common.error.GrpcErrors;
+import io.curve4j.common.raft.RaftVoteProbe;
 import io.curve4j.common.size.Sizes;
 import io.curve4j.fault.Verifier;
 import io.curve4j.local.LocalCluster;
@@ -237,12 +238,12 @@ class LocalClusterIT {
 		cluster.start("chunkserver-2", System.out);
 	}
 
-	/** Writes blocks whose content the verifier derives, and records them once acknowledged. */
 	/**
 	 * The chunkservers' data path, attacked with raw gRPC stubs: a call without a
 	 * capability, with a forged one, with one for another volume, for another right, or an
 	 * expired one is refused with its code, and the volume's bytes are unchanged; a
-	 * membership change without the cluster credential is refused, and the copyset keeps
+	 * membership change, a replica's call or a Raft vote without the cluster credential is
+	 * refused (on the chunkservers' and the MDS members' Raft ports), and the copyset keeps
 	 * its three members.
 	 */
 	@Test
@@ -309,6 +310,16 @@ class LocalClusterIT {
 					.setChunkId(chunk.getChunkId())
 					.setLength(PAGE)
 					.build()), Status.Code.UNAUTHENTICATED, ErrorCode.UNAUTHENTICATED);
+				// and jraft's own: a stranger's vote for a far later term would depose the leader
+				String group = "copyset-" + chunk.getCopyset().getLogicalPoolId() + "-" + chunk.getCopyset().getCopysetId();
+				assertRefused(() -> RaftVoteProbe.requestVote(raftPort, group, peer.getRaftAddress(), 1_000_000),
+						Status.Code.UNAUTHENTICATED, ErrorCode.UNAUTHENTICATED);
+			}
+			for (ServiceSpec member : layout.mds()) {
+				ManagedChannel raftPort = ManagedChannelBuilder.forTarget(member.raft()).usePlaintext().build();
+				opened.add(raftPort);
+				assertRefused(() -> RaftVoteProbe.requestVote(raftPort, "mds", member.raft(), 1_000_000),
+						Status.Code.UNAUTHENTICATED, ErrorCode.UNAUTHENTICATED);
 			}
 			ReadChunkRequest read = ReadChunkRequest.newBuilder()
 				.setCopyset(chunk.getCopyset())

@@ -40,6 +40,8 @@ public final class MdsTestCluster implements AutoCloseable {
 	public static MdsTestCluster start(Path dir, int members, String... extraArgs) {
 		MdsTestCluster cluster = new MdsTestCluster(members);
 		List<String> args = new ArrayList<>(Arrays.asList(extraArgs));
+		// with a data key the members sign their Raft traffic, as a real cluster's do
+		args.add("--curve.mds.auth.data-key.value=mds-test-cluster-data-key");
 		for (int i = 0; i < members; i++) {
 			args.add("--curve.mds.members[" + i + "].raft=127.0.0.1:" + cluster.ports[i][0]);
 			args.add("--curve.mds.members[" + i + "].grpc=127.0.0.1:" + cluster.ports[i][1]);

@@ -38,8 +38,8 @@ public class ChunkServerConfiguration {
 	}
 
 	@Bean(destroyMethod = "close")
-	RaftHost raftHost(ChunkServerProperties properties) {
-		return new RaftHost(properties.getHost(), properties.getRaftPort());
+	RaftHost raftHost(ChunkServerProperties properties, DataKey dataKey) {
+		return new RaftHost(properties.getHost(), properties.getRaftPort(), dataKey.credential());
 	}
 
 	@Bean(destroyMethod = "close")

@@ -56,6 +56,12 @@ final class CopysetSnapshots implements SnapshotStore {
 		return files;
 	}
 
+	/** Chunk files are the live files, linked; their pages carry checksums of their own. */
+	@Override
+	public boolean mayChangeAfterSave(String name) {
+		return !name.equals(MANIFEST);
+	}
+
 	@Override
 	public long load(Path dir, List<String> files, long lastIncludedIndex) throws IOException {
 		List<String> names = new ArrayList<>();

@@ -6,10 +6,8 @@ import java.util.function.Supplier;
 
 import org.springframework.stereotype.Component;
 
-import io.grpc.ServerInterceptors;
 import io.grpc.stub.StreamObserver;
 
-import io.curve4j.chunk.config.DataKey;
 import io.curve4j.chunk.copyset.Copyset;
 import io.curve4j.chunk.copyset.CopysetId;
 import io.curve4j.chunk.copyset.CopysetRegistry;
@@ -26,8 +24,8 @@ import io.curve4j.proto.common.v1.CopysetKey;
 
 /**
  * The calls replicas make to each other for repairs, served on the Raft port (where the
- * copysets know their peers) and, when a data key is configured, only to holders of the
- * cluster credential. Handlers there run on the transport's threads, so the work moves to
+ * copysets know their peers), like all calls there only to holders of the cluster
+ * credential when a data key is configured. Handlers there run on the transport's threads, so the work moves to
  * {@link PageRepair}'s.
  */
 @Component
@@ -39,12 +37,11 @@ class ReplicaGrpcService extends ReplicaServiceGrpc.ReplicaServiceImplBase {
 
 	private final Executor executor;
 
-	ReplicaGrpcService(CopysetRegistry copysets, PageRepair repair, RaftHost raftHost, DataKey dataKey) {
+	ReplicaGrpcService(CopysetRegistry copysets, PageRepair repair, RaftHost raftHost) {
 		this.copysets = copysets;
 		this.repair = repair;
 		this.executor = repair.executor();
-		raftHost.serve(dataKey.configured()
-				? ServerInterceptors.intercept(this, dataKey.credential().guard(method -> true)) : bindService());
+		raftHost.serve(this);
 	}
 
 	@Override

@@ -23,8 +23,8 @@ import io.curve4j.common.error.GrpcErrors;
  * Proof that a call comes from a holder of the cluster's data key (the MDS, a chunkserver,
  * an operator's tool): {@code date:base64(HMAC-SHA256(key, method:date))} in the
  * {@value #HEADER} metadata, the date within {@link #MAX_SKEW_MS} of the receiver's clock.
- * It guards the calls that change a copyset's membership and the calls replicas make to
- * each other, which no user may make.
+ * It guards the calls that change a copyset's membership and every call on a Raft port
+ * (replication, votes, snapshot copies, repairs), which no user may make.
  */
 public final class ClusterCredential {
 
@@ -56,7 +56,7 @@ public final class ClusterCredential {
 		int colon = value == null ? -1 : value.indexOf(':');
 		if (colon <= 0) {
 			throw new CurveException(ErrorCode.UNAUTHENTICATED,
-					"this call changes a copyset's membership: only the cluster's own services may make it");
+					"only the cluster's own services may make this call: it carries no cluster credential");
 		}
 		long date;
 		try {

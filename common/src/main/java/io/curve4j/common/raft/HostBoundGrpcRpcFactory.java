@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import com.alipay.sofa.jraft.rpc.RpcClient;
 import com.alipay.sofa.jraft.rpc.RpcServer;
 import com.alipay.sofa.jraft.rpc.impl.GrpcRaftRpcFactory;
 import com.alipay.sofa.jraft.rpc.impl.GrpcServer;
@@ -18,7 +19,8 @@ import io.grpc.util.MutableHandlerRegistry;
  * jraft's gRPC transport, with its server bound to the Raft address's host instead of
  * every interface (jraft 1.3.14 binds {@code *:port}, so its Raft and admin handlers were
  * reachable from any network the machine is on; later jraft versions bind the host
- * themselves), and with jraft's membership requests refused ({@link RaftAdminGuard}).
+ * themselves), with jraft's membership requests refused ({@link RaftAdminGuard}), and
+ * with a client that signs each call with the cluster credential ({@link RaftPeerClient}).
  * Chosen over jraft's own factory by its higher SPI priority.
  */
 @SPI(priority = 2)
@@ -31,6 +33,15 @@ public final class HostBoundGrpcRpcFactory extends GrpcRaftRpcFactory {
 	public void registerProtobufSerializer(String className, Object... args) {
 		super.registerProtobufSerializer(className, args);
 		this.parsers.put(className, (Message) args[0]);
+	}
+
+	@Override
+	public RpcClient createRpcClient(ConfigHelper<RpcClient> helper) {
+		RpcClient client = new RaftPeerClient(this.parsers, getMarshallerRegistry());
+		if (helper != null) {
+			helper.config(client);
+		}
+		return client;
 	}
 
 	@Override

@@ -1,8 +1,12 @@
 package io.curve4j.common.raft;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.zip.CRC32C;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,11 +17,13 @@ import com.alipay.sofa.jraft.Status;
 import com.alipay.sofa.jraft.conf.Configuration;
 import com.alipay.sofa.jraft.core.StateMachineAdapter;
 import com.alipay.sofa.jraft.entity.LeaderChangeContext;
+import com.alipay.sofa.jraft.entity.LocalFileMetaOutter.LocalFileMeta;
 import com.alipay.sofa.jraft.entity.RaftOutter.SnapshotMeta;
 import com.alipay.sofa.jraft.error.RaftError;
 import com.alipay.sofa.jraft.error.RaftException;
 import com.alipay.sofa.jraft.storage.snapshot.SnapshotReader;
 import com.alipay.sofa.jraft.storage.snapshot.SnapshotWriter;
+import com.google.protobuf.Message;
 
 import io.curve4j.common.error.CurveException;
 
@@ -25,7 +31,8 @@ import io.curve4j.common.error.CurveException;
  * Runs a {@link CommandStateMachine} as jraft's state machine: completes each proposer's
  * future with its entry's result, halts the group when an entry cannot be applied, and
  * turns jraft's snapshot reader and writer into the directory and file list a
- * {@link SnapshotStore} works with.
+ * {@link SnapshotStore} works with, checksumming each file that will not change and
+ * verifying it before a load.
  */
 final class JraftStateMachine extends StateMachineAdapter {
 
@@ -100,8 +107,12 @@ final class JraftStateMachine extends StateMachineAdapter {
 	@Override
 	public void onSnapshotSave(SnapshotWriter writer, Closure done) {
 		try {
-			for (String name : this.machine.snapshots().save(Path.of(writer.getPath()))) {
-				if (!writer.addFile(name)) {
+			SnapshotStore store = this.machine.snapshots();
+			Path dir = Path.of(writer.getPath());
+			for (String name : store.save(dir)) {
+				boolean added = store.mayChangeAfterSave(name) ? writer.addFile(name)
+						: writer.addFile(name, LocalFileMeta.newBuilder().setChecksum(checksum(dir.resolve(name))).build());
+				if (!added) {
 					throw new IllegalStateException("snapshot writer refused " + name);
 				}
 			}
@@ -121,8 +132,12 @@ final class JraftStateMachine extends StateMachineAdapter {
 			return false;
 		}
 		try {
-			long index = this.machine.snapshots()
-				.load(Path.of(reader.getPath()), List.copyOf(reader.listFiles()), meta.getLastIncludedIndex());
+			Path dir = Path.of(reader.getPath());
+			List<String> files = List.copyOf(reader.listFiles());
+			for (String name : files) {
+				verify(dir.resolve(name), reader.getFileMeta(name));
+			}
+			long index = this.machine.snapshots().load(dir, files, meta.getLastIncludedIndex());
 			this.machine.loaded(index, meta.getLastIncludedIndex());
 			log.info("{}: loaded snapshot at index {}", this.machine.name(), meta.getLastIncludedIndex());
 			return true;
@@ -131,6 +146,28 @@ final class JraftStateMachine extends StateMachineAdapter {
 			log.error("{}: cannot load snapshot from {}", this.machine.name(), reader.getPath(), ex);
 			return false;
 		}
+	}
+
+	/** Compares a snapshot file with the checksum it was saved with, if it was saved with one. */
+	private static void verify(Path file, Message savedMeta) throws IOException {
+		if (savedMeta instanceof LocalFileMeta meta && meta.hasChecksum()) {
+			String found = checksum(file);
+			if (!found.equals(meta.getChecksum())) {
+				throw new IOException("snapshot file " + file + " is corrupt: its CRC32C is " + found + ", it was saved as "
+						+ meta.getChecksum());
+			}
+		}
+	}
+
+	private static String checksum(Path file) throws IOException {
+		CRC32C crc = new CRC32C();
+		byte[] buffer = new byte[64 * 1024];
+		try (InputStream in = Files.newInputStream(file)) {
+			for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+				crc.update(buffer, 0, n);
+			}
+		}
+		return Long.toHexString(crc.getValue());
 	}
 
 	/** Closure of a proposal made through {@link RaftGroup#propose}. */

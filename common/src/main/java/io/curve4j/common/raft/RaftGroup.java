@@ -25,6 +25,7 @@ import com.alipay.sofa.jraft.option.RaftOptions;
 import com.alipay.sofa.jraft.option.ReadOnlyOption;
 import com.alipay.sofa.jraft.storage.snapshot.ThroughputSnapshotThrottle;
 
+import io.curve4j.common.auth.ClusterCredential;
 import io.curve4j.common.error.CurveException;
 import io.curve4j.common.error.ErrorCode;
 import io.curve4j.common.error.NotLeaderException;
@@ -55,7 +56,7 @@ public final class RaftGroup implements AutoCloseable {
 		this.options = options;
 		this.host = host;
 		this.stateMachine = stateMachine;
-		NodeOptions nodeOptions = nodeOptions(options, new JraftStateMachine(stateMachine));
+		NodeOptions nodeOptions = nodeOptions(options, host.credential(), new JraftStateMachine(stateMachine));
 		PeerId serverId = new PeerId(host.endpoint(), 0);
 		this.service = new RaftGroupService(options.groupId(), serverId, nodeOptions, host.rpcServer(), true);
 		this.node = this.service.start(false);
@@ -64,7 +65,8 @@ public final class RaftGroup implements AutoCloseable {
 		}
 	}
 
-	private static NodeOptions nodeOptions(RaftGroupOptions options, JraftStateMachine stateMachine) {
+	private static NodeOptions nodeOptions(RaftGroupOptions options, ClusterCredential credential,
+			JraftStateMachine stateMachine) {
 		try {
 			for (String sub : List.of("log", "meta", "snapshot")) {
 				Files.createDirectories(options.dataDir().resolve(sub));
@@ -73,7 +75,7 @@ public final class RaftGroup implements AutoCloseable {
 		catch (IOException ex) {
 			throw new IllegalStateException("cannot create " + options.dataDir(), ex);
 		}
-		NodeOptions no = new NodeOptions();
+		NodeOptions no = new RaftNodeOptions(credential);
 		no.setFsm(stateMachine);
 		no.setLogUri(options.dataDir().resolve("log").toString());
 		no.setRaftMetaUri(options.dataDir().resolve("meta").toString());

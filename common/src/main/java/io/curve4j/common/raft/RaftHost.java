@@ -15,8 +15,12 @@ import com.alipay.sofa.jraft.rpc.RaftRpcServerFactory;
 import com.alipay.sofa.jraft.rpc.RpcServer;
 import com.alipay.sofa.jraft.rpc.impl.GrpcServer;
 import com.alipay.sofa.jraft.util.Endpoint;
+import com.alipay.sofa.jraft.util.RpcFactoryHelper;
+import io.grpc.BindableService;
+import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 
+import io.curve4j.common.auth.ClusterCredential;
 import io.curve4j.common.store.RaftLogRocksOptions;
 
 /**
@@ -42,17 +46,33 @@ public final class RaftHost implements AutoCloseable {
 
 	private final Endpoint endpoint;
 
+	private final ClusterCredential credential;
+
 	private final RpcServer rpcServer;
 
 	private final ExecutorService readExecutor;
 
 	private final Map<String, RaftGroup> groups = new ConcurrentHashMap<>();
 
-	/** Starts the RPC server on host:port; fails if it cannot. */
-	public RaftHost(String host, int port) {
+	/**
+	 * Starts the RPC server on host:port; fails if it cannot. With a credential, the groups
+	 * here sign every call to their peers with it and the server answers only calls signed
+	 * with it (jraft's calls and those of {@link #serve}d services alike); without one
+	 * (a cluster with no data key), Raft traffic is open to whoever reaches the port.
+	 */
+	public RaftHost(String host, int port, ClusterCredential credential) {
 		configureProcess();
 		this.endpoint = new Endpoint(host, port);
-		this.rpcServer = RaftRpcServerFactory.createRaftRpcServer(this.endpoint);
+		this.credential = credential;
+		this.rpcServer = RpcFactoryHelper.rpcFactory().createRpcServer(this.endpoint);
+		if (credential != null) {
+			// before the processors: each is registered with the interceptors present then
+			((GrpcServer) this.rpcServer).addServerInterceptor(credential.guard((method) -> true));
+		}
+		else {
+			log.warn("no cluster key: the Raft port {} answers anyone who reaches it", this.endpoint);
+		}
+		RaftRpcServerFactory.addRaftRequestProcessors(this.rpcServer);
 		if (!this.rpcServer.init(null)) {
 			throw new IllegalStateException("cannot start the Raft RPC server on " + this.endpoint);
 		}
@@ -81,11 +101,15 @@ public final class RaftHost implements AutoCloseable {
 
 	/**
 	 * Serves a gRPC service on the Raft port beside jraft's own: the calls a group's
-	 * replicas make to each other. Its handlers run on the transport's threads and must
-	 * not block.
+	 * replicas make to each other, answered only when signed with this host's credential
+	 * (callers add {@link ClusterCredential#interceptor()}). Its handlers run on the
+	 * transport's threads and must not block.
 	 */
-	public void serve(ServerServiceDefinition service) {
-		((GrpcServer) this.rpcServer).getHandlerRegistry().addService(service);
+	public void serve(BindableService service) {
+		ServerServiceDefinition definition = service.bindService();
+		((GrpcServer) this.rpcServer).getHandlerRegistry()
+			.addService(this.credential == null ? definition
+					: ServerInterceptors.intercept(definition, this.credential.guard((method) -> true)));
 	}
 
 	/** "host:port" of this process in every group it belongs to. */
@@ -117,6 +141,11 @@ public final class RaftHost implements AutoCloseable {
 
 	Endpoint endpoint() {
 		return this.endpoint;
+	}
+
+	/** What the groups here sign their calls with; null when the host is open. */
+	ClusterCredential credential() {
+		return this.credential;
 	}
 
 	RpcServer rpcServer() {

@@ -28,6 +28,16 @@ public interface SnapshotStore {
 	long load(Path dir, List<String> files, long lastIncludedIndex) throws IOException;
 
 	/**
+	 * Whether a file {@link #save} listed may change after the save (one linked to live
+	 * data rather than written for the snapshot). Every other file gets a checksum when
+	 * saved that is verified before {@link #load}, on the member that saved it and on one
+	 * that installed it from another; a file that may change must carry its own checks.
+	 */
+	default boolean mayChangeAfterSave(String name) {
+		return false;
+	}
+
+	/**
 	 * For groups whose state need not survive in snapshots (a load generator's): saving
 	 * fails, so jraft keeps the whole log; with the snapshot interval at zero it never asks.
 	 */

@@ -8,6 +8,8 @@ import java.util.function.IntFunction;
 
 import org.springframework.test.util.TestSocketUtils;
 
+import io.curve4j.common.auth.ClusterCredential;
+
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -20,6 +22,9 @@ import static org.awaitility.Awaitility.await;
 public final class RaftTestCluster<M extends CommandStateMachine<?>> implements AutoCloseable {
 
 	private static final Duration ELECTION_TIMEOUT = Duration.ofMillis(500);
+
+	/** The members' cluster credential: their Raft traffic is signed, as a real cluster's is. */
+	public static final ClusterCredential CREDENTIAL = ClusterCredential.fromSecret("raft-test-cluster-key");
 
 	private final String groupId;
 
@@ -59,7 +64,7 @@ public final class RaftTestCluster<M extends CommandStateMachine<?>> implements 
 
 	/** Starts member i again on its data, with a new state machine. */
 	public void start(int i) {
-		RaftHost host = new RaftHost("127.0.0.1", this.ports.get(i));
+		RaftHost host = new RaftHost("127.0.0.1", this.ports.get(i), CREDENTIAL);
 		M machine = this.stateMachines.apply(i);
 		RaftGroupOptions options = new RaftGroupOptions(this.groupId, memberDir(i), this.peers, ELECTION_TIMEOUT,
 				Duration.ZERO, false);

@@ -4,6 +4,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.DependsOn;
 
+import io.curve4j.common.auth.ClusterCredential;
 import io.curve4j.common.raft.RaftHost;
 import io.curve4j.mds.config.MdsProperties;
 
@@ -18,7 +19,9 @@ class MdsRaftConfiguration {
 	@Bean(destroyMethod = "close")
 	@DependsOn("mdsStore")
 	RaftHost raftHost(MdsProperties properties) {
-		return new RaftHost(properties.getRaftAddress().host(), properties.getRaftAddress().port());
+		String dataKey = properties.getAuth().resolveDataKey();
+		return new RaftHost(properties.getRaftAddress().host(), properties.getRaftAddress().port(),
+				dataKey == null ? null : ClusterCredential.fromSecret(dataKey));
 	}
 
 	@Bean
