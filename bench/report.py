@@ -196,6 +196,28 @@ def main():
         if checked and open_:
             out.append(f"- {shape}: {fmt(ratio(checked, open_, 'iops'), 3)}x the IOPS without the check")
     out.append("")
+    out.append("What the credentials cost a bare call (`curve floor grpc` with `--credentials`: a chunk capability "
+               "parsed and checked and a cluster credential signed and checked per call, over the same calls "
+               "without, alternated A B A B in this run; a data-path call does far more, so this bounds the share "
+               "from above):")
+    out.append("")
+    for shape, _ in SHAPES:
+        pairs = []
+        for rnd in (1, 2):
+            paths = [os.path.join(results, f"grpc-{v}.{shape}.{rnd}.txt") for v in ("plain", "credentials")]
+            if all(os.path.exists(p) for p in paths):
+                plain, checked = (bench_result(p) for p in paths)
+                if plain and checked:
+                    pairs.append((plain, checked))
+        if pairs:
+            iops = sum(c["iops"] / p["iops"] for p, c in pairs) / len(pairs)
+            line = f"- {shape}: {fmt(iops, 3)}x the calls per second without the credentials"
+            cpu = [(p["cpu"], c["cpu"]) for p, c in pairs if p["cpu"] and c["cpu"]]
+            if cpu:
+                extra = sum(c - p for p, c in cpu) / len(cpu)
+                line += f"; {fmt(extra * 1000, 1)} CPU us more per call ({fmt(sum(c / p for p, c in cpu) / len(cpu), 3)}x)"
+            out.append(line + f" (mean of {len(pairs)} pairs)")
+    out.append("")
     out.append("Targets of issue 5 (curve-nbd, this run):")
     out.append("")
     for shape, minimum in RATIO_TARGETS:

@@ -9,6 +9,8 @@
 #   raft-floor / grpc-floor  the layers under the data path alone (`bin/curve floor`), run after
 #             the cluster stopped: the ceiling of the write path (a bare 3-replica Raft group) and
 #             the per-call ceiling of the read path (a bare gRPC call)
+#   grpc-plain / grpc-credentials  bare gRPC calls without and with a chunk capability and a
+#             cluster credential checked per call: what the credentials cost a call
 # and prints one table (IOPS, MiB/s, mean and p99 latency, ratios, peak RSS of each service),
 # also written to bench/RESULTS.md.
 #
@@ -246,6 +248,25 @@ for spec in "${SHAPES[@]}"; do
   "$ROOT/bin/curve" floor "$layer" --bs "$bs" --iodepth "$depth" --seconds "$RUNTIME" --ramp "$JVM_RAMP" "${args[@]}" \
     >"$RESULTS/$layer-floor.$shape.txt" 2>"$RESULTS/$layer-floor.$shape.log" \
     || die "bin/curve floor $layer $shape failed: $(cat "$RESULTS/$layer-floor.$shape.txt")"
+done
+
+# 5b. What the credentials cost one call, the least a data-path call does: the 4 KiB qd32
+# shapes as bare gRPC calls without and with a chunk capability and a cluster credential
+# checked per call, alternated twice (A B A B) so that a change of the machine's load
+# falls on both.
+for spec in "${SHAPES[@]}"; do
+  read -r shape _ bs depth mode <<<"$spec"
+  [ "$bs" = 4k ] && [ "$depth" -gt 1 ] || continue
+  rw=read; [ "$mode" = randwrite ] && rw=write
+  for round in 1 2; do
+    for variant in plain credentials; do
+      flag=(); [ "$variant" = credentials ] && flag=(--credentials)
+      log "grpc-$variant $shape (round $round)"
+      "$ROOT/bin/curve" floor grpc --rw "$rw" --bs "$bs" --iodepth "$depth" --seconds "$RUNTIME" --ramp "$JVM_RAMP" \
+        "${flag[@]}" >"$RESULTS/grpc-$variant.$shape.$round.txt" 2>&1 \
+        || die "bin/curve floor grpc $variant $shape failed: $(cat "$RESULTS/grpc-$variant.$shape.$round.txt")"
+    done
+  done
 done
 uptime >"$RESULTS/load-end.txt"
 

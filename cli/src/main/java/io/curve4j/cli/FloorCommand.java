@@ -121,12 +121,17 @@ final class FloorCommand {
 				description = "read or write. Default: ${DEFAULT-VALUE}.")
 		Direction direction;
 
+		@Option(names = "--credentials",
+				description = "Also carry and check what the cluster's credentials cost a call: a chunk capability in "
+						+ "the request and a cluster credential on the call.")
+		boolean credentials;
+
 		@Spec
 		CommandSpec spec;
 
 		@Override
 		public Integer call() throws Exception {
-			boolean clean = GrpcFloor.run(this.load.spec(), this.direction == Direction.read,
+			boolean clean = GrpcFloor.run(this.load.spec(), this.direction == Direction.read, this.credentials,
 					this.spec.commandLine().getOut());
 			return clean ? 0 : CurveCli.EXIT_ERROR;
 		}
