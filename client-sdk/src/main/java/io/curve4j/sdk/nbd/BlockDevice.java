@@ -14,6 +14,9 @@ interface BlockDevice extends AutoCloseable {
 
 	long size();
 
+	/** The Curve user who owns the device, which decides who may use it over TLS ({@link ExportAccess}). */
+	String owner();
+
 	CompletableFuture<byte[]> read(long offset, int length);
 
 	/** Writes {@code data}, which the caller leaves unchanged until the future completes. */
@@ -24,7 +27,13 @@ interface BlockDevice extends AutoCloseable {
 
 	/** The device of an open volume; closing it closes the volume. */
 	static BlockDevice of(Volume volume) {
+		String owner = volume.stat().owner();
 		return new BlockDevice() {
+
+			@Override
+			public String owner() {
+				return owner;
+			}
 
 			@Override
 			public long size() {

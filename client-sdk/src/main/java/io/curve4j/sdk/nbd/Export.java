@@ -27,15 +27,23 @@ final class Export {
 
 	private final BlockDevice device;
 
+	private final String owner;
+
 	private final Set<CompletableFuture<Void>> writesInFlight = ConcurrentHashMap.newKeySet();
 
 	Export(String name, BlockDevice device) {
 		this.name = name;
 		this.device = device;
+		this.owner = device.owner();
 	}
 
 	String name() {
 		return this.name;
+	}
+
+	/** The user who owns the volume, as it was when opened. */
+	String owner() {
+		return this.owner;
 	}
 
 	/** Current size; a connection keeps the size it was told at the handshake. */

@@ -11,30 +11,39 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 import io.curve4j.common.error.CurveException;
 import io.curve4j.common.error.ErrorCode;
 import io.curve4j.sdk.block.CurveClient;
+import io.curve4j.sdk.block.FileStat;
 
 /**
  * The exports of one server: a volume is opened by the first connection that names it
  * and closed when its last connection goes, so all connections to a volume share one
- * open volume (one MDS session, one metacache). Opening and listing call the MDS and may
- * take seconds under failures, so they run on a thread of their own, never on an event
- * loop.
+ * open volume (one MDS session, one metacache). Which connection may use which volume is
+ * checked for each connection ({@link ExportAccess}) against the owner the open volume
+ * reports. Opening and listing call the MDS and may take seconds under failures, so they
+ * run on a thread of their own, never on an event loop.
  */
 final class Exports implements AutoCloseable {
+
+	/** Directories and volumes walked at most to list the exports of one client. */
+	static final int LIST_LIMIT = 1000;
 
 	private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
 
 	private final Function<String, BlockDevice> opener;
 
+	private final Supplier<List<Listed>> lister;
+
 	private final ExecutorService blocking;
 
 	private final Map<String, Entry> entries = new HashMap<>();
 
-	Exports(Function<String, BlockDevice> opener) {
+	Exports(Function<String, BlockDevice> opener, Supplier<List<Listed>> lister) {
 		this.opener = opener;
+		this.lister = lister;
 		this.blocking = Executors.newCachedThreadPool((task) -> {
 			Thread thread = new Thread(task, "nbd-exports");
 			thread.setDaemon(true);
@@ -44,7 +53,7 @@ final class Exports implements AutoCloseable {
 
 	/** The volumes of {@code client}, by path. */
 	static Exports of(CurveClient client) {
-		return new Exports((path) -> BlockDevice.of(client.open(path)));
+		return new Exports((path) -> BlockDevice.of(client.open(path)), () -> volumes(client));
 	}
 
 	/**
@@ -55,8 +64,31 @@ final class Exports implements AutoCloseable {
 		return exportName.startsWith("/") ? exportName : "/" + exportName;
 	}
 
-	/** Opens the export (or shares the open one); pair every success with {@link #release}. */
-	CompletableFuture<Export> acquire(String exportName) {
+	/**
+	 * Opens the export (or shares the open one) if {@code access} permits its owner; pair
+	 * every success with {@link #release}. A volume that {@code access} does not permit
+	 * fails as one that does not exist ({@code VOLUME_NOT_FOUND}).
+	 */
+	CompletableFuture<Export> acquire(String exportName, ExportAccess access) {
+		return acquire(exportName).thenApply((export) -> {
+			if (access.permits(export.owner())) {
+				return export;
+			}
+			release(export);
+			throw new CurveException(ErrorCode.VOLUME_NOT_FOUND, "volume " + export.name() + " does not exist");
+		});
+	}
+
+	/** The volume paths {@code access} permits, of at most {@link #LIST_LIMIT} entries walked. */
+	CompletableFuture<List<String>> list(ExportAccess access) {
+		return CompletableFuture.supplyAsync(this.lister, this.blocking)
+			.thenApply((volumes) -> volumes.stream()
+				.filter((volume) -> access.permits(volume.owner()))
+				.map(Listed::path)
+				.toList());
+	}
+
+	private CompletableFuture<Export> acquire(String exportName) {
 		String path = volumePath(exportName);
 		synchronized (this.entries) {
 			Entry entry = this.entries.get(path);
@@ -122,7 +154,44 @@ final class Exports implements AutoCloseable {
 		}
 	}
 
-	/** Every volume path under {@code /}, breadth first, up to {@link #LIST_LIMIT} entries walked. */
+	/** Every volume under {@code /}, breadth first, up to {@link #LIST_LIMIT} entries walked. */
+	private static List<Listed> volumes(CurveClient client) {
+		List<Listed> volumes = new ArrayList<>();
+		List<String> directories = new ArrayList<>(List.of("/"));
+		int walked = 0;
+		for (int i = 0; i < directories.size() && walked < LIST_LIMIT; i++) {
+			List<FileStat> children;
+			try {
+				children = client.list(directories.get(i));
+			}
+			catch (CurveException ex) {
+				if (ex.code() == ErrorCode.DIRECTORY_NOT_FOUND) {
+					// removed while we walked
+					continue;
+				}
+				throw ex;
+			}
+			for (FileStat child : children) {
+				if (++walked > LIST_LIMIT) {
+					break;
+				}
+				if (child.isDirectory()) {
+					directories.add(child.path());
+				}
+				else {
+					volumes.add(new Listed(child.path(), child.owner()));
+				}
+			}
+		}
+		return volumes;
+	}
+
+	/** A volume as listing finds it. */
+	record Listed(String path, String owner) {
+
+	}
+
+	/** An export opened or being opened, and how many connections hold it. */
 	private static final class Entry {
 
 		private final CompletableFuture<Export> export;

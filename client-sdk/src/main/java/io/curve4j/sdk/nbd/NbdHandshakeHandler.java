@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 
 import io.netty.buffer.ByteBuf;
@@ -13,6 +14,8 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,12 +27,20 @@ import io.curve4j.common.error.CurveException;
  * picks an export, when it hands the connection over to {@link NbdRequestDecoder} and
  * {@link NbdTransmissionHandler}. Options that need the MDS (open, list) complete off
  * the event loop; reading pauses meanwhile, since options are answered in order.
+ * <p>
+ * With TLS configured the server is in the protocol's "TLS mandatory" mode: until
+ * {@code NBD_OPT_STARTTLS} every option but {@code NBD_OPT_ABORT} is refused with
+ * {@code NBD_REP_ERR_TLS_REQD}; its ACK goes out in the clear, a TLS handler joins the
+ * front of the pipeline, and negotiation goes on inside TLS once the client proved its
+ * PSK identity, which then decides the volumes it sees ({@link ExportAccess}).
  */
 final class NbdHandshakeHandler extends ChannelInboundHandlerAdapter {
 
 	/** The name of the handshake's read timeout in the pipeline, removed once an export is chosen. */
 	static final String TIMEOUT = "nbd-handshake-timeout";
 
+	/** The name of the TLS handler in the pipeline, in front of every other once STARTTLS is acknowledged. */
+	static final String TLS = "nbd-tls";
 
 	private static final Logger log = LoggerFactory.getLogger(NbdHandshakeHandler.class);
 
@@ -51,6 +62,15 @@ final class NbdHandshakeHandler extends ChannelInboundHandlerAdapter {
 
 	private final NbdMemory memory;
 
+	/** Null when the server has no TLS configured. */
+	private final NbdTls tls;
+
+	/** This connection's TLS once STARTTLS was acknowledged, else null. */
+	private NbdTls.Session tlsSession;
+
+	/** What this connection may use; null while TLS is required and not yet established. */
+	private ExportAccess access;
+
 	private ByteBuf buffer;
 
 	private boolean clientFlagsRead;
@@ -65,10 +85,13 @@ final class NbdHandshakeHandler extends ChannelInboundHandlerAdapter {
 	/** Handed over to the transmission phase: this handler is gone from the pipeline. */
 	private boolean done;
 
-	NbdHandshakeHandler(Exports exports, BlockSizes blockSizes, NbdMemory memory) {
+	/** @param tls null to serve without TLS (the server then listens on loopback only) */
+	NbdHandshakeHandler(Exports exports, BlockSizes blockSizes, NbdMemory memory, NbdTls tls) {
 		this.memory = memory;
 		this.exports = exports;
 		this.blockSizes = blockSizes;
+		this.tls = tls;
+		this.access = (tls == null) ? ExportAccess.LOOPBACK : null;
 	}
 
 	@Override
@@ -103,6 +126,22 @@ final class NbdHandshakeHandler extends ChannelInboundHandlerAdapter {
 		drain(ctx);
 	}
 
+	/** The end of the TLS handshake: options go on inside TLS, as the identity the client proved. */
+	@Override
+	public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+		if (!(event instanceof SslHandshakeCompletionEvent handshake)) {
+			ctx.fireUserEventTriggered(event);
+			return;
+		}
+		if (!handshake.isSuccess()) {
+			fail(ctx, "TLS handshake failed: " + handshake.cause());
+			return;
+		}
+		this.access = ExportAccess.of(this.tlsSession.identity());
+		log.debug("{} started TLS as {}", ctx.channel().remoteAddress(), this.access);
+		drain(ctx);
+	}
+
 	@Override
 	public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
 		log.debug("handshake with {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
@@ -110,7 +149,7 @@ final class NbdHandshakeHandler extends ChannelInboundHandlerAdapter {
 	}
 
 	private void drain(ChannelHandlerContext ctx) {
-		while (!this.busy && !this.done && ctx.channel().isActive()) {
+		while (!this.busy && !this.done && !establishingTls() && ctx.channel().isActive()) {
 			if (!this.clientFlagsRead) {
 				if (this.buffer.readableBytes() < 4) {
 					return;
@@ -154,10 +193,14 @@ final class NbdHandshakeHandler extends ChannelInboundHandlerAdapter {
 	}
 
 	private void option(ChannelHandlerContext ctx, int option, byte[] data) {
+		if (this.access == null) {
+			beforeTls(ctx, option, data);
+			return;
+		}
 		switch (option) {
 			case NbdProtocol.OPT_EXPORT_NAME -> exportName(ctx, new String(data, StandardCharsets.UTF_8));
 			case NbdProtocol.OPT_GO, NbdProtocol.OPT_INFO -> info(ctx, option, data);
-			case NbdProtocol.OPT_LIST -> list(ctx);
+			case NbdProtocol.OPT_LIST -> list(ctx, data);
 			case NbdProtocol.OPT_STRUCTURED_REPLY -> {
 				if (data.length != 0) {
 					reply(ctx, option, NbdProtocol.REP_ERR_INVALID, "NBD_OPT_STRUCTURED_REPLY carries no data");
@@ -166,17 +209,69 @@ final class NbdHandshakeHandler extends ChannelInboundHandlerAdapter {
 				this.structured = true;
 				ack(ctx, option);
 			}
-			case NbdProtocol.OPT_ABORT -> {
-				ack(ctx, option).addListener(ChannelFutureListener.CLOSE);
-				ctx.flush();
+			case NbdProtocol.OPT_STARTTLS -> {
+				if (this.tls == null) {
+					reply(ctx, option, NbdProtocol.REP_ERR_POLICY, "this server has no TLS configured");
+				}
+				else {
+					reply(ctx, option, NbdProtocol.REP_ERR_INVALID, "TLS is started already");
+				}
 			}
+			case NbdProtocol.OPT_ABORT -> abort(ctx);
 			default -> reply(ctx, option, NbdProtocol.REP_ERR_UNSUP, "option " + option + " is not supported");
 		}
 	}
 
+	/** STARTTLS was acknowledged and the TLS handshake has not finished: no option may be read meanwhile. */
+	private boolean establishingTls() {
+		return this.tlsSession != null && this.access == null;
+	}
+
+	/** TLS mandatory, not yet started: STARTTLS or ABORT, nothing else. */
+	private void beforeTls(ChannelHandlerContext ctx, int option, byte[] data) {
+		switch (option) {
+			case NbdProtocol.OPT_STARTTLS -> startTls(ctx, data);
+			case NbdProtocol.OPT_ABORT -> abort(ctx);
+			// it has no error reply, so the protocol has the server close the connection
+			case NbdProtocol.OPT_EXPORT_NAME -> fail(ctx, "NBD_OPT_EXPORT_NAME before NBD_OPT_STARTTLS");
+			default -> reply(ctx, option, NbdProtocol.REP_ERR_TLS_REQD,
+					"this server takes TLS connections only: send NBD_OPT_STARTTLS first");
+		}
+	}
+
+	/**
+	 * Acknowledges STARTTLS in the clear, then puts TLS in front of the pipeline; the
+	 * client's next bytes are its TLS handshake. The handshake has to finish within the
+	 * connection's handshake timeout (both the read timeout and the TLS handler's own).
+	 */
+	private void startTls(ChannelHandlerContext ctx, byte[] data) {
+		if (data.length != 0) {
+			reply(ctx, NbdProtocol.OPT_STARTTLS, NbdProtocol.REP_ERR_INVALID, "NBD_OPT_STARTTLS carries no data");
+			return;
+		}
+		if (this.buffer.isReadable()) {
+			// a client waits for the ACK before its TLS handshake; bytes it sent before that were
+			// sent in the clear and must not pass as if they had come through TLS
+			fail(ctx, "data after NBD_OPT_STARTTLS before the TLS handshake");
+			return;
+		}
+		this.tlsSession = this.tls.newSession();
+		// written and flushed before the TLS handler joins the pipeline, so it goes out in the clear
+		ack(ctx, NbdProtocol.OPT_STARTTLS);
+		ctx.flush();
+		SslHandler handler = new SslHandler(this.tlsSession.engine());
+		handler.setHandshakeTimeout(NbdServer.HANDSHAKE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+		ctx.pipeline().addFirst(TLS, handler);
+	}
+
+	private void abort(ChannelHandlerContext ctx) {
+		ack(ctx, NbdProtocol.OPT_ABORT).addListener(ChannelFutureListener.CLOSE);
+		ctx.flush();
+	}
+
 	/** The old way to pick an export: no error reply is possible, an unknown name closes the connection. */
 	private void exportName(ChannelHandlerContext ctx, String name) {
-		whenDone(ctx, this.exports.acquire(name), (export, failure) -> {
+		whenDone(ctx, this.exports.acquire(name, this.access), (export, failure) -> {
 			if (failure != null) {
 				fail(ctx, "export '" + name + "': " + describe(failure));
 				return;
@@ -210,9 +305,14 @@ final class NbdHandshakeHandler extends ChannelInboundHandlerAdapter {
 			reply(ctx, option, NbdProtocol.REP_ERR_INVALID, "malformed information requests");
 			return;
 		}
-		whenDone(ctx, this.exports.acquire(name), (export, failure) -> {
+		whenDone(ctx, this.exports.acquire(name, this.access), (export, failure) -> {
 			if (failure != null) {
-				reply(ctx, option, openError(failure), "export '" + name + "': " + describe(failure));
+				int error = openError(failure);
+				// under TLS a volume of another user is refused as one that does not exist, and
+				// both with the same words, so that names do not leak
+				String message = (this.tlsSession != null && error == NbdProtocol.REP_ERR_UNKNOWN)
+						? "export '" + name + "' does not exist" : "export '" + name + "': " + describe(failure);
+				reply(ctx, option, error, message);
 				return;
 			}
 			long size = export.size();
@@ -238,12 +338,34 @@ final class NbdHandshakeHandler extends ChannelInboundHandlerAdapter {
 	}
 
 	/**
-	 * Listing is not offered: it would show every volume to anyone who connects. A client
-	 * names the volume path it was given ({@code nbd://host:port/dir/volume}).
+	 * Under TLS, the volumes of the client's identity. Without TLS listing is not offered:
+	 * it would show every volume to anyone who connects. A client names the volume path it
+	 * was given ({@code nbd://host:port/dir/volume}).
 	 */
-	private void list(ChannelHandlerContext ctx) {
-		reply(ctx, NbdProtocol.OPT_LIST, NbdProtocol.REP_ERR_POLICY,
-				"listing exports is not offered; name the volume path (nbd://host:port/dir/volume)");
+	private void list(ChannelHandlerContext ctx, byte[] data) {
+		if (this.tlsSession == null) {
+			reply(ctx, NbdProtocol.OPT_LIST, NbdProtocol.REP_ERR_POLICY,
+					"listing exports is offered under TLS only; name the volume path (nbd://host:port/dir/volume)");
+			return;
+		}
+		if (data.length != 0) {
+			reply(ctx, NbdProtocol.OPT_LIST, NbdProtocol.REP_ERR_INVALID, "NBD_OPT_LIST carries no data");
+			return;
+		}
+		whenDone(ctx, this.exports.list(this.access), (paths, failure) -> {
+			if (failure != null) {
+				reply(ctx, NbdProtocol.OPT_LIST, NbdProtocol.REP_ERR_POLICY, "cannot list volumes: " + describe(failure));
+				return;
+			}
+			for (String path : paths) {
+				byte[] name = path.getBytes(StandardCharsets.UTF_8);
+				ByteBuf server = ctx.alloc().buffer(4 + name.length);
+				server.writeInt(name.length);
+				server.writeBytes(name);
+				reply(ctx, NbdProtocol.OPT_LIST, NbdProtocol.REP_SERVER, server);
+			}
+			ack(ctx, NbdProtocol.OPT_LIST);
+		});
 	}
 
 	/**
@@ -288,8 +410,8 @@ final class NbdHandshakeHandler extends ChannelInboundHandlerAdapter {
 		if (rest != null) {
 			pipeline.context("nbd-requests").fireChannelRead(rest);
 		}
-		log.debug("{} attached {} ({} bytes, {} replies)", ctx.channel().remoteAddress(), export.name(), size,
-				this.structured ? "structured" : "simple");
+		log.debug("{} attached {} as {} ({} bytes, {} replies)", ctx.channel().remoteAddress(), export.name(),
+				this.access, size, this.structured ? "structured" : "simple");
 	}
 
 	private ChannelFuture ack(ChannelHandlerContext ctx, int option) {

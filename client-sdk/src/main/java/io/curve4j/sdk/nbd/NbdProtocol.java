@@ -53,6 +53,8 @@ final class NbdProtocol {
 
 	static final int OPT_LIST = 3;
 
+	static final int OPT_STARTTLS = 5;
+
 	static final int OPT_INFO = 6;
 
 	static final int OPT_GO = 7;
@@ -71,6 +73,9 @@ final class NbdProtocol {
 	static final int REP_ERR_POLICY = 0x80000002;
 
 	static final int REP_ERR_INVALID = 0x80000003;
+
+	/** The server takes only TLS connections, and this one has not started TLS yet. */
+	static final int REP_ERR_TLS_REQD = 0x80000005;
 
 	static final int REP_ERR_UNKNOWN = 0x80000006;
 

@@ -31,8 +31,10 @@ import io.curve4j.sdk.nbd.NbdHandshakeHandler.BlockSizes;
 
 /**
  * An NBD server exporting the volumes of one cluster by path, on Netty. Start it with
- * {@link #start(CurveClient, String, int)}; {@link #close()} stops listening, closes
- * every connection and every opened volume (the client stays the caller's).
+ * {@link #start(CurveClient, String, int)} (loopback only, no TLS) or
+ * {@link #start(CurveClient, String, int, NbdPskKeys)} (TLS with pre-shared keys
+ * required of every client, any address); {@link #close()} stops listening, closes every
+ * connection and every opened volume (the client stays the caller's).
  */
 public final class NbdServer implements AutoCloseable {
 
@@ -68,8 +70,10 @@ public final class NbdServer implements AutoCloseable {
 
 	private final AtomicBoolean closed = new AtomicBoolean();
 
-	private NbdServer(Exports exports, String bind, int port, NbdMemory memory) {
-		requireLoopback(bind);
+	private NbdServer(Exports exports, String bind, int port, NbdMemory memory, NbdTls tls) {
+		if (tls == null) {
+			requireLoopback(bind);
+		}
 		this.exports = exports;
 		this.acceptor = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
 		this.workers = new MultiThreadIoEventLoopGroup(Math.max(2, Runtime.getRuntime().availableProcessors()),
@@ -96,7 +100,7 @@ public final class NbdServer implements AutoCloseable {
 						// handshake removes this once the export is chosen (an attached client may idle)
 						channel.pipeline()
 							.addLast(NbdHandshakeHandler.TIMEOUT, new ReadTimeoutHandler(HANDSHAKE_TIMEOUT_SECONDS, TimeUnit.SECONDS))
-							.addLast("nbd-handshake", new NbdHandshakeHandler(exports, BLOCK_SIZES, memory));
+							.addLast("nbd-handshake", new NbdHandshakeHandler(exports, BLOCK_SIZES, memory, tls));
 					}
 
 				})
@@ -109,7 +113,8 @@ public final class NbdServer implements AutoCloseable {
 			throw new CurveException(ErrorCode.UNAVAILABLE,
 					"cannot listen on " + bind + ":" + port + ": " + ex.getMessage(), ex);
 		}
-		log.info("NBD server listening on {}", this.listener.localAddress());
+		log.info("NBD server listening on {}{}", this.listener.localAddress(),
+				(tls == null) ? "" : ", TLS with pre-shared keys required");
 	}
 
 	/**
@@ -125,27 +130,46 @@ public final class NbdServer implements AutoCloseable {
 			throw new CurveException(ErrorCode.INVALID_ARGUMENT, "cannot resolve the NBD bind address " + bind);
 		}
 		if (!loopback) {
-			throw new CurveException(ErrorCode.INVALID_ARGUMENT, "the NBD server listens only on a loopback address"
-					+ " (it has no TLS yet, so anyone who reached " + bind + " would use every volume as its user);"
-					+ " run one on each host that attaches volumes");
+			throw new CurveException(ErrorCode.INVALID_ARGUMENT, "without TLS the NBD server listens only on a "
+					+ "loopback address (anyone who reached " + bind + " would use every volume as its user): "
+					+ "give it pre-shared keys (curve nbd serve --tls-psk-file), or run one on each host that "
+					+ "attaches volumes");
 		}
 	}
 
 	/**
-	 * Listens on {@code bind:port} (port 0 picks a free one) and exports the volumes of
-	 * {@code client}.
+	 * Listens on the loopback address {@code bind} at {@code port} (0 picks a free one)
+	 * and exports the volumes of {@code client}, without TLS.
 	 */
 	public static NbdServer start(CurveClient client, String bind, int port) {
 		return start(Exports.of(client), bind, port);
 	}
 
+	/**
+	 * Listens on {@code bind:port} (any address; port 0 picks a free one) and exports the
+	 * volumes of {@code client} to TLS clients only: a client holding the key of user U
+	 * sees and opens the volumes U owns ({@code root}: all of them).
+	 */
+	public static NbdServer start(CurveClient client, String bind, int port, NbdPskKeys keys) {
+		return start(Exports.of(client), bind, port, defaultMemory(), keys);
+	}
+
 	static NbdServer start(Exports exports, String bind, int port) {
-		return start(exports, bind, port, new NbdMemory(NbdMemory.DEFAULT_BYTES, NbdMemory.DEFAULT_CONNECTIONS));
+		return start(exports, bind, port, defaultMemory());
 	}
 
 	/** @param memory what all its connections may hold at once */
 	static NbdServer start(Exports exports, String bind, int port, NbdMemory memory) {
-		return new NbdServer(exports, bind, port, memory);
+		return new NbdServer(exports, bind, port, memory, null);
+	}
+
+	/** @param memory what all its connections may hold at once */
+	static NbdServer start(Exports exports, String bind, int port, NbdMemory memory, NbdPskKeys keys) {
+		return new NbdServer(exports, bind, port, memory, new NbdTls(keys));
+	}
+
+	private static NbdMemory defaultMemory() {
+		return new NbdMemory(NbdMemory.DEFAULT_BYTES, NbdMemory.DEFAULT_CONNECTIONS);
 	}
 
 	public InetSocketAddress address() {

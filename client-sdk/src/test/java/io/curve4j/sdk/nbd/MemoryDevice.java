@@ -17,15 +17,28 @@ final class MemoryDevice implements BlockDevice {
 
 	private final byte[] data;
 
+	private final String owner;
+
 	volatile boolean closed;
 
+	/** A device of {@code root}. */
 	MemoryDevice(int size) {
+		this(size, "root");
+	}
+
+	MemoryDevice(int size, String owner) {
 		this.data = new byte[size];
+		this.owner = owner;
 	}
 
 	@Override
 	public long size() {
 		return this.data.length;
+	}
+
+	@Override
+	public String owner() {
+		return this.owner;
 	}
 
 	@Override

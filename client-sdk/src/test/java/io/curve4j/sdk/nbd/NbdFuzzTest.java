@@ -45,7 +45,7 @@ class NbdFuzzTest {
 				throw new CurveException(ErrorCode.VOLUME_NOT_FOUND, "volume " + path + " does not exist");
 			}
 			return this.disk;
-		}), "127.0.0.1", 0);
+		}, List::of), "127.0.0.1", 0);
 	}
 
 	@AfterEach

@@ -88,6 +88,11 @@ class NbdMemoryTest {
 			}
 
 			@Override
+			public String owner() {
+				return "root";
+			}
+
+			@Override
 			public CompletableFuture<byte[]> read(long offset, int length) {
 				return CompletableFuture.completedFuture(new byte[length]);
 			}
@@ -103,7 +108,7 @@ class NbdMemoryTest {
 			public void close() {
 			}
 
-		}), "127.0.0.1", 0, memory);
+		}, List::of), "127.0.0.1", 0, memory);
 		return this.server.address().getPort();
 	}
 

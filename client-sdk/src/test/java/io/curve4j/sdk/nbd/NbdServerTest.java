@@ -58,6 +58,11 @@ class NbdServerTest {
 				}
 
 				@Override
+				public String owner() {
+					return NbdServerTest.this.disk.owner();
+				}
+
+				@Override
 				public java.util.concurrent.CompletableFuture<byte[]> read(long offset, int length) {
 					return NbdServerTest.this.disk.read(offset, length);
 				}
@@ -73,7 +78,7 @@ class NbdServerTest {
 				}
 
 			};
-		});
+		}, List::of);
 		this.server = NbdServer.start(exports, "127.0.0.1", 0);
 		this.port = this.server.address().getPort();
 	}
@@ -121,10 +126,22 @@ class NbdServerTest {
 	}
 
 	@Test
+	void startTlsIsRefusedByAServerWithoutTls() throws IOException {
+		try (NbdTestClient client = new NbdTestClient(this.port)) {
+			client.option(NbdProtocol.OPT_STARTTLS, new byte[0]);
+			int[] reply = client.optionReply(NbdProtocol.OPT_STARTTLS);
+			assertThat(reply[0]).isEqualTo(NbdProtocol.REP_ERR_POLICY);
+			client.in().skipNBytes(reply[1]);
+			assertThat(client.go("vm/disk").ok()).isTrue();
+			assertRoundTrip(client, false, 0);
+		}
+	}
+
+	@Test
 	void aServerWithoutTlsListensOnlyOnLoopback() {
 		assertThatThrownBy(() -> NbdServer.start(new Exports(path -> {
 			throw new AssertionError("nothing is opened");
-		}), "0.0.0.0", 0)).isInstanceOfSatisfying(CurveException.class,
+		}, List::of), "0.0.0.0", 0)).isInstanceOfSatisfying(CurveException.class,
 				ex -> assertThat(ex.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT));
 	}
 

@@ -1,5 +1,6 @@
 package io.curve4j.sdk.nbd;
 
+import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
@@ -12,19 +13,24 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A small blocking NBD client for tests: fixed newstyle handshake, options, raw
+ * A small blocking NBD client for tests: fixed newstyle handshake, STARTTLS, options, raw
  * requests and replies, and raw bytes for sending garbage.
  */
 final class NbdTestClient implements AutoCloseable {
 
-	private final Socket socket;
+	/** The TCP connection, then TLS over it once {@link #startTls} succeeded. */
+	private Socket socket;
 
-	private final DataInputStream in;
+	private DataInputStream in;
 
-	private final DataOutputStream out;
+	private DataOutputStream out;
 
 	/** The answer to NBD_OPT_GO or NBD_OPT_INFO: ACK with the export's size, flags and block sizes, or an error. */
 	record Go(int reply, long size, int flags, int minimum, int preferred, int maximum, String message) {
@@ -49,6 +55,28 @@ final class NbdTestClient implements AutoCloseable {
 		assertThat(this.in.readLong()).isEqualTo(NbdProtocol.IHAVEOPT);
 		assertThat(this.in.readUnsignedShort() & NbdProtocol.FLAG_FIXED_NEWSTYLE).isNotZero();
 		this.out.writeInt(NbdProtocol.FLAG_C_FIXED_NEWSTYLE | NbdProtocol.FLAG_C_NO_ZEROES);
+	}
+
+	/**
+	 * Sends {@code NBD_OPT_STARTTLS}; on its ACK runs the TLS handshake with {@code tls}
+	 * over the same connection, after which everything goes through TLS. Returns the
+	 * reply type (ACK, or the error that refused it).
+	 */
+	int startTls(SSLSocketFactory tls) throws IOException {
+		option(NbdProtocol.OPT_STARTTLS, new byte[0]);
+		int[] reply = optionReply(NbdProtocol.OPT_STARTTLS);
+		this.in.skipNBytes(reply[1]);
+		if (reply[0] != NbdProtocol.REP_ACK) {
+			return reply[0];
+		}
+		SSLSocket socket = (SSLSocket) tls.createSocket(this.socket, "127.0.0.1", this.socket.getPort(), true);
+		socket.setUseClientMode(true);
+		socket.startHandshake();
+		this.socket = socket;
+		// buffered: Conscrypt's stream blocks even on a read of zero bytes, which readNBytes(0) makes
+		this.in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
+		this.out = new DataOutputStream(socket.getOutputStream());
+		return reply[0];
 	}
 
 	static NbdTestClient attached(int port, String export, boolean structured) throws IOException {
@@ -184,7 +212,7 @@ final class NbdTestClient implements AutoCloseable {
 		try {
 			return this.in.read() < 0;
 		}
-		catch (EOFException | SocketException ex) {
+		catch (EOFException | SocketException | SSLException ex) {
 			return true;
 		}
 		catch (SocketTimeoutException ex) {
