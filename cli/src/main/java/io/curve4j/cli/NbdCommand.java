@@ -1,6 +1,8 @@
 package io.curve4j.cli;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 
 import picocli.CommandLine.Command;
@@ -10,6 +12,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import io.curve4j.sdk.block.CurveClient;
+import io.curve4j.sdk.nbd.NbdPskKeys;
 import io.curve4j.sdk.nbd.NbdServer;
 
 /** {@code curve nbd serve}: exports the cluster's volumes over NBD until stopped. */
@@ -27,8 +30,15 @@ final class NbdCommand {
 		int port;
 
 		@Option(names = "--bind", defaultValue = "127.0.0.1", paramLabel = "ADDRESS",
-				description = "Loopback address to listen on (without TLS the server serves only its own host). Default: ${DEFAULT-VALUE}.")
+				description = "Address to listen on: a loopback address unless --tls-psk-file is given (without TLS "
+						+ "the server serves only its own host). Default: ${DEFAULT-VALUE}.")
 		String bind;
+
+		@Option(names = "--tls-psk-file", paramLabel = "PATH",
+				description = "Require TLS with pre-shared keys of every client (NBD STARTTLS), keys read from PATH in "
+						+ "QEMU's keys.psk format (one NAME:HEXKEY a line, the name a Curve user); a client sees and "
+						+ "opens only the volumes its user owns (root: all).")
+		Path tlsPskFile;
 
 		@Mixin
 		ClusterOptions cluster;
@@ -38,10 +48,13 @@ final class NbdCommand {
 
 		@Override
 		public Integer call() throws InterruptedException {
+			// read before connecting: a bad key file fails without touching the cluster
+			NbdPskKeys keys = (this.tlsPskFile != null) ? NbdPskKeys.read(this.tlsPskFile) : null;
 			CurveClient client = this.cluster.client();
 			NbdServer server;
 			try {
-				server = NbdServer.start(client, this.bind, this.port);
+				server = (keys != null) ? NbdServer.start(client, this.bind, this.port, keys)
+						: NbdServer.start(client, this.bind, this.port);
 			}
 			catch (RuntimeException ex) {
 				client.close();
@@ -56,6 +69,11 @@ final class NbdCommand {
 			out.printf("NBD server listening on %s:%d; attach a volume as nbd://%s:%d/<volume path>%n",
 					server.address().getHostString(), server.address().getPort(), this.bind,
 					server.address().getPort());
+			if (keys != null) {
+				out.printf("TLS required (keys of %s); QEMU attaches with --object tls-creds-psk,id=tls0,"
+						+ "endpoint=client,dir=DIR,username=USER (DIR holding %s) and tls-creds=tls0%n",
+						String.join(", ", new TreeSet<>(keys.identities())), NbdPskKeys.FILE_NAME);
+			}
 			out.flush();
 			server.awaitClose();
 			return 0;

@@ -2,11 +2,13 @@ package io.curve4j.sdk.nbd;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -29,6 +31,8 @@ import io.curve4j.local.LocalCluster;
 import io.curve4j.local.LocalLayout;
 import io.curve4j.local.ServiceSpec;
 import io.curve4j.sdk.block.CurveClient;
+import io.curve4j.sdk.cluster.Credentials;
+import io.curve4j.sdk.cluster.MdsRestApi;
 import io.curve4j.sdk.block.Volume;
 import io.curve4j.sdk.nbd.NbdTestClient.Reply;
 
@@ -38,8 +42,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * The NBD server in front of a real cluster (one MDS and three chunkservers as processes,
  * three replicas), driven by clients no one here wrote: qemu-img, qemu-io and fio's NBD
- * engine, then by a hand-written client sending bad input. Tests that need a binary are
- * skipped when it is not installed (CI installs qemu-utils and fio).
+ * engine, then by a hand-written client sending bad input; then a second server that
+ * requires TLS with pre-shared keys, driven by qemu-img, qemu-io and qemu-nbd with QEMU's
+ * {@code tls-creds-psk} as root and as another user. Tests that need a binary are skipped
+ * when it is not installed (CI installs qemu-utils and fio).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
@@ -48,6 +54,9 @@ class NbdServerIT {
 	private static final String VOLUME = "/nbd/vol";
 
 	private static final long VOLUME_SIZE = Sizes.DEFAULT_SEGMENT_SIZE;
+
+	/** A volume of another user than root. */
+	private static final String ALICE_VOLUME = "/alice/disk";
 
 	@TempDir
 	static Path home;
@@ -59,6 +68,19 @@ class NbdServerIT {
 	static NbdServer server;
 
 	static int port;
+
+	/** The same cluster's volumes to TLS clients only. */
+	static NbdServer tlsServer;
+
+	static int tlsPort;
+
+	/** QEMU's {@code tls-creds-psk} directories: each holds a {@code keys.psk} with one user's key. */
+	static Path rootKeys;
+
+	static Path aliceKeys;
+
+	/** A key for alice that the server does not have. */
+	static Path wrongKeys;
 
 	@BeforeAll
 	static void start() {
@@ -73,10 +95,31 @@ class NbdServerIT {
 		client.createVolume(VOLUME, VOLUME_SIZE);
 		server = NbdServer.start(client, "127.0.0.1", 0);
 		port = server.address().getPort();
+		MdsRestApi.connect(layout.mds().stream().map(ServiceSpec::http).toList(),
+				new Credentials("root", cluster.rootSecret()))
+			.createUser(new MdsRestApi.NewUser("alice", "alice-password"));
+		try (CurveClient alice = CurveClient.builder()
+			.mdsAddresses(layout.mds().stream().map(ServiceSpec::grpc).toList())
+			.credentials("alice", "alice-password")
+			.build()) {
+			alice.createDirectory("/alice");
+			alice.createVolume(ALICE_VOLUME, VOLUME_SIZE);
+		}
+		String rootLine = "root:" + HexFormat.of().formatHex(randomKey());
+		String aliceLine = "alice:" + HexFormat.of().formatHex(randomKey());
+		rootKeys = keysDirectory("root-keys", rootLine);
+		aliceKeys = keysDirectory("alice-keys", aliceLine);
+		wrongKeys = keysDirectory("wrong-keys", "alice:" + HexFormat.of().formatHex(randomKey()));
+		Path serverKeys = keysDirectory("server-keys", rootLine + "\n" + aliceLine).resolve(NbdPskKeys.FILE_NAME);
+		tlsServer = NbdServer.start(client, "127.0.0.1", 0, NbdPskKeys.read(serverKeys));
+		tlsPort = tlsServer.address().getPort();
 	}
 
 	@AfterAll
 	static void stop() {
+		if (tlsServer != null) {
+			tlsServer.close();
+		}
 		if (server != null) {
 			server.close();
 		}
@@ -170,9 +213,75 @@ class NbdServerIT {
 		}
 	}
 
+	@Test
+	@Order(6)
+	void qemuOverTlsWritesAPatternAndReadsItBack() {
+		Run info = run("qemu-img", "info", "--object", tlsCreds(rootKeys, "root"), "--image-opts",
+				tlsImage(VOLUME));
+		assertThat(info.output()).contains("virtual size: 1 GiB (1073741824 bytes)");
+		run("qemu-io", "--object", tlsCreds(rootKeys, "root"), "--image-opts", tlsImage(VOLUME), "-c",
+				"write -P 0x5a 32M 64k", "-c", "flush");
+		Run readBack = run("qemu-io", "--object", tlsCreds(rootKeys, "root"), "--image-opts", tlsImage(VOLUME),
+				"-c", "read -P 0x5a 32M 64k");
+		assertThat(readBack.output()).contains("read 65536/65536 bytes").doesNotContain("Pattern verification failed");
+		try (Volume volume = client.open(VOLUME)) {
+			assertThat(volume.read(32 * Sizes.MIB, 65536)).containsOnly((byte) 0x5a);
+		}
+	}
+
+	@Test
+	@Order(7)
+	void theTlsServerRefusesAClientWithoutTls() {
+		Run plain = runFailing("qemu-img", "info", "nbd://127.0.0.1:" + tlsPort + VOLUME);
+		assertThat(plain.output()).containsIgnoringCase("TLS");
+	}
+
+	@Test
+	@Order(8)
+	void anotherUsersKeyOpensItsOwnVolumesOnly() {
+		Run refused = runFailing("qemu-img", "info", "--object", tlsCreds(aliceKeys, "alice"), "--image-opts",
+				tlsImage(VOLUME));
+		assertThat(refused.output()).contains("does not exist");
+		run("qemu-io", "--object", tlsCreds(aliceKeys, "alice"), "--image-opts", tlsImage(ALICE_VOLUME), "-c",
+				"write -P 0x11 0 64k", "-c", "read -P 0x11 0 64k");
+		// a key that is not the user's: the TLS handshake fails
+		Run wrongKey = runFailing("qemu-img", "info", "--object", tlsCreds(wrongKeys, "alice"), "--image-opts",
+				tlsImage(ALICE_VOLUME));
+		assertThat(wrongKey.output()).contains("TLS").doesNotContain("virtual size");
+		Run list = run("qemu-nbd", "--list", "--bind=127.0.0.1", "--port=" + tlsPort, "--object",
+				tlsCreds(aliceKeys, "alice"), "--tls-creds=tls0");
+		assertThat(list.output()).contains(ALICE_VOLUME).doesNotContain(VOLUME);
+	}
+
 	private static String uri() {
 		// qemu and libnbd drop the leading slash of the path; the server puts it back
 		return "nbd://127.0.0.1:" + port + VOLUME;
+	}
+
+	/** QEMU's PSK credentials as the client end, with the key of {@code user} read from {@code dir}. */
+	private static String tlsCreds(Path dir, String user) {
+		return "tls-creds-psk,id=tls0,endpoint=client,dir=" + dir + ",username=" + user;
+	}
+
+	private static String tlsImage(String volume) {
+		return "driver=nbd,host=127.0.0.1,port=" + tlsPort + ",export=" + volume + ",tls-creds=tls0";
+	}
+
+	private static Path keysDirectory(String name, String lines) {
+		try {
+			Path dir = Files.createDirectories(home.resolve(name));
+			Files.writeString(dir.resolve(NbdPskKeys.FILE_NAME), lines + "\n");
+			return dir;
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	private static byte[] randomKey() {
+		byte[] key = new byte[32];
+		new SecureRandom().nextBytes(key);
+		return key;
 	}
 
 	private record Run(int exit, String output) {
@@ -180,6 +289,19 @@ class NbdServerIT {
 
 	/** Runs a client to completion and fails on a non-zero exit; skips when the binary is absent. */
 	private static Run run(String... command) {
+		Run run = exec(command);
+		assertThat(run.exit()).as("exit code of %s: %s", command[0], run.output()).isZero();
+		return run;
+	}
+
+	/** Runs a client that must fail (exit non-zero); skips when the binary is absent. */
+	private static Run runFailing(String... command) {
+		Run run = exec(command);
+		assertThat(run.exit()).as("exit code of %s: %s", command[0], run.output()).isNotZero();
+		return run;
+	}
+
+	private static Run exec(String... command) {
 		assumeTrue(onPath(command[0]), command[0] + " is not installed (apt-get install qemu-utils fio): skipped");
 		try {
 			// in the temporary directory: fio leaves verify state files where it runs
@@ -187,7 +309,6 @@ class NbdServerIT {
 			String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
 			assertThat(process.waitFor(2, TimeUnit.MINUTES)).isTrue();
 			System.out.println("$ " + String.join(" ", command) + "\n" + output);
-			assertThat(process.exitValue()).as("exit code of %s: %s", command[0], output).isZero();
 			return new Run(process.exitValue(), output);
 		}
 		catch (IOException ex) {
