@@ -1,5 +1,7 @@
 package io.curve4j.sdk.nbd;
 
+import java.util.Objects;
+
 import io.curve4j.common.auth.RequestSignature;
 
 /**
@@ -22,7 +24,7 @@ final class ExportAccess {
 
 	/** A TLS client that proved it holds {@code user}'s key. */
 	static ExportAccess of(String user) {
-		return new ExportAccess(user);
+		return new ExportAccess(Objects.requireNonNull(user, "user"));
 	}
 
 	boolean permits(String owner) {

@@ -137,7 +137,14 @@ final class NbdHandshakeHandler extends ChannelInboundHandlerAdapter {
 			fail(ctx, "TLS handshake failed: " + handshake.cause());
 			return;
 		}
-		this.access = ExportAccess.of(this.tlsSession.identity());
+		String identity = this.tlsSession.identity();
+		if (identity == null) {
+			// only PSK suites are enabled, so this cannot happen; were it to, a missing identity
+			// must not mean every volume
+			fail(ctx, "TLS established without a PSK identity");
+			return;
+		}
+		this.access = ExportAccess.of(identity);
 		log.debug("{} started TLS as {}", ctx.channel().remoteAddress(), this.access);
 		drain(ctx);
 	}
