@@ -13,6 +13,7 @@ import io.curve4j.local.LocalLayout;
 import io.curve4j.local.ServiceSpec;
 import io.curve4j.sdk.cluster.ClusterEndpoints;
 import io.curve4j.sdk.cluster.Credentials;
+import io.curve4j.sdk.nbd.NbdPskKeys;
 
 /** {@code curve local up|down|status|kill|start}: a whole cluster as processes on loopback. */
 @Command(name = "local", description = "Run a whole cluster on 127.0.0.1 under $CURVE_HOME (default ./.curve).",
@@ -67,6 +68,9 @@ public final class LocalCommand {
 						s.raft(), s.http(), s.server(), s.zone());
 			}
 			out.println("Root secret:    " + cluster.home().resolve(Credentials.ROOT_SECRET_FILE));
+			out.println("NBD TLS key:    " + cluster.home().resolve(NbdPskKeys.FILE_NAME) + "   (root's; serve with "
+					+ "curve nbd serve --tls-psk-file FILE, attach with qemu's --object tls-creds-psk,id=tls0,"
+					+ "endpoint=client,dir=" + cluster.home() + ",username=root, see README)");
 			out.println("Connection file: " + cluster.home().resolve(ClusterEndpoints.CONNECTION_FILE));
 			return 0;
 		}

@@ -28,6 +28,7 @@ import io.curve4j.common.error.ErrorCode;
 import io.curve4j.sdk.cluster.ClusterEndpoints;
 import io.curve4j.sdk.cluster.Credentials;
 import io.curve4j.sdk.cluster.MdsRestApi;
+import io.curve4j.sdk.nbd.NbdPskKeys;
 
 /**
  * Runs a whole cluster on loopback, each service as its own JVM process, with data,
@@ -150,13 +151,19 @@ public final class LocalCluster {
 				new Credentials(RequestSignature.ROOT, rootSecret()));
 	}
 
-	/** Root's password, the join token and (unless the data path is open) the data key, drawn once per home. */
+	/**
+	 * Root's password, the join token, (unless the data path is open) the data key and root's
+	 * NBD TLS key ({@code keys.psk}, for {@code curve nbd serve --tls-psk-file} and QEMU's
+	 * {@code tls-creds-psk} alike), drawn once per home.
+	 */
 	private void writeSecretsIfMissing(boolean openDataPath) {
 		writeSecretIfMissing(this.home.resolve(Credentials.ROOT_SECRET_FILE));
 		writeSecretIfMissing(this.home.resolve(JOIN_TOKEN_FILE));
 		if (!openDataPath) {
 			writeSecretIfMissing(this.home.resolve(DATA_KEY_FILE));
 		}
+		writeSecretIfMissing(this.home.resolve(NbdPskKeys.FILE_NAME),
+				NbdPskKeys.newKeyLine(RequestSignature.ROOT));
 	}
 
 	/** The data key's file, when this home has one (a cluster started with an open data path has none). */
@@ -166,12 +173,16 @@ public final class LocalCluster {
 	}
 
 	private static void writeSecretIfMissing(Path file) {
+		writeSecretIfMissing(file, Credentials.newSecret());
+	}
+
+	private static void writeSecretIfMissing(Path file, String secret) {
 		if (Files.exists(file)) {
 			return;
 		}
 		try {
 			Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-			Files.writeString(file, Credentials.newSecret() + "\n");
+			Files.writeString(file, secret + "\n");
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("cannot write " + file, ex);

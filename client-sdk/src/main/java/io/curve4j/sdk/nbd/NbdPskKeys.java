@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -29,6 +30,11 @@ public final class NbdPskKeys {
 
 	/** The most BoringSSL takes. */
 	static final int MAX_KEY_BYTES = 256;
+
+	/** New keys have 256 bits, as QEMU's documentation has {@code psktool} make them. */
+	private static final int NEW_KEY_BYTES = 32;
+
+	private static final SecureRandom RANDOM = new SecureRandom();
 
 	private final Map<String, byte[]> keys;
 
@@ -70,6 +76,13 @@ public final class NbdPskKeys {
 			throw new CurveException(ErrorCode.INVALID_ARGUMENT, "the PSK file " + file + " has no keys");
 		}
 		return new NbdPskKeys(Map.copyOf(keys));
+	}
+
+	/** A line of a keys file giving {@code identity} a new random key. */
+	public static String newKeyLine(String identity) {
+		byte[] key = new byte[NEW_KEY_BYTES];
+		RANDOM.nextBytes(key);
+		return identity + ":" + HexFormat.of().formatHex(key);
 	}
 
 	/** The key of {@code identity}, if it has one. */

@@ -41,6 +41,13 @@ class NbdPskKeysTest {
 	}
 
 	@Test
+	void newKeyLinesReadBack() throws IOException {
+		NbdPskKeys keys = NbdPskKeys.read(write(NbdPskKeys.newKeyLine("root") + "\n" + NbdPskKeys.newKeyLine("bob")));
+		assertThat(keys.key("root")).hasValueSatisfying((key) -> assertThat(key).hasSize(32));
+		assertThat(keys.key("root").orElseThrow()).isNotEqualTo(keys.key("bob").orElseThrow());
+	}
+
+	@Test
 	void aMissingFileIsRefused() {
 		assertThatThrownBy(() -> NbdPskKeys.read(this.dir.resolve("absent"))).isInstanceOf(CurveException.class)
 			.hasMessageContaining("absent");
