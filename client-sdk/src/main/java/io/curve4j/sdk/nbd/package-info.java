@@ -6,8 +6,8 @@
  * <p>
  * Protocol: newstyle fixed handshake; {@code NBD_OPT_GO}, {@code NBD_OPT_INFO} (export
  * size and flags, block sizes 512 / 4096 / 32 MiB), {@code NBD_OPT_EXPORT_NAME},
- * {@code NBD_OPT_LIST} (volumes under {@code /}), {@code NBD_OPT_STRUCTURED_REPLY},
- * {@code NBD_OPT_ABORT}; commands {@code READ}, {@code WRITE}, {@code FLUSH},
+ * {@code NBD_OPT_LIST} (under TLS only), {@code NBD_OPT_STARTTLS},
+ * {@code NBD_OPT_STRUCTURED_REPLY}, {@code NBD_OPT_ABORT}; commands {@code READ}, {@code WRITE}, {@code FLUSH},
  * {@code TRIM}, {@code WRITE_ZEROES}, {@code DISC}, with {@code FUA}. Every connection
  * may have many requests in flight; replies go out as requests complete, matched by
  * handle. All connections to one volume share one open {@code Volume}.
@@ -24,9 +24,23 @@
  * for a hint: zeroing instead would allocate every chunk of a thin volume that
  * {@code mkfs} or {@code fstrim} discards whole.
  * <p>
+ * Access: without TLS the server listens on a loopback address only, and every
+ * connection may use every volume (it opens them with the server's own credentials, so
+ * its host's users are trusted like its user); {@code NBD_OPT_STARTTLS} gets
+ * {@code NBD_REP_ERR_POLICY}. Given pre-shared keys ({@link io.curve4j.sdk.nbd.NbdPskKeys},
+ * QEMU's {@code keys.psk} format) it may listen anywhere and requires TLS: until
+ * {@code NBD_OPT_STARTTLS} every option but {@code NBD_OPT_ABORT} gets
+ * {@code NBD_REP_ERR_TLS_REQD} ({@code NBD_OPT_EXPORT_NAME} closes the connection); then
+ * TLS 1.2 with the PSK ({@code ECDHE_PSK}, ChaCha20-Poly1305, on Conscrypt) runs on the
+ * same connection and negotiation goes on inside it. The PSK identity is a Curve user,
+ * who sees and opens only the volumes it owns ({@code root}: all); another user's volume
+ * is refused as an unknown one. A second STARTTLS gets {@code NBD_REP_ERR_INVALID}.
+ * <p>
  * Bad input: an unknown export is refused ({@code NBD_REP_ERR_UNKNOWN}); a request that
  * is unaligned, or reads past the end, gets {@code EINVAL}; a write past the end gets
  * {@code ENOSPC}; a bad magic, an oversized option or an oversized write closes that
- * connection only.
+ * connection only, and so do a failed TLS handshake (wrong key, unknown identity: both
+ * alike), bytes sent in the clear behind {@code NBD_OPT_STARTTLS}, and garbage instead
+ * of TLS. A connection has 30 s to choose an export, its TLS handshake included.
  */
 package io.curve4j.sdk.nbd;
