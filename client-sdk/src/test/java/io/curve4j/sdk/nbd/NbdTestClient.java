@@ -9,6 +9,7 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -206,9 +207,14 @@ final class NbdTestClient implements AutoCloseable {
 		this.out.flush();
 	}
 
-	/** True once the server closed the connection (reads end), false if it answers within the timeout. */
+	/** True once the server closed the connection (reads end), false if it answers within 5 s. */
 	boolean closedByServer() throws IOException {
-		this.socket.setSoTimeout(5_000);
+		return closedByServer(Duration.ofSeconds(5));
+	}
+
+	/** True once the server closed the connection (reads end), false if it answers within {@code wait}. */
+	boolean closedByServer(Duration wait) throws IOException {
+		this.socket.setSoTimeout((int) wait.toMillis());
 		try {
 			return this.in.read() < 0;
 		}

@@ -207,6 +207,19 @@ class NbdTlsTest {
 		}
 	}
 
+	/** Takes the whole handshake timeout (30 s): the only way to see it end a TLS handshake. */
+	@Test
+	void aClientSilentAfterStartTlsIsClosedByTheHandshakeTimeout() throws IOException {
+		try (NbdTestClient silent = new NbdTestClient(this.port)) {
+			silent.option(NbdProtocol.OPT_STARTTLS, new byte[0]);
+			assertThat(silent.optionReply(NbdProtocol.OPT_STARTTLS)[0]).isEqualTo(NbdProtocol.REP_ACK);
+			long start = System.nanoTime();
+			assertThat(silent.closedByServer(Duration.ofSeconds(NbdServer.HANDSHAKE_TIMEOUT_SECONDS + 15))).isTrue();
+			assertThat(Duration.ofNanos(System.nanoTime() - start))
+				.isGreaterThan(Duration.ofSeconds(NbdServer.HANDSHAKE_TIMEOUT_SECONDS - 5));
+		}
+	}
+
 	@Test
 	void aServerWithTlsMayListenBeyondLoopback() {
 		Exports none = new Exports((path) -> {
