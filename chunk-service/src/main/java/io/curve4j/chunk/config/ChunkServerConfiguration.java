@@ -39,7 +39,8 @@ public class ChunkServerConfiguration {
 
 	@Bean(destroyMethod = "close")
 	RaftHost raftHost(ChunkServerProperties properties, DataKey dataKey) {
-		return new RaftHost(properties.getHost(), properties.getRaftPort(), dataKey.credential());
+		return new RaftHost(properties.getHost(), properties.getRaftPort(), dataKey.credential(),
+				properties.getRaftLog(), properties.getDataDir().resolve("raftjournal"));
 	}
 
 	@Bean(destroyMethod = "close")

@@ -17,6 +17,7 @@ import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
 import io.curve4j.common.auth.Secret;
+import io.curve4j.common.raft.RaftLogStore;
 import io.curve4j.common.size.Sizes;
 
 /**
@@ -130,6 +131,16 @@ public class ChunkServerProperties {
 	 */
 	@NotNull
 	private DataSize snapshotThroughput = DataSize.ofMegabytes(64);
+
+	/**
+	 * Where the copysets keep their Raft logs: {@code rocksdb}, a RocksDB per copyset
+	 * (jraft's own), or {@code journal}, one journal in {@code DATA_DIR/raftjournal} that
+	 * every copyset shares, so that their appends share their syncs. A copyset's log stays
+	 * in the store it was written to: changing this on a chunkserver with copysets fails
+	 * their start.
+	 */
+	@NotNull
+	private RaftLogStore raftLog = RaftLogStore.ROCKSDB;
 
 	@Valid
 	private final Scrub scrub = new Scrub();
@@ -288,6 +299,14 @@ public class ChunkServerProperties {
 
 	public void setSnapshotThroughput(DataSize snapshotThroughput) {
 		this.snapshotThroughput = snapshotThroughput;
+	}
+
+	public RaftLogStore getRaftLog() {
+		return this.raftLog;
+	}
+
+	public void setRaftLog(RaftLogStore raftLog) {
+		this.raftLog = raftLog;
 	}
 
 	/** Raft address ({@code host:raftPort}) of this chunkserver in every copyset. */

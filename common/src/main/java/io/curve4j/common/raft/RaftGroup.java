@@ -3,11 +3,13 @@ package io.curve4j.common.raft;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Callable;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +31,7 @@ import io.curve4j.common.auth.ClusterCredential;
 import io.curve4j.common.error.CurveException;
 import io.curve4j.common.error.ErrorCode;
 import io.curve4j.common.error.NotLeaderException;
+import io.curve4j.common.raft.journal.JournalServiceFactory;
 
 /**
  * One Raft group on its process's {@link RaftHost}, owning its own life: options,
@@ -39,6 +42,9 @@ import io.curve4j.common.error.NotLeaderException;
 public final class RaftGroup implements AutoCloseable {
 
 	private static final Logger log = LoggerFactory.getLogger(RaftGroup.class);
+
+	/** In a group's log directory when its log is in the host's journal. */
+	private static final String JOURNAL_MARK = "JOURNAL";
 
 	private final RaftGroupOptions options;
 
@@ -57,6 +63,10 @@ public final class RaftGroup implements AutoCloseable {
 		this.host = host;
 		this.stateMachine = stateMachine;
 		NodeOptions nodeOptions = nodeOptions(options, host.credential(), new JraftStateMachine(stateMachine));
+		checkLogStore(options.dataDir().resolve("log"), host.logStore());
+		if (host.logStore() == RaftLogStore.JOURNAL) {
+			nodeOptions.setServiceFactory(new JournalServiceFactory(host.journal()));
+		}
 		PeerId serverId = new PeerId(host.endpoint(), 0);
 		this.service = new RaftGroupService(options.groupId(), serverId, nodeOptions, host.rpcServer(), true);
 		this.node = this.service.start(false);
@@ -112,6 +122,29 @@ public final class RaftGroup implements AutoCloseable {
 		ro.setReadOnlyOptions(options.leaseReads() ? ReadOnlyOption.ReadOnlyLeaseBased : ReadOnlyOption.ReadOnlySafe);
 		no.setRaftOptions(ro);
 		return no;
+	}
+
+	/**
+	 * A group's log stays in the store it was written to: its log directory holds jraft's
+	 * RocksDB, or only a file saying that the log is in the host's journal. Starting on the
+	 * other store would lose every entry after the last snapshot.
+	 */
+	private static void checkLogStore(Path logDir, RaftLogStore store) {
+		Path journalMark = logDir.resolve(JOURNAL_MARK);
+		try (Stream<Path> files = Files.list(logDir)) {
+			boolean rocksDbFiles = files.anyMatch(f -> !f.equals(journalMark));
+			boolean journal = Files.exists(journalMark);
+			if (store == RaftLogStore.JOURNAL && rocksDbFiles || store == RaftLogStore.ROCKSDB && journal) {
+				throw new IllegalStateException("the Raft log in " + logDir + " is " + (journal ? "in the journal" : "a RocksDB")
+						+ ", this host keeps its logs in " + store);
+			}
+			if (store == RaftLogStore.JOURNAL && !journal) {
+				Files.writeString(journalMark, "this group's Raft log is in its host's journal\n");
+			}
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException("cannot read " + logDir, ex);
+		}
 	}
 
 	public String groupId() {

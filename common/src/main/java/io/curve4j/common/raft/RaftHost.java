@@ -1,5 +1,7 @@
 package io.curve4j.common.raft;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -21,15 +23,17 @@ import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 
 import io.curve4j.common.auth.ClusterCredential;
+import io.curve4j.common.raft.journal.RaftJournal;
 import io.curve4j.common.store.RaftLogRocksOptions;
 
 /**
  * The Raft side of one process, an ordinary object a service creates once (a Spring bean)
  * and closes: the jraft RPC server (gRPC transport) on the raft port that all the
  * process's groups share, the threads they share (reads that follow a read-index or lease
- * check), and the table of running groups. Each {@link RaftGroup} owns its own life and
- * leaves the table when it closes; {@link #close()} stops what is left in order: groups
- * first, then the shared threads, then the RPC server.
+ * check), where their Raft logs go ({@link RaftLogStore}: with a journal, the journal all
+ * of them share), and the table of running groups. Each {@link RaftGroup} owns its own
+ * life and leaves the table when it closes; {@link #close()} stops what is left in order:
+ * groups first, then the journal, the shared threads, the RPC server.
  */
 public final class RaftHost implements AutoCloseable {
 
@@ -54,14 +58,33 @@ public final class RaftHost implements AutoCloseable {
 
 	private final Map<String, RaftGroup> groups = new ConcurrentHashMap<>();
 
+	private final RaftLogStore logStore;
+
+	/** The groups' shared Raft log; null when each has its RocksDB. */
+	private final RaftJournal journal;
+
+	/** A host whose groups keep jraft's RocksDB log each; see the full constructor. */
+	public RaftHost(String host, int port, ClusterCredential credential) {
+		this(host, port, credential, RaftLogStore.ROCKSDB, null);
+	}
+
 	/**
 	 * Starts the RPC server on host:port; fails if it cannot. With a credential, the groups
 	 * here sign every call to their peers with it and the server answers only calls signed
 	 * with it (jraft's calls and those of {@link #serve}d services alike); without one
 	 * (a cluster with no data key), Raft traffic is open to whoever reaches the port.
+	 * @param logStore where the groups keep their Raft logs
+	 * @param journalDir the journal's directory (one per disk), for {@link RaftLogStore#JOURNAL}
 	 */
-	public RaftHost(String host, int port, ClusterCredential credential) {
+	public RaftHost(String host, int port, ClusterCredential credential, RaftLogStore logStore, Path journalDir) {
 		configureProcess();
+		this.logStore = logStore;
+		try {
+			this.journal = logStore == RaftLogStore.JOURNAL ? RaftJournal.open(journalDir) : null;
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException("cannot open the Raft journal in " + journalDir, ex);
+		}
 		this.endpoint = new Endpoint(host, port);
 		this.credential = credential;
 		this.rpcServer = RpcFactoryHelper.rpcFactory().createRpcServer(this.endpoint);
@@ -74,6 +97,9 @@ public final class RaftHost implements AutoCloseable {
 		}
 		RaftRpcServerFactory.addRaftRequestProcessors(this.rpcServer);
 		if (!this.rpcServer.init(null)) {
+			if (this.journal != null) {
+				this.journal.close();
+			}
 			throw new IllegalStateException("cannot start the Raft RPC server on " + this.endpoint);
 		}
 		AtomicInteger threads = new AtomicInteger();
@@ -156,6 +182,15 @@ public final class RaftHost implements AutoCloseable {
 		return this.readExecutor;
 	}
 
+	RaftLogStore logStore() {
+		return this.logStore;
+	}
+
+	/** The shared Raft log, with {@link RaftLogStore#JOURNAL}. */
+	RaftJournal journal() {
+		return this.journal;
+	}
+
 	/** Called by a group that stopped. */
 	void forget(RaftGroup group) {
 		this.groups.remove(group.groupId(), group);
@@ -165,6 +200,9 @@ public final class RaftHost implements AutoCloseable {
 	public void close() {
 		// in parallel: each waits for its node to stop
 		new ArrayList<>(this.groups.values()).parallelStream().forEach(RaftGroup::close);
+		if (this.journal != null) {
+			this.journal.close();
+		}
 		this.readExecutor.shutdownNow();
 		try {
 			this.readExecutor.awaitTermination(5, TimeUnit.SECONDS);

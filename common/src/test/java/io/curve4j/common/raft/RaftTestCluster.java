@@ -32,6 +32,8 @@ public final class RaftTestCluster<M extends CommandStateMachine<?>> implements 
 
 	private final IntFunction<M> stateMachines;
 
+	private final RaftLogStore logStore;
+
 	private final List<Integer> ports = new ArrayList<>();
 
 	private final List<String> peers;
@@ -47,9 +49,16 @@ public final class RaftTestCluster<M extends CommandStateMachine<?>> implements 
 	 * makes for i (called again when the member restarts).
 	 */
 	public RaftTestCluster(String groupId, int members, Path dir, IntFunction<M> stateMachines) {
+		this(groupId, members, dir, stateMachines, RaftLogStore.ROCKSDB);
+	}
+
+	/** As the other constructor, each member's host keeping its Raft logs in logStore. */
+	public RaftTestCluster(String groupId, int members, Path dir, IntFunction<M> stateMachines,
+			RaftLogStore logStore) {
 		this.groupId = groupId;
 		this.dir = dir;
 		this.stateMachines = stateMachines;
+		this.logStore = logStore;
 		for (int i = 0; i < members; i++) {
 			this.ports.add(TestSocketUtils.findAvailableTcpPort());
 		}
@@ -64,13 +73,22 @@ public final class RaftTestCluster<M extends CommandStateMachine<?>> implements 
 
 	/** Starts member i again on its data, with a new state machine. */
 	public void start(int i) {
-		RaftHost host = new RaftHost("127.0.0.1", this.ports.get(i), CREDENTIAL);
+		RaftHost host = new RaftHost("127.0.0.1", this.ports.get(i), CREDENTIAL, this.logStore,
+				memberDir(i).resolve("journal"));
 		M machine = this.stateMachines.apply(i);
 		RaftGroupOptions options = new RaftGroupOptions(this.groupId, memberDir(i), this.peers, ELECTION_TIMEOUT,
 				Duration.ZERO, false);
+		RaftGroup group;
+		try {
+			group = host.startGroup(options, machine);
+		}
+		catch (RuntimeException ex) {
+			host.close();
+			throw ex;
+		}
 		this.hosts.set(i, host);
 		this.machines.set(i, machine);
-		this.groups.set(i, host.startGroup(options, machine));
+		this.groups.set(i, group);
 	}
 
 	/** Stops member i: its Raft host and everything on it. */
