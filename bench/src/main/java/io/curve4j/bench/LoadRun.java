@@ -128,6 +128,25 @@ public final class LoadRun {
 		out.flush();
 	}
 
+	/** Whether every request succeeded. */
+	public boolean succeeded() {
+		return this.errors.get() == 0;
+	}
+
+	/** Requests per second over the measured time. */
+	public double iops() {
+		return this.ops.get() / (this.elapsedNanos / 1e9);
+	}
+
+	public double meanLatencyMillis() {
+		return this.latency.getMean() / 1e6;
+	}
+
+	/** CPU milliseconds per request of what the figure covers. */
+	public double cpuMillisPerOp() {
+		return this.cpuNanos / 1e6 / this.ops.get();
+	}
+
 	private static double ms(long nanos) {
 		return nanos / 1e6;
 	}

@@ -24,6 +24,7 @@ import io.curve4j.common.raft.CommandStateMachine;
 import io.curve4j.common.raft.RaftGroup;
 import io.curve4j.common.raft.RaftGroupOptions;
 import io.curve4j.common.raft.RaftHost;
+import io.curve4j.common.raft.RaftLogStore;
 import io.curve4j.common.raft.SnapshotStore;
 import io.curve4j.common.size.Sizes;
 import io.curve4j.local.LocalLayout;
@@ -31,9 +32,10 @@ import io.curve4j.local.LocalLayout;
 /**
  * The Raft floor: entries of the load's size proposed to 3-replica sofa-jraft groups with
  * the copysets' Raft settings (log synced to disk on a majority before an entry commits)
- * and a state machine that applies nothing. Three processes, as in a cluster: the calling
- * one leads every group and proposes, two more follow ({@link #follow}); the CPU figure is
- * theirs together.
+ * and a state machine that applies nothing, the logs in the store asked for (jraft's
+ * RocksDB per group, or one journal per process). Three processes, as in a cluster: the
+ * calling one leads every group and proposes, two more follow ({@link #follow}); the CPU
+ * figure is theirs together.
  */
 public final class RaftFloor {
 
@@ -54,13 +56,14 @@ public final class RaftFloor {
 	/**
 	 * Runs the load and reports it.
 	 * @param groups Raft groups, all led by this process; each request goes to one at random
+	 * @param logStore where the three processes keep the groups' Raft logs
 	 * @param dir where the Raft logs go (a new directory inside it, removed after a clean run)
 	 * @param followerCommand the command line that runs {@link #follow} in another process;
-	 * "--index I --ports A,B,C --groups N --dir DIR" is appended to it
-	 * @return true when every request succeeded
+	 * "--index I --ports A,B,C --groups N --dir DIR --log STORE" is appended to it
+	 * @return the run, for its figures
 	 */
-	public static boolean run(LoadSpec load, int groups, Path dir, List<String> followerCommand, PrintWriter out,
-			PrintWriter err) throws IOException, InterruptedException {
+	public static LoadRun run(LoadSpec load, int groups, RaftLogStore logStore, Path dir, List<String> followerCommand,
+			PrintWriter out, PrintWriter err) throws IOException, InterruptedException {
 		if (groups < 1 || groups > 64) {
 			throw new CurveException(ErrorCode.INVALID_ARGUMENT, "--groups must be 1..64, not " + groups);
 		}
@@ -73,13 +76,16 @@ public final class RaftFloor {
 			// the members sign their calls as a cluster's do, so the floor includes that cost
 			Files.writeString(work.resolve(CLUSTER_KEY), UUID.randomUUID().toString());
 			for (int i = 1; i < ports.size(); i++) {
-				followers.add(startFollower(followerCommand, ports, i, groups, work));
+				followers.add(startFollower(followerCommand, ports, i, groups, logStore, work));
 			}
-			host = new RaftHost("127.0.0.1", ports.get(0), clusterCredential(work));
+			host = new RaftHost("127.0.0.1", ports.get(0), clusterCredential(work), logStore,
+					work.resolve("member-0").resolve("journal"));
 			List<RaftGroup> leaders = startGroups(host, ports, groups, work.resolve("member-0"), LEADER_ELECTION_TIMEOUT);
 			awaitLeadership(leaders);
-			out.printf(Locale.ROOT, "floor raft: %d group(s) of 3 members, bs=%s iodepth=%d for %d s (logs in %s)%n",
-					groups, Sizes.format(load.blockSize()), load.ioDepth(), load.seconds(), work);
+			out.printf(Locale.ROOT,
+					"floor raft: %d group(s) of 3 members, bs=%s iodepth=%d for %d s, Raft log %s (logs in %s)%n", groups,
+					Sizes.format(load.blockSize()), load.ioDepth(), load.seconds(),
+					logStore.name().toLowerCase(Locale.ROOT), work);
 			out.flush();
 			byte[] entry = new byte[load.length()];
 			ThreadLocalRandom.current().nextBytes(entry);
@@ -94,7 +100,7 @@ public final class RaftFloor {
 				}
 			});
 			run.report(out);
-			return clean;
+			return run;
 		}
 		finally {
 			if (host != null) {
@@ -118,9 +124,12 @@ public final class RaftFloor {
 	}
 
 	/** Runs member index of every group until this process's input closes. */
-	public static void follow(int index, List<Integer> ports, int groups, Path dir) throws IOException {
-		try (RaftHost host = new RaftHost("127.0.0.1", ports.get(index), clusterCredential(dir))) {
-			startGroups(host, ports, groups, dir.resolve("member-" + index), FOLLOWER_ELECTION_TIMEOUT);
+	public static void follow(int index, List<Integer> ports, int groups, RaftLogStore logStore, Path dir)
+			throws IOException {
+		Path memberDir = dir.resolve("member-" + index);
+		try (RaftHost host = new RaftHost("127.0.0.1", ports.get(index), clusterCredential(dir), logStore,
+				memberDir.resolve("journal"))) {
+			startGroups(host, ports, groups, memberDir, FOLLOWER_ELECTION_TIMEOUT);
 			while (System.in.read() >= 0) {
 				// wait for the leader's process to close our input
 			}
@@ -133,11 +142,11 @@ public final class RaftFloor {
 
 	/** Another JVM running member {@code index} of every group, its output in the work directory. */
 	private static Process startFollower(List<String> followerCommand, List<Integer> ports, int index, int groups,
-			Path work) throws IOException {
+			RaftLogStore logStore, Path work) throws IOException {
 		List<String> command = new ArrayList<>(followerCommand);
 		command.addAll(List.of("--index", Integer.toString(index), "--ports",
 				ports.stream().map(String::valueOf).collect(Collectors.joining(",")), "--groups",
-				Integer.toString(groups), "--dir", work.toString()));
+				Integer.toString(groups), "--dir", work.toString(), "--log", logStore.name()));
 		return new ProcessBuilder(command).redirectErrorStream(true)
 			.redirectOutput(work.resolve("member-" + index + ".log").toFile())
 			.start();

@@ -1,8 +1,11 @@
 package io.curve4j.cli;
 
 import java.io.File;
+import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 
 import picocli.CommandLine.Command;
@@ -12,7 +15,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import io.curve4j.bench.GrpcFloor;
+import io.curve4j.bench.LoadRun;
 import io.curve4j.bench.RaftFloor;
+import io.curve4j.common.raft.RaftLogStore;
 import io.curve4j.local.LocalCluster;
 
 /**
@@ -33,8 +38,23 @@ final class FloorCommand {
 			description = "Propose entries of --bs bytes to 3-replica sofa-jraft groups with the copysets' Raft "
 					+ "settings (log synced to disk on a majority before an entry commits) and a state machine "
 					+ "that applies nothing. Three processes, as in a cluster: this one leads every group and "
-					+ "proposes, two more follow; the CPU figure is theirs together.")
+					+ "proposes, two more follow; the CPU figure is theirs together. By default once with each "
+					+ "Raft log store, then their ratios.")
 	static final class Raft implements Callable<Integer> {
+
+		/** The Raft log stores to measure, one after the other. */
+		enum LogChoice {
+
+			rocksdb(RaftLogStore.ROCKSDB), journal(RaftLogStore.JOURNAL), both(RaftLogStore.ROCKSDB,
+					RaftLogStore.JOURNAL);
+
+			final List<RaftLogStore> stores;
+
+			LogChoice(RaftLogStore... stores) {
+				this.stores = List.of(stores);
+			}
+
+		}
 
 		@Mixin
 		LoadOptions load;
@@ -50,15 +70,33 @@ final class FloorCommand {
 						+ "directory.")
 		Path dir;
 
+		@Option(names = "--log", defaultValue = "both", paramLabel = "STORE",
+				description = "The Raft log store: rocksdb (jraft's, a RocksDB per group), journal (one per process, "
+						+ "shared by its groups, one sync for the appends of all of them) or both, one run each "
+						+ "and their ratios. Default: ${DEFAULT-VALUE}.")
+		LogChoice log;
+
 		@Spec
 		CommandSpec spec;
 
 		@Override
 		public Integer call() throws Exception {
 			Path parent = this.dir == null ? Path.of(System.getProperty("java.io.tmpdir")) : this.dir;
-			boolean clean = RaftFloor.run(this.load.spec(), this.groups, parent, followerCommand(),
-					this.spec.commandLine().getOut(), this.spec.commandLine().getErr());
-			return clean ? 0 : CurveCli.EXIT_ERROR;
+			PrintWriter out = this.spec.commandLine().getOut();
+			List<LoadRun> runs = new ArrayList<>();
+			for (RaftLogStore store : this.log.stores) {
+				runs.add(RaftFloor.run(this.load.spec(), this.groups, store, parent, followerCommand(), out,
+						this.spec.commandLine().getErr()));
+			}
+			if (runs.size() == 2) {
+				LoadRun rocksDb = runs.get(0);
+				LoadRun journal = runs.get(1);
+				out.printf(Locale.ROOT, "journal / rocksdb: IOPS x%.2f  mean latency x%.2f  cpu ms/op x%.2f%n",
+						journal.iops() / rocksDb.iops(), journal.meanLatencyMillis() / rocksDb.meanLatencyMillis(),
+						journal.cpuMillisPerOp() / rocksDb.cpuMillisPerOp());
+				out.flush();
+			}
+			return runs.stream().allMatch(LoadRun::succeeded) ? 0 : CurveCli.EXIT_ERROR;
 		}
 
 		/** This command line's program, running {@code floor raft-member}. */
@@ -93,9 +131,12 @@ final class FloorCommand {
 		@Option(names = "--dir", required = true)
 		Path dir;
 
+		@Option(names = "--log", required = true)
+		RaftLogStore log;
+
 		@Override
 		public Integer call() throws Exception {
-			RaftFloor.follow(this.index, this.ports, this.groups, this.dir);
+			RaftFloor.follow(this.index, this.ports, this.groups, this.log, this.dir);
 			return 0;
 		}
 

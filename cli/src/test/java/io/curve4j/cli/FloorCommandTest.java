@@ -38,7 +38,8 @@ class FloorCommandTest {
 			.as(this.err.toString())
 			.isZero();
 		String report = this.out.toString();
-		assertThat(report).contains("floor raft: 2 group(s) of 3 members", " 0 errors", "cpu ms/op:", "(3 processes)");
+		assertThat(report).contains("floor raft: 2 group(s) of 3 members", " 0 errors", "cpu ms/op:", "(3 processes)",
+				"Raft log rocksdb", "Raft log journal", "journal / rocksdb: IOPS x");
 		assertThat(committed(report)).isPositive();
 		try (var left = Files.list(this.dir)) {
 			assertThat(left).as("the Raft logs are removed").isEmpty();
