@@ -10,6 +10,8 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 
+import io.curve4j.common.raft.RaftLogStore;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 class ChunkServerPropertiesTest {
@@ -20,7 +22,8 @@ class ChunkServerPropertiesTest {
 				"curve.chunkserver.host", "10.0.0.5", "curve.chunkserver.raft-port", "8201",
 				"curve.chunkserver.server-name", "server-1", "curve.chunkserver.mds-addresses",
 				"127.0.0.1:6700,127.0.0.1:6701", "curve.chunkserver.heartbeat-interval", "1s",
-				"curve.chunkserver.chunk-file-pool-size", "4", "curve.chunkserver.election-timeout", "1500ms");
+				"curve.chunkserver.chunk-file-pool-size", "4", "curve.chunkserver.election-timeout", "1500ms",
+				"curve.chunkserver.raft-log", "journal");
 		ChunkServerProperties p = new Binder(new MapConfigurationPropertySource(source))
 			.bind("curve.chunkserver", ChunkServerProperties.class)
 			.get();
@@ -33,6 +36,7 @@ class ChunkServerPropertiesTest {
 		assertThat(p.getElectionTimeout()).isEqualTo(Duration.ofMillis(1500));
 		assertThat(p.isHeartbeatEnabled()).isTrue();
 		assertThat(p.getSnapshotInterval()).isEqualTo(Duration.ofMinutes(1));
+		assertThat(p.getRaftLog()).isEqualTo(RaftLogStore.JOURNAL);
 	}
 
 	@Test
@@ -41,6 +45,7 @@ class ChunkServerPropertiesTest {
 		assertThat(p.getHost()).isEqualTo("127.0.0.1");
 		assertThat(p.getMdsAddresses()).isEqualTo(List.of());
 		assertThat(p.getChunkFilePoolSize()).isEqualTo(8);
+		assertThat(p.getRaftLog()).isEqualTo(RaftLogStore.ROCKSDB);
 	}
 
 }

@@ -2,6 +2,7 @@ package io.curve4j.common.raft.journal;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,6 +34,8 @@ public final class JournalLogStorage implements LogStorage {
 	private final RaftJournal journal;
 
 	private GroupLog group;
+
+	private final AtomicBoolean closed = new AtomicBoolean();
 
 	private LogEntryEncoder encoder;
 
@@ -74,11 +77,14 @@ public final class JournalLogStorage implements LogStorage {
 		return true;
 	}
 
+	/**
+	 * Lets the group's log be opened again (a node restarting in this process); jraft uses
+	 * a storage no more once it is shut down.
+	 */
 	@Override
 	public void shutdown() {
-		if (this.group != null) {
+		if (this.group != null && this.closed.compareAndSet(false, true)) {
 			this.group.close();
-			this.group = null;
 		}
 	}
 
