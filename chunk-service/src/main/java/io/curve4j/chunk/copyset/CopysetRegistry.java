@@ -148,6 +148,9 @@ public final class CopysetRegistry implements AutoCloseable {
 			return;
 		}
 		copyset.close();
+		// before the directory: a crash between the two leaves a copyset that is removed
+		// again, rather than journal records nothing would ever drop
+		this.host.dropLog(id.groupId());
 		Path copysetDir = this.dir.resolve(id.dirName());
 		try (Stream<Path> files = Files.walk(copysetDir)) {
 			for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {

@@ -156,6 +156,20 @@ public final class RaftHost implements AutoCloseable {
 		return group;
 	}
 
+	/**
+	 * Forgets the Raft log of a group removed from this process (stopped, its directory
+	 * about to be deleted): with a journal, its records stop holding segments; a RocksDB
+	 * log is in the group's directory and goes with it. Fails if the group runs here.
+	 */
+	public void dropLog(String groupId) {
+		if (this.groups.containsKey(groupId)) {
+			throw new IllegalStateException("group " + groupId + " runs here");
+		}
+		if (this.journal != null && !this.journal.dropGroup(groupId)) {
+			throw new IllegalStateException("cannot drop the Raft log of " + groupId + " from the journal");
+		}
+	}
+
 	/** The running group, or null. */
 	public RaftGroup group(String groupId) {
 		return this.groups.get(groupId);

@@ -58,6 +58,10 @@ final class GroupLog {
 		this.openAs = null;
 	}
 
+	synchronized boolean isOpen() {
+		return this.openAs != null;
+	}
+
 	synchronized long first() {
 		return this.first;
 	}
@@ -151,6 +155,12 @@ final class GroupLog {
 				}
 			}
 			case RESET -> clear(index);
+			case DROP -> {
+				clear(1);
+				this.known = false;
+				this.markerSegment = Integer.MAX_VALUE;
+				return;
+			}
 			case ENTRY -> throw new IllegalArgumentException("an entry is not a marker");
 		}
 		this.known = true;

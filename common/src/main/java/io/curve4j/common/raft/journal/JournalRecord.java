@@ -49,7 +49,9 @@ record JournalRecord(Kind kind, int entryType, long index, long term, byte[] pay
 		/** Entries before index are dropped; index is the first one (never moves back). */
 		TRUNCATE_PREFIX,
 		/** Every entry is dropped; index is the next one. */
-		RESET;
+		RESET,
+		/** The group is gone: it needs none of its records any more. */
+		DROP;
 
 		byte code() {
 			return (byte) (ordinal() + 1);

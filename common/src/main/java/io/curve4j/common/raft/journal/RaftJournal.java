@@ -145,6 +145,22 @@ public final class RaftJournal implements AutoCloseable {
 	}
 
 	/**
+	 * Forgets the log of a group that is gone (not open), so that its records hold no
+	 * segment any more; returns once that is durable, false if it could not be written.
+	 * Opening the group again starts an empty log.
+	 */
+	public boolean dropGroup(String groupId) {
+		GroupLog group = this.groups.get(key(groupId));
+		if (group == null) {
+			return true;
+		}
+		if (group.isOpen()) {
+			throw new IllegalStateException("the Raft log of " + groupId + " is open");
+		}
+		return write(group, List.of(JournalRecord.marker(Kind.DROP, 0))) == 1;
+	}
+
+	/**
 	 * Appends records of group and waits until they are durable (their changes to the
 	 * group's log applied).
 	 * @return how many of them are: all, or the first ones only when the journal is full,

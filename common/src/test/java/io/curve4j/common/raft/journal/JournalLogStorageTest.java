@@ -313,6 +313,28 @@ class JournalLogStorageTest {
 		assertThat(idle.getLastLogIndex()).isEqualTo(3);
 	}
 
+	@Test
+	void aDroppedGroupHoldsNoSegmentAndStartsEmptyIfItComesBack() throws IOException {
+		this.journal = RaftJournal.open(this.dir, SMALL_SEGMENT, 4);
+		JournalLogStorage gone = start("gone");
+		gone.appendEntries(entries(1, 3, 1));
+		assertThatThrownBy(() -> this.journal.dropGroup("gone")).isInstanceOf(IllegalStateException.class);
+		gone.shutdown();
+		assertThat(this.journal.dropGroup("gone")).isTrue();
+		assertThat(this.journal.dropGroup("never-here")).isTrue();
+		JournalLogStorage a = start("a");
+		for (long i = 1; i <= 40; i++) {
+			assertThat(a.appendEntry(entry(i, 1, big(i)))).as("entry %d", i).isTrue();
+			a.truncatePrefix(i);
+		}
+		restart();
+		this.journal = RaftJournal.open(this.dir, SMALL_SEGMENT, 4);
+		gone = start("gone");
+		assertThat(gone.getFirstLogIndex()).isEqualTo(1);
+		assertThat(gone.getLastLogIndex()).isZero();
+		assertThat(start("a").getLastLogIndex()).isEqualTo(40);
+	}
+
 	// ---- fixture
 
 	private JournalLogStorage start(String groupId) throws IOException {
