@@ -129,6 +129,8 @@ public final class RaftJournal implements AutoCloseable {
 			journal.allocator.shutdownNow();
 			throw ex;
 		}
+		log.info("Raft journal in {}: {} segment(s), the logs of {} group(s), writing {} at {}", dir,
+				journal.segments.size(), journal.groups.size(), journal.active.path().getFileName(), journal.position);
 		journal.nextSegment = journal.allocator.submit(() -> journal.prepare(journal.active.sequence() + 1));
 		journal.writer.start();
 		return journal;
