@@ -135,8 +135,9 @@ public final class RaftGroup implements AutoCloseable {
 			boolean rocksDbFiles = files.anyMatch(f -> !f.equals(journalMark));
 			boolean journal = Files.exists(journalMark);
 			if (store == RaftLogStore.JOURNAL && rocksDbFiles || store == RaftLogStore.ROCKSDB && journal) {
-				throw new IllegalStateException("the Raft log in " + logDir + " is " + (journal ? "in the journal" : "a RocksDB")
-						+ ", this host keeps its logs in " + store);
+				String found = journal ? "is in the journal" : "is a RocksDB";
+				throw new IllegalStateException(
+						"the Raft log in " + logDir + " " + found + "; this host keeps its logs in " + store);
 			}
 			if (store == RaftLogStore.JOURNAL && !journal) {
 				Files.writeString(journalMark, "this group's Raft log is in its host's journal\n");

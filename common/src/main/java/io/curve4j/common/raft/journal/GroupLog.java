@@ -70,10 +70,6 @@ final class GroupLog {
 		return this.first + this.size - 1;
 	}
 
-	synchronized boolean isEmpty() {
-		return this.size == 0;
-	}
-
 	/** The entry's location, or null when it is not in the log. */
 	synchronized Location location(long index) {
 		if (index < this.first || index >= this.first + this.size) {
