@@ -135,9 +135,9 @@ public class ChunkServerProperties {
 	/**
 	 * Where the copysets keep their Raft logs: {@code rocksdb}, a RocksDB per copyset
 	 * (jraft's own), or {@code journal}, one journal in {@code DATA_DIR/raftjournal} that
-	 * every copyset shares, so that their appends share their syncs. A copyset's log stays
-	 * in the store it was written to: changing this on a chunkserver with copysets fails
-	 * their start.
+	 * every copyset shares, so that their appends share their syncs. Going from rocksdb to
+	 * journal copies each copyset's log into the journal at its start; going back fails
+	 * the start of the copysets whose logs are in the journal.
 	 */
 	@NotNull
 	private RaftLogStore raftLog = RaftLogStore.ROCKSDB;

@@ -2,8 +2,10 @@ package io.curve4j.common.raft;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Callable;
@@ -11,6 +13,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 
+import org.apache.commons.io.FileUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +35,7 @@ import io.curve4j.common.error.CurveException;
 import io.curve4j.common.error.ErrorCode;
 import io.curve4j.common.error.NotLeaderException;
 import io.curve4j.common.raft.journal.JournalServiceFactory;
+import io.curve4j.common.raft.journal.RocksDbLogImport;
 
 /**
  * One Raft group on its process's {@link RaftHost}, owning its own life: options,
@@ -63,7 +67,7 @@ public final class RaftGroup implements AutoCloseable {
 		this.host = host;
 		this.stateMachine = stateMachine;
 		NodeOptions nodeOptions = nodeOptions(options, host.credential(), new JraftStateMachine(stateMachine));
-		checkLogStore(options.dataDir().resolve("log"), host.logStore());
+		prepareLogStore(options.groupId(), options.dataDir().resolve("log"), host);
 		if (host.logStore() == RaftLogStore.JOURNAL) {
 			nodeOptions.setServiceFactory(new JournalServiceFactory(host.journal()));
 		}
@@ -125,26 +129,48 @@ public final class RaftGroup implements AutoCloseable {
 	}
 
 	/**
-	 * A group's log stays in the store it was written to: its log directory holds jraft's
-	 * RocksDB, or only a file saying that the log is in the host's journal. Starting on the
-	 * other store would lose every entry after the last snapshot.
+	 * A group's log is where its host keeps logs: its log directory holds jraft's RocksDB,
+	 * or only a file saying that the log is in the host's journal. A RocksDB log found by a
+	 * host with a journal is copied into the journal, the file written (and synced), then
+	 * the RocksDB deleted; a log in a journal found by a host without one is refused (every
+	 * entry after the last snapshot would be lost).
 	 */
-	private static void checkLogStore(Path logDir, RaftLogStore store) {
+	private static void prepareLogStore(String groupId, Path logDir, RaftHost host) {
 		Path journalMark = logDir.resolve(JOURNAL_MARK);
-		try (Stream<Path> files = Files.list(logDir)) {
-			boolean rocksDbFiles = files.anyMatch(f -> !f.equals(journalMark));
-			boolean journal = Files.exists(journalMark);
-			if (store == RaftLogStore.JOURNAL && rocksDbFiles || store == RaftLogStore.ROCKSDB && journal) {
-				String found = journal ? "is in the journal" : "is a RocksDB";
-				throw new IllegalStateException(
-						"the Raft log in " + logDir + " " + found + "; this host keeps its logs in " + store);
+		boolean inJournal = Files.exists(journalMark);
+		try {
+			List<Path> rocksDbFiles = filesBut(logDir, journalMark);
+			if (host.logStore() == RaftLogStore.ROCKSDB) {
+				if (inJournal) {
+					throw new IllegalStateException("the Raft log in " + logDir
+							+ " is in the journal; this host keeps its logs in " + RaftLogStore.ROCKSDB);
+				}
+				return;
 			}
-			if (store == RaftLogStore.JOURNAL && !journal) {
+			if (!inJournal) {
+				if (!rocksDbFiles.isEmpty()) {
+					RocksDbLogImport.copy(groupId, logDir.toString(), host.journal());
+				}
 				Files.writeString(journalMark, "this group's Raft log is in its host's journal\n");
+				try (FileChannel mark = FileChannel.open(journalMark, StandardOpenOption.WRITE);
+						FileChannel dir = FileChannel.open(logDir, StandardOpenOption.READ)) {
+					mark.force(true);
+					dir.force(true);
+				}
+			}
+			// the copied RocksDB (still there when a crash came after the file was written)
+			for (Path file : filesBut(logDir, journalMark)) {
+				FileUtils.forceDelete(file.toFile());
 			}
 		}
 		catch (IOException ex) {
-			throw new IllegalStateException("cannot read " + logDir, ex);
+			throw new IllegalStateException("cannot prepare the Raft log of " + groupId + " in " + logDir, ex);
+		}
+	}
+
+	private static List<Path> filesBut(Path dir, Path excluded) throws IOException {
+		try (Stream<Path> files = Files.list(dir)) {
+			return files.filter(f -> !f.equals(excluded)).toList();
 		}
 	}
 

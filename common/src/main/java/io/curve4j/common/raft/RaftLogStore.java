@@ -1,9 +1,10 @@
 package io.curve4j.common.raft;
 
 /**
- * Where the groups of a {@link RaftHost} keep their Raft logs. A group's log stays where it
- * was written: a group refuses to start on the other store (its {@code log/} directory
- * tells which one it used).
+ * Where the groups of a {@link RaftHost} keep their Raft logs. A group's {@code log/}
+ * directory tells which one it used: a RocksDB log found by a host with a journal is
+ * copied into the journal at the group's start; a log in a journal found by a host without
+ * one fails the start (no way back).
  */
 public enum RaftLogStore {
 

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,9 +20,9 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Three-member groups whose hosts keep their Raft logs in a journal: replication, a
- * restart replaying the log, snapshots truncating it, and a follower that was away while
- * the leader dropped the entries it lacks catching up from a snapshot (the reset of its
- * log) and then from the log.
+ * restart replaying the log, snapshots truncating it, a follower that was away while the
+ * leader dropped the entries it lacks catching up from a snapshot (the reset of its log)
+ * and then from the log, and a member moving its log from RocksDB into the journal.
  */
 class JournalRaftGroupTest {
 
@@ -130,14 +131,32 @@ class JournalRaftGroupTest {
 	}
 
 	@Test
-	void aGroupRefusesToStartOnTheOtherLogStore() {
-		try (RaftTestCluster<ListStateMachine> cluster = new RaftTestCluster<>("journal", 1, this.dir,
-				i -> new ListStateMachine(), RaftLogStore.JOURNAL)) {
-			cluster.awaitLeader();
+	void aMemberMovesItsLogFromRocksDbIntoTheJournalAndCannotGoBack() throws Exception {
+		try (RaftTestCluster<ListStateMachine> cluster = new RaftTestCluster<>("moving", 3, this.dir,
+				i -> new ListStateMachine(), RaftLogStore.ROCKSDB)) {
+			RaftGroup leader = cluster.awaitLeader();
+			propose(leader, "a", "b");
+			leader.snapshot().get(10, TimeUnit.SECONDS);
+			propose(leader, "c");
+			int moved = (cluster.indexOf(leader) + 1) % 3;
+			awaitApplied(cluster, moved, List.of("a", "b", "c"));
+			cluster.stop(moved);
+			// the leader's log drops all before c: without a log of its own, the member would
+			// need the leader's snapshot
+			propose(leader, "d");
+			leader.snapshot().get(10, TimeUnit.SECONDS);
+			cluster.start(moved, RaftLogStore.JOURNAL);
+			awaitApplied(cluster, moved, List.of("a", "b", "c", "d"));
+			assertThat(cluster.stateMachine(moved).snapshotLoaded).as("caught up from its own log").isFalse();
+			try (Stream<Path> files = Files.list(cluster.memberDir(moved).resolve("log"))) {
+				assertThat(files.map(f -> f.getFileName().toString())).containsExactly("JOURNAL");
+			}
+			cluster.stop(moved);
+			assertThatThrownBy(() -> cluster.start(moved, RaftLogStore.ROCKSDB)).isInstanceOf(IllegalStateException.class)
+				.hasMessageContaining("is in the journal");
+			cluster.start(moved, RaftLogStore.JOURNAL);
+			awaitApplied(cluster, moved, List.of("a", "b", "c", "d"));
 		}
-		assertThatThrownBy(() -> new RaftTestCluster<>("journal", 1, this.dir, i -> new ListStateMachine(),
-				RaftLogStore.ROCKSDB)
-			.close()).isInstanceOf(IllegalStateException.class).hasMessageContaining("in the journal");
 	}
 
 	private static void propose(RaftGroup leader, String... values) throws Exception {

@@ -73,7 +73,12 @@ public final class RaftTestCluster<M extends CommandStateMachine<?>> implements 
 
 	/** Starts member i again on its data, with a new state machine. */
 	public void start(int i) {
-		RaftHost host = new RaftHost("127.0.0.1", this.ports.get(i), CREDENTIAL, this.logStore,
+		start(i, this.logStore);
+	}
+
+	/** Starts member i again on its data, with a new state machine, its host keeping its Raft logs in logStore. */
+	public void start(int i, RaftLogStore logStore) {
+		RaftHost host = new RaftHost("127.0.0.1", this.ports.get(i), CREDENTIAL, logStore,
 				memberDir(i).resolve("journal"));
 		M machine = this.stateMachines.apply(i);
 		RaftGroupOptions options = new RaftGroupOptions(this.groupId, memberDir(i), this.peers, ELECTION_TIMEOUT,
