@@ -140,7 +140,7 @@ public class ChunkServerProperties {
 	 * the start of the copysets whose logs are in the journal.
 	 */
 	@NotNull
-	private RaftLogStore raftLog = RaftLogStore.ROCKSDB;
+	private RaftLogStore raftLog = RaftLogStore.JOURNAL;
 
 	@Valid
 	private final Scrub scrub = new Scrub();

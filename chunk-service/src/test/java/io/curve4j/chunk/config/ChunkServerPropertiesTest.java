@@ -23,7 +23,7 @@ class ChunkServerPropertiesTest {
 				"curve.chunkserver.server-name", "server-1", "curve.chunkserver.mds-addresses",
 				"127.0.0.1:6700,127.0.0.1:6701", "curve.chunkserver.heartbeat-interval", "1s",
 				"curve.chunkserver.chunk-file-pool-size", "4", "curve.chunkserver.election-timeout", "1500ms",
-				"curve.chunkserver.raft-log", "journal");
+				"curve.chunkserver.raft-log", "rocksdb");
 		ChunkServerProperties p = new Binder(new MapConfigurationPropertySource(source))
 			.bind("curve.chunkserver", ChunkServerProperties.class)
 			.get();
@@ -36,7 +36,7 @@ class ChunkServerPropertiesTest {
 		assertThat(p.getElectionTimeout()).isEqualTo(Duration.ofMillis(1500));
 		assertThat(p.isHeartbeatEnabled()).isTrue();
 		assertThat(p.getSnapshotInterval()).isEqualTo(Duration.ofMinutes(1));
-		assertThat(p.getRaftLog()).isEqualTo(RaftLogStore.JOURNAL);
+		assertThat(p.getRaftLog()).isEqualTo(RaftLogStore.ROCKSDB);
 	}
 
 	@Test
@@ -45,7 +45,7 @@ class ChunkServerPropertiesTest {
 		assertThat(p.getHost()).isEqualTo("127.0.0.1");
 		assertThat(p.getMdsAddresses()).isEqualTo(List.of());
 		assertThat(p.getChunkFilePoolSize()).isEqualTo(8);
-		assertThat(p.getRaftLog()).isEqualTo(RaftLogStore.ROCKSDB);
+		assertThat(p.getRaftLog()).isEqualTo(RaftLogStore.JOURNAL);
 	}
 
 }
