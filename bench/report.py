@@ -53,7 +53,11 @@ def fio_result(path):
 def bench_result(path):
     """The same figures from `curve bench` output."""
     with open(path) as f:
-        text = f.read()
+        return bench_figures(f.read())
+
+
+def bench_figures(text):
+    """The figures of one `curve bench` or `curve floor` report."""
     iops = re.search(r"IOPS:\s+([\d.]+)", text)
     mibs = re.search(r"bandwidth:\s+([\d.]+) MiB/s", text)
     lat = re.search(r"latency ms: mean ([\d.]+)\s+p50 [\d.]+\s+p99 ([\d.]+)", text)
@@ -66,11 +70,32 @@ def bench_result(path):
             "cpu": float(cpu.group(1)) if cpu else None, "cpu_scope": cpu.group(2) if cpu else None}
 
 
+def raft_floor_results(path):
+    """`curve floor raft` runs once per Raft log store: their figures by store name."""
+    with open(path) as f:
+        text = f.read()
+    stores = {}
+    for section in text.split("floor raft:")[1:]:
+        store = re.search(r"Raft log (\w+)", section)
+        figures = bench_figures(section)
+        if store and figures:
+            stores[store.group(1)] = figures
+    return stores
+
+
 def load(results):
     figures = {}
     for shape, _ in SHAPES:
         for target in TARGETS:
-            if target.startswith("curve-sdk") or target in LAYER_FLOORS:
+            if target == "raft-floor":
+                path = os.path.join(results, f"{target}.{shape}.txt")
+                if os.path.exists(path):
+                    stores = raft_floor_results(path)
+                    for store, f in stores.items():
+                        figures[(shape, f"raft-floor-{store}")] = f
+                    # the row is the store the copysets use
+                    figures[(shape, target)] = stores.get("journal") or next(iter(stores.values()), None)
+            elif target.startswith("curve-sdk") or target in LAYER_FLOORS:
                 path = os.path.join(results, f"{target}.{shape}.txt")
                 if os.path.exists(path):
                     figures[(shape, target)] = bench_result(path)
@@ -235,6 +260,20 @@ def main():
         worst = max(chunkservers.values())
         verdict = "met" if worst < CHUNKSERVER_RSS_LIMIT_KIB else "missed"
         out.append(f"- chunkserver peak RSS: {worst / 1024:,.0f} MiB (target < 1024 MiB): {verdict}")
+    out.append("")
+    out.append("The Raft log stores side by side (`curve floor raft`, the journal the copysets use over jraft's "
+               "RocksDB log, same run):")
+    out.append("")
+    for shape, _ in SHAPES:
+        journal = figures.get((shape, "raft-floor-journal"))
+        rocks = figures.get((shape, "raft-floor-rocksdb"))
+        if journal and rocks:
+            line = (f"- {shape}: journal {fmt(journal['iops'], 0)} IOPS, rocksdb {fmt(rocks['iops'], 0)}: "
+                    f"{fmt(ratio(journal, rocks, 'iops'), 2)}x the IOPS, {fmt(ratio(journal, rocks, 'mean'), 2)}x the "
+                    f"mean latency")
+            if journal.get("cpu") and rocks.get("cpu"):
+                line += f", {fmt(journal['cpu'] / rocks['cpu'], 2)}x the CPU per proposal"
+            out.append(line)
     out.append("")
     out.append("Ceilings set by the layers under the data path (same run; CPU per operation summed over the "
                "processes named; the targets' CPU budget is the machine's cores over the IOPS they ask for):")
