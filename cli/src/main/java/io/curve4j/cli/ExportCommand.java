@@ -21,7 +21,8 @@ import io.curve4j.sdk.block.Volume;
 /**
  * {@code curve volume export PATH FILE [--offset N] [--length N]}: reads a range of a
  * volume (all of it by default) into a local file, 4 MiB reads, eight in flight, each
- * written at its place in the file as it arrives.
+ * written at its place in the file as it arrives; blocks of zeros are left as holes of a
+ * sparse file.
  */
 @Command(name = "export", mixinStandardHelpOptions = true, description = "Read a volume into a local file.")
 final class ExportCommand extends VolumeCommand.Base {
@@ -53,11 +54,17 @@ final class ExportCommand extends VolumeCommand.Base {
 					int len = (int) Math.min(ImportCommand.BLOCK, total - position);
 					long filePosition = position;
 					inFlight.submit(() -> volume.readAsync(this.offset + filePosition, len).thenAccept((bytes) -> {
-						writeFully(channel, ByteBuffer.wrap(bytes), filePosition);
+						if (!Zeros.isZero(bytes, 0, len)) {
+							writeFully(channel, ByteBuffer.wrap(bytes), filePosition);
+						}
 						progress.add(len);
 					}));
 				}
 				inFlight.await();
+				if (channel.size() < total) {
+					// the file ends in a hole: one zero byte at its end gives it its length
+					writeFully(channel, ByteBuffer.allocate(1), total - 1);
+				}
 				progress.finish();
 			}
 			catch (IOException ex) {

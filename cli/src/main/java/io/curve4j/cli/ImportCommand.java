@@ -7,6 +7,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.concurrent.CompletableFuture;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -21,7 +22,9 @@ import io.curve4j.sdk.block.Volume;
 
 /**
  * {@code curve volume import PATH FILE [--offset N]}: streams a local file into a volume
- * in 4 MiB writes, eight in flight.
+ * in 4 MiB writes, eight in flight. A block of zeros (a hole of a sparse image) is written
+ * only where the volume does not already read as zeros, so importing a sparse image into
+ * a new volume allocates and writes only its data.
  */
 @Command(name = "import", mixinStandardHelpOptions = true, description = "Write a local file into a volume.")
 final class ImportCommand extends VolumeCommand.Base {
@@ -72,7 +75,15 @@ final class ImportCommand extends VolumeCommand.Base {
 				readFully(channel, buffer, position);
 				buffer.clear();
 				long at = this.offset + position;
-				inFlight.submit(() -> volume.writeAsync(at, buffer).thenRun(() -> progress.add(len)));
+				if (Zeros.isZero(buffer.array(), 0, len)) {
+					inFlight.submit(() -> volume.readAsync(at, len)
+						.thenCompose((current) -> Zeros.isZero(current, 0, len) ? CompletableFuture.completedFuture(null)
+								: volume.writeAsync(at, buffer))
+						.thenRun(() -> progress.add(len)));
+				}
+				else {
+					inFlight.submit(() -> volume.writeAsync(at, buffer).thenRun(() -> progress.add(len)));
+				}
 			}
 			inFlight.await();
 			progress.finish();

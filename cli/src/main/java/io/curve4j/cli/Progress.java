@@ -7,7 +7,8 @@ import io.curve4j.common.size.Sizes;
 
 /**
  * Progress of a copy: on a terminal a bar redrawn in place at most five times a second
- * (bytes, percent, MiB/s); elsewhere (pipes, logs) only the summary line at the end.
+ * (bytes, percent, MiB/s, time left at the rate so far); elsewhere (pipes, logs) only the
+ * summary line at the end.
  * Thread-safe: completions report from gRPC threads.
  */
 final class Progress {
@@ -43,8 +44,9 @@ final class Progress {
 		if (this.terminal && (now - this.lastDraw >= REDRAW_NANOS || this.done >= this.total)) {
 			this.lastDraw = now;
 			int filled = this.total == 0 ? BAR : (int) (BAR * this.done / this.total);
-			this.out.print(String.format(Locale.ROOT, "\r[%s%s] %s / %s  %3d%%  %.1f MiB/s", "#".repeat(filled),
-					".".repeat(BAR - filled), mib(this.done), mib(this.total), percent(), rate(now)));
+			this.out.print(String.format(Locale.ROOT, "\r[%s%s] %s / %s  %3d%%  %.1f MiB/s  %s left ",
+					"#".repeat(filled), ".".repeat(BAR - filled), mib(this.done), mib(this.total), percent(), rate(now),
+					timeLeft(now - this.start, this.done, this.total)));
 			this.out.flush();
 		}
 	}
@@ -67,6 +69,17 @@ final class Progress {
 	private double rate(long now) {
 		double seconds = Math.max(1e-9, (now - this.start) / 1e9);
 		return this.done / (double) Sizes.MIB / seconds;
+	}
+
+	/** The time left at the mean rate so far, as m:ss (h:mm:ss from an hour on). */
+	static String timeLeft(long elapsedNanos, long done, long total) {
+		if (done == 0) {
+			return "-:--";
+		}
+		long seconds = (long) Math.ceil((total - done) * (elapsedNanos / 1e9) / done);
+		return seconds >= 3600
+				? String.format(Locale.ROOT, "%d:%02d:%02d", seconds / 3600, seconds / 60 % 60, seconds % 60)
+				: String.format(Locale.ROOT, "%d:%02d", seconds / 60, seconds % 60);
 	}
 
 	private static String mib(long bytes) {

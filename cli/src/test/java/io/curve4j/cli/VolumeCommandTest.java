@@ -2,8 +2,12 @@ package io.curve4j.cli;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Random;
 
@@ -102,6 +106,56 @@ class VolumeCommandTest {
 		assertThat(exported).hasSize((int) (10 * Sizes.MIB));
 		assertThat(Arrays.copyOf(exported, data.length)).isEqualTo(data);
 		assertThat(Arrays.copyOfRange(exported, data.length, exported.length)).containsOnly(0);
+	}
+
+	@Test
+	void holesOfASparseImageAllocateNothingAndExportAsHoles() throws Exception {
+		assertThat(run("volume", "create", "/demo/vol1", "--size", "1GiB")).as(this::errors).isZero();
+		byte[] data = new byte[(int) Sizes.MIB];
+		new Random(7).nextBytes(data);
+		// a chunk of zeros, then 1 MiB of data
+		int hole = Sizes.DEFAULT_CHUNK_SIZE;
+		Path image = this.dir.resolve("sparse.img");
+		try (FileChannel channel = FileChannel.open(image, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+			channel.write(ByteBuffer.wrap(data), hole);
+		}
+		assertThat(run("volume", "import", "/demo/vol1", image.toString())).as(this::errors).isZero();
+		assertThat(this.chunkServers.chunkCount()).as("chunks written").isEqualTo(1);
+
+		Path copy = this.dir.resolve("copy.img");
+		assertThat(run("volume", "export", "/demo/vol1", copy.toString(), "--length", "20MiB")).as(this::errors)
+			.isZero();
+		assertThat(Files.size(copy)).isEqualTo(20 * Sizes.MIB);
+		byte[] exported = Files.readAllBytes(copy);
+		assertThat(Arrays.copyOf(exported, hole)).containsOnly(0);
+		assertThat(Arrays.copyOfRange(exported, hole, hole + data.length)).isEqualTo(data);
+		assertThat(Arrays.copyOfRange(exported, hole + data.length, exported.length)).containsOnly(0);
+		assertThat(allocatedBytes(copy)).as("disk space of the exported file").isLessThan(8 * Sizes.MIB);
+	}
+
+	@Test
+	void zerosOverDataAreWritten() throws Exception {
+		assertThat(run("volume", "create", "/demo/vol1", "--size", "1GiB")).as(this::errors).isZero();
+		byte[] data = new byte[(int) Sizes.MIB];
+		new Random(9).nextBytes(data);
+		assertThat(run("volume", "import", "/demo/vol1", Files.write(this.dir.resolve("data.img"), data).toString()))
+			.as(this::errors)
+			.isZero();
+		Path zeros = Files.write(this.dir.resolve("zeros.img"), new byte[(int) Sizes.MIB]);
+		assertThat(run("volume", "import", "/demo/vol1", zeros.toString())).as(this::errors).isZero();
+
+		Path copy = this.dir.resolve("copy.img");
+		assertThat(run("volume", "export", "/demo/vol1", copy.toString(), "--length", "1MiB")).as(this::errors)
+			.isZero();
+		assertThat(Files.readAllBytes(copy)).containsOnly(0);
+	}
+
+	/** Bytes of disk the file takes (stat's blocks of 512 bytes): less than its size when it has holes. */
+	private static long allocatedBytes(Path file) throws Exception {
+		Process stat = new ProcessBuilder("stat", "--format=%b", file.toString()).start();
+		String blocks = new String(stat.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim();
+		assertThat(stat.waitFor()).isZero();
+		return Long.parseLong(blocks) * 512;
 	}
 
 	@Test

@@ -95,6 +95,11 @@ public final class FakeChunkServers implements AutoCloseable {
 	}
 
 	/** {@code count} copysets of logical pool 1, each on all three servers. */
+	/** How many chunks were written to. */
+	public int chunkCount() {
+		return this.chunks.size();
+	}
+
 	public List<CopysetMembers> copysets(int count) {
 		List<CopysetMembers> copysets = new ArrayList<>();
 		for (int c = 1; c <= count; c++) {
