@@ -11,6 +11,9 @@
 #             the per-call ceiling of the read path (a bare gRPC call)
 #   grpc-plain / grpc-credentials  bare gRPC calls without and with a chunk capability and a
 #             cluster credential checked per call: what the credentials cost a call
+#   import    `bin/curve volume import` of a file of BENCH_SIZE random bytes into the volume, against
+#             `qemu-img convert -n` of the same file into qemu-nbd's export
+#   idle      the CPU share of each chunkserver of the cluster, idle, with 100 copysets each
 # and prints one table (IOPS, MiB/s, mean and p99 latency, ratios, peak RSS of each service),
 # also written to bench/RESULTS.md.
 #
@@ -139,6 +142,22 @@ run_fio floor write-1m-qd4 --filename="$FLOOR" --rw=write --bs=1M --ioengine=lib
 run_fio floor read-1m-qd4 --filename="$FLOOR" --rw=read --bs=1M --ioengine=libaio --direct=1 --iodepth=4
 rm -f "$FLOOR"
 
+# The file both imports read: random bytes (no zeros to skip), read once so that both find it in
+# the page cache.
+IMPORT_SRC="$WORK/import-source.img"
+head -c "$SIZE" /dev/urandom >"$IMPORT_SRC"
+cat "$IMPORT_SRC" >/dev/null
+
+# time_command NAME command...: runs it, its wall seconds into $RESULTS/NAME.seconds.
+time_command() {
+  local name=$1 start end
+  shift
+  start=$(date +%s.%N)
+  "$@" >"$RESULTS/$name.log" 2>&1 || die "$name failed: $(tail -5 "$RESULTS/$name.log")"
+  end=$(date +%s.%N)
+  python3 -c "print(round($end - $start, 3))" >"$RESULTS/$name.seconds"
+}
+
 # 2. The plain NBD baseline: qemu-nbd serving a prefilled raw file.
 QEMU_IMG="$WORK/qemu-nbd.img"
 fio --name=prefill --filename="$QEMU_IMG" --rw=write --bs=1M --size="$SIZE" --direct=1 --ioengine=libaio \
@@ -149,6 +168,8 @@ qemu-nbd -f raw -t --cache=none --aio=native -b 127.0.0.1 -p "$QEMU_PORT" -x ben
 QEMU_NBD_PID=$!
 wait_port "$QEMU_PORT" qemu-nbd
 fio_nbd_all qemu-nbd "nbd://127.0.0.1:$QEMU_PORT/bench"
+log "import into qemu-nbd (qemu-img convert)"
+time_command import.qemu-img qemu-img convert -n -f raw -O raw "$IMPORT_SRC" "nbd://127.0.0.1:$QEMU_PORT/bench"
 grep VmHWM "/proc/$QEMU_NBD_PID/status" | awk '{print $2}' >"$RESULTS/rss.qemu-nbd" || true
 kill "$QEMU_NBD_PID"
 QEMU_NBD_PID=""
@@ -198,6 +219,10 @@ for spec in "${SHAPES[@]}"; do
     >"$RESULTS/curve-sdk.$shape.txt" 2>&1 || die "bin/curve bench $shape failed: $(cat "$RESULTS/curve-sdk.$shape.txt")"
 done
 
+log "import into $VOLUME (bin/curve volume import)"
+time_command import.curve "$ROOT/bin/curve" volume import "$VOLUME" "$IMPORT_SRC"
+rm -f "$IMPORT_SRC"
+
 # Peak RSS of every service of the cluster (and of our NBD server when started here).
 for pidfile in "$CURVE_HOME"/*/service.pid; do
   [ -e "$pidfile" ] || continue
@@ -209,6 +234,26 @@ if [ -n "$OUR_NBD_PID" ]; then
   kill "$OUR_NBD_PID"
   OUR_NBD_PID=""
 fi
+# 4a. An idle cluster: 94 more copysets (a second logical pool), so that each chunkserver holds 100,
+# then, once all are healthy and settled, each chunkserver's share of a core over 30 s of no I/O.
+log "idle: 100 copysets per chunkserver"
+cp "$CURVE_HOME/topology.yaml" "$WORK/topology-idle.yaml"
+cat >>"$WORK/topology-idle.yaml" <<'YAML'
+  - name: lpool-idle
+    physicalPool: pool-1
+    replicas: 3
+    copysets: 94
+    zones: 3
+YAML
+"$ROOT/bin/curve" topology apply "$WORK/topology-idle.yaml" >"$RESULTS/idle-topology.log" 2>&1 \
+  || die "adding the idle copysets failed: $(cat "$RESULTS/idle-topology.log")"
+for _ in $(seq 1 60); do
+  "$ROOT/bin/curve" status >"$RESULTS/idle-status.txt" 2>&1 && grep -q "100 total, 100 healthy" "$RESULTS/idle-status.txt" && break
+  sleep 2
+done
+grep -q "100 total, 100 healthy" "$RESULTS/idle-status.txt" || die "the idle copysets did not become healthy"
+sleep 20
+python3 "$ROOT/bench/idle_cpu.py" "$CURVE_HOME" 30 >"$RESULTS/idle-cpu.txt"
 "$ROOT/bin/curve" local down >/dev/null 2>&1 || true
 CLUSTER_UP=""
 
