@@ -77,6 +77,25 @@ class JournalLogStorageTest {
 	}
 
 	@Test
+	void entriesReadBackWithoutJraftsChecksumSoThatItIsNotVerifiedAgainOnEveryRead() throws IOException {
+		JournalLogStorage log = start("g");
+		LogEntry written = entry(1, 3, "checked");
+		written.setChecksum(written.checksum());
+		written.setPeers(List.of(PeerId.parsePeer("127.0.0.1:8001")));
+		assertThat(log.appendEntry(written)).isTrue();
+
+		LogEntry read = log.getEntry(1);
+		assertThat(read.hasChecksum()).isFalse();
+		assertThat(read.isCorrupted()).isFalse();
+		assertThat(read.getId()).isEqualTo(written.getId());
+		assertThat(read.getPeers()).isEqualTo(written.getPeers());
+		assertThat(StandardCharsets.UTF_8.decode(read.getData()).toString()).isEqualTo("checked");
+		// the journal's own check still guards the record
+		flipByte(segment(1), 66);
+		assertThatThrownBy(() -> log.getEntry(1)).isInstanceOf(JournalCorruptedException.class);
+	}
+
+	@Test
 	void aRestartRecoversEveryEntryAndTheConfigurations() throws IOException {
 		JournalLogStorage log = start("g");
 		LogEntry configuration = new LogEntry(EntryType.ENTRY_TYPE_CONFIGURATION);
