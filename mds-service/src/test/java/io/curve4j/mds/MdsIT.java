@@ -127,7 +127,7 @@ class MdsIT {
 	}
 
 	private MdsNode startMds() {
-		MdsNode node = MdsNode.start(dir.resolve("mds"), this.raftPort, 0, 0);
+		MdsNode node = MdsNode.start(dir.resolve("mds"), this.raftPort, 0, 0, "--curve.mds.recycle.interval=300ms");
 		await().atMost(Duration.ofSeconds(15)).until(node::isLeader);
 		return node;
 	}
@@ -512,8 +512,20 @@ class MdsIT {
 			.isEqualTo(before + room * Sizes.GIB);
 		// a leader fresh from the restart above refuses deletes until one session lease has passed
 		await().atMost(Duration.ofSeconds(30)).until(() -> this.mds.delete("/api/v1/volumes/" + huge).status() == 204);
+		// in the recycle bin the volume keeps its segments: its data can still come back
 		assertThat(this.mds.get("/api/v1/cluster/capacity").body().path("logicalPools").get(0).path("allocatedBytes").asLong())
-			.isEqualTo(before);
+			.isEqualTo(before + room * Sizes.GIB);
+		Response purging = this.mds.postJson("/api/v1/recycle-bin/purge", Map.of("path", "/demo/huge"));
+		assertThat(purging.status()).isEqualTo(202);
+		assertThat(purging.body().get(0).path("purging").asBoolean()).isTrue();
+		assertProblem(this.mds.postJson("/api/v1/recycle-bin/restore", Map.of("path", "/demo/huge")), 409,
+				ErrorCode.VOLUME_PURGING);
+		// these chunkservers do not run: no chunk can be deleted, so the record and its segments stay
+		await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> true);
+		assertThat(this.mds.get("/api/v1/recycle-bin?size=100").body().path("content").findValuesAsString("path"))
+			.contains("/demo/huge", "/demo/tmp", "/demo/vol3");
+		assertThat(this.mds.get("/api/v1/cluster/capacity").body().path("logicalPools").get(0).path("allocatedBytes").asLong())
+			.isEqualTo(before + room * Sizes.GIB);
 	}
 
 	private void assertState(List<String> tree, JsonNode topology) {

@@ -46,6 +46,10 @@ public enum ErrorCode {
 	VOLUME_IN_USE(409, Status.Code.FAILED_PRECONDITION, RetryClass.FATAL),
 	SESSION_NOT_FOUND(404, Status.Code.NOT_FOUND, RetryClass.FATAL),
 	SEGMENT_NOT_ALLOCATED(404, Status.Code.NOT_FOUND, RetryClass.FATAL),
+	/** No deleted volume of that path (or id) in the recycle bin that the caller may see. */
+	NOT_IN_RECYCLE_BIN(404, Status.Code.NOT_FOUND, RetryClass.FATAL),
+	/** The volume's retention ended or a purge began: its chunks are going, it cannot come back. */
+	VOLUME_PURGING(409, Status.Code.FAILED_PRECONDITION, RetryClass.FATAL),
 
 	// topology
 	POOL_NOT_FOUND(404, Status.Code.NOT_FOUND, RetryClass.FATAL),

@@ -97,6 +97,9 @@ public class MdsProperties {
 	@Valid
 	private final Schedule schedule = new Schedule();
 
+	@Valid
+	private final Recycle recycle = new Recycle();
+
 	public Path getDataDir() {
 		return this.dataDir;
 	}
@@ -179,6 +182,10 @@ public class MdsProperties {
 
 	public Schedule getSchedule() {
 		return this.schedule;
+	}
+
+	public Recycle getRecycle() {
+		return this.recycle;
 	}
 
 	/**
@@ -332,6 +339,43 @@ public class MdsProperties {
 
 		public void setNbdAddress(String nbdAddress) {
 			this.nbdAddress = nbdAddress;
+		}
+
+	}
+
+	/**
+	 * The recycle bin deleted volumes wait in ({@code curve.mds.recycle.*}).
+	 */
+	public static class Recycle {
+
+		/**
+		 * How long a deleted volume can be restored before its chunks are deleted; 0
+		 * deletes them at once.
+		 */
+		@NotNull
+		private Duration retention = Duration.ofDays(1);
+
+		/**
+		 * Time between the leader's rounds that purge expired volumes and delete the chunks
+		 * of those being purged.
+		 */
+		@NotNull
+		private Duration interval = Duration.ofSeconds(5);
+
+		public Duration getRetention() {
+			return this.retention;
+		}
+
+		public void setRetention(Duration retention) {
+			this.retention = retention;
+		}
+
+		public Duration getInterval() {
+			return this.interval;
+		}
+
+		public void setInterval(Duration interval) {
+			this.interval = interval;
 		}
 
 	}

@@ -1,5 +1,7 @@
 package io.curve4j.mds.namespace;
 
+import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.function.Function;
 
@@ -12,6 +14,7 @@ import io.curve4j.common.error.CurveException;
 import io.curve4j.common.error.ErrorCode;
 import io.curve4j.common.size.Sizes;
 import io.curve4j.mds.auth.Caller;
+import io.curve4j.mds.config.MdsProperties;
 import io.curve4j.mds.raft.MdsRaft;
 import io.curve4j.mds.raft.MdsStore;
 import io.curve4j.mds.session.SessionRegistry;
@@ -21,6 +24,9 @@ import io.curve4j.proto.mds.v1.ExtendVolumeCommand;
 import io.curve4j.proto.mds.v1.FileRecord;
 import io.curve4j.proto.mds.v1.FileType;
 import io.curve4j.proto.mds.v1.MdsCommand;
+import io.curve4j.proto.mds.v1.PurgeFilesCommand;
+import io.curve4j.proto.mds.v1.RemoveFileCommand;
+import io.curve4j.proto.mds.v1.RestoreFileCommand;
 import io.curve4j.proto.mds.v1.RenameFileCommand;
 
 /**
@@ -56,10 +62,14 @@ public class Namespace {
 
 	private final Counter volumesDeleted;
 
-	public Namespace(MdsRaft raft, MdsStore store, SessionRegistry sessions, MeterRegistry meters) {
+	private final Duration retention;
+
+	public Namespace(MdsRaft raft, MdsStore store, SessionRegistry sessions, MdsProperties properties,
+			MeterRegistry meters) {
 		this.raft = raft;
 		this.store = store;
 		this.sessions = sessions;
+		this.retention = properties.getRecycle().getRetention();
 		this.volumesCreated = Counter.builder("curve.mds.volumes.added").register(meters);
 		this.volumesDeleted = Counter.builder("curve.mds.volumes.removed").register(meters);
 	}
@@ -143,7 +153,8 @@ public class Namespace {
 	}
 
 	/**
-	 * Deletes a volume (with its segment mappings) or an empty directory.
+	 * Deletes an empty directory, or moves a volume into the recycle bin for the retention
+	 * time (its segments and data stay until it is purged).
 	 * @param expected the kind the caller means, or FILE_TYPE_UNSPECIFIED for either
 	 */
 	public void delete(String path, FileType expected, Caller caller) {
@@ -155,11 +166,100 @@ public class Namespace {
 			.setDeleteFile(DeleteFileCommand.newBuilder()
 				.setPath(p.toString())
 				.setType(expected)
-				.setCaller(caller.name()))
+				.setCaller(caller.name())
+				.setToRecycleBin(true)
+				.setNowMs(System.currentTimeMillis())
+				.setRetentionMs(this.retention.toMillis()))
 			.build());
 		if (deleted.getType() == FileType.VOLUME) {
 			this.volumesDeleted.increment();
 		}
+	}
+
+	/** The volumes in the recycle bin the caller may see, each with the path it was deleted from, in id order. */
+	public List<FileEntry> recycled(Caller caller) {
+		return read(tree -> tree.recycled()
+			.stream()
+			.filter(f -> caller.mayUse(f.getOwner()))
+			.map(f -> new FileEntry(f.getRecycle().getPath(), f))
+			.toList());
+	}
+
+	/**
+	 * Puts the volume last deleted from {@code path} back there, with its data. Refused
+	 * when something lives at the path again (VOLUME_EXISTS), its directory is gone, or its
+	 * retention ended (VOLUME_PURGING).
+	 */
+	public FileEntry restore(String path, Caller caller) {
+		NamespacePath p = NamespacePath.parse(path);
+		FileRecord last = read(tree -> {
+			List<FileRecord> deleted = recycledAt(tree, p, caller);
+			return deleted.get(deleted.size() - 1);
+		});
+		FileRecord restored = (FileRecord) this.raft.propose(MdsCommand.newBuilder()
+			.setRestoreFile(RestoreFileCommand.newBuilder()
+				.setFileId(last.getId())
+				.setCaller(caller.name())
+				.setNowMs(System.currentTimeMillis()))
+			.build());
+		return new FileEntry(p.toString(), restored);
+	}
+
+	/**
+	 * Purges every volume deleted from {@code path}, or with no path every one the caller
+	 * may see: they can no longer be restored, and the leader deletes their chunks and then
+	 * their records. Answers the volumes marked now.
+	 */
+	@SuppressWarnings("unchecked")
+	public List<FileEntry> purge(String path, Caller caller) {
+		NamespacePath p = path == null || path.isBlank() ? null : NamespacePath.parse(path);
+		List<Long> ids = read(tree -> (p == null ? tree.recycled()
+			.stream()
+			.filter(f -> caller.mayUse(f.getOwner()))
+			.toList() : recycledAt(tree, p, caller)).stream().map(FileRecord::getId).toList());
+		if (ids.isEmpty()) {
+			return List.of();
+		}
+		List<FileRecord> marked = (List<FileRecord>) this.raft.propose(MdsCommand.newBuilder()
+			.setPurgeFiles(PurgeFilesCommand.newBuilder().addAllFileIds(ids).setCaller(caller.name()))
+			.build());
+		return marked.stream().map(f -> new FileEntry(f.getRecycle().getPath(), f)).toList();
+	}
+
+	/** Every volume of the recycle bin, for the leader's purge rounds. */
+	public List<FileRecord> recycleBin() {
+		return read(NamespaceTree::recycled);
+	}
+
+	/** Marks volumes whose retention ended for purging, as the leader finds them. */
+	public void expire(List<Long> fileIds) {
+		this.raft.propose(MdsCommand.newBuilder()
+			.setPurgeFiles(PurgeFilesCommand.newBuilder().addAllFileIds(fileIds).setCaller(Caller.ROOT.name()))
+			.build());
+	}
+
+	/** Drops the records of a volume being purged whose chunks are all deleted. */
+	public void removePurged(long fileId) {
+		this.raft.propose(MdsCommand.newBuilder().setRemoveFile(RemoveFileCommand.newBuilder().setFileId(fileId)).build());
+	}
+
+	/** Volumes deleted from a path, oldest first: NOT_IN_RECYCLE_BIN when none, NOT_OWNER when none is the caller's. */
+	private static List<FileRecord> recycledAt(NamespaceTree tree, NamespacePath path, Caller caller) {
+		List<FileRecord> all = tree.recycled()
+			.stream()
+			.filter(f -> f.getRecycle().getPath().equals(path.toString()))
+			.sorted(Comparator.comparingLong((FileRecord f) -> f.getRecycle().getDeletedMs())
+				.thenComparingLong(FileRecord::getId))
+			.toList();
+		if (all.isEmpty()) {
+			throw new CurveException(ErrorCode.NOT_IN_RECYCLE_BIN, "no volume deleted from " + path
+					+ " is in the recycle bin");
+		}
+		List<FileRecord> own = all.stream().filter(f -> caller.mayUse(f.getOwner())).toList();
+		if (own.isEmpty()) {
+			caller.requireOwner(all.get(0).getOwner(), "the volume deleted from " + path);
+		}
+		return own;
 	}
 
 	public Opened open(String path, String clientId, Caller caller) {

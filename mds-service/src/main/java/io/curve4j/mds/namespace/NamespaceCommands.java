@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import org.springframework.stereotype.Component;
@@ -19,9 +20,13 @@ import io.curve4j.mds.raft.MdsTx;
 import io.curve4j.mds.topology.Geometry;
 import io.curve4j.mds.topology.PoolSegments;
 import io.curve4j.proto.mds.v1.CreateFileCommand;
+import io.curve4j.proto.mds.v1.DeleteFileCommand;
 import io.curve4j.proto.mds.v1.FileRecord;
 import io.curve4j.proto.mds.v1.FileType;
 import io.curve4j.proto.mds.v1.MdsCommand;
+import io.curve4j.proto.mds.v1.PurgeFilesCommand;
+import io.curve4j.proto.mds.v1.RecycleRecord;
+import io.curve4j.proto.mds.v1.RestoreFileCommand;
 
 /**
  * Applies namespace changes. Paths and sizes were validated by the leader before
@@ -34,7 +39,9 @@ class NamespaceCommands implements MdsCommandHandler {
 	@Override
 	public Set<MdsCommand.CommandCase> commands() {
 		return Set.of(MdsCommand.CommandCase.CREATE_FILE, MdsCommand.CommandCase.RENAME_FILE,
-				MdsCommand.CommandCase.EXTEND_VOLUME, MdsCommand.CommandCase.DELETE_FILE);
+				MdsCommand.CommandCase.EXTEND_VOLUME, MdsCommand.CommandCase.DELETE_FILE,
+				MdsCommand.CommandCase.RESTORE_FILE, MdsCommand.CommandCase.PURGE_FILES,
+				MdsCommand.CommandCase.REMOVE_FILE);
 	}
 
 	@Override
@@ -47,8 +54,10 @@ class NamespaceCommands implements MdsCommandHandler {
 					tree, tx);
 			case EXTEND_VOLUME -> extend(NamespacePath.parse(command.getExtendVolume().getPath()),
 					command.getExtendVolume().getNewLength(), command.getExtendVolume().getCaller(), tree, tx);
-			case DELETE_FILE -> delete(NamespacePath.parse(command.getDeleteFile().getPath()),
-					command.getDeleteFile().getType(), command.getDeleteFile().getCaller(), tree, tx);
+			case DELETE_FILE -> delete(command.getDeleteFile(), tree, tx);
+			case RESTORE_FILE -> restore(command.getRestoreFile(), tree, tx);
+			case PURGE_FILES -> purge(command.getPurgeFiles(), tree, tx);
+			case REMOVE_FILE -> remove(command.getRemoveFile().getFileId(), tree, tx);
 			default -> throw new IllegalArgumentException(command.getCommandCase().name());
 		};
 	}
@@ -118,19 +127,88 @@ class NamespaceCommands implements MdsCommandHandler {
 		return extended;
 	}
 
-	private FileRecord delete(NamespacePath path, FileType expected, String caller, NamespaceTree tree, MdsTx tx) {
+	private FileRecord delete(DeleteFileCommand command, NamespaceTree tree, MdsTx tx) {
+		NamespacePath path = NamespacePath.parse(command.getPath());
 		if (path.isRoot()) {
 			throw new CurveException(ErrorCode.INVALID_PATH, "/ cannot be deleted");
 		}
-		FileRecord file = switch (expected) {
+		FileRecord file = switch (command.getType()) {
 			case VOLUME -> tree.volume(path);
 			case DIRECTORY -> tree.directory(path);
 			default -> tree.file(path);
 		};
-		requireOwner(caller, file, path);
+		requireOwner(command.getCaller(), file, path);
 		if (file.getType() == FileType.DIRECTORY && tree.hasChildren(file.getId())) {
 			throw new CurveException(ErrorCode.DIRECTORY_NOT_EMPTY, "directory " + path + " is not empty");
 		}
+		tx.delete(MdsSchema.DENTRIES, new DentryKey(file.getParentId(), file.getName()));
+		if (file.getType() == FileType.VOLUME && command.getToRecycleBin()) {
+			// without its directory entry the volume is out of the namespace; its segments stay until the purge
+			FileRecord recycled = file.toBuilder()
+				.setRecycle(RecycleRecord.newBuilder()
+					.setPath(path.toString())
+					.setDeletedMs(command.getNowMs())
+					.setExpiresMs(command.getNowMs() + command.getRetentionMs())
+					.setPurging(command.getRetentionMs() == 0))
+				.build();
+			tx.put(MdsSchema.FILES, file.getId(), recycled);
+			return recycled;
+		}
+		removeRecords(file, tx);
+		return file;
+	}
+
+	private FileRecord restore(RestoreFileCommand command, NamespaceTree tree, MdsTx tx) {
+		FileRecord file = tree.recycledById(command.getFileId())
+			.orElseThrow(() -> new CurveException(ErrorCode.NOT_IN_RECYCLE_BIN,
+					"no volume with id " + command.getFileId() + " in the recycle bin"));
+		NamespacePath path = NamespacePath.parse(file.getRecycle().getPath());
+		requireOwner(command.getCaller(), file, path);
+		if (file.getRecycle().getPurging() || command.getNowMs() >= file.getRecycle().getExpiresMs()) {
+			throw new CurveException(ErrorCode.VOLUME_PURGING,
+					"volume " + path + " (id " + file.getId() + ") is past its retention and being purged");
+		}
+		FileRecord parent = tree.directory(path.parent());
+		requireOwner(command.getCaller(), parent, path.parent());
+		if (tree.child(parent.getId(), path.name()).isPresent()) {
+			throw new CurveException(ErrorCode.VOLUME_EXISTS, path + " exists again since volume " + file.getId()
+					+ " was deleted; rename or delete it before restoring");
+		}
+		FileRecord restored = file.toBuilder().clearRecycle().setParentId(parent.getId()).build();
+		put(restored, tx);
+		return restored;
+	}
+
+	/** Marks volumes of the recycle bin for purging; those gone or already marked are skipped (a retried purge). */
+	private List<FileRecord> purge(PurgeFilesCommand command, NamespaceTree tree, MdsTx tx) {
+		List<FileRecord> marked = new ArrayList<>();
+		for (long id : command.getFileIdsList()) {
+			Optional<FileRecord> file = tree.recycledById(id);
+			if (file.isEmpty()) {
+				continue;
+			}
+			requireOwner(command.getCaller(), file.get(), NamespacePath.parse(file.get().getRecycle().getPath()));
+			FileRecord purging = file.get().toBuilder()
+				.setRecycle(file.get().getRecycle().toBuilder().setPurging(true))
+				.build();
+			tx.put(MdsSchema.FILES, id, purging);
+			marked.add(purging);
+		}
+		return marked;
+	}
+
+	/** Drops a purged volume's records; only after its chunks are gone, so only one marked for purging. */
+	private FileRecord remove(long fileId, NamespaceTree tree, MdsTx tx) {
+		FileRecord file = tree.recycledById(fileId)
+			.filter(f -> f.getRecycle().getPurging())
+			.orElseThrow(() -> new CurveException(ErrorCode.NOT_IN_RECYCLE_BIN,
+					"no volume with id " + fileId + " being purged"));
+		removeRecords(file, tx);
+		return file;
+	}
+
+	/** Drops a file with its segments, giving the segments back to their pools; its directory entry is gone already. */
+	private static void removeRecords(FileRecord file, MdsTx tx) {
 		List<SegmentKey> segments = new ArrayList<>();
 		Map<Integer, Long> freedByPool = new HashMap<>();
 		tx.scan(MdsSchema.SEGMENTS, MdsSchema.segmentsOf(file.getId()), (k, v) -> {
@@ -142,9 +220,7 @@ class NamespaceCommands implements MdsCommandHandler {
 				.setAllocatedSegments(Math.max(0, PoolSegments.allocated(tx, pool) - freed))
 				.build())));
 		segments.forEach(k -> tx.delete(MdsSchema.SEGMENTS, k));
-		tx.delete(MdsSchema.DENTRIES, new DentryKey(file.getParentId(), file.getName()));
 		tx.delete(MdsSchema.FILES, file.getId());
-		return file;
 	}
 
 	/**

@@ -171,7 +171,7 @@ class NamespaceController {
 
 	@DeleteMapping("/volumes/{id}")
 	@ResponseStatus(HttpStatus.NO_CONTENT)
-	@Operation(summary = "Delete a volume that no client has open")
+	@Operation(summary = "Delete a volume that no client has open: it moves to the recycle bin for the retention time")
 	void delete(@PathVariable long id, Caller caller) {
 		this.namespace.delete(volumePath(id, caller), FileType.VOLUME, caller);
 	}
@@ -214,7 +214,7 @@ class NamespaceController {
 
 	@DeleteMapping("/volumes")
 	@ResponseStatus(HttpStatus.NO_CONTENT)
-	@Operation(summary = "Delete a volume, by path, that no client has open")
+	@Operation(summary = "Delete a volume, by path, that no client has open: it moves to the recycle bin")
 	void deleteVolume(@RequestParam String path, Caller caller) {
 		this.namespace.delete(path, FileType.VOLUME, caller);
 	}

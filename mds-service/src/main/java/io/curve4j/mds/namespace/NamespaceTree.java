@@ -34,8 +34,19 @@ final class NamespaceTree {
 		this.db = db;
 	}
 
+	/** A file of the namespace by id; volumes in the recycle bin are not in the namespace. */
 	Optional<FileRecord> byId(long id) {
-		return id == ROOT_ID ? Optional.of(ROOT) : this.db.get(MdsSchema.FILES, id);
+		return id == ROOT_ID ? Optional.of(ROOT) : this.db.get(MdsSchema.FILES, id).filter(f -> !f.hasRecycle());
+	}
+
+	/** A volume in the recycle bin by id. */
+	Optional<FileRecord> recycledById(long id) {
+		return this.db.get(MdsSchema.FILES, id).filter(FileRecord::hasRecycle);
+	}
+
+	/** Every volume in the recycle bin, in id order. */
+	List<FileRecord> recycled() {
+		return this.db.list(MdsSchema.FILES).stream().filter(FileRecord::hasRecycle).toList();
 	}
 
 	/**
@@ -100,7 +111,10 @@ final class NamespaceTree {
 
 	/** Every volume, in id order. */
 	List<FileRecord> volumes() {
-		return this.db.list(MdsSchema.FILES).stream().filter(f -> f.getType() == FileType.VOLUME).toList();
+		return this.db.list(MdsSchema.FILES)
+			.stream()
+			.filter(f -> f.getType() == FileType.VOLUME && !f.hasRecycle())
+			.toList();
 	}
 
 	/** The path a stored file is reached by, walking up its parents. */

@@ -43,7 +43,7 @@ class SegmentCommands implements MdsCommandHandler {
 	public Object apply(MdsCommand command, MdsTx tx) {
 		AllocateSegmentCommand allocate = command.getAllocateSegment();
 		FileRecord volume = tx.get(MdsSchema.FILES, allocate.getFileId())
-			.filter(f -> f.getType() == FileType.VOLUME)
+			.filter(f -> f.getType() == FileType.VOLUME && !f.hasRecycle())
 			.orElseThrow(() -> new CurveException(ErrorCode.VOLUME_NOT_FOUND, "no volume with id " + allocate.getFileId()));
 		SegmentService.checkOffset(volume, allocate.getOffset());
 		SegmentKey key = SegmentService.key(volume, allocate.getOffset());

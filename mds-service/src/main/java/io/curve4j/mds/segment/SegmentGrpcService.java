@@ -75,8 +75,9 @@ class SegmentGrpcService extends SegmentServiceGrpc.SegmentServiceImplBase {
 	}
 
 	/**
-	 * Reads and writes of the segment's chunks for the caller, who may use the volume (the
-	 * mapping checked that). A segment's chunk ids are consecutive: one range covers them.
+	 * Reads, writes and deletes (trims of whole chunks) of the segment's chunks for the
+	 * caller, who may use the volume (the mapping checked that). A segment's chunk ids are
+	 * consecutive: one range covers them.
 	 */
 	private ChunkCapability capability(long fileId, SegmentRecord segment) {
 		if (this.capabilities == null || segment.getChunksCount() == 0) {
@@ -85,7 +86,7 @@ class SegmentGrpcService extends SegmentServiceGrpc.SegmentServiceImplBase {
 		long first = segment.getChunksList().stream().mapToLong(SegmentChunk::getChunkId).min().orElseThrow();
 		long last = segment.getChunksList().stream().mapToLong(SegmentChunk::getChunkId).max().orElseThrow();
 		return this.capabilities.issue(fileId, first, Math.toIntExact(last - first + 1),
-				ChunkCapabilities.READ | ChunkCapabilities.WRITE, System.currentTimeMillis() + this.capabilityTtl.toMillis());
+				ChunkCapabilities.READ | ChunkCapabilities.WRITE | ChunkCapabilities.DELETE, System.currentTimeMillis() + this.capabilityTtl.toMillis());
 	}
 
 	@Override

@@ -75,7 +75,7 @@ class CapacityController {
 		int[] volumes = { 0 };
 		Map<Integer, Long> allocatedByPool = new HashMap<>();
 		this.raft.read(() -> {
-			this.store.list(MdsSchema.FILES).stream().filter(f -> f.getType() == FileType.VOLUME).forEach(f -> {
+			this.store.list(MdsSchema.FILES).stream().filter(f -> f.getType() == FileType.VOLUME && !f.hasRecycle()).forEach(f -> {
 				provisioned[0] += f.getLength();
 				volumes[0]++;
 			});
