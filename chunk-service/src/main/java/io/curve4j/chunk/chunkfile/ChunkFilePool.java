@@ -25,11 +25,14 @@ import org.slf4j.LoggerFactory;
  * a chunk file's length ready in the pool directory (files of another length, such as
  * those made before page checksums, are dropped); {@link #allocate} formats one with its
  * header and renames it into place. When the pool is empty a sparse file is made inline.
+ * A deleted chunk's file comes back ({@link #recycle}): it is renamed in under a
+ * {@code .dirty} suffix and zeroed by the same thread before it is handed out again.
  *
  * <p>
  * Invariants: a file in the pool is all zeros; it gets a header only when handed out, so a
  * file found in the pool with a chunk header was handed out before a crash and is dropped
- * rather than reused. Files being filled carry a {@code .tmp} suffix and are dropped on start.
+ * rather than reused. Files being filled carry a {@code .tmp} suffix and are dropped on start;
+ * {@code .dirty} files found on start are zeroed as after a recycle.
  * Pool and copyset directories are on one file system (rename and hard links).
  */
 public final class ChunkFilePool implements AutoCloseable {
@@ -37,6 +40,8 @@ public final class ChunkFilePool implements AutoCloseable {
 	private static final Logger log = LoggerFactory.getLogger(ChunkFilePool.class);
 
 	private static final String SUFFIX = ".chunk";
+
+	private static final String DIRTY = ".dirty";
 
 	private static final int FILL_BLOCK = 1 << 20;
 
@@ -47,6 +52,9 @@ public final class ChunkFilePool implements AutoCloseable {
 	private final int targetSize;
 
 	private final ConcurrentLinkedDeque<Path> ready = new ConcurrentLinkedDeque<>();
+
+	/** Files of deleted chunks waiting to be zeroed. */
+	private final ConcurrentLinkedDeque<Path> dirty = new ConcurrentLinkedDeque<>();
 
 	private final AtomicLong sequence = new AtomicLong();
 
@@ -79,6 +87,11 @@ public final class ChunkFilePool implements AutoCloseable {
 		try (Stream<Path> files = Files.list(this.dir)) {
 			for (Path file : files.sorted().toList()) {
 				String name = file.getFileName().toString();
+				if (name.endsWith(SUFFIX + DIRTY) && Files.size(file) == expectedLength) {
+					this.dirty.add(file);
+					maxSeq = Math.max(maxSeq, sequenceOf(name));
+					continue;
+				}
 				if (!name.endsWith(SUFFIX) || Files.size(file) != expectedLength || hasHeader(file)) {
 					log.info("dropping unusable pool file {}", file);
 					Files.delete(file);
@@ -119,6 +132,35 @@ public final class ChunkFilePool implements AutoCloseable {
 		return this.chunkSize;
 	}
 
+	/**
+	 * Takes back the file of a deleted chunk. The pool keeps up to twice its target this
+	 * way, so deletes followed by writes reuse files rather than allocate new ones; past
+	 * that, and for a file a Raft snapshot still links (zeroing it would change the
+	 * snapshot; its blocks are freed when the snapshot goes), the file is deleted.
+	 * @return whether the file existed
+	 */
+	public boolean recycle(Path file) throws IOException {
+		if (!Files.exists(file)) {
+			return false;
+		}
+		int links = (Integer) Files.getAttribute(file, "unix:nlink");
+		if (this.closed || links > 1 || Files.size(file) != fileLength()
+				|| this.ready.size() + this.dirty.size() >= 2 * this.targetSize) {
+			Files.delete(file);
+			return true;
+		}
+		Path target = this.dir.resolve(this.sequence.incrementAndGet() + SUFFIX + DIRTY);
+		Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
+		this.dirty.add(target);
+		refill();
+		return true;
+	}
+
+	/** Deleted chunks' files not zeroed yet. */
+	public int dirty() {
+		return this.dirty.size();
+	}
+
 	/** The size every pool and chunk file has: header, data and page checksums. */
 	public long fileLength() {
 		return ChunkFile.length(this.chunkSize);
@@ -134,14 +176,16 @@ public final class ChunkFilePool implements AutoCloseable {
 	}
 
 	private void refill() {
-		if (this.closed || this.ready.size() >= this.targetSize || !this.refilling.compareAndSet(false, true)) {
+		if (this.closed || (this.ready.size() >= this.targetSize && this.dirty.isEmpty())
+				|| !this.refilling.compareAndSet(false, true)) {
 			return;
 		}
 		this.filler.execute(() -> {
 			boolean failed = false;
 			try {
-				while (!this.closed && this.ready.size() < this.targetSize) {
-					this.ready.addLast(fill());
+				while (!this.closed && (!this.dirty.isEmpty() || this.ready.size() < this.targetSize)) {
+					Path recycled = this.dirty.pollFirst();
+					this.ready.addLast(recycled == null ? fill() : clean(recycled));
 				}
 			}
 			catch (IOException | UncheckedIOException ex) {
@@ -165,25 +209,40 @@ public final class ChunkFilePool implements AutoCloseable {
 	private Path fill() throws IOException {
 		long seq = this.sequence.incrementAndGet();
 		Path tmp = this.dir.resolve(seq + SUFFIX + ".tmp");
-		ByteBuffer zeros = ByteBuffer.allocateDirect(FILL_BLOCK);
 		try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-			long length = fileLength();
-			long position = 0;
-			while (position < length && !this.closed) {
-				zeros.clear().limit((int) Math.min(FILL_BLOCK, length - position));
-				while (zeros.hasRemaining()) {
-					position += channel.write(zeros, position);
-				}
-			}
-			channel.force(true);
-		}
-		if (this.closed) {
-			Files.deleteIfExists(tmp);
-			throw new IOException("pool closed while filling " + tmp);
+			zero(channel, tmp);
 		}
 		Path file = this.dir.resolve(seq + SUFFIX);
 		Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
 		return file;
+	}
+
+	/** Zeroes a deleted chunk's file in place, forces it, then publishes it under its pool name. */
+	private Path clean(Path recycled) throws IOException {
+		try (FileChannel channel = FileChannel.open(recycled, StandardOpenOption.WRITE)) {
+			zero(channel, recycled);
+		}
+		String name = recycled.getFileName().toString();
+		Path file = this.dir.resolve(name.substring(0, name.length() - DIRTY.length()));
+		Files.move(recycled, file, StandardCopyOption.ATOMIC_MOVE);
+		return file;
+	}
+
+	private void zero(FileChannel channel, Path file) throws IOException {
+		ByteBuffer zeros = ByteBuffer.allocateDirect(FILL_BLOCK);
+		long length = fileLength();
+		long position = 0;
+		while (position < length && !this.closed) {
+			zeros.clear().limit((int) Math.min(FILL_BLOCK, length - position));
+			while (zeros.hasRemaining()) {
+				position += channel.write(zeros, position);
+			}
+		}
+		channel.force(true);
+		if (this.closed) {
+			// a .tmp file is dropped at the next start, a .dirty one zeroed again
+			throw new IOException("pool closed while zeroing " + file);
+		}
 	}
 
 	private static boolean hasHeader(Path file) throws IOException {

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.stream.Stream;
 
@@ -49,12 +50,21 @@ public final class ChunkStore implements AutoCloseable {
 
 	private volatile long repairFloor;
 
+	/** Chunk files in the directory: what the store holds of the disk. */
+	private final AtomicInteger chunkFiles = new AtomicInteger();
+
 	/** @param openFiles the bound on open chunk files this store shares with the chunkserver's others */
 	public ChunkStore(Path dir, ChunkFilePool pool, OpenChunkFiles openFiles) throws IOException {
 		this.dir = Files.createDirectories(dir);
 		this.pool = pool;
 		this.openFiles = openFiles;
 		this.chunkSize = pool.chunkSize();
+		this.chunkFiles.set(chunkFileNames().size());
+	}
+
+	/** Bytes of the chunk files this store holds (whole files: header, data, checksums). */
+	public long usedBytes() {
+		return this.chunkFiles.get() * ChunkFile.length(this.chunkSize);
 	}
 
 	public Path dir() {
@@ -188,7 +198,11 @@ public final class ChunkStore implements AutoCloseable {
 		}
 	}
 
-	/** Deletes the chunk; deleting a missing chunk is a no-op so that log replay is idempotent. */
+	/**
+	 * Deletes the chunk, giving its file back to the pool; deleting a missing chunk is a
+	 * no-op so that log replay is idempotent. The chunk reads as zeros afterwards and a
+	 * write creates it again.
+	 */
 	public void delete(long chunkId) throws IOException {
 		this.lock.writeLock().lock();
 		try {
@@ -198,7 +212,9 @@ public final class ChunkStore implements AutoCloseable {
 				file.close();
 			}
 			this.poisoned.remove(chunkId);
-			Files.deleteIfExists(path(chunkId));
+			if (this.pool.recycle(path(chunkId))) {
+				this.chunkFiles.decrementAndGet();
+			}
 		}
 		finally {
 			this.lock.writeLock().unlock();
@@ -255,6 +271,7 @@ public final class ChunkStore implements AutoCloseable {
 				Files.createLink(target, source);
 			}
 			ChunkFilePool.forceDirectory(this.dir);
+			this.chunkFiles.set(wanted.size());
 		}
 		finally {
 			this.lock.writeLock().unlock();
@@ -315,6 +332,7 @@ public final class ChunkStore implements AutoCloseable {
 					return null;
 				}
 				this.pool.allocate(path, new ChunkFileHeader(chunkId, createWithSn, 0, this.chunkSize));
+				this.chunkFiles.incrementAndGet();
 			}
 			ChunkFile opened = ChunkFile.open(path, chunkId, this.chunkSize,
 					this.poisoned.computeIfAbsent(chunkId, id -> new ConcurrentHashMap<>()));

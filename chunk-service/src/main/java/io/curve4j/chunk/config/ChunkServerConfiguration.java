@@ -50,6 +50,9 @@ public class ChunkServerConfiguration {
 		Gauge.builder("curve.chunk.pool.files", pool, ChunkFilePool::available)
 			.description("Pre-allocated chunk files ready to hand out")
 			.register(meters);
+		Gauge.builder("curve.chunk.pool.dirty", pool, ChunkFilePool::dirty)
+			.description("Deleted chunks' files back in the pool, waiting to be zeroed")
+			.register(meters);
 		return pool;
 	}
 
@@ -77,6 +80,11 @@ public class ChunkServerConfiguration {
 		}
 		Gauge.builder("curve.chunk.copysets", registry, r -> r.copysets().size())
 			.description("Copysets hosted by this chunkserver")
+			.register(meters);
+		Gauge.builder("curve.chunk.used.bytes", registry,
+				r -> r.copysets().stream().mapToLong(Copyset::usedBytes).sum())
+			.description("Bytes of chunk files in use across copysets (the chunk file pool not counted)")
+			.baseUnit("bytes")
 			.register(meters);
 		Gauge.builder("curve.chunk.copysets.leading", registry,
 				r -> r.copysets().stream().filter(Copyset::isLeader).count())

@@ -60,6 +60,11 @@ public final class Copyset implements AutoCloseable {
 		return this.id;
 	}
 
+	/** Bytes of this replica's chunk files. */
+	public long usedBytes() {
+		return this.store.usedBytes();
+	}
+
 	/**
 	 * Writes through the log, all in one entry and in this order; completes with the
 	 * entry's index once applied here. A write another attempt of which was applied

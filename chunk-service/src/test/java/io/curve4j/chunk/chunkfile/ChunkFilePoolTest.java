@@ -73,4 +73,39 @@ class ChunkFilePoolTest {
 		}
 	}
 
+	/**
+	 * A deleted chunk's file goes back to the pool, is zeroed and handed out again; one a
+	 * snapshot still links is only unlinked, so the snapshot keeps its data.
+	 */
+	@Test
+	void deletedChunksComeBackZeroedUnlessASnapshotLinksThem() throws Exception {
+		Path poolDir = this.dir.resolve("pool");
+		try (ChunkFilePool pool = new ChunkFilePool(poolDir, CHUNK, 1);
+				ChunkStore store = new ChunkStore(this.dir.resolve("chunks"), pool, new OpenChunkFiles(16))) {
+			await().atMost(Duration.ofSeconds(10)).until(() -> pool.available() == 1);
+			byte[] ones = new byte[CHUNK];
+			java.util.Arrays.fill(ones, (byte) 1);
+			store.write(7, 1, 0, ByteBuffer.wrap(ones), 1);
+			store.write(8, 1, 0, ByteBuffer.wrap(ones), 2);
+			assertThat(store.usedBytes()).isEqualTo(2 * ChunkFile.length(CHUNK));
+			Path snapshot = Files.createDirectories(this.dir.resolve("snapshot")).resolve("chunk_8");
+			Files.createLink(snapshot, store.dir().resolve("chunk_8"));
+
+			store.delete(7);
+			store.delete(8);
+			store.delete(9);
+			assertThat(store.usedBytes()).isZero();
+			assertThat(store.read(7, 0, CHUNK).data().array()).containsOnly(0);
+			await().atMost(Duration.ofSeconds(10)).until(() -> pool.dirty() == 0 && pool.available() == 2);
+			try (Stream<Path> files = Files.list(poolDir)) {
+				assertThat(files).hasSize(2).allSatisfy(f -> assertThat(Files.readAllBytes(f)).containsOnly(0));
+			}
+			assertThat(Files.readAllBytes(snapshot)).contains((byte) 1);
+			// a later write creates the chunk again, from the recycled file
+			store.write(7, 2, 0, ByteBuffer.wrap(new byte[512]), 3);
+			assertThat(store.read(7, 0, CHUNK).data().array()).containsOnly(0);
+			assertThat(store.usedBytes()).isEqualTo(ChunkFile.length(CHUNK));
+		}
+	}
+
 }
