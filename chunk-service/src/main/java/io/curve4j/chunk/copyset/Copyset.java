@@ -19,6 +19,7 @@ import io.curve4j.chunk.chunkfile.ChunkFileHeader;
 import io.curve4j.chunk.chunkfile.ChunkStore;
 import io.curve4j.common.error.NotLeaderException;
 import io.curve4j.common.raft.RaftGroup;
+import io.curve4j.proto.common.v1.WriteId;
 import io.curve4j.proto.raft.v1.ChunkCommand;
 import io.curve4j.proto.raft.v1.DeleteChunkCommand;
 import io.curve4j.proto.raft.v1.RepairPagesCommand;
@@ -83,10 +84,10 @@ public final class Copyset implements AutoCloseable {
 		ChunkStore.checkRange(Integer.toUnsignedLong(write.getOffset()), write.getData().size(), this.store.chunkSize());
 	}
 
-	/** Deletes a chunk through the log. */
-	public CompletableFuture<Void> delete(long chunkId) {
+	/** Deletes a chunk through the log; fenced like a write when it carries a write id. */
+	public CompletableFuture<Void> delete(long chunkId, WriteId writeId) {
 		ChunkCommand command = ChunkCommand.newBuilder()
-			.setDelete(DeleteChunkCommand.newBuilder().setChunkId(chunkId))
+			.setDelete(DeleteChunkCommand.newBuilder().setChunkId(chunkId).setWriteId(writeId))
 			.build();
 		return this.group.propose(command.toByteArray()).thenApply(index -> null);
 	}

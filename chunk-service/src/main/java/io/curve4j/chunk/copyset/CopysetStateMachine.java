@@ -16,6 +16,7 @@ import io.curve4j.chunk.chunkfile.ChunkStore;
 import io.curve4j.common.error.CurveException;
 import io.curve4j.common.error.ErrorCode;
 import io.curve4j.common.raft.CommandStateMachine;
+import io.curve4j.proto.common.v1.WriteId;
 import io.curve4j.proto.raft.v1.ChunkCommand;
 import io.curve4j.proto.raft.v1.RepairPagesCommand;
 import io.curve4j.proto.raft.v1.WriteChunkCommand;
@@ -85,7 +86,13 @@ final class CopysetStateMachine extends CommandStateMachine<ChunkCommand> {
 						write(write, index);
 					}
 				}
-				case DELETE -> this.store.delete(command.getDelete().getChunkId());
+				case DELETE -> {
+					WriteId id = command.getDelete().getWriteId();
+					this.fences.reserve(id.getAttempt() > 1 ? 1 : 0, index);
+					if (this.fences.admit(id, index)) {
+						this.store.delete(command.getDelete().getChunkId());
+					}
+				}
 				case REPAIR -> repair(command.getRepair(), index);
 				case SCAN -> this.scans.record(index, command.getScan().getChunkId(),
 						this.store.checksumDigest(command.getScan().getChunkId()));

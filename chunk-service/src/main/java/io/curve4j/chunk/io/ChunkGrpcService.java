@@ -254,7 +254,7 @@ class ChunkGrpcService extends ChunkServiceGrpc.ChunkServiceImplBase {
 	public void deleteChunk(DeleteChunkRequest request, StreamObserver<DeleteChunkResponse> responses) {
 		GrpcAnswers.async(responses, () -> {
 			this.access.check(request.getCapability(), request.getChunkId(), ChunkCapabilities.DELETE);
-			return copyset(request.getCopyset()).delete(request.getChunkId())
+			return copyset(request.getCopyset()).delete(request.getChunkId(), request.getWriteId())
 				.thenApply(done -> DeleteChunkResponse.getDefaultInstance());
 		});
 	}

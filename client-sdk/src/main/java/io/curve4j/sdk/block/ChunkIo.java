@@ -14,6 +14,8 @@ import io.curve4j.common.error.ErrorCode;
 import io.curve4j.common.error.GrpcErrors;
 import io.curve4j.proto.chunk.v1.ChunkServiceGrpc;
 import io.curve4j.proto.chunk.v1.ChunkServiceGrpc.ChunkServiceStub;
+import io.curve4j.proto.chunk.v1.DeleteChunkRequest;
+import io.curve4j.proto.chunk.v1.DeleteChunkResponse;
 import io.curve4j.proto.chunk.v1.ReadChunkRequest;
 import io.curve4j.proto.chunk.v1.ReadChunksRequest;
 import io.curve4j.proto.chunk.v1.ReadChunksResponse;
@@ -119,6 +121,53 @@ final class ChunkIo {
 							return Optional.of(data);
 						});
 					}));
+	}
+
+	/**
+	 * Deletes chunks {@code first} to {@code first + count - 1} of the segment at
+	 * {@code segmentOffset}: they read as zeros afterwards and a later write creates them
+	 * again. Nothing to do in a segment never allocated. Each delete carries a write id as a
+	 * write does, so a stale attempt cannot land after a retry and wipe a later write.
+	 */
+	CompletableFuture<Void> delete(long fileId, long segmentOffset, int first, int count, String what) {
+		long requestNumber = this.writeRequests.getAndAdd(count) + 1;
+		return this.retry.call(what, true,
+				(attempt) -> this.cache.segment(fileId, segmentOffset, false, attempt.rpcTimeoutNanos())
+					.thenCompose((segment) -> {
+						if (segment.isEmpty()) {
+							return CompletableFuture.completedFuture(null);
+						}
+						CompletableFuture<?>[] deletes = new CompletableFuture<?>[count];
+						for (int i = 0; i < count; i++) {
+							ChunkLocation chunk = chunkOf(segment.get(),
+									new ChunkRange(segmentOffset, first + i, 0, 0, 0));
+							DeleteChunkRequest request = DeleteChunkRequest.newBuilder()
+								.setCopyset(chunk.getCopyset())
+								.setChunkId(chunk.getChunkId())
+								.setCapability(chunk.getCapability())
+								.setWriteId(WriteId.newBuilder()
+									.setClient(this.clientId)
+									.setRequest(requestNumber + i)
+									.setAttempt(attempt.number()))
+								.build();
+							deletes[i] = deleteChunk(chunk.getCopyset(), attempt, request);
+						}
+						return CompletableFuture.allOf(deletes);
+					})
+					.thenApply((ignored) -> null));
+	}
+
+	private CompletableFuture<DeleteChunkResponse> deleteChunk(CopysetKey copyset, Attempt attempt,
+			DeleteChunkRequest request) {
+		long timeout = attempt.rpcTimeoutNanos();
+		return this.cache.leader(copyset, timeout)
+			.thenCompose((leader) -> GrpcFutures.<DeleteChunkResponse>unary(
+					(observer) -> stub(MetaCache.address(leader), timeout).deleteChunk(request, observer))
+				.whenComplete((value, failure) -> {
+					if (failure != null) {
+						this.cache.onChunkFailure(copyset, leader, GrpcErrors.fromStatus(failure));
+					}
+				}));
 	}
 
 	/** Sends one try to the copyset's leader, batched with others for it. */

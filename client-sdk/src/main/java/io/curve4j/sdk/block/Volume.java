@@ -1,6 +1,7 @@
 package io.curve4j.sdk.block;
 
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -98,6 +99,36 @@ public final class Volume implements AutoCloseable {
 		}
 		return CompletableFuture.allOf(parts).whenComplete((ignored, failure) -> this.metrics.write()
 			.record(start, length, failure == null));
+	}
+
+	/**
+	 * Frees whole chunks: {@code [offset, offset + length)} must start and end on chunk
+	 * boundaries ({@code IO_NOT_ALIGNED} otherwise). The range reads as zeros afterwards
+	 * and its chunks' space goes back to the chunkservers; a later write allocates again.
+	 */
+	public CompletableFuture<Void> discardAsync(long offset, long length) {
+		FileInfo file = checkIo(offset, length);
+		int chunkSize = chunkSize(file);
+		long segmentSize = segmentSize(file);
+		if (offset % chunkSize != 0 || length % chunkSize != 0) {
+			throw new CurveException(ErrorCode.IO_NOT_ALIGNED, "a discard covers whole chunks of " + chunkSize
+					+ " bytes; offset " + offset + " and length " + length + " are not multiples of it");
+		}
+		List<CompletableFuture<Void>> segments = new ArrayList<>();
+		for (long position = offset; position < offset + length;) {
+			long segmentOffset = Math.floorDiv(position, segmentSize) * segmentSize;
+			long end = Math.min(offset + length, segmentOffset + segmentSize);
+			segments.add(this.io.delete(file.getId(), segmentOffset, (int) ((position - segmentOffset) / chunkSize),
+					(int) ((end - position) / chunkSize), "discard of " + (end - position) + " bytes at offset "
+							+ position + " of " + this.path));
+			position = end;
+		}
+		return CompletableFuture.allOf(segments.toArray(CompletableFuture<?>[]::new));
+	}
+
+	/** Bytes per chunk: the unit {@link #discardAsync} frees. */
+	public int chunkSize() {
+		return chunkSize(this.session.file());
 	}
 
 	public byte[] read(long offset, int length) {

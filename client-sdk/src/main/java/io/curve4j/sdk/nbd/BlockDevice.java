@@ -3,6 +3,7 @@ package io.curve4j.sdk.nbd;
 import java.util.concurrent.CompletableFuture;
 
 import io.curve4j.common.error.CurveException;
+import io.curve4j.common.error.ErrorCode;
 import io.curve4j.sdk.block.Volume;
 
 /**
@@ -21,6 +22,22 @@ interface BlockDevice extends AutoCloseable {
 
 	/** Writes {@code data}, which the caller leaves unchanged until the future completes. */
 	CompletableFuture<Void> write(long offset, byte[] data);
+
+	/**
+	 * Bytes of the units {@link #discard} frees (a volume's chunk); 0 when the device
+	 * cannot discard, and then zeros are written instead.
+	 */
+	default int discardUnit() {
+		return 0;
+	}
+
+	/**
+	 * Frees whole units, which read as zeros afterwards; offset and length are multiples
+	 * of {@link #discardUnit}.
+	 */
+	default CompletableFuture<Void> discard(long offset, long length) {
+		return CompletableFuture.failedFuture(new CurveException(ErrorCode.INVALID_ARGUMENT, "this device cannot discard"));
+	}
 
 	@Override
 	void close();
@@ -54,6 +71,21 @@ interface BlockDevice extends AutoCloseable {
 			public CompletableFuture<Void> write(long offset, byte[] data) {
 				try {
 					return volume.writeAsync(offset, data);
+				}
+				catch (CurveException ex) {
+					return CompletableFuture.failedFuture(ex);
+				}
+			}
+
+			@Override
+			public int discardUnit() {
+				return volume.chunkSize();
+			}
+
+			@Override
+			public CompletableFuture<Void> discard(long offset, long length) {
+				try {
+					return volume.discardAsync(offset, length);
 				}
 				catch (CurveException ex) {
 					return CompletableFuture.failedFuture(ex);

@@ -59,13 +59,46 @@ final class Export {
 		return track(this.device.write(offset, data));
 	}
 
-	/** Writes zeros over {@code [offset, offset + length)}: the chunkservers have no discard or zero command. */
-	CompletableFuture<Void> writeZeroes(long offset, long length) {
+	/**
+	 * Zeros {@code [offset, offset + length)}: the whole chunks in it are freed (a freed
+	 * chunk reads as zeros, and a thin volume stays thin), the partial ones at its ends
+	 * are written with zeros.
+	 * @param mayFree false when the client asked the range to stay allocated (NO_HOLE): all of it is written
+	 */
+	CompletableFuture<Void> writeZeroes(long offset, long length, boolean mayFree) {
+		long end = offset + length;
+		long unit = mayFree ? this.device.discardUnit() : 0;
+		long first = unit == 0 ? end : -Math.floorDiv(-offset, unit) * unit;
+		long last = unit == 0 ? end : Math.floorDiv(end, unit) * unit;
+		if (first >= last) {
+			return track(zeroRange(offset, end));
+		}
+		return track(CompletableFuture.allOf(zeroRange(offset, first), this.device.discard(first, last - first),
+				zeroRange(last, end)));
+	}
+
+	/**
+	 * Trim frees the whole chunks in the range; partial ones keep their data (trim is a
+	 * hint, and writing zeros would allocate what a thin volume never held).
+	 */
+	CompletableFuture<Void> trim(long offset, long length) {
+		long unit = this.device.discardUnit();
+		if (unit == 0) {
+			return CompletableFuture.completedFuture(null);
+		}
+		long first = -Math.floorDiv(-offset, unit) * unit;
+		long last = Math.floorDiv(offset + length, unit) * unit;
+		return first >= last ? CompletableFuture.completedFuture(null)
+				: track(this.device.discard(first, last - first));
+	}
+
+	/** Writes zeros over {@code [from, to)} in pieces, a few lanes at once. */
+	private CompletableFuture<Void> zeroRange(long from, long to) {
 		CompletableFuture<?>[] lanes = new CompletableFuture<?>[ZERO_PARALLELISM];
 		for (int i = 0; i < lanes.length; i++) {
-			lanes[i] = zeroLane(offset + (long) i * ZERO_PIECE, offset + length);
+			lanes[i] = zeroLane(from + (long) i * ZERO_PIECE, to);
 		}
-		return track(CompletableFuture.allOf(lanes));
+		return CompletableFuture.allOf(lanes);
 	}
 
 	/** Every ZERO_PARALLELISM-th piece from {@code position}, one after the other. */

@@ -99,6 +99,9 @@ final class NbdProtocol {
 
 	static final int CMD_FLAG_FUA = 1;
 
+	/** On write zeroes: the range must stay allocated (no chunk may be freed). */
+	static final int CMD_FLAG_NO_HOLE = 1 << 1;
+
 	// structured reply chunk types and flags
 	static final int REPLY_FLAG_DONE = 1;
 

@@ -16,4 +16,8 @@ record NbdRequest(int flags, int type, long handle, long offset, long length, by
 		return (this.flags & NbdProtocol.CMD_FLAG_FUA) != 0;
 	}
 
+	boolean noHole() {
+		return (this.flags & NbdProtocol.CMD_FLAG_NO_HOLE) != 0;
+	}
+
 }

@@ -113,17 +113,14 @@ final class NbdTransmissionHandler extends SimpleChannelInboundHandler<NbdReques
 			return;
 		}
 		submit(ctx, request, 0,
-				this.export.writeZeroes(request.offset(), request.length()).thenApply((ignored) -> done(request)));
+				this.export.writeZeroes(request.offset(), request.length(), !request.noHole()).thenApply((ignored) -> done(request)));
 	}
 
-	/**
-	 * Trim is a hint the protocol lets a server ignore: the chunkservers cannot discard,
-	 * and writing zeros instead would allocate every chunk of a thin volume that
-	 * {@code mkfs} or {@code fstrim} discards whole. The trimmed range keeps its data.
-	 */
+	/** Frees the whole chunks of the range (see {@link Export#trim}). */
 	private void trim(ChannelHandlerContext ctx, NbdRequest request) {
 		if (!invalid(ctx, request, NbdProtocol.EINVAL)) {
-			ctx.writeAndFlush(done(request));
+			submit(ctx, request, 0,
+					this.export.trim(request.offset(), request.length()).thenApply((ignored) -> done(request)));
 		}
 	}
 

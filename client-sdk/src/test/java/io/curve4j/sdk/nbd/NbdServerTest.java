@@ -73,6 +73,16 @@ class NbdServerTest {
 				}
 
 				@Override
+				public int discardUnit() {
+					return NbdServerTest.this.disk.discardUnit();
+				}
+
+				@Override
+				public java.util.concurrent.CompletableFuture<Void> discard(long offset, long length) {
+					return NbdServerTest.this.disk.discard(offset, length);
+				}
+
+				@Override
 				public void close() {
 					NbdServerTest.this.closes.incrementAndGet();
 				}
@@ -218,7 +228,7 @@ class NbdServerTest {
 	}
 
 	@Test
-	void writeZeroesZerosAndTrimKeepsData() throws IOException {
+	void writeZeroesAndTrimFreeWholeChunksAndZeroTheRest() throws IOException {
 		try (NbdTestClient client = NbdTestClient.attached(this.port, "vm/disk", false)) {
 			byte[] ones = new byte[(int) (3 * Sizes.MIB)];
 			java.util.Arrays.fill(ones, (byte) 1);
@@ -232,8 +242,33 @@ class NbdServerTest {
 				boolean zeroed = i >= 512 * 1024 && i < 512 * 1024 + 2 * Sizes.MIB + 4096;
 				assertThat(after[i]).as("byte %d", i).isEqualTo(zeroed ? (byte) 0 : (byte) 1);
 			}
-			client.request(NbdProtocol.CMD_TRIM, 0, 3, 0, Sizes.MIB, null);
+			// only the whole unit inside was discarded; the partial ones were written with zeros
+			assertThat(this.disk.discards).containsExactly(new long[] { Sizes.MIB, Sizes.MIB });
+
+			// NO_HOLE: everything is written, nothing discarded
+			client.request(NbdProtocol.CMD_WRITE, 0, 3, 0, ones.length, ones);
 			assertThat(client.simpleReply(0).error()).isZero();
+			client.request(NbdProtocol.CMD_WRITE_ZEROES, NbdProtocol.CMD_FLAG_NO_HOLE, 4, 0, 2 * Sizes.MIB, null);
+			assertThat(client.simpleReply(0).error()).isZero();
+			assertThat(this.disk.discards).hasSize(1);
+			assertThat(this.disk.snapshot(0, (int) (2 * Sizes.MIB))).containsOnly(0);
+
+			// trim frees the whole units in its range and leaves the partial ones as they are
+			client.request(NbdProtocol.CMD_WRITE, 0, 5, 0, ones.length, ones);
+			assertThat(client.simpleReply(0).error()).isZero();
+			client.request(NbdProtocol.CMD_TRIM, 0, 6, 512 * 1024, 2 * Sizes.MIB, null);
+			assertThat(client.simpleReply(0).error()).isZero();
+			assertThat(this.disk.discards).hasSize(2);
+			assertThat(this.disk.discards.get(1)).containsExactly(Sizes.MIB, Sizes.MIB);
+			byte[] trimmed = this.disk.snapshot(0, ones.length);
+			for (int i = 0; i < trimmed.length; i++) {
+				boolean zeroed = i >= Sizes.MIB && i < 2 * Sizes.MIB;
+				assertThat(trimmed[i]).as("byte %d", i).isEqualTo(zeroed ? (byte) 0 : (byte) 1);
+			}
+			// a trim inside one unit changes nothing
+			client.request(NbdProtocol.CMD_TRIM, 0, 7, 0, 4096, null);
+			assertThat(client.simpleReply(0).error()).isZero();
+			assertThat(this.disk.discards).hasSize(2);
 		}
 	}
 
