@@ -26,7 +26,8 @@ import io.curve4j.cli.LocalCommand;
 @Command(name = "curve", mixinStandardHelpOptions = true, version = "curve4j 0.1.0",
 		description = "Curve4J distributed block storage: cluster, volumes, benchmarks.",
 		subcommands = { HelpCommand.class, LocalCommand.class, StatusCommand.class, TopologyCommand.class,
-				VolumeCommand.class, BenchCommand.class, FloorCommand.class, NbdCommand.class, UserCommand.class })
+				VolumeCommand.class, RecycleCommand.class, BenchCommand.class, FloorCommand.class, NbdCommand.class,
+				UserCommand.class })
 public final class CurveCli {
 
 	/** Exit code of a command that failed (usage errors exit with 2, picocli's default). */

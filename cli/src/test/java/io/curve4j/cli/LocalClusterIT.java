@@ -43,6 +43,7 @@ import io.curve4j.common.error.ErrorCode;
 import io.curve4j.common.error.GrpcErrors;
 import io.curve4j.common.raft.RaftVoteProbe;
 import io.curve4j.common.size.Sizes;
+import io.curve4j.fault.ChunkSpace;
 import io.curve4j.fault.Verifier;
 import io.curve4j.local.LocalCluster;
 import io.curve4j.local.LocalLayout;
@@ -327,10 +328,14 @@ class LocalClusterIT {
 				.setOffset(0)
 				.setLength(PAGE)
 				.build();
-			ChunkCapability forged = chunk.getCapability().toBuilder().setRights(ChunkCapabilities.READ
-					| ChunkCapabilities.WRITE | ChunkCapabilities.DELETE).build();
+			ChunkCapability forged = chunk.getCapability()
+				.toBuilder()
+				.setExpiresMs(chunk.getCapability().getExpiresMs() + Duration.ofDays(1).toMillis())
+				.build();
 			ChunkCapabilities key = ChunkCapabilities
 				.fromSecret(Credentials.read(home.resolve(LocalCluster.DATA_KEY_FILE)));
+			ChunkCapability readWrite = key.issue(chunk.getCapability().getFileId(), chunk.getChunkId(), 1,
+					ChunkCapabilities.READ | ChunkCapabilities.WRITE, System.currentTimeMillis() + 60_000);
 			ChunkCapability expired = key.issue(chunk.getCapability().getFileId(), chunk.getChunkId(), 1,
 					ChunkCapabilities.READ, System.currentTimeMillis() - 1000);
 			for (ChunkServiceGrpc.ChunkServiceBlockingStub replica : replicas) {
@@ -349,7 +354,7 @@ class LocalClusterIT {
 				assertRefused(() -> replica.deleteChunk(DeleteChunkRequest.newBuilder()
 					.setCopyset(chunk.getCopyset())
 					.setChunkId(chunk.getChunkId())
-					.setCapability(chunk.getCapability())
+					.setCapability(readWrite)
 					.build()), Status.Code.PERMISSION_DENIED, ErrorCode.CAPABILITY_DENIED);
 				WriteChunksResponse batch = replica.writeChunks(WriteChunksRequest.newBuilder()
 					.addWrites(WriteChunkRequest.newBuilder()
@@ -400,6 +405,65 @@ class LocalClusterIT {
 		assertThat(client.stat("/it/vol").id()).isPositive();
 	}
 
+	/**
+	 * The recycle bin through the pinned CLI: a deleted volume comes back with its data; a
+	 * user cannot touch root's; a restore over a new volume at the path is refused; after a
+	 * purge every chunk file of the volume is gone from every replica, so the chunkservers'
+	 * used space is what it was before the volume was written.
+	 */
+	@Test
+	@Order(6)
+	void recycleBinRestoresAndPurgeFreesTheChunks() {
+		String[] mds = { "--mds", String.join(",", layout.mds().stream().map(ServiceSpec::http).toList()) };
+		long before = ChunkSpace.inUse(layout);
+		client.createVolume("/it/bin", Sizes.DEFAULT_SEGMENT_SIZE);
+		byte[] data = new byte[(int) Sizes.MIB];
+		random.nextBytes(data);
+		try (Volume volume = client.open("/it/bin")) {
+			for (int chunk = 0; chunk < 3; chunk++) {
+				volume.write(chunk * Sizes.DEFAULT_CHUNK_SIZE + 512 * 1024, data);
+			}
+		}
+		// three chunks, three replicas each
+		await().atMost(Duration.ofSeconds(30))
+			.until(() -> ChunkSpace.inUse(layout) == before + 9 * ChunkSpace.fileLength(Sizes.DEFAULT_CHUNK_SIZE));
+
+		assertThat(cli("volume", "delete", "/it/bin", mds[0], mds[1])).isZero();
+		assertCode(() -> client.stat("/it/bin"), ErrorCode.VOLUME_NOT_FOUND);
+		assertThat(cliOutput("recycle", "list", mds[0], mds[1])).contains("PATH", "OWNER", "SIZE", "DELETED", "EXPIRES")
+			.contains("/it/bin");
+		MdsRestApi rest = MdsRestApi.connect(layout.mds().stream().map(ServiceSpec::http).toList(),
+				new Credentials("root", cluster.rootSecret()));
+		rest.createUser(new MdsRestApi.NewUser("bin-user", "bin-user-password"));
+		MdsRestApi user = MdsRestApi.connect(layout.mds().stream().map(ServiceSpec::http).toList(),
+				new Credentials("bin-user", "bin-user-password"));
+		assertThat(user.recycleBin(0, 100, "id").content()).isEmpty();
+		assertCode(() -> user.restore(new MdsRestApi.PathBody("/it/bin")), ErrorCode.NOT_OWNER);
+		assertCode(() -> user.purge(new MdsRestApi.PathBody("/it/bin")), ErrorCode.NOT_OWNER);
+		assertThat(user.purge(new MdsRestApi.PathBody(null))).isEmpty();
+
+		assertThat(cli("recycle", "restore", "/it/bin", mds[0], mds[1])).isZero();
+		try (Volume volume = client.open("/it/bin")) {
+			for (int chunk = 0; chunk < 3; chunk++) {
+				assertThat(volume.read(chunk * Sizes.DEFAULT_CHUNK_SIZE + 512 * 1024, data.length)).isEqualTo(data);
+			}
+		}
+		assertThat(cli("recycle", "restore", "/it/bin", mds[0], mds[1])).isEqualTo(1);
+
+		assertThat(cli("volume", "delete", "/it/bin", mds[0], mds[1])).isZero();
+		client.createVolume("/it/bin", Sizes.DEFAULT_SEGMENT_SIZE);
+		assertCode(() -> rest.restore(new MdsRestApi.PathBody("/it/bin")), ErrorCode.VOLUME_EXISTS);
+		assertThat(cli("volume", "delete", "/it/bin", mds[0], mds[1])).isZero();
+		assertThat(cliOutput("recycle", "purge", "/it/bin", mds[0], mds[1])).contains("Purging /it/bin");
+		assertCode(() -> rest.restore(new MdsRestApi.PathBody("/it/bin")), ErrorCode.VOLUME_PURGING,
+				ErrorCode.NOT_IN_RECYCLE_BIN);
+		await().atMost(Duration.ofSeconds(60))
+			.pollInterval(Duration.ofMillis(500))
+			.until(() -> rest.recycleBin(0, 100, "id").content().isEmpty());
+		await().atMost(Duration.ofSeconds(30)).until(() -> ChunkSpace.inUse(layout) == before);
+		assertThat(cliOutput("recycle", "list", mds[0], mds[1])).contains("The recycle bin is empty.");
+	}
+
 	/** A deadline for each call; a stub's own deadline counts from the stub's creation. */
 	private static final ClientInterceptor TEN_SECONDS_PER_CALL = new ClientInterceptor() {
 		@Override
@@ -448,6 +512,20 @@ class LocalClusterIT {
 	}
 
 	private static int cli(String... args) {
+		return run(args).code();
+	}
+
+	/** What a CLI command that must succeed printed. */
+	private static String cliOutput(String... args) {
+		CliRun run = run(args);
+		assertThat(run.code()).as(run.output()).isZero();
+		return run.output();
+	}
+
+	private record CliRun(int code, String output) {
+	}
+
+	private static CliRun run(String... args) {
 		CommandLine cli = CurveCli.commandLine();
 		StringWriter err = new StringWriter();
 		cli.setErr(new PrintWriter(err));
@@ -457,7 +535,7 @@ class LocalClusterIT {
 		try {
 			int code = cli.execute(args);
 			saved.println("curve " + String.join(" ", args) + " -> " + code + "\n" + out + err);
-			return code;
+			return new CliRun(code, out.toString());
 		}
 		finally {
 			System.setOut(saved);

@@ -27,6 +27,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import io.curve4j.common.size.Sizes;
+import io.curve4j.fault.ChunkSpace;
 import io.curve4j.local.LocalCluster;
 import io.curve4j.local.LocalLayout;
 import io.curve4j.local.ServiceSpec;
@@ -37,6 +38,7 @@ import io.curve4j.sdk.block.Volume;
 import io.curve4j.sdk.nbd.NbdTestClient.Reply;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
@@ -65,6 +67,8 @@ class NbdServerIT {
 
 	static CurveClient client;
 
+	static LocalLayout layout;
+
 	static NbdServer server;
 
 	static int port;
@@ -85,7 +89,7 @@ class NbdServerIT {
 	@BeforeAll
 	static void start() {
 		cluster = new LocalCluster(home.resolve("cluster"), Path.of("..").toAbsolutePath().normalize());
-		LocalLayout layout = cluster.up(LocalLayout.randomPorts(1, 3), System.out);
+		layout = cluster.up(LocalLayout.randomPorts(1, 3), System.out);
 		client = CurveClient.builder()
 			.mdsAddresses(layout.mds().stream().map(ServiceSpec::grpc).toList())
 			.credentials("root", cluster.rootSecret())
@@ -251,6 +255,50 @@ class NbdServerIT {
 		Run list = run("qemu-nbd", "--list", "--bind=127.0.0.1", "--port=" + tlsPort, "--object",
 				tlsCreds(aliceKeys, "alice"), "--tls-creds=tls0");
 		assertThat(list.output()).contains(ALICE_VOLUME).doesNotContain(VOLUME);
+	}
+
+
+	/**
+	 * Trim frees the whole chunks of its range on every replica (the chunkservers' chunk
+	 * files go) and they read as zeros; the partial chunks at its ends keep their data, and
+	 * a freed chunk is written again like a new one.
+	 */
+	@Test
+	@Order(20)
+	void trimFreesWholeChunksWhichReadZerosAndCanBeWrittenAgain() throws IOException {
+		client.createVolume("/nbd/trim", VOLUME_SIZE);
+		long chunk = Sizes.DEFAULT_CHUNK_SIZE;
+		long before = ChunkSpace.inUse(layout);
+		byte[] data = new byte[(int) Sizes.MIB];
+		new Random(7).nextBytes(data);
+		try (NbdTestClient nbd = NbdTestClient.attached(port, "/nbd/trim", false)) {
+			long[] offsets = { chunk - data.length, chunk, 2 * chunk };
+			for (int i = 0; i < offsets.length; i++) {
+				nbd.request(NbdProtocol.CMD_WRITE, 0, i, offsets[i], data.length, data);
+				assertThat(nbd.simpleReply(0).error()).isZero();
+			}
+			long replica = ChunkSpace.fileLength(chunk);
+			await().atMost(Duration.ofSeconds(30)).until(() -> ChunkSpace.inUse(layout) == before + 9 * replica);
+			// whole chunk 1 and a page on each side
+			nbd.request(NbdProtocol.CMD_TRIM, 0, 10, chunk - 4096, chunk + 8192, null);
+			assertThat(nbd.simpleReply(0).error()).isZero();
+			await().atMost(Duration.ofSeconds(30))
+				.until(() -> ChunkSpace.inUse(layout) == before + 6 * replica);
+			assertThat(read(nbd, chunk, data.length)).containsOnly(0);
+			assertThat(read(nbd, chunk - data.length, data.length)).isEqualTo(data);
+			assertThat(read(nbd, 2 * chunk, data.length)).isEqualTo(data);
+			nbd.request(NbdProtocol.CMD_WRITE, 0, 11, chunk + 4096, data.length, data);
+			assertThat(nbd.simpleReply(0).error()).isZero();
+			assertThat(read(nbd, chunk + 4096, data.length)).isEqualTo(data);
+			assertThat(read(nbd, chunk, 4096)).containsOnly(0);
+		}
+	}
+
+	private static byte[] read(NbdTestClient nbd, long offset, int length) throws IOException {
+		nbd.request(NbdProtocol.CMD_READ, 0, 99, offset, length, null);
+		Reply reply = nbd.simpleReply(length);
+		assertThat(reply.error()).isZero();
+		return reply.data();
 	}
 
 	private static String uri() {

@@ -27,7 +27,7 @@ import io.curve4j.common.net.MdsLeaderHttp;
 
 /**
  * The MDS REST API as the command line, the launcher and the SDK use it: the control
- * plane (cluster status, topology, users, schedulers). Paths, bodies and parameters are
+ * plane (cluster status, topology, users, schedulers, the recycle bin). Paths, bodies and parameters are
  * those of {@code openapi/mds.json}, written once here instead of by hand at each caller.
  *
  * <p>
@@ -77,6 +77,30 @@ public interface MdsRestApi {
 	/** @param name as for {@link #pauseScheduler} */
 	@PostExchange("/schedulers/{name}/resume")
 	Scheduler resumeScheduler(@PathVariable String name);
+
+	/** One page of the deleted volumes the caller may see. */
+	@GetExchange("/recycle-bin")
+	Page<Recycled> recycleBin(@RequestParam int page, @RequestParam int size, @RequestParam String sort);
+
+	/** Puts the volume last deleted from the path back there. */
+	@PostExchange("/recycle-bin/restore")
+	Recycled restore(@RequestBody PathBody path);
+
+	/** Purges the volumes deleted from the path, or (a null path) every one the caller may; answers those marked. */
+	@PostExchange("/recycle-bin/purge")
+	List<Recycled> purge(@RequestBody PathBody path);
+
+	/** @param path absolute; null where a call allows none */
+	record PathBody(String path) {
+	}
+
+	/**
+	 * A volume in the recycle bin (deleted and expires null once restored).
+	 * @param purging its chunks are being deleted: no restore any more
+	 */
+	record Recycled(long id, String path, String owner, long size, Instant deleted, Instant expires,
+			boolean purging) {
+	}
 
 	record NewUser(String name, String password) {
 

@@ -1,0 +1,117 @@
+package io.curve4j.cli;
+
+import java.io.PrintWriter;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import io.curve4j.common.size.Sizes;
+import io.curve4j.sdk.cluster.MdsRestApi;
+
+/**
+ * {@code curve recycle list|restore|purge}: deleted volumes wait in the recycle bin for
+ * the cluster's retention time (a day by default), then their chunks are deleted. A user
+ * sees, restores and purges its own; root all.
+ */
+@Command(name = "recycle", mixinStandardHelpOptions = true, description = "The recycle bin of deleted volumes.",
+		subcommands = { RecycleCommand.ListBin.class, RecycleCommand.Restore.class, RecycleCommand.Purge.class })
+final class RecycleCommand {
+
+	private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
+		.withZone(ZoneId.systemDefault());
+
+	/** Shared by the subcommands: the cluster and the output. */
+	abstract static class Base implements Runnable {
+
+		@Mixin
+		ClusterOptions cluster;
+
+		@Spec
+		CommandSpec spec;
+
+		@Override
+		public void run() {
+			PrintWriter out = this.spec.commandLine().getOut();
+			run(this.cluster.rest(), out);
+			out.flush();
+		}
+
+		abstract void run(MdsRestApi rest, PrintWriter out);
+
+	}
+
+	@Command(name = "list", mixinStandardHelpOptions = true,
+			description = "List deleted volumes: path, owner, size, when deleted and when purged.")
+	static final class ListBin extends Base {
+
+		@Override
+		void run(MdsRestApi rest, PrintWriter out) {
+			Table table = new Table("PATH", "OWNER", "SIZE", "DELETED", "EXPIRES");
+			int page = 0;
+			MdsRestApi.Page<MdsRestApi.Recycled> answer;
+			do {
+				answer = rest.recycleBin(page++, 1000, "deleted");
+				for (MdsRestApi.Recycled v : answer.content()) {
+					table.row(v.path(), v.owner(), Sizes.format(v.size()), time(v.deleted()),
+							v.purging() ? "purging" : time(v.expires()));
+				}
+			}
+			while (page < answer.page().totalPages());
+			if (table.isEmpty()) {
+				out.println("The recycle bin is empty.");
+				return;
+			}
+			table.print(out, "");
+		}
+
+	}
+
+	@Command(name = "restore", mixinStandardHelpOptions = true,
+			description = "Put the volume last deleted from PATH back there, with its data.")
+	static final class Restore extends Base {
+
+		@Parameters(paramLabel = "PATH")
+		String path;
+
+		@Override
+		void run(MdsRestApi rest, PrintWriter out) {
+			MdsRestApi.Recycled restored = rest.restore(new MdsRestApi.PathBody(this.path));
+			out.println("Restored " + restored.path() + " (" + Sizes.format(restored.size()) + ").");
+		}
+
+	}
+
+	@Command(name = "purge", mixinStandardHelpOptions = true,
+			description = "Delete for good the volumes deleted from PATH, or without PATH every one you may; "
+					+ "their chunks are freed in the background.")
+	static final class Purge extends Base {
+
+		@Parameters(paramLabel = "PATH", arity = "0..1")
+		String path;
+
+		@Override
+		void run(MdsRestApi rest, PrintWriter out) {
+			List<MdsRestApi.Recycled> purged = rest.purge(new MdsRestApi.PathBody(this.path));
+			if (purged.isEmpty()) {
+				out.println("Nothing to purge.");
+				return;
+			}
+			for (MdsRestApi.Recycled v : purged) {
+				out.println("Purging " + v.path() + " (" + Sizes.format(v.size()) + ").");
+			}
+		}
+
+	}
+
+	private static String time(Instant instant) {
+		return instant == null ? "-" : TIME.format(instant);
+	}
+
+}
