@@ -416,10 +416,11 @@ class LocalClusterIT {
 	void recycleBinRestoresAndPurgeFreesTheChunks() {
 		String[] mds = { "--mds", String.join(",", layout.mds().stream().map(ServiceSpec::http).toList()) };
 		long before = ChunkSpace.inUse(layout);
-		client.createVolume("/it/bin", Sizes.DEFAULT_SEGMENT_SIZE);
+		client.createDirectory("/bin");
+		client.createVolume("/bin/vol", Sizes.DEFAULT_SEGMENT_SIZE);
 		byte[] data = new byte[(int) Sizes.MIB];
 		random.nextBytes(data);
-		try (Volume volume = client.open("/it/bin")) {
+		try (Volume volume = client.open("/bin/vol")) {
 			for (int chunk = 0; chunk < 3; chunk++) {
 				volume.write(chunk * Sizes.DEFAULT_CHUNK_SIZE + 512 * 1024, data);
 			}
@@ -428,34 +429,34 @@ class LocalClusterIT {
 		await().atMost(Duration.ofSeconds(30))
 			.until(() -> ChunkSpace.inUse(layout) == before + 9 * ChunkSpace.fileLength(Sizes.DEFAULT_CHUNK_SIZE));
 
-		assertThat(cli("volume", "delete", "/it/bin", mds[0], mds[1])).isZero();
-		assertCode(() -> client.stat("/it/bin"), ErrorCode.VOLUME_NOT_FOUND);
+		assertThat(cli("volume", "delete", "/bin/vol", mds[0], mds[1])).isZero();
+		assertCode(() -> client.stat("/bin/vol"), ErrorCode.VOLUME_NOT_FOUND);
 		assertThat(cliOutput("recycle", "list", mds[0], mds[1])).contains("PATH", "OWNER", "SIZE", "DELETED", "EXPIRES")
-			.contains("/it/bin");
+			.contains("/bin/vol");
 		MdsRestApi rest = MdsRestApi.connect(layout.mds().stream().map(ServiceSpec::http).toList(),
 				new Credentials("root", cluster.rootSecret()));
 		rest.createUser(new MdsRestApi.NewUser("bin-user", "bin-user-password"));
 		MdsRestApi user = MdsRestApi.connect(layout.mds().stream().map(ServiceSpec::http).toList(),
 				new Credentials("bin-user", "bin-user-password"));
 		assertThat(user.recycleBin(0, 100, "id").content()).isEmpty();
-		assertCode(() -> user.restore(new MdsRestApi.PathBody("/it/bin")), ErrorCode.NOT_OWNER);
-		assertCode(() -> user.purge(new MdsRestApi.PathBody("/it/bin")), ErrorCode.NOT_OWNER);
+		assertCode(() -> user.restore(new MdsRestApi.PathBody("/bin/vol")), ErrorCode.NOT_OWNER);
+		assertCode(() -> user.purge(new MdsRestApi.PathBody("/bin/vol")), ErrorCode.NOT_OWNER);
 		assertThat(user.purge(new MdsRestApi.PathBody(null))).isEmpty();
 
-		assertThat(cli("recycle", "restore", "/it/bin", mds[0], mds[1])).isZero();
-		try (Volume volume = client.open("/it/bin")) {
+		assertThat(cli("recycle", "restore", "/bin/vol", mds[0], mds[1])).isZero();
+		try (Volume volume = client.open("/bin/vol")) {
 			for (int chunk = 0; chunk < 3; chunk++) {
 				assertThat(volume.read(chunk * Sizes.DEFAULT_CHUNK_SIZE + 512 * 1024, data.length)).isEqualTo(data);
 			}
 		}
-		assertThat(cli("recycle", "restore", "/it/bin", mds[0], mds[1])).isEqualTo(1);
+		assertThat(cli("recycle", "restore", "/bin/vol", mds[0], mds[1])).isEqualTo(1);
 
-		assertThat(cli("volume", "delete", "/it/bin", mds[0], mds[1])).isZero();
-		client.createVolume("/it/bin", Sizes.DEFAULT_SEGMENT_SIZE);
-		assertCode(() -> rest.restore(new MdsRestApi.PathBody("/it/bin")), ErrorCode.VOLUME_EXISTS);
-		assertThat(cli("volume", "delete", "/it/bin", mds[0], mds[1])).isZero();
-		assertThat(cliOutput("recycle", "purge", "/it/bin", mds[0], mds[1])).contains("Purging /it/bin");
-		assertCode(() -> rest.restore(new MdsRestApi.PathBody("/it/bin")), ErrorCode.VOLUME_PURGING,
+		assertThat(cli("volume", "delete", "/bin/vol", mds[0], mds[1])).isZero();
+		client.createVolume("/bin/vol", Sizes.DEFAULT_SEGMENT_SIZE);
+		assertCode(() -> rest.restore(new MdsRestApi.PathBody("/bin/vol")), ErrorCode.VOLUME_EXISTS);
+		assertThat(cli("volume", "delete", "/bin/vol", mds[0], mds[1])).isZero();
+		assertThat(cliOutput("recycle", "purge", "/bin/vol", mds[0], mds[1])).contains("Purging /bin/vol");
+		assertCode(() -> rest.restore(new MdsRestApi.PathBody("/bin/vol")), ErrorCode.VOLUME_PURGING,
 				ErrorCode.NOT_IN_RECYCLE_BIN);
 		await().atMost(Duration.ofSeconds(60))
 			.pollInterval(Duration.ofMillis(500))
@@ -531,7 +532,9 @@ class LocalClusterIT {
 		cli.setErr(new PrintWriter(err));
 		PrintStream saved = System.out;
 		ByteArrayOutputStream out = new ByteArrayOutputStream();
-		System.setOut(new PrintStream(out));
+		PrintStream captured = new PrintStream(out, true);
+		System.setOut(captured);
+		cli.setOut(new PrintWriter(captured, true));
 		try {
 			int code = cli.execute(args);
 			saved.println("curve " + String.join(" ", args) + " -> " + code + "\n" + out + err);
