@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -70,7 +71,22 @@ final class ChunkDeleter implements AutoCloseable {
 			deletes.add(CompletableFuture.supplyAsync(() -> delete(fileId, key, chunk.getChunkId(), topology, states),
 					this.calls));
 		}
-		return deletes.stream().allMatch(CompletableFuture::join);
+		try {
+			for (CompletableFuture<Boolean> delete : deletes) {
+				if (!delete.get()) {
+					return false;
+				}
+			}
+			return true;
+		}
+		catch (InterruptedException ex) {
+			// the MDS is stopping: the next leader's round deletes them again
+			Thread.currentThread().interrupt();
+			return false;
+		}
+		catch (ExecutionException ex) {
+			return false;
+		}
 	}
 
 	private boolean delete(long fileId, CopysetKey key, long chunkId, Topology topology, ChunkServerStates states) {
