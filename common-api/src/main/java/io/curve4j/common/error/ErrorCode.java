@@ -17,6 +17,8 @@ public enum ErrorCode {
 	SIZE_NOT_LARGER(400, Status.Code.INVALID_ARGUMENT, RetryClass.FATAL),
 	IO_NOT_ALIGNED(400, Status.Code.INVALID_ARGUMENT, RetryClass.FATAL),
 	IO_OUT_OF_RANGE(400, Status.Code.OUT_OF_RANGE, RetryClass.FATAL),
+	/** QoS limits that are negative, too large or meaningless (a burst without a limit). */
+	INVALID_THROTTLE(400, Status.Code.INVALID_ARGUMENT, RetryClass.FATAL),
 	MALFORMED_TOPOLOGY(400, Status.Code.INVALID_ARGUMENT, RetryClass.FATAL),
 	LOGICAL_POOL_UNPLACEABLE(409, Status.Code.FAILED_PRECONDITION, RetryClass.FATAL),
 	CHUNK_SIZE_MISMATCH(409, Status.Code.FAILED_PRECONDITION, RetryClass.FATAL),

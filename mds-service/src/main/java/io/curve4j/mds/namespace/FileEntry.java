@@ -11,7 +11,7 @@ public record FileEntry(String path, FileRecord record) {
 
 	public FileInfo toProto() {
 		Geometry geometry = Geometry.of(this.record);
-		return FileInfo.newBuilder()
+		FileInfo.Builder info = FileInfo.newBuilder()
 			.setId(this.record.getId())
 			.setParentId(this.record.getParentId())
 			.setName(this.record.getName())
@@ -22,8 +22,11 @@ public record FileEntry(String path, FileRecord record) {
 			.setSegmentSize(geometry.segmentSize())
 			.setSeqNum(this.record.getSeqNum())
 			.setCtime(this.record.getCtimeMs())
-			.setPath(this.path)
-			.build();
+			.setPath(this.path);
+		if (this.record.hasThrottle()) {
+			info.setThrottle(this.record.getThrottle());
+		}
+		return info.build();
 	}
 
 }

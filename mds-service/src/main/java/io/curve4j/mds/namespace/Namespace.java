@@ -28,6 +28,8 @@ import io.curve4j.proto.mds.v1.PurgeFilesCommand;
 import io.curve4j.proto.mds.v1.RemoveFileCommand;
 import io.curve4j.proto.mds.v1.RestoreFileCommand;
 import io.curve4j.proto.mds.v1.RenameFileCommand;
+import io.curve4j.proto.mds.v1.SetVolumeThrottleCommand;
+import io.curve4j.proto.mds.v1.VolumeThrottle;
 
 /**
  * Directories and volumes, for the REST and gRPC edges alike. Input that needs no
@@ -260,6 +262,27 @@ public class Namespace {
 			caller.requireOwner(all.get(0).getOwner(), "the volume deleted from " + path);
 		}
 		return own;
+	}
+
+	/**
+	 * Replaces a volume's QoS limits, or clears them ({@code throttle} null). Allowed while
+	 * the volume is open: its clients pick the change up at their next session refresh.
+	 */
+	public FileEntry setThrottle(long id, VolumeThrottle throttle, Caller caller) {
+		FileEntry volume = byId(id, caller);
+		if (volume.record().getType() != FileType.VOLUME) {
+			throw new CurveException(ErrorCode.NOT_A_VOLUME,
+					volume.path() + " (id " + id + ") is a directory; only volumes have limits");
+		}
+		SetVolumeThrottleCommand.Builder command = SetVolumeThrottleCommand.newBuilder()
+			.setFileId(id)
+			.setCaller(caller.name());
+		if (throttle != null) {
+			command.setThrottle(throttle);
+		}
+		FileRecord updated = (FileRecord) this.raft
+			.propose(MdsCommand.newBuilder().setSetVolumeThrottle(command).build());
+		return new FileEntry(volume.path(), updated);
 	}
 
 	public Opened open(String path, String clientId, Caller caller) {

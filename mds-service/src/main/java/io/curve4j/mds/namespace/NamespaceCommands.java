@@ -27,6 +27,7 @@ import io.curve4j.proto.mds.v1.MdsCommand;
 import io.curve4j.proto.mds.v1.PurgeFilesCommand;
 import io.curve4j.proto.mds.v1.RecycleRecord;
 import io.curve4j.proto.mds.v1.RestoreFileCommand;
+import io.curve4j.proto.mds.v1.SetVolumeThrottleCommand;
 
 /**
  * Applies namespace changes. Paths and sizes were validated by the leader before
@@ -41,7 +42,7 @@ class NamespaceCommands implements MdsCommandHandler {
 		return Set.of(MdsCommand.CommandCase.CREATE_FILE, MdsCommand.CommandCase.RENAME_FILE,
 				MdsCommand.CommandCase.EXTEND_VOLUME, MdsCommand.CommandCase.DELETE_FILE,
 				MdsCommand.CommandCase.RESTORE_FILE, MdsCommand.CommandCase.PURGE_FILES,
-				MdsCommand.CommandCase.REMOVE_FILE);
+				MdsCommand.CommandCase.REMOVE_FILE, MdsCommand.CommandCase.SET_VOLUME_THROTTLE);
 	}
 
 	@Override
@@ -58,6 +59,7 @@ class NamespaceCommands implements MdsCommandHandler {
 			case RESTORE_FILE -> restore(command.getRestoreFile(), tree, tx);
 			case PURGE_FILES -> purge(command.getPurgeFiles(), tree, tx);
 			case REMOVE_FILE -> remove(command.getRemoveFile().getFileId(), tree, tx);
+			case SET_VOLUME_THROTTLE -> setThrottle(command.getSetVolumeThrottle(), tree, tx);
 			default -> throw new IllegalArgumentException(command.getCommandCase().name());
 		};
 	}
@@ -125,6 +127,22 @@ class NamespaceCommands implements MdsCommandHandler {
 		FileRecord extended = volume.toBuilder().setLength(newLength).build();
 		put(extended, tx);
 		return extended;
+	}
+
+	private FileRecord setThrottle(SetVolumeThrottleCommand command, NamespaceTree tree, MdsTx tx) {
+		FileRecord volume = tree.byId(command.getFileId())
+			.filter(f -> f.getType() == FileType.VOLUME)
+			.orElseThrow(() -> new CurveException(ErrorCode.VOLUME_NOT_FOUND, "no volume with id " + command.getFileId()));
+		requireOwner(command.getCaller(), volume, tree.pathOf(volume));
+		FileRecord.Builder updated = volume.toBuilder();
+		if (command.hasThrottle()) {
+			updated.setThrottle(command.getThrottle());
+		}
+		else {
+			updated.clearThrottle();
+		}
+		tx.put(MdsSchema.FILES, volume.getId(), updated.build());
+		return updated.build();
 	}
 
 	private FileRecord delete(DeleteFileCommand command, NamespaceTree tree, MdsTx tx) {

@@ -69,9 +69,9 @@ class NamespaceController {
 	record ResizeBody(@NotNull Long size) {
 	}
 
-	/** A volume or directory as REST shows it; sizes in bytes. */
+	/** A volume or directory as REST shows it; sizes in bytes; throttle null when the volume has no limits. */
 	record FileView(long id, String path, String name, String type, String owner, long size, String sizeText,
-			int chunkSize, long segmentSize, long seqNum, Instant ctime) {
+			int chunkSize, long segmentSize, long seqNum, Instant ctime, ThrottleLimits throttle) {
 
 		static FileView of(FileEntry entry) {
 			FileRecord r = entry.record();
@@ -79,7 +79,7 @@ class NamespaceController {
 			Geometry geometry = Geometry.of(r);
 			return new FileView(r.getId(), entry.path(), r.getName(), type, r.getOwner(), r.getLength(),
 					Sizes.format(r.getLength()), geometry.chunkSize(), geometry.segmentSize(), r.getSeqNum(),
-					Instant.ofEpochMilli(r.getCtimeMs()));
+					Instant.ofEpochMilli(r.getCtimeMs()), r.hasThrottle() ? ThrottleLimits.of(r.getThrottle()) : null);
 		}
 
 	}
