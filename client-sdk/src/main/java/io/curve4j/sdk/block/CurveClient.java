@@ -52,7 +52,8 @@ import io.curve4j.sdk.retry.RetrySettings;
  * }
  * }</pre>
  * One client serves many volumes and threads; it owns the gRPC channels (one per
- * server), the metacache and two scheduler threads (retry backoff, session refresh).
+ * server), the metacache and two scheduler threads (retry backoff, session refresh, the
+ * start of I/O that a volume's QoS limits delay).
  */
 public final class CurveClient implements AutoCloseable {
 
@@ -217,7 +218,7 @@ public final class CurveClient implements AutoCloseable {
 	/** Opens a volume for I/O with a session that this client keeps alive until {@link Volume#close()}. */
 	public Volume open(String path) {
 		VolumeSession session = VolumeSession.open(checkPath(path), this.clientId, this.mds, this.scheduler);
-		return new Volume(path, session, this.chunkIo, this.cache, this.metrics, this.maxRequest);
+		return new Volume(path, session, this.chunkIo, this.cache, this.metrics, this.maxRequest, this.scheduler);
 	}
 
 	/** Closes the channels and threads; close volumes first (their sessions otherwise expire on the MDS). */

@@ -18,9 +18,10 @@ import io.curve4j.proto.mds.v1.FileType;
  * @param segmentSize bytes per segment (unit of allocation)
  * @param seqNum sequence number, raised by snapshots
  * @param created creation time
+ * @param throttle the volume's QoS limits ({@link Throttle#NONE} when it has none)
  */
 public record FileStat(String path, long id, long parentId, Type type, String owner, long length, int chunkSize,
-		long segmentSize, long seqNum, Instant created) {
+		long segmentSize, long seqNum, Instant created, Throttle throttle) {
 
 	public enum Type {
 
@@ -35,7 +36,8 @@ public record FileStat(String path, long id, long parentId, Type type, String ow
 	static FileStat of(FileInfo info) {
 		Type type = info.getType() == FileType.DIRECTORY ? Type.DIRECTORY : Type.VOLUME;
 		return new FileStat(info.getPath(), info.getId(), info.getParentId(), type, info.getOwner(), info.getLength(),
-				info.getChunkSize(), info.getSegmentSize(), info.getSeqNum(), Instant.ofEpochMilli(info.getCtime()));
+				info.getChunkSize(), info.getSegmentSize(), info.getSeqNum(), Instant.ofEpochMilli(info.getCtime()),
+				Throttle.of(info.getThrottle()));
 	}
 
 	/** {@code info} listed in directory {@code dir}, whose path the MDS may leave out of list entries. */
@@ -46,7 +48,7 @@ public record FileStat(String path, long id, long parentId, Type type, String ow
 		}
 		String path = dir.endsWith("/") ? dir + info.getName() : dir + "/" + info.getName();
 		return new FileStat(path, stat.id(), stat.parentId(), stat.type(), stat.owner(), stat.length(),
-				stat.chunkSize(), stat.segmentSize(), stat.seqNum(), stat.created());
+				stat.chunkSize(), stat.segmentSize(), stat.seqNum(), stat.created(), stat.throttle());
 	}
 
 	/** Last path element. */

@@ -5,6 +5,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
@@ -26,6 +30,10 @@ import io.curve4j.sdk.retry.BoundedRetry;
  * part of a failed write is still in flight). A failed write may have written some of
  * its parts: like a disk, the range then holds old or new data per sector until it is
  * written again. Never-written ranges read as zeros. Thread-safe.
+ * <p>
+ * The volume's QoS limits ({@link FileStat#throttle()}, followed at each session refresh)
+ * apply to every call: one that exceeds them starts later, its parts sent once the limits
+ * allow (no thread waits for it); the wait is not part of the I/O timeout.
  */
 public final class Volume implements AutoCloseable {
 
@@ -41,15 +49,20 @@ public final class Volume implements AutoCloseable {
 
 	private final int maxRequest;
 
+	/** Starts the I/O that the limits delay. */
+	private final ScheduledExecutorService scheduler;
+
 	private volatile boolean closed;
 
-	Volume(String path, VolumeSession session, ChunkIo io, MetaCache cache, VolumeMetrics metrics, int maxRequest) {
+	Volume(String path, VolumeSession session, ChunkIo io, MetaCache cache, VolumeMetrics metrics, int maxRequest,
+			ScheduledExecutorService scheduler) {
 		this.path = path;
 		this.session = session;
 		this.io = io;
 		this.cache = cache;
 		this.metrics = metrics;
 		this.maxRequest = maxRequest;
+		this.scheduler = scheduler;
 	}
 
 	public String path() {
@@ -87,18 +100,20 @@ public final class Volume implements AutoCloseable {
 		int length = data.remaining();
 		FileInfo file = checkIo(offset, length);
 		long start = System.nanoTime();
-		List<ChunkRange> ranges = IoSplitter.split(offset, length, chunkSize(file), segmentSize(file), this.maxRequest);
-		CompletableFuture<?>[] parts = new CompletableFuture<?>[ranges.size()];
-		int base = data.position();
-		for (int i = 0; i < parts.length; i++) {
-			ChunkRange range = ranges.get(i);
-			ByteString payload = UnsafeByteOperations
-				.unsafeWrap(data.slice(base + range.bufferOffset(), range.length()));
-			parts[i] = this.io.write(file.getId(), file.getSeqNum(), range, payload,
-					describe("write", offset + range.bufferOffset(), range.length()));
-		}
-		return CompletableFuture.allOf(parts).whenComplete((ignored, failure) -> this.metrics.write()
-			.record(start, length, failure == null));
+		return admit(true, length, () -> {
+			List<ChunkRange> ranges = IoSplitter.split(offset, length, chunkSize(file), segmentSize(file),
+					this.maxRequest);
+			CompletableFuture<?>[] parts = new CompletableFuture<?>[ranges.size()];
+			int base = data.position();
+			for (int i = 0; i < parts.length; i++) {
+				ChunkRange range = ranges.get(i);
+				ByteString payload = UnsafeByteOperations
+					.unsafeWrap(data.slice(base + range.bufferOffset(), range.length()));
+				parts[i] = this.io.write(file.getId(), file.getSeqNum(), range, payload,
+						describe("write", offset + range.bufferOffset(), range.length()));
+			}
+			return CompletableFuture.allOf(parts);
+		}).whenComplete((ignored, failure) -> this.metrics.write().record(start, length, failure == null));
 	}
 
 	/**
@@ -139,22 +154,59 @@ public final class Volume implements AutoCloseable {
 		FileInfo file = checkIo(offset, length);
 		long start = System.nanoTime();
 		byte[] result = new byte[length];
-		List<ChunkRange> ranges = IoSplitter.split(offset, length, chunkSize(file), segmentSize(file), this.maxRequest);
-		CompletableFuture<?>[] parts = new CompletableFuture<?>[ranges.size()];
-		for (int i = 0; i < parts.length; i++) {
-			ChunkRange range = ranges.get(i);
-			CompletableFuture<Optional<ByteString>> part = this.io.read(file.getId(), range,
-					describe("read", offset + range.bufferOffset(), range.length()));
-			// an unallocated range keeps the zeros the array starts with
-			parts[i] = part.thenAccept((data) -> data.ifPresent((bytes) -> bytes.copyTo(result, range.bufferOffset())));
-		}
-		return CompletableFuture.allOf(parts).handle((ignored, failure) -> {
+		return admit(false, length, () -> {
+			List<ChunkRange> ranges = IoSplitter.split(offset, length, chunkSize(file), segmentSize(file),
+					this.maxRequest);
+			CompletableFuture<?>[] parts = new CompletableFuture<?>[ranges.size()];
+			for (int i = 0; i < parts.length; i++) {
+				ChunkRange range = ranges.get(i);
+				CompletableFuture<Optional<ByteString>> part = this.io.read(file.getId(), range,
+						describe("read", offset + range.bufferOffset(), range.length()));
+				// an unallocated range keeps the zeros the array starts with
+				parts[i] = part
+					.thenAccept((data) -> data.ifPresent((bytes) -> bytes.copyTo(result, range.bufferOffset())));
+			}
+			return CompletableFuture.allOf(parts);
+		}).handle((ignored, failure) -> {
 			this.metrics.read().record(start, length, failure == null);
 			if (failure != null) {
 				throw GrpcErrors.fromStatus(failure);
 			}
 			return result;
 		});
+	}
+
+	/**
+	 * Runs {@code io} at once when the volume's limits allow it now, else on the client's
+	 * scheduler once they do: a throttled I/O holds no thread while it waits.
+	 */
+	private CompletableFuture<Void> admit(boolean write, int length, Supplier<CompletableFuture<Void>> io) {
+		long wait = this.session.throttle().reserve(write, length);
+		if (wait == 0) {
+			return io.get();
+		}
+		CompletableFuture<Void> started = new CompletableFuture<>();
+		try {
+			this.scheduler.schedule(() -> {
+				try {
+					io.get().whenComplete((ignored, failure) -> {
+						if (failure != null) {
+							started.completeExceptionally(failure);
+						}
+						else {
+							started.complete(null);
+						}
+					});
+				}
+				catch (RuntimeException ex) {
+					started.completeExceptionally(ex);
+				}
+			}, wait, TimeUnit.NANOSECONDS);
+		}
+		catch (RejectedExecutionException ex) {
+			throw new CurveException(ErrorCode.INVALID_ARGUMENT, "the client of " + this.path + " is closed");
+		}
+		return started;
 	}
 
 	/** Ends the session; I/O afterwards fails. */

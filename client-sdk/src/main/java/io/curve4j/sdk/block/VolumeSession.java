@@ -26,7 +26,8 @@ import io.curve4j.sdk.retry.BoundedRetry;
 /**
  * The MDS session of an open volume. Its lease is refreshed every quarter lease, so
  * three refreshes in a row may fail before it expires; each refresh also brings the
- * volume's current size and sequence number (extends and snapshots by others). A session
+ * volume's current size, sequence number and QoS limits (extends, snapshots and throttle
+ * changes by others). A session
  * the MDS no longer knows (expired while the client was cut off, or the MDS lost it) is
  * reopened rather than failing the volume.
  */
@@ -47,6 +48,8 @@ final class VolumeSession {
 	private volatile String sessionId;
 
 	private volatile FileInfo file;
+
+	private volatile IoThrottle throttle = IoThrottle.NONE;
 
 	private volatile long leaseMs;
 
@@ -76,6 +79,23 @@ final class VolumeSession {
 		return this.sessionId;
 	}
 
+	/** The volume's limits as of the last refresh. */
+	IoThrottle throttle() {
+		return this.throttle;
+	}
+
+	/**
+	 * Takes the volume as the MDS describes it now. New limits get new limiters, which start
+	 * with a full burst; unchanged limits keep theirs, and with them what was reserved.
+	 */
+	private void update(FileInfo file) {
+		this.file = file;
+		Throttle limits = Throttle.of(file.getThrottle());
+		if (!limits.equals(this.throttle.limits())) {
+			this.throttle = limits.isNone() ? IoThrottle.NONE : new IoThrottle(limits);
+		}
+	}
+
 	private CompletableFuture<OpenVolumeResponse> openCall() {
 		OpenVolumeRequest request = OpenVolumeRequest.newBuilder()
 			.setPath(this.path)
@@ -88,7 +108,7 @@ final class VolumeSession {
 		if (response.getFile().getType() == FileType.DIRECTORY) {
 			throw new CurveException(ErrorCode.NOT_A_VOLUME, this.path + " is a directory");
 		}
-		this.file = response.getFile();
+		update(response.getFile());
 		this.sessionId = response.getSessionId();
 		this.leaseMs = response.getLeaseMs();
 	}
@@ -110,7 +130,9 @@ final class VolumeSession {
 				(stub, observer) -> stub.refreshSession(request, observer));
 		call.whenComplete((response, failure) -> {
 			if (failure == null) {
-				this.file = response.getFile().getId() != 0 ? response.getFile() : this.file;
+				if (response.getFile().getId() != 0) {
+					update(response.getFile());
+				}
 				this.leaseMs = response.getLeaseMs() > 0 ? response.getLeaseMs() : this.leaseMs;
 				scheduleRefresh();
 				return;
