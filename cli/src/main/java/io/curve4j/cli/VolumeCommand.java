@@ -23,7 +23,7 @@ import io.curve4j.sdk.block.FileStat;
 @Command(name = "volume", mixinStandardHelpOptions = true, description = "Create, inspect, move and copy volumes.",
 		subcommands = { VolumeCommand.Create.class, VolumeCommand.Info.class, VolumeCommand.ListDir.class,
 				VolumeCommand.Rename.class, VolumeCommand.Extend.class, VolumeCommand.Delete.class,
-				ImportCommand.class, ExportCommand.class })
+				ThrottleCommand.class, ImportCommand.class, ExportCommand.class })
 final class VolumeCommand {
 
 	private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
@@ -120,6 +120,7 @@ final class VolumeCommand {
 				table.row("chunk size", Sizes.format(f.chunkSize()));
 				table.row("segment size", Sizes.format(f.segmentSize()));
 				table.row("sequence", f.seqNum());
+				table.row("limits", ThrottleCommand.summary(f.throttle()));
 			}
 			table.row("created", TIME.format(f.created()));
 			table.print(out, "");

@@ -20,6 +20,7 @@ import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.grpc.server.lifecycle.GrpcServerStartedEvent;
 
+import io.curve4j.common.auth.SigningKey;
 import io.curve4j.mds.raft.MdsRaft;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
@@ -124,6 +125,19 @@ public final class MdsNode implements AutoCloseable {
 
 	Response delete(String path) {
 		return send(HttpRequest.newBuilder(uri(path)).DELETE());
+	}
+
+	/** A request signed as {@code key}'s user, with a JSON body unless {@code json} is null. */
+	Response send(SigningKey key, String method, String path, Object json) {
+		byte[] body = json == null ? new byte[0] : JSON.writeValueAsBytes(json);
+		URI uri = uri(path);
+		HttpRequest.Builder request = HttpRequest.newBuilder(uri)
+			.method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+		if (json != null) {
+			request.header("Content-Type", "application/json");
+		}
+		key.sign(method, uri.getRawPath(), uri.getRawQuery(), body).forEach(request::header);
+		return send(request);
 	}
 
 	private URI uri(String path) {

@@ -17,6 +17,7 @@ import org.springframework.web.service.annotation.DeleteExchange;
 import org.springframework.web.service.annotation.GetExchange;
 import org.springframework.web.service.annotation.HttpExchange;
 import org.springframework.web.service.annotation.PostExchange;
+import org.springframework.web.service.annotation.PutExchange;
 import org.springframework.web.service.invoker.HttpServiceProxyFactory;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -27,8 +28,9 @@ import io.curve4j.common.net.MdsLeaderHttp;
 
 /**
  * The MDS REST API as the command line, the launcher and the SDK use it: the control
- * plane (cluster status, topology, users, schedulers, the recycle bin). Paths, bodies and parameters are
- * those of {@code openapi/mds.json}, written once here instead of by hand at each caller.
+ * plane (cluster status, topology, users, schedulers, the recycle bin, volumes' QoS
+ * limits). Paths, bodies and parameters are those of {@code openapi/mds.json}, written once
+ * here instead of by hand at each caller.
  *
  * <p>
  * Get one with {@link #connect}: every call goes to the MDS leader, whichever member that
@@ -100,6 +102,27 @@ public interface MdsRestApi {
 	 */
 	record Recycled(long id, String path, String owner, long size, Instant deleted, Instant expires,
 			boolean purging) {
+	}
+
+	/**
+	 * Replaces a volume's QoS limits (owner or root); the volume's open clients apply them
+	 * at their next session refresh.
+	 * @return the limits stored, the default burst filled in
+	 */
+	@PutExchange("/volumes/{id}/throttle")
+	ThrottleLimits setThrottle(@PathVariable long id, @RequestBody ThrottleLimits limits);
+
+	/** Removes every QoS limit of a volume. */
+	@DeleteExchange("/volumes/{id}/throttle")
+	void clearThrottle(@PathVariable long id);
+
+	/**
+	 * QoS limits of a volume; null or 0 is no limit.
+	 * @param burstMs milliseconds of each limit an idle volume saves up and may spend at
+	 * once; null: the MDS's default (100)
+	 */
+	record ThrottleLimits(Long iops, Long readIops, Long writeIops, Long bps, Long readBps, Long writeBps,
+			Long burstMs) {
 	}
 
 	record NewUser(String name, String password) {
