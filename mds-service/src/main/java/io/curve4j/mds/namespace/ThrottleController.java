@@ -37,7 +37,7 @@ class ThrottleController {
 
 	@GetMapping
 	@Operation(summary = "A volume's QoS limits; every field null when it has none")
-	ThrottleLimits get(@PathVariable long id, Caller caller) {
+	ThrottleLimits throttle(@PathVariable long id, Caller caller) {
 		FileRecord volume = this.namespace.byId(id, caller).record();
 		if (volume.getType() != FileType.VOLUME) {
 			throw new CurveException(ErrorCode.NOT_A_VOLUME, "id " + id + " is a directory; only volumes have limits");
@@ -48,7 +48,7 @@ class ThrottleController {
 	@PutMapping
 	@Operation(summary = "Replace a volume's QoS limits (IOPS and bytes per second, total, read, write; a burst); "
 			+ "open clients apply them within a session refresh")
-	ThrottleLimits set(@PathVariable long id, @RequestBody ThrottleLimits limits, Caller caller) {
+	ThrottleLimits setThrottle(@PathVariable long id, @RequestBody ThrottleLimits limits, Caller caller) {
 		VolumeThrottle throttle = limits.toProto();
 		return ThrottleLimits.of(this.namespace.setThrottle(id, throttle, caller).record().getThrottle());
 	}
@@ -56,7 +56,7 @@ class ThrottleController {
 	@DeleteMapping
 	@ResponseStatus(HttpStatus.NO_CONTENT)
 	@Operation(summary = "Remove every QoS limit of a volume")
-	void clear(@PathVariable long id, Caller caller) {
+	void clearThrottle(@PathVariable long id, Caller caller) {
 		this.namespace.setThrottle(id, null, caller);
 	}
 
