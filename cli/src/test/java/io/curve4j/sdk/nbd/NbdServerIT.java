@@ -2,6 +2,8 @@ package io.curve4j.sdk.nbd;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,6 +15,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
@@ -25,7 +28,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import picocli.CommandLine;
 
+import io.curve4j.cli.CurveCli;
 import io.curve4j.common.size.Sizes;
 import io.curve4j.fault.ChunkSpace;
 import io.curve4j.local.LocalCluster;
@@ -34,6 +39,7 @@ import io.curve4j.local.ServiceSpec;
 import io.curve4j.sdk.block.CurveClient;
 import io.curve4j.sdk.cluster.Credentials;
 import io.curve4j.sdk.cluster.MdsRestApi;
+import io.curve4j.sdk.block.Throttle;
 import io.curve4j.sdk.block.Volume;
 import io.curve4j.sdk.nbd.NbdTestClient.Reply;
 
@@ -46,8 +52,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * three replicas), driven by clients no one here wrote: qemu-img, qemu-io and fio's NBD
  * engine, then by a hand-written client sending bad input; then a second server that
  * requires TLS with pre-shared keys, driven by qemu-img, qemu-io and qemu-nbd with QEMU's
- * {@code tls-creds-psk} as root and as another user. Tests that need a binary are skipped
- * when it is not installed (CI installs qemu-utils and fio).
+ * {@code tls-creds-psk} as root and as another user; last, a volume's QoS limits set with
+ * {@code curve volume throttle}, measured by fio through the server and followed by a
+ * volume already open. Tests that need a binary are skipped when it is not installed (CI
+ * installs qemu-utils and fio).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
@@ -59,6 +67,9 @@ class NbdServerIT {
 
 	/** A volume of another user than root. */
 	private static final String ALICE_VOLUME = "/alice/disk";
+
+	/** A volume with QoS limits. */
+	private static final String QOS_VOLUME = "/nbd/qos";
 
 	@TempDir
 	static Path home;
@@ -72,6 +83,9 @@ class NbdServerIT {
 	static NbdServer server;
 
 	static int port;
+
+	/** The MDS's HTTP address, for the command line. */
+	static String mdsHttp;
 
 	/** The same cluster's volumes to TLS clients only. */
 	static NbdServer tlsServer;
@@ -90,6 +104,7 @@ class NbdServerIT {
 	static void start() {
 		cluster = new LocalCluster(home.resolve("cluster"), Path.of("..").toAbsolutePath().normalize());
 		layout = cluster.up(LocalLayout.randomPorts(1, 3), System.out);
+		mdsHttp = String.join(",", layout.mds().stream().map(ServiceSpec::http).toList());
 		client = CurveClient.builder()
 			.mdsAddresses(layout.mds().stream().map(ServiceSpec::grpc).toList())
 			.credentials("root", cluster.rootSecret())
@@ -299,6 +314,113 @@ class NbdServerIT {
 		Reply reply = nbd.simpleReply(length);
 		assertThat(reply.error()).isZero();
 		return reply.data();
+	}
+
+	@Test
+	@Order(9)
+	void fioAtDepth32OnAVolumeThrottledTo500IopsMeasures450To550() throws IOException {
+		client.createVolume(QOS_VOLUME, VOLUME_SIZE);
+		// unthrottled first, which also creates the chunk: a limit shows only where the cluster goes faster
+		double unthrottled = fioRandomWriteIops(0, 3);
+		assumeTrue(unthrottled >= 650, "the cluster does " + Math.round(unthrottled)
+				+ " 4 KiB random writes a second on this machine now, too few to show a limit of 500: skipped");
+
+		Cli set = cli("volume", "throttle", QOS_VOLUME, "--iops", "500");
+		assertThat(set.exit()).as(set.err()).isZero();
+		assertThat(set.out()).contains("iops", "500", "burst: 100ms");
+		Cli shown = cli("volume", "throttle", QOS_VOLUME);
+		assertThat(shown.out()).containsPattern("iops\\s+500\\s+-\\s+-");
+		assertThat(cli("volume", "info", QOS_VOLUME).out()).contains("iops 500, burst 100ms");
+		// the first second spends the saved-up burst; fio counts the 7 after it
+		assertThat(fioRandomWriteIops(1, 7)).isBetween(450.0, 550.0);
+	}
+
+	/** fio's IOPS of 4 KiB random writes at depth 32 over the first chunk of the QoS volume, through the server. */
+	private static double fioRandomWriteIops(int rampSeconds, int seconds) {
+		Run load = run("fio", "--ioengine=nbd", "--uri=nbd://127.0.0.1:" + port + QOS_VOLUME, "--rw=randwrite",
+				"--bs=4k", "--iodepth=32", "--ramp_time=" + rampSeconds, "--runtime=" + seconds, "--time_based",
+				"--size=16M", "--name=qos", "--output-format=json");
+		JsonNode job = JsonMapper.builder().build().readTree(jsonPart(load.output())).path("jobs").get(0);
+		assertThat(job.path("error").asInt()).isZero();
+		return job.path("write").path("iops").asDouble();
+	}
+
+	@Test
+	@Order(10)
+	void aChangedLimitReachesAnOpenVolumeWithinASessionRefresh() {
+		try (Volume volume = client.open(QOS_VOLUME)) {
+			assertThat(volume.stat().throttle().iops()).isEqualTo(500);
+			long changed = System.nanoTime();
+			assertThat(cli("volume", "throttle", QOS_VOLUME, "--write-iops", "50").exit()).isZero();
+			// refreshed every quarter of the 20 s lease
+			await().atMost(Duration.ofSeconds(8)).until(() -> volume.stat().throttle().writeIops() == 50);
+			assertThat(Duration.ofNanos(System.nanoTime() - changed)).isLessThan(Duration.ofSeconds(7));
+			assertThat(volume.stat().throttle().iops()).as("the limits given replace the others").isZero();
+			// 30 writes at once at 50 a second, 5 of them saved up: half a second, where 500 would have let all pass
+			long start = System.nanoTime();
+			CompletableFuture<?>[] writes = new CompletableFuture<?>[30];
+			for (int i = 0; i < writes.length; i++) {
+				writes[i] = volume.writeAsync(i * 4096L, new byte[4096]);
+			}
+			CompletableFuture.allOf(writes).join();
+			assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(400),
+					Duration.ofSeconds(3));
+
+			assertThat(cli("volume", "throttle", QOS_VOLUME, "--clear").exit()).isZero();
+			await().atMost(Duration.ofSeconds(8)).until(() -> volume.stat().throttle().isNone());
+		}
+		assertThat(cli("volume", "throttle", QOS_VOLUME).out()).contains(QOS_VOLUME + " has no limits.");
+	}
+
+	@Test
+	@Order(11)
+	void theThrottleCommandRefusesBadLimitsAndChangesNothing() {
+		assertThat(cli("volume", "throttle", QOS_VOLUME, "--iops", "200", "--bps", "100MiB", "--burst", "2s").out())
+			.contains("100MiB/s", "burst: 2000ms");
+		Cli negative = cli("volume", "throttle", QOS_VOLUME, "--iops", "-1");
+		assertThat(negative.exit()).isEqualTo(CurveCli.EXIT_ERROR);
+		assertThat(negative.err()).startsWith("error: INVALID_THROTTLE: iops must be from 0");
+		assertThat(cli("volume", "throttle", QOS_VOLUME, "--iops", "10", "--burst", "61s").err())
+			.startsWith("error: INVALID_THROTTLE: burstMs");
+		assertThat(cli("volume", "throttle", QOS_VOLUME, "--burst", "1s").err()).startsWith("error: INVALID_THROTTLE: no limit");
+		assertThat(cli("volume", "throttle", QOS_VOLUME, "--clear", "--iops", "5").err())
+			.startsWith("error: INVALID_ARGUMENT: --clear takes no limits");
+		assertThat(cli("volume", "throttle", QOS_VOLUME, "--bps", "lots").exit()).isEqualTo(2);
+		assertThat(cli("volume", "throttle", QOS_VOLUME, "--iops", "5", "--burst", "soon").exit()).isEqualTo(2);
+		assertThat(cli("volume", "throttle", "/nbd", "--iops", "5").err()).startsWith("error: NOT_A_VOLUME");
+		assertThat(cli("volume", "throttle", "/nbd/none", "--iops", "5").err()).startsWith("error: VOLUME_NOT_FOUND");
+		assertThat(client.stat(QOS_VOLUME).throttle()).isEqualTo(new Throttle(200, 0, 0, 100 * Sizes.MIB, 0, 0, 2000));
+	}
+
+	private record Cli(int exit, String out, String err) {
+	}
+
+	/** {@code curve ...} in this JVM as root, against this cluster. */
+	private static Cli cli(String... args) {
+		String saved = System.getProperty("curve.home");
+		// where the command line finds root's secret
+		System.setProperty("curve.home", home.resolve("cluster").toString());
+		try {
+			CommandLine cli = CurveCli.commandLine();
+			StringWriter out = new StringWriter();
+			StringWriter err = new StringWriter();
+			cli.setOut(new PrintWriter(out, true));
+			cli.setErr(new PrintWriter(err, true));
+			String[] withMds = Arrays.copyOf(args, args.length + 2);
+			withMds[args.length] = "--mds";
+			withMds[args.length + 1] = mdsHttp;
+			int exit = cli.execute(withMds);
+			System.out.println("$ curve " + String.join(" ", args) + " -> " + exit + "\n" + out + err);
+			return new Cli(exit, out.toString(), err.toString());
+		}
+		finally {
+			if (saved == null) {
+				System.clearProperty("curve.home");
+			}
+			else {
+				System.setProperty("curve.home", saved);
+			}
+		}
 	}
 
 	private static String uri() {
