@@ -4,13 +4,12 @@ import java.time.Duration;
 
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
-import io.github.resilience4j.ratelimiter.internal.AtomicRateLimiter;
 
 import io.curve4j.common.size.Sizes;
 
 /**
- * Enforces a volume's {@link Throttle} on this client, one Resilience4j rate limiter per
- * limit. An I/O reserves its permits on every limiter that applies to it (one for an IOPS
+ * Enforces a volume's {@link Throttle} on this client, one Resilience4j rate limiter
+ * (its {@code AtomicRateLimiter}) per limit. An I/O reserves its permits on every limiter that applies to it (one for an IOPS
  * limit, its length in 512-byte sectors for a bytes-per-second limit) and may start when
  * the last of them is due. Reserving never blocks: the caller delays the I/O. Thread-safe.
  * <p>
@@ -85,7 +84,8 @@ final class IoThrottle {
 		}
 		long permits = Math.max(1, Math.min(Integer.MAX_VALUE, Math.round(perSecond * burstMs / 1000)));
 		long periodNanos = Math.max(1, Math.round(permits * 1e9 / perSecond));
-		return new AtomicRateLimiter(name, RateLimiterConfig.custom()
+		// RateLimiter.of is Resilience4j's AtomicRateLimiter
+		return RateLimiter.of(name, RateLimiterConfig.custom()
 			.limitForPeriod((int) permits)
 			.limitRefreshPeriod(Duration.ofNanos(periodNanos))
 			.timeoutDuration(UNBOUNDED)
