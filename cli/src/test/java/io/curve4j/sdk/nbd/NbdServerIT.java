@@ -348,8 +348,9 @@ class NbdServerIT {
 	@Test
 	@Order(10)
 	void aChangedLimitReachesAnOpenVolumeWithinASessionRefresh() {
+		assertThat(cli("volume", "throttle", QOS_VOLUME, "--iops", "500").exit()).isZero();
 		try (Volume volume = client.open(QOS_VOLUME)) {
-			assertThat(volume.stat().throttle().iops()).isEqualTo(500);
+			assertThat(volume.stat().throttle().iops()).as("learnt at open").isEqualTo(500);
 			long changed = System.nanoTime();
 			assertThat(cli("volume", "throttle", QOS_VOLUME, "--write-iops", "50").exit()).isZero();
 			// refreshed every quarter of the 20 s lease
