@@ -5,6 +5,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -127,9 +128,18 @@ public final class MdsNode implements AutoCloseable {
 		return send(HttpRequest.newBuilder(uri(path)).DELETE());
 	}
 
-	/** A request signed as {@code key}'s user, with a JSON body unless {@code json} is null. */
+	/** A body sent as it is, not serialized: for malformed JSON. */
+	record RawJson(String text) {
+	}
+
+	/**
+	 * A request signed as {@code key}'s user, with a JSON body unless {@code json} is null
+	 * ({@link RawJson}: those characters).
+	 */
 	Response send(SigningKey key, String method, String path, Object json) {
-		byte[] body = json == null ? new byte[0] : JSON.writeValueAsBytes(json);
+		byte[] body = json == null ? new byte[0]
+				: json instanceof RawJson raw ? raw.text().getBytes(StandardCharsets.UTF_8)
+						: JSON.writeValueAsBytes(json);
 		URI uri = uri(path);
 		HttpRequest.Builder request = HttpRequest.newBuilder(uri)
 			.method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));

@@ -19,6 +19,7 @@ import org.springframework.test.util.TestSocketUtils;
 import io.curve4j.common.auth.SigningKey;
 import io.curve4j.common.error.ErrorCode;
 import io.curve4j.common.size.Sizes;
+import io.curve4j.mds.MdsNode.RawJson;
 import io.curve4j.mds.MdsNode.Response;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -127,6 +128,11 @@ class ThrottleIT {
 		notANumber.put("iops", "many");
 		assertProblem(this.mds.send(this.alice, "PUT", throttle(this.volume), notANumber), 400,
 				ErrorCode.INVALID_ARGUMENT);
+
+		for (String malformed : List.of("", "null", "{", "[]", "42", "{\"iops\":1e400}", "{\"iops\":[5]}")) {
+			Response r = this.mds.send(this.alice, "PUT", throttle(this.volume), new RawJson(malformed));
+			assertProblem(r, 400, ErrorCode.INVALID_ARGUMENT);
+		}
 
 		// another user's volume: neither seen nor changed
 		assertProblem(this.mds.send(this.bob, "GET", throttle(this.volume), null), 403, ErrorCode.NOT_OWNER);
