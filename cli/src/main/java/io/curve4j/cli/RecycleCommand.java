@@ -54,16 +54,10 @@ final class RecycleCommand {
 		@Override
 		void run(MdsRestApi rest, PrintWriter out) {
 			Table table = new Table("PATH", "OWNER", "SIZE", "DELETED", "EXPIRES");
-			int page = 0;
-			MdsRestApi.Page<MdsRestApi.Recycled> answer;
-			do {
-				answer = rest.recycleBin(page++, 1000, "deleted");
-				for (MdsRestApi.Recycled v : answer.content()) {
-					table.row(v.path(), v.owner(), Sizes.format(v.size()), time(v.deleted()),
-							v.purging() ? "purging" : time(v.expires()));
-				}
+			for (MdsRestApi.Recycled v : MdsRestApi.Page.all((page) -> rest.recycleBin(page, 1000, "deleted"))) {
+				table.row(v.path(), v.owner(), Sizes.format(v.size()), time(v.deleted()),
+						v.purging() ? "purging" : time(v.expires()));
 			}
-			while (page < answer.page().totalPages());
 			if (table.isEmpty()) {
 				out.println("The recycle bin is empty.");
 				return;

@@ -60,15 +60,9 @@ final class UserCommand {
 		public void run() {
 			Table table = new Table("NAME", "CREATED");
 			MdsRestApi rest = this.cluster.rest();
-			int page = 0;
-			MdsRestApi.Page<MdsRestApi.User> answer;
-			do {
-				answer = rest.users(page++, 1000, "name");
-				for (MdsRestApi.User u : answer.content()) {
-					table.row(u.name(), u.created() == null ? "" : u.created().toString());
-				}
+			for (MdsRestApi.User u : MdsRestApi.Page.all((page) -> rest.users(page, 1000, "name"))) {
+				table.row(u.name(), u.created() == null ? "" : u.created().toString());
 			}
-			while (page < answer.page().totalPages());
 			table.print(this.spec.commandLine().getOut(), "");
 		}
 

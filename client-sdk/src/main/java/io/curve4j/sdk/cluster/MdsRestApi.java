@@ -3,7 +3,9 @@ package io.curve4j.sdk.cluster;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntFunction;
 
 import org.springframework.core.convert.support.DefaultConversionService;
 import org.springframework.http.converter.StringHttpMessageConverter;
@@ -142,6 +144,20 @@ public interface MdsRestApi {
 
 	/** One page of a list, as the MDS pages every list. */
 	record Page<T>(List<T> content, PageMetadata page) {
+
+		/** Every element of a listing, fetching page 0, 1, ... until the last one. */
+		public static <T> List<T> all(IntFunction<Page<T>> fetch) {
+			List<T> all = new ArrayList<>();
+			Page<T> answer;
+			int page = 0;
+			do {
+				answer = fetch.apply(page++);
+				all.addAll(answer.content());
+			}
+			while (page < answer.page().totalPages());
+			return all;
+		}
+
 	}
 
 	/** @param number of this page, from 0 */

@@ -1,9 +1,6 @@
 package io.curve4j.mds.recycle;
 
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -19,6 +16,7 @@ import io.curve4j.mds.namespace.Namespace;
 import io.curve4j.mds.raft.MdsRaft;
 import io.curve4j.mds.raft.MdsSchema;
 import io.curve4j.mds.raft.MdsStore;
+import io.curve4j.mds.raft.PeriodicRounds;
 import io.curve4j.mds.topology.ChunkServerStates;
 import io.curve4j.mds.topology.Topology;
 import io.curve4j.mds.topology.TopologyService;
@@ -48,13 +46,11 @@ class RecyclePurger implements SmartLifecycle {
 
 	private final ChunkServerStates states;
 
-	private final long intervalMs;
-
 	private final ChunkDeleter deleter;
 
 	private final Counter purged;
 
-	private volatile ScheduledExecutorService executor;
+	private final PeriodicRounds rounds;
 
 	RecyclePurger(MdsRaft raft, MdsStore store, Namespace namespace, TopologyService topology,
 			ChunkServerStates states, MdsProperties properties, MeterRegistry meters) {
@@ -63,7 +59,7 @@ class RecyclePurger implements SmartLifecycle {
 		this.namespace = namespace;
 		this.topology = topology;
 		this.states = states;
-		this.intervalMs = properties.getRecycle().getInterval().toMillis();
+		this.rounds = new PeriodicRounds("mds-recycle", this::round, properties.getRecycle().getInterval());
 		String dataKey = properties.getAuth().resolveDataKey();
 		this.deleter = new ChunkDeleter(dataKey == null ? null : ChunkCapabilities.fromSecret(dataKey));
 		this.purged = Counter.builder("curve.mds.volumes.purged").register(meters);
@@ -114,28 +110,18 @@ class RecyclePurger implements SmartLifecycle {
 
 	@Override
 	public void start() {
-		ScheduledExecutorService ses = Executors.newSingleThreadScheduledExecutor(r -> {
-			Thread t = new Thread(r, "mds-recycle");
-			t.setDaemon(true);
-			return t;
-		});
-		ses.scheduleWithFixedDelay(this::round, this.intervalMs, this.intervalMs, TimeUnit.MILLISECONDS);
-		this.executor = ses;
+		this.rounds.start();
 	}
 
 	@Override
 	public void stop() {
-		ScheduledExecutorService ses = this.executor;
-		this.executor = null;
-		if (ses != null) {
-			ses.shutdownNow();
-		}
+		this.rounds.stop();
 		this.deleter.close();
 	}
 
 	@Override
 	public boolean isRunning() {
-		return this.executor != null;
+		return this.rounds.isRunning();
 	}
 
 }

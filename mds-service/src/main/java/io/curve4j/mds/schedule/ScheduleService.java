@@ -6,9 +6,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,6 +17,7 @@ import io.curve4j.mds.config.MdsProperties;
 import io.curve4j.mds.topology.ChunkServerStates;
 import io.curve4j.mds.raft.MdsRaft;
 import io.curve4j.mds.raft.MdsStore;
+import io.curve4j.mds.raft.PeriodicRounds;
 import io.curve4j.mds.schedule.ClusterView.ChunkServer;
 import io.curve4j.mds.schedule.ClusterView.Copyset;
 import io.curve4j.mds.topology.Topology;
@@ -86,7 +84,7 @@ public class ScheduleService implements SmartLifecycle {
 	private final List<Scheduler> schedulers = List.of(new RecoveryScheduler(), new CopysetBalanceScheduler(),
 			new LeaderBalanceScheduler());
 
-	private volatile ScheduledExecutorService executor;
+	private final PeriodicRounds rounds;
 
 	/** Term in which the operators in flight were planned. */
 	private long operatorsTerm;
@@ -98,6 +96,7 @@ public class ScheduleService implements SmartLifecycle {
 		this.topology = topology;
 		this.states = states;
 		this.properties = properties.getSchedule();
+		this.rounds = new PeriodicRounds("mds-schedule", this::round, this.properties.getInterval());
 		this.offlineNanos = properties.getChunkserverOfflineTimeout().toNanos();
 		this.operators = new Operators(this.properties.getHistory());
 	}
@@ -343,28 +342,17 @@ public class ScheduleService implements SmartLifecycle {
 
 	@Override
 	public void start() {
-		ScheduledExecutorService ses = Executors.newSingleThreadScheduledExecutor(r -> {
-			Thread t = new Thread(r, "mds-schedule");
-			t.setDaemon(true);
-			return t;
-		});
-		long interval = this.properties.getInterval().toMillis();
-		ses.scheduleWithFixedDelay(this::round, interval, interval, TimeUnit.MILLISECONDS);
-		this.executor = ses;
+		this.rounds.start();
 	}
 
 	@Override
 	public void stop() {
-		ScheduledExecutorService ses = this.executor;
-		this.executor = null;
-		if (ses != null) {
-			ses.shutdownNow();
-		}
+		this.rounds.stop();
 	}
 
 	@Override
 	public boolean isRunning() {
-		return this.executor != null;
+		return this.rounds.isRunning();
 	}
 
 }
