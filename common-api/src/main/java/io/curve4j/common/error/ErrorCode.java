@@ -53,6 +53,21 @@ public enum ErrorCode {
 	/** The volume's retention ended or a purge began: its chunks are going, it cannot come back. */
 	VOLUME_PURGING(409, Status.Code.FAILED_PRECONDITION, RetryClass.FATAL),
 
+	// snapshots and clones
+	/** A write carried a lower sequence number than the chunk holds (a snapshot was taken): the client refreshes its session and writes again with the new number. */
+	STALE_SEQUENCE(409, Status.Code.FAILED_PRECONDITION, RetryClass.RETRY_LATER),
+	INVALID_SNAPSHOT_NAME(400, Status.Code.INVALID_ARGUMENT, RetryClass.FATAL),
+	SNAPSHOT_EXISTS(409, Status.Code.ALREADY_EXISTS, RetryClass.FATAL),
+	SNAPSHOT_NOT_FOUND(404, Status.Code.NOT_FOUND, RetryClass.FATAL),
+	/** The volume's previous snapshot is still held in the cluster (being copied out); one at a time. */
+	SNAPSHOT_IN_PROGRESS(409, Status.Code.FAILED_PRECONDITION, RetryClass.FATAL),
+	/** The volume has as many snapshots as its limit allows. */
+	SNAPSHOT_LIMIT(409, Status.Code.FAILED_PRECONDITION, RetryClass.FATAL),
+	/** The snapshot is not (yet) whole in the object store: it cannot be cloned or restored from. */
+	SNAPSHOT_NOT_READY(409, Status.Code.FAILED_PRECONDITION, RetryClass.FATAL),
+	VOLUME_HAS_SNAPSHOTS(409, Status.Code.FAILED_PRECONDITION, RetryClass.FATAL),
+	VOLUME_HAS_CLONES(409, Status.Code.FAILED_PRECONDITION, RetryClass.FATAL),
+
 	// topology
 	POOL_NOT_FOUND(404, Status.Code.NOT_FOUND, RetryClass.FATAL),
 	SERVER_NOT_FOUND(404, Status.Code.NOT_FOUND, RetryClass.FATAL),
