@@ -1,0 +1,130 @@
+package io.curve4j.snapshot;
+
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
+
+import io.curve4j.common.auth.RequestSignature;
+import io.curve4j.common.auth.Secrets;
+import io.curve4j.common.auth.SigningKey;
+import io.curve4j.common.size.Sizes;
+import io.curve4j.sdk.metacache.ChannelPool;
+import io.curve4j.sdk.metacache.MdsClient;
+import io.curve4j.sdk.metacache.RequestSigner;
+import io.curve4j.sdk.retry.BoundedRetry;
+import io.curve4j.sdk.retry.RetrySettings;
+import io.curve4j.snapshot.store.SnapshotStore;
+import io.curve4j.snapshot.task.SnapshotCopier;
+import io.curve4j.snapshot.task.SnapshotDeleter;
+import io.curve4j.snapshot.task.SnapshotReader;
+import io.curve4j.snapshot.task.SnapshotTasks;
+import io.curve4j.snapshot.task.SnapshotWorker;
+import io.curve4j.snapshot.task.TaskMetrics;
+
+/**
+ * The service's parts: the S3 client and bucket, the SDK (as root) for the MDS and the
+ * chunkservers, and the worker, started once everything is in place. Bad settings stop
+ * the start with a message naming the property.
+ */
+@Configuration(proxyBeanMethods = false)
+class SnapshotServiceConfiguration {
+
+	/** Task-service calls are retried within this; the worker's own rounds retry beyond it. */
+	private static final RetrySettings TASK_CALLS = RetrySettings.DEFAULTS.withOperationTimeout(Duration.ofSeconds(5));
+
+	@Bean(destroyMethod = "close")
+	S3Client s3Client(SnapshotServiceProperties properties) {
+		SnapshotServiceProperties.S3 s3 = properties.getS3();
+		S3ClientBuilder builder = S3Client.builder()
+			.region(Region.of(s3.getRegion()))
+			.credentialsProvider(credentials(s3));
+		if (s3.getEndpoint() != null) {
+			// S3Proxy, MinIO and RGW serve buckets as paths, not as host names
+			builder.endpointOverride(s3.getEndpoint()).forcePathStyle(true);
+		}
+		return builder.build();
+	}
+
+	private static AwsCredentialsProvider credentials(SnapshotServiceProperties.S3 s3) {
+		boolean access = s3.getAccessKey() != null && !s3.getAccessKey().isBlank();
+		boolean secret = s3.getSecretKey() != null && !s3.getSecretKey().isBlank();
+		if (access != secret) {
+			throw new IllegalStateException("curve.snapshot.s3.access-key and curve.snapshot.s3.secret-key go together: "
+					+ "set both, or neither to use the AWS SDK's default credentials");
+		}
+		return access ? StaticCredentialsProvider.create(AwsBasicCredentials.create(s3.getAccessKey(), s3.getSecretKey()))
+				: DefaultCredentialsProvider.builder().build();
+	}
+
+	@Bean
+	SnapshotStore snapshotStore(S3Client s3, SnapshotServiceProperties properties) {
+		SnapshotStore store = new SnapshotStore(s3, properties.getS3().getBucket());
+		try {
+			store.ensureBucket();
+		}
+		catch (SdkException ex) {
+			throw new IllegalStateException("cannot use bucket '" + store.bucket() + "' at "
+					+ (properties.getS3().getEndpoint() != null ? properties.getS3().getEndpoint() : "AWS S3")
+					+ " (curve.snapshot.s3.*): " + ex.getMessage(), ex);
+		}
+		return store;
+	}
+
+	/** Root's password, from the file the local cluster (or the operator) wrote. */
+	@Bean
+	SigningKey rootKey(SnapshotServiceProperties properties) {
+		try {
+			return SigningKey.of(RequestSignature.ROOT,
+					Secrets.resolve(null, properties.getRootPasswordFile(), "curve.snapshot.root-password-file"));
+		}
+		catch (UncheckedIOException ex) {
+			throw new IllegalStateException("curve.snapshot.root-password-file: " + ex.getMessage(), ex);
+		}
+	}
+
+	@Bean(destroyMethod = "shutdownNow")
+	ScheduledExecutorService taskCallScheduler() {
+		return Executors.newSingleThreadScheduledExecutor();
+	}
+
+	@Bean(destroyMethod = "close")
+	ChannelPool mdsChannels() {
+		return new ChannelPool(ChannelPool.plaintext(4 * (int) Sizes.MIB));
+	}
+
+	@Bean
+	SnapshotTasks snapshotTasks(SnapshotServiceProperties properties, ChannelPool mdsChannels, SigningKey rootKey,
+			ScheduledExecutorService taskCallScheduler) {
+		MdsClient mds = new MdsClient(properties.getMdsAddresses(), mdsChannels,
+				new BoundedRetry("snapshot-tasks", TASK_CALLS, taskCallScheduler), new RequestSigner(rootKey));
+		return new SnapshotTasks(mds, properties.getWorkerId());
+	}
+
+	@Bean
+	TaskMetrics taskMetrics(MeterRegistry registry) {
+		return new TaskMetrics(registry);
+	}
+
+	@Bean(initMethod = "start", destroyMethod = "close")
+	SnapshotWorker snapshotWorker(SnapshotServiceProperties properties, SnapshotTasks tasks,
+			SnapshotReader.Opener snapshots, SnapshotStore store, TaskMetrics metrics) {
+		return new SnapshotWorker(tasks, snapshots, new SnapshotCopier(store, metrics, properties.getProgressInterval()),
+				new SnapshotDeleter(store), metrics, properties.getParallelism(), properties.getPollInterval(),
+				properties.getInitialBackoff(), properties.getMaxBackoff());
+	}
+
+}
