@@ -39,6 +39,7 @@ import io.curve4j.sdk.nbd.NbdPskKeys;
  * $CURVE_HOME/topology.yaml        the topology applied to the MDS
  * $CURVE_HOME/&lt;service&gt;/data/     the service's data directory
  * $CURVE_HOME/&lt;service&gt;/service.log, service.pid
+ * $CURVE_HOME/s3/s3proxy.conf      the S3 server's settings; its buckets are directories under s3/data/
  * </pre>
  *
  * Starting an existing home restarts the same cluster with its data. Used by
@@ -119,6 +120,10 @@ public final class LocalCluster {
 		for (ServiceSpec mds : effective.mds()) {
 			launch(effective, mds, out);
 		}
+		if (effective.s3() != null) {
+			// it needs nothing of the others: it starts while the MDS elects its leader
+			launch(effective, effective.s3(), out);
+		}
 		for (ServiceSpec mds : effective.mds()) {
 			awaitHealthy(mds);
 		}
@@ -138,6 +143,11 @@ public final class LocalCluster {
 		launch(effective, effective.nbd(), out);
 		awaitHealthy(effective.gateway());
 		awaitHealthy(effective.nbd());
+		if (effective.s3() != null) {
+			awaitHealthy(effective.s3());
+			launch(effective, effective.snapshotService(), out);
+			awaitHealthy(effective.snapshotService());
+		}
 		return effective;
 	}
 
@@ -264,6 +274,20 @@ public final class LocalCluster {
 		return command;
 	}
 
+	/** The S3 server's jar, which the build copies next to this module's classes. */
+	private Path s3ProxyJar() {
+		Path dir = this.repoRoot.resolve("local-cluster").resolve("target").resolve("s3proxy");
+		try (Stream<Path> files = Files.exists(dir) ? Files.list(dir) : Stream.empty()) {
+			return files.filter(f -> f.getFileName().toString().endsWith("-jar-with-dependencies.jar"))
+				.findFirst()
+				.orElseThrow(() -> new CurveException(ErrorCode.UNAVAILABLE,
+						"no S3Proxy jar under " + dir + "; build first: mvn -B -DskipTests package"));
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
 	private void launch(LocalLayout layout, ServiceSpec spec, PrintStream out) {
 		if (process(spec.name()).isPresent()) {
 			out.println(spec.name() + " already running");
@@ -295,6 +319,9 @@ public final class LocalCluster {
 					"--server.address=127.0.0.1", "--curve.gateway.mds-addresses=" + mdsHttp(layout)));
 			case NBD -> command.addAll(List.of("-Dcurve.home=" + this.home, "-jar", jar("cli").toString(), "nbd",
 					"serve", "--port=" + spec.nbdPort(), "--bind=127.0.0.1", "--mds=" + mdsHttp(layout)));
+			case S3 -> command.addAll(List.of("-jar", s3ProxyJar().toString(), "--properties",
+					writeS3ProxyConfig(layout.objectStore(), spec, dir).toString()));
+			case SNAPSHOT_SERVICE -> command.addAll(snapshotServiceArgs(layout, spec));
 		}
 		try {
 			Files.createDirectories(dir);
@@ -305,6 +332,10 @@ public final class LocalCluster {
 			// glibc gives each thread that allocates natively (RocksDB, JNI) an arena of up to
 			// 64 MiB on first use; a few shared arenas keep that out of a chunkserver's RSS
 			builder.environment().putIfAbsent("MALLOC_ARENA_MAX", "2");
+			if (spec.kind() == ServiceSpec.Kind.SNAPSHOT_SERVICE) {
+				// in its environment, not on its command line, where every local user could read it
+				builder.environment().put("CURVE_SNAPSHOT_S3_SECRETKEY", layout.objectStore().secretKey());
+			}
 			Process process = builder.start();
 			Files.writeString(dir.resolve("service.pid"), Long.toString(process.pid()));
 			out.printf("started %-14s pid %d%n", spec.name(), process.pid());
@@ -342,6 +373,38 @@ public final class LocalCluster {
 				"--curve.chunkserver.join-token.file=" + this.home.resolve(JOIN_TOKEN_FILE)));
 		dataKeyFile().ifPresent(file -> args.add("--curve.chunkserver.data-key.file=" + file));
 		return args;
+	}
+
+	private List<String> snapshotServiceArgs(LocalLayout layout, ServiceSpec spec) {
+		LocalLayout.ObjectStore store = layout.objectStore();
+		return List.of("-jar", jar("snapshot-service").toString(), "--server.port=" + spec.httpPort(),
+				"--server.address=127.0.0.1",
+				"--curve.snapshot.mds-addresses=" + String.join(",", layout.mds().stream().map(ServiceSpec::grpc).toList()),
+				"--curve.snapshot.root-password-file=" + this.home.resolve(Credentials.ROOT_SECRET_FILE),
+				"--curve.snapshot.s3.endpoint=" + store.endpoint(), "--curve.snapshot.s3.bucket=" + store.bucket(),
+				"--curve.snapshot.s3.region=" + store.region(), "--curve.snapshot.s3.access-key=" + store.accessKey());
+	}
+
+	/**
+	 * S3Proxy's settings: the filesystem backend under the service's directory (so
+	 * {@code local down} and {@code up} keep the snapshots), loopback only, the cluster's
+	 * credentials. Readable by the owner only: it holds the secret key.
+	 */
+	private static Path writeS3ProxyConfig(LocalLayout.ObjectStore store, ServiceSpec spec, Path dir) {
+		Path config = dir.resolve("s3proxy.conf");
+		String text = String.join("\n", "s3proxy.endpoint=http://" + spec.http(), "s3proxy.authorization=aws-v2-or-v4",
+				"s3proxy.identity=" + store.accessKey(), "s3proxy.credential=" + store.secretKey(),
+				"jclouds.provider=filesystem", "jclouds.filesystem.basedir=" + dir.resolve("data"), "");
+		try {
+			Files.createDirectories(dir.resolve("data"));
+			Files.deleteIfExists(config);
+			Files.createFile(config, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+			Files.writeString(config, text);
+			return config;
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("cannot write " + config, ex);
+		}
 	}
 
 	/** The jar and the HTTP and gRPC listeners of an MDS or a chunkserver. */
@@ -449,6 +512,9 @@ public final class LocalCluster {
 			}
 			if (spec.kind() == ServiceSpec.Kind.NBD) {
 				return answers(spec.nbdPort());
+			}
+			if (spec.kind() == ServiceSpec.Kind.S3) {
+				return answers(spec.httpPort());
 			}
 			HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + spec.http() + "/actuator/health"))
 				.timeout(Duration.ofSeconds(2))

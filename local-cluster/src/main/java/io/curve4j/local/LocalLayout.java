@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 import io.curve4j.common.net.HostPort;
+import io.curve4j.sdk.cluster.Credentials;
 
 /**
  * The shape of a local cluster as written to its connection file
@@ -21,13 +22,15 @@ import io.curve4j.common.net.HostPort;
  * chunkserver-k   http base+30+k-1   grpc base+50+k-1   raft base+70+k-1   (k = 1..20)
  * nbd             nbd base+90 (the NBD export of every volume)
  * gateway         http base+95 (the one REST entry point, Swagger UI)
+ * s3              http base+96 (S3Proxy on its filesystem backend: the snapshots' object store)
+ * snapshot-service http base+97 (Actuator only: it works the MDS's snapshot tasks)
  * </pre>
  *
  * Chunkserver k runs on topology server {@code server-k} in zone
  * {@code zone-((k-1) mod 3 + 1)}, so three chunkservers give one per zone.
  */
 public record LocalLayout(int basePort, List<ServiceSpec> mds, List<ServiceSpec> chunkServers, ServiceSpec gateway,
-		ServiceSpec nbd) {
+		ServiceSpec nbd, ServiceSpec s3, ServiceSpec snapshotService, ObjectStore objectStore) {
 
 	public static final int DEFAULT_BASE_PORT = 6700;
 
@@ -38,6 +41,13 @@ public record LocalLayout(int basePort, List<ServiceSpec> mds, List<ServiceSpec>
 	static final String GATEWAY = "gateway";
 
 	static final String NBD = "nbd";
+
+	static final String S3 = "s3";
+
+	static final String SNAPSHOT_SERVICE = "snapshot-service";
+
+	/** The highest port offset from the base. */
+	private static final int LAST_OFFSET = 97;
 
 	static final int ZONES = 3;
 
@@ -50,8 +60,9 @@ public record LocalLayout(int basePort, List<ServiceSpec> mds, List<ServiceSpec>
 
 	public static LocalLayout fixedPorts(int mdsCount, int chunkServerCount, int basePort) {
 		validate(mdsCount, chunkServerCount);
-		if (basePort < 1024 || basePort + 95 > 65535) {
-			throw new IllegalArgumentException("--base-port must be between 1024 and 65440, got " + basePort);
+		if (basePort < 1024 || basePort + LAST_OFFSET > 65535) {
+			throw new IllegalArgumentException(
+					"--base-port must be between 1024 and " + (65535 - LAST_OFFSET) + ", got " + basePort);
 		}
 		List<ServiceSpec> mds = new ArrayList<>();
 		for (int i = 0; i < mdsCount; i++) {
@@ -61,7 +72,32 @@ public record LocalLayout(int basePort, List<ServiceSpec> mds, List<ServiceSpec>
 		for (int k = 0; k < chunkServerCount; k++) {
 			cs.add(chunkServerSpec(k + 1, basePort + 30 + k, basePort + 50 + k, basePort + 70 + k));
 		}
-		return new LocalLayout(basePort, mds, cs, gatewaySpec(basePort + 95), nbdSpec(basePort + 90));
+		ServiceSpec s3 = httpSpec(S3, basePort + 96);
+		return new LocalLayout(basePort, mds, cs, httpSpec(GATEWAY, basePort + 95), nbdSpec(basePort + 90), s3,
+				httpSpec(SNAPSHOT_SERVICE, basePort + 97), ObjectStore.newLocal(s3));
+	}
+
+	/**
+	 * Where the snapshot service puts snapshots: the local S3 server, with credentials
+	 * drawn once per cluster (kept in the connection file, which S3 clients such as
+	 * {@code aws --endpoint-url} read them from).
+	 */
+	public record ObjectStore(String endpoint, String bucket, String region, String accessKey, String secretKey) {
+
+		static final String BUCKET = "curve-snapshots";
+
+		static final String REGION = "us-east-1";
+
+		static ObjectStore newLocal(ServiceSpec s3) {
+			return new ObjectStore("http://" + s3.http(), BUCKET, REGION, "curve-" + Credentials.newSecret().substring(0, 8),
+					Credentials.newSecret());
+		}
+
+		@Override
+		public String toString() {
+			return "ObjectStore[" + this.endpoint + ", bucket " + this.bucket + "]";
+		}
+
 	}
 
 	/**
@@ -104,12 +140,16 @@ public record LocalLayout(int basePort, List<ServiceSpec> mds, List<ServiceSpec>
 		}
 	}
 
-	/** Every service, in start order. */
+	/** Every service, in start order (a home made before the snapshot service has no s3 and snapshot-service). */
 	public List<ServiceSpec> services() {
 		List<ServiceSpec> all = new ArrayList<>(this.mds);
 		all.addAll(this.chunkServers);
 		all.add(this.gateway);
 		all.add(this.nbd);
+		if (this.s3 != null) {
+			all.add(this.s3);
+			all.add(this.snapshotService);
+		}
 		return all;
 	}
 
@@ -152,8 +192,8 @@ public record LocalLayout(int basePort, List<ServiceSpec> mds, List<ServiceSpec>
 				"server-" + k, "zone-" + ((k - 1) % ZONES + 1), null);
 	}
 
-	private static ServiceSpec gatewaySpec(int http) {
-		return new ServiceSpec(GATEWAY, HOST + ":" + http, null, null, null, null, null);
+	private static ServiceSpec httpSpec(String name, int http) {
+		return new ServiceSpec(name, HOST + ":" + http, null, null, null, null, null);
 	}
 
 	private static ServiceSpec nbdSpec(int port) {

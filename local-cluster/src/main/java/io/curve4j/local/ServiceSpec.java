@@ -4,7 +4,7 @@ import io.curve4j.common.net.HostPort;
 
 /**
  * One service of a local cluster: its name ({@code mds-1}, {@code chunkserver-2},
- * {@code gateway}, {@code nbd}) and the loopback addresses it listens on; an address a
+ * {@code gateway}, {@code nbd}, {@code s3}, {@code snapshot-service}) and the loopback addresses it listens on; an address a
  * service does not have is null.
  *
  * @param server for chunkservers, the topology server it belongs to
@@ -17,7 +17,7 @@ public record ServiceSpec(String name, String http, String grpc, String raft, St
 	/** What runs as the service, and so how it is launched and checked. */
 	public enum Kind {
 
-		MDS, CHUNKSERVER, GATEWAY, NBD
+		MDS, CHUNKSERVER, GATEWAY, NBD, S3, SNAPSHOT_SERVICE
 
 	}
 
@@ -28,7 +28,12 @@ public record ServiceSpec(String name, String http, String grpc, String raft, St
 		if (this.name.startsWith(LocalLayout.CHUNKSERVER_PREFIX)) {
 			return Kind.CHUNKSERVER;
 		}
-		return this.name.equals(LocalLayout.GATEWAY) ? Kind.GATEWAY : Kind.NBD;
+		return switch (this.name) {
+			case LocalLayout.GATEWAY -> Kind.GATEWAY;
+			case LocalLayout.S3 -> Kind.S3;
+			case LocalLayout.SNAPSHOT_SERVICE -> Kind.SNAPSHOT_SERVICE;
+			default -> Kind.NBD;
+		};
 	}
 
 	int httpPort() {
