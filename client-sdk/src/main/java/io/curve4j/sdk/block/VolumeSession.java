@@ -142,12 +142,17 @@ final class VolumeSession {
 		});
 	}
 
-	/** A chunkserver refused {@code seq} as older than its chunk: refresh at once for the newer number. */
+	/**
+	 * A chunkserver refused {@code seq} as older than its chunk: refresh at once for the
+	 * newer number, unless a refresh already brought it (the write left just before).
+	 */
 	void refused(long seq) {
 		synchronized (this) {
 			this.refusedSeq = Math.max(this.refusedSeq, seq);
 		}
-		refreshSoon();
+		if (this.file.getSeqNum() <= seq) {
+			refreshSoon();
+		}
 	}
 
 	private boolean usable(FileInfo current) {

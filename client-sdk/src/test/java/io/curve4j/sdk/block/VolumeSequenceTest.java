@@ -54,8 +54,8 @@ class VolumeSequenceTest {
 
 	@Test
 	void refreshesReportTheSequenceNumberInUseAndANewOneAtOnce() {
-		// a quarter lease is 1 s: a report within half of that is not the scheduled refresh
-		this.mds.leaseMs = 4000;
+		// a quarter lease is 500 ms: a report within half of that is not the scheduled refresh
+		this.mds.leaseMs = 2000;
 		try (Volume volume = this.client.open("/vol")) {
 			volume.write(0, new byte[4096]);
 			assertThat(this.chunkServers.writeSns).containsOnly(1L);
@@ -71,7 +71,7 @@ class VolumeSequenceTest {
 			assertThat(log.get(brought).reportedSeq()).isEqualTo(1);
 			assertThat(report.reportedSeq()).isEqualTo(2);
 			assertThat(Duration.ofNanos(report.atNanos() - log.get(brought).atNanos()))
-				.isLessThan(Duration.ofMillis(500));
+				.isLessThan(Duration.ofMillis(250));
 
 			volume.write(4096, new byte[4096]);
 			assertThat(this.chunkServers.writeSns).containsExactly(1L, 2L);
