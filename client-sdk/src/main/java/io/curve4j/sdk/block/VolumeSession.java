@@ -301,15 +301,17 @@ final class VolumeSession {
 			if (error.code() == ErrorCode.SESSION_NOT_FOUND && !this.closed) {
 				log.warn("Session {} of {} was lost; reopening", this.sessionId, this.path);
 				AtomicLong reopenSent = new AtomicLong();
-				openCall(reopenSent).whenComplete((reopened, reopenFailure) -> {
-					if (reopenFailure == null) {
-						refreshed(true, accept(reopened, reopenSent.get()));
-					}
-					else {
-						log.warn("Reopening {} failed: {}", this.path, GrpcErrors.fromStatus(reopenFailure).toString());
-						refreshed(false, false);
-					}
-				});
+				openCall(reopenSent).thenApply((reopened) -> accept(reopened, reopenSent.get()))
+					.whenComplete((seqChanged, reopenFailure) -> {
+						if (reopenFailure == null) {
+							refreshed(true, seqChanged);
+						}
+						else {
+							// refreshing goes on (a quarter lease later) whatever the failure
+							log.warn("Reopening {} failed: {}", this.path, GrpcErrors.fromStatus(reopenFailure).toString());
+							refreshed(false, false);
+						}
+					});
 				return;
 			}
 			log.warn("Refreshing the session of {} failed: {}", this.path, error.toString());
