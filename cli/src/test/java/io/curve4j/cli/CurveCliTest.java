@@ -146,4 +146,73 @@ class CurveCliTest {
 		}
 	}
 
+
+	private static final String SNAPSHOT = """
+			{"id":"s-1","volume":"/v","volumeId":7,"name":"nightly","seq":1,"status":"%s","progress":%d,
+			 "size":1073741824,"created":"2026-01-02T03:04:05Z","error":null}""";
+
+	@Test
+	void snapshotCreateWaitsUntilTheCopyIsDone() throws Exception {
+		try (FakeRestMds mds = new FakeRestMds()) {
+			mds.json("/api/v1/snapshots", SNAPSHOT.formatted("PENDING", 0));
+			mds.json("/api/v1/snapshots/s-1", SNAPSHOT.formatted("DONE", 100));
+			assertThat(run("snapshot", "create", "/v", "--name", "nightly", "--wait", "--mds", mds.address()))
+				.as(this.err::toString)
+				.isZero();
+			assertThat(this.out.toString()).contains("Snapshot /v@nightly taken (sequence 1)", "Copied 1024.0 MiB",
+					"/v@nightly is in the object store");
+			assertThat(mds.requests).extracting(FakeRestMds.Request::method, FakeRestMds.Request::path)
+				.containsExactly(tuple("POST", "/api/v1/snapshots"), tuple("GET", "/api/v1/snapshots/s-1"));
+			assertThat(mds.requests.get(0).body()).contains("\"volume\":\"/v\"", "\"name\":\"nightly\"");
+		}
+	}
+
+	@Test
+	void snapshotCreateReportsAFailedCopy() throws Exception {
+		try (FakeRestMds mds = new FakeRestMds()) {
+			mds.json("/api/v1/snapshots", SNAPSHOT.formatted("PENDING", 0));
+			mds.json("/api/v1/snapshots/s-1", SNAPSHOT.formatted("ERROR", 40).replace("\"error\":null", "\"error\":\"volume gone\""));
+			assertThat(run("snapshot", "create", "/v", "--name", "nightly", "--wait", "--mds", mds.address())).isEqualTo(1);
+			assertThat(this.err.toString()).contains("volume gone");
+		}
+	}
+
+	@Test
+	void snapshotRefusalsAreReported() throws Exception {
+		try (FakeRestMds mds = new FakeRestMds()) {
+			mds.problem("/api/v1/snapshots", 409, "SNAPSHOT_EXISTS", "/v already has a snapshot named nightly");
+			assertThat(run("snapshot", "create", "/v", "--name", "nightly", "--mds", mds.address())).isEqualTo(1);
+			assertThat(this.err.toString()).contains("SNAPSHOT_EXISTS");
+		}
+	}
+
+	@Test
+	void snapshotListAndDeleteByName() throws Exception {
+		try (FakeRestMds mds = new FakeRestMds()) {
+			mds.json("/api/v1/snapshots", "{\"content\":[" + SNAPSHOT.formatted("DONE", 100)
+					+ "],\"page\":{\"size\":1000,\"number\":0,\"totalElements\":1,\"totalPages\":1}}");
+			mds.json("/api/v1/snapshots/s-1", SNAPSHOT.formatted("DELETING", 100));
+			assertThat(run("snapshot", "list", "/v", "--mds", mds.address())).as(this.err::toString).isZero();
+			assertThat(this.out.toString()).contains("NAME", "nightly", "DONE", "100%", "1GiB");
+			assertThat(run("snapshot", "delete", "/v@nightly", "--mds", mds.address())).as(this.err::toString).isZero();
+			assertThat(this.out.toString()).contains("Deleting snapshot /v@nightly");
+			assertThat(mds.requests).extracting(FakeRestMds.Request::method, FakeRestMds.Request::path)
+				.containsExactly(tuple("GET", "/api/v1/snapshots"), tuple("GET", "/api/v1/snapshots"),
+						tuple("DELETE", "/api/v1/snapshots/s-1"));
+			assertThat(mds.requests.get(1).query()).contains("volume=%2Fv", "name=nightly");
+		}
+	}
+
+	@Test
+	void snapshotDeleteOfAMissingOrMisspelledSnapshotFails() throws Exception {
+		try (FakeRestMds mds = new FakeRestMds()) {
+			mds.json("/api/v1/snapshots", "{\"content\":[],\"page\":{\"size\":1,\"number\":0,\"totalElements\":0,\"totalPages\":0}}");
+			assertThat(run("snapshot", "delete", "/v@nope", "--mds", mds.address())).isEqualTo(1);
+			assertThat(this.err.toString()).contains("SNAPSHOT_NOT_FOUND", "/v has no snapshot named nope");
+			assertThat(run("snapshot", "delete", "/v", "--mds", mds.address())).isEqualTo(1);
+			assertThat(this.err.toString()).contains("INVALID_SNAPSHOT_NAME", "PATH@NAME");
+			assertThat(mds.requests).extracting(FakeRestMds.Request::method).containsExactly("GET");
+		}
+	}
+
 }

@@ -31,7 +31,7 @@ import io.curve4j.common.net.MdsLeaderHttp;
 /**
  * The MDS REST API as the command line, the launcher and the SDK use it: the control
  * plane (cluster status, topology, users, schedulers, the recycle bin, volumes' QoS
- * limits). Paths, bodies and parameters are those of {@code openapi/mds.json}, written once
+ * limits, snapshots). Paths, bodies and parameters are those of {@code openapi/mds.json}, written once
  * here instead of by hand at each caller.
  *
  * <p>
@@ -125,6 +125,40 @@ public interface MdsRestApi {
 	 */
 	record ThrottleLimits(Long iops, Long readIops, Long writeIops, Long bps, Long readBps, Long writeBps,
 			Long burstMs) {
+	}
+
+	/**
+	 * Takes a snapshot of a volume (owner or root): answers once its point in time is
+	 * fixed, PENDING while the snapshot service copies it to the object store.
+	 */
+	@PostExchange("/snapshots")
+	Snapshot createSnapshot(@RequestBody NewSnapshot snapshot);
+
+	/** One page of a volume's snapshots, or (a name given) the one of that name. */
+	@GetExchange("/snapshots")
+	Page<Snapshot> snapshots(@RequestParam String volume, @RequestParam(required = false) String name,
+			@RequestParam int page, @RequestParam int size);
+
+	@GetExchange("/snapshots/{id}")
+	Snapshot snapshot(@PathVariable String id);
+
+	/** Deletes a snapshot (a PENDING one stops copying); answers it DELETING while its objects go. */
+	@DeleteExchange("/snapshots/{id}")
+	Snapshot deleteSnapshot(@PathVariable String id);
+
+	/** @param volume the volume's path */
+	record NewSnapshot(String volume, String name) {
+	}
+
+	/**
+	 * A snapshot in the MDS's catalog.
+	 * @param status PENDING (being copied to the object store), DONE, ERROR or DELETING
+	 * @param progress percent of the volume's chunks copied
+	 * @param size the volume's length at the snapshot
+	 * @param error why an ERROR snapshot failed
+	 */
+	record Snapshot(String id, String volume, long volumeId, String name, long seq, String status, int progress,
+			long size, Instant created, String error) {
 	}
 
 	record NewUser(String name, String password) {
