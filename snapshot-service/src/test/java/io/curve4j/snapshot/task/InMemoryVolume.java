@@ -26,10 +26,13 @@ final class InMemoryVolume implements SnapshotReader {
 
 	final AtomicInteger reads = new AtomicInteger();
 
-	boolean copiesDeleted;
+	volatile boolean copiesDeleted;
 
 	/** Set to make every read fail with this code (e.g. the volume was deleted). */
-	ErrorCode failWith;
+	volatile ErrorCode failWith;
+
+	/** How many more reads fail UNAVAILABLE (a chunkserver down) before they succeed again. */
+	final AtomicInteger unavailableReads = new AtomicInteger();
 
 	InMemoryVolume(long chunkCount, int chunkSize) {
 		this.chunkCount = chunkCount;
@@ -81,6 +84,9 @@ final class InMemoryVolume implements SnapshotReader {
 	private void check() {
 		if (this.failWith != null) {
 			throw new CurveException(this.failWith, "injected: " + this.failWith);
+		}
+		if (this.unavailableReads.getAndUpdate((left) -> Math.max(0, left - 1)) > 0) {
+			throw new CurveException(ErrorCode.UNAVAILABLE, "injected: a chunkserver is down");
 		}
 	}
 
