@@ -381,6 +381,8 @@ public final class LocalCluster {
 				"--server.address=127.0.0.1",
 				"--curve.snapshot.mds-addresses=" + String.join(",", layout.mds().stream().map(ServiceSpec::grpc).toList()),
 				"--curve.snapshot.root-password-file=" + this.home.resolve(Credentials.ROOT_SECRET_FILE),
+				// one name across restarts: a restarted service takes its own lease back at once
+				"--curve.snapshot.worker-id=" + LocalLayout.SNAPSHOT_SERVICE + "@" + spec.http(),
 				"--curve.snapshot.s3.endpoint=" + store.endpoint(), "--curve.snapshot.s3.bucket=" + store.bucket(),
 				"--curve.snapshot.s3.region=" + store.region(), "--curve.snapshot.s3.access-key=" + store.accessKey());
 	}

@@ -18,7 +18,8 @@ import io.curve4j.snapshot.store.SnapshotStore;
  * Copies one snapshot's chunks into the object store, incrementally: a chunk whose
  * content (index and content sequence number) an earlier snapshot of the volume already
  * stored is not read again. The manifest is written last, so a manifest means a whole
- * snapshot. Chunks below the snapshot's {@code next_chunk} (a copy interrupted earlier)
+ * snapshot, and a snapshot whose manifest exists is not copied again. Chunks below the
+ * snapshot's {@code next_chunk} (a copy interrupted earlier)
  * are only checked, not read: their objects exist unless a deletion of another snapshot
  * removed them meanwhile, in which case they are copied again.
  */
@@ -67,6 +68,11 @@ public final class SnapshotCopier {
 	 */
 	public Result copy(SnapshotInfo snapshot, SnapshotReader reader, Progress progress, BooleanSupplier keepGoing) {
 		long chunkCount = unreadable(reader::chunkCount);
+		if (this.store.exists(ObjectKeys.manifest(snapshot.getVolumeId(), snapshot.getId()))) {
+			// an earlier run stored it whole and stopped before the MDS heard of it; the
+			// chunks' copies may be gone already, so they are not read again
+			return new Result(true, chunkCount, 0, 0, 0);
+		}
 		long resumeAt = Math.min(snapshot.getNextChunk(), chunkCount);
 		List<Long> contentSns = new ArrayList<>((int) chunkCount);
 		long copied = 0;

@@ -179,6 +179,20 @@ class SnapshotCopyIT {
 	}
 
 	@Test
+	void aSnapshotWhoseManifestIsStoredIsNotReadAgain() {
+		InMemoryVolume volume = new InMemoryVolume(3, CHUNK).write(0, 1, 1);
+		copy(snapshot("s1", 1, 0), volume);
+		// the run that stored it died after dropping the chunks' copies: reading now fails for good
+		volume.failWith = ErrorCode.SNAPSHOT_NOT_FOUND;
+
+		SnapshotCopier.Result again = copy(snapshot("s1", 1, 2), volume);
+
+		assertThat(again.whole()).isTrue();
+		assertThat(again.chunksCopied()).isZero();
+		assertThat(volume.reads).hasValue(1);
+	}
+
+	@Test
 	void progressIsReportedEveryFewChunksAndAtLeastEveryInterval() {
 		InMemoryVolume volume = new InMemoryVolume(20, CHUNK);
 		copy(snapshot("s1", 1, 0), volume);
