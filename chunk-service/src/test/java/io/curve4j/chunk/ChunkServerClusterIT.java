@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.zip.CRC32C;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
@@ -43,9 +44,12 @@ import io.curve4j.common.size.Sizes;
 import io.curve4j.proto.chunk.v1.ChunkServiceGrpc;
 import io.curve4j.proto.chunk.v1.ChunkServiceGrpc.ChunkServiceBlockingStub;
 import io.curve4j.proto.chunk.v1.DeleteChunkRequest;
+import io.curve4j.proto.chunk.v1.DeleteChunkSnapshotOrCorrectSnRequest;
 import io.curve4j.proto.chunk.v1.GetChunkInfoRequest;
 import io.curve4j.proto.chunk.v1.GetChunkInfoResponse;
 import io.curve4j.proto.chunk.v1.ReadChunkRequest;
+import io.curve4j.proto.chunk.v1.ReadChunkSnapshotRequest;
+import io.curve4j.proto.chunk.v1.ReadChunkSnapshotResponse;
 import io.curve4j.proto.chunk.v1.ReadChunksRequest;
 import io.curve4j.proto.chunk.v1.ReadChunksResponse;
 import io.curve4j.proto.chunk.v1.WriteChunkRequest;
@@ -233,6 +237,149 @@ class ChunkServerClusterIT {
 			.removePeer(RemovePeerRequest.newBuilder().setCopyset(KEY).setPeer(raft(0)).build());
 		assertThat(removed.getNewPeersList()).containsExactlyInAnyOrder(raft(1), raft(2), raft(3));
 		assertThat(registry(3).get(COPYSET).epoch()).isEqualTo(2);
+	}
+
+	/**
+	 * Copy-on-write for volume snapshots through the chunk API: a write with a higher sn
+	 * keeps the pages it overwrites, stale and second-snapshot writes are refused (alone in
+	 * a batch), and the chunk at the snapshot reads the same through every replica as
+	 * leader, also one that caught up by installing a Raft snapshot, until the copies are
+	 * deleted.
+	 */
+	@Test
+	void snapshotCopiesAgreeOnEveryReplica() throws Exception {
+		List<String> peers = List.of(raft(0), raft(1), raft(2));
+		for (int i = 0; i < 3; i++) {
+			start(i);
+			registry(i).create(COPYSET, peers);
+		}
+		int leader = awaitLeader(0, 1, 2);
+		byte[] before = random(4 * Sizes.PAGE_SIZE, 31);
+		byte[] after = random(Sizes.PAGE_SIZE + 1024, 32);
+		chunk(leader).writeChunk(writeRequest(1, 0, before).toBuilder().setSn(1).build());
+		chunk(leader).writeChunk(writeRequest(2, 0, before).toBuilder().setSn(1).build());
+		chunk(leader).writeChunk(writeRequest(1, Sizes.PAGE_SIZE + 512, after).toBuilder().setSn(2).build());
+
+		assertError(() -> chunk(leader).writeChunk(writeRequest(1, 0, after).toBuilder().setSn(1).build()),
+				Status.Code.FAILED_PRECONDITION, "STALE_SEQUENCE");
+		assertError(() -> chunk(leader).writeChunk(writeRequest(1, 0, after).toBuilder().setSn(3).build()),
+				Status.Code.FAILED_PRECONDITION, "SNAPSHOT_IN_PROGRESS");
+		WriteChunksResponse batch = chunk(leader).writeChunks(WriteChunksRequest.newBuilder()
+			.addWrites(writeRequest(2, 0, after).toBuilder().setSn(2))
+			.addWrites(writeRequest(2, 0, before).toBuilder().setSn(1))
+			.build());
+		assertThat(batch.getResultsList()).extracting(r -> r.getError().getCode())
+			.containsExactly("", "STALE_SEQUENCE");
+		assertError(() -> chunk(leader).readChunkSnapshot(snapshotRequest(1, 0, 512).toBuilder().setSn(0).build()),
+				Status.Code.INVALID_ARGUMENT, "INVALID_ARGUMENT");
+
+		byte[] now = concat(Arrays.copyOf(before, Sizes.PAGE_SIZE + 512), after,
+				Arrays.copyOfRange(before, 2 * Sizes.PAGE_SIZE + 1536, before.length));
+		for (int node = 0; node < 3; node++) {
+			int led = lead(node);
+			assertThat(read(led, 1, 0, before.length)).isEqualTo(now);
+			assertSnapshot(led, 1, before, 1);
+		}
+		ReadChunkSnapshotResponse missing = chunk(leaderIndex()).readChunkSnapshot(snapshotRequest(3, 0, 4096));
+		assertThat(missing.getContentSn()).isZero();
+		assertThat(missing.getData().toByteArray()).hasSize(4096).containsOnly(0);
+
+		// One replica misses what follows and catches up from a Raft snapshot that holds the copies.
+		int behind = (leaderIndex() + 1) % 3;
+		stop(behind);
+		int[] rest = IntStream.range(0, 3).filter(i -> i != behind).toArray();
+		byte[] third = random(Sizes.PAGE_SIZE, 33);
+		// jraft truncates its log to the snapshot before the last: two snapshots, each after a write
+		for (long chunkId : new long[] { 1, 4 }) {
+			await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
+				chunk(leaderIndex()).writeChunk(
+						writeRequest(chunkId, 3 * Sizes.PAGE_SIZE, third).toBuilder().setSn(2).build());
+				return true;
+			});
+			for (int i : rest) {
+				registry(i).get(COPYSET).group().snapshot().get(30, TimeUnit.SECONDS);
+			}
+		}
+		start(behind);
+		int caughtUp = lead(behind);
+		try (Stream<Path> installed = Files.list(this.dir.resolve("cs" + behind).resolve("copysets").resolve("1-1")
+			.resolve("raft").resolve("snapshot"))) {
+			assertThat(installed.map(p -> p.getFileName().toString())).as("a Raft snapshot it did not take itself")
+				.anyMatch(name -> name.startsWith("snapshot_"));
+		}
+		assertThat(this.dir.resolve("cs" + behind).resolve("copysets").resolve("1-1").resolve("chunks")
+			.resolve("chunk_1_snap_1")).exists();
+		assertThat(read(caughtUp, 1, 3 * Sizes.PAGE_SIZE, Sizes.PAGE_SIZE)).isEqualTo(third);
+		assertSnapshot(caughtUp, 1, before, 1);
+
+		// The snapshot is copied out: the copies go, and the next snapshot's writes may begin.
+		for (long chunkId : new long[] { 1, 2, 3 }) {
+			chunk(caughtUp).deleteChunkSnapshotOrCorrectSn(DeleteChunkSnapshotOrCorrectSnRequest.newBuilder()
+				.setCopyset(KEY)
+				.setChunkId(chunkId)
+				.setCorrectedSn(2)
+				.build());
+		}
+		assertError(() -> chunk(caughtUp).readChunkSnapshot(snapshotRequest(1, 0, 512)), Status.Code.NOT_FOUND,
+				"SNAPSHOT_NOT_FOUND");
+		chunk(caughtUp).writeChunk(writeRequest(1, 0, third).toBuilder().setSn(3).build());
+		byte[] atSnapshotTwo = concat(Arrays.copyOf(now, 3 * Sizes.PAGE_SIZE), third);
+		for (int node = 0; node < 3; node++) {
+			int led = lead(node);
+			assertThat(chunk(led).getChunkInfo(GetChunkInfoRequest.newBuilder()
+				.setCopyset(KEY)
+				.setChunkId(1)
+				.setSnapshotSn(2)
+				.build()).getSnapshotContentSn()).isEqualTo(2);
+			ReadChunkSnapshotResponse atTwo = chunk(led)
+				.readChunkSnapshot(snapshotRequest(1, 0, now.length).toBuilder().setSn(2).build());
+			assertThat(atTwo.getData().toByteArray()).isEqualTo(atSnapshotTwo);
+			assertThat(atTwo.getContentSn()).isEqualTo(2);
+			assertThat(this.dir.resolve("cs" + node).resolve("copysets").resolve("1-1").resolve("chunks")
+				.resolve("chunk_1_snap_1")).doesNotExist();
+		}
+	}
+
+	/** Makes node the leader, answering once it serves. */
+	private int lead(int node) {
+		await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
+			if (!registry(node).get(COPYSET).isLeader()) {
+				cli(leaderIndex())
+					.transferLeader(TransferLeaderRequest.newBuilder().setCopyset(KEY).setPeer(raft(node)).build());
+			}
+			assertThat(registry(node).get(COPYSET).isLeader()).isTrue();
+			chunk(node).getChunkInfo(GetChunkInfoRequest.newBuilder().setCopyset(KEY).setChunkId(1).build());
+		});
+		return node;
+	}
+
+	/** The chunk at snapshot 1 through node, by ReadChunkSnapshot and GetChunkInfo. */
+	private void assertSnapshot(int node, long chunkId, byte[] expected, long contentSn) {
+		ReadChunkSnapshotResponse read = chunk(node).readChunkSnapshot(snapshotRequest(chunkId, 0, expected.length));
+		assertThat(read.getData().toByteArray()).isEqualTo(expected);
+		assertThat(read.getContentSn()).isEqualTo(contentSn);
+		GetChunkInfoResponse info = chunk(node).getChunkInfo(
+				GetChunkInfoRequest.newBuilder().setCopyset(KEY).setChunkId(chunkId).setSnapshotSn(1).build());
+		assertThat(info.getSnapshotContentSn()).isEqualTo(contentSn);
+		assertThat(info.getSn()).isGreaterThan(contentSn);
+	}
+
+	private static ReadChunkSnapshotRequest snapshotRequest(long chunkId, int offset, int length) {
+		return ReadChunkSnapshotRequest.newBuilder()
+			.setCopyset(KEY)
+			.setChunkId(chunkId)
+			.setSn(1)
+			.setOffset(offset)
+			.setLength(length)
+			.build();
+	}
+
+	private static byte[] concat(byte[]... parts) {
+		ByteBuffer out = ByteBuffer.allocate(Arrays.stream(parts).mapToInt(p -> p.length).sum());
+		for (byte[] part : parts) {
+			out.put(part);
+		}
+		return out.array();
 	}
 
 	/**

@@ -47,6 +47,9 @@ public final class ChunkFile implements AutoCloseable {
 
 	private volatile ChunkFileHeader header;
 
+	/** The chunk's snapshot copy, null when it has none; changed under the write lock. */
+	private volatile SnapshotCopy snapshot;
+
 	/** Calls between {@link #retain()} and {@link #release()}; guarded by this. */
 	private int users;
 
@@ -69,10 +72,11 @@ public final class ChunkFile implements AutoCloseable {
 	 * whose checksum does not match waits for repair. A version 1 file gets its page
 	 * checksums computed from its data once.
 	 * @param poisonedAt the chunk's bad pages that partial writes landed on, as the store keeps them
+	 * @param snapshotPath the chunk's snapshot copy, opened with it; null when it has none
 	 * @throws CorruptChunkFileException when the file holds another chunk or another size
 	 */
-	public static ChunkFile open(Path path, long chunkId, int chunkSize, Map<Integer, Long> poisonedAt)
-			throws IOException {
+	public static ChunkFile open(Path path, long chunkId, int chunkSize, Map<Integer, Long> poisonedAt,
+			Path snapshotPath) throws IOException {
 		FileChannel channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
 		try {
 			ByteBuffer page = ByteBuffer.allocate(ChunkFileHeader.SIZE);
@@ -102,7 +106,11 @@ public final class ChunkFile implements AutoCloseable {
 				checksums = upgrade(channel, header, tableOffset);
 				header = header.current();
 			}
-			return new ChunkFile(path, channel, header, checksums, poisonedAt);
+			ChunkFile file = new ChunkFile(path, channel, header, checksums, poisonedAt);
+			if (snapshotPath != null) {
+				file.snapshot = SnapshotCopy.open(snapshotPath, chunkId, chunkSize);
+			}
+			return file;
 		}
 		catch (IOException | RuntimeException ex) {
 			channel.close();
@@ -196,6 +204,9 @@ public final class ChunkFile implements AutoCloseable {
 		int first = (int) (offset / PAGE);
 		int end = (int) ((offset + length + PAGE - 1) / PAGE);
 		synchronized (this.writeLock) {
+			if (this.snapshot != null) {
+				preserve(first, end);
+			}
 			int[] crcs = new int[end - first];
 			for (int i = first; i < end; i++) {
 				long pageStart = (long) i * PAGE;
@@ -226,6 +237,76 @@ public final class ChunkFile implements AutoCloseable {
 				this.checksums.set(i, crcs[i - first]);
 			}
 			writeFully(this.channel, this.checksums.encode(first, end), this.tableOffset + (long) first * Integer.BYTES);
+		}
+	}
+
+	/** Copies pages [first, end) as they are now into the snapshot copy, those not copied before. */
+	private void preserve(int first, int end) throws IOException {
+		ByteBuffer pages = ByteBuffer.allocate((end - first) * PAGE);
+		readAt(this.channel, pages.duplicate(), dataOffset(first));
+		int[] crcs = new int[end - first];
+		for (int i = first; i < end; i++) {
+			crcs[i - first] = this.checksums.get(i);
+		}
+		this.snapshot.preserve(first, pages, crcs);
+	}
+
+	/**
+	 * Reads {@code dst.remaining()} bytes at {@code offset} as the chunk was when its
+	 * snapshot copy began: copied pages from the copy, the others from the chunk, all under
+	 * the write lock so that no page is read half before and half after a copy-on-write.
+	 * @return the pages that do not match their checksum (in the copy or in the chunk)
+	 */
+	BitSet readBeforeCopy(ByteBuffer dst, long offset) throws IOException {
+		int length = dst.remaining();
+		int first = (int) (offset / PAGE);
+		int end = (int) ((offset + length + PAGE - 1) / PAGE);
+		long start = (long) first * PAGE;
+		ByteBuffer pages = ByteBuffer.allocate((end - first) * PAGE);
+		BitSet bad = new BitSet();
+		synchronized (this.writeLock) {
+			readAt(this.channel, pages.duplicate(), ChunkFileHeader.SIZE + start);
+			for (int i = first; i < end; i++) {
+				ByteBuffer page = pages.slice((i - first) * PAGE, PAGE);
+				boolean good = this.snapshot != null && this.snapshot.copied(i) ? this.snapshot.readPage(i, page)
+						: this.checksums.matches(i, page);
+				if (!good) {
+					bad.set(i);
+				}
+			}
+		}
+		dst.put(pages.slice((int) (offset - start), length));
+		return bad;
+	}
+
+	/** Runs action on this file with no write, copy-on-write or snapshot read under way. */
+	<T> T locked(ChunkStore.FileAction<T> action) throws IOException {
+		synchronized (this.writeLock) {
+			return action.apply(this);
+		}
+	}
+
+	/** The chunk's snapshot copy; null when it has none. */
+	SnapshotCopy snapshot() {
+		return this.snapshot;
+	}
+
+	/** Makes copy the chunk's snapshot copy: writes from now on preserve the pages they overwrite. */
+	void attachSnapshot(SnapshotCopy copy) {
+		synchronized (this.writeLock) {
+			this.snapshot = copy;
+		}
+	}
+
+	/** Takes the snapshot copy away, closed; null when there was none. */
+	SnapshotCopy detachSnapshot() throws IOException {
+		synchronized (this.writeLock) {
+			SnapshotCopy copy = this.snapshot;
+			this.snapshot = null;
+			if (copy != null) {
+				copy.close();
+			}
+			return copy;
 		}
 	}
 
@@ -271,8 +352,26 @@ public final class ChunkFile implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * Raises the corrected sequence number in the header, forced: it stands for a snapshot
+	 * copy deleted next, and must not be lost while the deletion is kept.
+	 */
+	void raiseCorrectedSn(long correctedSn) throws IOException {
+		ChunkFileHeader current = this.header;
+		if (correctedSn > current.correctedSn()) {
+			ChunkFileHeader raised = current.withCorrectedSn(correctedSn);
+			writeFully(this.channel, raised.encode(), 0);
+			this.channel.force(false);
+			this.header = raised;
+		}
+	}
+
 	public void force() throws IOException {
 		this.channel.force(false);
+		SnapshotCopy copy = this.snapshot;
+		if (copy != null) {
+			copy.force();
+		}
 	}
 
 	/** Marks a call that uses the file; false when it was closed meanwhile (open it again). */
@@ -322,6 +421,7 @@ public final class ChunkFile implements AutoCloseable {
 		try {
 			this.channel.force(false);
 			this.channel.close();
+			closeSnapshot();
 		}
 		catch (IOException ex) {
 			log.warn("closing {} failed: {}", this.path, ex.toString());
@@ -334,6 +434,15 @@ public final class ChunkFile implements AutoCloseable {
 			this.evicted = true;
 		}
 		this.channel.close();
+		closeSnapshot();
+	}
+
+	/** Closes the snapshot copy; it is forced on every change, so no force is needed. */
+	private void closeSnapshot() throws IOException {
+		SnapshotCopy copy = this.snapshot;
+		if (copy != null) {
+			copy.close();
+		}
 	}
 
 	private static long dataOffset(int page) {
@@ -341,7 +450,7 @@ public final class ChunkFile implements AutoCloseable {
 	}
 
 	/** Fills dst from position; bytes past the end of the file stay as they are (zeros in a fresh buffer). */
-	private static void readAt(FileChannel channel, ByteBuffer dst, long position) throws IOException {
+	static void readAt(FileChannel channel, ByteBuffer dst, long position) throws IOException {
 		long p = position;
 		while (dst.hasRemaining()) {
 			int n = channel.read(dst, p);
@@ -352,7 +461,7 @@ public final class ChunkFile implements AutoCloseable {
 		}
 	}
 
-	private static void writeFully(FileChannel channel, ByteBuffer src, long position) throws IOException {
+	static void writeFully(FileChannel channel, ByteBuffer src, long position) throws IOException {
 		long p = position;
 		while (src.hasRemaining()) {
 			p += channel.write(src, p);

@@ -17,8 +17,8 @@ import io.curve4j.common.size.Sizes;
  *
  * @param chunkId the chunk this file holds
  * @param sn highest volume sequence number a write to this chunk carried
- * @param correctedSn sequence number the chunk was corrected to (snapshot bookkeeping; 0
- * until snapshots exist)
+ * @param correctedSn sequence number the chunk was corrected to when its snapshot copy was
+ * deleted, or instead of one: writes up to it copy nothing (0 until then)
  * @param chunkSize bytes of data the file holds after the header
  * @param version 2 for files with page checksums after the data, 1 for older files
  */
@@ -117,6 +117,10 @@ public record ChunkFileHeader(long chunkId, long sn, long correctedSn, int chunk
 
 	ChunkFileHeader withSn(long newSn) {
 		return new ChunkFileHeader(this.chunkId, newSn, this.correctedSn, this.chunkSize, this.version);
+	}
+
+	ChunkFileHeader withCorrectedSn(long newCorrectedSn) {
+		return new ChunkFileHeader(this.chunkId, this.sn, newCorrectedSn, this.chunkSize, this.version);
 	}
 
 	/** This header in the current version (written once the file has page checksums). */

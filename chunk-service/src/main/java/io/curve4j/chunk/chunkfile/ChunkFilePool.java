@@ -118,14 +118,31 @@ public final class ChunkFilePool implements AutoCloseable {
 	 * into place and forces the directory entry.
 	 */
 	public void allocate(Path target, ChunkFileHeader header) throws IOException {
+		allocate(target, file -> ChunkFile.format(file, header));
+	}
+
+	/** Turns a pool file into the snapshot copy {@code target}, as {@link #allocate(Path, ChunkFileHeader)}. */
+	void allocate(Path target, SnapshotCopyHeader header) throws IOException {
+		allocate(target, file -> SnapshotCopy.format(file, header));
+	}
+
+	private void allocate(Path target, Formatter formatter) throws IOException {
 		Path file = this.ready.pollFirst();
 		if (file == null) {
 			file = createSparse();
 		}
 		refill();
-		ChunkFile.format(file, header);
+		formatter.format(file);
 		Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
 		forceDirectory(target.getParent());
+	}
+
+	/** Writes what makes a pool file a chunk file or a snapshot copy. */
+	@FunctionalInterface
+	private interface Formatter {
+
+		void format(Path file) throws IOException;
+
 	}
 
 	public int chunkSize() {
@@ -133,7 +150,7 @@ public final class ChunkFilePool implements AutoCloseable {
 	}
 
 	/**
-	 * Takes back the file of a deleted chunk. The pool keeps up to twice its target this
+	 * Takes back the file of a deleted chunk or snapshot copy. The pool keeps up to twice its target this
 	 * way, so deletes followed by writes reuse files rather than allocate new ones; past
 	 * that, and for a file a Raft snapshot still links (zeroing it would change the
 	 * snapshot; its blocks are freed when the snapshot goes), the file is deleted.
@@ -144,6 +161,12 @@ public final class ChunkFilePool implements AutoCloseable {
 			return false;
 		}
 		int links = (Integer) Files.getAttribute(file, "unix:nlink");
+		if (links == 1 && Files.size(file) > fileLength()) {
+			// a snapshot copy: its bitmap after the checksums goes, the pool zeroes the rest
+			try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+				channel.truncate(fileLength());
+			}
+		}
 		if (this.closed || links > 1 || Files.size(file) != fileLength()
 				|| this.ready.size() + this.dirty.size() >= 2 * this.targetSize) {
 			Files.delete(file);
@@ -249,7 +272,8 @@ public final class ChunkFilePool implements AutoCloseable {
 		try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
 			ByteBuffer head = ByteBuffer.allocate(4);
 			channel.read(head, 0);
-			return ChunkFileHeader.hasMagic(head.flip());
+			head.flip();
+			return ChunkFileHeader.hasMagic(head) || SnapshotCopyHeader.hasMagic(head);
 		}
 	}
 

@@ -22,7 +22,8 @@ import io.curve4j.common.error.ErrorCode;
 import io.curve4j.common.size.Sizes;
 
 /**
- * The chunk files of one copyset, one file {@code chunk_<id>} each in one directory.
+ * The chunk files of one copyset, one file {@code chunk_<id>} each in one directory, and
+ * their snapshot copies, {@code chunk_<id>_snap_<content sn>} (see {@link SnapshotCopy}).
  * Chunks that were never written read as zeros; every read is checked against the page
  * checksums and names the pages that failed. Writes come from the copyset's single
  * apply thread; reads from any thread. Reads and writes share a lock that only deleting a
@@ -32,6 +33,12 @@ import io.curve4j.common.size.Sizes;
 public final class ChunkStore implements AutoCloseable {
 
 	static final String PREFIX = "chunk_";
+
+	/** Between a chunk file's name and its snapshot copy's content sn. */
+	static final String SNAPSHOT_INFIX = "_snap_";
+
+	/** Content sn of a chunk that did not exist at a snapshot: it reads as zeros. */
+	static final long NOT_YET_WRITTEN = 0;
 
 	private final Path dir;
 
@@ -50,8 +57,11 @@ public final class ChunkStore implements AutoCloseable {
 
 	private volatile long repairFloor;
 
-	/** Chunk files in the directory: what the store holds of the disk. */
+	/** Chunk files in the directory: with the snapshot copies, what the store holds of the disk. */
 	private final AtomicInteger chunkFiles = new AtomicInteger();
+
+	/** Per chunk that has a snapshot copy, the copy's content sn (which names its file). */
+	private final Map<Long, Long> snapshotCopies = new ConcurrentHashMap<>();
 
 	/** @param openFiles the bound on open chunk files this store shares with the chunkserver's others */
 	public ChunkStore(Path dir, ChunkFilePool pool, OpenChunkFiles openFiles) throws IOException {
@@ -59,12 +69,33 @@ public final class ChunkStore implements AutoCloseable {
 		this.pool = pool;
 		this.openFiles = openFiles;
 		this.chunkSize = pool.chunkSize();
-		this.chunkFiles.set(chunkFileNames().size());
+		count(chunkFileNames());
 	}
 
-	/** Bytes of the chunk files this store holds (whole files: header, data, checksums). */
+	/** Counts the chunk files and learns the snapshot copies among the names of the directory's files. */
+	private void count(Collection<String> names) {
+		this.snapshotCopies.clear();
+		int chunks = 0;
+		for (String name : names) {
+			int infix = name.indexOf(SNAPSHOT_INFIX);
+			if (infix < 0) {
+				chunks++;
+			}
+			else {
+				this.snapshotCopies.put(Long.parseUnsignedLong(name.substring(PREFIX.length(), infix)),
+						Long.parseUnsignedLong(name.substring(infix + SNAPSHOT_INFIX.length())));
+			}
+		}
+		this.chunkFiles.set(chunks);
+	}
+
+	/**
+	 * Bytes of the chunk files and snapshot copies this store holds (whole files: header,
+	 * data, checksums, and a copy's bitmap).
+	 */
 	public long usedBytes() {
-		return this.chunkFiles.get() * ChunkFile.length(this.chunkSize);
+		return this.chunkFiles.get() * ChunkFile.length(this.chunkSize)
+				+ this.snapshotCopies.size() * SnapshotCopy.length(this.chunkSize);
 	}
 
 	public Path dir() {
@@ -92,21 +123,152 @@ public final class ChunkStore implements AutoCloseable {
 
 	/**
 	 * Writes {@code data} at {@code offset} of the chunk, creating the chunk from the pool
-	 * on its first write, and raises the chunk's sequence number to {@code sn}.
+	 * on its first write, and raises the chunk's sequence number to {@code sn}. A write
+	 * with a higher sn than the chunk's (and its corrected sn) is the first after a volume
+	 * snapshot: it begins the chunk's snapshot copy, and from then on every write copies
+	 * the pages it overwrites into it first (once each).
 	 * @param index the log entry the write comes from
+	 * @throws CurveException {@code STALE_SEQUENCE} when sn is below the chunk's (the
+	 * client missed a snapshot), {@code SNAPSHOT_IN_PROGRESS} when the write would begin a
+	 * copy while the chunk still holds one for an earlier snapshot; nothing changes then
 	 */
 	public void write(long chunkId, long sn, long offset, ByteBuffer data, long index) throws IOException {
 		checkRange(offset, data.remaining(), this.chunkSize);
 		this.lock.readLock().lock();
 		try {
-			withFile(chunkId, sn, file -> {
+			withFile(chunkId, sn, chunk -> chunk.locked(file -> {
+				ChunkFileHeader header = file.header();
+				if (sn < header.sn()) {
+					throw new CurveException(ErrorCode.STALE_SEQUENCE, "chunk " + Long.toUnsignedString(chunkId)
+							+ " was written with sequence number " + header.sn() + ", this write carries " + sn
+							+ ": refresh the volume's sequence number and write again");
+				}
+				if (sn > Math.max(header.sn(), header.correctedSn())) {
+					beginSnapshotCopy(file, header.sn(), sn);
+				}
 				file.raiseSn(sn);
 				file.write(data, offset, index);
 				return null;
-			}, null);
+			}), null);
 		}
 		finally {
 			this.lock.readLock().unlock();
+		}
+	}
+
+	/** Gives the chunk a snapshot copy of its content at contentSn, begun by a write with sn. */
+	private void beginSnapshotCopy(ChunkFile file, long contentSn, long sn) throws IOException {
+		long chunkId = file.header().chunkId();
+		SnapshotCopy existing = file.snapshot();
+		if (existing != null) {
+			if (existing.header().beganBySn() == sn) {
+				// a replay after a crash that kept the copy but not the chunk's raised sn
+				return;
+			}
+			throw new CurveException(ErrorCode.SNAPSHOT_IN_PROGRESS, "chunk " + Long.toUnsignedString(chunkId)
+					+ " still holds its copy of snapshot content " + existing.header().contentSn()
+					+ "; a write with sequence number " + sn
+					+ " must wait until that snapshot's copies are deleted (DeleteChunkSnapshotOrCorrectSn)");
+		}
+		Path path = snapshotPath(chunkId, contentSn);
+		this.pool.allocate(path, new SnapshotCopyHeader(chunkId, contentSn, sn, this.chunkSize));
+		this.snapshotCopies.put(chunkId, contentSn);
+		file.attachSnapshot(SnapshotCopy.open(path, chunkId, this.chunkSize));
+	}
+
+	/**
+	 * Reads {@code length} bytes at {@code offset} of the chunk as it was at the volume
+	 * snapshot {@code snapshotSn}, checked page by page (bad pages are not repaired here:
+	 * the chunk's may have changed since).
+	 * @throws CurveException {@code SNAPSHOT_NOT_FOUND} when the chunk no longer knows
+	 * its content at that snapshot (see {@link #snapshotContentSn})
+	 */
+	public SnapshotRead readSnapshot(long chunkId, long snapshotSn, long offset, int length) throws IOException {
+		checkRange(offset, length, this.chunkSize);
+		ByteBuffer buffer = ByteBuffer.allocate(length);
+		this.lock.readLock().lock();
+		try {
+			return withFile(chunkId, -1, chunk -> chunk.locked(file -> {
+				long contentSn = contentSn(file, snapshotSn);
+				SnapshotCopy copy = file.snapshot();
+				BitSet bad = new BitSet();
+				if (copy != null && copy.header().covers(snapshotSn)) {
+					bad = file.readBeforeCopy(buffer, offset);
+				}
+				else if (contentSn != NOT_YET_WRITTEN) {
+					bad = file.read(buffer, offset);
+				}
+				return new SnapshotRead(new CheckedRead(chunkId, buffer.clear(), offset, bad), contentSn);
+			}), new SnapshotRead(new CheckedRead(chunkId, buffer, offset, new BitSet()), NOT_YET_WRITTEN));
+		}
+		finally {
+			this.lock.readLock().unlock();
+		}
+	}
+
+	/**
+	 * The sequence number of the last write to the chunk before the volume snapshot
+	 * {@code snapshotSn}; {@value #NOT_YET_WRITTEN} when the chunk did not exist then.
+	 * @throws CurveException {@code SNAPSHOT_NOT_FOUND} when the chunk was written after
+	 * the snapshot and holds no copy for it (the copy was deleted: the snapshot is gone)
+	 */
+	public long snapshotContentSn(long chunkId, long snapshotSn) throws IOException {
+		this.lock.readLock().lock();
+		try {
+			return withFile(chunkId, -1, chunk -> chunk.locked(file -> contentSn(file, snapshotSn)), NOT_YET_WRITTEN);
+		}
+		finally {
+			this.lock.readLock().unlock();
+		}
+	}
+
+	private static long contentSn(ChunkFile file, long snapshotSn) {
+		ChunkFileHeader header = file.header();
+		SnapshotCopy copy = file.snapshot();
+		if (copy != null && copy.header().covers(snapshotSn)) {
+			return copy.header().contentSn();
+		}
+		if (header.sn() <= snapshotSn) {
+			return header.sn();
+		}
+		if (copy == null && header.correctedSn() <= snapshotSn) {
+			// written after the snapshot and never copied: it was made after the snapshot
+			return NOT_YET_WRITTEN;
+		}
+		throw new CurveException(ErrorCode.SNAPSHOT_NOT_FOUND, "chunk " + Long.toUnsignedString(header.chunkId())
+				+ " (sn " + header.sn() + ", corrected sn " + header.correctedSn() + ") holds no copy of snapshot "
+				+ snapshotSn);
+	}
+
+	/**
+	 * Ends the chunk's part in a snapshot: deletes its snapshot copy if a write with a sn
+	 * up to {@code correctedSn} began it (its file goes back to the pool), and records
+	 * {@code correctedSn} in the chunk's header, so that writes up to it copy nothing. A
+	 * missing chunk, or a second call, changes nothing.
+	 */
+	public void deleteSnapshotOrCorrectSn(long chunkId, long correctedSn) throws IOException {
+		this.lock.writeLock().lock();
+		try {
+			withFile(chunkId, -1, chunk -> chunk.locked(file -> {
+				file.raiseCorrectedSn(correctedSn);
+				SnapshotCopy copy = file.snapshot();
+				if (copy != null && copy.header().beganBySn() <= correctedSn) {
+					file.detachSnapshot();
+					recycleSnapshotCopy(chunkId);
+				}
+				return null;
+			}), null);
+		}
+		finally {
+			this.lock.writeLock().unlock();
+		}
+	}
+
+	/** Gives the chunk's snapshot copy file, closed, back to the pool. */
+	private void recycleSnapshotCopy(long chunkId) throws IOException {
+		Long contentSn = this.snapshotCopies.remove(chunkId);
+		if (contentSn != null) {
+			this.pool.recycle(snapshotPath(chunkId, contentSn));
 		}
 	}
 
@@ -184,7 +346,15 @@ public final class ChunkStore implements AutoCloseable {
 
 	/** The ids of the chunks this store holds. */
 	public List<Long> chunkIds() throws IOException {
-		return chunkFileNames().stream().map(name -> Long.parseUnsignedLong(name.substring(PREFIX.length()))).toList();
+		return chunkFileNames().stream()
+			.filter(name -> !name.contains(SNAPSHOT_INFIX))
+			.map(name -> Long.parseUnsignedLong(name.substring(PREFIX.length())))
+			.toList();
+	}
+
+	/** The ids of the chunks that hold a snapshot copy. */
+	public Set<Long> snapshotCopyIds() {
+		return Set.copyOf(this.snapshotCopies.keySet());
 	}
 
 	/** The chunk's header, empty when the chunk does not exist. */
@@ -199,8 +369,8 @@ public final class ChunkStore implements AutoCloseable {
 	}
 
 	/**
-	 * Deletes the chunk, giving its file back to the pool; deleting a missing chunk is a
-	 * no-op so that log replay is idempotent. The chunk reads as zeros afterwards and a
+	 * Deletes the chunk, giving its file and its snapshot copy's back to the pool; deleting
+	 * a missing chunk is a no-op so that log replay is idempotent. The chunk reads as zeros afterwards and a
 	 * write creates it again.
 	 */
 	public void delete(long chunkId) throws IOException {
@@ -215,13 +385,14 @@ public final class ChunkStore implements AutoCloseable {
 			if (this.pool.recycle(path(chunkId))) {
 				this.chunkFiles.decrementAndGet();
 			}
+			recycleSnapshotCopy(chunkId);
 		}
 		finally {
 			this.lock.writeLock().unlock();
 		}
 	}
 
-	/** Forces every open chunk file to disk and lists the names of all chunk files. */
+	/** Forces every open chunk file to disk and lists the names of all chunk files and snapshot copies. */
 	public List<String> sync() throws IOException {
 		this.lock.readLock().lock();
 		try {
@@ -271,7 +442,7 @@ public final class ChunkStore implements AutoCloseable {
 				Files.createLink(target, source);
 			}
 			ChunkFilePool.forceDirectory(this.dir);
-			this.chunkFiles.set(wanted.size());
+			count(wanted);
 		}
 		finally {
 			this.lock.writeLock().unlock();
@@ -334,8 +505,10 @@ public final class ChunkStore implements AutoCloseable {
 				this.pool.allocate(path, new ChunkFileHeader(chunkId, createWithSn, 0, this.chunkSize));
 				this.chunkFiles.incrementAndGet();
 			}
+			Long snapshotSn = this.snapshotCopies.get(chunkId);
 			ChunkFile opened = ChunkFile.open(path, chunkId, this.chunkSize,
-					this.poisoned.computeIfAbsent(chunkId, id -> new ConcurrentHashMap<>()));
+					this.poisoned.computeIfAbsent(chunkId, id -> new ConcurrentHashMap<>()),
+					snapshotSn == null ? null : snapshotPath(chunkId, snapshotSn));
 			this.open.put(chunkId, opened);
 			this.openFiles.opened(opened, () -> this.open.remove(chunkId, opened));
 			return opened;
@@ -353,7 +526,7 @@ public final class ChunkStore implements AutoCloseable {
 
 	/** What runs on an open chunk file. */
 	@FunctionalInterface
-	private interface FileAction<T> {
+	interface FileAction<T> {
 
 		T apply(ChunkFile file) throws IOException;
 
@@ -367,6 +540,10 @@ public final class ChunkStore implements AutoCloseable {
 
 	private Path path(long chunkId) {
 		return this.dir.resolve(PREFIX + Long.toUnsignedString(chunkId));
+	}
+
+	private Path snapshotPath(long chunkId, long contentSn) {
+		return this.dir.resolve(PREFIX + Long.toUnsignedString(chunkId) + SNAPSHOT_INFIX + Long.toUnsignedString(contentSn));
 	}
 
 }

@@ -17,10 +17,12 @@ import com.google.protobuf.ByteString;
 import io.curve4j.chunk.chunkfile.CheckedRead;
 import io.curve4j.chunk.chunkfile.ChunkFileHeader;
 import io.curve4j.chunk.chunkfile.ChunkStore;
+import io.curve4j.chunk.chunkfile.SnapshotRead;
 import io.curve4j.common.error.NotLeaderException;
 import io.curve4j.common.raft.RaftGroup;
 import io.curve4j.proto.common.v1.WriteId;
 import io.curve4j.proto.raft.v1.ChunkCommand;
+import io.curve4j.proto.raft.v1.DeleteChunkSnapshotOrCorrectSnCommand;
 import io.curve4j.proto.raft.v1.DeleteChunkCommand;
 import io.curve4j.proto.raft.v1.RepairPagesCommand;
 import io.curve4j.proto.raft.v1.ScanChunkCommand;
@@ -67,16 +69,42 @@ public final class Copyset implements AutoCloseable {
 	}
 
 	/**
-	 * Writes through the log, all in one entry and in this order; completes with the
-	 * entry's index once applied here. A write another attempt of which was applied
-	 * already is dropped there (see {@link WriteFences}). Each write has passed
+	 * Writes through the log, all in one entry and in this order; completes once applied
+	 * here with one result per write, in order: applied, or refused by its chunk (a stale
+	 * sequence number: see {@link ChunkStore#write}). A write another attempt of which was
+	 * applied already is dropped there (see {@link WriteFences}). Each write has passed
 	 * {@link #checkWrite}: the caller checks, so that a bad write fails alone.
 	 */
-	public CompletableFuture<Long> write(List<WriteChunkCommand> writes) {
+	public CompletableFuture<List<WriteResult>> write(List<WriteChunkCommand> writes) {
 		ChunkCommand command = ChunkCommand.newBuilder()
 			.setWrites(WriteChunksCommand.newBuilder().addAllWrites(writes))
 			.build();
-		return this.group.propose(command.toByteArray()).thenApply(Long.class::cast);
+		return this.group.propose(command.toByteArray()).thenApply(Copyset::writeResults);
+	}
+
+	@SuppressWarnings("unchecked")
+	private static List<WriteResult> writeResults(Object applied) {
+		return (List<WriteResult>) applied;
+	}
+
+	/**
+	 * Ends the chunk's part in a volume snapshot through the log (see
+	 * {@link ChunkStore#deleteSnapshotOrCorrectSn}).
+	 */
+	public CompletableFuture<Void> deleteSnapshotOrCorrectSn(long chunkId, long correctedSn) {
+		ChunkCommand command = ChunkCommand.newBuilder()
+			.setDeleteSnapshot(
+					DeleteChunkSnapshotOrCorrectSnCommand.newBuilder().setChunkId(chunkId).setCorrectedSn(correctedSn))
+			.build();
+		return this.group.propose(command.toByteArray()).thenApply(index -> null);
+	}
+
+	/**
+	 * Reads a range of the chunk as it was at the volume snapshot {@code snapshotSn}, on
+	 * the leader, as {@link #read}; the read has passed {@link #checkRead}.
+	 */
+	public CompletableFuture<SnapshotRead> readSnapshot(long snapshotSn, ChunkRead read) {
+		return onLeader(() -> this.store.readSnapshot(read.chunkId(), snapshotSn, read.offset(), read.length()));
 	}
 
 	/** Fails with {@code IO_NOT_ALIGNED} or {@code IO_OUT_OF_RANGE} unless the write fits a chunk. */
@@ -180,9 +208,22 @@ public final class Copyset implements AutoCloseable {
 		ChunkStore.checkRange(read.offset(), read.length(), this.store.chunkSize());
 	}
 
-	/** The chunk's header as the leader has it, empty when the chunk does not exist. */
-	public CompletableFuture<Optional<ChunkFileHeader>> info(long chunkId) {
-		return onLeader(() -> this.store.info(chunkId));
+	/**
+	 * The chunk's header as the leader has it (empty when the chunk does not exist) and,
+	 * when {@code snapshotSn} is positive, its content sn at that volume snapshot (see
+	 * {@link ChunkStore#snapshotContentSn}), in one read.
+	 */
+	public CompletableFuture<ChunkInfo> info(long chunkId, long snapshotSn) {
+		return onLeader(() -> new ChunkInfo(this.store.info(chunkId),
+				snapshotSn > 0 ? this.store.snapshotContentSn(chunkId, snapshotSn) : 0));
+	}
+
+	/**
+	 * A chunk as the leader has it.
+	 * @param header empty when the chunk does not exist
+	 * @param snapshotContentSn the content sn at the snapshot asked about; 0 when none was
+	 */
+	public record ChunkInfo(Optional<ChunkFileHeader> header, long snapshotContentSn) {
 	}
 
 	private <T> CompletableFuture<T> onLeader(Callable<T> read) {

@@ -3,6 +3,7 @@ package io.curve4j.chunk.copyset;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -25,14 +26,17 @@ import io.curve4j.proto.raft.v1.WriteChunkCommand;
  * Applies a copyset's log ({@link ChunkCommand}s) to its {@link ChunkStore}.
  *
  * <p>
- * Invariants: every entry is an overwrite of a range, a delete of a chunk, a repair of
- * bad pages (which changes only pages that do not check out) or a scan (which changes
+ * Invariants: every entry is an overwrite of a range (with the copy-on-write of the pages
+ * it overwrites, each copied once), a delete of a chunk or of its snapshot copy, a repair
+ * of bad pages (which changes only pages that do not check out) or a scan (which changes
  * nothing), so applying
  * the log again from any earlier point over the current files gives the same files. That
  * is why no applied index is stored with the data and why a snapshot
  * ({@link CopysetSnapshots}) may hold files newer than its index. A write or delete that
  * fails with an I/O error (disk full, corrupt file) halts the group: the entry is not
- * marked applied, and a restart replays it.
+ * marked applied, and a restart replays it. A write the chunk refuses (a stale sequence
+ * number, a second snapshot) is refused alike on every replica and changes nothing; in a
+ * batch entry it fails alone, the others apply.
  */
 final class CopysetStateMachine extends CommandStateMachine<ChunkCommand> {
 
@@ -82,9 +86,17 @@ final class CopysetStateMachine extends CommandStateMachine<ChunkCommand> {
 				case WRITES -> {
 					List<WriteChunkCommand> writes = command.getWrites().getWritesList();
 					this.fences.reserve(retries(writes), index);
+					List<WriteResult> results = new ArrayList<>(writes.size());
 					for (WriteChunkCommand write : writes) {
-						write(write, index);
+						try {
+							write(write, index);
+							results.add(new WriteResult(index, null));
+						}
+						catch (CurveException refused) {
+							results.add(new WriteResult(index, refused));
+						}
 					}
+					return results;
 				}
 				case DELETE -> {
 					WriteId id = command.getDelete().getWriteId();
@@ -94,6 +106,8 @@ final class CopysetStateMachine extends CommandStateMachine<ChunkCommand> {
 					}
 				}
 				case REPAIR -> repair(command.getRepair(), index);
+				case DELETE_SNAPSHOT -> this.store.deleteSnapshotOrCorrectSn(command.getDeleteSnapshot().getChunkId(),
+						command.getDeleteSnapshot().getCorrectedSn());
 				case SCAN -> this.scans.record(index, command.getScan().getChunkId(),
 						this.store.checksumDigest(command.getScan().getChunkId()));
 				default -> throw new CurveException(ErrorCode.INVALID_ARGUMENT, "empty chunk command");

@@ -24,6 +24,7 @@ import io.curve4j.chunk.copyset.ChunkRead;
 import io.curve4j.chunk.copyset.Copyset;
 import io.curve4j.chunk.copyset.CopysetId;
 import io.curve4j.chunk.copyset.CopysetRegistry;
+import io.curve4j.chunk.copyset.WriteResult;
 import io.curve4j.chunk.repair.PageRepair;
 import io.curve4j.common.auth.ChunkCapabilities;
 import io.curve4j.common.error.CurveException;
@@ -34,10 +35,14 @@ import io.curve4j.common.size.Sizes;
 import io.curve4j.proto.chunk.v1.ChunkServiceGrpc;
 import io.curve4j.proto.chunk.v1.DeleteChunkRequest;
 import io.curve4j.proto.chunk.v1.DeleteChunkResponse;
+import io.curve4j.proto.chunk.v1.DeleteChunkSnapshotOrCorrectSnRequest;
+import io.curve4j.proto.chunk.v1.DeleteChunkSnapshotOrCorrectSnResponse;
 import io.curve4j.proto.chunk.v1.GetChunkInfoRequest;
 import io.curve4j.proto.chunk.v1.GetChunkInfoResponse;
 import io.curve4j.proto.chunk.v1.ReadChunkRequest;
 import io.curve4j.proto.chunk.v1.ReadChunkResponse;
+import io.curve4j.proto.chunk.v1.ReadChunkSnapshotRequest;
+import io.curve4j.proto.chunk.v1.ReadChunkSnapshotResponse;
 import io.curve4j.proto.chunk.v1.ReadChunksRequest;
 import io.curve4j.proto.chunk.v1.ReadChunksResponse;
 import io.curve4j.proto.chunk.v1.WriteChunkRequest;
@@ -97,33 +102,38 @@ class ChunkGrpcService extends ChunkServiceGrpc.ChunkServiceImplBase {
 	public void writeChunk(WriteChunkRequest request, StreamObserver<WriteChunkResponse> responses) {
 		GrpcAnswers.async(responses, () -> this.inFlight.admit(request.getData().size(), () -> {
 			Copyset copyset = copyset(request.getCopyset());
-			return copyset.write(List.of(checked(copyset, request))).thenApply(index -> {
+			return copyset.write(List.of(checked(copyset, request))).thenApply(results -> {
+				WriteResult result = results.get(0);
+				if (result.refusal() != null) {
+					throw result.refusal();
+				}
 				this.bytesWritten.increment(request.getData().size());
-				return WriteChunkResponse.newBuilder().setAppliedIndex(index).build();
+				return WriteChunkResponse.newBuilder().setAppliedIndex(result.index()).build();
 			});
 		}));
 	}
 
 	/**
 	 * One log entry per copyset, so a batch costs the Raft work of a write per copyset;
-	 * a write that is out of range, or whose copyset fails, fails alone in its result.
+	 * a write that is out of range, that its chunk refuses, or whose copyset fails, fails
+	 * alone in its result.
 	 */
 	@Override
 	public void writeChunks(WriteChunksRequest request, StreamObserver<WriteChunksResponse> responses) {
 		GrpcAnswers.async(responses, () -> this.inFlight.admit(batchBytes(request.getWritesList(),
 				write -> (long) write.getData().size()), () -> perCopyset(request.getWritesList(), WriteChunkRequest::getCopyset,
-				this::checked, (copyset, commands) -> copyset.write(commands)
-					.thenApply(index -> Collections.nCopies(commands.size(), index)))
+				this::checked, Copyset::write)
 			.thenApply(outcomes -> {
 				WriteChunksResponse.Builder response = WriteChunksResponse.newBuilder();
 				for (int i = 0; i < outcomes.size(); i++) {
-					Outcome<Long> outcome = outcomes.get(i);
-					if (outcome.failure() == null) {
+					Outcome<WriteResult> outcome = outcomes.get(i);
+					Throwable failure = outcome.failure() != null ? outcome.failure() : outcome.value().refusal();
+					if (failure == null) {
 						this.bytesWritten.increment(request.getWrites(i).getData().size());
-						response.addResultsBuilder().setAppliedIndex(outcome.value());
+						response.addResultsBuilder().setAppliedIndex(outcome.value().index());
 					}
 					else {
-						response.addResultsBuilder().setError(GrpcErrors.toItemError(outcome.failure()));
+						response.addResultsBuilder().setError(GrpcErrors.toItemError(failure));
 					}
 				}
 				return response.build();
@@ -263,16 +273,68 @@ class ChunkGrpcService extends ChunkServiceGrpc.ChunkServiceImplBase {
 	public void getChunkInfo(GetChunkInfoRequest request, StreamObserver<GetChunkInfoResponse> responses) {
 		GrpcAnswers.async(responses, () -> {
 			this.access.check(request.getCapability(), request.getChunkId(), ChunkCapabilities.READ);
-			return copyset(request.getCopyset()).info(request.getChunkId())
-				.thenApply(header -> header
+			return copyset(request.getCopyset()).info(request.getChunkId(), request.getSnapshotSn())
+				.thenApply(info -> info.header()
 					.map(h -> GetChunkInfoResponse.newBuilder()
 						.setExists(true)
 						.setSn(h.sn())
 						.setCorrectedSn(h.correctedSn())
 						.setChunkSize(h.chunkSize())
+						.setSnapshotContentSn(info.snapshotContentSn())
 						.build())
 					.orElseGet(GetChunkInfoResponse::getDefaultInstance));
 		});
+	}
+
+	/**
+	 * The chunk as it was at a volume snapshot, read on the leader like a read. A page
+	 * that does not check out fails the read ({@code CHUNK_CORRUPT}): the chunk's own page
+	 * may have changed since the snapshot, so another replica's copy of it is no repair.
+	 */
+	@Override
+	public void readChunkSnapshot(ReadChunkSnapshotRequest request,
+			StreamObserver<ReadChunkSnapshotResponse> responses) {
+		GrpcAnswers.async(responses, () -> this.inFlight.admit(Integer.toUnsignedLong(request.getLength()), () -> {
+			this.access.check(request.getCapability(), request.getChunkId(), ChunkCapabilities.READ);
+			long snapshotSn = snapshotSn(request.getSn(), "sn");
+			Copyset copyset = copyset(request.getCopyset());
+			ChunkRead read = new ChunkRead(request.getChunkId(), Integer.toUnsignedLong(request.getOffset()),
+					length(request.getLength()));
+			copyset.checkRead(read);
+			return copyset.readSnapshot(snapshotSn, read).thenApply(found -> {
+				if (!found.read().clean()) {
+					throw new CurveException(ErrorCode.CHUNK_CORRUPT, "chunk " + Long.toUnsignedString(read.chunkId())
+							+ " at snapshot " + snapshotSn + ": pages " + found.read().badPages()
+							+ " do not match their checksums");
+				}
+				ByteBuffer data = found.read().data();
+				this.bytesRead.increment(data.remaining());
+				return ReadChunkSnapshotResponse.newBuilder()
+					.setData(UnsafeByteOperations.unsafeWrap(data))
+					.setContentSn(found.contentSn())
+					.build();
+			});
+		}));
+	}
+
+	@Override
+	public void deleteChunkSnapshotOrCorrectSn(DeleteChunkSnapshotOrCorrectSnRequest request,
+			StreamObserver<DeleteChunkSnapshotOrCorrectSnResponse> responses) {
+		GrpcAnswers.async(responses, () -> {
+			this.access.check(request.getCapability(), request.getChunkId(), ChunkCapabilities.WRITE);
+			long correctedSn = snapshotSn(request.getCorrectedSn(), "corrected_sn");
+			return copyset(request.getCopyset()).deleteSnapshotOrCorrectSn(request.getChunkId(), correctedSn)
+				.thenApply(done -> DeleteChunkSnapshotOrCorrectSnResponse.getDefaultInstance());
+		});
+	}
+
+	/** A sequence number a snapshot call names: volumes number from 1. */
+	private static long snapshotSn(long sn, String field) {
+		if (sn <= 0) {
+			throw new CurveException(ErrorCode.INVALID_ARGUMENT,
+					field + " must be a volume sequence number (1 or more), not " + Long.toUnsignedString(sn));
+		}
+		return sn;
 	}
 
 	/** The leader's bytes, bad pages replaced by another replica's copy. */

@@ -60,7 +60,7 @@ class ChunkStoreTest {
 	void survivesReopeningAndKeepsTheHighestSn() throws Exception {
 		byte[] data = random(512);
 		this.store.write(5, 3, CHUNK - 512, ByteBuffer.wrap(data), 1);
-		this.store.write(5, 2, 0, ByteBuffer.wrap(data), 1);
+		this.store.write(5, 3, 0, ByteBuffer.wrap(data), 1);
 		this.store.close();
 		this.store = new ChunkStore(this.dir.resolve("chunks"), this.pool, new OpenChunkFiles(64));
 		assertThat(bytes(this.store.read(5, CHUNK - 512, 512).data())).isEqualTo(data);

@@ -57,7 +57,7 @@ class CopysetStateMachineTest {
 		byte[] later = filled(2);
 		apply(fsm, 1, write(first, WriteFencesTest.id(42, 7, 2)));
 		apply(fsm, 2, write(later, WriteFencesTest.id(42, 8, 1)));
-		assertThat(apply(fsm, 3, write(first, WriteFencesTest.id(42, 7, 1)))).isEqualTo(3L);
+		assertThat(apply(fsm, 3, write(first, WriteFencesTest.id(42, 7, 1)))).isEqualTo(List.of(new WriteResult(3, null)));
 		assertThat(bytes(this.store.read(5, 0, 4096).data())).isEqualTo(later);
 	}
 
