@@ -116,15 +116,20 @@ public final class SnapshotWorker implements AutoCloseable {
 	private void round() {
 		try {
 			renewLeaseIfDue();
-			if (!holdsLease()) {
-				stopAll();
-				return;
-			}
-			startTasks(this.tasks.listTasks());
 		}
 		catch (RuntimeException ex) {
 			// the next round tries again; the lease runs out on its own if the MDS stays away
-			log.warn("snapshot worker round failed: {}", ex.getMessage());
+			log.warn("worker {} could not renew the snapshot lease: {}", this.tasks.workerId(), ex.getMessage());
+		}
+		if (!holdsLease()) {
+			stopAll();
+			return;
+		}
+		try {
+			startTasks(this.tasks.listTasks());
+		}
+		catch (RuntimeException ex) {
+			log.warn("worker {} could not list the snapshot tasks: {}", this.tasks.workerId(), ex.getMessage());
 		}
 	}
 
