@@ -362,7 +362,7 @@ public final class ChunkStore implements AutoCloseable {
 	}
 
 	/** The ids of the chunks that hold a snapshot copy. */
-	public Set<Long> snapshotCopyIds() {
+	Set<Long> snapshotCopyIds() {
 		return Set.copyOf(this.snapshotCopies.keySet());
 	}
 
