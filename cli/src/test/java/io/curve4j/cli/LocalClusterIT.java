@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -70,6 +71,8 @@ import io.curve4j.proto.mds.v1.NamespaceServiceGrpc;
 import io.curve4j.proto.mds.v1.RefreshSessionRequest;
 import io.curve4j.proto.mds.v1.SegmentServiceGrpc;
 import io.curve4j.sdk.block.CurveClient;
+import io.curve4j.sdk.block.SnapshotChunk;
+import io.curve4j.sdk.block.VolumeSnapshot;
 import io.curve4j.sdk.block.Volume;
 import io.curve4j.sdk.cluster.Credentials;
 import io.curve4j.sdk.cluster.MdsRestApi;
@@ -465,6 +468,100 @@ class LocalClusterIT {
 		assertThat(cli("recycle", "list", mds[0], mds[1])).isZero();
 		assertThat(cli("recycle", "purge", mds[0], mds[1])).as("nothing left to purge").isZero();
 		assertThat(cli("recycle", "purge", "/bin/vol", mds[0], mds[1])).as("NOT_IN_RECYCLE_BIN").isEqualTo(1);
+	}
+
+	/**
+	 * The SDK's snapshot reads over the chunkservers' copy-on-write. The MDS does not
+	 * raise the volume's sequence number here: writes go through the chunk API with sn 1,
+	 * then 2, as the volume's would before and after snapshot 1.
+	 */
+	@Test
+	@Order(7)
+	void aSnapshotReadsAsItWasWhileTheVolumeMovesOnUntilItsCopiesAreDeleted() {
+		client.createDirectory("/snap");
+		client.createVolume("/snap/vol", 2 * Sizes.DEFAULT_SEGMENT_SIZE);
+		long chunkSize = client.stat("/snap/vol").chunkSize();
+		byte[] before = new byte[16 * PAGE];
+		random.nextBytes(before);
+		byte[] after = new byte[PAGE];
+		random.nextBytes(after);
+		ManagedChannel mds = ManagedChannelBuilder.forTarget(layout.mds().get(0).grpc()).usePlaintext().build();
+		List<ManagedChannel> opened = new ArrayList<>(List.of(mds));
+		try {
+			SegmentServiceGrpc.SegmentServiceBlockingStub segments = SegmentServiceGrpc.newBlockingStub(mds)
+				.withInterceptors(new RequestSigner(SigningKey.of("root", cluster.rootSecret())));
+			List<ChunkLocation> chunks = segments
+				.getOrAllocateSegment(GetOrAllocateSegmentRequest.newBuilder()
+					.setFileId(client.stat("/snap/vol").id())
+					.setOffset(0)
+					.setAllocate(true)
+					.build())
+				.getChunksList();
+			writeOnLeader(segments, opened, chunks.get(0), 1, before);
+			writeOnLeader(segments, opened, chunks.get(1), 1, before);
+			writeOnLeader(segments, opened, chunks.get(0), 2, after);
+		}
+		finally {
+			opened.forEach(ManagedChannel::shutdownNow);
+		}
+
+		try (VolumeSnapshot snapshot = client.openSnapshot("/snap/vol", 1)) {
+			long lastChunk = snapshot.chunkCount() - 1;
+			assertThat(snapshot.chunkCount()).isEqualTo(2 * Sizes.DEFAULT_SEGMENT_SIZE / chunkSize);
+			SnapshotChunk first = snapshot.readChunk(0);
+			assertThat(first.contentSn()).isEqualTo(1);
+			assertThat(Arrays.copyOf(first.data(), before.length)).isEqualTo(before);
+			assertThat(Arrays.copyOfRange(first.data(), before.length, first.data().length)).containsOnly(0);
+			assertThat(snapshot.readChunk(1).data()).startsWith(before);
+			assertThat(snapshot.contentSn(1)).isEqualTo(1);
+			assertThat(snapshot.contentSn(2)).as("never written").isZero();
+			SnapshotChunk unallocated = snapshot.readChunk(lastChunk);
+			assertThat(unallocated.contentSn()).isZero();
+			assertThat(unallocated.data()).hasSize((int) chunkSize).containsOnly(0);
+			assertCode(() -> snapshot.readChunk(lastChunk + 1), ErrorCode.IO_OUT_OF_RANGE);
+
+			snapshot.deleteChunkCopies();
+			snapshot.deleteChunkCopies();
+			assertCode(() -> snapshot.readChunk(0), ErrorCode.SNAPSHOT_NOT_FOUND);
+			assertThat(snapshot.contentSn(1)).as("not written since: still the snapshot's content").isEqualTo(1);
+		}
+		try (Volume volume = client.open("/snap/vol")) {
+			assertThat(volume.read(0, PAGE)).isEqualTo(after);
+			assertThat(volume.read(PAGE, PAGE)).isEqualTo(Arrays.copyOfRange(before, PAGE, 2 * PAGE));
+		}
+		assertCode(() -> client.openSnapshot("/snap/vol", 0), ErrorCode.INVALID_ARGUMENT);
+		assertCode(() -> client.openSnapshot("/snap", 1), ErrorCode.NOT_A_VOLUME);
+	}
+
+	/** Writes data at the start of the chunk with sequence number sn, through whichever replica leads. */
+	private static void writeOnLeader(SegmentServiceGrpc.SegmentServiceBlockingStub segments,
+			List<ManagedChannel> opened, ChunkLocation chunk, long sn, byte[] data) {
+		List<ChunkServiceGrpc.ChunkServiceBlockingStub> replicas = new ArrayList<>();
+		for (ChunkServerLocation peer : segments
+			.getCopysetMembers(GetCopysetMembersRequest.newBuilder().addCopysets(chunk.getCopyset()).build())
+			.getCopysets(0)
+			.getPeersList()) {
+			ManagedChannel channel = ManagedChannelBuilder.forTarget(MetaCache.address(peer)).usePlaintext().build();
+			opened.add(channel);
+			replicas.add(ChunkServiceGrpc.newBlockingStub(channel).withInterceptors(TEN_SECONDS_PER_CALL));
+		}
+		WriteChunkRequest write = WriteChunkRequest.newBuilder()
+			.setCopyset(chunk.getCopyset())
+			.setChunkId(chunk.getChunkId())
+			.setSn(sn)
+			.setData(ByteString.copyFrom(data))
+			.setCapability(chunk.getCapability())
+			.build();
+		// the replicas that do not lead answer NOT_LEADER
+		await().atMost(Duration.ofSeconds(30)).until(() -> replicas.stream().anyMatch(replica -> {
+			try {
+				replica.writeChunk(write);
+				return true;
+			}
+			catch (StatusRuntimeException ex) {
+				return false;
+			}
+		}));
 	}
 
 	/** A deadline for each call; a stub's own deadline counts from the stub's creation. */

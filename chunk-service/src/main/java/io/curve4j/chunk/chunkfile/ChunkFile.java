@@ -298,15 +298,14 @@ public final class ChunkFile implements AutoCloseable {
 		}
 	}
 
-	/** Takes the snapshot copy away, closed; null when there was none. */
-	SnapshotCopy detachSnapshot() throws IOException {
+	/** Takes the snapshot copy away, closed (its file is then the store's to recycle). */
+	void detachSnapshot() throws IOException {
 		synchronized (this.writeLock) {
 			SnapshotCopy copy = this.snapshot;
 			this.snapshot = null;
 			if (copy != null) {
 				copy.close();
 			}
-			return copy;
 		}
 	}
 

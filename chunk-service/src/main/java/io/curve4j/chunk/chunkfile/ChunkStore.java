@@ -226,10 +226,10 @@ public final class ChunkStore implements AutoCloseable {
 		ChunkFileHeader header = file.header();
 		SnapshotCopy copy = file.snapshot();
 		if (copy != null && copy.header().covers(snapshotSn)) {
-			return copy.header().contentSn();
+			return written(copy.header().contentSn());
 		}
 		if (header.sn() <= snapshotSn) {
-			return header.sn();
+			return written(header.sn());
 		}
 		if (copy == null && header.correctedSn() <= snapshotSn) {
 			// written after the snapshot and never copied: it was made after the snapshot
@@ -238,6 +238,15 @@ public final class ChunkStore implements AutoCloseable {
 		throw new CurveException(ErrorCode.SNAPSHOT_NOT_FOUND, "chunk " + Long.toUnsignedString(header.chunkId())
 				+ " (sn " + header.sn() + ", corrected sn " + header.correctedSn() + ") holds no copy of snapshot "
 				+ snapshotSn);
+	}
+
+	/**
+	 * The content sn of a chunk that holds data: never {@value #NOT_YET_WRITTEN}, which
+	 * means no data. Volumes number from 1, but writes from before sequence numbers were
+	 * kept carry 0.
+	 */
+	private static long written(long sn) {
+		return Math.max(sn, 1);
 	}
 
 	/**
@@ -353,7 +362,7 @@ public final class ChunkStore implements AutoCloseable {
 	}
 
 	/** The ids of the chunks that hold a snapshot copy. */
-	public Set<Long> snapshotCopyIds() {
+	Set<Long> snapshotCopyIds() {
 		return Set.copyOf(this.snapshotCopies.keySet());
 	}
 

@@ -1,8 +1,10 @@
 package io.curve4j.chunk.chunkfile;
 
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -146,6 +148,17 @@ class CopyOnWriteTest {
 	}
 
 	@Test
+	void aChunkWrittenBeforeSequenceNumbersCountsAsWrittenAtOne() throws Exception {
+		this.store.write(5, 0, 0, filled(1, PAGE), 1);
+		this.store.write(6, 0, 0, filled(1, PAGE), 2);
+		this.store.write(5, 2, 0, filled(2, PAGE), 3);
+		SnapshotRead read = this.store.readSnapshot(5, 1, 0, PAGE);
+		assertThat(read.contentSn()).isEqualTo(1);
+		assertThat(bytes(read.read().data())).containsOnly(1);
+		assertThat(this.store.snapshotContentSn(6, 1)).isEqualTo(1);
+	}
+
+	@Test
 	void reopeningKeepsTheCopyAndItsBitmap() throws Exception {
 		this.store.write(5, 1, 0, filled(1, 2 * PAGE), 1);
 		this.store.write(5, 2, 0, filled(2, PAGE), 2);
@@ -160,6 +173,28 @@ class CopyOnWriteTest {
 		this.store.write(5, 2, 0, filled(3, 2 * PAGE), 3);
 		assertThat(bytes(this.store.readSnapshot(5, 1, 0, 2 * PAGE).read().data())).containsOnly(1);
 		assertThat(bytes(this.store.read(5, 0, 2 * PAGE).data())).containsOnly(3);
+	}
+
+	/**
+	 * A power loss after a copy-on-write: the copy was forced, the chunk's new page made it
+	 * to disk but its raised sn did not. Replaying the write must neither refuse it as a
+	 * second snapshot nor copy the (new) page again.
+	 */
+	@Test
+	void aReplayAfterACrashThatLostTheChunksRaisedSnKeepsTheCopy() throws Exception {
+		this.store.write(5, 1, 0, filled(1, 2 * PAGE), 1);
+		this.store.write(5, 2, 0, filled(2, PAGE), 2);
+		this.store.close();
+		Path chunk = this.dir.resolve("chunks").resolve("chunk_5");
+		try (FileChannel channel = FileChannel.open(chunk, StandardOpenOption.WRITE)) {
+			channel.write(new ChunkFileHeader(5, 1, 0, CHUNK).encode(), 0);
+		}
+		this.store = reopen();
+		assertThat(this.store.info(5).orElseThrow().sn()).isEqualTo(1);
+
+		this.store.write(5, 2, 0, filled(2, PAGE), 2);
+		assertThat(bytes(this.store.readSnapshot(5, 1, 0, 2 * PAGE).read().data())).containsOnly(1);
+		assertThat(this.store.info(5).orElseThrow().sn()).isEqualTo(2);
 	}
 
 	@Test

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -14,12 +15,16 @@ import com.google.protobuf.ByteString;
 import io.curve4j.chunk.chunkfile.ChunkFilePool;
 import io.curve4j.chunk.chunkfile.ChunkStore;
 import io.curve4j.chunk.chunkfile.OpenChunkFiles;
+import io.curve4j.common.error.CurveException;
+import io.curve4j.common.error.ErrorCode;
 import io.curve4j.proto.common.v1.WriteId;
 import io.curve4j.proto.raft.v1.ChunkCommand;
+import io.curve4j.proto.raft.v1.DeleteChunkSnapshotOrCorrectSnCommand;
 import io.curve4j.proto.raft.v1.WriteChunkCommand;
 import io.curve4j.proto.raft.v1.WriteChunksCommand;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The configuration epoch a copyset reports to the MDS, which records changes by it, and
@@ -80,6 +85,34 @@ class CopysetStateMachineTest {
 			.build()
 			.toByteArray()));
 		assertThat(bytes(this.store.read(5, 0, 4096).data())).isEqualTo(filled(6));
+	}
+
+	@Test
+	void aRefusedWriteOfABatchFailsAloneAndTheOthersApply() throws IOException {
+		CopysetStateMachine fsm = stateMachine();
+		apply(fsm, 1, entry(command(filled(1), WriteId.getDefaultInstance()).toBuilder().setSn(2).build()));
+		Object results = apply(fsm, 2, entry(command(filled(2), WriteId.getDefaultInstance()),
+				command(filled(3), WriteId.getDefaultInstance()).toBuilder().setSn(2).build()));
+		assertThat(results).asInstanceOf(InstanceOfAssertFactories.list(WriteResult.class))
+			.extracting(result -> result.refusal() == null ? null : result.refusal().code())
+			.containsExactly(ErrorCode.STALE_SEQUENCE, null);
+		assertThat(bytes(this.store.read(5, 0, 4096).data())).isEqualTo(filled(3));
+	}
+
+	@Test
+	void aDeleteSnapshotEntryEndsTheChunksPartInTheSnapshot() throws IOException {
+		CopysetStateMachine fsm = stateMachine();
+		apply(fsm, 1, write(filled(1), WriteId.getDefaultInstance()));
+		apply(fsm, 2, entry(command(filled(2), WriteId.getDefaultInstance()).toBuilder().setSn(2).build()));
+		assertThat(bytes(this.store.readSnapshot(5, 1, 0, 4096).read().data())).isEqualTo(filled(1));
+		ByteBuffer delete = ByteBuffer.wrap(ChunkCommand.newBuilder()
+			.setDeleteSnapshot(DeleteChunkSnapshotOrCorrectSnCommand.newBuilder().setChunkId(5).setCorrectedSn(2))
+			.build()
+			.toByteArray());
+		apply(fsm, 3, delete);
+		assertThat(this.store.info(5).orElseThrow().correctedSn()).isEqualTo(2);
+		assertThatThrownBy(() -> this.store.readSnapshot(5, 1, 0, 4096)).isInstanceOfSatisfying(CurveException.class,
+				ex -> assertThat(ex.code()).isEqualTo(ErrorCode.SNAPSHOT_NOT_FOUND));
 	}
 
 	/** As the Raft group does it: decode the entry, then apply it. */

@@ -6,8 +6,10 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 
 import com.google.protobuf.ByteString;
+import io.grpc.stub.StreamObserver;
 
 import io.curve4j.common.error.CurveException;
 import io.curve4j.common.error.ErrorCode;
@@ -16,7 +18,13 @@ import io.curve4j.proto.chunk.v1.ChunkServiceGrpc;
 import io.curve4j.proto.chunk.v1.ChunkServiceGrpc.ChunkServiceStub;
 import io.curve4j.proto.chunk.v1.DeleteChunkRequest;
 import io.curve4j.proto.chunk.v1.DeleteChunkResponse;
+import io.curve4j.proto.chunk.v1.DeleteChunkSnapshotOrCorrectSnRequest;
+import io.curve4j.proto.chunk.v1.DeleteChunkSnapshotOrCorrectSnResponse;
+import io.curve4j.proto.chunk.v1.GetChunkInfoRequest;
+import io.curve4j.proto.chunk.v1.GetChunkInfoResponse;
 import io.curve4j.proto.chunk.v1.ReadChunkRequest;
+import io.curve4j.proto.chunk.v1.ReadChunkSnapshotRequest;
+import io.curve4j.proto.chunk.v1.ReadChunkSnapshotResponse;
 import io.curve4j.proto.chunk.v1.ReadChunksRequest;
 import io.curve4j.proto.chunk.v1.ReadChunksResponse;
 import io.curve4j.proto.chunk.v1.WriteChunkRequest;
@@ -169,10 +177,103 @@ final class ChunkIo {
 
 	private CompletableFuture<DeleteChunkResponse> deleteChunk(CopysetKey copyset, Attempt attempt,
 			DeleteChunkRequest request) {
+		return leaderCall(copyset, attempt, (stub, observer) -> stub.deleteChunk(request, observer));
+	}
+
+	/**
+	 * The content sn of one chunk at the volume snapshot {@code snapshotSeq}
+	 * ({@code GetChunkInfo} with {@code snapshot_sn}): 0 when its segment was never
+	 * allocated or the chunk does not exist.
+	 */
+	CompletableFuture<Long> snapshotContentSn(long fileId, long snapshotSeq, ChunkRange range, String what) {
+		return this.retry.call(what, true,
+				(attempt) -> this.cache.segment(fileId, range.segmentOffset(), false, attempt.rpcTimeoutNanos())
+					.thenCompose((segment) -> {
+						if (segment.isEmpty()) {
+							return CompletableFuture.completedFuture(0L);
+						}
+						ChunkLocation chunk = chunkOf(segment.get(), range);
+						GetChunkInfoRequest request = GetChunkInfoRequest.newBuilder()
+							.setCopyset(chunk.getCopyset())
+							.setChunkId(chunk.getChunkId())
+							.setSnapshotSn(snapshotSeq)
+							.setCapability(chunk.getCapability())
+							.build();
+						return this.<GetChunkInfoResponse>leaderCall(chunk.getCopyset(), attempt,
+								(stub, observer) -> stub.getChunkInfo(request, observer))
+							.thenApply((info) -> info.getExists() ? info.getSnapshotContentSn() : 0L);
+					}));
+	}
+
+	/**
+	 * Reads one sub-request of a chunk as it was at the volume snapshot
+	 * {@code snapshotSeq}.
+	 * @return the answer, or empty when the segment was never allocated (zeros, content sn 0)
+	 */
+	CompletableFuture<Optional<ReadChunkSnapshotResponse>> readSnapshot(long fileId, long snapshotSeq,
+			ChunkRange range, String what) {
+		return this.retry.call(what, true,
+				(attempt) -> this.cache.segment(fileId, range.segmentOffset(), false, attempt.rpcTimeoutNanos())
+					.thenCompose((segment) -> {
+						if (segment.isEmpty()) {
+							return CompletableFuture.completedFuture(Optional.<ReadChunkSnapshotResponse>empty());
+						}
+						ChunkLocation chunk = chunkOf(segment.get(), range);
+						ReadChunkSnapshotRequest request = ReadChunkSnapshotRequest.newBuilder()
+							.setCopyset(chunk.getCopyset())
+							.setChunkId(chunk.getChunkId())
+							.setSn(snapshotSeq)
+							.setOffset(range.offsetInChunk())
+							.setLength(range.length())
+							.setCapability(chunk.getCapability())
+							.build();
+						return this.<ReadChunkSnapshotResponse>leaderCall(chunk.getCopyset(), attempt,
+								(stub, observer) -> stub.readChunkSnapshot(request, observer))
+							.thenApply((answer) -> {
+								if (answer.getData().size() != range.length()) {
+									throw new CurveException(ErrorCode.INTERNAL, "chunkserver answered "
+											+ answer.getData().size() + " bytes for a snapshot read of " + range.length());
+								}
+								return Optional.of(answer);
+							});
+					}));
+	}
+
+	/**
+	 * Ends a volume snapshot's part in every chunk of the segment at
+	 * {@code segmentOffset}: {@code DeleteChunkSnapshotOrCorrectSn(correctedSn)} on each
+	 * (idempotent, so retried whole). Nothing to do in a segment never allocated.
+	 */
+	CompletableFuture<Void> deleteSnapshotCopies(long fileId, long segmentOffset, long correctedSn, String what) {
+		return this.retry.call(what, true,
+				(attempt) -> this.cache.segment(fileId, segmentOffset, false, attempt.rpcTimeoutNanos())
+					.thenCompose((segment) -> {
+						if (segment.isEmpty()) {
+							return CompletableFuture.completedFuture(null);
+						}
+						CompletableFuture<?>[] deletes = segment.get().stream().map((chunk) -> {
+							DeleteChunkSnapshotOrCorrectSnRequest request = DeleteChunkSnapshotOrCorrectSnRequest
+								.newBuilder()
+								.setCopyset(chunk.getCopyset())
+								.setChunkId(chunk.getChunkId())
+								.setCorrectedSn(correctedSn)
+								.setCapability(chunk.getCapability())
+								.build();
+							return this.<DeleteChunkSnapshotOrCorrectSnResponse>leaderCall(chunk.getCopyset(), attempt,
+									(stub, observer) -> stub.deleteChunkSnapshotOrCorrectSn(request, observer));
+						}).toArray(CompletableFuture<?>[]::new);
+						return CompletableFuture.allOf(deletes);
+					})
+					.thenApply((ignored) -> null));
+	}
+
+	/** One unbatched call to the copyset's leader; a failure corrects the metacache as a batched one does. */
+	private <R> CompletableFuture<R> leaderCall(CopysetKey copyset, Attempt attempt,
+			BiConsumer<ChunkServiceStub, StreamObserver<R>> call) {
 		long timeout = attempt.rpcTimeoutNanos();
 		return this.cache.leader(copyset, timeout)
-			.thenCompose((leader) -> GrpcFutures.<DeleteChunkResponse>unary(
-					(observer) -> stub(MetaCache.address(leader), timeout).deleteChunk(request, observer))
+			.thenCompose((leader) -> GrpcFutures.<R>unary(
+					(observer) -> call.accept(stub(MetaCache.address(leader), timeout), observer))
 				.whenComplete((value, failure) -> {
 					if (failure != null) {
 						this.cache.onChunkFailure(copyset, leader, GrpcErrors.fromStatus(failure));

@@ -221,6 +221,25 @@ public final class CurveClient implements AutoCloseable {
 		return new Volume(path, session, this.chunkIo, this.cache, this.metrics, this.maxRequest, this.scheduler);
 	}
 
+	/**
+	 * Opens the in-cluster snapshot {@code snapshotSeq} of the volume at {@code path} for
+	 * reading (the snapshot service's view): no session, so the volume stays free for its
+	 * owner. Whether the chunks still hold that snapshot is the chunkservers' answer
+	 * ({@code SNAPSHOT_NOT_FOUND} once its copies are deleted).
+	 * @param snapshotSeq the snapshot's sequence number (1 or more)
+	 */
+	public VolumeSnapshot openSnapshot(String path, long snapshotSeq) {
+		if (snapshotSeq < 1) {
+			throw new CurveException(ErrorCode.INVALID_ARGUMENT,
+					"snapshot sequence number " + snapshotSeq + " is not one (they start at 1)");
+		}
+		FileStat volume = stat(path);
+		if (volume.isDirectory()) {
+			throw new CurveException(ErrorCode.NOT_A_VOLUME, path + " is a directory, not a volume");
+		}
+		return new VolumeSnapshot(volume, snapshotSeq, this.chunkIo, this.maxRequest);
+	}
+
 	/** Closes the channels and threads; close volumes first (their sessions otherwise expire on the MDS). */
 	@Override
 	public void close() {
