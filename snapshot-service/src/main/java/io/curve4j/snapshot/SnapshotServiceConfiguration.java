@@ -22,6 +22,7 @@ import io.curve4j.common.auth.RequestSignature;
 import io.curve4j.common.auth.Secrets;
 import io.curve4j.common.auth.SigningKey;
 import io.curve4j.common.size.Sizes;
+import io.curve4j.sdk.block.CurveClient;
 import io.curve4j.sdk.metacache.ChannelPool;
 import io.curve4j.sdk.metacache.MdsClient;
 import io.curve4j.sdk.metacache.RequestSigner;
@@ -85,15 +86,35 @@ class SnapshotServiceConfiguration {
 	}
 
 	/** Root's password, from the file the local cluster (or the operator) wrote. */
-	@Bean
-	SigningKey rootKey(SnapshotServiceProperties properties) {
+	private static String rootPassword(SnapshotServiceProperties properties) {
 		try {
-			return SigningKey.of(RequestSignature.ROOT,
-					Secrets.resolve(null, properties.getRootPasswordFile(), "curve.snapshot.root-password-file"));
+			return Secrets.resolve(null, properties.getRootPasswordFile(), "curve.snapshot.root-password-file");
 		}
 		catch (UncheckedIOException ex) {
 			throw new IllegalStateException("curve.snapshot.root-password-file: " + ex.getMessage(), ex);
 		}
+	}
+
+	@Bean
+	SigningKey rootKey(SnapshotServiceProperties properties) {
+		return SigningKey.of(RequestSignature.ROOT, rootPassword(properties));
+	}
+
+	/** Reads the chunks at a snapshot (as root, who may read every volume). */
+	@Bean(destroyMethod = "close")
+	CurveClient curveClient(SnapshotServiceProperties properties) {
+		return CurveClient.builder()
+			.mdsAddresses(properties.getMdsAddresses())
+			.credentials(RequestSignature.ROOT, rootPassword(properties))
+			.clientId(properties.getWorkerId())
+			// whole chunks are read: fewer, larger requests than the 1 MiB of interactive I/O
+			.maxRequestSize(4 * (int) Sizes.MIB)
+			.build();
+	}
+
+	@Bean
+	SnapshotReader.Opener snapshotOpener(CurveClient curveClient) {
+		return (path, seq) -> new SdkSnapshotReader(curveClient.openSnapshot(path, seq));
 	}
 
 	@Bean(destroyMethod = "shutdownNow")

@@ -27,7 +27,7 @@ public class SnapshotServiceProperties {
 
 	/** gRPC addresses ("host:port") of every MDS member; any may lead. */
 	@NotEmpty
-	private List<String> mdsAddresses = new ArrayList<>();
+	private List<@NotBlank String> mdsAddresses = new ArrayList<>();
 
 	/** The file whose first line is root's password (the task service is root only). */
 	@NotNull
@@ -60,7 +60,7 @@ public class SnapshotServiceProperties {
 	@Valid
 	private final S3 s3 = new S3();
 
-	public List<String> getMdsAddresses() {
+	public List<@NotBlank String> getMdsAddresses() {
 		return this.mdsAddresses;
 	}
 
