@@ -199,7 +199,8 @@ class SnapshotServiceIT {
 		cluster.kill(layout.snapshotService().name());
 		assertThat(rest.snapshot(snapshot.id()).status()).as("killed before the copy finished").isEqualTo("PENDING");
 		// progress is percent of the volume's chunks: at least this many were stored before the kill
-		long storedBeforeKill = rest.snapshot(snapshot.id()).progress() * (Sizes.DEFAULT_SEGMENT_SIZE / CHUNK) / 100;
+		long volumeChunks = Sizes.DEFAULT_SEGMENT_SIZE / CHUNK;
+		long storedBeforeKill = (rest.snapshot(snapshot.id()).progress() * volumeChunks + 99) / 100;
 		assertThat(storedBeforeKill).isPositive();
 
 		cluster.start(layout.snapshotService().name(), System.out);
