@@ -10,6 +10,8 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
@@ -75,6 +77,43 @@ class CopyOnWriteTest {
 		assertThat(bytes(this.store.readSnapshot(5, 2, PAGE, PAGE).read().data())).isEqualTo(fill(3, PAGE));
 		assertThat(this.store.snapshotContentSn(5, 2)).isEqualTo(2);
 		assertThat(this.store.snapshotCopyIds()).containsExactly(5L);
+	}
+
+	/** Snapshot reads racing the apply thread's copy-then-write never see a page after it. */
+	@Test
+	void snapshotReadsDuringCopyOnWriteSeeOnlyTheSnapshot() throws Exception {
+		int chunks = 20;
+		for (long chunk = 0; chunk < chunks; chunk++) {
+			this.store.write(chunk, 1, 0, filled(1, CHUNK), 1);
+		}
+		AtomicBoolean done = new AtomicBoolean();
+		AtomicReference<Throwable> failure = new AtomicReference<>();
+		Thread reader = new Thread(() -> {
+			try {
+				while (!done.get()) {
+					for (long chunk = 0; chunk < chunks; chunk++) {
+						assertThat(bytes(this.store.readSnapshot(chunk, 1, 0, CHUNK).read().data())).containsOnly(1);
+					}
+				}
+			}
+			catch (Throwable ex) {
+				failure.set(ex);
+			}
+		});
+		reader.start();
+		try {
+			for (long chunk = 0; chunk < chunks; chunk++) {
+				for (int page = 0; page < CHUNK / PAGE; page++) {
+					this.store.write(chunk, 2, (long) page * PAGE, filled(page + 2, PAGE), 2);
+				}
+			}
+		}
+		finally {
+			done.set(true);
+			reader.join();
+		}
+		assertThat(failure.get()).isNull();
+		assertThat(bytes(this.store.read(3, 5 * PAGE, PAGE).data())).containsOnly(7);
 	}
 
 	@Test
