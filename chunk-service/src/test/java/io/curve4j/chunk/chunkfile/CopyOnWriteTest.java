@@ -187,6 +187,54 @@ class CopyOnWriteTest {
 	}
 
 	@Test
+	void aTrimAfterASnapshotKeepsTheChunksContentInItsCopy() throws Exception {
+		this.store.write(5, 1, 0, filled(1, 2 * PAGE), 1);
+		this.store.write(5, 2, 0, filled(2, PAGE), 2);
+		this.store.delete(5, 2);
+
+		assertThat(this.store.info(5)).isEmpty();
+		assertThat(this.store.chunkIds()).isEmpty();
+		assertThat(this.store.snapshotCopyIds()).containsExactly(5L);
+		SnapshotRead atOne = this.store.readSnapshot(5, 1, 0, 3 * PAGE);
+		assertThat(atOne.contentSn()).isEqualTo(1);
+		assertThat(bytes(atOne.read().data())).isEqualTo(concat(fill(1, 2 * PAGE), fill(0, PAGE)));
+		assertThat(this.store.snapshotContentSn(5, 2)).as("deleted by then").isZero();
+		assertThat(bytes(this.store.readSnapshot(5, 2, 0, PAGE).read().data())).containsOnly(0);
+
+		this.store.write(5, 2, PAGE, filled(3, PAGE), 3);
+		assertThat(bytes(this.store.read(5, 0, 2 * PAGE).data())).isEqualTo(concat(fill(0, PAGE), fill(3, PAGE)));
+		assertThat(bytes(this.store.readSnapshot(5, 1, 0, 2 * PAGE).read().data())).containsOnly(1);
+		this.store.delete(5, 2);
+		this.store.deleteSnapshotOrCorrectSn(5, 2);
+		assertThat(this.store.snapshotCopyIds()).isEmpty();
+		assertThat(this.store.usedBytes()).isZero();
+	}
+
+	@Test
+	void aTrimAsTheFirstChangeAfterASnapshotBeginsTheCopyAndAStaleOneIsRefused() throws Exception {
+		this.store.write(6, 1, 0, filled(1, PAGE), 1);
+		this.store.delete(6, 2);
+		assertThat(bytes(this.store.readSnapshot(6, 1, 0, PAGE).read().data())).containsOnly(1);
+		assertThat(this.store.snapshotContentSn(6, 1)).isEqualTo(1);
+
+		this.store.write(7, 2, 0, filled(2, PAGE), 2);
+		assertThatThrownBy(() -> this.store.delete(7, 1)).isInstanceOfSatisfying(CurveException.class,
+				ex -> assertThat(ex.code()).isEqualTo(ErrorCode.STALE_SEQUENCE));
+		assertThat(bytes(this.store.read(7, 0, PAGE).data())).containsOnly(2);
+
+		// a delete that does not know the sequence number still completes a copy the chunk has
+		this.store.write(8, 1, 0, filled(1, 2 * PAGE), 3);
+		this.store.write(8, 2, 0, filled(2, PAGE), 4);
+		this.store.delete(8, 0);
+		assertThat(bytes(this.store.readSnapshot(8, 1, 0, 2 * PAGE).read().data())).containsOnly(1);
+
+		this.store.deleteSnapshotOrCorrectSn(6, 2);
+		this.store.deleteSnapshotOrCorrectSn(8, 2);
+		assertThat(this.store.snapshotCopyIds()).isEmpty();
+		assertThat(this.store.usedBytes()).as("chunk 7 alone").isEqualTo(ChunkFile.length(CHUNK));
+	}
+
+	@Test
 	void aChunkWrittenBeforeSequenceNumbersCountsAsWrittenAtOne() throws Exception {
 		this.store.write(5, 0, 0, filled(1, PAGE), 1);
 		this.store.write(6, 0, 0, filled(1, PAGE), 2);
