@@ -69,28 +69,38 @@ final class ChunkIo {
 
 	/**
 	 * Writes one sub-request. Every attempt carries the same {@link WriteId} with its
-	 * attempt number, so the copyset drops a stale earlier attempt once a retry is applied.
+	 * attempt number, so the copyset drops a stale earlier attempt once a retry is applied,
+	 * and the volume's sequence number as the session has it when the attempt is built (a
+	 * snapshot taken meanwhile raises it). A refusal as {@code STALE_SEQUENCE} tells the
+	 * session, which refreshes; the retry then waits for the newer number.
 	 */
-	CompletableFuture<Void> write(long fileId, long sequence, ChunkRange range, ByteString data, String what) {
+	CompletableFuture<Void> write(long fileId, VolumeSession session, ChunkRange range, ByteString data, String what) {
 		long requestNumber = this.writeRequests.incrementAndGet();
 		return this.retry.call(what, true,
 				(attempt) -> this.cache.segment(fileId, range.segmentOffset(), true, attempt.rpcTimeoutNanos())
-					.thenCompose((segment) -> {
-						ChunkLocation chunk = chunkOf(segment.orElseThrow(), range);
-						WriteChunkRequest request = WriteChunkRequest.newBuilder()
-							.setCopyset(chunk.getCopyset())
-							.setChunkId(chunk.getChunkId())
-							.setSn(sequence)
-							.setOffset(range.offsetInChunk())
-							.setData(data)
-							.setWriteId(WriteId.newBuilder()
-								.setClient(this.clientId)
-								.setRequest(requestNumber)
-								.setAttempt(attempt.number()))
-							.setCapability(chunk.getCapability())
-							.build();
-						return send(chunk.getCopyset(), attempt, this.writes, request);
-					})
+					.thenCompose((segment) -> session.writeSequence(attempt.rpcTimeoutNanos())
+						.thenCompose((sequence) -> {
+							ChunkLocation chunk = chunkOf(segment.orElseThrow(), range);
+							WriteChunkRequest request = WriteChunkRequest.newBuilder()
+								.setCopyset(chunk.getCopyset())
+								.setChunkId(chunk.getChunkId())
+								.setSn(sequence)
+								.setOffset(range.offsetInChunk())
+								.setData(data)
+								.setWriteId(WriteId.newBuilder()
+									.setClient(this.clientId)
+									.setRequest(requestNumber)
+									.setAttempt(attempt.number()))
+								.setCapability(chunk.getCapability())
+								.build();
+							return send(chunk.getCopyset(), attempt, this.writes, request)
+								.whenComplete((ignored, failure) -> {
+									if (failure != null
+											&& GrpcErrors.fromStatus(failure).code() == ErrorCode.STALE_SEQUENCE) {
+										session.refused(sequence);
+									}
+								});
+						}))
 					.thenApply((ignored) -> null));
 	}
 

@@ -1,6 +1,7 @@
 package io.curve4j.sdk.block;
 
 import java.time.Instant;
+import java.util.List;
 
 import io.curve4j.proto.mds.v1.FileInfo;
 import io.curve4j.proto.mds.v1.FileType;
@@ -19,9 +20,15 @@ import io.curve4j.proto.mds.v1.FileType;
  * @param seqNum sequence number, raised by snapshots
  * @param created creation time
  * @param throttle the volume's QoS limits ({@link Throttle#NONE} when it has none)
+ * @param snapshotSeqs sequence numbers of the volume's snapshots held in the cluster (at
+ * most one; empty when none)
  */
 public record FileStat(String path, long id, long parentId, Type type, String owner, long length, int chunkSize,
-		long segmentSize, long seqNum, Instant created, Throttle throttle) {
+		long segmentSize, long seqNum, Instant created, Throttle throttle, List<Long> snapshotSeqs) {
+
+	public FileStat {
+		snapshotSeqs = List.copyOf(snapshotSeqs);
+	}
 
 	public enum Type {
 
@@ -37,7 +44,7 @@ public record FileStat(String path, long id, long parentId, Type type, String ow
 		Type type = info.getType() == FileType.DIRECTORY ? Type.DIRECTORY : Type.VOLUME;
 		return new FileStat(info.getPath(), info.getId(), info.getParentId(), type, info.getOwner(), info.getLength(),
 				info.getChunkSize(), info.getSegmentSize(), info.getSeqNum(), Instant.ofEpochMilli(info.getCtime()),
-				Throttle.of(info.getThrottle()));
+				Throttle.of(info.getThrottle()), info.getSnapshotSeqsList());
 	}
 
 	/** {@code info} listed in directory {@code dir}, whose path the MDS may leave out of list entries. */
@@ -48,7 +55,7 @@ public record FileStat(String path, long id, long parentId, Type type, String ow
 		}
 		String path = dir.endsWith("/") ? dir + info.getName() : dir + "/" + info.getName();
 		return new FileStat(path, stat.id(), stat.parentId(), stat.type(), stat.owner(), stat.length(),
-				stat.chunkSize(), stat.segmentSize(), stat.seqNum(), stat.created(), stat.throttle());
+				stat.chunkSize(), stat.segmentSize(), stat.seqNum(), stat.created(), stat.throttle(), stat.snapshotSeqs());
 	}
 
 	/** Last path element. */

@@ -34,6 +34,11 @@ import io.curve4j.sdk.retry.BoundedRetry;
  * The volume's QoS limits ({@link FileStat#throttle()}, followed at each session refresh)
  * apply to every call: one that exceeds them starts later, its parts sent once the limits
  * allow (no thread waits for it); the wait is not part of the I/O timeout.
+ * <p>
+ * Each try of a write carries the volume's sequence number as the session knows it then,
+ * so a snapshot taken while a write is retried applies to the retry. While the session's
+ * lease has run out here (the MDS not reached for a lease), writes wait for it to be
+ * renewed, within the I/O timeout.
  */
 public final class Volume implements AutoCloseable {
 
@@ -109,7 +114,7 @@ public final class Volume implements AutoCloseable {
 				ChunkRange range = ranges.get(i);
 				ByteString payload = UnsafeByteOperations
 					.unsafeWrap(data.slice(base + range.bufferOffset(), range.length()));
-				parts[i] = this.io.write(file.getId(), file.getSeqNum(), range, payload,
+				parts[i] = this.io.write(file.getId(), this.session, range, payload,
 						describe("write", offset + range.bufferOffset(), range.length()));
 			}
 			return CompletableFuture.allOf(parts);

@@ -150,8 +150,9 @@ public final class MetaCache {
 				}
 			}
 			case REFRESH_ROUTE, RETRY_LATER -> {
-				if (error.code() == ErrorCode.OVERLOADED) {
-					// the route is right, the chunkserver busy: keep it, back off and retry
+				if (error.code() == ErrorCode.OVERLOADED || error.code() == ErrorCode.STALE_SEQUENCE) {
+					// the route is right (the chunkserver busy, or the write's sequence number
+					// old, which the session corrects): keep it, back off and retry
 					return;
 				}
 				if (error.code() == ErrorCode.CAPABILITY_EXPIRED) {

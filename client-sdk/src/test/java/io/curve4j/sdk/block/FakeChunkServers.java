@@ -50,6 +50,9 @@ public final class FakeChunkServers implements AutoCloseable {
 
 	final Map<Long, byte[]> chunks = new ConcurrentHashMap<>();
 
+	/** Each chunk's sequence number: the highest a write to it carried. */
+	final Map<Long, Long> chunkSns = new ConcurrentHashMap<>();
+
 	final AtomicInteger[] served = new AtomicInteger[COUNT];
 
 	final AtomicInteger[] rejected = new AtomicInteger[COUNT];
@@ -62,6 +65,9 @@ public final class FakeChunkServers implements AutoCloseable {
 
 	/** The id of every write attempt received, rejected ones included, in arrival order. */
 	final List<WriteId> writeIds = new CopyOnWriteArrayList<>();
+
+	/** The sequence number of every write attempt received, as {@link #writeIds}. */
+	final List<Long> writeSns = new CopyOnWriteArrayList<>();
 
 	private final int chunkSize;
 
@@ -176,6 +182,7 @@ public final class FakeChunkServers implements AutoCloseable {
 
 		private WriteChunkResult write(WriteChunkRequest request) {
 			FakeChunkServers.this.writeIds.add(request.getWriteId());
+			FakeChunkServers.this.writeSns.add(request.getSn());
 			String leader = notLeader();
 			if (leader != null) {
 				return failed(new NotLeaderException("not the leader", leader));
@@ -186,6 +193,13 @@ public final class FakeChunkServers implements AutoCloseable {
 			byte[] chunk = FakeChunkServers.this.chunks.computeIfAbsent(request.getChunkId(),
 					(id) -> new byte[FakeChunkServers.this.chunkSize]);
 			synchronized (chunk) {
+				// as a chunkserver at apply time: a write older than the chunk changes nothing
+				long chunkSn = FakeChunkServers.this.chunkSns.getOrDefault(request.getChunkId(), 0L);
+				if (request.getSn() < chunkSn) {
+					return failed(new CurveException(ErrorCode.STALE_SEQUENCE,
+							"write sn " + request.getSn() + " is older than the chunk's " + chunkSn));
+				}
+				FakeChunkServers.this.chunkSns.put(request.getChunkId(), request.getSn());
 				request.getData().copyTo(chunk, request.getOffset());
 			}
 			return WriteChunkResult.newBuilder().setAppliedIndex(1).build();

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -69,6 +70,12 @@ public final class FakeMds implements AutoCloseable {
 
 	final AtomicInteger refreshes = new AtomicInteger();
 
+	/** Every refresh answered, in order. */
+	final List<Refresh> refreshLog = new CopyOnWriteArrayList<>();
+
+	/** While set, refreshes fail with UNAVAILABLE, as if the MDS could not be reached. */
+	volatile boolean refreshUnavailable;
+
 	final AtomicInteger calls = new AtomicInteger();
 
 	private final int chunkSize;
@@ -119,6 +126,20 @@ public final class FakeMds implements AutoCloseable {
 
 	private static void fail(StreamObserver<?> observer, ErrorCode code, String detail) {
 		observer.onError(GrpcErrors.toStatus(new CurveException(code, detail)));
+	}
+
+	/**
+	 * Takes a snapshot of {@code path} as the MDS does: the volume's sequence number goes up
+	 * by one, the old one becomes the snapshot's.
+	 * @return the volume's new sequence number
+	 */
+	long snapshot(String path) {
+		FileInfo raised = this.files.computeIfPresent(path, (p, file) -> file.toBuilder()
+			.setSeqNum(file.getSeqNum() + 1)
+			.clearSnapshotSeqs()
+			.addSnapshotSeqs(file.getSeqNum())
+			.build());
+		return raised.getSeqNum();
 	}
 
 	/** A volume of any size, bypassing the client's whole-segment check (tests use small segments). */
@@ -253,12 +274,19 @@ public final class FakeMds implements AutoCloseable {
 				return;
 			}
 			FakeMds.this.refreshes.incrementAndGet();
+			if (FakeMds.this.refreshUnavailable) {
+				fail(observer, ErrorCode.UNAVAILABLE, "the MDS cannot be reached");
+				return;
+			}
 			if (!FakeMds.this.sessions.contains(request.getSessionId())) {
 				fail(observer, ErrorCode.SESSION_NOT_FOUND, "no session " + request.getSessionId());
 				return;
 			}
+			FileInfo file = FakeMds.this.files.get(request.getPath());
+			FakeMds.this.refreshLog.add(new Refresh(request.getSessionId(), request.getSeqNum(), file.getSeqNum(),
+					System.nanoTime()));
 			observer.onNext(RefreshSessionResponse.newBuilder()
-				.setFile(FakeMds.this.files.get(request.getPath()))
+				.setFile(file)
 				.setLeaseMs(FakeMds.this.leaseMs)
 				.build());
 			observer.onCompleted();
@@ -326,6 +354,15 @@ public final class FakeMds implements AutoCloseable {
 			observer.onCompleted();
 		}
 
+	}
+
+	/**
+	 * One answered refresh.
+	 * @param reportedSeq the sequence number the client said it writes with
+	 * @param answeredSeq the volume's sequence number in the answer
+	 * @param atNanos {@link System#nanoTime} of its arrival
+	 */
+	record Refresh(String sessionId, long reportedSeq, long answeredSeq, long atNanos) {
 	}
 
 }

@@ -55,7 +55,7 @@ class VolumeTest {
 		this.chunkServers.close();
 	}
 
-	private static CurveClient.Builder client(String... mds) {
+	static CurveClient.Builder client(String... mds) {
 		return CurveClient.builder()
 			.mdsAddresses(mds)
 			.channelFactory((address) -> InProcessChannelBuilder.forName(address).build())
@@ -242,13 +242,13 @@ class VolumeTest {
 		assertThat(registry.get("curve.sdk.io.bytes").tag("op", "read").counter().count()).isEqualTo(1024);
 	}
 
-	private static byte[] random(int length, long seed) {
+	static byte[] random(int length, long seed) {
 		byte[] data = new byte[length];
 		new Random(seed).nextBytes(data);
 		return data;
 	}
 
-	private static void assertCode(Runnable call, ErrorCode code) {
+	static void assertCode(Runnable call, ErrorCode code) {
 		assertThatThrownBy(call::run).isInstanceOfSatisfying(CurveException.class,
 				(ex) -> assertThat(ex.code()).isEqualTo(code));
 	}
