@@ -84,6 +84,22 @@ class VolumeSequenceTest {
 	}
 
 	@Test
+	void aDiscardWhileASnapshotIsInTheClusterWritesZerosInsteadOfDeletingChunks() {
+		this.mds.leaseMs = 2000;
+		try (Volume volume = this.client.open("/vol")) {
+			byte[] data = new byte[CHUNK];
+			java.util.Arrays.fill(data, (byte) 7);
+			volume.write(0, data);
+			this.mds.snapshot("/vol");
+			await().atMost(Duration.ofSeconds(5)).until(() -> !volume.stat().snapshotSeqs().isEmpty());
+			// the fake chunkservers serve no DeleteChunk: a delete would fail the discard
+			volume.discardAsync(0, CHUNK).join();
+			assertThat(volume.read(0, CHUNK)).isEqualTo(new byte[CHUNK]);
+			assertThat(this.chunkServers.writeSns).contains(2L);
+		}
+	}
+
+	@Test
 	void aRetryAfterASnapshotCarriesTheNewSequenceNumber() throws Exception {
 		this.mds.leaseMs = 2000;
 		try (Volume volume = this.client.open("/vol")) {
