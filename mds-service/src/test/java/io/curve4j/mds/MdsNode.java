@@ -10,9 +10,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import com.google.protobuf.Message;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -21,10 +23,17 @@ import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.grpc.server.lifecycle.GrpcServerStartedEvent;
 
+import io.curve4j.common.auth.RequestSignature;
 import io.curve4j.common.auth.SigningKey;
 import io.curve4j.mds.raft.MdsRaft;
+import io.grpc.CallOptions;
+import io.grpc.ClientInterceptors;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.grpc.stub.ClientCalls;
+import io.grpc.stub.MetadataUtils;
 
 /**
  * One MDS process in the test JVM: the real application on its own data directory,
@@ -148,6 +157,22 @@ public final class MdsNode implements AutoCloseable {
 		}
 		key.sign(method, uri.getRawPath(), uri.getRawQuery(), body).forEach(request::header);
 		return send(request);
+	}
+
+	/**
+	 * A unary gRPC call signed as {@code key}'s user (unsigned when key is null); the
+	 * signature covers the serialized request, as the SDK's signer makes it.
+	 */
+	public <Q extends Message, R> R call(SigningKey key, MethodDescriptor<Q, R> method, Q request) {
+		Metadata headers = new Metadata();
+		if (key != null) {
+			key.sign(RequestSignature.GRPC_METHOD, method.getFullMethodName(), "", request.toByteArray())
+				.forEach((name, value) -> headers.put(
+						Metadata.Key.of(name.toLowerCase(Locale.ROOT), Metadata.ASCII_STRING_MARSHALLER), value));
+		}
+		return ClientCalls.blockingUnaryCall(
+				ClientInterceptors.intercept(this.channel, MetadataUtils.newAttachHeadersInterceptor(headers)), method,
+				CallOptions.DEFAULT.withDeadlineAfter(20, TimeUnit.SECONDS), request);
 	}
 
 	private URI uri(String path) {

@@ -67,6 +67,8 @@ public enum ErrorCode {
 	SNAPSHOT_NOT_READY(409, Status.Code.FAILED_PRECONDITION, RetryClass.FATAL),
 	VOLUME_HAS_SNAPSHOTS(409, Status.Code.FAILED_PRECONDITION, RetryClass.FATAL),
 	VOLUME_HAS_CLONES(409, Status.Code.FAILED_PRECONDITION, RetryClass.FATAL),
+	/** A snapshot service called without holding the MDS's worker lease (another one works, or it expired). */
+	WORKER_LEASE_NOT_HELD(409, Status.Code.FAILED_PRECONDITION, RetryClass.FATAL),
 
 	// topology
 	POOL_NOT_FOUND(404, Status.Code.NOT_FOUND, RetryClass.FATAL),

@@ -14,6 +14,7 @@ import io.curve4j.common.error.CurveException;
 import io.curve4j.common.error.GrpcErrors;
 import io.curve4j.proto.mds.v1.NamespaceServiceGrpc;
 import io.curve4j.proto.mds.v1.SegmentServiceGrpc;
+import io.curve4j.proto.mds.v1.SnapshotTaskServiceGrpc;
 import io.grpc.Context;
 import io.grpc.Contexts;
 import io.grpc.Metadata;
@@ -24,7 +25,8 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 
 /**
- * Authenticates the SDK's calls (namespace and segment services) by their signature
+ * Authenticates the SDK's calls (namespace and segment services) and the snapshot
+ * service's (snapshot task service, as root) by their signature
  * ({@link RequestSignature}: it covers the method and the serialized request, so the
  * check waits for the call's one message) and makes the caller available to the service
  * through {@link Caller#ofGrpcCall()}. A call whose signature fails is closed before the
@@ -36,7 +38,7 @@ import io.grpc.StatusRuntimeException;
 class AuthGrpcInterceptor implements ServerInterceptor {
 
 	private static final Set<String> USER_SERVICES = Set.of(NamespaceServiceGrpc.SERVICE_NAME,
-			SegmentServiceGrpc.SERVICE_NAME);
+			SegmentServiceGrpc.SERVICE_NAME, SnapshotTaskServiceGrpc.SERVICE_NAME);
 
 	private final Users users;
 

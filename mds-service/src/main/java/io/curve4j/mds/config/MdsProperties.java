@@ -100,6 +100,9 @@ public class MdsProperties {
 	@Valid
 	private final Recycle recycle = new Recycle();
 
+	@Valid
+	private final Snapshot snapshot = new Snapshot();
+
 	public Path getDataDir() {
 		return this.dataDir;
 	}
@@ -186,6 +189,10 @@ public class MdsProperties {
 
 	public Recycle getRecycle() {
 		return this.recycle;
+	}
+
+	public Snapshot getSnapshot() {
+		return this.snapshot;
 	}
 
 	/**
@@ -376,6 +383,55 @@ public class MdsProperties {
 
 		public void setInterval(Duration interval) {
 			this.interval = interval;
+		}
+
+	}
+
+	/**
+	 * The snapshot catalog ({@code curve.mds.snapshot.*}).
+	 */
+	public static class Snapshot {
+
+		/** Most snapshots one volume may have (every status counts). */
+		@Min(1)
+		private int maxPerVolume = 64;
+
+		/**
+		 * Lease of the snapshot service that works the catalog; it renews well within. A
+		 * new MDS leader grants it to nobody for this long (the last holder may still work).
+		 */
+		@NotNull
+		private Duration workerLease = Duration.ofSeconds(20);
+
+		/**
+		 * Added to the session lease to bound how long a snapshot waits for the volume's
+		 * sessions to report the new sequence number.
+		 */
+		@NotNull
+		private Duration sessionWaitMargin = Duration.ofSeconds(2);
+
+		public int getMaxPerVolume() {
+			return this.maxPerVolume;
+		}
+
+		public void setMaxPerVolume(int maxPerVolume) {
+			this.maxPerVolume = maxPerVolume;
+		}
+
+		public Duration getWorkerLease() {
+			return this.workerLease;
+		}
+
+		public void setWorkerLease(Duration workerLease) {
+			this.workerLease = workerLease;
+		}
+
+		public Duration getSessionWaitMargin() {
+			return this.sessionWaitMargin;
+		}
+
+		public void setSessionWaitMargin(Duration sessionWaitMargin) {
+			this.sessionWaitMargin = sessionWaitMargin;
 		}
 
 	}

@@ -22,7 +22,8 @@ public record FileEntry(String path, FileRecord record) {
 			.setSegmentSize(geometry.segmentSize())
 			.setSeqNum(this.record.getSeqNum())
 			.setCtime(this.record.getCtimeMs())
-			.setPath(this.path);
+			.setPath(this.path)
+			.addAllSnapshotSeqs(this.record.getSnapshotSeqsList());
 		if (this.record.hasThrottle()) {
 			info.setThrottle(this.record.getThrottle());
 		}

@@ -289,19 +289,28 @@ public class Namespace {
 		NamespacePath p = NamespacePath.parse(path);
 		FileRecord volume = read(tree -> tree.volume(p));
 		requireVisible(caller, volume, p);
-		return new Opened(new FileEntry(p.toString(), volume), this.sessions.open(volume.getId(), clientId, caller));
+		SessionRegistry.Session session = this.sessions.open(volume.getId(), clientId, volume.getSeqNum(), caller);
+		// read again: a snapshot taken before the session was admitted did not wait for it
+		FileRecord current = read(tree -> tree.byId(volume.getId()))
+			.orElseThrow(() -> new CurveException(ErrorCode.VOLUME_NOT_FOUND, "volume " + p + " was deleted"));
+		if (current.getSeqNum() != volume.getSeqNum()) {
+			this.sessions.opened(session.id(), current.getSeqNum());
+		}
+		return new Opened(new FileEntry(p.toString(), current), session);
 	}
 
 	/**
-	 * Extends the caller's session and returns the volume as it is now (size, sequence).
+	 * Extends the caller's session, keeps the sequence number its client writes with now
+	 * ({@code seqNum}, for the snapshots that wait on it) and returns the volume as it is
+	 * now (size, sequence).
 	 * The session is bound to the volume's id: a path that names another volume now (the
 	 * volume was replaced) fails, never moves the session.
 	 */
-	public FileEntry refresh(String path, String sessionId, Caller caller) {
+	public FileEntry refresh(String path, String sessionId, long seqNum, Caller caller) {
 		NamespacePath p = NamespacePath.parse(path);
 		FileRecord volume = read(tree -> tree.volume(p));
 		requireVisible(caller, volume, p);
-		this.sessions.refresh(volume.getId(), sessionId, caller);
+		this.sessions.refresh(volume.getId(), sessionId, seqNum, caller);
 		return new FileEntry(p.toString(), volume);
 	}
 

@@ -17,6 +17,7 @@ import io.curve4j.mds.raft.MdsSchema;
 import io.curve4j.mds.raft.MdsSchema.DentryKey;
 import io.curve4j.mds.raft.MdsSchema.SegmentKey;
 import io.curve4j.mds.raft.MdsTx;
+import io.curve4j.mds.snapshot.SnapshotRecords;
 import io.curve4j.mds.topology.Geometry;
 import io.curve4j.mds.topology.PoolSegments;
 import io.curve4j.proto.mds.v1.CreateFileCommand;
@@ -85,7 +86,8 @@ class NamespaceCommands implements MdsCommandHandler {
 			// the volume keeps the geometry of the pool its segments will come from
 			Geometry geometry = Geometry.forNewVolumes(tx);
 			geometry.checkSegmentAligned(command.getLength());
-			file.setChunkSize(geometry.chunkSize()).setSegmentSize(geometry.segmentSize());
+			// a volume's sequence numbers start at 1: a chunk's content_sn 0 means "never written"
+			file.setChunkSize(geometry.chunkSize()).setSegmentSize(geometry.segmentSize()).setSeqNum(1);
 		}
 		FileRecord created = file.setId(tx.nextId("file")).build();
 		put(created, tx);
@@ -158,6 +160,11 @@ class NamespaceCommands implements MdsCommandHandler {
 		requireOwner(command.getCaller(), file, path);
 		if (file.getType() == FileType.DIRECTORY && tree.hasChildren(file.getId())) {
 			throw new CurveException(ErrorCode.DIRECTORY_NOT_EMPTY, "directory " + path + " is not empty");
+		}
+		if (file.getType() == FileType.VOLUME && !SnapshotRecords.ofVolume(tx, file.getId()).isEmpty()) {
+			// its snapshots read from its chunks while in the cluster and name it in the catalog
+			throw new CurveException(ErrorCode.VOLUME_HAS_SNAPSHOTS,
+					"volume " + path + " has snapshots; delete them first (GET /api/v1/snapshots?volume=" + path + ")");
 		}
 		tx.delete(MdsSchema.DENTRIES, new DentryKey(file.getParentId(), file.getName()));
 		if (file.getType() == FileType.VOLUME && command.getToRecycleBin()) {

@@ -92,7 +92,8 @@ class NamespaceGrpcService extends NamespaceServiceGrpc.NamespaceServiceImplBase
 	@Override
 	public void refreshSession(RefreshSessionRequest request, StreamObserver<RefreshSessionResponse> observer) {
 		GrpcAnswers.unary(observer, () -> RefreshSessionResponse.newBuilder()
-			.setFile(this.namespace.refresh(request.getPath(), request.getSessionId(), Caller.ofGrpcCall()).toProto())
+			.setFile(this.namespace.refresh(request.getPath(), request.getSessionId(), request.getSeqNum(),
+					Caller.ofGrpcCall()).toProto())
 			.setLeaseMs(this.namespace.sessionLeaseMillis())
 			.build());
 	}

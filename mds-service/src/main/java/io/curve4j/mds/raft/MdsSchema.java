@@ -13,6 +13,7 @@ import io.curve4j.proto.mds.v1.LogicalPoolRecord;
 import io.curve4j.proto.mds.v1.PhysicalPoolRecord;
 import io.curve4j.proto.mds.v1.SegmentRecord;
 import io.curve4j.proto.mds.v1.ServerRecord;
+import io.curve4j.proto.mds.v1.SnapshotInfo;
 import io.curve4j.proto.mds.v1.UserRecord;
 import io.curve4j.proto.mds.v1.ZoneRecord;
 
@@ -81,8 +82,13 @@ public final class MdsSchema {
 	public static final ColumnFamily<String, UserRecord> USERS = new ColumnFamily<>("users", Codec.utf8(),
 			Codec.proto(UserRecord.parser()));
 
+	/** snapshot id (UTF-8, a UUID) -> the snapshot's record, as the snapshot service sees it. */
+	public static final ColumnFamily<String, SnapshotInfo> SNAPSHOTS = new ColumnFamily<>("snapshots", Codec.utf8(),
+			Codec.proto(SnapshotInfo.parser()));
+
 	public static final StoreDefinition DEFINITION = new StoreDefinition("mds", List.of(COUNTERS, FLAGS,
-			PHYSICAL_POOLS, ZONES, SERVERS, CHUNK_SERVERS, LOGICAL_POOLS, COPYSETS, FILES, DENTRIES, SEGMENTS, USERS));
+			PHYSICAL_POOLS, ZONES, SERVERS, CHUNK_SERVERS, LOGICAL_POOLS, COPYSETS, FILES, DENTRIES, SEGMENTS, USERS,
+			SNAPSHOTS));
 
 	private MdsSchema() {
 	}

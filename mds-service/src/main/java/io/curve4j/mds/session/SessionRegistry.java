@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 import org.springframework.stereotype.Component;
@@ -24,12 +25,20 @@ import io.curve4j.mds.raft.MdsRaft;
  * costs clients nothing). Until one lease has passed since its election a new leader
  * cannot tell a closed volume from one whose client has not refreshed yet, so it treats
  * every volume as open (a delete in that window is refused as VOLUME_IN_USE).
+ *
+ * <p>
+ * Each session also keeps the sequence number its client last reported writing with: a
+ * snapshot waits ({@link #awaitSequence}) until every live session on its volume reports
+ * the raised number, and for the same reason a young leader lets no snapshot pass early.
  */
 @Component
 public class SessionRegistry {
 
-	/** An open volume, and the user who opened it. */
-	public record Session(String id, long fileId, String clientId, String owner, long expiresAtNanos) {
+	/**
+	 * An open volume, the user who opened it, and the sequence number its client writes
+	 * with (as given at open, then as reported by each refresh).
+	 */
+	public record Session(String id, long fileId, String clientId, String owner, long expiresAtNanos, long seqNum) {
 	}
 
 	/** Sessions one member holds: a flood of opens fails, it does not fill the heap. */
@@ -40,7 +49,12 @@ public class SessionRegistry {
 
 	private static final int MAX_CLIENT_ID = 256;
 
+	/** How often {@link #awaitSequence} looks again without being woken. */
+	private static final long POLL_MILLIS = 50;
+
 	private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+
+	private final Object monitor = new Object();
 
 	private final Duration lease;
 
@@ -55,21 +69,33 @@ public class SessionRegistry {
 		return this.lease;
 	}
 
-	public Session open(long fileId, String clientId, Caller caller) {
+	/** A new session whose client writes with {@code seqNum}, the volume's number it was given. */
+	public Session open(long fileId, String clientId, long seqNum, Caller caller) {
 		if (clientId != null && clientId.length() > MAX_CLIENT_ID) {
 			throw new CurveException(ErrorCode.INVALID_ARGUMENT, "a client id has at most " + MAX_CLIENT_ID + " characters");
 		}
 		Session s = new Session(UUID.randomUUID().toString(), fileId, clientId == null ? "" : clientId, caller.name(),
-				expiry());
+				expiry(), seqNum);
 		admit(s);
 		return s;
 	}
 
 	/**
-	 * Extends the lease of the caller's session; adopts a session this member does not
-	 * know (opened on an earlier leader) for the caller, who may use the volume.
+	 * The volume's number as read after the session was admitted: a snapshot that raised it
+	 * in between either saw the session (and waits for it) or raised it before this read.
 	 */
-	public Session refresh(long fileId, String sessionId, Caller caller) {
+	public void opened(String sessionId, long seqNum) {
+		this.sessions.computeIfPresent(sessionId, (id, s) -> new Session(id, s.fileId(), s.clientId(), s.owner(),
+				s.expiresAtNanos(), seqNum));
+		changed();
+	}
+
+	/**
+	 * Extends the lease of the caller's session and keeps the sequence number its client
+	 * reports writing with; adopts a session this member does not know (opened on an
+	 * earlier leader) for the caller, who may use the volume.
+	 */
+	public Session refresh(long fileId, String sessionId, long seqNum, Caller caller) {
 		checkId(sessionId);
 		Session old = this.sessions.get(sessionId);
 		if (old != null && old.fileId() != fileId) {
@@ -80,13 +106,14 @@ public class SessionRegistry {
 			caller.requireOwner(old.owner(), "session " + sessionId);
 		}
 		Session s = new Session(sessionId, fileId, old == null ? "" : old.clientId(),
-				old == null ? caller.name() : old.owner(), expiry());
+				old == null ? caller.name() : old.owner(), expiry(), seqNum);
 		if (old == null) {
 			admit(s);
 		}
 		else {
 			this.sessions.put(sessionId, s);
 		}
+		changed();
 		return s;
 	}
 
@@ -96,6 +123,7 @@ public class SessionRegistry {
 		if (s != null && s.fileId() == fileId) {
 			caller.requireOwner(s.owner(), "session " + sessionId);
 			this.sessions.remove(sessionId, s);
+			changed();
 		}
 	}
 
@@ -127,12 +155,50 @@ public class SessionRegistry {
 	 */
 	public boolean inUse(long fileId) {
 		long now = System.nanoTime();
-		// The group's first leader has no predecessor whose sessions it could have missed.
-		if (this.raft.term() > 1 && now - this.raft.leaderSinceNanos() < this.lease.toNanos()) {
+		if (young(now)) {
 			return true;
 		}
 		this.sessions.values().removeIf(s -> s.expiresAtNanos() - now < 0);
 		return this.sessions.values().stream().anyMatch(s -> s.fileId() == fileId);
+	}
+
+	/**
+	 * Waits until no live session on the file writes with a number below {@code seqNum}
+	 * (each reported it, was closed, or let its lease run out) on this member as leader,
+	 * and this member has led for one lease; or until {@code deadlineNanos}.
+	 * @return true when the sessions reached the number, false at the deadline
+	 */
+	public boolean awaitSequence(long fileId, long seqNum, long deadlineNanos) throws InterruptedException {
+		synchronized (this.monitor) {
+			while (true) {
+				long now = System.nanoTime();
+				if (this.raft.isLeader() && !young(now) && this.sessions.values()
+					.stream()
+					.noneMatch(s -> s.fileId() == fileId && s.seqNum() < seqNum && s.expiresAtNanos() - now >= 0)) {
+					return true;
+				}
+				long left = deadlineNanos - now;
+				if (left <= 0) {
+					return false;
+				}
+				// woken by refreshes and closes; expiries and the end of a young term are polled
+				this.monitor.wait(Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(left), POLL_MILLIS)));
+			}
+		}
+	}
+
+	/**
+	 * During the first lease after this member became leader it cannot know the sessions
+	 * clients hold on its predecessor. The group's first leader has no predecessor.
+	 */
+	private boolean young(long now) {
+		return this.raft.term() > 1 && now - this.raft.leaderSinceNanos() < this.lease.toNanos();
+	}
+
+	private void changed() {
+		synchronized (this.monitor) {
+			this.monitor.notifyAll();
+		}
 	}
 
 	private long expiry() {

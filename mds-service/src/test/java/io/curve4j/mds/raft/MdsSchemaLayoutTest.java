@@ -26,6 +26,7 @@ class MdsSchemaLayoutTest {
 		assertThat(key(MdsSchema.DENTRIES, new DentryKey(1, "vol"))).isEqualTo("0000000000000001" + "766f6c");
 		assertThat(key(MdsSchema.SEGMENTS, new SegmentKey(2, 3))).isEqualTo("0000000000000002" + "0000000000000003");
 		assertThat(key(MdsSchema.USERS, "alice")).isEqualTo("616c696365");
+		assertThat(key(MdsSchema.SNAPSHOTS, "ab-1")).isEqualTo("61622d31");
 		assertThat(key(MdsSchema.COUNTERS, MdsSchema.APPLIED_INDEX)).isEqualTo(hex("applied_index"));
 		assertThat(key(MdsSchema.COUNTERS, MdsSchema.counterKey("chunk"))).isEqualTo(hex("next_id/chunk"));
 	}
@@ -36,7 +37,7 @@ class MdsSchemaLayoutTest {
 		assertThat(HexFormat.of().formatHex(MdsSchema.FLAGS.valueCodec().toBytes(true))).isEqualTo("01");
 		assertThat(MdsSchema.DEFINITION.columnFamilies().stream().map(ColumnFamily::name).distinct()).containsExactly(
 				"meta", "physical_pools", "zones", "servers", "chunk_servers", "logical_pools", "copysets", "files",
-				"dentries", "segments", "users");
+				"dentries", "segments", "users", "snapshots");
 	}
 
 	@Test
