@@ -44,8 +44,8 @@ OUR_NBD_PID=""
 CLUSTER_UP=""
 START=$(date +%s)
 
-log() { printf '[%4ds] %s\n' "$(($(date +%s) - START))" "$*" >&2; }
-die() { log "error: $*"; exit 1; }
+# shellcheck source=bench/lib.sh
+. "$ROOT/bench/lib.sh"
 
 for tool in fio qemu-nbd python3 java; do
   command -v "$tool" >/dev/null || die "$tool is not installed (apt-get install -y qemu-utils fio python3)"
@@ -63,41 +63,6 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-
-# True when something accepts connections on 127.0.0.1:$1.
-port_answers() {
-  python3 - "$1" <<'PY'
-import socket, sys
-s = socket.socket()
-s.settimeout(0.5)
-sys.exit(0 if s.connect_ex(("127.0.0.1", int(sys.argv[1]))) == 0 else 1)
-PY
-}
-
-# True when none of the ports a local cluster at base $1 uses (P .. P+90) is taken.
-ports_free() {
-  python3 - "$1" <<'PY'
-import socket, sys
-base = int(sys.argv[1])
-for port in range(base, base + 91):
-    s = socket.socket()
-    try:
-        s.bind(("127.0.0.1", port))
-    except OSError:
-        sys.exit(1)
-    finally:
-        s.close()
-PY
-}
-
-wait_port() {
-  local port=$1 what=$2
-  for _ in $(seq 1 120); do
-    port_answers "$port" && return 0
-    sleep 0.5
-  done
-  die "$what did not answer on port $port"
-}
 
 # The five shapes: name, fio rw, block size, iodepth, bench --rw.
 SHAPES=(
@@ -176,13 +141,7 @@ QEMU_NBD_PID=""
 rm -f "$QEMU_IMG"
 
 # 3. Our NBD export of a 3-replica volume on a fresh local cluster.
-BASE="${BENCH_BASE_PORT:-}"
-if [ -z "$BASE" ]; then
-  for candidate in 17400 17600 17800 18000 18200 18400; do
-    if ports_free "$candidate"; then BASE=$candidate; break; fi
-  done
-  [ -n "$BASE" ] || die "no free base port found; set BENCH_BASE_PORT"
-fi
+BASE="$(free_base_port)"
 NBD_PORT=$((BASE + 90))
 log "starting a local cluster at base port $BASE in $CURVE_HOME"
 CLUSTER_UP=1

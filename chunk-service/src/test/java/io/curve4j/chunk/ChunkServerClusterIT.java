@@ -273,12 +273,23 @@ class ChunkServerClusterIT {
 		assertError(() -> chunk(leader).readChunkSnapshot(snapshotRequest(1, 0, 512).toBuilder().setSn(0).build()),
 				Status.Code.INVALID_ARGUMENT, "INVALID_ARGUMENT");
 
+		// a trim after the snapshot keeps chunk 2's content at the snapshot in its copy
+		chunk(leader).deleteChunk(DeleteChunkRequest.newBuilder().setCopyset(KEY).setChunkId(2).setSn(2).build());
+		assertError(() -> chunk(leader).deleteChunk(DeleteChunkRequest.newBuilder()
+			.setCopyset(KEY)
+			.setChunkId(1)
+			.setSn(1)
+			.build()), Status.Code.FAILED_PRECONDITION, "STALE_SEQUENCE");
+
 		byte[] now = concat(Arrays.copyOf(before, Sizes.PAGE_SIZE + 512), after,
 				Arrays.copyOfRange(before, 2 * Sizes.PAGE_SIZE + 1536, before.length));
 		for (int node = 0; node < 3; node++) {
 			int led = lead(node);
 			assertThat(read(led, 1, 0, before.length)).isEqualTo(now);
 			assertSnapshot(led, 1, before, 1);
+			ReadChunkSnapshotResponse trimmed = chunk(led).readChunkSnapshot(snapshotRequest(2, 0, before.length));
+			assertThat(trimmed.getData().toByteArray()).isEqualTo(before);
+			assertThat(trimmed.getContentSn()).isEqualTo(1);
 		}
 		ReadChunkSnapshotResponse missing = chunk(leaderIndex()).readChunkSnapshot(snapshotRequest(3, 0, 4096));
 		assertThat(missing.getContentSn()).isZero();
@@ -335,8 +346,9 @@ class ChunkServerClusterIT {
 				.readChunkSnapshot(snapshotRequest(1, 0, now.length).toBuilder().setSn(2).build());
 			assertThat(atTwo.getData().toByteArray()).isEqualTo(atSnapshotTwo);
 			assertThat(atTwo.getContentSn()).isEqualTo(2);
-			assertThat(this.dir.resolve("cs" + node).resolve("copysets").resolve("1-1").resolve("chunks")
-				.resolve("chunk_1_snap_1")).doesNotExist();
+			assertThat(this.dir.resolve("cs" + node).resolve("copysets").resolve("1-1").resolve("chunks"))
+				.isDirectoryNotContaining("glob:**/chunk_1_snap_1")
+				.isDirectoryNotContaining("glob:**/chunk_2_snap_1");
 		}
 	}
 

@@ -191,6 +191,13 @@ class SnapshotIT {
 				ErrorCode.NOT_OWNER);
 		assertProblem(this.mds.send(this.alice, "GET", "/api/v1/snapshots?volume=/alice/v2&sort=colour", null), 400,
 				ErrorCode.INVALID_ARGUMENT);
+		assertProblem(this.mds.send(this.alice, "GET", "/api/v1/snapshots?volume=/alice/d", null), 409,
+				ErrorCode.NOT_A_VOLUME);
+		assertProblem(this.mds.send(this.alice, "GET", "/api/v1/snapshots?volume=/alice/none", null), 404,
+				ErrorCode.VOLUME_NOT_FOUND);
+		assertProblem(this.mds.send(this.alice, "GET", "/api/v1/snapshots", null), 400, ErrorCode.INVALID_ARGUMENT);
+		assertProblem(this.mds.send(this.alice, "POST", "/api/v1/snapshots", Map.of("name", "a")), 400,
+				ErrorCode.INVALID_PATH);
 		assertThat(this.mds.send(this.alice, "GET", "/api/v1/snapshots/" + first, null).body().path("status")
 			.asString()).isEqualTo("PENDING");
 

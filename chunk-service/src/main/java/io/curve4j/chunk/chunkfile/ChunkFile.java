@@ -279,6 +279,15 @@ public final class ChunkFile implements AutoCloseable {
 		return bad;
 	}
 
+	/** Copies every page not copied yet into the snapshot copy, if the chunk has one (before it is deleted). */
+	void preserveAll() throws IOException {
+		synchronized (this.writeLock) {
+			if (this.snapshot != null) {
+				preserve(0, this.checksums.pages());
+			}
+		}
+	}
+
 	/** Runs action on this file with no write, copy-on-write or snapshot read under way. */
 	<T> T locked(ChunkStore.FileAction<T> action) throws IOException {
 		synchronized (this.writeLock) {

@@ -188,7 +188,7 @@ public final class ChunkStore implements AutoCloseable {
 		ByteBuffer buffer = ByteBuffer.allocate(length);
 		this.lock.readLock().lock();
 		try {
-			return withFile(chunkId, -1, chunk -> chunk.locked(file -> {
+			SnapshotRead found = withFile(chunkId, -1, chunk -> chunk.locked(file -> {
 				long contentSn = contentSn(file, snapshotSn);
 				SnapshotCopy copy = file.snapshot();
 				BitSet bad = new BitSet();
@@ -199,11 +199,58 @@ public final class ChunkStore implements AutoCloseable {
 					bad = file.read(buffer, offset);
 				}
 				return new SnapshotRead(new CheckedRead(chunkId, buffer.clear(), offset, bad), contentSn);
-			}), new SnapshotRead(new CheckedRead(chunkId, buffer, offset, new BitSet()), NOT_YET_WRITTEN));
+			}), null);
+			if (found != null) {
+				return found;
+			}
+			return withDeletedChunksCopy(chunkId, copy -> {
+				long contentSn = deletedContentSn(copy, snapshotSn);
+				BitSet bad = contentSn == NOT_YET_WRITTEN ? new BitSet() : copy.read(buffer, offset);
+				return new SnapshotRead(new CheckedRead(chunkId, buffer.clear(), offset, bad), contentSn);
+			}, new SnapshotRead(new CheckedRead(chunkId, buffer, offset, new BitSet()), NOT_YET_WRITTEN));
 		}
 		finally {
 			this.lock.readLock().unlock();
 		}
+	}
+
+	/**
+	 * Runs action on the snapshot copy a deleted chunk left (see {@link #delete}), opened
+	 * for the call; answers {@code missing} when there is none.
+	 */
+	private <T> T withDeletedChunksCopy(long chunkId, CopyAction<T> action, T missing) throws IOException {
+		Long contentSn = this.snapshotCopies.get(chunkId);
+		if (contentSn == null) {
+			return missing;
+		}
+		try (SnapshotCopy copy = SnapshotCopy.open(snapshotPath(chunkId, contentSn), chunkId, this.chunkSize)) {
+			return action.apply(copy);
+		}
+	}
+
+	/** What runs on a deleted chunk's snapshot copy. */
+	@FunctionalInterface
+	private interface CopyAction<T> {
+
+		T apply(SnapshotCopy copy) throws IOException;
+
+	}
+
+	/**
+	 * The content sn at a snapshot of a chunk deleted since, from the copy its delete
+	 * completed: the copy's when it covers the snapshot; {@value #NOT_YET_WRITTEN} after
+	 * the delete.
+	 */
+	private static long deletedContentSn(SnapshotCopy copy, long snapshotSn) {
+		SnapshotCopyHeader header = copy.header();
+		if (header.covers(snapshotSn)) {
+			return written(header.contentSn());
+		}
+		if (snapshotSn >= header.beganBySn()) {
+			return NOT_YET_WRITTEN;
+		}
+		throw new CurveException(ErrorCode.SNAPSHOT_NOT_FOUND, "deleted chunk " + Long.toUnsignedString(header.chunkId())
+				+ " holds no copy of snapshot " + snapshotSn);
 	}
 
 	/**
@@ -215,7 +262,9 @@ public final class ChunkStore implements AutoCloseable {
 	public long snapshotContentSn(long chunkId, long snapshotSn) throws IOException {
 		this.lock.readLock().lock();
 		try {
-			return withFile(chunkId, -1, chunk -> chunk.locked(file -> contentSn(file, snapshotSn)), NOT_YET_WRITTEN);
+			Long found = withFile(chunkId, -1, chunk -> chunk.locked(file -> contentSn(file, snapshotSn)), null);
+			return found != null ? found
+					: withDeletedChunksCopy(chunkId, copy -> deletedContentSn(copy, snapshotSn), NOT_YET_WRITTEN);
 		}
 		finally {
 			this.lock.readLock().unlock();
@@ -250,23 +299,26 @@ public final class ChunkStore implements AutoCloseable {
 	}
 
 	/**
-	 * Ends the chunk's part in a snapshot: deletes its snapshot copy if a write with a sn
-	 * up to {@code correctedSn} began it (its file goes back to the pool), and records
-	 * {@code correctedSn} in the chunk's header, so that writes up to it copy nothing. A
-	 * missing chunk, or a second call, changes nothing.
+	 * Ends the chunk's part in a snapshot: deletes its snapshot copy if a write (or delete)
+	 * with a sn up to {@code correctedSn} began it (its file goes back to the pool), and
+	 * records {@code correctedSn} in the chunk's header, so that writes up to it copy
+	 * nothing. A missing chunk with no copy, or a second call, changes nothing.
 	 */
 	public void deleteSnapshotOrCorrectSn(long chunkId, long correctedSn) throws IOException {
 		this.lock.writeLock().lock();
 		try {
-			withFile(chunkId, -1, chunk -> chunk.locked(file -> {
+			Boolean chunkExists = withFile(chunkId, -1, chunk -> chunk.locked(file -> {
 				file.raiseCorrectedSn(correctedSn);
 				SnapshotCopy copy = file.snapshot();
 				if (copy != null && copy.header().beganBySn() <= correctedSn) {
 					file.detachSnapshot();
 					recycleSnapshotCopy(chunkId);
 				}
-				return null;
-			}), null);
+				return true;
+			}), false);
+			if (!chunkExists && withDeletedChunksCopy(chunkId, copy -> copy.header().beganBySn() <= correctedSn, false)) {
+				recycleSnapshotCopy(chunkId);
+			}
 		}
 		finally {
 			this.lock.writeLock().unlock();
@@ -378,13 +430,32 @@ public final class ChunkStore implements AutoCloseable {
 	}
 
 	/**
-	 * Deletes the chunk, giving its file and its snapshot copy's back to the pool; deleting
-	 * a missing chunk is a no-op so that log replay is idempotent. The chunk reads as zeros afterwards and a
-	 * write creates it again.
+	 * Deletes the chunk, giving its file back to the pool; deleting a missing chunk is a
+	 * no-op so that log replay is idempotent. The chunk reads as zeros afterwards and a
+	 * write creates it again. A snapshot's content survives it: the delete is a change
+	 * after the snapshot like a write ({@code sn} as a write's), so it first completes
+	 * the chunk's snapshot copy, beginning one if it is the first change since the
+	 * snapshot, and the copy stays until {@link #deleteSnapshotOrCorrectSn}.
+	 * @param sn the volume's sequence number the delete carries; 0 (callers that do not
+	 * know it) completes only a copy the chunk already has
+	 * @throws CurveException as {@link #write} refuses a write with that sn
 	 */
-	public void delete(long chunkId) throws IOException {
+	public void delete(long chunkId, long sn) throws IOException {
 		this.lock.writeLock().lock();
 		try {
+			withFile(chunkId, -1, chunk -> chunk.locked(file -> {
+				ChunkFileHeader header = file.header();
+				if (sn > 0 && sn < header.sn()) {
+					throw new CurveException(ErrorCode.STALE_SEQUENCE, "chunk " + Long.toUnsignedString(chunkId)
+							+ " was written with sequence number " + header.sn() + ", this delete carries " + sn
+							+ ": refresh the volume's sequence number and delete again");
+				}
+				if (sn > Math.max(header.sn(), header.correctedSn())) {
+					beginSnapshotCopy(file, header.sn(), sn);
+				}
+				file.preserveAll();
+				return null;
+			}), null);
 			ChunkFile file = this.open.remove(chunkId);
 			if (file != null) {
 				this.openFiles.closed(file);
@@ -394,7 +465,6 @@ public final class ChunkStore implements AutoCloseable {
 			if (this.pool.recycle(path(chunkId))) {
 				this.chunkFiles.decrementAndGet();
 			}
-			recycleSnapshotCopy(chunkId);
 		}
 		finally {
 			this.lock.writeLock().unlock();

@@ -165,6 +165,26 @@ final class SnapshotCopy implements AutoCloseable {
 		return this.checksums.matches(index, page);
 	}
 
+	/**
+	 * Reads {@code dst.remaining()} bytes at {@code offset} from the copy alone (a deleted
+	 * chunk's, which its delete completed).
+	 * @return the pages that are not copied or do not match their checksum
+	 */
+	BitSet read(ByteBuffer dst, long offset) throws IOException {
+		int length = dst.remaining();
+		int first = (int) (offset / PAGE);
+		int end = (int) ((offset + length + PAGE - 1) / PAGE);
+		ByteBuffer pages = ByteBuffer.allocate((end - first) * PAGE);
+		BitSet bad = new BitSet();
+		for (int i = first; i < end; i++) {
+			if (!this.copied.get(i) || !readPage(i, pages.slice((i - first) * PAGE, PAGE))) {
+				bad.set(i);
+			}
+		}
+		dst.put(pages.slice((int) (offset - (long) first * PAGE), length));
+		return bad;
+	}
+
 	void force() throws IOException {
 		this.channel.force(false);
 	}

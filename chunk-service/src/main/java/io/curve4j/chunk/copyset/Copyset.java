@@ -112,10 +112,13 @@ public final class Copyset implements AutoCloseable {
 		ChunkStore.checkRange(Integer.toUnsignedLong(write.getOffset()), write.getData().size(), this.store.chunkSize());
 	}
 
-	/** Deletes a chunk through the log; fenced like a write when it carries a write id. */
-	public CompletableFuture<Void> delete(long chunkId, WriteId writeId) {
+	/**
+	 * Deletes a chunk through the log; fenced like a write when it carries a write id,
+	 * and keeping a snapshot's content like a write with sn (see {@link ChunkStore#delete}).
+	 */
+	public CompletableFuture<Void> delete(long chunkId, long sn, WriteId writeId) {
 		ChunkCommand command = ChunkCommand.newBuilder()
-			.setDelete(DeleteChunkCommand.newBuilder().setChunkId(chunkId).setWriteId(writeId))
+			.setDelete(DeleteChunkCommand.newBuilder().setChunkId(chunkId).setSn(sn).setWriteId(writeId))
 			.build();
 		return this.group.propose(command.toByteArray()).thenApply(index -> null);
 	}

@@ -11,15 +11,19 @@ import io.curve4j.chunk.chunkfile.ChunkStore;
 import io.curve4j.common.raft.SnapshotStore;
 
 /**
- * A copyset's Raft snapshot: its chunk files, forced to disk and hard-linked into the
- * snapshot directory (nothing is copied), plus a manifest {@value #MANIFEST} listing them,
+ * A copyset's Raft snapshot: its chunk files and their snapshot copies, forced to disk
+ * and hard-linked into the snapshot directory (nothing is copied), plus a manifest
+ * {@value #MANIFEST} listing them,
  * one name per line, followed by the membership epoch ({@code epoch N}) and the write
  * fences ({@code fence CLIENT REQUEST INDEX}, oldest first; older snapshots have no INDEX).
  *
  * <p>
  * A snapshot may hold chunk data newer than its index: every entry is an overwrite of a
  * range or a delete of a chunk, so replaying the log after the snapshot over newer files
- * gives the same files.
+ * gives the same files. Not so for a follower that copies the live chunk file and its
+ * snapshot copy at different moments while writes go on: a page copied and overwritten
+ * between the two reads is preserved with its new content there (see
+ * docs/architecture.md, copy-on-write).
  */
 final class CopysetSnapshots implements SnapshotStore {
 

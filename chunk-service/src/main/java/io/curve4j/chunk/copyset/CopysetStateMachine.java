@@ -102,7 +102,7 @@ final class CopysetStateMachine extends CommandStateMachine<ChunkCommand> {
 					WriteId id = command.getDelete().getWriteId();
 					this.fences.reserve(id.getAttempt() > 1 ? 1 : 0, index);
 					if (this.fences.admit(id, index)) {
-						this.store.delete(command.getDelete().getChunkId());
+						this.store.delete(command.getDelete().getChunkId(), command.getDelete().getSn());
 					}
 				}
 				case REPAIR -> repair(command.getRepair(), index);

@@ -264,7 +264,7 @@ class ChunkGrpcService extends ChunkServiceGrpc.ChunkServiceImplBase {
 	public void deleteChunk(DeleteChunkRequest request, StreamObserver<DeleteChunkResponse> responses) {
 		GrpcAnswers.async(responses, () -> {
 			this.access.check(request.getCapability(), request.getChunkId(), ChunkCapabilities.DELETE);
-			return copyset(request.getCopyset()).delete(request.getChunkId(), request.getWriteId())
+			return copyset(request.getCopyset()).delete(request.getChunkId(), request.getSn(), request.getWriteId())
 				.thenApply(done -> DeleteChunkResponse.getDefaultInstance());
 		});
 	}

@@ -91,9 +91,9 @@ class ChunkFilePoolTest {
 			Path snapshot = Files.createDirectories(this.dir.resolve("snapshot")).resolve("chunk_8");
 			Files.createLink(snapshot, store.dir().resolve("chunk_8"));
 
-			store.delete(7);
-			store.delete(8);
-			store.delete(9);
+			store.delete(7, 0);
+			store.delete(8, 0);
+			store.delete(9, 0);
 			assertThat(store.usedBytes()).isZero();
 			assertThat(store.read(7, 0, CHUNK).data().array()).containsOnly(0);
 			await().atMost(Duration.ofSeconds(10)).until(() -> pool.dirty() == 0 && pool.available() == 2);

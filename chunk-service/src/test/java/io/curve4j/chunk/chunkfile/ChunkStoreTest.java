@@ -72,8 +72,8 @@ class ChunkStoreTest {
 	@Test
 	void deletesIdempotently() throws Exception {
 		this.store.write(5, 1, 0, ByteBuffer.wrap(random(512)), 1);
-		this.store.delete(5);
-		this.store.delete(5);
+		this.store.delete(5, 0);
+		this.store.delete(5, 0);
 		assertThat(this.store.info(5)).isEmpty();
 		assertThat(bytes(this.store.read(5, 0, 512).data())).containsOnly(0);
 	}
@@ -243,7 +243,7 @@ class ChunkStoreTest {
 			Files.createLink(snapshot.resolve(name), this.store.dir().resolve(name));
 		}
 		this.store.write(3, 1, 0, ByteBuffer.wrap(random(512)), 1);
-		this.store.delete(2);
+		this.store.delete(2, 0);
 
 		this.store.restore(snapshot, names);
 		assertThat(this.store.info(3)).isEmpty();

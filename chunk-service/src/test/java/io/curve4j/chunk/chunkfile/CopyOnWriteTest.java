@@ -10,6 +10,8 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
@@ -75,6 +77,43 @@ class CopyOnWriteTest {
 		assertThat(bytes(this.store.readSnapshot(5, 2, PAGE, PAGE).read().data())).isEqualTo(fill(3, PAGE));
 		assertThat(this.store.snapshotContentSn(5, 2)).isEqualTo(2);
 		assertThat(this.store.snapshotCopyIds()).containsExactly(5L);
+	}
+
+	/** Snapshot reads racing the apply thread's copy-then-write never see a page after it. */
+	@Test
+	void snapshotReadsDuringCopyOnWriteSeeOnlyTheSnapshot() throws Exception {
+		int chunks = 20;
+		for (long chunk = 0; chunk < chunks; chunk++) {
+			this.store.write(chunk, 1, 0, filled(1, CHUNK), 1);
+		}
+		AtomicBoolean done = new AtomicBoolean();
+		AtomicReference<Throwable> failure = new AtomicReference<>();
+		Thread reader = new Thread(() -> {
+			try {
+				while (!done.get()) {
+					for (long chunk = 0; chunk < chunks; chunk++) {
+						assertThat(bytes(this.store.readSnapshot(chunk, 1, 0, CHUNK).read().data())).containsOnly(1);
+					}
+				}
+			}
+			catch (Throwable ex) {
+				failure.set(ex);
+			}
+		});
+		reader.start();
+		try {
+			for (long chunk = 0; chunk < chunks; chunk++) {
+				for (int page = 0; page < CHUNK / PAGE; page++) {
+					this.store.write(chunk, 2, (long) page * PAGE, filled(page + 2, PAGE), 2);
+				}
+			}
+		}
+		finally {
+			done.set(true);
+			reader.join();
+		}
+		assertThat(failure.get()).isNull();
+		assertThat(bytes(this.store.read(3, 5 * PAGE, PAGE).data())).containsOnly(7);
 	}
 
 	@Test
@@ -145,6 +184,54 @@ class CopyOnWriteTest {
 		assertThat(missing.contentSn()).isZero();
 		assertThat(bytes(missing.read().data())).hasSize(PAGE).containsOnly(0);
 		assertThat(this.store.snapshotContentSn(9, 1)).isZero();
+	}
+
+	@Test
+	void aTrimAfterASnapshotKeepsTheChunksContentInItsCopy() throws Exception {
+		this.store.write(5, 1, 0, filled(1, 2 * PAGE), 1);
+		this.store.write(5, 2, 0, filled(2, PAGE), 2);
+		this.store.delete(5, 2);
+
+		assertThat(this.store.info(5)).isEmpty();
+		assertThat(this.store.chunkIds()).isEmpty();
+		assertThat(this.store.snapshotCopyIds()).containsExactly(5L);
+		SnapshotRead atOne = this.store.readSnapshot(5, 1, 0, 3 * PAGE);
+		assertThat(atOne.contentSn()).isEqualTo(1);
+		assertThat(bytes(atOne.read().data())).isEqualTo(concat(fill(1, 2 * PAGE), fill(0, PAGE)));
+		assertThat(this.store.snapshotContentSn(5, 2)).as("deleted by then").isZero();
+		assertThat(bytes(this.store.readSnapshot(5, 2, 0, PAGE).read().data())).containsOnly(0);
+
+		this.store.write(5, 2, PAGE, filled(3, PAGE), 3);
+		assertThat(bytes(this.store.read(5, 0, 2 * PAGE).data())).isEqualTo(concat(fill(0, PAGE), fill(3, PAGE)));
+		assertThat(bytes(this.store.readSnapshot(5, 1, 0, 2 * PAGE).read().data())).containsOnly(1);
+		this.store.delete(5, 2);
+		this.store.deleteSnapshotOrCorrectSn(5, 2);
+		assertThat(this.store.snapshotCopyIds()).isEmpty();
+		assertThat(this.store.usedBytes()).isZero();
+	}
+
+	@Test
+	void aTrimAsTheFirstChangeAfterASnapshotBeginsTheCopyAndAStaleOneIsRefused() throws Exception {
+		this.store.write(6, 1, 0, filled(1, PAGE), 1);
+		this.store.delete(6, 2);
+		assertThat(bytes(this.store.readSnapshot(6, 1, 0, PAGE).read().data())).containsOnly(1);
+		assertThat(this.store.snapshotContentSn(6, 1)).isEqualTo(1);
+
+		this.store.write(7, 2, 0, filled(2, PAGE), 2);
+		assertThatThrownBy(() -> this.store.delete(7, 1)).isInstanceOfSatisfying(CurveException.class,
+				ex -> assertThat(ex.code()).isEqualTo(ErrorCode.STALE_SEQUENCE));
+		assertThat(bytes(this.store.read(7, 0, PAGE).data())).containsOnly(2);
+
+		// a delete that does not know the sequence number still completes a copy the chunk has
+		this.store.write(8, 1, 0, filled(1, 2 * PAGE), 3);
+		this.store.write(8, 2, 0, filled(2, PAGE), 4);
+		this.store.delete(8, 0);
+		assertThat(bytes(this.store.readSnapshot(8, 1, 0, 2 * PAGE).read().data())).containsOnly(1);
+
+		this.store.deleteSnapshotOrCorrectSn(6, 2);
+		this.store.deleteSnapshotOrCorrectSn(8, 2);
+		assertThat(this.store.snapshotCopyIds()).isEmpty();
+		assertThat(this.store.usedBytes()).as("chunk 7 alone").isEqualTo(ChunkFile.length(CHUNK));
 	}
 
 	@Test

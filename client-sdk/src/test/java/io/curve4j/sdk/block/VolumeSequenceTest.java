@@ -3,7 +3,9 @@ package io.curve4j.sdk.block;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -79,6 +81,46 @@ class VolumeSequenceTest {
 			assertThat(volume.stat().snapshotSeqs()).containsExactly(1L);
 		}
 		assertThat(this.client.stat("/vol").snapshotSeqs()).containsExactly(1L);
+	}
+
+	@Test
+	void aDiscardWhileASnapshotIsInTheClusterWritesZerosInsteadOfDeletingChunks() {
+		this.mds.leaseMs = 2000;
+		try (Volume volume = this.client.open("/vol")) {
+			byte[] data = new byte[CHUNK];
+			java.util.Arrays.fill(data, (byte) 7);
+			volume.write(0, data);
+			this.mds.snapshot("/vol");
+			await().atMost(Duration.ofSeconds(5)).until(() -> !volume.stat().snapshotSeqs().isEmpty());
+			// the fake chunkservers serve no DeleteChunk: a delete would fail the discard
+			volume.discardAsync(0, CHUNK).join();
+			assertThat(volume.read(0, CHUNK)).isEqualTo(new byte[CHUNK]);
+			assertThat(this.chunkServers.writeSns).contains(2L);
+		}
+	}
+
+	@Test
+	void aRetryAfterASnapshotCarriesTheNewSequenceNumber() throws Exception {
+		this.mds.leaseMs = 2000;
+		try (Volume volume = this.client.open("/vol")) {
+			CountDownLatch gate = new CountDownLatch(1);
+			this.chunkServers.writeGate = gate;
+			byte[] data = random(4096, 6);
+			CompletableFuture<Void> write = volume.writeAsync(0, data);
+			await().atMost(Duration.ofSeconds(5)).until(() -> this.chunkServers.writeCalls.get() == 1);
+			this.mds.snapshot("/vol");
+			await().atMost(Duration.ofSeconds(5))
+				.until(() -> this.mds.refreshLog.stream().anyMatch((refresh) -> refresh.reportedSeq() == 2));
+			// the first try, sent before the snapshot, finds the leader gone
+			this.chunkServers.moveLeader(1);
+			this.chunkServers.writeGate = null;
+			gate.countDown();
+			write.get(5, TimeUnit.SECONDS);
+			assertThat(this.chunkServers.writeSns).containsExactly(1L, 2L);
+			assertThat(this.chunkServers.writeIds.get(1).getRequest())
+				.isEqualTo(this.chunkServers.writeIds.get(0).getRequest());
+			assertThat(volume.read(0, 4096)).isEqualTo(data);
+		}
 	}
 
 	@Test
@@ -174,7 +216,7 @@ class VolumeSequenceTest {
 		}
 	}
 
-	private static int indexOf(List<Refresh> log, java.util.function.Predicate<Refresh> match) {
+	private static int indexOf(List<Refresh> log, Predicate<Refresh> match) {
 		for (int i = 0; i < log.size(); i++) {
 			if (match.test(log.get(i))) {
 				return i;

@@ -77,13 +77,7 @@ public class SnapshotCatalog {
 			throw new CurveException(ErrorCode.INVALID_SNAPSHOT_NAME,
 					"a snapshot name is 1 to 128 letters, digits, '.', '_' or '-'; got '" + name + "'");
 		}
-		if (volumePath == null || volumePath.isBlank()) {
-			throw new CurveException(ErrorCode.INVALID_PATH, "name the volume to snapshot by its path (\"volume\")");
-		}
-		FileEntry volume = this.namespace.stat(volumePath, caller);
-		if (volume.record().getType() != FileType.VOLUME) {
-			throw new CurveException(ErrorCode.NOT_A_VOLUME, volume.path() + " is a directory; only volumes have snapshots");
-		}
+		FileEntry volume = volume(volumePath, caller);
 		SnapshotInfo snapshot = (SnapshotInfo) this.raft.propose(MdsCommand.newBuilder()
 			.setCreateSnapshot(CreateSnapshotCommand.newBuilder()
 				.setFileId(volume.record().getId())
@@ -96,6 +90,18 @@ public class SnapshotCatalog {
 			.build());
 		awaitSessions(snapshot);
 		return snapshot;
+	}
+
+	/** The caller's volume at a path: INVALID_PATH, VOLUME_NOT_FOUND, NOT_OWNER, NOT_A_VOLUME otherwise. */
+	private FileEntry volume(String volumePath, Caller caller) {
+		if (volumePath == null || volumePath.isBlank()) {
+			throw new CurveException(ErrorCode.INVALID_PATH, "name the volume by its path (\"volume\")");
+		}
+		FileEntry volume = this.namespace.stat(volumePath, caller);
+		if (volume.record().getType() != FileType.VOLUME) {
+			throw new CurveException(ErrorCode.NOT_A_VOLUME, volume.path() + " is a directory; only volumes have snapshots");
+		}
+		return volume;
 	}
 
 	private void awaitSessions(SnapshotInfo snapshot) {
@@ -116,7 +122,7 @@ public class SnapshotCatalog {
 
 	/** The snapshots of a volume the caller may see, optionally only those named {@code name}, oldest first. */
 	public List<SnapshotInfo> list(String volumePath, String name, Caller caller) {
-		FileEntry volume = this.namespace.stat(volumePath, caller);
+		FileEntry volume = volume(volumePath, caller);
 		return this.raft.read(() -> SnapshotRecords.ofVolume(this.store, volume.record().getId()))
 			.stream()
 			.filter(s -> name == null || name.equals(s.getName()))

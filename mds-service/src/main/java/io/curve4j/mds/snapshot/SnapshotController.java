@@ -6,6 +6,7 @@ import java.util.Comparator;
 import java.util.Map;
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
 import org.springdoc.core.annotations.ParameterObject;
@@ -37,19 +38,19 @@ import io.curve4j.proto.mds.v1.SnapshotInfo;
 @Tag(name = "snapshots", description = "point-in-time snapshots of volumes: take, list, delete")
 class SnapshotController {
 
-	record CreateSnapshotBody(String volume, String name) {
+	record CreateSnapshotBody(@Schema(description = "path of the volume", example = "/demo/vol1") String volume,
+			@Schema(description = "1 to 128 of [A-Za-z0-9._-], unique on the volume", example = "nightly") String name) {
 	}
 
-	/**
-	 * A snapshot as users see it.
-	 * @param volume the volume's path when the snapshot was taken
-	 * @param seq the volume's sequence number the snapshot reads at
-	 * @param progress percent of its chunks copied to the object store
-	 * @param size the volume's size at the snapshot, in bytes
-	 * @param error why the copy failed (status ERROR), else null
-	 */
-	record SnapshotView(String id, String volume, long volumeId, String name, long seq, String status, int progress,
-			long size, Instant created, String error) {
+	/** A snapshot as users see it. */
+	record SnapshotView(@Schema(description = "assigned by the MDS, a UUID") String id,
+			@Schema(description = "the volume's path when the snapshot was taken") String volume, long volumeId,
+			String name, @Schema(description = "the volume's sequence number the snapshot reads at") long seq,
+			@Schema(description = "PENDING (being copied to the object store), DONE, ERROR, DELETING",
+					allowableValues = { "PENDING", "DONE", "ERROR", "DELETING" }) String status,
+			@Schema(description = "percent of its chunks copied to the object store") int progress,
+			@Schema(description = "the volume's size at the snapshot, in bytes") long size, Instant created,
+			@Schema(description = "why the copy failed (status ERROR), else null") String error) {
 
 		static SnapshotView of(SnapshotInfo s) {
 			long chunks = SnapshotRecords.chunkCount(s);
@@ -72,6 +73,7 @@ class SnapshotController {
 	}
 
 	@PostMapping
+	@ResponseStatus(HttpStatus.CREATED)
 	@Operation(summary = "Take a snapshot of a volume you own; answers once every client of the volume writes "
 			+ "with the new sequence number (at most a session lease). Refused: a name not 1-128 of [A-Za-z0-9._-] "
 			+ "(INVALID_SNAPSHOT_NAME), no such volume (VOLUME_NOT_FOUND), a directory (NOT_A_VOLUME), another "

@@ -1,0 +1,52 @@
+# Shared by the benchmark scripts (sourced): logging and the ports of a local cluster.
+# Needs START (seconds since the epoch when the script began).
+
+log() { printf '[%4ds] %s\n' "$(($(date +%s) - START))" "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+# True when something accepts connections on 127.0.0.1:$1.
+port_answers() {
+  python3 - "$1" <<'PY'
+import socket, sys
+s = socket.socket()
+s.settimeout(0.5)
+sys.exit(0 if s.connect_ex(("127.0.0.1", int(sys.argv[1]))) == 0 else 1)
+PY
+}
+
+# True when none of the ports a local cluster at base $1 uses (P .. P+97) is taken.
+ports_free() {
+  python3 - "$1" <<'PY'
+import socket, sys
+base = int(sys.argv[1])
+for port in range(base, base + 98):
+    s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", port))
+    except OSError:
+        sys.exit(1)
+    finally:
+        s.close()
+PY
+}
+
+wait_port() {
+  local port=$1 what=$2
+  for _ in $(seq 1 120); do
+    port_answers "$port" && return 0
+    sleep 0.5
+  done
+  die "$what did not answer on port $port"
+}
+
+# The base port for a local cluster: BENCH_BASE_PORT, or the first free of a few candidates.
+free_base_port() {
+  if [ -n "${BENCH_BASE_PORT:-}" ]; then
+    echo "$BENCH_BASE_PORT"
+    return
+  fi
+  for candidate in 17400 17600 17800 18000 18200 18400; do
+    if ports_free "$candidate"; then echo "$candidate"; return; fi
+  done
+  die "no free base port found; set BENCH_BASE_PORT"
+}
