@@ -48,7 +48,8 @@ import static org.awaitility.Awaitility.await;
  * was written before it and not the overwrite that follows at once; the objects are
  * checked with the AWS CLI, a client we did not write; a later snapshot copies only the
  * chunks that changed; deleting the first keeps what the others need; the snapshot
- * service killed mid-copy resumes and finishes.
+ * service killed mid-copy resumes and finishes; a chunkserver killed during a copy only
+ * delays it.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
@@ -216,6 +217,31 @@ class SnapshotServiceIT {
 			.matcher(Files.readString(home.resolve(layout.snapshotService().name()).resolve("service.log")));
 		assertThat(finished.find()).as("the finished copy's log line").isTrue();
 		assertThat(Long.parseLong(finished.group(1))).isLessThanOrEqualTo(chunks - Math.min(chunks, storedBeforeKill));
+	}
+
+	@Test
+	@Order(5)
+	void aChunkServerKilledDuringTheCopyOnlyDelaysIt() throws Exception {
+		int chunks = 6;
+		byte[] data = random(chunks * CHUNK, 5);
+		client.createVolume("/snap/healing", Sizes.DEFAULT_SEGMENT_SIZE);
+		try (Volume volume = client.open("/snap/healing")) {
+			volume.write(0, data);
+		}
+		String victim = layout.chunkServers().get(1).name();
+		MdsRestApi.Snapshot snapshot = rest.createSnapshot(new MdsRestApi.NewSnapshot("/snap/healing", "healing"));
+		cluster.kill(victim);
+		try {
+			awaitDone(snapshot);
+		}
+		finally {
+			cluster.start(victim, System.out);
+		}
+		List<Long> contentSns = contentSns(manifest(snapshot));
+		for (int chunk = 0; chunk < chunks; chunk++) {
+			assertThat(object(chunkKey(snapshot, chunk, contentSns.get(chunk)))).as("chunk %d", chunk)
+				.isEqualTo(Arrays.copyOfRange(data, chunk * CHUNK, (chunk + 1) * CHUNK));
+		}
 	}
 
 	private static void awaitDone(MdsRestApi.Snapshot snapshot) {
