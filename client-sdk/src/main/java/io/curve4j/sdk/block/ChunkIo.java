@@ -101,13 +101,8 @@ final class ChunkIo {
 									.setAttempt(attempt.number()))
 								.setCapability(chunk.getCapability())
 								.build();
-							return send(chunk.getCopyset(), attempt, this.writes, request)
-								.whenComplete((ignored, failure) -> {
-									if (failure != null
-											&& GrpcErrors.fromStatus(failure).code() == ErrorCode.STALE_SEQUENCE) {
-										session.refused(sequence);
-									}
-								});
+							return refusedAsStale(send(chunk.getCopyset(), attempt, this.writes, request), session,
+									sequence);
 						}))
 					.thenApply((ignored) -> null));
 	}
@@ -145,9 +140,12 @@ final class ChunkIo {
 	 * Deletes chunks {@code first} to {@code first + count - 1} of the segment at
 	 * {@code segmentOffset}: they read as zeros afterwards and a later write creates them
 	 * again. Nothing to do in a segment never allocated. Each delete carries a write id as a
-	 * write does, so a stale attempt cannot land after a retry and wipe a later write.
+	 * write does, so a stale attempt cannot land after a retry and wipe a later write, and
+	 * the volume's sequence number as a write does, so a chunk deleted after a snapshot
+	 * keeps its content in its snapshot copy.
 	 */
-	CompletableFuture<Void> delete(long fileId, long segmentOffset, int first, int count, String what) {
+	CompletableFuture<Void> delete(long fileId, VolumeSession session, long segmentOffset, int first, int count,
+			String what) {
 		long requestNumber = this.writeRequests.getAndAdd(count) + 1;
 		return this.retry.call(what, true,
 				(attempt) -> this.cache.segment(fileId, segmentOffset, false, attempt.rpcTimeoutNanos())
@@ -155,24 +153,38 @@ final class ChunkIo {
 						if (segment.isEmpty()) {
 							return CompletableFuture.completedFuture(null);
 						}
-						CompletableFuture<?>[] deletes = new CompletableFuture<?>[count];
-						for (int i = 0; i < count; i++) {
-							ChunkLocation chunk = chunkOf(segment.get(),
-									new ChunkRange(segmentOffset, first + i, 0, 0, 0));
-							DeleteChunkRequest request = DeleteChunkRequest.newBuilder()
-								.setCopyset(chunk.getCopyset())
-								.setChunkId(chunk.getChunkId())
-								.setCapability(chunk.getCapability())
-								.setWriteId(WriteId.newBuilder()
-									.setClient(this.clientId)
-									.setRequest(requestNumber + i)
-									.setAttempt(attempt.number()))
-								.build();
-							deletes[i] = deleteChunk(chunk.getCopyset(), attempt, request);
-						}
-						return CompletableFuture.allOf(deletes);
+						return session.writeSequence(attempt.rpcTimeoutNanos()).thenCompose((sequence) -> {
+							CompletableFuture<?>[] deletes = new CompletableFuture<?>[count];
+							for (int i = 0; i < count; i++) {
+								ChunkLocation chunk = chunkOf(segment.get(),
+										new ChunkRange(segmentOffset, first + i, 0, 0, 0));
+								DeleteChunkRequest request = DeleteChunkRequest.newBuilder()
+									.setCopyset(chunk.getCopyset())
+									.setChunkId(chunk.getChunkId())
+									.setCapability(chunk.getCapability())
+									.setSn(sequence)
+									.setWriteId(WriteId.newBuilder()
+										.setClient(this.clientId)
+										.setRequest(requestNumber + i)
+										.setAttempt(attempt.number()))
+									.build();
+								deletes[i] = refusedAsStale(deleteChunk(chunk.getCopyset(), attempt, request), session,
+										sequence);
+							}
+							return CompletableFuture.allOf(deletes);
+						});
 					})
 					.thenApply((ignored) -> null));
+	}
+
+	/** Tells the session when a chunkserver refused {@code sequence} as stale, so that it refreshes. */
+	private static <T> CompletableFuture<T> refusedAsStale(CompletableFuture<T> call, VolumeSession session,
+			long sequence) {
+		return call.whenComplete((ignored, failure) -> {
+			if (failure != null && GrpcErrors.fromStatus(failure).code() == ErrorCode.STALE_SEQUENCE) {
+				session.refused(sequence);
+			}
+		});
 	}
 
 	private CompletableFuture<DeleteChunkResponse> deleteChunk(CopysetKey copyset, Attempt attempt,

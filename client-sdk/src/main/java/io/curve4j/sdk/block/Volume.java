@@ -125,9 +125,8 @@ public final class Volume implements AutoCloseable {
 	 * Frees whole chunks: {@code [offset, offset + length)} must start and end on chunk
 	 * boundaries ({@code IO_NOT_ALIGNED} otherwise). The range reads as zeros afterwards
 	 * and its chunks' space goes back to the chunkservers; a later write allocates again.
-	 * While the volume has a snapshot in the cluster the range is written with zeros
-	 * instead: deleting a chunk would take the snapshot's content with it, a write copies
-	 * it aside first.
+	 * A chunk deleted while the volume has a snapshot in the cluster keeps its content in
+	 * its snapshot copy until the snapshot is copied out.
 	 */
 	public CompletableFuture<Void> discardAsync(long offset, long length) {
 		FileInfo file = checkIo(offset, length);
@@ -137,30 +136,16 @@ public final class Volume implements AutoCloseable {
 			throw new CurveException(ErrorCode.IO_NOT_ALIGNED, "a discard covers whole chunks of " + chunkSize
 					+ " bytes; offset " + offset + " and length " + length + " are not multiples of it");
 		}
-		if (file.getSnapshotSeqsCount() > 0) {
-			return writeZeros(offset, length, chunkSize);
-		}
 		List<CompletableFuture<Void>> segments = new ArrayList<>();
 		for (long position = offset; position < offset + length;) {
 			long segmentOffset = Math.floorDiv(position, segmentSize) * segmentSize;
 			long end = Math.min(offset + length, segmentOffset + segmentSize);
-			segments.add(this.io.delete(file.getId(), segmentOffset, (int) ((position - segmentOffset) / chunkSize),
+			segments.add(this.io.delete(file.getId(), this.session, segmentOffset, (int) ((position - segmentOffset) / chunkSize),
 					(int) ((end - position) / chunkSize), "discard of " + (end - position) + " bytes at offset "
 							+ position + " of " + this.path));
 			position = end;
 		}
 		return CompletableFuture.allOf(segments.toArray(CompletableFuture<?>[]::new));
-	}
-
-	/** Writes zeros over whole chunks, one chunk after the other (a trim may span the volume). */
-	private CompletableFuture<Void> writeZeros(long offset, long length, int chunkSize) {
-		ByteBuffer zeros = ByteBuffer.allocate(chunkSize).asReadOnlyBuffer();
-		CompletableFuture<Void> done = CompletableFuture.completedFuture(null);
-		for (long position = offset; position < offset + length; position += chunkSize) {
-			long at = position;
-			done = done.thenCompose((ignored) -> writeAsync(at, zeros.duplicate()));
-		}
-		return done;
 	}
 
 	/** Bytes per chunk: the unit {@link #discardAsync} frees. */

@@ -22,6 +22,8 @@ import io.curve4j.common.error.ErrorCode;
 import io.curve4j.common.error.GrpcErrors;
 import io.curve4j.common.error.NotLeaderException;
 import io.curve4j.proto.chunk.v1.ChunkServiceGrpc;
+import io.curve4j.proto.chunk.v1.DeleteChunkRequest;
+import io.curve4j.proto.chunk.v1.DeleteChunkResponse;
 import io.curve4j.proto.chunk.v1.ReadChunkRequest;
 import io.curve4j.proto.chunk.v1.ReadChunksRequest;
 import io.curve4j.proto.chunk.v1.ReadChunksResponse;
@@ -68,6 +70,9 @@ public final class FakeChunkServers implements AutoCloseable {
 
 	/** The sequence number of every write attempt received, as {@link #writeIds}. */
 	final List<Long> writeSns = new CopyOnWriteArrayList<>();
+
+	/** The sequence number of each DeleteChunk call, in arrival order. */
+	final List<Long> deleteSns = new CopyOnWriteArrayList<>();
 
 	private final int chunkSize;
 
@@ -203,6 +208,21 @@ public final class FakeChunkServers implements AutoCloseable {
 				request.getData().copyTo(chunk, request.getOffset());
 			}
 			return WriteChunkResult.newBuilder().setAppliedIndex(1).build();
+		}
+
+		/** As the real chunkserver: a delete older than the chunk is refused, else the chunk goes. */
+		@Override
+		public void deleteChunk(DeleteChunkRequest request, StreamObserver<DeleteChunkResponse> observer) {
+			FakeChunkServers.this.deleteSns.add(request.getSn());
+			long chunkSn = FakeChunkServers.this.chunkSns.getOrDefault(request.getChunkId(), 0L);
+			if (request.getSn() < chunkSn) {
+				observer.onError(GrpcErrors.toStatus(new CurveException(ErrorCode.STALE_SEQUENCE,
+						"delete sn " + request.getSn() + " is older than the chunk's " + chunkSn)));
+				return;
+			}
+			FakeChunkServers.this.chunks.remove(request.getChunkId());
+			observer.onNext(DeleteChunkResponse.getDefaultInstance());
+			observer.onCompleted();
 		}
 
 		private static WriteChunkResult failed(CurveException error) {
