@@ -17,7 +17,6 @@ import io.curve4j.mds.raft.MdsSchema;
 import io.curve4j.mds.raft.MdsSchema.DentryKey;
 import io.curve4j.mds.raft.MdsSchema.SegmentKey;
 import io.curve4j.mds.raft.MdsTx;
-import io.curve4j.mds.snapshot.SnapshotRecords;
 import io.curve4j.mds.topology.Geometry;
 import io.curve4j.mds.topology.PoolSegments;
 import io.curve4j.proto.mds.v1.CreateFileCommand;
@@ -161,7 +160,8 @@ class NamespaceCommands implements MdsCommandHandler {
 		if (file.getType() == FileType.DIRECTORY && tree.hasChildren(file.getId())) {
 			throw new CurveException(ErrorCode.DIRECTORY_NOT_EMPTY, "directory " + path + " is not empty");
 		}
-		if (file.getType() == FileType.VOLUME && !SnapshotRecords.ofVolume(tx, file.getId()).isEmpty()) {
+		if (file.getType() == FileType.VOLUME
+				&& tx.list(MdsSchema.SNAPSHOTS).stream().anyMatch(s -> s.getVolumeId() == file.getId())) {
 			// its snapshots read from its chunks while in the cluster and name it in the catalog
 			throw new CurveException(ErrorCode.VOLUME_HAS_SNAPSHOTS,
 					"volume " + path + " has snapshots; delete them first (GET /api/v1/snapshots?volume=" + path + ")");

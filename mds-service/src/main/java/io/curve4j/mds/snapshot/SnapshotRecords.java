@@ -25,7 +25,7 @@ public final class SnapshotRecords {
 	}
 
 	/** The snapshots of one volume, oldest first. */
-	public static List<SnapshotInfo> ofVolume(MdsReader db, long fileId) {
+	static List<SnapshotInfo> ofVolume(MdsReader db, long fileId) {
 		return db.list(MdsSchema.SNAPSHOTS).stream().filter(s -> s.getVolumeId() == fileId).sorted(OLDEST_FIRST).toList();
 	}
 
