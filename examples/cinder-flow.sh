@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # What an OpenStack Cinder driver does with a Curve4J cluster, as curl calls through the
-# gateway: volume stats, create, extend, attach (connection info), detach, delete.
+# gateway: volume stats, create, extend, attach (connection info), detach, a snapshot
+# (create and delete), delete.
 # Each step prints the call and the answer. Needs curl and python3.
 #
 #   bin/curve local up            # with the gateway (base port P: gateway on P+95)
@@ -84,6 +85,30 @@ call POST "/api/v1/volumes/$ID/attachments" | python3 -m json.tool
 step "detach (Cinder terminate_connection)"
 call DELETE "/api/v1/volumes/$ID/attachments" >/dev/null
 echo "detached"
+
+step "snapshot the volume (Cinder create_snapshot): returns once the point in time is fixed"
+SNAPSHOT=$(call POST /api/v1/snapshots "{\"volume\":\"$VOLUME_PATH\",\"name\":\"snapshot-1\"}" | json "['id']")
+echo "snapshot id: $SNAPSHOT"
+
+step "wait until the snapshot is in the object store (Cinder polls the snapshot's status)"
+for _ in $(seq 1 240); do
+  STATUS=$(call GET "/api/v1/snapshots/$SNAPSHOT" 2>/dev/null | json "['status']")
+  [ "$STATUS" = DONE ] && break
+  [ "$STATUS" = ERROR ] && { echo "error: snapshot $SNAPSHOT failed" >&2; exit 1; }
+  sleep 0.5
+done
+[ "$STATUS" = DONE ] || { echo "error: snapshot $SNAPSHOT still $STATUS after 2 minutes" >&2; exit 1; }
+echo "snapshot $SNAPSHOT: $STATUS"
+
+step "delete the snapshot (Cinder delete_snapshot), and wait until its objects are gone"
+call DELETE "/api/v1/snapshots/$SNAPSHOT" | json "['status']"
+for _ in $(seq 1 240); do
+  status=$(curl -sS -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOKEN" "$GATEWAY/api/v1/snapshots/$SNAPSHOT")
+  [ "$status" = 404 ] && break
+  sleep 0.5
+done
+[ "$status" = 404 ] || { echo "error: snapshot $SNAPSHOT not gone after 2 minutes" >&2; exit 1; }
+echo "snapshot $SNAPSHOT deleted"
 
 step "delete volume (Cinder delete_volume)"
 call DELETE "/api/v1/volumes/$ID" >/dev/null

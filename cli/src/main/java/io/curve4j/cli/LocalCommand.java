@@ -67,6 +67,12 @@ public final class LocalCommand {
 				out.printf("  %-14s gRPC %s  raft %s  http://%s/actuator/prometheus  (%s, %s)%n", s.name(), s.grpc(),
 						s.raft(), s.http(), s.server(), s.zone());
 			}
+			if (layout.s3() != null) {
+				out.printf("  %-14s http://%s  (S3, bucket %s; keys in the connection file)%n", layout.s3().name(),
+						layout.s3().http(), layout.objectStore().bucket());
+				out.printf("  %-14s http://%s/actuator/health%n", layout.snapshotService().name(),
+						layout.snapshotService().http());
+			}
 			out.println("Root secret:    " + cluster.home().resolve(Credentials.ROOT_SECRET_FILE));
 			out.println("NBD TLS key:    " + cluster.home().resolve(NbdPskKeys.FILE_NAME) + "   (root's; serve with "
 					+ "curve nbd serve --tls-psk-file FILE, attach with qemu's --object tls-creds-psk,id=tls0,"

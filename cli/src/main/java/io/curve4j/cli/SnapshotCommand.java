@@ -76,7 +76,7 @@ final class SnapshotCommand {
 			out.println("Snapshot " + label(taken) + " taken (sequence " + taken.seq() + ").");
 			if (this.await) {
 				out.flush();
-				Snapshot done = awaitCopy(rest, taken, new Progress(out, "Copied", taken.size(), System.console() != null));
+				Snapshot done = awaitCopy(rest, taken, new Progress(out, "Snapshot of", taken.size(), System.console() != null));
 				out.println("Snapshot " + label(done) + " is in the object store.");
 			}
 		}

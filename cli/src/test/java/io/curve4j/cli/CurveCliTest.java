@@ -159,7 +159,7 @@ class CurveCliTest {
 			assertThat(run("snapshot", "create", "/v", "--name", "nightly", "--wait", "--mds", mds.address()))
 				.as(this.err::toString)
 				.isZero();
-			assertThat(this.out.toString()).contains("Snapshot /v@nightly taken (sequence 1)", "Copied 1024.0 MiB",
+			assertThat(this.out.toString()).contains("Snapshot /v@nightly taken (sequence 1)", "Snapshot of 1024.0 MiB",
 					"/v@nightly is in the object store");
 			assertThat(mds.requests).extracting(FakeRestMds.Request::method, FakeRestMds.Request::path)
 				.containsExactly(tuple("POST", "/api/v1/snapshots"), tuple("GET", "/api/v1/snapshots/s-1"));
