@@ -1,5 +1,5 @@
 # Shared by the benchmark scripts (sourced): logging and the ports of a local cluster.
-# Needs START (seconds since the epoch when the script began).
+# Needs START (seconds since the epoch when the script began), ROOT, RESULTS and CURVE_HOME.
 
 log() { printf '[%4ds] %s\n' "$(($(date +%s) - START))" "$*" >&2; }
 die() { log "error: $*"; exit 1; }
@@ -49,4 +49,15 @@ free_base_port() {
     if ports_free "$candidate"; then echo "$candidate"; return; fi
   done
   die "no free base port found; set BENCH_BASE_PORT"
+}
+
+# local_up LOG [ARGS...]: `bin/curve local up ARGS` at $BASE in $CURVE_HOME, its output in
+# $RESULTS/LOG (shown when it fails); CLUSTER_UP tells the cleanup to take it down.
+local_up() {
+  local out="$RESULTS/$1"
+  shift
+  log "starting a local cluster at base port $BASE in $CURVE_HOME"
+  CLUSTER_UP=1
+  "$ROOT/bin/curve" local up --base-port "$BASE" "$@" >"$out" 2>&1 \
+    || { cat "$out" >&2; die "bin/curve local up failed"; }
 }

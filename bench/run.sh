@@ -143,10 +143,7 @@ rm -f "$QEMU_IMG"
 # 3. Our NBD export of a 3-replica volume on a fresh local cluster.
 BASE="$(free_base_port)"
 NBD_PORT=$((BASE + 90))
-log "starting a local cluster at base port $BASE in $CURVE_HOME"
-CLUSTER_UP=1
-"$ROOT/bin/curve" local up --base-port "$BASE" >"$RESULTS/local-up.log" 2>&1 \
-  || { cat "$RESULTS/local-up.log" >&2; die "bin/curve local up failed"; }
+local_up local-up.log
 "$ROOT/bin/curve" volume create "$VOLUME" --size "${SIZE_GIB}GiB" >/dev/null
 # `local up` may start the NBD server itself; start one only if nothing answers on its port
 if ! port_answers "$NBD_PORT"; then
@@ -219,10 +216,7 @@ CLUSTER_UP=""
 # 4b. What checking chunk capabilities costs: the 4 KiB SDK shapes again, on a fresh cluster
 # without a data key (`local up --open-data-path`), prefilled and warmed up the same way.
 export CURVE_HOME="$WORK/curve-open"
-log "starting a cluster without a data key in $CURVE_HOME"
-CLUSTER_UP=1
-"$ROOT/bin/curve" local up --open-data-path --base-port "$BASE" >"$RESULTS/local-up-open.log" 2>&1 \
-  || { cat "$RESULTS/local-up-open.log" >&2; die "bin/curve local up --open-data-path failed"; }
+local_up local-up-open.log --open-data-path
 "$ROOT/bin/curve" volume create "$VOLUME" --size "${SIZE_GIB}GiB" >/dev/null
 wait_port "$NBD_PORT" "the open cluster's NBD server"
 fio --name=prefill --ioengine=nbd --uri="$URI" --rw=write --bs=1M --iodepth=8 --size="$SIZE" \

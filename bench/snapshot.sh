@@ -42,10 +42,7 @@ trap 'exit 130' INT TERM
 mkdir -p "$RESULTS"
 BASE="$(free_base_port)"
 NBD_PORT=$((BASE + 90))
-log "starting a local cluster at base port $BASE in $CURVE_HOME"
-CLUSTER_UP=1
-"$ROOT/bin/curve" local up --base-port "$BASE" >"$RESULTS/local-up.log" 2>&1 \
-  || { cat "$RESULTS/local-up.log" >&2; die "bin/curve local up failed"; }
+local_up local-up.log
 "$ROOT/bin/curve" volume create "$VOLUME" --size 1GiB >/dev/null
 wait_port "$NBD_PORT" "the NBD server"
 URI="nbd://127.0.0.1:$NBD_PORT$VOLUME"

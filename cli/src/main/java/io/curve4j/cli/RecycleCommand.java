@@ -1,16 +1,10 @@
 package io.curve4j.cli;
 
 import java.io.PrintWriter;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 import io.curve4j.common.size.Sizes;
 import io.curve4j.sdk.cluster.MdsRestApi;
@@ -24,32 +18,9 @@ import io.curve4j.sdk.cluster.MdsRestApi;
 		subcommands = { RecycleCommand.ListBin.class, RecycleCommand.Restore.class, RecycleCommand.Purge.class })
 final class RecycleCommand {
 
-	private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
-		.withZone(ZoneId.systemDefault());
-
-	/** Shared by the subcommands: the cluster and the output. */
-	abstract static class Base implements Runnable {
-
-		@Mixin
-		ClusterOptions cluster;
-
-		@Spec
-		CommandSpec spec;
-
-		@Override
-		public void run() {
-			PrintWriter out = this.spec.commandLine().getOut();
-			run(this.cluster.rest(), out);
-			out.flush();
-		}
-
-		abstract void run(MdsRestApi rest, PrintWriter out);
-
-	}
-
 	@Command(name = "list", mixinStandardHelpOptions = true,
 			description = "List deleted volumes: path, owner, size, when deleted and when purged.")
-	static final class ListBin extends Base {
+	static final class ListBin extends RestSubcommand {
 
 		@Override
 		void run(MdsRestApi rest, PrintWriter out) {
@@ -69,7 +40,7 @@ final class RecycleCommand {
 
 	@Command(name = "restore", mixinStandardHelpOptions = true,
 			description = "Put the volume last deleted from PATH back there, with its data.")
-	static final class Restore extends Base {
+	static final class Restore extends RestSubcommand {
 
 		@Parameters(paramLabel = "PATH")
 		String path;
@@ -85,7 +56,7 @@ final class RecycleCommand {
 	@Command(name = "purge", mixinStandardHelpOptions = true,
 			description = "Delete for good the volumes deleted from PATH, or without PATH every one you may; "
 					+ "their chunks are freed in the background.")
-	static final class Purge extends Base {
+	static final class Purge extends RestSubcommand {
 
 		@Parameters(paramLabel = "PATH", arity = "0..1")
 		String path;
@@ -102,10 +73,6 @@ final class RecycleCommand {
 			}
 		}
 
-	}
-
-	private static String time(Instant instant) {
-		return instant == null ? "-" : TIME.format(instant);
 	}
 
 }

@@ -2,17 +2,11 @@ package io.curve4j.cli;
 
 import java.io.PrintWriter;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 import io.curve4j.common.error.CurveException;
 import io.curve4j.common.error.ErrorCode;
@@ -30,36 +24,13 @@ import io.curve4j.sdk.cluster.MdsRestApi.Snapshot;
 				SnapshotCommand.Delete.class })
 final class SnapshotCommand {
 
-	private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
-		.withZone(ZoneId.systemDefault());
-
 	/** How often {@code --wait} asks how far the copy got. */
 	private static final Duration POLL = Duration.ofMillis(500);
-
-	/** Shared by the subcommands: the cluster and the output. */
-	abstract static class Base implements Runnable {
-
-		@Mixin
-		ClusterOptions cluster;
-
-		@Spec
-		CommandSpec spec;
-
-		@Override
-		public void run() {
-			PrintWriter out = this.spec.commandLine().getOut();
-			run(this.cluster.rest(), out);
-			out.flush();
-		}
-
-		abstract void run(MdsRestApi rest, PrintWriter out);
-
-	}
 
 	@Command(name = "create", mixinStandardHelpOptions = true,
 			description = "Take a snapshot of the volume at PATH. Returns once the point in time is fixed: every write "
 					+ "acknowledged before is in it, none started after; with --wait, once it is in the object store.")
-	static final class Create extends Base {
+	static final class Create extends RestSubcommand {
 
 		@Parameters(paramLabel = "PATH")
 		String path;
@@ -85,7 +56,7 @@ final class SnapshotCommand {
 
 	@Command(name = "list", mixinStandardHelpOptions = true,
 			description = "List the snapshots of the volume at PATH: name, status, progress, size, when taken.")
-	static final class ListSnapshots extends Base {
+	static final class ListSnapshots extends RestSubcommand {
 
 		@Parameters(paramLabel = "PATH")
 		String path;
@@ -109,7 +80,7 @@ final class SnapshotCommand {
 	@Command(name = "delete", mixinStandardHelpOptions = true,
 			description = "Delete the snapshot PATH@NAME: its objects are removed in the background (a snapshot still "
 					+ "being copied stops).")
-	static final class Delete extends Base {
+	static final class Delete extends RestSubcommand {
 
 		@Parameters(paramLabel = "PATH@NAME")
 		String snapshot;
@@ -179,10 +150,6 @@ final class SnapshotCommand {
 
 	private static String label(Snapshot snapshot) {
 		return snapshot.volume() + "@" + snapshot.name();
-	}
-
-	private static String time(Instant instant) {
-		return instant == null ? "-" : TIME.format(instant);
 	}
 
 }
