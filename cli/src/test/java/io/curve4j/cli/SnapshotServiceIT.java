@@ -49,7 +49,8 @@ import static org.awaitility.Awaitility.await;
  * checked with the AWS CLI, a client we did not write; a later snapshot copies only the
  * chunks that changed; deleting the first keeps what the others need; the snapshot
  * service killed mid-copy resumes and finishes; a chunkserver killed during a copy only
- * delays it.
+ * delays it; under concurrent writes the snapshot holds exactly what was acknowledged
+ * before it.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
@@ -242,6 +243,97 @@ class SnapshotServiceIT {
 			assertThat(object(chunkKey(snapshot, chunk, contentSns.get(chunk)))).as("chunk %d", chunk)
 				.isEqualTo(Arrays.copyOfRange(data, chunk * CHUNK, (chunk + 1) * CHUNK));
 		}
+	}
+
+	/**
+	 * The point in time under load: writers keep writing while the snapshot is taken, and
+	 * every 4 KiB block of the snapshot (read in the cluster, the snapshot service stopped
+	 * so it cannot drop the copies) holds the last write to it acknowledged before the
+	 * create call, or one in flight or started while it ran; never one started after it
+	 * returned. A block's writes come one at a time from one writer, so "last" is exact.
+	 */
+	@Test
+	@Order(6)
+	void underConcurrentWritesTheSnapshotHoldsExactlyWhatWasAcknowledgedBeforeIt() throws Exception {
+		int chunks = 4;
+		int block = 4096;
+		int blocks = chunks * CHUNK / block;
+		int writers = 4;
+		client.createVolume("/snap/busy", Sizes.DEFAULT_SEGMENT_SIZE);
+		cluster.kill(layout.snapshotService().name());
+		// per block, its writes in order: value, when it started, when it was acknowledged
+		List<List<long[]>> history = new ArrayList<>();
+		for (int b = 0; b < blocks; b++) {
+			history.add(java.util.Collections.synchronizedList(new ArrayList<>()));
+		}
+		java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+		List<Thread> threads = new ArrayList<>();
+		MdsRestApi.Snapshot snapshot;
+		long createStart;
+		long createEnd;
+		try (Volume volume = client.open("/snap/busy")) {
+			for (int w = 0; w < writers; w++) {
+				int writer = w;
+				Thread thread = new Thread(() -> {
+					Random random = new Random(writer);
+					long count = 0;
+					while (!stop.get()) {
+						// the blocks of this writer: b % writers == writer
+						int b = random.nextInt(blocks / writers) * writers + writer;
+						long value = ((long) (writer + 1) << 48) | ++count;
+						byte[] data = new byte[block];
+						java.nio.ByteBuffer.wrap(data).putLong(value).putLong(b);
+						long started = System.nanoTime();
+						volume.write((long) b * block, data);
+						history.get(b).add(new long[] { value, started, System.nanoTime() });
+					}
+				}, "writer-" + w);
+				thread.start();
+				threads.add(thread);
+			}
+			Thread.sleep(1500);
+			createStart = System.nanoTime();
+			snapshot = rest.createSnapshot(new MdsRestApi.NewSnapshot("/snap/busy", "busy"));
+			createEnd = System.nanoTime();
+			Thread.sleep(1500);
+			stop.set(true);
+			for (Thread thread : threads) {
+				thread.join();
+			}
+		}
+		long written = history.stream().mapToLong(List::size).sum();
+		assertThat(written).as("writes around the snapshot").isGreaterThan(100);
+
+		List<String> wrong = new ArrayList<>();
+		try (io.curve4j.sdk.block.VolumeSnapshot at = client.openSnapshot("/snap/busy", snapshot.seq())) {
+			for (int chunk = 0; chunk < chunks; chunk++) {
+				java.nio.ByteBuffer data = java.nio.ByteBuffer.wrap(at.readChunk(chunk).data());
+				for (int i = 0; i < CHUNK / block; i++) {
+					int b = chunk * (CHUNK / block) + i;
+					long value = data.getLong(i * block);
+					List<long[]> writes = history.get(b);
+					int last = -1;
+					for (int k = 0; k < writes.size(); k++) {
+						if (writes.get(k)[2] < createStart) {
+							last = k;
+						}
+					}
+					boolean allowed = value == (last < 0 ? 0 : writes.get(last)[0]);
+					for (int k = last + 1; k < writes.size() && !allowed; k++) {
+						allowed = writes.get(k)[0] == value && writes.get(k)[1] < createEnd;
+					}
+					if (!allowed) {
+						wrong.add("block " + b + " holds " + Long.toHexString(value) + ", last acknowledged before: "
+								+ (last < 0 ? "none" : Long.toHexString(writes.get(last)[0])));
+					}
+				}
+			}
+		}
+		finally {
+			cluster.start(layout.snapshotService().name(), System.out);
+		}
+		assertThat(wrong).as("blocks of the snapshot outside its point in time").isEmpty();
+		awaitDone(snapshot);
 	}
 
 	private static void awaitDone(MdsRestApi.Snapshot snapshot) {
