@@ -418,6 +418,23 @@ public final class ChunkStore implements AutoCloseable {
 		return Set.copyOf(this.snapshotCopies.keySet());
 	}
 
+	/**
+	 * The names of the files that must be copied into a Raft snapshot rather than linked:
+	 * each snapshot copy and its chunk's file. A follower reads a snapshot's files one after
+	 * the other while writes go on; a chunk and its copy read at different moments could
+	 * keep a page copied and overwritten in between with its new content. Copied together
+	 * while no entry is applied, the two agree, and replaying the log over them copies
+	 * exactly the pages the leader did.
+	 */
+	public Set<String> copyOnWriteFileNames() {
+		Set<String> names = new HashSet<>();
+		this.snapshotCopies.forEach((chunkId, contentSn) -> {
+			names.add(path(chunkId).getFileName().toString());
+			names.add(snapshotPath(chunkId, contentSn).getFileName().toString());
+		});
+		return names;
+	}
+
 	/** The chunk's header, empty when the chunk does not exist. */
 	public Optional<ChunkFileHeader> info(long chunkId) throws IOException {
 		this.lock.readLock().lock();

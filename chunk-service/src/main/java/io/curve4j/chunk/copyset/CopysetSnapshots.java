@@ -1,18 +1,22 @@
 package io.curve4j.chunk.copyset;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 import io.curve4j.chunk.chunkfile.ChunkStore;
 import io.curve4j.common.raft.SnapshotStore;
 
 /**
- * A copyset's Raft snapshot: its chunk files and their snapshot copies, forced to disk
- * and hard-linked into the snapshot directory (nothing is copied), plus a manifest
+ * A copyset's Raft snapshot: its chunk files, forced to disk and hard-linked into the
+ * snapshot directory, except the chunks that hold a snapshot copy, which are copied with
+ * their copy ({@link ChunkStore#copyOnWriteFileNames}), plus a manifest
  * {@value #MANIFEST} listing them,
  * one name per line, followed by the membership epoch ({@code epoch N}) and the write
  * fences ({@code fence CLIENT REQUEST INDEX}, oldest first; older snapshots have no INDEX).
@@ -20,10 +24,9 @@ import io.curve4j.common.raft.SnapshotStore;
  * <p>
  * A snapshot may hold chunk data newer than its index: every entry is an overwrite of a
  * range or a delete of a chunk, so replaying the log after the snapshot over newer files
- * gives the same files. Not so for a follower that copies the live chunk file and its
- * snapshot copy at different moments while writes go on: a page copied and overwritten
- * between the two reads is preserved with its new content there (see
- * docs/architecture.md, copy-on-write).
+ * gives the same files. Not so for a chunk and its snapshot copy: whether a write copies a
+ * page first depends on both, so they are copied together at the snapshot's index (the
+ * save runs on the apply thread), never read live at different moments.
  */
 final class CopysetSnapshots implements SnapshotStore {
 
@@ -48,8 +51,15 @@ final class CopysetSnapshots implements SnapshotStore {
 	@Override
 	public List<String> save(Path dir) throws IOException {
 		List<String> names = this.store.sync();
+		Set<String> copied = this.store.copyOnWriteFileNames();
 		for (String name : names) {
-			Files.createLink(dir.resolve(name), this.store.dir().resolve(name));
+			Path source = this.store.dir().resolve(name);
+			if (copied.contains(name)) {
+				copyForced(source, dir.resolve(name));
+			}
+			else {
+				Files.createLink(dir.resolve(name), source);
+			}
 		}
 		List<String> manifest = new ArrayList<>(names);
 		manifest.add(EPOCH_LINE + this.epoch.value());
@@ -58,6 +68,13 @@ final class CopysetSnapshots implements SnapshotStore {
 		List<String> files = new ArrayList<>(names);
 		files.add(MANIFEST);
 		return files;
+	}
+
+	private static void copyForced(Path source, Path target) throws IOException {
+		Files.copy(source, target);
+		try (FileChannel channel = FileChannel.open(target, StandardOpenOption.WRITE)) {
+			channel.force(true);
+		}
 	}
 
 	/** Chunk files are the live files, linked; their pages carry checksums of their own. */

@@ -18,8 +18,9 @@ import io.curve4j.chunk.chunkfile.OpenChunkFiles;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A copyset snapshot holds the chunk files, the membership epoch and the write fences, in
- * the format earlier versions wrote (so their snapshots still load).
+ * A copyset snapshot holds the chunk files (and snapshot copies), the membership epoch
+ * and the write fences, in the format earlier versions wrote (so their snapshots still
+ * load).
  */
 class CopysetSnapshotsTest {
 
@@ -60,6 +61,55 @@ class CopysetSnapshotsTest {
 		// the snapshot's own configuration, reported next, is not a membership change
 		loadedEpoch.committed(List.of("127.0.0.1:1", "127.0.0.1:2", "127.0.0.1:4"));
 		assertThat(loadedEpoch.value()).isEqualTo(1);
+	}
+
+	/**
+	 * A chunk with a snapshot copy is copied into the snapshot with its copy, as they stand
+	 * at the save (other chunks are linked): the log replayed over them afterwards copies
+	 * exactly the pages the source did, and the snapshot reads as before.
+	 */
+	@Test
+	void aChunkWithASnapshotCopyIsCopiedWithItsCopyAtTheSave() throws IOException {
+		ChunkFilePool pool = new ChunkFilePool(this.dir.resolve("pool"), 64 * 1024, 0);
+		ChunkStore source = new ChunkStore(this.dir.resolve("a"), pool, new OpenChunkFiles(64));
+		source.write(7, 1, 0, ByteBuffer.wrap(concat(filled(1), filled(2))), 1);
+		source.write(8, 1, 0, ByteBuffer.wrap(filled(5)), 2);
+		// the first write after snapshot 1 begins chunk 7's copy with page 0
+		source.write(7, 2, 0, ByteBuffer.wrap(filled(3)), 3);
+		Path snapshot = Files.createDirectories(this.dir.resolve("snapshot"));
+		List<String> files = new CopysetSnapshots(source, new WriteFences(), new MembershipEpoch("copyset-1-1", PEERS))
+			.save(snapshot);
+		// after the save: page 1 is copied and overwritten on the source
+		source.write(7, 2, 4096, ByteBuffer.wrap(filled(4)), 4);
+
+		assertThat(source.copyOnWriteFileNames()).hasSize(2).allSatisfy(name -> assertThat(files).contains(name));
+		for (String name : source.copyOnWriteFileNames()) {
+			assertThat(Files.isSameFile(snapshot.resolve(name), source.dir().resolve(name))).as(name).isFalse();
+		}
+		assertThat(Files.isSameFile(snapshot.resolve("chunk_8"), source.dir().resolve("chunk_8"))).isTrue();
+
+		ChunkStore target = new ChunkStore(this.dir.resolve("b"), pool, new OpenChunkFiles(64));
+		new CopysetSnapshots(target, new WriteFences(), new MembershipEpoch("copyset-1-1", PEERS)).load(snapshot,
+				files, 3);
+		assertThat(bytes(target.read(7, 4096, 4096).data())).as("the chunk as saved").isEqualTo(filled(2));
+		// replaying entry 4 copies page 1 as the source did
+		target.write(7, 2, 4096, ByteBuffer.wrap(filled(4)), 4);
+		for (ChunkStore store : List.of(source, target)) {
+			assertThat(bytes(store.readSnapshot(7, 1, 0, 8192).read().data())).isEqualTo(concat(filled(1), filled(2)));
+			assertThat(bytes(store.read(7, 0, 8192).data())).isEqualTo(concat(filled(3), filled(4)));
+		}
+	}
+
+	private static byte[] bytes(ByteBuffer buffer) {
+		byte[] bytes = new byte[buffer.remaining()];
+		buffer.duplicate().get(bytes);
+		return bytes;
+	}
+
+	private static byte[] concat(byte[] a, byte[] b) {
+		byte[] both = Arrays.copyOf(a, a.length + b.length);
+		System.arraycopy(b, 0, both, a.length, b.length);
+		return both;
 	}
 
 	private static byte[] filled(int value) {
