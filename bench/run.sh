@@ -268,5 +268,8 @@ for spec in "${SHAPES[@]}"; do
 done
 uptime >"$RESULTS/load-end.txt"
 
+# the last section, the snapshot figures of bench/snapshot.sh, is kept
+SNAPSHOT_SECTION="$(sed -n '/^## Snapshots$/,$p' "$ROOT/bench/RESULTS.md" 2>/dev/null || true)"
 python3 "$ROOT/bench/report.py" "$RESULTS" "$RUNTIME" "$RAMP" "$JVM_RAMP" "$WORK" | tee "$ROOT/bench/RESULTS.md"
+if [ -n "$SNAPSHOT_SECTION" ]; then printf '\n%s\n' "$SNAPSHOT_SECTION" >>"$ROOT/bench/RESULTS.md"; fi
 log "done in $(($(date +%s) - START)) s; table written to bench/RESULTS.md"

@@ -8,7 +8,8 @@
 #   upload         the snapshot service then copies the 1 GiB snapshot to the local S3 server
 #                  (S3Proxy): the copy task's time as the service logs it, against `aws s3 cp` of a 1 GiB
 #                  file to the same server (a client we did not write).
-# Prints a Markdown section, also written to $WORK/results/snapshot.md.
+# Prints a Markdown section and puts it last in bench/RESULTS.md (replacing the one there;
+# bench/run.sh keeps it when it rewrites the rest).
 #
 # Environment: BENCH_RUNTIME (seconds per fio job, default 10), BENCH_DIR (work directory),
 # BENCH_BASE_PORT (local cluster base port), BENCH_KEEP=1 keeps the work directory.
@@ -123,3 +124,11 @@ print(f"| 4 KiB random writes right after a snapshot (first writes copy their pa
 print(f"| upload of a 1 GiB snapshot to S3 | {upload:.1f} s, {1024 / upload:.1f} MiB/s | "
       f"{copy:.1f} s, {1024 / copy:.1f} MiB/s (`aws s3 cp`) | {copy / upload:.2f}x |")
 PY
+
+# the section goes last in bench/RESULTS.md, in place of an earlier one
+{
+  sed '/^## Snapshots$/,$d' "$ROOT/bench/RESULTS.md" | sed -e :a -e '/^\n*$/{$d;N;ba' -e '}'
+  echo
+  cat "$RESULTS/snapshot.md"
+} >"$WORK/RESULTS.md"
+mv "$WORK/RESULTS.md" "$ROOT/bench/RESULTS.md"
