@@ -34,10 +34,11 @@ public class GatewayProperties {
 
 	/**
 	 * Longest wait for one answer of one MDS; also the circuit breaker's time limit per
-	 * request (plus the retry budget).
+	 * request (plus the retry budget). Above what a snapshot's create may wait for the
+	 * volume's sessions (the session lease, 20 s, plus 2 s), as the CLI's 30 s is.
 	 */
 	@NotNull
-	private Duration backendTimeout = Duration.ofSeconds(15);
+	private Duration backendTimeout = Duration.ofSeconds(30);
 
 	/**
 	 * Largest request body passed on; larger ones are refused with 413 before reaching a
