@@ -2,7 +2,6 @@ package io.curve4j.chunk.chunkfile;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.zip.CRC32C;
 
 import io.curve4j.common.size.Sizes;
 
@@ -35,10 +34,6 @@ public record ChunkFileHeader(long chunkId, long sn, long correctedSn, int chunk
 	/** Where the second copy starts: four 512-byte sectors after the first. */
 	public static final int SECOND_COPY = 2048;
 
-	private static final int CHECKED_LENGTH = 36;
-
-	private static final int COPY_LENGTH = CHECKED_LENGTH + 4;
-
 	/** A header of the current version. */
 	public ChunkFileHeader(long chunkId, long sn, long correctedSn, int chunkSize) {
 		this(chunkId, sn, correctedSn, chunkSize, VERSION);
@@ -52,20 +47,10 @@ public record ChunkFileHeader(long chunkId, long sn, long correctedSn, int chunk
 	/** A fresh page holding this header, in the current version, twice. */
 	public ByteBuffer encode() {
 		ByteBuffer page = ByteBuffer.allocate(SIZE).order(ByteOrder.BIG_ENDIAN);
-		putCopy(page, 0);
-		putCopy(page, SECOND_COPY);
+		HeaderCopy copy = new HeaderCopy(VERSION, this.chunkId, this.sn, this.correctedSn, this.chunkSize);
+		copy.put(page, MAGIC, 0);
+		copy.put(page, MAGIC, SECOND_COPY);
 		return page.clear();
-	}
-
-	private void putCopy(ByteBuffer page, int at) {
-		page.position(at);
-		page.putInt(MAGIC)
-			.putInt(VERSION)
-			.putLong(this.chunkId)
-			.putLong(this.sn)
-			.putLong(this.correctedSn)
-			.putInt(this.chunkSize);
-		page.putInt(crc(page.array(), at));
 	}
 
 	/**
@@ -75,12 +60,12 @@ public record ChunkFileHeader(long chunkId, long sn, long correctedSn, int chunk
 	 * @throws CorruptChunkFileException when no copy has the magic, a known version and its checksum
 	 */
 	public static ChunkFileHeader decode(ByteBuffer page, String source) throws CorruptChunkFileException {
-		if (page.remaining() < COPY_LENGTH) {
+		if (page.remaining() < HeaderCopy.LENGTH) {
 			throw new CorruptChunkFileException(source + ": header is truncated");
 		}
 		ByteBuffer in = page.slice().order(ByteOrder.BIG_ENDIAN);
 		ChunkFileHeader first = copyAt(in, 0);
-		ChunkFileHeader second = in.limit() >= SECOND_COPY + COPY_LENGTH ? copyAt(in, SECOND_COPY) : null;
+		ChunkFileHeader second = copyAt(in, SECOND_COPY);
 		if (first == null && second == null) {
 			int magic = in.getInt(0);
 			throw new CorruptChunkFileException(source + (magic == MAGIC ? ": header checksum mismatch in both copies"
@@ -94,20 +79,11 @@ public record ChunkFileHeader(long chunkId, long sn, long correctedSn, int chunk
 
 	/** The copy at offset at, or null when it does not check out. */
 	private static ChunkFileHeader copyAt(ByteBuffer in, int at) {
-		if (in.getInt(at) != MAGIC) {
+		HeaderCopy copy = HeaderCopy.read(in, MAGIC, at);
+		if (copy == null || (copy.version() != 1 && copy.version() != VERSION)) {
 			return null;
 		}
-		byte[] checked = new byte[CHECKED_LENGTH];
-		in.get(at, checked);
-		if (in.getInt(at + CHECKED_LENGTH) != crc(checked, 0)) {
-			return null;
-		}
-		int version = in.getInt(at + 4);
-		if (version != 1 && version != VERSION) {
-			return null;
-		}
-		return new ChunkFileHeader(in.getLong(at + 8), in.getLong(at + 16), in.getLong(at + 24), in.getInt(at + 32),
-				version);
+		return new ChunkFileHeader(copy.first(), copy.second(), copy.third(), copy.fourth(), copy.version());
 	}
 
 	/** True when the page starts with the chunk file magic (pool files never do). */
@@ -126,12 +102,6 @@ public record ChunkFileHeader(long chunkId, long sn, long correctedSn, int chunk
 	/** This header in the current version (written once the file has page checksums). */
 	ChunkFileHeader current() {
 		return new ChunkFileHeader(this.chunkId, this.sn, this.correctedSn, this.chunkSize);
-	}
-
-	private static int crc(byte[] bytes, int from) {
-		CRC32C crc = new CRC32C();
-		crc.update(bytes, from, CHECKED_LENGTH);
-		return (int) crc.getValue();
 	}
 
 }

@@ -2,7 +2,6 @@ package io.curve4j.chunk.chunkfile;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.zip.CRC32C;
 
 /**
  * The first page of a snapshot copy file ({@link SnapshotCopy}). One copy of the header
@@ -23,10 +22,6 @@ public record SnapshotCopyHeader(long chunkId, long contentSn, long beganBySn, i
 
 	static final int VERSION = 1;
 
-	private static final int CHECKED_LENGTH = 36;
-
-	private static final int COPY_LENGTH = CHECKED_LENGTH + 4;
-
 	/** True when the copy holds the chunk as it was at snapshot {@code snapshotSn}. */
 	public boolean covers(long snapshotSn) {
 		return this.contentSn <= snapshotSn && snapshotSn < this.beganBySn;
@@ -35,20 +30,10 @@ public record SnapshotCopyHeader(long chunkId, long contentSn, long beganBySn, i
 	/** A fresh page holding this header twice. */
 	ByteBuffer encode() {
 		ByteBuffer page = ByteBuffer.allocate(ChunkFileHeader.SIZE).order(ByteOrder.BIG_ENDIAN);
-		putCopy(page, 0);
-		putCopy(page, ChunkFileHeader.SECOND_COPY);
+		HeaderCopy copy = new HeaderCopy(VERSION, this.chunkId, this.contentSn, this.beganBySn, this.chunkSize);
+		copy.put(page, MAGIC, 0);
+		copy.put(page, MAGIC, ChunkFileHeader.SECOND_COPY);
 		return page.clear();
-	}
-
-	private void putCopy(ByteBuffer page, int at) {
-		page.position(at);
-		page.putInt(MAGIC)
-			.putInt(VERSION)
-			.putLong(this.chunkId)
-			.putLong(this.contentSn)
-			.putLong(this.beganBySn)
-			.putInt(this.chunkSize);
-		page.putInt(crc(page.array(), at));
 	}
 
 	/**
@@ -58,14 +43,9 @@ public record SnapshotCopyHeader(long chunkId, long contentSn, long beganBySn, i
 	static SnapshotCopyHeader decode(ByteBuffer page, String source) throws CorruptChunkFileException {
 		ByteBuffer in = page.slice().order(ByteOrder.BIG_ENDIAN);
 		for (int at : new int[] { 0, ChunkFileHeader.SECOND_COPY }) {
-			if (in.limit() < at + COPY_LENGTH || in.getInt(at) != MAGIC || in.getInt(at + 4) != VERSION) {
-				continue;
-			}
-			byte[] checked = new byte[CHECKED_LENGTH];
-			in.get(at, checked);
-			if (in.getInt(at + CHECKED_LENGTH) == crc(checked, 0)) {
-				return new SnapshotCopyHeader(in.getLong(at + 8), in.getLong(at + 16), in.getLong(at + 24),
-						in.getInt(at + 32));
+			HeaderCopy copy = HeaderCopy.read(in, MAGIC, at);
+			if (copy != null && copy.version() == VERSION) {
+				return new SnapshotCopyHeader(copy.first(), copy.second(), copy.third(), copy.fourth());
 			}
 		}
 		throw new CorruptChunkFileException(source + ": no whole snapshot copy header");
@@ -76,10 +56,5 @@ public record SnapshotCopyHeader(long chunkId, long contentSn, long beganBySn, i
 		return page.remaining() >= 4 && page.order(ByteOrder.BIG_ENDIAN).getInt(page.position()) == MAGIC;
 	}
 
-	private static int crc(byte[] bytes, int from) {
-		CRC32C crc = new CRC32C();
-		crc.update(bytes, from, CHECKED_LENGTH);
-		return (int) crc.getValue();
-	}
 
 }
