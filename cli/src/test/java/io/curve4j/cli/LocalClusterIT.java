@@ -239,7 +239,10 @@ class LocalClusterIT {
 			assertThat(afterKill.get()).as("writes acknowledged after the kill").isGreaterThan(10);
 			verifyAll(volume);
 		}
-		cluster.start("chunkserver-2", System.out);
+		finally {
+			// the later cases need the whole cluster, whatever this one found
+			cluster.start("chunkserver-2", System.out);
+		}
 	}
 
 	/**

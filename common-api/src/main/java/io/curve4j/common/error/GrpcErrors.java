@@ -90,14 +90,15 @@ public final class GrpcErrors {
 
 	/**
 	 * A status without our trailer comes from the transport: decide by its code. INTERNAL
-	 * from the transport is a broken exchange ("channel closed" when the server died
-	 * mid-call): its outcome is unknown, like a deadline's, so idempotent calls retry it
-	 * and mutations do not.
+	 * or UNKNOWN from the transport is a broken exchange (grpc-netty answers UNKNOWN
+	 * "channel closed" when the server died mid-call): its outcome is unknown, like a
+	 * deadline's, so idempotent calls retry it and mutations do not. Our servers always
+	 * send the trailer, so this never hides one of their own failures.
 	 */
 	private static ErrorCode fromGrpcCode(Status.Code code) {
 		return switch (code) {
 			case UNAVAILABLE, CANCELLED, ABORTED, RESOURCE_EXHAUSTED -> ErrorCode.UNAVAILABLE;
-			case DEADLINE_EXCEEDED, INTERNAL -> ErrorCode.TIMEOUT;
+			case DEADLINE_EXCEEDED, INTERNAL, UNKNOWN -> ErrorCode.TIMEOUT;
 			case INVALID_ARGUMENT -> ErrorCode.INVALID_ARGUMENT;
 			default -> ErrorCode.INTERNAL;
 		};

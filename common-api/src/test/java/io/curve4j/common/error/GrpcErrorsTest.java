@@ -1,5 +1,7 @@
 package io.curve4j.common.error;
 
+import java.util.List;
+
 import io.grpc.Status;
 import org.junit.jupiter.api.Test;
 
@@ -10,9 +12,13 @@ class GrpcErrorsTest {
 
 	@Test
 	void transportBreakMidCallHasAnUnknownOutcome() {
-		CurveException error = GrpcErrors.fromStatus(Status.INTERNAL.withDescription("channel closed").asRuntimeException());
-		assertThat(error.code()).isEqualTo(ErrorCode.TIMEOUT);
-		assertThat(error.code().retryable()).isTrue();
+		// grpc-netty's answers when the connection closes under a call
+		for (Status broken : List.of(Status.INTERNAL.withDescription("channel closed"),
+				Status.UNKNOWN.withDescription("channel closed"))) {
+			CurveException error = GrpcErrors.fromStatus(broken.asRuntimeException());
+			assertThat(error.code()).isEqualTo(ErrorCode.TIMEOUT);
+			assertThat(error.code().retryable()).isTrue();
+		}
 	}
 
 	@Test
