@@ -1,4 +1,4 @@
-package io.curve4j.snapshot.store;
+package io.curve4j.objectstore;
 
 /**
  * The object store's layout. A chunk's content is keyed by its index and the sequence

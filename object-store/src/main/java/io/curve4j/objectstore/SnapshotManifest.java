@@ -1,4 +1,4 @@
-package io.curve4j.snapshot.store;
+package io.curve4j.objectstore;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.curve4j.snapshot.store;
+package io.curve4j.objectstore;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -83,6 +83,12 @@ public final class SnapshotStore {
 	public byte[] get(String key) {
 		ResponseBytes<GetObjectResponse> bytes = this.s3.getObjectAsBytes((b) -> b.bucket(this.bucket).key(key));
 		return bytes.asByteArray();
+	}
+
+	/** {@code length} bytes of an object from {@code offset} (a ranged GET). */
+	public byte[] getRange(String key, long offset, int length) {
+		String range = "bytes=" + offset + "-" + (offset + length - 1);
+		return this.s3.getObjectAsBytes((b) -> b.bucket(this.bucket).key(key).range(range)).asByteArray();
 	}
 
 	public void putManifest(SnapshotManifest manifest) {

@@ -9,26 +9,20 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.S3ClientBuilder;
 
 import io.curve4j.common.auth.RequestSignature;
 import io.curve4j.common.auth.Secrets;
 import io.curve4j.common.auth.SigningKey;
 import io.curve4j.common.size.Sizes;
+import io.curve4j.objectstore.SnapshotStore;
 import io.curve4j.sdk.block.CurveClient;
 import io.curve4j.sdk.metacache.ChannelPool;
 import io.curve4j.sdk.metacache.MdsClient;
 import io.curve4j.sdk.metacache.RequestSigner;
 import io.curve4j.sdk.retry.BoundedRetry;
 import io.curve4j.sdk.retry.RetrySettings;
-import io.curve4j.snapshot.store.SnapshotStore;
 import io.curve4j.snapshot.task.SnapshotCopier;
 import io.curve4j.snapshot.task.SnapshotDeleter;
 import io.curve4j.snapshot.task.SnapshotReader;
@@ -49,26 +43,7 @@ class SnapshotServiceConfiguration {
 
 	@Bean(destroyMethod = "close")
 	S3Client s3Client(SnapshotServiceProperties properties) {
-		SnapshotServiceProperties.S3 s3 = properties.getS3();
-		S3ClientBuilder builder = S3Client.builder()
-			.region(Region.of(s3.getRegion()))
-			.credentialsProvider(credentials(s3));
-		if (s3.getEndpoint() != null) {
-			// S3Proxy, MinIO and RGW serve buckets as paths, not as host names
-			builder.endpointOverride(s3.getEndpoint()).forcePathStyle(true);
-		}
-		return builder.build();
-	}
-
-	private static AwsCredentialsProvider credentials(SnapshotServiceProperties.S3 s3) {
-		boolean access = s3.getAccessKey() != null && !s3.getAccessKey().isBlank();
-		boolean secret = s3.getSecretKey() != null && !s3.getSecretKey().isBlank();
-		if (access != secret) {
-			throw new IllegalStateException("curve.snapshot.s3.access-key and curve.snapshot.s3.secret-key go together: "
-					+ "set both, or neither to use the AWS SDK's default credentials");
-		}
-		return access ? StaticCredentialsProvider.create(AwsBasicCredentials.create(s3.getAccessKey(), s3.getSecretKey()))
-				: DefaultCredentialsProvider.builder().build();
+		return properties.getS3().newClient("curve.snapshot.s3");
 	}
 
 	@Bean

@@ -1,6 +1,5 @@
 package io.curve4j.snapshot;
 
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,6 +15,8 @@ import jakarta.validation.constraints.NotNull;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.annotation.Validated;
+
+import io.curve4j.objectstore.ObjectStoreSettings;
 
 /**
  * The snapshot service's settings ({@code curve.snapshot.*}): where the MDS and the
@@ -58,7 +59,7 @@ public class SnapshotServiceProperties {
 	private Duration maxBackoff = Duration.ofSeconds(10);
 
 	@Valid
-	private final S3 s3 = new S3();
+	private final ObjectStoreSettings s3 = new ObjectStoreSettings();
 
 	public List<@NotBlank String> getMdsAddresses() {
 		return this.mdsAddresses;
@@ -124,67 +125,8 @@ public class SnapshotServiceProperties {
 		this.maxBackoff = maxBackoff;
 	}
 
-	public S3 getS3() {
+	public ObjectStoreSettings getS3() {
 		return this.s3;
-	}
-
-	/** The S3-compatible object store the snapshots go to. */
-	public static class S3 {
-
-		/** The store's URL (S3Proxy, MinIO, Ceph RGW); unset for AWS itself. */
-		private URI endpoint;
-
-		@NotBlank
-		private String bucket = "curve-snapshots";
-
-		/** With {@link #secretKey}; both unset take the AWS SDK's default credentials (environment, profile, role). */
-		private String accessKey;
-
-		private String secretKey;
-
-		@NotBlank
-		private String region = "us-east-1";
-
-		public URI getEndpoint() {
-			return this.endpoint;
-		}
-
-		public void setEndpoint(URI endpoint) {
-			this.endpoint = endpoint;
-		}
-
-		public String getBucket() {
-			return this.bucket;
-		}
-
-		public void setBucket(String bucket) {
-			this.bucket = bucket;
-		}
-
-		public String getAccessKey() {
-			return this.accessKey;
-		}
-
-		public void setAccessKey(String accessKey) {
-			this.accessKey = accessKey;
-		}
-
-		public String getSecretKey() {
-			return this.secretKey;
-		}
-
-		public void setSecretKey(String secretKey) {
-			this.secretKey = secretKey;
-		}
-
-		public String getRegion() {
-			return this.region;
-		}
-
-		public void setRegion(String region) {
-			this.region = region;
-		}
-
 	}
 
 }

@@ -8,11 +8,11 @@ import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 import io.curve4j.common.error.CurveException;
+import io.curve4j.objectstore.ObjectKeys;
+import io.curve4j.objectstore.SnapshotManifest;
+import io.curve4j.objectstore.SnapshotStore;
 import io.curve4j.proto.mds.v1.SnapshotInfo;
 import io.curve4j.proto.mds.v1.SnapshotStatus;
-import io.curve4j.snapshot.store.ObjectKeys;
-import io.curve4j.snapshot.store.SnapshotManifest;
-import io.curve4j.snapshot.store.SnapshotStore;
 
 /**
  * Copies one snapshot's chunks into the object store, incrementally: a chunk whose

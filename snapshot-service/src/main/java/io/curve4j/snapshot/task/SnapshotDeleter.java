@@ -4,10 +4,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
+import io.curve4j.objectstore.ObjectKeys;
+import io.curve4j.objectstore.SnapshotManifest;
+import io.curve4j.objectstore.SnapshotStore;
 import io.curve4j.proto.mds.v1.SnapshotInfo;
-import io.curve4j.snapshot.store.ObjectKeys;
-import io.curve4j.snapshot.store.SnapshotManifest;
-import io.curve4j.snapshot.store.SnapshotStore;
 
 /**
  * Removes a deleted snapshot from the object store: its manifest, then every chunk

@@ -20,11 +20,11 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
 import io.curve4j.common.error.ErrorCode;
+import io.curve4j.objectstore.ObjectKeys;
+import io.curve4j.objectstore.SnapshotManifest;
+import io.curve4j.objectstore.SnapshotStore;
 import io.curve4j.proto.mds.v1.SnapshotInfo;
 import io.curve4j.proto.mds.v1.SnapshotStatus;
-import io.curve4j.snapshot.store.ObjectKeys;
-import io.curve4j.snapshot.store.SnapshotManifest;
-import io.curve4j.snapshot.store.SnapshotStore;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

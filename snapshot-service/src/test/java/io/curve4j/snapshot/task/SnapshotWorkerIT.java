@@ -32,6 +32,8 @@ import io.curve4j.common.error.CurveException;
 import io.curve4j.common.error.ErrorCode;
 import io.curve4j.common.size.Sizes;
 import io.curve4j.mds.MdsTestCluster;
+import io.curve4j.objectstore.ObjectKeys;
+import io.curve4j.objectstore.SnapshotStore;
 import io.curve4j.sdk.block.CurveClient;
 import io.curve4j.sdk.cluster.Credentials;
 import io.curve4j.sdk.cluster.MdsRestApi;
@@ -40,8 +42,6 @@ import io.curve4j.sdk.metacache.MdsClient;
 import io.curve4j.sdk.metacache.RequestSigner;
 import io.curve4j.sdk.retry.BoundedRetry;
 import io.curve4j.sdk.retry.RetrySettings;
-import io.curve4j.snapshot.store.ObjectKeys;
-import io.curve4j.snapshot.store.SnapshotStore;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
