@@ -10,6 +10,7 @@ import com.google.protobuf.ByteString;
 import io.curve4j.common.error.CurveException;
 import io.curve4j.common.error.ErrorCode;
 import io.curve4j.proto.common.v1.ChunkCapability;
+import io.curve4j.proto.common.v1.CloneSource;
 
 /**
  * Issues and checks {@link ChunkCapability capabilities}: the MDS signs one per segment it
@@ -84,13 +85,31 @@ public final class ChunkCapabilities {
 		}
 	}
 
+	/**
+	 * A capability for a segment of a lazy clone: as {@link #issue(long, long, int, int, long)},
+	 * with where its chunks read what the clone never wrote.
+	 */
+	public ChunkCapability issue(long fileId, long firstChunkId, int chunkCount, int rights, long expiresMs,
+			CloneSource cloneSource) {
+		ChunkCapability.Builder capability = issue(fileId, firstChunkId, chunkCount, rights, expiresMs).toBuilder()
+			.setCloneSource(cloneSource);
+		return capability.setMac(ByteString.copyFrom(mac(capability.build()))).build();
+	}
+
+	/** The fields in a fixed layout; a clone source (when set) follows: volume id, first chunk index, snapshot id. */
 	private byte[] mac(ChunkCapability c) {
-		ByteBuffer fields = ByteBuffer.allocate(32)
+		byte[] snapshotId = c.getCloneSource().getSnapshotId().getBytes(StandardCharsets.UTF_8);
+		ByteBuffer fields = ByteBuffer.allocate(32 + (c.hasCloneSource() ? 16 + snapshotId.length : 0))
 			.putLong(c.getFileId())
 			.putLong(c.getFirstChunkId())
 			.putInt(c.getChunkCount())
 			.putInt(c.getRights())
 			.putLong(c.getExpiresMs());
+		if (c.hasCloneSource()) {
+			fields.putLong(c.getCloneSource().getVolumeId())
+				.putLong(c.getCloneSource().getFirstChunkIndex())
+				.put(snapshotId);
+		}
 		return RequestSignature.hmacSha256(this.key, fields.array());
 	}
 

@@ -66,7 +66,10 @@ public enum ErrorCode {
 	/** The snapshot is not (yet) whole in the object store: it cannot be cloned or restored from. */
 	SNAPSHOT_NOT_READY(409, Status.Code.FAILED_PRECONDITION, RetryClass.FATAL),
 	VOLUME_HAS_SNAPSHOTS(409, Status.Code.FAILED_PRECONDITION, RetryClass.FATAL),
+	/** A snapshot or volume that a clone still reads (until the clone is flattened or deleted). */
 	VOLUME_HAS_CLONES(409, Status.Code.FAILED_PRECONDITION, RetryClass.FATAL),
+	/** A snapshot of a clone that still reads its source: flatten it first. */
+	CLONE_NOT_FLATTENED(409, Status.Code.FAILED_PRECONDITION, RetryClass.FATAL),
 	/** A snapshot service called without holding the MDS's worker lease (another one works, or it expired). */
 	WORKER_LEASE_NOT_HELD(409, Status.Code.FAILED_PRECONDITION, RetryClass.FATAL),
 

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import io.curve4j.common.error.CurveException;
 import io.curve4j.common.error.ErrorCode;
 import io.curve4j.proto.common.v1.ChunkCapability;
+import io.curve4j.proto.common.v1.CloneSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
@@ -39,6 +40,24 @@ class ChunkCapabilitiesTest {
 		refused(this.segment, 164, ChunkCapabilities.READ, NOW, ErrorCode.CAPABILITY_DENIED);
 		refused(this.segment, 100, ChunkCapabilities.DELETE, NOW, ErrorCode.CAPABILITY_DENIED);
 		refused(this.segment, 100, ChunkCapabilities.READ, NOW + 60_001, ErrorCode.CAPABILITY_EXPIRED);
+	}
+
+	@Test
+	void aCloneSourceIsSignedWithTheRest() {
+		CloneSource source = CloneSource.newBuilder().setVolumeId(3).setSnapshotId("snap-1").setFirstChunkIndex(64).build();
+		ChunkCapability clone = this.mds.issue(7, 100, 64, ChunkCapabilities.READ, NOW + 60_000, source);
+		assertThatCode(() -> this.mds.check(clone, 100, ChunkCapabilities.READ, NOW)).doesNotThrowAnyException();
+		// pointed at another volume's data, or added to a plain segment's capability: forged
+		refused(clone.toBuilder().setCloneSource(source.toBuilder().setVolumeId(4)).build(), 100,
+				ChunkCapabilities.READ, NOW, ErrorCode.UNAUTHENTICATED);
+		refused(clone.toBuilder().setCloneSource(source.toBuilder().setSnapshotId("snap-2")).build(), 100,
+				ChunkCapabilities.READ, NOW, ErrorCode.UNAUTHENTICATED);
+		refused(clone.toBuilder().setCloneSource(source.toBuilder().setFirstChunkIndex(0)).build(), 100,
+				ChunkCapabilities.READ, NOW, ErrorCode.UNAUTHENTICATED);
+		refused(this.segment.toBuilder().setCloneSource(source).build(), 100, ChunkCapabilities.READ, NOW,
+				ErrorCode.UNAUTHENTICATED);
+		refused(clone.toBuilder().clearCloneSource().build(), 100, ChunkCapabilities.READ, NOW,
+				ErrorCode.UNAUTHENTICATED);
 	}
 
 	@Test
