@@ -461,6 +461,30 @@ class MdsIT {
 			.contains("http_server_requests_seconds_bucket");
 	}
 
+	@Test
+	@Order(10)
+	void restartLosesNothing() {
+		var tree = tree();
+		var topology = this.mds.get("/api/v1/topology").body();
+		this.mds.close();
+		this.mds = null;
+		this.mds = startMds();
+		assertState(tree, topology);
+
+		// snapshot, then lose the database: the snapshot and the log rebuild it
+		this.mds.bean(MdsRaft.class).snapshot();
+		this.mds.postJson("/api/v1/directories", Map.of("path", "/after-snapshot"));
+		tree = tree();
+		this.mds.close();
+		this.mds = null;
+		FileUtils.deleteQuietly(dir.resolve("mds").resolve("db").toFile());
+		this.mds = startMds();
+		assertState(tree, topology);
+		GetOrAllocateSegmentResponse next = SegmentServiceGrpc.newBlockingStub(this.mds.channel())
+			.getOrAllocateSegment(segment(Sizes.GIB, true));
+		assertThat(next.getChunks(0).getChunkId()).as("chunk ids continue after restarts").isEqualTo(129);
+	}
+
 	/** Without a data key chunkservers check nothing, but a clone's chunks still need to know their source. */
 	@Test
 	@Order(11)
@@ -494,30 +518,6 @@ class MdsIT {
 		assertThat(capability.getFirstChunkId()).isEqualTo(segment.getChunks(0).getChunkId());
 		assertThat(capability.getChunkCount()).isEqualTo(64);
 		assertThat(this.firstSegment.getChunks(0).hasCapability()).as("a plain volume's: none").isFalse();
-	}
-
-	@Test
-	@Order(10)
-	void restartLosesNothing() {
-		var tree = tree();
-		var topology = this.mds.get("/api/v1/topology").body();
-		this.mds.close();
-		this.mds = null;
-		this.mds = startMds();
-		assertState(tree, topology);
-
-		// snapshot, then lose the database: the snapshot and the log rebuild it
-		this.mds.bean(MdsRaft.class).snapshot();
-		this.mds.postJson("/api/v1/directories", Map.of("path", "/after-snapshot"));
-		tree = tree();
-		this.mds.close();
-		this.mds = null;
-		FileUtils.deleteQuietly(dir.resolve("mds").resolve("db").toFile());
-		this.mds = startMds();
-		assertState(tree, topology);
-		GetOrAllocateSegmentResponse next = SegmentServiceGrpc.newBlockingStub(this.mds.channel())
-			.getOrAllocateSegment(segment(Sizes.GIB, true));
-		assertThat(next.getChunks(0).getChunkId()).as("chunk ids continue after restarts").isEqualTo(129);
 	}
 
 	/**
