@@ -64,7 +64,7 @@ import static org.awaitility.Awaitility.await;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(120)
-class CloneIT {
+class CloneCatalogIT {
 
 	private static final String ROOT_PASSWORD = "clone-it-root";
 
