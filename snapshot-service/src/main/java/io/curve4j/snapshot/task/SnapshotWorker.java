@@ -256,8 +256,14 @@ public final class SnapshotWorker implements AutoCloseable {
 			log.warn("{} stopped: {}", what, ex.getMessage());
 		}
 		catch (RuntimeException ex) {
-			// not transient and the clone still there: the next round starts it again
-			log.error("{} failed: {}", what, ex.toString());
+			if (!holdsLease()) {
+				// the worker stops (or lost the lease) in the middle of a chunk
+				log.warn("{} stopped: {}", what, ex.toString());
+			}
+			else {
+				// not transient and the clone still there: the next round starts it again
+				log.error("{} failed: {}", what, ex.toString());
+			}
 		}
 	}
 
