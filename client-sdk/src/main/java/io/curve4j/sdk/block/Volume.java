@@ -199,9 +199,10 @@ public final class Volume implements AutoCloseable {
 	 * source's bytes, so that it reads the same once the link to the source ends. Sent as
 	 * {@code RecoverChunk} calls of at most 1 MiB (and at most the client's largest
 	 * request), retried like writes; idempotent. Nothing to do for a chunk past the
-	 * source's chunks (it reads zeros without the source) nor for a volume that is not a
-	 * linked clone (any more).
-	 * @throws CurveException {@code IO_OUT_OF_RANGE} for a chunk outside the volume
+	 * source's chunks: it reads zeros without the source.
+	 * @throws CurveException {@code IO_OUT_OF_RANGE} for a chunk outside the volume,
+	 * {@code NOT_A_CLONE} when the volume is not a linked clone (as of the last session
+	 * refresh; a flatten that ended meanwhile, for one)
 	 */
 	public void flattenChunk(long chunkIndex) {
 		FileInfo file = checkIo(0, 0);
@@ -211,7 +212,11 @@ public final class Volume implements AutoCloseable {
 			throw new CurveException(ErrorCode.IO_OUT_OF_RANGE,
 					"chunk " + chunkIndex + " is outside the " + chunks + " chunks of " + this.path);
 		}
-		if (!linkedClone(file) || chunkIndex >= file.getClone().getSourceChunks()) {
+		if (!linkedClone(file)) {
+			// refused, not skipped: a caller that goes on to end the link would lose the source's data
+			throw new CurveException(ErrorCode.NOT_A_CLONE, this.path + " is not a linked clone");
+		}
+		if (chunkIndex >= file.getClone().getSourceChunks()) {
 			return;
 		}
 		int piece = Math.max(Sizes.PAGE_SIZE, Math.min(MAX_RECOVER, this.maxRequest) / Sizes.PAGE_SIZE * Sizes.PAGE_SIZE);

@@ -108,7 +108,7 @@ class LinkedCloneTest {
 			assertCode(() -> clone.flattenChunk(16), ErrorCode.IO_OUT_OF_RANGE);
 		}
 		try (Volume plain = this.client.open("/plain")) {
-			plain.flattenChunk(0);
+			assertCode(() -> plain.flattenChunk(0), ErrorCode.NOT_A_CLONE);
 		}
 		assertThat(this.chunkServers.recovers).as("a plain volume has no source").hasSize(4);
 	}
