@@ -70,6 +70,8 @@ public enum ErrorCode {
 	VOLUME_HAS_CLONES(409, Status.Code.FAILED_PRECONDITION, RetryClass.FATAL),
 	/** A snapshot of a clone that still reads its source: flatten it first. */
 	CLONE_NOT_FLATTENED(409, Status.Code.FAILED_PRECONDITION, RetryClass.FATAL),
+	/** Flatten asked of a volume that is not a clone linked to its source (never was one, or flattened already). */
+	NOT_A_CLONE(409, Status.Code.FAILED_PRECONDITION, RetryClass.FATAL),
 	/** A snapshot service called without holding the MDS's worker lease (another one works, or it expired). */
 	WORKER_LEASE_NOT_HELD(409, Status.Code.FAILED_PRECONDITION, RetryClass.FATAL),
 
