@@ -213,7 +213,7 @@ class MdsIT {
 	}
 
 	/** The token chunkserver {@code i} of this test drew for itself. */
-	private static String ownToken(int i) {
+	static String ownToken(int i) {
 		return String.format("%032x", i);
 	}
 
@@ -568,7 +568,7 @@ class MdsIT {
 			.build();
 	}
 
-	private static RegisterChunkServerRequest.Builder registration(String server, int n) {
+	static RegisterChunkServerRequest.Builder registration(String server, int n) {
 		return RegisterChunkServerRequest.newBuilder()
 			.setServerName(server)
 			.setHost("127.0.0.1")

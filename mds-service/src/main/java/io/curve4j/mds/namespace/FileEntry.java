@@ -27,6 +27,9 @@ public record FileEntry(String path, FileRecord record) {
 		if (this.record.hasThrottle()) {
 			info.setThrottle(this.record.getThrottle());
 		}
+		if (this.record.hasClone()) {
+			info.setClone(this.record.getClone().getInfo());
+		}
 		return info.build();
 	}
 

@@ -18,6 +18,7 @@ import io.curve4j.mds.config.MdsProperties;
 import io.curve4j.mds.raft.MdsRaft;
 import io.curve4j.mds.raft.MdsStore;
 import io.curve4j.mds.session.SessionRegistry;
+import io.curve4j.proto.mds.v1.CloneStatus;
 import io.curve4j.proto.mds.v1.CreateFileCommand;
 import io.curve4j.proto.mds.v1.DeleteFileCommand;
 import io.curve4j.proto.mds.v1.ExtendVolumeCommand;
@@ -289,6 +290,11 @@ public class Namespace {
 		NamespacePath p = NamespacePath.parse(path);
 		FileRecord volume = read(tree -> tree.volume(p));
 		requireVisible(caller, volume, p);
+		if (volume.hasClone() && volume.getClone().getInfo().getStatus() == CloneStatus.WAITING_FOR_SOURCE) {
+			throw new CurveException(ErrorCode.SNAPSHOT_NOT_READY, "clone " + p + " waits for its source snapshot '"
+					+ volume.getClone().getInfo().getSnapshotName() + "' of " + volume.getClone().getInfo().getSourcePath()
+					+ " to be copied to the object store; open it once that snapshot is DONE");
+		}
 		SessionRegistry.Session session = this.sessions.open(volume.getId(), clientId, volume.getSeqNum(), caller);
 		// read again: a snapshot taken before the session was admitted did not wait for it
 		FileRecord current = read(tree -> tree.byId(volume.getId()))
@@ -328,6 +334,15 @@ public class Namespace {
 					"volume " + path + " is open by a client and cannot be " + what
 							+ "; close it (or let its session lease expire) first");
 		}
+	}
+
+	/** The linked clones in the namespace (not the recycle bin), each with its path, in id order. */
+	public List<FileEntry> linkedClones() {
+		return read(tree -> tree.volumes()
+			.stream()
+			.filter(FileRecord::hasClone)
+			.map(f -> new FileEntry(tree.pathOf(f).toString(), f))
+			.toList());
 	}
 
 	/** The volume with this id; for callers that run inside their own linearizable read. */

@@ -35,7 +35,7 @@ import io.curve4j.proto.mds.v1.SetVolumeThrottleCommand;
  * here, where every member sees the same tree.
  */
 @Component
-class NamespaceCommands implements MdsCommandHandler {
+public class NamespaceCommands implements MdsCommandHandler {
 
 	@Override
 	public Set<MdsCommand.CommandCase> commands() {
@@ -49,7 +49,7 @@ class NamespaceCommands implements MdsCommandHandler {
 	public Object apply(MdsCommand command, MdsTx tx) {
 		NamespaceTree tree = new NamespaceTree(tx);
 		return switch (command.getCommandCase()) {
-			case CREATE_FILE -> create(command.getCreateFile(), tree, tx);
+			case CREATE_FILE -> create(command.getCreateFile(), tx);
 			case RENAME_FILE -> rename(NamespacePath.parse(command.getRenameFile().getPath()),
 					NamespacePath.parse(command.getRenameFile().getNewPath()), command.getRenameFile().getCaller(),
 					tree, tx);
@@ -64,7 +64,9 @@ class NamespaceCommands implements MdsCommandHandler {
 		};
 	}
 
-	private FileRecord create(CreateFileCommand command, NamespaceTree tree, MdsTx tx) {
+	/** Creates a file in a command's apply: the parent must exist and be the caller's, the name free. */
+	public static FileRecord create(CreateFileCommand command, MdsTx tx) {
+		NamespaceTree tree = new NamespaceTree(tx);
 		NamespacePath path = NamespacePath.parse(command.getPath());
 		if (path.isRoot()) {
 			throw new CurveException(ErrorCode.FILE_EXISTS, "/ always exists");
@@ -159,6 +161,11 @@ class NamespaceCommands implements MdsCommandHandler {
 		requireOwner(command.getCaller(), file, path);
 		if (file.getType() == FileType.DIRECTORY && tree.hasChildren(file.getId())) {
 			throw new CurveException(ErrorCode.DIRECTORY_NOT_EMPTY, "directory " + path + " is not empty");
+		}
+		if (file.getType() == FileType.VOLUME && CloneLinks.readVolume(tx, file.getId())) {
+			// checked first: a clone's source snapshot cannot go before the clone, so VOLUME_HAS_SNAPSHOTS would hide why
+			throw new CurveException(ErrorCode.VOLUME_HAS_CLONES, "volume " + path
+					+ " is the source of clones that still read it; flatten or delete (and purge) them first");
 		}
 		if (file.getType() == FileType.VOLUME
 				&& tx.list(MdsSchema.SNAPSHOTS).stream().anyMatch(s -> s.getVolumeId() == file.getId())) {

@@ -1,7 +1,6 @@
 package io.curve4j.mds.namespace;
 
 import java.net.URI;
-import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -35,9 +34,7 @@ import io.curve4j.common.size.Sizes;
 import io.curve4j.mds.auth.Caller;
 import io.curve4j.mds.config.MdsProperties;
 import io.curve4j.mds.raft.MdsMembers;
-import io.curve4j.mds.topology.Geometry;
 import io.curve4j.mds.web.Pages;
-import io.curve4j.proto.mds.v1.FileRecord;
 import io.curve4j.proto.mds.v1.FileType;
 
 /**
@@ -67,21 +64,6 @@ class NamespaceController {
 	}
 
 	record ResizeBody(@NotNull Long size) {
-	}
-
-	/** A volume or directory as REST shows it; sizes in bytes; throttle null when the volume has no limits. */
-	record FileView(long id, String path, String name, String type, String owner, long size, String sizeText,
-			int chunkSize, long segmentSize, long seqNum, Instant ctime, ThrottleLimits throttle) {
-
-		static FileView of(FileEntry entry) {
-			FileRecord r = entry.record();
-			String type = r.getType() == FileType.VOLUME ? "VOLUME" : "DIRECTORY";
-			Geometry geometry = Geometry.of(r);
-			return new FileView(r.getId(), entry.path(), r.getName(), type, r.getOwner(), r.getLength(),
-					Sizes.format(r.getLength()), geometry.chunkSize(), geometry.segmentSize(), r.getSeqNum(),
-					Instant.ofEpochMilli(r.getCtimeMs()), r.hasThrottle() ? ThrottleLimits.of(r.getThrottle()) : null);
-		}
-
 	}
 
 	/**

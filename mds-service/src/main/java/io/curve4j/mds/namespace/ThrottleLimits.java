@@ -14,7 +14,7 @@ import io.curve4j.proto.mds.v1.VolumeThrottle;
  * limit.
  */
 @Schema(description = "QoS limits of a volume; an absent or 0 limit is no limit")
-record ThrottleLimits(@Schema(description = "I/O operations per second, reads and writes together") Long iops,
+public record ThrottleLimits(@Schema(description = "I/O operations per second, reads and writes together") Long iops,
 		@Schema(description = "reads per second") Long readIops,
 		@Schema(description = "writes per second") Long writeIops,
 		@Schema(description = "bytes per second, reads and writes together") Long bps,

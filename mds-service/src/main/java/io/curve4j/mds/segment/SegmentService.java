@@ -1,7 +1,5 @@
 package io.curve4j.mds.segment;
 
-import java.util.Optional;
-
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -21,6 +19,7 @@ import io.curve4j.mds.topology.PoolSegments;
 import io.curve4j.mds.topology.PoolSpace;
 import io.curve4j.mds.topology.Topology;
 import io.curve4j.proto.mds.v1.AllocateSegmentCommand;
+import io.curve4j.proto.mds.v1.CloneStatus;
 import io.curve4j.proto.mds.v1.FileRecord;
 import io.curve4j.proto.mds.v1.MdsCommand;
 import io.curve4j.proto.mds.v1.SegmentRecord;
@@ -52,15 +51,25 @@ class SegmentService {
 		this.allocated = Counter.builder("curve.mds.segments.allocated").register(meters);
 	}
 
-	SegmentRecord getOrAllocate(long fileId, long offset, boolean allocate, Caller caller) {
-		Optional<SegmentRecord> existing = this.raft.read(() -> {
+	/** A segment's mapping (null: not allocated) and the volume as it was when the mapping was read. */
+	record Mapping(FileRecord volume, SegmentRecord segment) {
+	}
+
+	Mapping getOrAllocate(long fileId, long offset, boolean allocate, Caller caller) {
+		Mapping existing = this.raft.read(() -> {
 			FileRecord volume = this.namespace.volumeById(fileId);
 			caller.requireOwner(volume.getOwner(), "volume " + fileId);
 			checkOffset(volume, offset);
-			return this.store.get(MdsSchema.SEGMENTS, key(volume, offset));
+			return new Mapping(volume, this.store.get(MdsSchema.SEGMENTS, key(volume, offset)).orElse(null));
 		});
-		if (existing.isPresent()) {
-			return existing.get();
+		FileRecord volume = existing.volume();
+		if (volume.hasClone() && volume.getClone().getInfo().getStatus() == CloneStatus.WAITING_FOR_SOURCE) {
+			// its chunks would have no source to read yet
+			throw new CurveException(ErrorCode.SNAPSHOT_NOT_READY,
+					"clone " + fileId + " waits for its source snapshot to be copied to the object store");
+		}
+		if (existing.segment() != null) {
+			return existing;
 		}
 		if (!allocate) {
 			throw new CurveException(ErrorCode.SEGMENT_NOT_ALLOCATED,
@@ -78,7 +87,7 @@ class SegmentService {
 		if (result.created()) {
 			this.allocated.increment();
 		}
-		return result.segment();
+		return new Mapping(volume, result.segment());
 	}
 
 	static void checkOffset(FileRecord volume, long offset) {

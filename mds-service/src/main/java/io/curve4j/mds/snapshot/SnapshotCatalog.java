@@ -47,7 +47,7 @@ public class SnapshotCatalog {
 
 	private static final Logger log = LoggerFactory.getLogger(SnapshotCatalog.class);
 
-	private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,128}");
+	static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,128}");
 
 	private final MdsRaft raft;
 
@@ -78,22 +78,27 @@ public class SnapshotCatalog {
 					"a snapshot name is 1 to 128 letters, digits, '.', '_' or '-'; got '" + name + "'");
 		}
 		FileEntry volume = volume(volumePath, caller);
-		SnapshotInfo snapshot = (SnapshotInfo) this.raft.propose(MdsCommand.newBuilder()
-			.setCreateSnapshot(CreateSnapshotCommand.newBuilder()
-				.setFileId(volume.record().getId())
-				.setVolumePath(volume.path())
-				.setName(name)
-				.setSnapshotId(UUID.randomUUID().toString())
-				.setNowMs(System.currentTimeMillis())
-				.setCaller(caller.name())
-				.setMaxPerVolume(this.maxPerVolume))
-			.build());
+		SnapshotInfo snapshot = (SnapshotInfo) this.raft
+			.propose(MdsCommand.newBuilder().setCreateSnapshot(createCommand(volume, name, caller)).build());
 		awaitSessions(snapshot);
 		return snapshot;
 	}
 
+	/** The entry that takes a snapshot of {@code volume}, as the leader draws it (also inside a clone's). */
+	CreateSnapshotCommand createCommand(FileEntry volume, String name, Caller caller) {
+		return CreateSnapshotCommand.newBuilder()
+			.setFileId(volume.record().getId())
+			.setVolumePath(volume.path())
+			.setName(name)
+			.setSnapshotId(UUID.randomUUID().toString())
+			.setNowMs(System.currentTimeMillis())
+			.setCaller(caller.name())
+			.setMaxPerVolume(this.maxPerVolume)
+			.build();
+	}
+
 	/** The caller's volume at a path: INVALID_PATH, VOLUME_NOT_FOUND, NOT_OWNER, NOT_A_VOLUME otherwise. */
-	private FileEntry volume(String volumePath, Caller caller) {
+	FileEntry volume(String volumePath, Caller caller) {
 		if (volumePath == null || volumePath.isBlank()) {
 			throw new CurveException(ErrorCode.INVALID_PATH, "name the volume by its path (\"volume\")");
 		}
@@ -104,7 +109,8 @@ public class SnapshotCatalog {
 		return volume;
 	}
 
-	private void awaitSessions(SnapshotInfo snapshot) {
+	/** Returns once the sessions of the snapshot's volume write with its new sequence number, or their bound. */
+	void awaitSessions(SnapshotInfo snapshot) {
 		long deadline = System.nanoTime() + this.sessionWait.toNanos();
 		try {
 			if (!this.sessions.awaitSequence(snapshot.getVolumeId(), snapshot.getSeq() + 1, deadline)) {

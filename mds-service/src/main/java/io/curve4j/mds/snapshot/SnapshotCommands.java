@@ -9,6 +9,7 @@ import org.springframework.stereotype.Component;
 import io.curve4j.common.error.CurveException;
 import io.curve4j.common.error.ErrorCode;
 import io.curve4j.mds.auth.Caller;
+import io.curve4j.mds.namespace.CloneLinks;
 import io.curve4j.mds.raft.MdsCommandHandler;
 import io.curve4j.mds.raft.MdsSchema;
 import io.curve4j.mds.raft.MdsTx;
@@ -52,12 +53,18 @@ class SnapshotCommands implements MdsCommandHandler {
 		};
 	}
 
-	private static SnapshotInfo create(CreateSnapshotCommand command, MdsTx tx) {
+	static SnapshotInfo create(CreateSnapshotCommand command, MdsTx tx) {
 		FileRecord volume = tx.get(MdsSchema.FILES, command.getFileId())
 			.filter(f -> f.getType() == FileType.VOLUME && !f.hasRecycle())
 			.orElseThrow(() -> new CurveException(ErrorCode.VOLUME_NOT_FOUND,
 					"volume " + command.getVolumePath() + " (id " + command.getFileId() + ") no longer exists"));
 		requireOwner(command.getCaller(), volume.getOwner(), "volume " + command.getVolumePath());
+		if (volume.hasClone()) {
+			// its chunks hold only what the clone wrote; the rest is in the source
+			throw new CurveException(ErrorCode.CLONE_NOT_FLATTENED, "volume " + command.getVolumePath()
+					+ " is a clone that still reads its source; flatten it first (POST /api/v1/volumes/"
+					+ volume.getId() + "/flatten)");
+		}
 		List<SnapshotInfo> existing = SnapshotRecords.ofVolume(tx, volume.getId());
 		if (existing.stream().anyMatch(s -> s.getName().equals(command.getName()))) {
 			throw new CurveException(ErrorCode.SNAPSHOT_EXISTS, "volume " + command.getVolumePath()
@@ -100,6 +107,10 @@ class SnapshotCommands implements MdsCommandHandler {
 		if (snapshot.getStatus() == SnapshotStatus.DELETING) {
 			return snapshot;
 		}
+		if (CloneLinks.readSnapshot(tx, id, -1)) {
+			throw new CurveException(ErrorCode.VOLUME_HAS_CLONES, "snapshot " + id
+					+ " is the source of clones that still read it; flatten or delete (and purge) them first");
+		}
 		SnapshotInfo deleting = snapshot.toBuilder().setStatus(SnapshotStatus.DELETING).build();
 		tx.put(MdsSchema.SNAPSHOTS, id, deleting);
 		return deleting;
@@ -135,6 +146,7 @@ class SnapshotCommands implements MdsCommandHandler {
 		if (snapshot.getStatus() == SnapshotStatus.PENDING) {
 			if (error == null) {
 				ended.setStatus(SnapshotStatus.DONE).setNextChunk(SnapshotRecords.chunkCount(snapshot));
+				CloneCommands.sourceReady(id, tx);
 			}
 			else {
 				ended.setStatus(SnapshotStatus.ERROR).setError(error);

@@ -14,8 +14,12 @@ import io.curve4j.proto.mds.v1.FinishCopyRequest;
 import io.curve4j.proto.mds.v1.FinishCopyResponse;
 import io.curve4j.proto.mds.v1.FinishDeleteRequest;
 import io.curve4j.proto.mds.v1.FinishDeleteResponse;
+import io.curve4j.proto.mds.v1.FinishFlattenRequest;
+import io.curve4j.proto.mds.v1.FinishFlattenResponse;
 import io.curve4j.proto.mds.v1.ListTasksRequest;
 import io.curve4j.proto.mds.v1.ListTasksResponse;
+import io.curve4j.proto.mds.v1.ReportFlattenProgressRequest;
+import io.curve4j.proto.mds.v1.ReportFlattenProgressResponse;
 import io.curve4j.proto.mds.v1.ReportProgressRequest;
 import io.curve4j.proto.mds.v1.ReportProgressResponse;
 import io.curve4j.proto.mds.v1.SnapshotTaskServiceGrpc;
@@ -31,10 +35,13 @@ class SnapshotTaskGrpcService extends SnapshotTaskServiceGrpc.SnapshotTaskServic
 
 	private final SnapshotCatalog catalog;
 
+	private final CloneCatalog clones;
+
 	private final SnapshotWorkerLease lease;
 
-	SnapshotTaskGrpcService(SnapshotCatalog catalog, SnapshotWorkerLease lease) {
+	SnapshotTaskGrpcService(SnapshotCatalog catalog, CloneCatalog clones, SnapshotWorkerLease lease) {
 		this.catalog = catalog;
+		this.clones = clones;
 		this.lease = lease;
 	}
 
@@ -54,7 +61,10 @@ class SnapshotTaskGrpcService extends SnapshotTaskServiceGrpc.SnapshotTaskServic
 	public void listTasks(ListTasksRequest request, StreamObserver<ListTasksResponse> observer) {
 		answer(observer, () -> {
 			this.lease.require(request.getWorkerId());
-			return ListTasksResponse.newBuilder().addAllSnapshots(this.catalog.tasks()).build();
+			return ListTasksResponse.newBuilder()
+				.addAllSnapshots(this.catalog.tasks())
+				.addAllFlattens(this.clones.tasks())
+				.build();
 		});
 	}
 
@@ -92,6 +102,27 @@ class SnapshotTaskGrpcService extends SnapshotTaskServiceGrpc.SnapshotTaskServic
 			this.lease.require(request.getWorkerId());
 			this.catalog.finishDelete(request.getSnapshotId());
 			return FinishDeleteResponse.getDefaultInstance();
+		});
+	}
+
+	@Override
+	public void reportFlattenProgress(ReportFlattenProgressRequest request,
+			StreamObserver<ReportFlattenProgressResponse> observer) {
+		answer(observer, () -> {
+			this.lease.require(request.getWorkerId());
+			ReportFlattenProgressResponse.Builder response = ReportFlattenProgressResponse.newBuilder();
+			this.clones.reportProgress(request.getVolumeId(), request.getNextChunk())
+				.ifPresent(clone -> response.setVolume(clone.toProto()));
+			return response.build();
+		});
+	}
+
+	@Override
+	public void finishFlatten(FinishFlattenRequest request, StreamObserver<FinishFlattenResponse> observer) {
+		answer(observer, () -> {
+			this.lease.require(request.getWorkerId());
+			this.clones.finish(request.getVolumeId());
+			return FinishFlattenResponse.getDefaultInstance();
 		});
 	}
 
