@@ -23,6 +23,8 @@ import io.curve4j.sdk.metacache.MdsClient;
 import io.curve4j.sdk.metacache.RequestSigner;
 import io.curve4j.sdk.retry.BoundedRetry;
 import io.curve4j.sdk.retry.RetrySettings;
+import io.curve4j.snapshot.task.CloneFlattener;
+import io.curve4j.snapshot.task.CloneVolume;
 import io.curve4j.snapshot.task.SnapshotCopier;
 import io.curve4j.snapshot.task.SnapshotDeleter;
 import io.curve4j.snapshot.task.SnapshotReader;
@@ -92,6 +94,12 @@ class SnapshotServiceConfiguration {
 		return (path, seq) -> new SdkSnapshotReader(curveClient.openSnapshot(path, seq));
 	}
 
+	/** Opens clones to flatten, with a session: their flatten writes carry the volume's sequence number. */
+	@Bean
+	CloneVolume.Opener cloneOpener(CurveClient curveClient) {
+		return (path) -> new SdkCloneVolume(curveClient.open(path));
+	}
+
 	@Bean(destroyMethod = "shutdownNow")
 	ScheduledExecutorService taskCallScheduler() {
 		return Executors.newSingleThreadScheduledExecutor();
@@ -117,9 +125,9 @@ class SnapshotServiceConfiguration {
 
 	@Bean(initMethod = "start", destroyMethod = "close")
 	SnapshotWorker snapshotWorker(SnapshotServiceProperties properties, SnapshotTasks tasks,
-			SnapshotReader.Opener snapshots, SnapshotStore store, TaskMetrics metrics) {
+			SnapshotReader.Opener snapshots, CloneVolume.Opener clones, SnapshotStore store, TaskMetrics metrics) {
 		return new SnapshotWorker(tasks, snapshots, new SnapshotCopier(store, metrics, properties.getProgressInterval()),
-				new SnapshotDeleter(store), metrics, properties.getParallelism(), properties.getPollInterval(),
+				new SnapshotDeleter(store), clones, new CloneFlattener(metrics, properties.getProgressInterval()), metrics, properties.getParallelism(), properties.getPollInterval(),
 				properties.getInitialBackoff(), properties.getMaxBackoff());
 	}
 

@@ -47,7 +47,7 @@ public class SnapshotServiceProperties {
 	@NotNull
 	private Duration pollInterval = Duration.ofSeconds(1);
 
-	/** Longest time between two progress reports of a copy. */
+	/** Longest time between two progress reports of a copy or a flatten. */
 	@NotNull
 	private Duration progressInterval = Duration.ofSeconds(1);
 

@@ -27,6 +27,8 @@ import io.curve4j.proto.chunk.v1.ReadChunkSnapshotRequest;
 import io.curve4j.proto.chunk.v1.ReadChunkSnapshotResponse;
 import io.curve4j.proto.chunk.v1.ReadChunksRequest;
 import io.curve4j.proto.chunk.v1.ReadChunksResponse;
+import io.curve4j.proto.chunk.v1.RecoverChunkRequest;
+import io.curve4j.proto.chunk.v1.RecoverChunkResponse;
 import io.curve4j.proto.chunk.v1.WriteChunkRequest;
 import io.curve4j.proto.chunk.v1.WriteChunkResult;
 import io.curve4j.proto.chunk.v1.WriteChunksRequest;
@@ -109,11 +111,13 @@ final class ChunkIo {
 
 	/**
 	 * Reads one sub-request.
+	 * @param allocate allocate the segment if it never was (a linked clone's: its chunks
+	 * answer from the source), instead of answering zeros
 	 * @return the bytes, or empty when the segment was never allocated (zeros)
 	 */
-	CompletableFuture<Optional<ByteString>> read(long fileId, ChunkRange range, String what) {
+	CompletableFuture<Optional<ByteString>> read(long fileId, ChunkRange range, boolean allocate, String what) {
 		return this.retry.call(what, true,
-				(attempt) -> this.cache.segment(fileId, range.segmentOffset(), false, attempt.rpcTimeoutNanos())
+				(attempt) -> this.cache.segment(fileId, range.segmentOffset(), allocate, attempt.rpcTimeoutNanos())
 					.thenCompose((segment) -> {
 						if (segment.isEmpty()) {
 							return CompletableFuture.completedFuture(Optional.<ByteString>empty());
@@ -143,12 +147,14 @@ final class ChunkIo {
 	 * write does, so a stale attempt cannot land after a retry and wipe a later write, and
 	 * the volume's sequence number as a write does, so a chunk deleted after a snapshot
 	 * keeps its content in its snapshot copy.
+	 * @param allocate allocate the segment if it never was (a linked clone's: its chunks
+	 * must become zeros, not keep reading the source)
 	 */
 	CompletableFuture<Void> delete(long fileId, VolumeSession session, long segmentOffset, int first, int count,
-			String what) {
+			boolean allocate, String what) {
 		long requestNumber = this.writeRequests.getAndAdd(count) + 1;
 		return this.retry.call(what, true,
-				(attempt) -> this.cache.segment(fileId, segmentOffset, false, attempt.rpcTimeoutNanos())
+				(attempt) -> this.cache.segment(fileId, segmentOffset, allocate, attempt.rpcTimeoutNanos())
 					.thenCompose((segment) -> {
 						if (segment.isEmpty()) {
 							return CompletableFuture.completedFuture(null);
@@ -174,6 +180,32 @@ final class ChunkIo {
 							return CompletableFuture.allOf(deletes);
 						});
 					})
+					.thenApply((ignored) -> null));
+	}
+
+	/**
+	 * Flattens one range of whole pages of a linked clone's chunk: {@code RecoverChunk}
+	 * copies the source's pages into those the clone never wrote. Idempotent, so retried
+	 * like a write (timeouts too), each try with the volume's sequence number as the
+	 * session has it then. Allocates the segment if it never was.
+	 */
+	CompletableFuture<Void> recover(long fileId, VolumeSession session, ChunkRange range, String what) {
+		return this.retry.call(what, true,
+				(attempt) -> this.cache.segment(fileId, range.segmentOffset(), true, attempt.rpcTimeoutNanos())
+					.thenCompose((segment) -> session.writeSequence(attempt.rpcTimeoutNanos())
+						.thenCompose((sequence) -> {
+							ChunkLocation chunk = chunkOf(segment.orElseThrow(), range);
+							RecoverChunkRequest request = RecoverChunkRequest.newBuilder()
+								.setCopyset(chunk.getCopyset())
+								.setChunkId(chunk.getChunkId())
+								.setOffset(range.offsetInChunk())
+								.setLength(range.length())
+								.setSn(sequence)
+								.setCapability(chunk.getCapability())
+								.build();
+							return refusedAsStale(this.<RecoverChunkResponse>leaderCall(chunk.getCopyset(), attempt,
+									(stub, observer) -> stub.recoverChunk(request, observer)), session, sequence);
+						}))
 					.thenApply((ignored) -> null));
 	}
 

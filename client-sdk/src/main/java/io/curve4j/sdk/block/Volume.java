@@ -16,6 +16,8 @@ import com.google.protobuf.UnsafeByteOperations;
 import io.curve4j.common.error.CurveException;
 import io.curve4j.common.error.ErrorCode;
 import io.curve4j.common.error.GrpcErrors;
+import io.curve4j.common.size.Sizes;
+import io.curve4j.proto.mds.v1.CloneStatus;
 import io.curve4j.proto.mds.v1.FileInfo;
 import io.curve4j.sdk.metacache.MetaCache;
 import io.curve4j.sdk.retry.BoundedRetry;
@@ -29,7 +31,12 @@ import io.curve4j.sdk.retry.BoundedRetry;
  * part has completed, and fails if any part failed (after all parts have finished, so no
  * part of a failed write is still in flight). A failed write may have written some of
  * its parts: like a disk, the range then holds old or new data per sector until it is
- * written again. Never-written ranges read as zeros. Thread-safe.
+ * written again. Never-written ranges read as zeros, a linked clone's as its source
+ * snapshot. Thread-safe.
+ * <p>
+ * A linked clone ({@code FileInfo.clone} LAZY or FLATTENING, as of the last session
+ * refresh) keeps its source's data in the object store, which its chunkservers read: so
+ * its reads and discards allocate the segments they touch instead of assuming zeros.
  * <p>
  * The volume's QoS limits ({@link FileStat#throttle()}, followed at each session refresh)
  * apply to every call: one that exceeds them starts later, its parts sent once the limits
@@ -41,6 +48,9 @@ import io.curve4j.sdk.retry.BoundedRetry;
  * renewed, within the I/O timeout.
  */
 public final class Volume implements AutoCloseable {
+
+	/** Largest range of one {@code RecoverChunk}: one Raft entry carries its pages. */
+	private static final int MAX_RECOVER = (int) Sizes.MIB;
 
 	private final String path;
 
@@ -141,7 +151,7 @@ public final class Volume implements AutoCloseable {
 			long segmentOffset = Math.floorDiv(position, segmentSize) * segmentSize;
 			long end = Math.min(offset + length, segmentOffset + segmentSize);
 			segments.add(this.io.delete(file.getId(), this.session, segmentOffset, (int) ((position - segmentOffset) / chunkSize),
-					(int) ((end - position) / chunkSize), "discard of " + (end - position) + " bytes at offset "
+					(int) ((end - position) / chunkSize), linkedClone(file), "discard of " + (end - position) + " bytes at offset "
 							+ position + " of " + this.path));
 			position = end;
 		}
@@ -167,7 +177,7 @@ public final class Volume implements AutoCloseable {
 			CompletableFuture<?>[] parts = new CompletableFuture<?>[ranges.size()];
 			for (int i = 0; i < parts.length; i++) {
 				ChunkRange range = ranges.get(i);
-				CompletableFuture<Optional<ByteString>> part = this.io.read(file.getId(), range,
+				CompletableFuture<Optional<ByteString>> part = this.io.read(file.getId(), range, linkedClone(file),
 						describe("read", offset + range.bufferOffset(), range.length()));
 				// an unallocated range keeps the zeros the array starts with
 				parts[i] = part
@@ -181,6 +191,53 @@ public final class Volume implements AutoCloseable {
 			}
 			return result;
 		});
+	}
+
+	/**
+	 * Flattens chunk {@code chunkIndex} of a linked clone (the snapshot service's tool for
+	 * a clone in FLATTENING): every page of it that the clone never wrote gets its
+	 * source's bytes, so that it reads the same once the link to the source ends. Sent as
+	 * {@code RecoverChunk} calls of at most 1 MiB (and at most the client's largest
+	 * request), retried like writes; idempotent. Nothing to do for a chunk past the
+	 * source's chunks: it reads zeros without the source.
+	 * @throws CurveException {@code IO_OUT_OF_RANGE} for a chunk outside the volume,
+	 * {@code NOT_A_CLONE} when the volume is not a linked clone (as of the last session
+	 * refresh; a flatten that ended meanwhile, for one)
+	 */
+	public void flattenChunk(long chunkIndex) {
+		FileInfo file = checkIo(0, 0);
+		int chunkSize = chunkSize(file);
+		long chunks = file.getLength() / chunkSize;
+		if (chunkIndex < 0 || chunkIndex >= chunks) {
+			throw new CurveException(ErrorCode.IO_OUT_OF_RANGE,
+					"chunk " + chunkIndex + " is outside the " + chunks + " chunks of " + this.path);
+		}
+		if (!linkedClone(file)) {
+			// refused, not skipped: a caller that goes on to end the link would lose the source's data
+			throw new CurveException(ErrorCode.NOT_A_CLONE, this.path + " is not a linked clone");
+		}
+		if (chunkIndex >= file.getClone().getSourceChunks()) {
+			return;
+		}
+		int piece = Math.max(Sizes.PAGE_SIZE, Math.min(MAX_RECOVER, this.maxRequest) / Sizes.PAGE_SIZE * Sizes.PAGE_SIZE);
+		List<ChunkRange> ranges = IoSplitter.split(chunkIndex * chunkSize, chunkSize, chunkSize, segmentSize(file),
+				piece);
+		CompletableFuture<?>[] parts = new CompletableFuture<?>[ranges.size()];
+		for (int i = 0; i < parts.length; i++) {
+			ChunkRange range = ranges.get(i);
+			parts[i] = this.io.recover(file.getId(), this.session, range, "flatten of " + range.length()
+					+ " bytes at offset " + range.offsetInChunk() + " of chunk " + chunkIndex + " of " + this.path);
+		}
+		BoundedRetry.join(CompletableFuture.allOf(parts));
+	}
+
+	/** Whether the volume reads what it never wrote from a source snapshot. */
+	private static boolean linkedClone(FileInfo file) {
+		if (!file.hasClone()) {
+			return false;
+		}
+		CloneStatus status = file.getClone().getStatus();
+		return status == CloneStatus.LAZY || status == CloneStatus.FLATTENING;
 	}
 
 	/**

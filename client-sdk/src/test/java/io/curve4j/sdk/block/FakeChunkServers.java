@@ -27,6 +27,8 @@ import io.curve4j.proto.chunk.v1.DeleteChunkResponse;
 import io.curve4j.proto.chunk.v1.ReadChunkRequest;
 import io.curve4j.proto.chunk.v1.ReadChunksRequest;
 import io.curve4j.proto.chunk.v1.ReadChunksResponse;
+import io.curve4j.proto.chunk.v1.RecoverChunkRequest;
+import io.curve4j.proto.chunk.v1.RecoverChunkResponse;
 import io.curve4j.proto.chunk.v1.WriteChunkRequest;
 import io.curve4j.proto.chunk.v1.WriteChunkResult;
 import io.curve4j.proto.chunk.v1.WriteChunksRequest;
@@ -73,6 +75,9 @@ public final class FakeChunkServers implements AutoCloseable {
 
 	/** The sequence number of each DeleteChunk call, in arrival order. */
 	final List<Long> deleteSns = new CopyOnWriteArrayList<>();
+
+	/** Every RecoverChunk a leader served, in arrival order. */
+	final List<RecoverChunkRequest> recovers = new CopyOnWriteArrayList<>();
 
 	private final int chunkSize;
 
@@ -222,6 +227,25 @@ public final class FakeChunkServers implements AutoCloseable {
 			}
 			FakeChunkServers.this.chunks.remove(request.getChunkId());
 			observer.onNext(DeleteChunkResponse.getDefaultInstance());
+			observer.onCompleted();
+		}
+
+		/** Records what a leader was asked; the copying from the source is the chunkservers' own test. */
+		@Override
+		public void recoverChunk(RecoverChunkRequest request, StreamObserver<RecoverChunkResponse> observer) {
+			String leader = notLeader();
+			if (leader != null) {
+				observer.onError(GrpcErrors.toStatus(new NotLeaderException("not the leader", leader)));
+				return;
+			}
+			if (request.getOffset() % 4096 != 0 || request.getLength() % 4096 != 0
+					|| request.getOffset() + request.getLength() > FakeChunkServers.this.chunkSize) {
+				observer.onError(GrpcErrors.toStatus(new CurveException(ErrorCode.INVALID_ARGUMENT,
+						"not whole pages inside the chunk")));
+				return;
+			}
+			FakeChunkServers.this.recovers.add(request);
+			observer.onNext(RecoverChunkResponse.getDefaultInstance());
 			observer.onCompleted();
 		}
 

@@ -24,6 +24,8 @@ import io.curve4j.common.error.GrpcErrors;
 import io.curve4j.common.error.NotLeaderException;
 import io.curve4j.proto.common.v1.CopysetMembers;
 import io.curve4j.proto.mds.v1.ChunkLocation;
+import io.curve4j.proto.mds.v1.CloneInfo;
+import io.curve4j.proto.mds.v1.CloneStatus;
 import io.curve4j.proto.mds.v1.CloseVolumeRequest;
 import io.curve4j.proto.mds.v1.CloseVolumeResponse;
 import io.curve4j.proto.mds.v1.CreateDirectoryRequest;
@@ -145,6 +147,20 @@ public final class FakeMds implements AutoCloseable {
 	/** A volume of any size, bypassing the client's whole-segment check (tests use small segments). */
 	FileInfo volume(String path, long length) {
 		return create(path, FileType.VOLUME, length, "test");
+	}
+
+	/** A volume linked to a source snapshot of {@code sourceChunks} chunks, as the MDS's clones are. */
+	FileInfo clone(String path, long length, CloneStatus status, long sourceChunks) {
+		FileInfo linked = create(path, FileType.VOLUME, length, "test").toBuilder()
+			.setClone(CloneInfo.newBuilder()
+				.setSourceVolumeId(999)
+				.setSourcePath("/source")
+				.setSnapshotId("snap-1")
+				.setStatus(status)
+				.setSourceChunks(sourceChunks))
+			.build();
+		this.files.put(path, linked);
+		return linked;
 	}
 
 	private FileInfo create(String path, FileType type, long length, String owner) {

@@ -1,6 +1,6 @@
 package io.curve4j.snapshot.task;
 
-import java.util.List;
+import java.util.Optional;
 import java.util.function.BiConsumer;
 
 import io.grpc.stub.StreamObserver;
@@ -13,8 +13,13 @@ import io.curve4j.proto.mds.v1.FinishCopyRequest;
 import io.curve4j.proto.mds.v1.FinishCopyResponse;
 import io.curve4j.proto.mds.v1.FinishDeleteRequest;
 import io.curve4j.proto.mds.v1.FinishDeleteResponse;
+import io.curve4j.proto.mds.v1.FinishFlattenRequest;
+import io.curve4j.proto.mds.v1.FinishFlattenResponse;
+import io.curve4j.proto.mds.v1.FileInfo;
 import io.curve4j.proto.mds.v1.ListTasksRequest;
 import io.curve4j.proto.mds.v1.ListTasksResponse;
+import io.curve4j.proto.mds.v1.ReportFlattenProgressRequest;
+import io.curve4j.proto.mds.v1.ReportFlattenProgressResponse;
 import io.curve4j.proto.mds.v1.ReportProgressRequest;
 import io.curve4j.proto.mds.v1.ReportProgressResponse;
 import io.curve4j.proto.mds.v1.SnapshotInfo;
@@ -48,11 +53,11 @@ public final class SnapshotTasks {
 		return call("acquire the snapshot worker lease", (stub, observer) -> stub.acquireLease(request, observer));
 	}
 
-	public List<SnapshotInfo> listTasks() {
+	/** The snapshots to copy or delete and the clones to flatten. */
+	public ListTasksResponse listTasks() {
 		ListTasksRequest request = ListTasksRequest.newBuilder().setWorkerId(this.workerId).build();
 		return this.<ListTasksResponse>call("list snapshot tasks",
-				(stub, observer) -> stub.listTasks(request, observer))
-			.getSnapshotsList();
+				(stub, observer) -> stub.listTasks(request, observer));
 	}
 
 	/** Records that the chunks below {@code nextChunk} are stored; returns the snapshot as it is now. */
@@ -90,6 +95,31 @@ public final class SnapshotTasks {
 			.setSnapshotId(snapshotId)
 			.build();
 		this.<FinishDeleteResponse>call("finish the deletion of snapshot " + snapshotId, (stub, observer) -> stub.finishDelete(request, observer));
+	}
+
+	/**
+	 * Records that the clone's chunks below {@code nextChunk} are flattened.
+	 * @return the clone as it is now; empty when it is no longer FLATTENING (deleted)
+	 */
+	public Optional<FileInfo> reportFlattenProgress(long volumeId, long nextChunk) {
+		ReportFlattenProgressRequest request = ReportFlattenProgressRequest.newBuilder()
+			.setWorkerId(this.workerId)
+			.setVolumeId(volumeId)
+			.setNextChunk(nextChunk)
+			.build();
+		ReportFlattenProgressResponse response = this.call("report the flatten progress of volume " + volumeId,
+				(stub, observer) -> stub.reportFlattenProgress(request, observer));
+		return response.hasVolume() ? Optional.of(response.getVolume()) : Optional.empty();
+	}
+
+	/** Ends the clone's link to its source: every chunk is flattened. */
+	public void finishFlatten(long volumeId) {
+		FinishFlattenRequest request = FinishFlattenRequest.newBuilder()
+			.setWorkerId(this.workerId)
+			.setVolumeId(volumeId)
+			.build();
+		this.<FinishFlattenResponse>call("finish the flatten of volume " + volumeId,
+				(stub, observer) -> stub.finishFlatten(request, observer));
 	}
 
 	/**

@@ -1,7 +1,6 @@
 package io.curve4j.snapshot.task;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -21,15 +20,19 @@ import io.github.resilience4j.retry.RetryConfig;
 import io.curve4j.common.error.CurveException;
 import io.curve4j.common.error.ErrorCode;
 import io.curve4j.proto.mds.v1.AcquireLeaseResponse;
+import io.curve4j.proto.mds.v1.CloneStatus;
+import io.curve4j.proto.mds.v1.FlattenTask;
+import io.curve4j.proto.mds.v1.ListTasksResponse;
 import io.curve4j.proto.mds.v1.SnapshotInfo;
 import io.curve4j.proto.mds.v1.SnapshotStatus;
 
 /**
  * The snapshot service's loop: holds the MDS's worker lease (renewed every third of it)
- * and, while it does, polls the task list and runs each task on a pool of a few threads,
- * at most one task per volume at a time (a deletion must not remove objects a copy of the
- * same volume has put but not yet named in a manifest). A task's transient failures are
- * retried with exponential backoff until it succeeds; losing the lease stops every task.
+ * and, while it does, polls the task list (snapshots to copy or delete, clones to
+ * flatten) and runs each task on a pool of a few threads, at most one task per volume at
+ * a time (a deletion must not remove objects a copy of the same volume has put but not
+ * yet named in a manifest). A task's transient failures are retried with exponential
+ * backoff until it succeeds; losing the lease stops every task.
  */
 public final class SnapshotWorker implements AutoCloseable {
 
@@ -44,6 +47,10 @@ public final class SnapshotWorker implements AutoCloseable {
 	private final SnapshotCopier copier;
 
 	private final SnapshotDeleter deleter;
+
+	private final CloneVolume.Opener clones;
+
+	private final CloneFlattener flattener;
 
 	private final TaskMetrics metrics;
 
@@ -75,12 +82,14 @@ public final class SnapshotWorker implements AutoCloseable {
 	 * @param initialBackoff first wait after a transient failure; doubles up to {@code maxBackoff}
 	 */
 	public SnapshotWorker(SnapshotTasks tasks, SnapshotReader.Opener opener, SnapshotCopier copier,
-			SnapshotDeleter deleter, TaskMetrics metrics, int parallelism, Duration pollInterval, Duration initialBackoff,
-			Duration maxBackoff) {
+			SnapshotDeleter deleter, CloneVolume.Opener clones, CloneFlattener flattener, TaskMetrics metrics,
+			int parallelism, Duration pollInterval, Duration initialBackoff, Duration maxBackoff) {
 		this.tasks = tasks;
 		this.opener = opener;
 		this.copier = copier;
 		this.deleter = deleter;
+		this.clones = clones;
+		this.flattener = flattener;
 		this.metrics = metrics;
 		this.parallelism = parallelism;
 		this.pollInterval = pollInterval;
@@ -156,19 +165,53 @@ public final class SnapshotWorker implements AutoCloseable {
 		}
 	}
 
-	private void startTasks(List<SnapshotInfo> snapshots) {
-		for (SnapshotInfo snapshot : snapshots) {
-			if (this.running.size() >= this.parallelism) {
+	private void startTasks(ListTasksResponse list) {
+		for (SnapshotInfo snapshot : list.getSnapshotsList()) {
+			if (!start(snapshot.getVolumeId(), () -> run(snapshot))) {
 				return;
 			}
-			if (this.running.containsKey(snapshot.getVolumeId())) {
-				continue;
-			}
-			// registered before it starts, so a fast task's removal cannot precede this
-			synchronized (this.running) {
-				this.running.put(snapshot.getVolumeId(), this.runners.submit(() -> run(snapshot)));
+		}
+		for (FlattenTask flatten : list.getFlattensList()) {
+			if (!start(flatten.getVolumeId(), () -> run(flatten))) {
+				return;
 			}
 		}
+	}
+
+	/**
+	 * Starts {@code task} unless the volume has one running already.
+	 * @return false when every runner is busy
+	 */
+	private boolean start(long volumeId, Runnable task) {
+		if (this.running.size() >= this.parallelism) {
+			return false;
+		}
+		if (!this.running.containsKey(volumeId)) {
+			// registered before it starts, so a fast task's removal cannot precede this
+			synchronized (this.running) {
+				this.running.put(volumeId, this.runners.submit(() -> {
+					this.metrics.taskStarted();
+					try {
+						task.run();
+					}
+					finally {
+						this.metrics.taskEnded();
+						synchronized (this.running) {
+							this.running.remove(volumeId);
+						}
+					}
+				}));
+			}
+		}
+		return true;
+	}
+
+	private Retry retry(String name, String what) {
+		Retry retry = Retry.of(name, this.retryConfig);
+		retry.getEventPublisher()
+			.onRetry((event) -> log.warn("{}: attempt {} failed, retrying in {}: {}", what,
+					event.getNumberOfRetryAttempts(), event.getWaitInterval(), event.getLastThrowable().toString()));
+		return retry;
 	}
 
 	private void run(SnapshotInfo snapshot) {
@@ -176,13 +219,8 @@ public final class SnapshotWorker implements AutoCloseable {
 		String what = (snapshot.getStatus() == SnapshotStatus.PENDING ? "copy" : "delete") + " of snapshot "
 				+ snapshot.getId() + " (" + snapshot.getVolumePath() + " seq " + snapshot.getSeq() + ")";
 		log.info("{} started", what);
-		this.metrics.taskStarted();
 		try {
-			Retry retry = Retry.of("snapshot-" + snapshot.getId(), this.retryConfig);
-			retry.getEventPublisher()
-				.onRetry((event) -> log.warn("{}: attempt {} failed, retrying in {}: {}", what,
-						event.getNumberOfRetryAttempts(), event.getWaitInterval(),
-						event.getLastThrowable().toString()));
+			Retry retry = retry("snapshot-" + snapshot.getId(), what);
 			String figures = snapshot.getStatus() == SnapshotStatus.PENDING ? copy(snapshot, retry)
 					: Retry.decorateSupplier(retry, () -> delete(snapshot)).get();
 			log.info("{} finished in {} ms: {}", what, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
@@ -198,11 +236,77 @@ public final class SnapshotWorker implements AutoCloseable {
 			// not transient and not the volume's fault: the next round starts it again
 			log.error("{} failed: {}", what, ex.toString());
 		}
-		finally {
-			this.metrics.taskEnded();
-			synchronized (this.running) {
-				this.running.remove(snapshot.getVolumeId());
+	}
+
+	private void run(FlattenTask task) {
+		long started = System.nanoTime();
+		String what = "flatten of clone " + task.getVolumeId() + " (" + task.getVolumePath() + ", chunks "
+				+ task.getClone().getNextChunk() + " to " + task.getClone().getSourceChunks() + ")";
+		log.info("{} started", what);
+		try {
+			// an attempt after a failure resumes where the last one reported its progress
+			long[] next = { task.getClone().getNextChunk() };
+			CloneFlattener.Result result = Retry.decorateSupplier(retry("flatten-" + task.getVolumeId(), what),
+					() -> flatten(task, next))
+				.get();
+			log.info("{} {} in {} ms: {} chunks flattened", what, result.whole() ? "finished" : "stopped, the clone was deleted",
+					TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), result.chunksFlattened());
+		}
+		catch (TaskFailures.TaskStoppedException ex) {
+			log.warn("{} stopped: {}", what, ex.getMessage());
+		}
+		catch (RuntimeException ex) {
+			if (!holdsLease()) {
+				// the worker stops (or lost the lease) in the middle of a chunk
+				log.warn("{} stopped: {}", what, ex.toString());
 			}
+			else {
+				// not transient and the clone still there: the next round starts it again
+				log.error("{} failed: {}", what, ex.toString());
+			}
+		}
+	}
+
+	/** One attempt of a flatten, from {@code next[0]}, which it moves on as it reports progress. */
+	private CloneFlattener.Result flatten(FlattenTask task, long[] next) {
+		long volumeId = task.getVolumeId();
+		CloneFlattener.Progress progress = (chunk) -> {
+			boolean flattening = stillFlattening(volumeId, chunk);
+			next[0] = chunk;
+			return flattening;
+		};
+		try (CloneVolume clone = this.clones.open(task.getVolumePath())) {
+			if (clone.volumeId() != volumeId) {
+				return new CloneFlattener.Result(false, next[0], 0);
+			}
+			CloneFlattener.Result result = this.flattener.flatten(task, next[0], clone, progress, this::holdsLease);
+			if (result.whole()) {
+				this.tasks.finishFlatten(volumeId);
+			}
+			return result;
+		}
+		catch (CurveException ex) {
+			// VOLUME_NOT_FOUND from the open, the session lost with the volume, ...: quietly
+			// done if the clone is gone, else a failure
+			if (!ex.code().retryable() && !stillFlattening(volumeId, next[0])) {
+				return new CloneFlattener.Result(false, next[0], 0);
+			}
+			throw ex;
+		}
+	}
+
+	/** Reports the progress; whether the clone is still there, FLATTENING. */
+	private boolean stillFlattening(long volumeId, long nextChunk) {
+		try {
+			return this.tasks.reportFlattenProgress(volumeId, nextChunk)
+				.map((file) -> file.hasClone() && file.getClone().getStatus() == CloneStatus.FLATTENING)
+				.orElse(false);
+		}
+		catch (CurveException ex) {
+			if (ex.code() == ErrorCode.VOLUME_NOT_FOUND) {
+				return false;
+			}
+			throw ex;
 		}
 	}
 

@@ -15,6 +15,8 @@ public final class TaskMetrics {
 
 	private final Counter chunksUnchanged;
 
+	private final Counter chunksFlattened;
+
 	private final AtomicInteger tasksRunning = new AtomicInteger();
 
 	public TaskMetrics(MeterRegistry registry) {
@@ -28,7 +30,10 @@ public final class TaskMetrics {
 		this.chunksUnchanged = Counter.builder("curve.snapshot.unchanged.chunks")
 			.description("Chunks not copied because an earlier snapshot's object holds the same content")
 			.register(registry);
-		Gauge.builder("curve.snapshot.tasks.running", this.tasksRunning, AtomicInteger::get).description("Snapshot tasks running now").register(registry);
+		this.chunksFlattened = Counter.builder("curve.snapshot.flattened.chunks")
+			.description("Chunks of clones given their source's data (RecoverChunk)")
+			.register(registry);
+		Gauge.builder("curve.snapshot.tasks.running", this.tasksRunning, AtomicInteger::get).description("Snapshot and flatten tasks running now").register(registry);
 	}
 
 	void copied(long bytes) {
@@ -38,6 +43,10 @@ public final class TaskMetrics {
 
 	void unchanged() {
 		this.chunksUnchanged.increment();
+	}
+
+	void flattened() {
+		this.chunksFlattened.increment();
 	}
 
 	void taskStarted() {

@@ -145,8 +145,11 @@ class SnapshotWorkerIT {
 		};
 		TaskMetrics metrics = new TaskMetrics(new SimpleMeterRegistry());
 		return new SnapshotWorker(new SnapshotTasks(mdsClient, id), opener,
-				new SnapshotCopier(this.store, metrics, Duration.ofMillis(200)), new SnapshotDeleter(this.store), metrics,
-				2, Duration.ofMillis(100), Duration.ofMillis(50), Duration.ofMillis(200));
+				new SnapshotCopier(this.store, metrics, Duration.ofMillis(200)), new SnapshotDeleter(this.store),
+				// no clones here: FlattenWorkerIT flattens them
+				(path) -> {
+					throw new CurveException(ErrorCode.VOLUME_NOT_FOUND, "no clone " + path);
+				}, new CloneFlattener(metrics, Duration.ofMillis(200)), metrics, 2, Duration.ofMillis(100), Duration.ofMillis(50), Duration.ofMillis(200));
 	}
 
 	private InMemoryVolume volume(String path, int chunks) {
