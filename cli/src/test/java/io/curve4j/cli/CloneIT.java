@@ -204,14 +204,20 @@ class CloneIT {
 	void aChunkServerKilledDuringAFlattenOnlyDelaysIt() {
 		client.clone(flattenedCloneSnapshot(), "/clone/healing", true);
 		client.flatten("/clone/healing");
+		long atKill = awaitFlattenStarted("/clone/healing");
 		String victim = env.layout.chunkServers().get(1).name();
 		env.cluster.kill(victim);
 		try {
-			awaitFlattened("/clone/healing");
+			// the two replicas left are a majority: the flatten goes on
+			await().atMost(SnapshotCluster.COPY_TIMEOUT).pollInterval(Duration.ofMillis(100)).until(() -> {
+				FileStat.Clone link = client.stat("/clone/healing").cloneLink();
+				return link == null || link.nextChunk() > atKill;
+			});
 		}
 		finally {
 			env.cluster.start(victim, System.out);
 		}
+		awaitFlattened("/clone/healing");
 		assertReads("/clone/healing", cloneContent);
 	}
 
@@ -220,11 +226,7 @@ class CloneIT {
 	void theSnapshotServiceKilledMidFlattenResumesWhereItWas() {
 		client.clone(flattenedCloneSnapshot(), "/clone/resumed", true);
 		client.flatten("/clone/resumed");
-		await().atMost(SnapshotCluster.COPY_TIMEOUT).pollInterval(Duration.ofMillis(20)).until(() -> {
-			FileStat.Clone link = client.stat("/clone/resumed").cloneLink();
-			assertThat(link).as("the flatten finished before the kill").isNotNull();
-			return link.nextChunk() > 0;
-		});
+		awaitFlattenStarted("/clone/resumed");
 		env.cluster.kill(env.layout.snapshotService().name());
 		FileStat.Clone atKill = client.stat("/clone/resumed").cloneLink();
 		assertThat(atKill).as("killed before the flatten finished").isNotNull();
@@ -308,6 +310,18 @@ class CloneIT {
 		await().atMost(SnapshotCluster.COPY_TIMEOUT)
 			.pollInterval(Duration.ofMillis(200))
 			.until(() -> rest.snapshots(volume, null, 0, 10).content().isEmpty());
+	}
+
+	/** Waits until the flatten reported its first chunks done (it reports once a second), answers how far it got. */
+	private static long awaitFlattenStarted(String path) {
+		AtomicLong next = new AtomicLong();
+		await().atMost(SnapshotCluster.COPY_TIMEOUT).pollInterval(Duration.ofMillis(20)).until(() -> {
+			FileStat.Clone link = client.stat(path).cloneLink();
+			assertThat(link).as("the flatten of %s finished before the kill", path).isNotNull();
+			next.set(link.nextChunk());
+			return link.nextChunk() > 0;
+		});
+		return next.get();
 	}
 
 	private static void awaitFlattened(String path) {
