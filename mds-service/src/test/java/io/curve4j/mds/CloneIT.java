@@ -70,7 +70,10 @@ class CloneIT {
 
 	private static final String DATA_KEY = "clone-it-data-key-of-the-cluster";
 
-	private static final Duration WORKER_LEASE = Duration.ofSeconds(2);
+	private static final Duration WORKER_LEASE = Duration.ofSeconds(5);
+
+	/** The one snapshot service of this test: renews its lease before each use. */
+	private static final String WORKER = "clone-it-worker";
 
 	@TempDir
 	static Path dir;
@@ -274,9 +277,8 @@ class CloneIT {
 		JsonNode lazier = clone(this.alice, "/alice/src@s1", "/alice/c3c", true).body();
 		assertThat(lazier.path("clone").path("status").asString()).isEqualTo("LAZY");
 
-		String worker = acquireLease();
-		finishCopy(worker, taken);
-		finishCopy(worker, lazy.path("clone").path("snapshotId").asString());
+		finishCopy(acquireLease(), taken);
+		finishCopy(acquireLease(), lazy.path("clone").path("snapshotId").asString());
 		assertThat(stat("/alice/c3").getClone().getStatus()).as("not lazy").isEqualTo(CloneStatus.FLATTENING);
 		assertThat(stat("/alice/c3b").getClone().getStatus()).as("flatten asked").isEqualTo(CloneStatus.FLATTENING);
 		assertThat(open("/alice/c3").getFile().getClone().getStatus()).isEqualTo(CloneStatus.FLATTENING);
@@ -294,19 +296,18 @@ class CloneIT {
 		assertThat(again.status()).as("idempotent").isEqualTo(202);
 		assertThat(again.body()).isEqualTo(flattening.body());
 
-		String worker = acquireLease();
-		List<FlattenTask> tasks = flattens(worker);
+		List<FlattenTask> tasks = flattens(acquireLease());
 		assertThat(tasks).extracting(FlattenTask::getVolumePath).containsExactly("/alice/c1", "/alice/c3", "/alice/c3b");
 		FlattenTask first = tasks.get(0);
 		assertThat(first.getVolumeId()).isEqualTo(this.lazyClone);
 		assertThat(first.getChunkSize()).isEqualTo(16 * Sizes.MIB);
 		assertThat(first.getClone()).isEqualTo(stat("/alice/c1").getClone());
 
-		assertThat(flattenProgress(worker, this.lazyClone, 10).getVolume().getClone().getNextChunk()).isEqualTo(10);
-		assertThat(flattenProgress(worker, this.lazyClone, 5).getVolume().getClone().getNextChunk())
+		assertThat(flattenProgress(acquireLease(), this.lazyClone, 10).getVolume().getClone().getNextChunk()).isEqualTo(10);
+		assertThat(flattenProgress(acquireLease(), this.lazyClone, 5).getVolume().getClone().getNextChunk())
 			.as("never lowered")
 			.isEqualTo(10);
-		assertGrpc(() -> flattenProgress(worker, this.lazyClone, 129), Status.Code.INVALID_ARGUMENT,
+		assertGrpc(() -> flattenProgress(acquireLease(), this.lazyClone, 129), Status.Code.INVALID_ARGUMENT,
 				ErrorCode.INVALID_ARGUMENT);
 		assertThat(this.mds.send(this.alice, "GET", "/api/v1/volumes/" + this.lazyClone, null)
 			.body()
@@ -319,12 +320,12 @@ class CloneIT {
 				ErrorCode.WORKER_LEASE_NOT_HELD);
 		assertThat(stat("/alice/c1").hasClone()).isTrue();
 
-		finishFlatten(worker, this.lazyClone);
+		finishFlatten(acquireLease(), this.lazyClone);
 		assertThat(stat("/alice/c1").hasClone()).isFalse();
 		assertThat(this.mds.send(this.alice, "GET", "/api/v1/volumes/" + this.lazyClone, null).body().path("clone")
 			.isNull()).isTrue();
-		assertThat(flattenProgress(worker, this.lazyClone, 20).hasVolume()).as("the flatten stops").isFalse();
-		finishFlatten(worker, this.lazyClone);
+		assertThat(flattenProgress(acquireLease(), this.lazyClone, 20).hasVolume()).as("the flatten stops").isFalse();
+		finishFlatten(acquireLease(), this.lazyClone);
 		assertThat(snapshotView(this.s1).path("status").asString()).as("a user's snapshot stays")
 			.isEqualTo("DONE");
 		assertThat(this.mds.send(this.alice, "POST", "/api/v1/snapshots", Map.of("volume", "/alice/c1", "name", "own"))
@@ -333,10 +334,10 @@ class CloneIT {
 				ErrorCode.NOT_A_CLONE);
 
 		String taken = stat("/alice/c3").getClone().getSnapshotId();
-		finishFlatten(worker, this.waitingClone);
+		finishFlatten(acquireLease(), this.waitingClone);
 		assertThat(snapshotView(taken).path("status").asString()).as("taken for the clone alone")
 			.isEqualTo("DELETING");
-		assertThat(flattens(worker)).extracting(FlattenTask::getVolumePath).containsExactly("/alice/c3b");
+		assertThat(flattens(acquireLease())).extracting(FlattenTask::getVolumePath).containsExactly("/alice/c3b");
 	}
 
 	@Test
@@ -414,15 +415,14 @@ class CloneIT {
 				GetOrAllocateSegmentRequest.newBuilder().setFileId(volumeId).setOffset(offset).setAllocate(true).build());
 	}
 
-	/** A worker that holds the lease (earlier holders let theirs expire). */
+	/** The worker, its lease acquired or renewed just now. */
 	private String acquireLease() {
-		String worker = "worker-" + System.nanoTime();
-		await().atMost(WORKER_LEASE.multipliedBy(5))
+		await().atMost(WORKER_LEASE.multipliedBy(3))
 			.until(() -> this.mds
 				.call(this.root, SnapshotTaskServiceGrpc.getAcquireLeaseMethod(),
-						AcquireLeaseRequest.newBuilder().setWorkerId(worker).build())
+						AcquireLeaseRequest.newBuilder().setWorkerId(WORKER).build())
 				.getHeld());
-		return worker;
+		return WORKER;
 	}
 
 	private void finishCopy(String worker, String id) {

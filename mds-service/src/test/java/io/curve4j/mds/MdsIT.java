@@ -31,6 +31,8 @@ import io.curve4j.common.error.GrpcErrors;
 import io.curve4j.common.size.Sizes;
 import io.curve4j.mds.MdsNode.Response;
 import io.curve4j.mds.raft.MdsRaft;
+import io.curve4j.proto.common.v1.ChunkCapability;
+import io.curve4j.proto.common.v1.CloneSource;
 import io.curve4j.proto.common.v1.CopysetKey;
 import io.curve4j.proto.common.v1.CopysetMembers;
 import io.curve4j.proto.heartbeat.v1.CopysetReport;
@@ -40,10 +42,12 @@ import io.curve4j.proto.heartbeat.v1.HeartbeatResponse;
 import io.curve4j.proto.heartbeat.v1.HeartbeatServiceGrpc;
 import io.curve4j.proto.heartbeat.v1.RegisterChunkServerRequest;
 import io.curve4j.proto.heartbeat.v1.RegisterChunkServerResponse;
+import io.curve4j.proto.mds.v1.AcquireLeaseRequest;
 import io.curve4j.proto.mds.v1.CloseVolumeRequest;
 import io.curve4j.proto.mds.v1.CreateVolumeRequest;
 import io.curve4j.proto.mds.v1.DeleteFileRequest;
 import io.curve4j.proto.mds.v1.FileInfo;
+import io.curve4j.proto.mds.v1.FinishCopyRequest;
 import io.curve4j.proto.mds.v1.GetCopysetMembersRequest;
 import io.curve4j.proto.mds.v1.GetOrAllocateSegmentRequest;
 import io.curve4j.proto.mds.v1.GetOrAllocateSegmentResponse;
@@ -53,6 +57,7 @@ import io.curve4j.proto.mds.v1.OpenVolumeRequest;
 import io.curve4j.proto.mds.v1.OpenVolumeResponse;
 import io.curve4j.proto.mds.v1.RefreshSessionRequest;
 import io.curve4j.proto.mds.v1.SegmentServiceGrpc;
+import io.curve4j.proto.mds.v1.SnapshotTaskServiceGrpc;
 import io.curve4j.proto.mds.v1.StatFileRequest;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -480,12 +485,47 @@ class MdsIT {
 		assertThat(next.getChunks(0).getChunkId()).as("chunk ids continue after restarts").isEqualTo(129);
 	}
 
+	/** Without a data key chunkservers check nothing, but a clone's chunks still need to know their source. */
+	@Test
+	@Order(11)
+	void aLinkedCloneGetsAnUnsignedCapabilityWithItsSourceWithoutADataKey() {
+		long source = this.mds.postJson("/api/v1/volumes", Map.of("path", "/demo/src", "size", Sizes.GIB))
+			.body()
+			.path("id")
+			.asLong();
+		String snapshot = this.mds.postJson("/api/v1/snapshots", Map.of("volume", "/demo/src", "name", "s"))
+			.body()
+			.path("id")
+			.asString();
+		SnapshotTaskServiceGrpc.SnapshotTaskServiceBlockingStub tasks = SnapshotTaskServiceGrpc
+			.newBlockingStub(this.mds.channel());
+		assertThat(tasks.acquireLease(AcquireLeaseRequest.newBuilder().setWorkerId("mds-it").build()).getHeld())
+			.isTrue();
+		tasks.finishCopy(FinishCopyRequest.newBuilder().setWorkerId("mds-it").setSnapshotId(snapshot).build());
+		Response clone = this.mds.postJson("/api/v1/clones",
+				Map.of("source", "/demo/src@s", "path", "/demo/clone", "lazy", true));
+		assertThat(clone.status()).as(clone.body().toString()).isEqualTo(201);
+
+		GetOrAllocateSegmentResponse segment = SegmentServiceGrpc.newBlockingStub(this.mds.channel())
+			.getOrAllocateSegment(GetOrAllocateSegmentRequest.newBuilder()
+				.setFileId(clone.body().path("id").asLong())
+				.setAllocate(true)
+				.build());
+		ChunkCapability capability = segment.getChunks(0).getCapability();
+		assertThat(capability.getCloneSource())
+			.isEqualTo(CloneSource.newBuilder().setVolumeId(source).setSnapshotId(snapshot).build());
+		assertThat(capability.getMac()).isEmpty();
+		assertThat(capability.getFirstChunkId()).isEqualTo(segment.getChunks(0).getChunkId());
+		assertThat(capability.getChunkCount()).isEqualTo(64);
+		assertThat(this.firstSegment.getChunks(0).hasCapability()).as("a plain volume's: none").isFalse();
+	}
+
 	/**
 	 * A pool gives out segments up to what it holds after replication, then NO_SPACE; a
 	 * deleted volume gives its segments back.
 	 */
 	@Test
-	@Order(11)
+	@Order(12)
 	void segmentsAreNotGivenOutPastThePoolsCapacity() {
 		JsonNode pool = this.mds.get("/api/v1/cluster/capacity").body().path("logicalPools").get(0);
 		long before = pool.path("allocatedBytes").asLong();

@@ -51,7 +51,7 @@ class SegmentService {
 		this.allocated = Counter.builder("curve.mds.segments.allocated").register(meters);
 	}
 
-	/** A segment's mapping (null: not allocated) and the volume as it was when the mapping was read. */
+	/** A segment's mapping and the volume as it was when the mapping was read (segment null: not allocated yet). */
 	record Mapping(FileRecord volume, SegmentRecord segment) {
 	}
 

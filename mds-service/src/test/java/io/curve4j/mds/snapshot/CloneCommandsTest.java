@@ -19,6 +19,7 @@ import io.curve4j.proto.mds.v1.CloneStatus;
 import io.curve4j.proto.mds.v1.CreateCloneCommand;
 import io.curve4j.proto.mds.v1.CreateSnapshotCommand;
 import io.curve4j.proto.mds.v1.DeleteSnapshotCommand;
+import io.curve4j.proto.mds.v1.FailSnapshotCopyCommand;
 import io.curve4j.proto.mds.v1.FileRecord;
 import io.curve4j.proto.mds.v1.FinishFlattenCommand;
 import io.curve4j.proto.mds.v1.FinishSnapshotCopyCommand;
@@ -149,6 +150,23 @@ class CloneCommandsTest {
 		assertThat(clone(clone.getId()).getClone().getInfo().getStatus()).isEqualTo(CloneStatus.FLATTENING);
 		apply(finishFlatten(clone.getId()));
 		assertThat(snapshot("s1").getStatus()).isEqualTo(SnapshotStatus.DONE);
+	}
+
+	@Test
+	void aCloneWhoseSnapshotFailedWaitsForGoodAndKeepsIt() {
+		FileRecord clone = ((CloneCommands.Cloned) apply(cloneOfVolume("/c", "s1", "alice", true))).volume();
+		apply(MdsCommand.newBuilder()
+			.setFailSnapshotCopy(FailSnapshotCopyCommand.newBuilder().setSnapshotId("s1").setError("S3 refused"))
+			.build());
+		assertThat(snapshot("s1").getStatus()).isEqualTo(SnapshotStatus.ERROR);
+		assertThat(clone(clone.getId())).as("refused to open as long as it lives").isEqualTo(clone);
+		assertCode(() -> apply(MdsCommand.newBuilder()
+			.setDeleteSnapshot(DeleteSnapshotCommand.newBuilder().setSnapshotId("s1").setCaller("alice"))
+			.build()), ErrorCode.VOLUME_HAS_CLONES);
+		// a flatten asked meanwhile waits as the clone does
+		apply(flatten(clone.getId()));
+		assertThat(clone(clone.getId()).getClone().getInfo().getStatus()).isEqualTo(CloneStatus.WAITING_FOR_SOURCE);
+		assertThat(clone(clone.getId()).getClone().getFlattenWhenReady()).isTrue();
 	}
 
 	private FileRecord source() {
