@@ -1,5 +1,6 @@
 package io.curve4j.sdk.block;
 
+import java.time.Duration;
 import java.util.List;
 
 import org.junit.jupiter.api.AfterEach;
@@ -13,6 +14,7 @@ import io.curve4j.proto.mds.v1.CloneStatus;
 import static io.curve4j.sdk.block.VolumeTest.assertCode;
 import static io.curve4j.sdk.block.VolumeTest.client;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The data path of a linked clone against the in-process fakes (64 KiB chunks, 256 KiB
@@ -80,6 +82,25 @@ class LinkedCloneTest {
 		assertThat(this.mds.allocations).hasValue(1);
 		assertThat(this.chunkServers.deleteSns).as("each chunk must turn zeros, not keep reading the source")
 			.containsExactly(1L, 1L);
+	}
+
+	@Test
+	void aCloneWhoseFlattenEndedReadsAsAPlainVolumeAfterTheNextRefresh() {
+		this.mds.leaseMs = 200;
+		try (Volume clone = this.client.open("/clone")) {
+			clone.read(0, CHUNK);
+			assertThat(this.mds.allocations).hasValue(1);
+
+			// the MDS's FinishFlatten: the link ends
+			this.mds.files.computeIfPresent("/clone", (path, file) -> file.toBuilder().clearClone().build());
+			int refreshes = this.mds.refreshes.get();
+			// the session refreshes one at a time: the second one after the change began once the first was applied
+			await().atMost(Duration.ofSeconds(5)).until(() -> this.mds.refreshes.get() > refreshes + 1);
+
+			assertThat(clone.read(SEGMENT, CHUNK)).containsOnly(0);
+			assertThat(this.mds.allocations).as("zeros without asking, as any volume").hasValue(1);
+			assertCode(() -> clone.flattenChunk(0), ErrorCode.NOT_A_CLONE);
+		}
 	}
 
 	@Test
