@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # What an OpenStack Cinder driver does with a Curve4J cluster, as curl calls through the
 # gateway: volume stats, create, extend, attach (connection info), detach, a snapshot
-# (create and delete), delete.
+# (create), volumes cloned from the snapshot and from the volume, their flatten, and the
+# deletes in the order the clones allow.
 # Each step prints the call and the answer. Needs curl and python3.
 #
 #   bin/curve local up            # with the gateway (base port P: gateway on P+95)
@@ -100,6 +101,36 @@ done
 [ "$STATUS" = DONE ] || { echo "error: snapshot $SNAPSHOT still $STATUS after 2 minutes" >&2; exit 1; }
 echo "snapshot $SNAPSHOT: $STATUS"
 
+# wait_flattened ID: polls the clone until its link to the source is gone (clone null)
+wait_flattened() {
+  local link
+  for _ in $(seq 1 240); do
+    link=$(call GET "/api/v1/volumes/$1" 2>/dev/null | json "['clone'] and d['clone']['status']")
+    [ "$link" = None ] && return 0
+    sleep 0.5
+  done
+  echo "error: volume $1 still $link after 2 minutes" >&2
+  exit 1
+}
+
+step "create a volume from the snapshot (Cinder create_volume_from_snapshot): lazy, usable at once"
+FROM_SNAPSHOT=$(call POST /api/v1/clones \
+  "{\"source\":\"$VOLUME_PATH@snapshot-1\",\"path\":\"$VOLUME_PATH-from-snapshot\",\"lazy\":true}" | json "['id']")
+call GET "/api/v1/volumes/$FROM_SNAPSHOT" | json "['clone']"
+
+step "clone the volume (Cinder create_cloned_volume): the MDS snapshots it, the copy runs in the background"
+CLONED=$(call POST /api/v1/clones "{\"source\":\"$VOLUME_PATH\",\"path\":\"$VOLUME_PATH-clone\",\"lazy\":false}" \
+  | json "['id']")
+wait_flattened "$CLONED"
+echo "volume $CLONED is flattened"
+
+step "the snapshot cannot go while a clone reads it (VOLUME_HAS_CLONES): flatten that clone first"
+status=$(curl -sS -o /dev/null -w '%{http_code}' -X DELETE -H "Authorization: Bearer $TOKEN" "$GATEWAY/api/v1/snapshots/$SNAPSHOT")
+[ "$status" = 409 ] || { echo "error: deleting snapshot $SNAPSHOT answered $status, not 409" >&2; exit 1; }
+call POST "/api/v1/volumes/$FROM_SNAPSHOT/flatten" | json "['clone']['status']"
+wait_flattened "$FROM_SNAPSHOT"
+echo "volume $FROM_SNAPSHOT is flattened"
+
 step "delete the snapshot (Cinder delete_snapshot), and wait until its objects are gone"
 call DELETE "/api/v1/snapshots/$SNAPSHOT" | json "['status']"
 for _ in $(seq 1 240); do
@@ -110,9 +141,17 @@ done
 [ "$status" = 404 ] || { echo "error: snapshot $SNAPSHOT not gone after 2 minutes" >&2; exit 1; }
 echo "snapshot $SNAPSHOT deleted"
 
-step "delete volume (Cinder delete_volume)"
-call DELETE "/api/v1/volumes/$ID" >/dev/null
-echo "deleted volume $ID"
+step "delete the volumes (Cinder delete_volume): the source first, its clones no longer need it"
+# the snapshot the MDS took for the clone of the volume goes once that clone is flattened
+for _ in $(seq 1 240); do
+  left=$(call GET "/api/v1/snapshots?volume=$VOLUME_PATH&page=0&size=10" 2>/dev/null | json "['page']['totalElements']")
+  [ "$left" = 0 ] && break
+  sleep 0.5
+done
+for volume in "$ID" "$FROM_SNAPSHOT" "$CLONED"; do
+  call DELETE "/api/v1/volumes/$volume" >/dev/null
+  echo "deleted volume $volume"
+done
 
 step "volume stats after the flow"
 call GET /api/v1/cluster/capacity | json "['provisionedBytes']"

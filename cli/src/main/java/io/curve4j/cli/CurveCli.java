@@ -27,7 +27,8 @@ import io.curve4j.cli.LocalCommand;
 		description = "Curve4J distributed block storage: cluster, volumes, benchmarks.",
 		subcommands = { HelpCommand.class, LocalCommand.class, StatusCommand.class, TopologyCommand.class,
 				VolumeCommand.class, RecycleCommand.class, BenchCommand.class, FloorCommand.class, NbdCommand.class,
-				UserCommand.class, SnapshotCommand.class })
+				UserCommand.class, SnapshotCommand.class, CloneCommand.class,
+				CloneCommand.Flatten.class })
 public final class CurveCli {
 
 	/** Exit code of a command that failed (usage errors exit with 2, picocli's default). */

@@ -24,7 +24,7 @@ import io.curve4j.sdk.cluster.MdsRestApi.Snapshot;
 				SnapshotCommand.Delete.class })
 final class SnapshotCommand {
 
-	/** How often {@code --wait} asks how far the copy got. */
+	/** How often {@code --wait} asks how far the copy (or a clone's flatten) got. */
 	private static final Duration POLL = Duration.ofMillis(500);
 
 	@Command(name = "create", mixinStandardHelpOptions = true,
@@ -138,13 +138,14 @@ final class SnapshotCommand {
 		}
 	}
 
-	private static void sleep() {
+	/** One poll interval of a {@code --wait}. */
+	static void sleep() {
 		try {
 			Thread.sleep(POLL.toMillis());
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-			throw new CurveException(ErrorCode.UNAVAILABLE, "interrupted while waiting for the snapshot");
+			throw new CurveException(ErrorCode.UNAVAILABLE, "interrupted while waiting");
 		}
 	}
 

@@ -121,6 +121,13 @@ final class VolumeCommand {
 				table.row("segment size", Sizes.format(f.segmentSize()));
 				table.row("sequence", f.seqNum());
 				table.row("limits", ThrottleCommand.summary(f.throttle()));
+				FileStat.Clone link = f.cloneLink();
+				if (link != null) {
+					table.row("clone of", link.sourcePath() + "@" + link.snapshotName());
+					table.row("clone status", link.status() == FileStat.CloneStatus.FLATTENING
+							? "FLATTENING " + link.progress() + "% (" + link.nextChunk() + "/" + link.sourceChunks() + " chunks)"
+							: link.status().name());
+				}
 			}
 			table.row("created", TIME.format(f.created()));
 			table.print(out, "");

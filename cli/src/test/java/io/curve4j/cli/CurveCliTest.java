@@ -215,4 +215,90 @@ class CurveCliTest {
 		}
 	}
 
+
+	private static final String CLONE = """
+			{"id":9,"path":"/c","type":"VOLUME","owner":"root","size":67108864,"chunkSize":16777216,
+			 "ctime":"2026-01-02T03:04:05Z","clone":%s}""";
+
+	private static final String LINK = """
+			{"sourcePath":"/v","sourceVolumeId":7,"snapshotId":"s-1","snapshotName":"%s","status":"%s",
+			 "nextChunk":%d,"sourceChunks":4}""";
+
+	@Test
+	void cloneOfASnapshotWaitsUntilFlattened() throws Exception {
+		try (FakeRestMds mds = new FakeRestMds()) {
+			mds.json("/api/v1/clones", CLONE.formatted(LINK.formatted("nightly", "FLATTENING", 1)));
+			mds.json("/api/v1/volumes/info", CLONE.formatted("null"));
+			assertThat(run("clone", "/v@nightly", "/c", "--mds", mds.address())).as(this.err::toString).isZero();
+			assertThat(this.out.toString()).contains("Cloned /v@nightly to /c.", "Flattened 64.0 MiB",
+					"/c is flattened: it no longer reads /v@nightly.");
+			assertThat(mds.requests).extracting(FakeRestMds.Request::method, FakeRestMds.Request::path)
+				.containsExactly(tuple("POST", "/api/v1/clones"), tuple("GET", "/api/v1/volumes/info"));
+			assertThat(mds.requests.get(0).body()).contains("\"source\":\"/v@nightly\"", "\"path\":\"/c\"",
+					"\"lazy\":false");
+			assertThat(mds.requests.get(1).query()).contains("path=%2Fc");
+		}
+	}
+
+	@Test
+	void aLazyCloneOfAVolumeWaitsForItsSourceSnapshotOnly() throws Exception {
+		try (FakeRestMds mds = new FakeRestMds()) {
+			mds.json("/api/v1/clones", CLONE.formatted(LINK.formatted("clone-9", "WAITING_FOR_SOURCE", 0)));
+			mds.json("/api/v1/snapshots/s-1", SNAPSHOT.formatted("DONE", 100));
+			mds.json("/api/v1/volumes/info", CLONE.formatted(LINK.formatted("clone-9", "LAZY", 0)));
+			assertThat(run("clone", "/v", "/c", "--lazy", "--mds", mds.address())).as(this.err::toString).isZero();
+			assertThat(this.out.toString()).contains("Cloned /v to /c.", "Source snapshot 1024.0 MiB",
+					"/c is ready; it reads /v@clone-9 until flattened ('curve flatten /c').");
+			assertThat(mds.requests).extracting(FakeRestMds.Request::method, FakeRestMds.Request::path)
+				.containsExactly(tuple("POST", "/api/v1/clones"), tuple("GET", "/api/v1/snapshots/s-1"),
+						tuple("GET", "/api/v1/volumes/info"));
+			assertThat(mds.requests.get(0).body()).contains("\"lazy\":true");
+		}
+	}
+
+	@Test
+	void cloneRefusalsAreReported() throws Exception {
+		try (FakeRestMds mds = new FakeRestMds()) {
+			mds.problem("/api/v1/clones", 409, "SNAPSHOT_NOT_READY", "snapshot /v@nightly is PENDING, not in the object store yet");
+			assertThat(run("clone", "/v@nightly", "/c", "--lazy", "--mds", mds.address())).isEqualTo(1);
+			assertThat(this.err.toString().strip())
+				.isEqualTo("error: SNAPSHOT_NOT_READY: snapshot /v@nightly is PENDING, not in the object store yet");
+			assertThat(this.out.toString()).isEmpty();
+		}
+		try (FakeRestMds mds = new FakeRestMds()) {
+			mds.problem("/api/v1/clones", 409, "CLONE_NOT_FLATTENED", "/v is a clone that reads its source: flatten it first");
+			assertThat(run("clone", "/v", "/c", "--mds", mds.address())).isEqualTo(1);
+			assertThat(this.err.toString()).contains("error: CLONE_NOT_FLATTENED: /v is a clone");
+		}
+		assertThat(run("clone", "/v@nightly", "--mds", this.nowhere)).isEqualTo(2);
+		assertThat(this.err.toString()).contains("Missing required parameter: 'NEWPATH'");
+	}
+
+	@Test
+	void flattenStartsAndWithWaitFollowsTheFlatten() throws Exception {
+		try (FakeRestMds mds = new FakeRestMds()) {
+			mds.json("/api/v1/volumes/flatten", CLONE.formatted(LINK.formatted("nightly", "FLATTENING", 0)));
+			mds.json("/api/v1/volumes/info", CLONE.formatted("null"));
+			assertThat(run("flatten", "/c", "--mds", mds.address())).as(this.err::toString).isZero();
+			assertThat(this.out.toString()).contains("Flattening /c (it reads /v@nightly until done).")
+				.doesNotContain("is flattened");
+			assertThat(run("flatten", "/c", "--wait", "--mds", mds.address())).as(this.err::toString).isZero();
+			assertThat(this.out.toString()).contains("Flattened 64.0 MiB", "/c is flattened: it no longer reads /v@nightly.");
+			assertThat(mds.requests).extracting(FakeRestMds.Request::method, FakeRestMds.Request::path)
+				.containsExactly(tuple("POST", "/api/v1/volumes/flatten"), tuple("POST", "/api/v1/volumes/flatten"),
+						tuple("GET", "/api/v1/volumes/info"));
+			assertThat(mds.requests.get(0).body()).isEqualTo("{\"path\":\"/c\"}");
+		}
+	}
+
+	@Test
+	void flattenOfAVolumeThatIsNoCloneIsRefused() throws Exception {
+		try (FakeRestMds mds = new FakeRestMds()) {
+			mds.problem("/api/v1/volumes/flatten", 409, "NOT_A_CLONE", "/v is not a clone linked to a source");
+			assertThat(run("flatten", "/v", "--wait", "--mds", mds.address())).isEqualTo(1);
+			assertThat(this.err.toString().strip()).isEqualTo("error: NOT_A_CLONE: /v is not a clone linked to a source");
+			assertThat(mds.requests).hasSize(1);
+		}
+	}
+
 }

@@ -18,7 +18,6 @@ import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-import org.apache.commons.io.FileUtils;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -33,10 +32,8 @@ import io.curve4j.common.error.ErrorCode;
 import io.curve4j.common.size.Sizes;
 import io.curve4j.local.LocalCluster;
 import io.curve4j.local.LocalLayout;
-import io.curve4j.local.ServiceSpec;
 import io.curve4j.sdk.block.CurveClient;
 import io.curve4j.sdk.block.Volume;
-import io.curve4j.sdk.cluster.Credentials;
 import io.curve4j.sdk.cluster.MdsRestApi;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -59,14 +56,15 @@ import static org.awaitility.Awaitility.await;
 @Tag("fault")
 class SnapshotServiceIT {
 
-	private static final int CHUNK = Sizes.DEFAULT_CHUNK_SIZE;
+	private static final int CHUNK = SnapshotCluster.CHUNK;
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
-	private static final Duration COPY_TIMEOUT = Duration.ofMinutes(3);
+	private static final Duration COPY_TIMEOUT = SnapshotCluster.COPY_TIMEOUT;
 
-	/** Under target/ rather than a temp dir, so the services' logs survive a failure. */
-	static final Path home = Path.of("target", "snapshot-service-it").toAbsolutePath();
+	static SnapshotCluster env;
+
+	static Path home;
 
 	static LocalCluster cluster;
 
@@ -91,26 +89,19 @@ class SnapshotServiceIT {
 
 	@BeforeAll
 	static void startCluster() throws IOException {
-		FileUtils.deleteDirectory(home.toFile());
-		cluster = new LocalCluster(home, Path.of("..").toAbsolutePath().normalize());
-		layout = cluster.up(LocalLayout.randomPorts(1, 3), System.out);
-		client = CurveClient.builder()
-			.mdsAddresses(layout.mds().stream().map(ServiceSpec::grpc).toList())
-			.credentials("root", cluster.rootSecret())
-			.ioTimeout(Duration.ofSeconds(60))
-			.build();
-		rest = MdsRestApi.connect(layout.mds().stream().map(ServiceSpec::http).toList(),
-				new Credentials("root", cluster.rootSecret()));
+		env = SnapshotCluster.up("snapshot-service-it");
+		home = env.home;
+		cluster = env.cluster;
+		layout = env.layout;
+		client = env.client;
+		rest = env.rest;
 		client.createDirectory("/snap");
 	}
 
 	@AfterAll
 	static void stopCluster() {
-		if (client != null) {
-			client.close();
-		}
-		if (cluster != null) {
-			cluster.down(System.out);
+		if (env != null) {
+			env.close();
 		}
 	}
 
@@ -340,11 +331,7 @@ class SnapshotServiceIT {
 	}
 
 	private static void awaitDone(MdsRestApi.Snapshot snapshot) {
-		await().atMost(COPY_TIMEOUT).pollInterval(Duration.ofMillis(200)).until(() -> {
-			String status = rest.snapshot(snapshot.id()).status();
-			assertThat(status).as("snapshot " + snapshot.name()).isIn("PENDING", "DONE");
-			return status.equals("DONE");
-		});
+		env.awaitDone(snapshot);
 	}
 
 	private static Set<String> added(Set<String> before) throws Exception {
@@ -405,9 +392,7 @@ class SnapshotServiceIT {
 	}
 
 	private static byte[] random(int length, long seed) {
-		byte[] bytes = new byte[length];
-		new Random(seed).nextBytes(bytes);
-		return bytes;
+		return SnapshotCluster.random(length, seed);
 	}
 
 }

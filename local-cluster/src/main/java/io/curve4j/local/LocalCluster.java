@@ -332,9 +332,13 @@ public final class LocalCluster {
 			// glibc gives each thread that allocates natively (RocksDB, JNI) an arena of up to
 			// 64 MiB on first use; a few shared arenas keep that out of a chunkserver's RSS
 			builder.environment().putIfAbsent("MALLOC_ARENA_MAX", "2");
+			// the object store's secret key goes in the environment, not on the command line,
+			// where every local user could read it
 			if (spec.kind() == ServiceSpec.Kind.SNAPSHOT_SERVICE) {
-				// in its environment, not on its command line, where every local user could read it
 				builder.environment().put("CURVE_SNAPSHOT_S3_SECRETKEY", layout.objectStore().secretKey());
+			}
+			if (spec.kind() == ServiceSpec.Kind.CHUNKSERVER && layout.objectStore() != null) {
+				builder.environment().put("CURVE_CHUNKSERVER_OBJECTSTORE_SECRETKEY", layout.objectStore().secretKey());
 			}
 			Process process = builder.start();
 			Files.writeString(dir.resolve("service.pid"), Long.toString(process.pid()));
@@ -372,6 +376,14 @@ public final class LocalCluster {
 				"--curve.chunkserver.heartbeat-interval=1s",
 				"--curve.chunkserver.join-token.file=" + this.home.resolve(JOIN_TOKEN_FILE)));
 		dataKeyFile().ifPresent(file -> args.add("--curve.chunkserver.data-key.file=" + file));
+		LocalLayout.ObjectStore store = layout.objectStore();
+		if (store != null) {
+			// lazy clones read their source snapshots there, where the snapshot service puts them
+			args.addAll(List.of("--curve.chunkserver.object-store.endpoint=" + store.endpoint(),
+					"--curve.chunkserver.object-store.bucket=" + store.bucket(),
+					"--curve.chunkserver.object-store.region=" + store.region(),
+					"--curve.chunkserver.object-store.access-key=" + store.accessKey()));
+		}
 		return args;
 	}
 

@@ -50,6 +50,9 @@ public final class ChunkFile implements AutoCloseable {
 	/** The chunk's snapshot copy, null when it has none; changed under the write lock. */
 	private volatile SnapshotCopy snapshot;
 
+	/** The pages written in the clone, when the chunk is a lazy clone's; null for a plain chunk. Guarded by the write lock. */
+	private CloneBitmap clone;
+
 	/** Calls between {@link #retain()} and {@link #release()}; guarded by this. */
 	private int users;
 
@@ -73,10 +76,11 @@ public final class ChunkFile implements AutoCloseable {
 	 * checksums computed from its data once.
 	 * @param poisonedAt the chunk's bad pages that partial writes landed on, as the store keeps them
 	 * @param snapshotPath the chunk's snapshot copy, opened with it; null when it has none
+	 * @param clonePath the chunk's clone bitmap, opened with it; null for a plain chunk
 	 * @throws CorruptChunkFileException when the file holds another chunk or another size
 	 */
 	public static ChunkFile open(Path path, long chunkId, int chunkSize, Map<Integer, Long> poisonedAt,
-			Path snapshotPath) throws IOException {
+			Path snapshotPath, Path clonePath) throws IOException {
 		FileChannel channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
 		try {
 			ByteBuffer page = ByteBuffer.allocate(ChunkFileHeader.SIZE);
@@ -109,6 +113,15 @@ public final class ChunkFile implements AutoCloseable {
 			ChunkFile file = new ChunkFile(path, channel, header, checksums, poisonedAt);
 			if (snapshotPath != null) {
 				file.snapshot = SnapshotCopy.open(snapshotPath, chunkId, chunkSize);
+			}
+			if (clonePath != null) {
+				try {
+					file.clone = CloneBitmap.open(clonePath, chunkId, chunkSize);
+				}
+				catch (IOException | RuntimeException ex) {
+					file.close();
+					throw ex;
+				}
 			}
 			return file;
 		}
@@ -288,6 +301,94 @@ public final class ChunkFile implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * A write to a lazy clone's chunk: each page it covers only in part and that is still
+	 * unwritten first takes its source content from {@code fills} (by page index), then
+	 * the write lands as {@link #write} and its pages become written. A plain chunk just
+	 * takes the write.
+	 */
+	void writeInClone(ByteBuffer src, long offset, long index, Map<Integer, ByteBuffer> fills) throws IOException {
+		synchronized (this.writeLock) {
+			if (this.clone == null) {
+				write(src, offset, index);
+				return;
+			}
+			int first = (int) (offset / PAGE);
+			int end = (int) ((offset + src.remaining() + PAGE - 1) / PAGE);
+			BitSet fresh = this.clone.unwritten(first, end);
+			for (int page : new int[] { first, end - 1 }) {
+				ByteBuffer fill = fills.get(page);
+				if (fresh.get(page) && fill != null) {
+					write(fill.duplicate(), (long) page * PAGE, index);
+				}
+			}
+			write(src, offset, index);
+			markWritten(fresh);
+		}
+	}
+
+	/**
+	 * Copies a lazy clone's source content, whole pages at {@code offset}, into the pages
+	 * of the range still unwritten, which become written; written pages keep what the
+	 * clone wrote. A plain chunk (every page written) changes nothing.
+	 */
+	void recover(long offset, ByteBuffer source, long index) throws IOException {
+		synchronized (this.writeLock) {
+			if (this.clone == null) {
+				return;
+			}
+			int first = (int) (offset / PAGE);
+			BitSet fresh = this.clone.unwritten(first, first + source.remaining() / PAGE);
+			for (int from = fresh.nextSetBit(0); from >= 0; from = fresh.nextSetBit(fresh.nextClearBit(from))) {
+				int to = fresh.nextClearBit(from);
+				write(source.slice(source.position() + (from - first) * PAGE, (to - from) * PAGE), (long) from * PAGE,
+						index);
+			}
+			markWritten(fresh);
+		}
+	}
+
+	/** Sets the pages' bits once their data and checksums are on disk (see {@link CloneBitmap}). */
+	private void markWritten(BitSet pages) throws IOException {
+		if (!pages.isEmpty()) {
+			this.channel.force(false);
+			this.clone.markWritten(pages);
+		}
+	}
+
+	/**
+	 * The pages of {@code [offset, offset + length)} a lazy clone never wrote, which read
+	 * from its source; empty for a plain chunk. Run under {@link #locked} with the read
+	 * of the data, so that the two agree.
+	 */
+	BitSet unwritten(long offset, int length) {
+		if (this.clone == null) {
+			return new BitSet();
+		}
+		return this.clone.unwritten((int) (offset / PAGE), (int) ((offset + length + PAGE - 1) / PAGE));
+	}
+
+	/** True when the chunk is a lazy clone's with every page written: it can become a plain chunk. */
+	boolean cloneComplete() {
+		return this.clone != null && this.clone.complete();
+	}
+
+	/** True when the chunk is a lazy clone's (it has a clone bitmap). */
+	boolean isClone() {
+		return this.clone != null;
+	}
+
+	/** Makes the chunk plain: closes its clone bitmap (its file is then the store's to delete). */
+	void detachClone() throws IOException {
+		synchronized (this.writeLock) {
+			CloneBitmap bitmap = this.clone;
+			this.clone = null;
+			if (bitmap != null) {
+				bitmap.close();
+			}
+		}
+	}
+
 	/** Runs action on this file with no write, copy-on-write or snapshot read under way. */
 	<T> T locked(ChunkStore.FileAction<T> action) throws IOException {
 		synchronized (this.writeLock) {
@@ -380,6 +481,11 @@ public final class ChunkFile implements AutoCloseable {
 		if (copy != null) {
 			copy.force();
 		}
+		synchronized (this.writeLock) {
+			if (this.clone != null) {
+				this.clone.force();
+			}
+		}
 	}
 
 	/** Marks a call that uses the file; false when it was closed meanwhile (open it again). */
@@ -445,11 +551,20 @@ public final class ChunkFile implements AutoCloseable {
 		closeSnapshot();
 	}
 
-	/** Closes the snapshot copy; it is forced on every change, so no force is needed. */
+	/**
+	 * Closes the snapshot copy (forced on every change) and the clone bitmap, forced: a
+	 * Raft snapshot forces only the files still open, and the log before it is gone.
+	 */
 	private void closeSnapshot() throws IOException {
 		SnapshotCopy copy = this.snapshot;
 		if (copy != null) {
 			copy.close();
+		}
+		synchronized (this.writeLock) {
+			if (this.clone != null) {
+				this.clone.force();
+				this.clone.close();
+			}
 		}
 	}
 

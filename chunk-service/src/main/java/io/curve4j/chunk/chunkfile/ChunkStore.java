@@ -37,6 +37,9 @@ public final class ChunkStore implements AutoCloseable {
 	/** Between a chunk file's name and its snapshot copy's content sn. */
 	static final String SNAPSHOT_INFIX = "_snap_";
 
+	/** After a chunk file's name: its clone bitmap (see {@link CloneBitmap}). */
+	static final String CLONE_SUFFIX = "_clone";
+
 	/** Content sn of a chunk that did not exist at a snapshot: it reads as zeros. */
 	static final long NOT_YET_WRITTEN = 0;
 
@@ -63,6 +66,9 @@ public final class ChunkStore implements AutoCloseable {
 	/** Per chunk that has a snapshot copy, the copy's content sn (which names its file). */
 	private final Map<Long, Long> snapshotCopies = new ConcurrentHashMap<>();
 
+	/** The chunks that have a clone bitmap: lazy clones' chunks with pages still unwritten. */
+	private final Set<Long> clones = ConcurrentHashMap.newKeySet();
+
 	/** @param openFiles the bound on open chunk files this store shares with the chunkserver's others */
 	public ChunkStore(Path dir, ChunkFilePool pool, OpenChunkFiles openFiles) throws IOException {
 		this.dir = Files.createDirectories(dir);
@@ -75,10 +81,14 @@ public final class ChunkStore implements AutoCloseable {
 	/** Counts the chunk files and learns the snapshot copies among the names of the directory's files. */
 	private void count(Collection<String> names) {
 		this.snapshotCopies.clear();
+		this.clones.clear();
 		int chunks = 0;
 		for (String name : names) {
 			int infix = name.indexOf(SNAPSHOT_INFIX);
-			if (infix < 0) {
+			if (name.endsWith(CLONE_SUFFIX)) {
+				this.clones.add(Long.parseUnsignedLong(name.substring(PREFIX.length(), name.length() - CLONE_SUFFIX.length())));
+			}
+			else if (infix < 0) {
 				chunks++;
 			}
 			else {
@@ -90,12 +100,13 @@ public final class ChunkStore implements AutoCloseable {
 	}
 
 	/**
-	 * Bytes of the chunk files and snapshot copies this store holds (whole files: header,
-	 * data, checksums, and a copy's bitmap).
+	 * Bytes of the chunk files, snapshot copies and clone bitmaps this store holds (whole
+	 * files: header, data, checksums, and a copy's bitmap).
 	 */
 	public long usedBytes() {
 		return this.chunkFiles.get() * ChunkFile.length(this.chunkSize)
-				+ this.snapshotCopies.size() * SnapshotCopy.length(this.chunkSize);
+				+ this.snapshotCopies.size() * SnapshotCopy.length(this.chunkSize)
+				+ this.clones.size() * CloneBitmap.length(this.chunkSize);
 	}
 
 	public Path dir() {
@@ -133,10 +144,21 @@ public final class ChunkStore implements AutoCloseable {
 	 * copy while the chunk still holds one for an earlier snapshot; nothing changes then
 	 */
 	public void write(long chunkId, long sn, long offset, ByteBuffer data, long index) throws IOException {
+		write(chunkId, sn, offset, data, index, false, Map.of());
+	}
+
+	/**
+	 * As {@link #write(long, long, long, ByteBuffer, long)}, for a lazy clone's chunk when
+	 * {@code clone}: a chunk the write creates gets a clone bitmap with no page written,
+	 * and the write goes through {@link ChunkFile#writeInClone} with the source content
+	 * {@code fills} of the pages it covers in part.
+	 */
+	public void write(long chunkId, long sn, long offset, ByteBuffer data, long index, boolean clone,
+			Map<Integer, ByteBuffer> fills) throws IOException {
 		checkRange(offset, data.remaining(), this.chunkSize);
 		this.lock.readLock().lock();
 		try {
-			withFile(chunkId, sn, chunk -> chunk.locked(file -> {
+			withFile(chunkId, sn, clone, chunk -> chunk.locked(file -> {
 				ChunkFileHeader header = file.header();
 				if (sn < header.sn()) {
 					throw new CurveException(ErrorCode.STALE_SEQUENCE, "chunk " + Long.toUnsignedString(chunkId)
@@ -147,9 +169,64 @@ public final class ChunkStore implements AutoCloseable {
 					beginSnapshotCopy(file, header.sn(), sn);
 				}
 				file.raiseSn(sn);
-				file.write(data, offset, index);
+				file.writeInClone(data, offset, index, fills);
+				makePlainIfComplete(file);
 				return null;
 			}), null);
+		}
+		finally {
+			this.lock.readLock().unlock();
+		}
+	}
+
+	/**
+	 * Copies a lazy clone's source content (whole pages at {@code offset}) into the
+	 * chunk's pages still unwritten (see {@link ChunkFile#recover}), creating the chunk, as
+	 * a clone's, when it is missing. Idempotent.
+	 */
+	public void recover(long chunkId, long sn, long offset, ByteBuffer source, long index) throws IOException {
+		checkRange(offset, source.remaining(), this.chunkSize);
+		if (offset % Sizes.PAGE_SIZE != 0 || source.remaining() % Sizes.PAGE_SIZE != 0) {
+			throw new CurveException(ErrorCode.IO_NOT_ALIGNED, "a recover covers whole pages of " + Sizes.PAGE_SIZE
+					+ " bytes, not [" + offset + ", " + (offset + source.remaining()) + ")");
+		}
+		this.lock.readLock().lock();
+		try {
+			withFile(chunkId, sn, true, chunk -> chunk.locked(file -> {
+				file.raiseSn(sn);
+				file.recover(offset, source, index);
+				makePlainIfComplete(file);
+				return null;
+			}), null);
+		}
+		finally {
+			this.lock.readLock().unlock();
+		}
+	}
+
+	/** A clone's chunk whose every page is written drops its clone bitmap: it reads alone from now on. */
+	private void makePlainIfComplete(ChunkFile file) throws IOException {
+		if (file.cloneComplete()) {
+			long chunkId = file.header().chunkId();
+			file.detachClone();
+			this.clones.remove(chunkId);
+			Files.deleteIfExists(clonePath(chunkId));
+		}
+	}
+
+	/**
+	 * The pages of a range a lazy clone's chunk never wrote, as this replica has them
+	 * now (all of a missing chunk, none of a plain one): where the leader decides which
+	 * pages of a write need the source's content. Bits only ever get set, so a page
+	 * written here is written on every replica by the time a later entry applies.
+	 */
+	public BitSet unwritten(long chunkId, long offset, int length) throws IOException {
+		checkRange(offset, length, this.chunkSize);
+		this.lock.readLock().lock();
+		try {
+			BitSet all = new BitSet();
+			all.set((int) (offset / Sizes.PAGE_SIZE), (int) ((offset + length + Sizes.PAGE_SIZE - 1) / Sizes.PAGE_SIZE));
+			return withFile(chunkId, -1, chunk -> chunk.locked(file -> file.unwritten(offset, length)), all);
 		}
 		finally {
 			this.lock.readLock().unlock();
@@ -340,15 +417,27 @@ public final class ChunkStore implements AutoCloseable {
 	public CheckedRead read(long chunkId, long offset, int length) throws IOException {
 		checkRange(offset, length, this.chunkSize);
 		ByteBuffer buffer = ByteBuffer.allocate(length);
-		BitSet bad = new BitSet();
 		this.lock.readLock().lock();
 		try {
-			bad = withFile(chunkId, -1, file -> file.read(buffer, offset), bad);
+			CheckedRead found = withFile(chunkId, -1, chunk -> {
+				if (!this.clones.contains(chunkId)) {
+					return new CheckedRead(chunkId, buffer, offset, chunk.read(buffer, offset));
+				}
+				// the bitmap and the data as of the same moment: a page read unwritten holds no data yet
+				return chunk.locked(file -> new CheckedRead(chunkId, buffer, offset, file.read(buffer, offset),
+						file.unwritten(offset, length)));
+			}, null);
+			if (found == null) {
+				BitSet all = new BitSet();
+				all.set((int) (offset / Sizes.PAGE_SIZE), (int) ((offset + length + Sizes.PAGE_SIZE - 1) / Sizes.PAGE_SIZE));
+				found = new CheckedRead(chunkId, buffer, offset, new BitSet(), all);
+			}
+			buffer.clear();
+			return found;
 		}
 		finally {
 			this.lock.readLock().unlock();
 		}
-		return new CheckedRead(chunkId, buffer.clear(), offset, bad);
 	}
 
 	/**
@@ -408,7 +497,7 @@ public final class ChunkStore implements AutoCloseable {
 	/** The ids of the chunks this store holds. */
 	public List<Long> chunkIds() throws IOException {
 		return chunkFileNames().stream()
-			.filter(name -> !name.contains(SNAPSHOT_INFIX))
+			.filter(name -> !name.contains(SNAPSHOT_INFIX) && !name.endsWith(CLONE_SUFFIX))
 			.map(name -> Long.parseUnsignedLong(name.substring(PREFIX.length())))
 			.toList();
 	}
@@ -424,10 +513,14 @@ public final class ChunkStore implements AutoCloseable {
 	 * the other while writes go on; a chunk and its copy read at different moments could
 	 * keep a page copied and overwritten in between with its new content. Copied together
 	 * while no entry is applied, the two agree, and replaying the log over them copies
-	 * exactly the pages the leader did.
+	 * exactly the pages the leader did. So is each clone bitmap (alone: a small file), so
+	 * that its bits are those of the snapshot's index, never newer than the chunk's data
+	 * the follower fetches later (pages only move forward), and replaying the log after
+	 * the index fills and writes each page again as the leader did.
 	 */
 	public Set<String> copyOnWriteFileNames() {
 		Set<String> names = new HashSet<>();
+		this.clones.forEach(chunkId -> names.add(clonePath(chunkId).getFileName().toString()));
 		this.snapshotCopies.forEach((chunkId, contentSn) -> {
 			names.add(path(chunkId).getFileName().toString());
 			names.add(snapshotPath(chunkId, contentSn).getFileName().toString());
@@ -458,6 +551,28 @@ public final class ChunkStore implements AutoCloseable {
 	 * @throws CurveException as {@link #write} refuses a write with that sn
 	 */
 	public void delete(long chunkId, long sn) throws IOException {
+		delete(chunkId, sn, false);
+	}
+
+	/**
+	 * As {@link #delete(long, long)}; of a lazy clone's chunk when {@code clone}: the
+	 * chunk then stays, zeros with every page written (a plain chunk of zeros, created if
+	 * missing), so that it no longer reads its source.
+	 */
+	public void delete(long chunkId, long sn, boolean clone) throws IOException {
+		deleteFiles(chunkId, sn);
+		if (clone) {
+			this.lock.readLock().lock();
+			try {
+				withFile(chunkId, Math.max(sn, 0), chunk -> null, null);
+			}
+			finally {
+				this.lock.readLock().unlock();
+			}
+		}
+	}
+
+	private void deleteFiles(long chunkId, long sn) throws IOException {
 		this.lock.writeLock().lock();
 		try {
 			withFile(chunkId, -1, chunk -> chunk.locked(file -> {
@@ -479,6 +594,9 @@ public final class ChunkStore implements AutoCloseable {
 				file.close();
 			}
 			this.poisoned.remove(chunkId);
+			if (this.clones.remove(chunkId)) {
+				Files.deleteIfExists(clonePath(chunkId));
+			}
 			if (this.pool.recycle(path(chunkId))) {
 				this.chunkFiles.decrementAndGet();
 			}
@@ -563,8 +681,14 @@ public final class ChunkStore implements AutoCloseable {
 	 * open files picks it meanwhile.
 	 */
 	private <T> T withFile(long chunkId, long createWithSn, FileAction<T> action, T missing) throws IOException {
+		return withFile(chunkId, createWithSn, false, action, missing);
+	}
+
+	/** As {@link #withFile(long, long, FileAction, Object)}; a chunk created as a lazy clone's when {@code clone}. */
+	private <T> T withFile(long chunkId, long createWithSn, boolean clone, FileAction<T> action, T missing)
+			throws IOException {
 		while (true) {
-			ChunkFile file = openFile(chunkId, createWithSn);
+			ChunkFile file = openFile(chunkId, createWithSn, clone);
 			if (file == null) {
 				return missing;
 			}
@@ -583,7 +707,7 @@ public final class ChunkStore implements AutoCloseable {
 		}
 	}
 
-	private ChunkFile openFile(long chunkId, long createWithSn) throws IOException {
+	private ChunkFile openFile(long chunkId, long createWithSn, boolean clone) throws IOException {
 		ChunkFile file = this.open.get(chunkId);
 		if (file != null) {
 			return file;
@@ -598,13 +722,23 @@ public final class ChunkStore implements AutoCloseable {
 				if (createWithSn < 0) {
 					return null;
 				}
+				if (clone) {
+					// before the chunk file: a chunk file never exists without the bitmap it was made with
+					CloneBitmap.create(clonePath(chunkId), chunkId, this.chunkSize);
+					this.clones.add(chunkId);
+				}
+				else if (this.clones.remove(chunkId)) {
+					// left by a crash between the bitmap's and the chunk file's creation
+					Files.deleteIfExists(clonePath(chunkId));
+				}
 				this.pool.allocate(path, new ChunkFileHeader(chunkId, createWithSn, 0, this.chunkSize));
 				this.chunkFiles.incrementAndGet();
 			}
 			Long snapshotSn = this.snapshotCopies.get(chunkId);
 			ChunkFile opened = ChunkFile.open(path, chunkId, this.chunkSize,
 					this.poisoned.computeIfAbsent(chunkId, id -> new ConcurrentHashMap<>()),
-					snapshotSn == null ? null : snapshotPath(chunkId, snapshotSn));
+					snapshotSn == null ? null : snapshotPath(chunkId, snapshotSn),
+					this.clones.contains(chunkId) ? clonePath(chunkId) : null);
 			this.open.put(chunkId, opened);
 			this.openFiles.opened(opened, () -> this.open.remove(chunkId, opened));
 			return opened;
@@ -636,6 +770,10 @@ public final class ChunkStore implements AutoCloseable {
 
 	private Path path(long chunkId) {
 		return this.dir.resolve(PREFIX + Long.toUnsignedString(chunkId));
+	}
+
+	private Path clonePath(long chunkId) {
+		return this.dir.resolve(PREFIX + Long.toUnsignedString(chunkId) + CLONE_SUFFIX);
 	}
 
 	private Path snapshotPath(long chunkId, long contentSn) {

@@ -13,7 +13,7 @@ import java.util.BitSet;
  * chunk file, taken from the chunk file pool: a header page ({@link SnapshotCopyHeader}),
  * a data area laid out as the chunk's (page i of the copy is page i of the chunk), the
  * CRC32C of every data page ({@link PageChecksums}, as in a chunk file) and, after them,
- * a bitmap of the pages copied (bit i of byte i / 8, least significant first).
+ * a bitmap of the pages copied ({@link PageBitmap}).
  *
  * <p>
  * Written only by the owning {@link ChunkFile}, under its write lock. A page is copied at
@@ -32,21 +32,18 @@ final class SnapshotCopy implements AutoCloseable {
 
 	private final PageChecksums checksums;
 
-	private final BitSet copied;
+	private final PageBitmap copied;
 
 	private final long tableOffset;
 
-	private final long bitmapOffset;
-
 	private SnapshotCopy(Path path, FileChannel channel, SnapshotCopyHeader header, PageChecksums checksums,
-			BitSet copied) {
+			PageBitmap copied) {
 		this.path = path;
 		this.channel = channel;
 		this.header = header;
 		this.checksums = checksums;
 		this.copied = copied;
 		this.tableOffset = (long) ChunkFileHeader.SIZE + header.chunkSize();
-		this.bitmapOffset = ChunkFile.length(header.chunkSize());
 	}
 
 	/** Bytes a copy of a chunk of chunkSize takes: a chunk file's, plus the bitmap. */
@@ -55,7 +52,7 @@ final class SnapshotCopy implements AutoCloseable {
 	}
 
 	private static int bitmapBytes(int chunkSize) {
-		return (chunkSize / PAGE + 7) / 8;
+		return PageBitmap.bytes(chunkSize / PAGE);
 	}
 
 	/**
@@ -88,10 +85,8 @@ final class SnapshotCopy implements AutoCloseable {
 			}
 			ByteBuffer table = ByteBuffer.allocate(PageChecksums.tableBytes(chunkSize));
 			ChunkFile.readAt(channel, table, (long) ChunkFileHeader.SIZE + chunkSize);
-			ByteBuffer bitmap = ByteBuffer.allocate(bitmapBytes(chunkSize));
-			ChunkFile.readAt(channel, bitmap, ChunkFile.length(chunkSize));
 			return new SnapshotCopy(path, channel, header, PageChecksums.decode(table.flip(), chunkSize),
-					BitSet.valueOf(bitmap.flip()));
+					PageBitmap.read(channel, ChunkFile.length(chunkSize), chunkSize / PAGE));
 		}
 		catch (IOException | RuntimeException ex) {
 			channel.close();
@@ -145,14 +140,6 @@ final class SnapshotCopy implements AutoCloseable {
 		ChunkFile.writeFully(this.channel, this.checksums.encode(from, to), this.tableOffset + (long) from * Integer.BYTES);
 		this.channel.force(false);
 		this.copied.set(from, to);
-		int firstByte = from / 8;
-		int lastByte = (to - 1) / 8;
-		byte[] bits = this.copied.toByteArray();
-		ByteBuffer changed = ByteBuffer.allocate(lastByte - firstByte + 1);
-		for (int b = firstByte; b <= lastByte; b++) {
-			changed.put(b < bits.length ? bits[b] : 0);
-		}
-		ChunkFile.writeFully(this.channel, changed.flip(), this.bitmapOffset + firstByte);
 		this.channel.force(false);
 	}
 

@@ -19,6 +19,7 @@ import org.springframework.validation.annotation.Validated;
 import io.curve4j.common.auth.Secret;
 import io.curve4j.common.raft.RaftLogStore;
 import io.curve4j.common.size.Sizes;
+import io.curve4j.objectstore.ObjectStoreSettings;
 
 /**
  * Configuration of one chunkserver process.
@@ -151,6 +152,22 @@ public class ChunkServerProperties {
 	 */
 	@Min(16)
 	private int maxOpenChunkFiles = 4096;
+
+	/**
+	 * The object store (S3) lazy clones read their sources from
+	 * ({@code curve.chunkserver.object-store.endpoint, bucket, access-key, secret-key,
+	 * region}); null when none of them is set, and then reads of a linked clone fail.
+	 */
+	@Valid
+	private ObjectStoreSettings objectStore;
+
+	public ObjectStoreSettings getObjectStore() {
+		return this.objectStore;
+	}
+
+	public void setObjectStore(ObjectStoreSettings objectStore) {
+		this.objectStore = objectStore;
+	}
 
 	public Path getDataDir() {
 		return this.dataDir;

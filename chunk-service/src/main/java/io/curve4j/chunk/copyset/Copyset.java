@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -24,6 +25,7 @@ import io.curve4j.proto.common.v1.WriteId;
 import io.curve4j.proto.raft.v1.ChunkCommand;
 import io.curve4j.proto.raft.v1.DeleteChunkSnapshotOrCorrectSnCommand;
 import io.curve4j.proto.raft.v1.DeleteChunkCommand;
+import io.curve4j.proto.raft.v1.RecoverChunkCommand;
 import io.curve4j.proto.raft.v1.RepairPagesCommand;
 import io.curve4j.proto.raft.v1.ScanChunkCommand;
 import io.curve4j.proto.raft.v1.WriteChunkCommand;
@@ -107,6 +109,39 @@ public final class Copyset implements AutoCloseable {
 		return onLeader(() -> this.store.readSnapshot(read.chunkId(), snapshotSn, read.offset(), read.length()));
 	}
 
+	/**
+	 * Copies a lazy clone's source content into the pages of a range its chunk never
+	 * wrote, through the log (see {@link ChunkStore#recover}); {@code source} holds whole
+	 * pages from {@code offset}.
+	 */
+	public CompletableFuture<Void> recover(long chunkId, long sn, long offset, ByteString source) {
+		ChunkCommand command = ChunkCommand.newBuilder()
+			.setRecover(RecoverChunkCommand.newBuilder()
+				.setChunkId(chunkId)
+				.setSn(sn)
+				.setOffset(Math.toIntExact(offset))
+				.setData(source))
+			.build();
+		return this.group.propose(command.toByteArray()).thenApply(index -> null);
+	}
+
+	/**
+	 * The pages of a range a lazy clone's chunk has not written, as this replica knows now
+	 * (see {@link ChunkStore#unwritten}); only on the leader, which decides what a write
+	 * needs from the source.
+	 */
+	public BitSet unwritten(long chunkId, long offset, int length) {
+		if (!this.group.isLeader()) {
+			throw notLeader();
+		}
+		try {
+			return this.store.unwritten(chunkId, offset, length);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
 	/** Fails with {@code IO_NOT_ALIGNED} or {@code IO_OUT_OF_RANGE} unless the write fits a chunk. */
 	public void checkWrite(WriteChunkCommand write) {
 		ChunkStore.checkRange(Integer.toUnsignedLong(write.getOffset()), write.getData().size(), this.store.chunkSize());
@@ -114,11 +149,12 @@ public final class Copyset implements AutoCloseable {
 
 	/**
 	 * Deletes a chunk through the log; fenced like a write when it carries a write id,
-	 * and keeping a snapshot's content like a write with sn (see {@link ChunkStore#delete}).
+	 * and keeping a snapshot's content like a write with sn; of a lazy clone's chunk when
+	 * {@code clone} (see {@link ChunkStore#delete(long, long, boolean)}).
 	 */
-	public CompletableFuture<Void> delete(long chunkId, long sn, WriteId writeId) {
+	public CompletableFuture<Void> delete(long chunkId, long sn, WriteId writeId, boolean clone) {
 		ChunkCommand command = ChunkCommand.newBuilder()
-			.setDelete(DeleteChunkCommand.newBuilder().setChunkId(chunkId).setSn(sn).setWriteId(writeId))
+			.setDelete(DeleteChunkCommand.newBuilder().setChunkId(chunkId).setSn(sn).setWriteId(writeId).setClone(clone))
 			.build();
 		return this.group.propose(command.toByteArray()).thenApply(index -> null);
 	}

@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import org.slf4j.Logger;
@@ -19,6 +21,7 @@ import io.curve4j.common.error.ErrorCode;
 import io.curve4j.common.raft.CommandStateMachine;
 import io.curve4j.proto.common.v1.WriteId;
 import io.curve4j.proto.raft.v1.ChunkCommand;
+import io.curve4j.proto.raft.v1.PageFill;
 import io.curve4j.proto.raft.v1.RepairPagesCommand;
 import io.curve4j.proto.raft.v1.WriteChunkCommand;
 
@@ -27,7 +30,10 @@ import io.curve4j.proto.raft.v1.WriteChunkCommand;
  *
  * <p>
  * Invariants: every entry is an overwrite of a range (with the copy-on-write of the pages
- * it overwrites, each copied once), a delete of a chunk or of its snapshot copy, a repair
+ * it overwrites, each copied once; in a lazy clone's chunk, with the source content the
+ * entry carries for unwritten pages it covers in part), a recover of a clone's unwritten
+ * pages (from source content the entry carries: apply reads no object store), a delete
+ * of a chunk or of its snapshot copy, a repair
  * of bad pages (which changes only pages that do not check out) or a scan (which changes
  * nothing), so applying
  * the log again from any earlier point over the current files gives the same files. That
@@ -102,10 +108,14 @@ final class CopysetStateMachine extends CommandStateMachine<ChunkCommand> {
 					WriteId id = command.getDelete().getWriteId();
 					this.fences.reserve(id.getAttempt() > 1 ? 1 : 0, index);
 					if (this.fences.admit(id, index)) {
-						this.store.delete(command.getDelete().getChunkId(), command.getDelete().getSn());
+						this.store.delete(command.getDelete().getChunkId(), command.getDelete().getSn(),
+								command.getDelete().getClone());
 					}
 				}
 				case REPAIR -> repair(command.getRepair(), index);
+				case RECOVER -> this.store.recover(command.getRecover().getChunkId(), command.getRecover().getSn(),
+						Integer.toUnsignedLong(command.getRecover().getOffset()),
+						command.getRecover().getData().asReadOnlyByteBuffer(), index);
 				case DELETE_SNAPSHOT -> this.store.deleteSnapshotOrCorrectSn(command.getDeleteSnapshot().getChunkId(),
 						command.getDeleteSnapshot().getCorrectedSn());
 				case SCAN -> this.scans.record(index, command.getScan().getChunkId(),
@@ -122,8 +132,12 @@ final class CopysetStateMachine extends CommandStateMachine<ChunkCommand> {
 	/** Applies one client write, unless another attempt of it, a retry among them, was applied already. */
 	private void write(WriteChunkCommand write, long index) throws IOException {
 		if (this.fences.admit(write.getWriteId(), index)) {
+			Map<Integer, ByteBuffer> fills = new HashMap<>();
+			for (PageFill fill : write.getFillsList()) {
+				fills.put(fill.getPage(), fill.getData().asReadOnlyByteBuffer());
+			}
 			this.store.write(write.getChunkId(), write.getSn(), Integer.toUnsignedLong(write.getOffset()),
-					write.getData().asReadOnlyByteBuffer(), index);
+					write.getData().asReadOnlyByteBuffer(), index, write.getClone(), fills);
 		}
 	}
 

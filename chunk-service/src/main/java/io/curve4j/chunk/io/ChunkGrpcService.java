@@ -2,6 +2,7 @@ package io.curve4j.chunk.io;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,6 +20,7 @@ import org.springframework.grpc.server.service.GrpcService;
 
 import com.google.protobuf.UnsafeByteOperations;
 
+import io.curve4j.chunk.chunkfile.CheckedRead;
 import io.curve4j.chunk.config.ChunkServerProperties;
 import io.curve4j.chunk.copyset.ChunkRead;
 import io.curve4j.chunk.copyset.Copyset;
@@ -49,7 +51,11 @@ import io.curve4j.proto.chunk.v1.WriteChunkRequest;
 import io.curve4j.proto.chunk.v1.WriteChunkResponse;
 import io.curve4j.proto.chunk.v1.WriteChunksRequest;
 import io.curve4j.proto.chunk.v1.WriteChunksResponse;
+import io.curve4j.proto.chunk.v1.RecoverChunkRequest;
+import io.curve4j.proto.chunk.v1.RecoverChunkResponse;
+import io.curve4j.proto.common.v1.ChunkCapability;
 import io.curve4j.proto.common.v1.CopysetKey;
+import io.curve4j.proto.raft.v1.PageFill;
 import io.curve4j.proto.raft.v1.WriteChunkCommand;
 
 /**
@@ -70,6 +76,10 @@ class ChunkGrpcService extends ChunkServiceGrpc.ChunkServiceImplBase {
 
 	private final InFlightBytes inFlight;
 
+	private final CloneSources sources;
+
+	private static final int PAGE = Sizes.PAGE_SIZE;
+
 	/** Items in one batched call (the SDK sends at most 256). */
 	static final int MAX_BATCH_ITEMS = 1024;
 
@@ -80,9 +90,10 @@ class ChunkGrpcService extends ChunkServiceGrpc.ChunkServiceImplBase {
 
 	private final Counter bytesRead;
 
-	ChunkGrpcService(CopysetRegistry copysets, ChunkAccess access, PageRepair pageRepair,
+	ChunkGrpcService(CopysetRegistry copysets, ChunkAccess access, PageRepair pageRepair, CloneSources sources,
 			ChunkServerProperties properties, MeterRegistry meters) {
 		this.copysets = copysets;
+		this.sources = sources;
 		this.pageRepair = pageRepair;
 		this.access = access;
 		this.inFlight = new InFlightBytes(properties.getMaxBytesInFlight().toBytes());
@@ -102,7 +113,7 @@ class ChunkGrpcService extends ChunkServiceGrpc.ChunkServiceImplBase {
 	public void writeChunk(WriteChunkRequest request, StreamObserver<WriteChunkResponse> responses) {
 		GrpcAnswers.async(responses, () -> this.inFlight.admit(request.getData().size(), () -> {
 			Copyset copyset = copyset(request.getCopyset());
-			return copyset.write(List.of(checked(copyset, request))).thenApply(results -> {
+			return checked(copyset, request).thenCompose(command -> copyset.write(List.of(command))).thenApply(results -> {
 				WriteResult result = results.get(0);
 				if (result.refusal() != null) {
 					throw result.refusal();
@@ -122,7 +133,7 @@ class ChunkGrpcService extends ChunkServiceGrpc.ChunkServiceImplBase {
 	public void writeChunks(WriteChunksRequest request, StreamObserver<WriteChunksResponse> responses) {
 		GrpcAnswers.async(responses, () -> this.inFlight.admit(batchBytes(request.getWritesList(),
 				write -> (long) write.getData().size()), () -> perCopyset(request.getWritesList(), WriteChunkRequest::getCopyset,
-				this::checked, Copyset::write)
+				this::checked, ChunkGrpcService::writeFilled)
 			.thenApply(outcomes -> {
 				WriteChunksResponse.Builder response = WriteChunksResponse.newBuilder();
 				for (int i = 0; i < outcomes.size(); i++) {
@@ -230,11 +241,20 @@ class ChunkGrpcService extends ChunkServiceGrpc.ChunkServiceImplBase {
 	private record Outcome<V>(V value, Throwable failure) {
 	}
 
+	/** The writes of one copyset in one entry, once the source content of every clone's write is in. */
+	private static CompletableFuture<List<WriteResult>> writeFilled(Copyset copyset,
+			List<CompletableFuture<WriteChunkCommand>> commands) {
+		return CompletableFuture.allOf(commands.toArray(CompletableFuture[]::new))
+			.thenCompose(all -> copyset.write(commands.stream().map(CompletableFuture::join).toList()));
+	}
+
 	/**
 	 * The log form of a client write (the same fields but the copyset, which the log's
-	 * group names), once it fits the copyset's chunks.
+	 * group names), once it fits the copyset's chunks; for a linked clone's chunk, with
+	 * the source content of the pages it covers only in part that are unwritten on this
+	 * leader (read from the object store first).
 	 */
-	private WriteChunkCommand checked(Copyset copyset, WriteChunkRequest request) {
+	private CompletableFuture<WriteChunkCommand> checked(Copyset copyset, WriteChunkRequest request) {
 		this.access.check(request.getCapability(), request.getChunkId(), ChunkCapabilities.WRITE);
 		WriteChunkCommand command = WriteChunkCommand.newBuilder()
 			.setChunkId(request.getChunkId())
@@ -242,9 +262,31 @@ class ChunkGrpcService extends ChunkServiceGrpc.ChunkServiceImplBase {
 			.setOffset(request.getOffset())
 			.setData(request.getData())
 			.setWriteId(request.getWriteId())
+			.setClone(request.getCapability().hasCloneSource())
 			.build();
 		copyset.checkWrite(command);
-		return command;
+		if (!command.getClone()) {
+			return CompletableFuture.completedFuture(command);
+		}
+		long offset = Integer.toUnsignedLong(command.getOffset());
+		long end = offset + command.getData().size();
+		int first = (int) (offset / PAGE);
+		int last = (int) ((end - 1) / PAGE);
+		BitSet unwritten = copyset.unwritten(command.getChunkId(), offset, command.getData().size());
+		List<CompletableFuture<PageFill>> fills = new ArrayList<>(2);
+		for (int page : first == last ? new int[] { first } : new int[] { first, last }) {
+			boolean partial = offset > (long) page * PAGE || end < (long) (page + 1) * PAGE;
+			if (partial && unwritten.get(page)) {
+				fills.add(this.sources
+					.read(request.getCapability(), command.getChunkId(), copyset.chunkSize(), (long) page * PAGE, PAGE)
+					.thenApply(data -> PageFill.newBuilder()
+						.setPage(page)
+						.setData(UnsafeByteOperations.unsafeWrap(data))
+						.build()));
+			}
+		}
+		return CompletableFuture.allOf(fills.toArray(CompletableFuture[]::new))
+			.thenApply(all -> command.toBuilder().addAllFills(fills.stream().map(CompletableFuture::join).toList()).build());
 	}
 
 	@Override
@@ -264,9 +306,60 @@ class ChunkGrpcService extends ChunkServiceGrpc.ChunkServiceImplBase {
 	public void deleteChunk(DeleteChunkRequest request, StreamObserver<DeleteChunkResponse> responses) {
 		GrpcAnswers.async(responses, () -> {
 			this.access.check(request.getCapability(), request.getChunkId(), ChunkCapabilities.DELETE);
-			return copyset(request.getCopyset()).delete(request.getChunkId(), request.getSn(), request.getWriteId())
+			return copyset(request.getCopyset())
+				.delete(request.getChunkId(), request.getSn(), request.getWriteId(),
+						request.getCapability().hasCloneSource())
 				.thenApply(done -> DeleteChunkResponse.getDefaultInstance());
 		});
+	}
+
+	/**
+	 * Copies the source's content of a page-aligned range into the pages a linked clone's
+	 * chunk never wrote, through the log; the leader reads the source. A range with no
+	 * unwritten page, or wholly unwritten with a source of zeros (the chunk reads zeros
+	 * either way, linked or not), needs no entry.
+	 */
+	@Override
+	public void recoverChunk(RecoverChunkRequest request, StreamObserver<RecoverChunkResponse> responses) {
+		GrpcAnswers.async(responses, () -> this.inFlight.admit(Integer.toUnsignedLong(request.getLength()), () -> {
+			ChunkCapability capability = request.getCapability();
+			this.access.check(capability, request.getChunkId(), ChunkCapabilities.WRITE);
+			if (!capability.hasCloneSource()) {
+				throw new CurveException(ErrorCode.INVALID_ARGUMENT, "RecoverChunk of chunk "
+						+ Long.toUnsignedString(request.getChunkId())
+						+ " needs a capability with a clone source: only a linked clone's chunks are recovered");
+			}
+			Copyset copyset = copyset(request.getCopyset());
+			long offset = Integer.toUnsignedLong(request.getOffset());
+			int length = length(request.getLength());
+			copyset.checkRead(new ChunkRead(request.getChunkId(), offset, length));
+			if (offset % PAGE != 0 || length % PAGE != 0) {
+				throw new CurveException(ErrorCode.IO_NOT_ALIGNED, "a recover covers whole pages of " + PAGE
+						+ " bytes: offset " + offset + " and length " + length + " must be multiples of it");
+			}
+			BitSet unwritten = copyset.unwritten(request.getChunkId(), offset, length);
+			if (unwritten.isEmpty()) {
+				return CompletableFuture.completedFuture(RecoverChunkResponse.getDefaultInstance());
+			}
+			return this.sources.read(capability, request.getChunkId(), copyset.chunkSize(), offset, length)
+				.thenCompose(source -> {
+					if (unwritten.cardinality() == length / PAGE && isZeros(source)) {
+						return CompletableFuture.completedFuture(null);
+					}
+					return copyset.recover(request.getChunkId(), request.getSn(), offset,
+							UnsafeByteOperations.unsafeWrap(source));
+				})
+				.thenApply(done -> RecoverChunkResponse.getDefaultInstance());
+		}));
+	}
+
+	private static boolean isZeros(ByteBuffer data) {
+		for (int i = data.position(); i < data.limit(); i++) {
+			if (data.get(i) != 0) {
+				return false;
+			}
+		}
+		return true;
 	}
 
 	@Override
@@ -337,9 +430,43 @@ class ChunkGrpcService extends ChunkServiceGrpc.ChunkServiceImplBase {
 		return sn;
 	}
 
-	/** The leader's bytes, bad pages replaced by another replica's copy. */
-	private CompletableFuture<List<ByteBuffer>> read(Copyset copyset, List<ChunkRead> reads) {
-		return copyset.read(reads).thenCompose(checked -> this.pageRepair.serve(copyset, checked));
+	/**
+	 * The leader's bytes, bad pages replaced by another replica's copy; for a linked
+	 * clone's chunk, the pages it never wrote from the source (one ranged GET per read,
+	 * from its first such page to its last).
+	 */
+	private CompletableFuture<List<ByteBuffer>> read(Copyset copyset, List<ReadItem> items) {
+		return copyset.read(items.stream().map(ReadItem::read).toList()).thenCompose(checked -> {
+			List<CompletableFuture<Void>> fills = new ArrayList<>();
+			for (int i = 0; i < items.size(); i++) {
+				ChunkCapability capability = items.get(i).capability();
+				CheckedRead read = checked.get(i);
+				if (capability.hasCloneSource() && !read.unwritten().isEmpty()) {
+					read.ignoreUnwrittenBadPages();
+					fills.add(fromSource(copyset, capability, read));
+				}
+			}
+			return CompletableFuture.allOf(fills.toArray(CompletableFuture[]::new))
+				.thenCompose(filled -> this.pageRepair.serve(copyset, checked));
+		});
+	}
+
+	/** Puts the source's content of the read's unwritten pages into its data. */
+	private CompletableFuture<Void> fromSource(Copyset copyset, ChunkCapability capability, CheckedRead read) {
+		BitSet unwritten = read.unwritten();
+		int first = unwritten.nextSetBit(0);
+		int end = unwritten.length();
+		return this.sources
+			.read(capability, read.chunkId(), copyset.chunkSize(), (long) first * PAGE, (end - first) * PAGE)
+			.thenAccept(source -> {
+				for (int page = first; page >= 0; page = unwritten.nextSetBit(page + 1)) {
+					read.patch(page, source.slice((page - first) * PAGE, PAGE));
+				}
+			});
+	}
+
+	/** One read of a call with the capability it came with. */
+	private record ReadItem(ChunkRead read, ChunkCapability capability) {
 	}
 
 	private Copyset copyset(CopysetKey key) {
@@ -347,12 +474,12 @@ class ChunkGrpcService extends ChunkServiceGrpc.ChunkServiceImplBase {
 	}
 
 	/** The range a read asks for, once it fits the copyset's chunks. */
-	private ChunkRead checked(Copyset copyset, ReadChunkRequest request) {
+	private ReadItem checked(Copyset copyset, ReadChunkRequest request) {
 		this.access.check(request.getCapability(), request.getChunkId(), ChunkCapabilities.READ);
 		ChunkRead read = new ChunkRead(request.getChunkId(), Integer.toUnsignedLong(request.getOffset()),
 				length(request.getLength()));
 		copyset.checkRead(read);
-		return read;
+		return new ReadItem(read, request.getCapability());
 	}
 
 	/** A uint32 length past what one buffer holds can only be out of range. */

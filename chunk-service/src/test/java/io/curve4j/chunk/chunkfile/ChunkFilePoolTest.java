@@ -33,7 +33,7 @@ class ChunkFilePoolTest {
 			}
 			Path target = Files.createDirectories(this.dir.resolve("copyset")).resolve("chunk_9");
 			pool.allocate(target, new ChunkFileHeader(9, 1, 0, CHUNK));
-			try (ChunkFile file = ChunkFile.open(target, 9, CHUNK, new java.util.HashMap<>(), null)) {
+			try (ChunkFile file = ChunkFile.open(target, 9, CHUNK, new java.util.HashMap<>(), null, null)) {
 				assertThat(file.header()).isEqualTo(new ChunkFileHeader(9, 1, 0, CHUNK));
 			}
 			await().atMost(Duration.ofSeconds(10)).until(() -> pool.available() == 3);
@@ -47,7 +47,7 @@ class ChunkFilePoolTest {
 			Path target = this.dir.resolve("chunk_1");
 			pool.allocate(target, new ChunkFileHeader(1, 0, 0, CHUNK));
 			assertThat(Files.size(target)).isEqualTo(ChunkFile.length(CHUNK));
-			try (ChunkFile file = ChunkFile.open(target, 1, CHUNK, new java.util.HashMap<>(), null)) {
+			try (ChunkFile file = ChunkFile.open(target, 1, CHUNK, new java.util.HashMap<>(), null, null)) {
 				ByteBuffer data = ByteBuffer.allocate(CHUNK);
 				assertThat(file.read(data, 0)).as("pages that fail their checksum").isEqualTo(new java.util.BitSet());
 				assertThat(data.array()).containsOnly(0);

@@ -34,6 +34,8 @@ import io.curve4j.proto.mds.v1.ListDirectoryResponse;
 import io.curve4j.proto.mds.v1.NamespaceServiceGrpc.NamespaceServiceStub;
 import io.curve4j.proto.mds.v1.RenameFileRequest;
 import io.curve4j.proto.mds.v1.StatFileRequest;
+import io.curve4j.sdk.cluster.Credentials;
+import io.curve4j.sdk.cluster.MdsRestApi;
 import io.curve4j.sdk.metacache.ChannelPool;
 import io.curve4j.sdk.metacache.MdsClient;
 import io.curve4j.sdk.metacache.RequestSigner;
@@ -83,6 +85,9 @@ public final class CurveClient implements AutoCloseable {
 
 	private final int maxRequest;
 
+	/** The MDS's REST API, for the calls only it offers (clones); null without HTTP addresses. */
+	private final MdsRestApi rest;
+
 	private CurveClient(Builder builder) {
 		this.owner = builder.owner;
 		this.clientId = builder.clientId;
@@ -102,6 +107,9 @@ public final class CurveClient implements AutoCloseable {
 		this.chunkIo = new ChunkIo(this.cache, this.channels, retry);
 		this.metrics = new VolumeMetrics(builder.meterRegistry != null ? builder.meterRegistry
 				: new CompositeMeterRegistry());
+		this.rest = builder.mdsHttpAddresses == null ? null
+				: MdsRestApi.connect(builder.mdsHttpAddresses,
+						builder.password == null ? null : new Credentials(builder.owner, builder.password));
 	}
 
 	public static Builder builder() {
@@ -215,6 +223,48 @@ public final class CurveClient implements AutoCloseable {
 		BoundedRetry.join(call);
 	}
 
+	/**
+	 * Makes a clone at {@code newPath}: a volume that reads its source until it is written
+	 * or flattened. Needs {@link Builder#mdsHttpAddresses}.
+	 * @param source {@code /dir/vol@snapshot}, a snapshot DONE in the object store, or
+	 * {@code /dir/vol}: the MDS then snapshots the volume for the clone, which cannot be
+	 * opened ({@code SNAPSHOT_NOT_READY}) until that snapshot is in the object store
+	 * @param lazy true: the clone reads the source until {@link #flatten}; false: the
+	 * snapshot service flattens it as soon as the source is in the object store
+	 * @return the clone, {@link FileStat#cloneLink()} set
+	 * @throws CurveException {@code SNAPSHOT_NOT_FOUND}, {@code SNAPSHOT_NOT_READY} (the
+	 * snapshot is not in the object store yet), {@code VOLUME_NOT_FOUND},
+	 * {@code CLONE_NOT_FLATTENED} (the source volume is itself a clone that reads its
+	 * source), {@code VOLUME_EXISTS}/{@code FILE_EXISTS}, {@code NOT_OWNER}
+	 */
+	public FileStat clone(String source, String newPath, boolean lazy) {
+		checkPath(source);
+		checkPath(newPath);
+		rest().createClone(new MdsRestApi.NewClone(source, newPath, lazy));
+		return stat(newPath);
+	}
+
+	/**
+	 * Starts the flatten of a clone: the snapshot service copies what the clone still reads
+	 * from its source into it, then the link ends ({@link FileStat#cloneLink()} null). Returns
+	 * at once (the clone FLATTENING); asking again is harmless. Needs
+	 * {@link Builder#mdsHttpAddresses}.
+	 * @throws CurveException {@code NOT_A_CLONE} when the volume reads no source (never a
+	 * clone, or flattened already)
+	 */
+	public FileStat flatten(String path) {
+		rest().flatten(new MdsRestApi.PathBody(checkPath(path)));
+		return stat(path);
+	}
+
+	private MdsRestApi rest() {
+		if (this.rest == null) {
+			throw new CurveException(ErrorCode.INVALID_ARGUMENT,
+					"clones go through the MDS's REST API: build the client with mdsHttpAddresses");
+		}
+		return this.rest;
+	}
+
 	/** Opens a volume for I/O with a session that this client keeps alive until {@link Volume#close()}. */
 	public Volume open(String path) {
 		VolumeSession session = VolumeSession.open(checkPath(path), this.clientId, this.mds, this.scheduler);
@@ -271,6 +321,8 @@ public final class CurveClient implements AutoCloseable {
 
 		private List<String> mdsAddresses;
 
+		private List<String> mdsHttpAddresses;
+
 		private String owner = "root";
 
 		private String password;
@@ -296,6 +348,12 @@ public final class CurveClient implements AutoCloseable {
 
 		public Builder mdsAddresses(String... addresses) {
 			return mdsAddresses(List.of(addresses));
+		}
+
+		/** HTTP addresses ({@code host:port}) of the MDS members, for {@link CurveClient#clone} and {@link CurveClient#flatten}. */
+		public Builder mdsHttpAddresses(List<String> addresses) {
+			this.mdsHttpAddresses = List.copyOf(addresses);
+			return this;
 		}
 
 		/** Owner recorded on created volumes and directories. Default {@code root}. */

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntFunction;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import org.springframework.core.convert.support.DefaultConversionService;
 import org.springframework.http.converter.StringHttpMessageConverter;
 import org.springframework.http.converter.json.JacksonJsonHttpMessageConverter;
@@ -31,7 +32,7 @@ import io.curve4j.common.net.MdsLeaderHttp;
 /**
  * The MDS REST API as the command line, the launcher and the SDK use it: the control
  * plane (cluster status, topology, users, schedulers, the recycle bin, volumes' QoS
- * limits, snapshots). Paths, bodies and parameters are those of {@code openapi/mds.json}, written once
+ * limits, snapshots, clones). Paths, bodies and parameters are those of {@code openapi/mds.json}, written once
  * here instead of by hand at each caller.
  *
  * <p>
@@ -159,6 +160,50 @@ public interface MdsRestApi {
 	 */
 	record Snapshot(String id, String volume, long volumeId, String name, long seq, String status, int progress,
 			long size, Instant created, String error) {
+	}
+
+	/**
+	 * Makes a clone (owner of the source or root): a new volume at {@code path} that reads
+	 * its source snapshot until flattened.
+	 * @return the clone, its link set
+	 */
+	@PostExchange("/clones")
+	Volume createClone(@RequestBody NewClone clone);
+
+	/** Starts the flatten of a linked clone (idempotent): answers it FLATTENING. */
+	@PostExchange("/volumes/flatten")
+	Volume flatten(@RequestBody PathBody path);
+
+	/** A volume or directory by its path. */
+	@GetExchange("/volumes/info")
+	Volume volume(@RequestParam String path);
+
+	/**
+	 * @param source {@code /dir/vol@snapshot} (a snapshot DONE in the object store) or
+	 * {@code /dir/vol} (the MDS snapshots the volume for the clone)
+	 * @param lazy false: the clone is flattened as soon as its source is in the object store
+	 */
+	record NewClone(String source, String path, boolean lazy) {
+	}
+
+	/**
+	 * A volume or directory as the MDS's REST API shows it (the fields the clients use).
+	 * @param cloneLink the link to its source while it is a clone that reads it; null
+	 * otherwise (JSON {@code clone}: a record component cannot be named so)
+	 */
+	record Volume(long id, String path, String type, String owner, long size, int chunkSize, Instant ctime,
+			@JsonProperty("clone") CloneLink cloneLink) {
+	}
+
+	/**
+	 * Where a clone reads what it was never written.
+	 * @param status WAITING_FOR_SOURCE (the source snapshot is still being copied to the
+	 * object store), LAZY or FLATTENING
+	 * @param nextChunk FLATTENING: the chunks below it no longer need the source
+	 * @param sourceChunks chunks of the source snapshot
+	 */
+	record CloneLink(String sourcePath, long sourceVolumeId, String snapshotId, String snapshotName, String status,
+			long nextChunk, long sourceChunks) {
 	}
 
 	record NewUser(String name, String password) {
