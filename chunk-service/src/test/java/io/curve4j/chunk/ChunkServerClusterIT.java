@@ -13,12 +13,14 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.zip.CRC32C;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
+import io.grpc.ClientInterceptor;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
@@ -27,7 +29,14 @@ import io.grpc.StatusRuntimeException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+
+import org.gaul.s3proxy.junit.S3ProxyExtension;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
 
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.grpc.server.lifecycle.GrpcServerLifecycle;
@@ -35,10 +44,14 @@ import org.springframework.grpc.server.lifecycle.GrpcServerLifecycle;
 import com.google.protobuf.ByteString;
 import org.springframework.test.util.TestSocketUtils;
 
+import io.curve4j.chunk.chunkfile.CheckedRead;
 import io.curve4j.chunk.chunkfile.ChunkFileHeader;
+import io.curve4j.chunk.copyset.ChunkRead;
 import io.curve4j.chunk.copyset.CopysetId;
 import io.curve4j.chunk.copyset.CopysetRegistry;
 import io.curve4j.chunk.repair.IntegrityCounters;
+import io.curve4j.common.auth.ChunkCapabilities;
+import io.curve4j.common.auth.ClusterCredential;
 import io.curve4j.common.error.GrpcErrors;
 import io.curve4j.common.size.Sizes;
 import io.curve4j.proto.chunk.v1.ChunkServiceGrpc;
@@ -52,6 +65,7 @@ import io.curve4j.proto.chunk.v1.ReadChunkSnapshotRequest;
 import io.curve4j.proto.chunk.v1.ReadChunkSnapshotResponse;
 import io.curve4j.proto.chunk.v1.ReadChunksRequest;
 import io.curve4j.proto.chunk.v1.ReadChunksResponse;
+import io.curve4j.proto.chunk.v1.RecoverChunkRequest;
 import io.curve4j.proto.chunk.v1.WriteChunkRequest;
 import io.curve4j.proto.chunk.v1.WriteChunksRequest;
 import io.curve4j.proto.chunk.v1.WriteChunksResponse;
@@ -64,6 +78,11 @@ import io.curve4j.proto.cli.v1.GetLeaderResponse;
 import io.curve4j.proto.cli.v1.GetPeersRequest;
 import io.curve4j.proto.cli.v1.RemovePeerRequest;
 import io.curve4j.proto.cli.v1.TransferLeaderRequest;
+import io.curve4j.objectstore.ObjectKeys;
+import io.curve4j.objectstore.SnapshotManifest;
+import io.curve4j.objectstore.SnapshotStore;
+import io.curve4j.proto.common.v1.ChunkCapability;
+import io.curve4j.proto.common.v1.CloneSource;
 import io.curve4j.proto.common.v1.CopysetKey;
 import io.curve4j.proto.common.v1.WriteId;
 
@@ -83,6 +102,14 @@ class ChunkServerClusterIT {
 	static final CopysetId COPYSET = new CopysetId(1, 1);
 
 	static final CopysetKey KEY = COPYSET.toProto();
+
+	static final String DATA_KEY = "cluster-it-data-key-0123456789";
+
+	@RegisterExtension
+	static final S3ProxyExtension S3_PROXY = S3ProxyExtension.builder()
+		.withCredentials("access", "secret")
+		.withBlobStoreProvider("transient")
+		.build();
 
 	@TempDir
 	Path dir;
@@ -459,6 +486,169 @@ class ChunkServerClusterIT {
 	 * applied the write (so that a restart does not replay the write over damage done to
 	 * the files), and all stop.
 	 */
+	/**
+	 * Chunks of a lazy clone (capabilities with a clone source, signed with the data key)
+	 * over a source snapshot in S3 (S3Proxy in this JVM): unwritten pages read from the
+	 * source, partial writes take the source's page first, recover copies the source into
+	 * unwritten pages only, delete leaves zeros, and every replica (one of which catches
+	 * up by installing a Raft snapshot) holds the same. Forged or absent clone sources are
+	 * refused.
+	 */
+	@Test
+	void lazyCloneChunksReadTheirSourceAndAgreeOnEveryReplica() throws Exception {
+		int chunkSize = Sizes.DEFAULT_CHUNK_SIZE;
+		byte[] source0 = random(chunkSize, 41);
+		byte[] source2 = random(chunkSize, 42);
+		String bucket = "clones-" + UUID.randomUUID();
+		try (S3Client s3 = S3Client.builder()
+			.endpointOverride(S3_PROXY.getUri())
+			.forcePathStyle(true)
+			.region(Region.US_EAST_1)
+			.credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("access", "secret")))
+			.build()) {
+			SnapshotStore objects = new SnapshotStore(s3, bucket);
+			objects.ensureBucket();
+			objects.put(ObjectKeys.chunk(7, 0, 3), source0);
+			objects.put(ObjectKeys.chunk(7, 2, 5), source2);
+			// chunk 1 was never written (content sn 0); chunk 3 is past the snapshot's end
+			objects.putManifest(new SnapshotManifest("snap-1", 7, "/src", "s1", 6, 3L * chunkSize, chunkSize, 1,
+					List.of(3L, 0L, 5L)));
+		}
+		String[] settings = { "--curve.chunkserver.data-key.value=" + DATA_KEY,
+				"--curve.chunkserver.object-store.endpoint=" + S3_PROXY.getUri(),
+				"--curve.chunkserver.object-store.bucket=" + bucket, "--curve.chunkserver.object-store.access-key=access",
+				"--curve.chunkserver.object-store.secret-key=secret" };
+		List<String> peers = List.of(raft(0), raft(1), raft(2));
+		for (int i = 0; i < 3; i++) {
+			start(i, false, settings);
+			registry(i).create(COPYSET, peers);
+		}
+		int leader = awaitLeader(0, 1, 2);
+		ChunkCapabilities signer = ChunkCapabilities.fromSecret(DATA_KEY);
+		long expires = System.currentTimeMillis() + 3_600_000;
+		CloneSource cloneSource = CloneSource.newBuilder().setVolumeId(7).setSnapshotId("snap-1").build();
+		ChunkCapability clone = signer.issue(42, 100, 8, 7, expires, cloneSource);
+		ChunkCapability plain = signer.issue(42, 100, 8, 7, expires);
+		int page = Sizes.PAGE_SIZE;
+
+		// A missing chunk reads its source; zeros for a zero source chunk and past the manifest.
+		assertThat(cloneRead(leader, clone, 100, page, 2 * page)).isEqualTo(Arrays.copyOfRange(source0, page, 3 * page));
+		ReadChunksResponse reads = chunk(leader).readChunks(ReadChunksRequest.newBuilder()
+			.addReads(readRequest(101, 0, 2 * page).toBuilder().setCapability(clone))
+			.addReads(readRequest(103, 0, 2 * page).toBuilder().setCapability(clone))
+			.addReads(readRequest(102, 512, 1024).toBuilder().setCapability(clone))
+			.build());
+		assertThat(reads.getResults(0).getData().toByteArray()).hasSize(2 * page).containsOnly(0);
+		assertThat(reads.getResults(1).getData().toByteArray()).hasSize(2 * page).containsOnly(0);
+		assertThat(reads.getResults(2).getData().toByteArray()).isEqualTo(Arrays.copyOfRange(source2, 512, 1536));
+
+		// A partial-page write takes the rest of its page from the source; a whole page needs none.
+		byte[] expected = Arrays.copyOf(source0, 4 * (int) Sizes.MIB);
+		byte[] partial = random(512, 43);
+		byte[] whole = random(page, 44);
+		cloneWrite(leader, clone, 100, page + 1024, partial, expected);
+		cloneWrite(leader, clone, 100, 2 * page, whole, expected);
+		assertThat(cloneRead(leader, clone, 100, 0, 4 * page)).isEqualTo(Arrays.copyOf(expected, 4 * page));
+
+		// Recover: the source into the unwritten pages of the range only; idempotent.
+		for (int attempt = 0; attempt < 2; attempt++) {
+			chunk(leader).recoverChunk(recoverRequest(clone, 100, 0, (int) Sizes.MIB));
+		}
+		assertThat(cloneRead(leader, plain, 100, 0, (int) Sizes.MIB)).isEqualTo(Arrays.copyOf(expected, (int) Sizes.MIB));
+		assertThat(cloneRead(leader, plain, 100, (int) Sizes.MIB, page)).containsOnly(0);
+		// of a zero source chunk, a missing chunk stays missing
+		chunk(leader).recoverChunk(recoverRequest(clone, 101, 0, (int) Sizes.MIB));
+		assertThat(chunk(leader).getChunkInfo(GetChunkInfoRequest.newBuilder()
+			.setCopyset(KEY)
+			.setChunkId(101)
+			.setCapability(plain)
+			.build()).getExists()).isFalse();
+
+		// A delete (trim) leaves the clone's chunk zeros, not its source.
+		chunk(leader).deleteChunk(DeleteChunkRequest.newBuilder()
+			.setCopyset(KEY)
+			.setChunkId(102)
+			.setSn(7)
+			.setCapability(clone)
+			.build());
+		assertThat(cloneRead(leader, clone, 102, 0, 2 * page)).containsOnly(0);
+
+		// Refusals: no clone source, unaligned, a forged source.
+		assertError(() -> chunk(leader).recoverChunk(recoverRequest(plain, 100, 0, page)), Status.Code.INVALID_ARGUMENT,
+				"INVALID_ARGUMENT");
+		assertError(() -> chunk(leader).recoverChunk(recoverRequest(clone, 100, 512, page)), Status.Code.INVALID_ARGUMENT,
+				"IO_NOT_ALIGNED");
+		ChunkCapability forged = clone.toBuilder()
+			.setCloneSource(cloneSource.toBuilder().setVolumeId(8))
+			.build();
+		assertError(() -> chunk(leader).readChunk(readRequest(100, 0, page).toBuilder().setCapability(forged).build()),
+				Status.Code.UNAUTHENTICATED, "UNAUTHENTICATED");
+		assertError(() -> chunk(leader).recoverChunk(recoverRequest(forged, 100, 0, page)), Status.Code.UNAUTHENTICATED,
+				"UNAUTHENTICATED");
+
+		// A Raft snapshot, a partial write after it (its fill in the log), then a fourth replica
+		// joins from the snapshot: every replica holds the same pages and clone bitmap.
+		// jraft truncates its log to the snapshot before the last: two snapshots, each after a write
+		for (int round = 0; round < 2; round++) {
+			cloneWrite(leader, clone, 100, 2 * (int) Sizes.MIB + round * 8 * page + 512, partial, expected);
+			for (int i = 0; i < 3; i++) {
+				registry(i).get(COPYSET).group().snapshot().get(30, TimeUnit.SECONDS);
+			}
+		}
+		cloneWrite(leader, clone, 100, 3 * (int) Sizes.MIB + 512, partial, expected);
+		start(3, false, settings);
+		registry(3).create(COPYSET, List.of(raft(0), raft(1), raft(2), raft(3)));
+		// membership calls are the cluster's own (signed with the data key)
+		ClientInterceptor signed = ClusterCredential.fromSecret(DATA_KEY).interceptor();
+		cli(leader).withInterceptors(signed).addPeer(AddPeerRequest.newBuilder().setCopyset(KEY).setPeer(raft(3)).build());
+		ChunkRead range = new ChunkRead(100, 0, expected.length);
+		CheckedRead leaders = registry(leader).get(COPYSET).readLocal(range);
+		assertThat(leaders.unwritten().cardinality()).isEqualTo(expected.length / page - (int) Sizes.MIB / page - 3);
+		// the joining replica's clone bitmap came with the Raft snapshot (linked in from it), not from the log
+		Path joinedBitmap = chunkFile(3, 100).resolveSibling("chunk_100_clone");
+		await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(joinedBitmap));
+		assertThat((Integer) Files.getAttribute(joinedBitmap, "unix:nlink")).isGreaterThan(1);
+		for (int i = 0; i < 4; i++) {
+			int node = i;
+			await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+				CheckedRead local = registry(node).get(COPYSET).readLocal(range);
+				assertThat(local.unwritten()).isEqualTo(leaders.unwritten());
+				assertThat(local.data()).isEqualTo(leaders.data());
+			});
+		}
+		await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
+			cli(leaderIndex()).withInterceptors(signed)
+				.transferLeader(TransferLeaderRequest.newBuilder().setCopyset(KEY).setPeer(raft(3)).build());
+			assertThat(registry(3).get(COPYSET).isLeader()).isTrue();
+		});
+		assertThat(await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+			.until(() -> cloneRead(3, clone, 100, 0, expected.length), b -> b != null)).isEqualTo(expected);
+	}
+
+	/** Writes through a capability, and into expected. */
+	private void cloneWrite(int node, ChunkCapability capability, long chunkId, int offset, byte[] data,
+			byte[] expected) {
+		chunk(node).writeChunk(writeRequest(chunkId, offset, data).toBuilder().setCapability(capability).build());
+		System.arraycopy(data, 0, expected, offset, data.length);
+	}
+
+	private byte[] cloneRead(int node, ChunkCapability capability, long chunkId, int offset, int length) {
+		return chunk(node).readChunk(readRequest(chunkId, offset, length).toBuilder().setCapability(capability).build())
+			.getData()
+			.toByteArray();
+	}
+
+	private static RecoverChunkRequest recoverRequest(ChunkCapability capability, long chunkId, int offset, int length) {
+		return RecoverChunkRequest.newBuilder()
+			.setCopyset(KEY)
+			.setChunkId(chunkId)
+			.setOffset(offset)
+			.setLength(length)
+			.setSn(7)
+			.setCapability(capability)
+			.build();
+	}
+
 	private void writeSnapshotAndStop(byte[] data) throws Exception {
 		List<String> peers = List.of(raft(0), raft(1), raft(2));
 		for (int i = 0; i < 3; i++) {
@@ -502,11 +692,15 @@ class ChunkServerClusterIT {
 	}
 
 	private void start(int i, String... extra) {
+		start(i, extra.length > 0, extra);
+	}
+
+	private void start(int i, boolean scrub, String... extra) {
 		List<String> args = new ArrayList<>(List.of("--server.port=0", "--spring.grpc.server.port=0",
 				"--spring.main.banner-mode=off", "--curve.chunkserver.data-dir=" + this.dir.resolve("cs" + i),
 				"--curve.chunkserver.raft-port=" + this.raftPorts[i], "--curve.chunkserver.heartbeat-enabled=false",
 				"--curve.chunkserver.chunk-file-pool-size=1", "--curve.chunkserver.election-timeout=600ms",
-				"--curve.chunkserver.scrub.enabled=" + (extra.length > 0)));
+				"--curve.chunkserver.scrub.enabled=" + scrub));
 		args.addAll(List.of(extra));
 		this.nodes[i] = ChunkServerApplication.builder().run(args.toArray(String[]::new));
 		int port = this.nodes[i].getBean(GrpcServerLifecycle.class).getPort();
