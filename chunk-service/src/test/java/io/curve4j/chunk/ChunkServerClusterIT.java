@@ -12,9 +12,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Optional;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
 import java.util.function.Supplier;
 import java.util.zip.CRC32C;
 import java.util.stream.IntStream;
@@ -67,6 +70,7 @@ import io.curve4j.proto.chunk.v1.ReadChunksRequest;
 import io.curve4j.proto.chunk.v1.ReadChunksResponse;
 import io.curve4j.proto.chunk.v1.RecoverChunkRequest;
 import io.curve4j.proto.chunk.v1.WriteChunkRequest;
+import io.curve4j.proto.chunk.v1.WriteChunkResponse;
 import io.curve4j.proto.chunk.v1.WriteChunksRequest;
 import io.curve4j.proto.chunk.v1.WriteChunksResponse;
 import io.curve4j.proto.cli.v1.AddPeerRequest;
@@ -482,11 +486,6 @@ class ChunkServerClusterIT {
 	}
 
 	/**
-	 * Three replicas write data at the start of chunk 1, each takes a snapshot once it has
-	 * applied the write (so that a restart does not replay the write over damage done to
-	 * the files), and all stop.
-	 */
-	/**
 	 * Chunks of a lazy clone (capabilities with a clone source, signed with the data key)
 	 * over a source snapshot in S3 (S3Proxy in this JVM): unwritten pages read from the
 	 * source, partial writes take the source's page first, recover copies the source into
@@ -523,7 +522,7 @@ class ChunkServerClusterIT {
 			start(i, false, settings);
 			registry(i).create(COPYSET, peers);
 		}
-		int leader = awaitLeader(0, 1, 2);
+		awaitLeader(0, 1, 2);
 		ChunkCapabilities signer = ChunkCapabilities.fromSecret(DATA_KEY);
 		long expires = System.currentTimeMillis() + 3_600_000;
 		CloneSource cloneSource = CloneSource.newBuilder().setVolumeId(7).setSnapshotId("snap-1").build();
@@ -532,12 +531,12 @@ class ChunkServerClusterIT {
 		int page = Sizes.PAGE_SIZE;
 
 		// A missing chunk reads its source; zeros for a zero source chunk and past the manifest.
-		assertThat(cloneRead(leader, clone, 100, page, 2 * page)).isEqualTo(Arrays.copyOfRange(source0, page, 3 * page));
-		ReadChunksResponse reads = chunk(leader).readChunks(ReadChunksRequest.newBuilder()
+		assertThat(cloneReadOnLeader(clone, 100, page, 2 * page)).isEqualTo(Arrays.copyOfRange(source0, page, 3 * page));
+		ReadChunksResponse reads = onLeader((l) -> chunk(l).readChunks(ReadChunksRequest.newBuilder()
 			.addReads(readRequest(101, 0, 2 * page).toBuilder().setCapability(clone))
 			.addReads(readRequest(103, 0, 2 * page).toBuilder().setCapability(clone))
 			.addReads(readRequest(102, 512, 1024).toBuilder().setCapability(clone))
-			.build());
+			.build()));
 		assertThat(reads.getResults(0).getData().toByteArray()).hasSize(2 * page).containsOnly(0);
 		assertThat(reads.getResults(1).getData().toByteArray()).hasSize(2 * page).containsOnly(0);
 		assertThat(reads.getResults(2).getData().toByteArray()).isEqualTo(Arrays.copyOfRange(source2, 512, 1536));
@@ -546,63 +545,64 @@ class ChunkServerClusterIT {
 		byte[] expected = Arrays.copyOf(source0, 4 * (int) Sizes.MIB);
 		byte[] partial = random(512, 43);
 		byte[] whole = random(page, 44);
-		cloneWrite(leader, clone, 100, page + 1024, partial, expected);
-		cloneWrite(leader, clone, 100, 2 * page, whole, expected);
-		assertThat(cloneRead(leader, clone, 100, 0, 4 * page)).isEqualTo(Arrays.copyOf(expected, 4 * page));
+		onLeader((l) -> cloneWrite(l, clone, 100, page + 1024, partial, expected));
+		onLeader((l) -> cloneWrite(l, clone, 100, 2 * page, whole, expected));
+		assertThat(cloneReadOnLeader(clone, 100, 0, 4 * page)).isEqualTo(Arrays.copyOf(expected, 4 * page));
 
 		// Recover: the source into the unwritten pages of the range only; idempotent.
 		for (int attempt = 0; attempt < 2; attempt++) {
-			chunk(leader).recoverChunk(recoverRequest(clone, 100, 0, (int) Sizes.MIB));
+			onLeader((l) -> chunk(l).recoverChunk(recoverRequest(clone, 100, 0, (int) Sizes.MIB)));
 		}
-		assertThat(cloneRead(leader, plain, 100, 0, (int) Sizes.MIB)).isEqualTo(Arrays.copyOf(expected, (int) Sizes.MIB));
-		assertThat(cloneRead(leader, plain, 100, (int) Sizes.MIB, page)).containsOnly(0);
+		assertThat(cloneReadOnLeader(plain, 100, 0, (int) Sizes.MIB)).isEqualTo(Arrays.copyOf(expected, (int) Sizes.MIB));
+		assertThat(cloneReadOnLeader(plain, 100, (int) Sizes.MIB, page)).containsOnly(0);
 		// of a zero source chunk, a missing chunk stays missing
-		chunk(leader).recoverChunk(recoverRequest(clone, 101, 0, (int) Sizes.MIB));
-		assertThat(chunk(leader).getChunkInfo(GetChunkInfoRequest.newBuilder()
+		onLeader((l) -> chunk(l).recoverChunk(recoverRequest(clone, 101, 0, (int) Sizes.MIB)));
+		assertThat(onLeader((l) -> chunk(l).getChunkInfo(GetChunkInfoRequest.newBuilder()
 			.setCopyset(KEY)
 			.setChunkId(101)
 			.setCapability(plain)
-			.build()).getExists()).isFalse();
+			.build())).getExists()).isFalse();
 
 		// A delete (trim) leaves the clone's chunk zeros, not its source.
-		chunk(leader).deleteChunk(DeleteChunkRequest.newBuilder()
+		onLeader((l) -> chunk(l).deleteChunk(DeleteChunkRequest.newBuilder()
 			.setCopyset(KEY)
 			.setChunkId(102)
 			.setSn(7)
 			.setCapability(clone)
-			.build());
-		assertThat(cloneRead(leader, clone, 102, 0, 2 * page)).containsOnly(0);
+			.build()));
+		assertThat(cloneReadOnLeader(clone, 102, 0, 2 * page)).containsOnly(0);
 
 		// Refusals: no clone source, unaligned, a forged source.
-		assertError(() -> chunk(leader).recoverChunk(recoverRequest(plain, 100, 0, page)), Status.Code.INVALID_ARGUMENT,
+		assertError(() -> onLeader((l) -> chunk(l).recoverChunk(recoverRequest(plain, 100, 0, page))), Status.Code.INVALID_ARGUMENT,
 				"INVALID_ARGUMENT");
-		assertError(() -> chunk(leader).recoverChunk(recoverRequest(clone, 100, 512, page)), Status.Code.INVALID_ARGUMENT,
+		assertError(() -> onLeader((l) -> chunk(l).recoverChunk(recoverRequest(clone, 100, 512, page))), Status.Code.INVALID_ARGUMENT,
 				"IO_NOT_ALIGNED");
 		ChunkCapability forged = clone.toBuilder()
 			.setCloneSource(cloneSource.toBuilder().setVolumeId(8))
 			.build();
-		assertError(() -> chunk(leader).readChunk(readRequest(100, 0, page).toBuilder().setCapability(forged).build()),
+		assertError(() -> onLeader((l) -> chunk(l).readChunk(readRequest(100, 0, page).toBuilder().setCapability(forged).build())),
 				Status.Code.UNAUTHENTICATED, "UNAUTHENTICATED");
-		assertError(() -> chunk(leader).recoverChunk(recoverRequest(forged, 100, 0, page)), Status.Code.UNAUTHENTICATED,
+		assertError(() -> onLeader((l) -> chunk(l).recoverChunk(recoverRequest(forged, 100, 0, page))), Status.Code.UNAUTHENTICATED,
 				"UNAUTHENTICATED");
 
 		// A Raft snapshot, a partial write after it (its fill in the log), then a fourth replica
 		// joins from the snapshot: every replica holds the same pages and clone bitmap.
 		// jraft truncates its log to the snapshot before the last: two snapshots, each after a write
 		for (int round = 0; round < 2; round++) {
-			cloneWrite(leader, clone, 100, 2 * (int) Sizes.MIB + round * 8 * page + 512, partial, expected);
+			int offset = 2 * (int) Sizes.MIB + round * 8 * page + 512;
+			onLeader((l) -> cloneWrite(l, clone, 100, offset, partial, expected));
 			for (int i = 0; i < 3; i++) {
 				registry(i).get(COPYSET).group().snapshot().get(30, TimeUnit.SECONDS);
 			}
 		}
-		cloneWrite(leader, clone, 100, 3 * (int) Sizes.MIB + 512, partial, expected);
+		onLeader((l) -> cloneWrite(l, clone, 100, 3 * (int) Sizes.MIB + 512, partial, expected));
 		start(3, false, settings);
 		registry(3).create(COPYSET, List.of(raft(0), raft(1), raft(2), raft(3)));
 		// membership calls are the cluster's own (signed with the data key)
 		ClientInterceptor signed = ClusterCredential.fromSecret(DATA_KEY).interceptor();
-		cli(leader).withInterceptors(signed).addPeer(AddPeerRequest.newBuilder().setCopyset(KEY).setPeer(raft(3)).build());
+		onLeader((l) -> cli(l).withInterceptors(signed).addPeer(AddPeerRequest.newBuilder().setCopyset(KEY).setPeer(raft(3)).build()));
 		ChunkRead range = new ChunkRead(100, 0, expected.length);
-		CheckedRead leaders = registry(leader).get(COPYSET).readLocal(range);
+		CheckedRead leaders = registry(leaderIndex()).get(COPYSET).readLocal(range);
 		assertThat(leaders.unwritten().cardinality()).isEqualTo(expected.length / page - (int) Sizes.MIB / page - 3);
 		// the joining replica's clone bitmap came with the Raft snapshot (linked in from it), not from the log
 		Path joinedBitmap = chunkFile(3, 100).resolveSibling("chunk_100_clone");
@@ -626,16 +626,22 @@ class ChunkServerClusterIT {
 	}
 
 	/** Writes through a capability, and into expected. */
-	private void cloneWrite(int node, ChunkCapability capability, long chunkId, int offset, byte[] data,
+	private WriteChunkResponse cloneWrite(int node, ChunkCapability capability, long chunkId, int offset, byte[] data,
 			byte[] expected) {
-		chunk(node).writeChunk(writeRequest(chunkId, offset, data).toBuilder().setCapability(capability).build());
+		WriteChunkResponse written = chunk(node)
+			.writeChunk(writeRequest(chunkId, offset, data).toBuilder().setCapability(capability).build());
 		System.arraycopy(data, 0, expected, offset, data.length);
+		return written;
 	}
 
 	private byte[] cloneRead(int node, ChunkCapability capability, long chunkId, int offset, int length) {
 		return chunk(node).readChunk(readRequest(chunkId, offset, length).toBuilder().setCapability(capability).build())
 			.getData()
 			.toByteArray();
+	}
+
+	private byte[] cloneReadOnLeader(ChunkCapability capability, long chunkId, int offset, int length) {
+		return onLeader((l) -> cloneRead(l, capability, chunkId, offset, length));
 	}
 
 	private static RecoverChunkRequest recoverRequest(ChunkCapability capability, long chunkId, int offset, int length) {
@@ -649,6 +655,11 @@ class ChunkServerClusterIT {
 			.build();
 	}
 
+	/**
+	 * Three replicas write data at the start of chunk 1, each takes a snapshot once it has
+	 * applied the write (so that a restart does not replay the write over damage done to
+	 * the files), and all stop.
+	 */
 	private void writeSnapshotAndStop(byte[] data) throws Exception {
 		List<String> peers = List.of(raft(0), raft(1), raft(2));
 		for (int i = 0; i < 3; i++) {
@@ -758,6 +769,19 @@ class ChunkServerClusterIT {
 			.filter(i -> this.nodes[i] != null && registry(i).get(COPYSET).isLeader())
 			.findFirst()
 			.orElseThrow();
+	}
+
+	/**
+	 * A call to the copyset's leader of the moment, made again while leadership moves
+	 * (UNAVAILABLE: not the leader, or a new leader before its first commit); any other
+	 * failure is the call's answer.
+	 */
+	private <T> T onLeader(IntFunction<T> call) {
+		return await().atMost(Duration.ofSeconds(30))
+			.ignoreExceptionsMatching((e) -> e instanceof NoSuchElementException
+					|| (e instanceof StatusRuntimeException sre && sre.getStatus().getCode() == Status.Code.UNAVAILABLE))
+			.until(() -> Optional.ofNullable(call.apply(leaderIndex())), (answer) -> true)
+			.orElse(null);
 	}
 
 	private void write(int node, long chunkId, int offset, byte[] data) {
