@@ -138,11 +138,9 @@ class ChunkServerClusterIT {
 			start(i);
 			registry(i).create(COPYSET, peers);
 		}
-		int leader = awaitLeader(0, 1, 2);
-
 		byte[] big = random(8 * (int) Sizes.MIB, 1);
 		byte[] small = random(4096, 2);
-		write(leader, 1, 0, big);
+		int leader = leaderAfterWrite(1, 0, big);
 		write(leader, 2, 12 * (int) Sizes.MIB, small);
 		assertThat(read(leader, 1, 0, big.length)).isEqualTo(big);
 		assertThat(read(leader, 2, 12 * (int) Sizes.MIB, 4096)).isEqualTo(small);
@@ -786,6 +784,19 @@ class ChunkServerClusterIT {
 
 	private void write(int node, long chunkId, int offset, byte[] data) {
 		chunk(node).writeChunk(writeRequest(chunkId, offset, data));
+	}
+
+	/**
+	 * The leader that took a first write: a new leader answers UNAVAILABLE until it has
+	 * committed an entry of its term, and under load the first election may be followed
+	 * by another.
+	 */
+	private int leaderAfterWrite(long chunkId, int offset, byte[] data) {
+		return await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
+			int leader = awaitLeader(0, 1, 2);
+			write(leader, chunkId, offset, data);
+			return leader;
+		}, (leader) -> true);
 	}
 
 	/** A new leader answers UNAVAILABLE until it has committed an entry of its term. */
