@@ -224,13 +224,19 @@ public final class ChunkStore implements AutoCloseable {
 		checkRange(offset, length, this.chunkSize);
 		this.lock.readLock().lock();
 		try {
-			BitSet all = new BitSet();
-			all.set((int) (offset / Sizes.PAGE_SIZE), (int) ((offset + length + Sizes.PAGE_SIZE - 1) / Sizes.PAGE_SIZE));
-			return withFile(chunkId, -1, chunk -> chunk.locked(file -> file.unwritten(offset, length)), all);
+			return withFile(chunkId, -1, chunk -> chunk.locked(file -> file.unwritten(offset, length)),
+					pagesOf(offset, length));
 		}
 		finally {
 			this.lock.readLock().unlock();
 		}
+	}
+
+	/** Every page {@code [offset, offset + length)} touches: what a missing chunk of a clone has unwritten. */
+	private static BitSet pagesOf(long offset, int length) {
+		BitSet pages = new BitSet();
+		pages.set((int) (offset / Sizes.PAGE_SIZE), (int) ((offset + length + Sizes.PAGE_SIZE - 1) / Sizes.PAGE_SIZE));
+		return pages;
 	}
 
 	/** Gives the chunk a snapshot copy of its content at contentSn, begun by a write with sn. */
@@ -428,9 +434,7 @@ public final class ChunkStore implements AutoCloseable {
 						file.unwritten(offset, length)));
 			}, null);
 			if (found == null) {
-				BitSet all = new BitSet();
-				all.set((int) (offset / Sizes.PAGE_SIZE), (int) ((offset + length + Sizes.PAGE_SIZE - 1) / Sizes.PAGE_SIZE));
-				found = new CheckedRead(chunkId, buffer, offset, new BitSet(), all);
+				found = new CheckedRead(chunkId, buffer, offset, new BitSet(), pagesOf(offset, length));
 			}
 			buffer.clear();
 			return found;
