@@ -75,6 +75,33 @@ public enum ErrorCode {
 	/** A snapshot service called without holding the MDS's worker lease (another one works, or it expired). */
 	WORKER_LEASE_NOT_HELD(409, Status.Code.FAILED_PRECONDITION, RetryClass.FATAL),
 
+	// file systems (CurveFS)
+	INVALID_FS_NAME(400, Status.Code.INVALID_ARGUMENT, RetryClass.FATAL),
+	FS_EXISTS(409, Status.Code.ALREADY_EXISTS, RetryClass.FATAL),
+	FS_NOT_FOUND(404, Status.Code.NOT_FOUND, RetryClass.FATAL),
+	/** A file system with live mounts cannot be deleted: unmount it everywhere first. */
+	FS_MOUNTED(409, Status.Code.FAILED_PRECONDITION, RetryClass.FATAL),
+	/** The mount's lease expired (or it was never registered): mount again. */
+	MOUNT_NOT_FOUND(404, Status.Code.NOT_FOUND, RetryClass.FATAL),
+	/** No metadata pool (a logical pool of kind FS_METADATA with live metaservers) to place partitions on. */
+	NO_METADATA_POOL(409, Status.Code.FAILED_PRECONDITION, RetryClass.FATAL),
+	PARTITION_NOT_FOUND(404, Status.Code.NOT_FOUND, RetryClass.REFRESH_ROUTE),
+	/** Every inode id of the partition is used: the client asks the MDS for another partition. */
+	PARTITION_FULL(409, Status.Code.RESOURCE_EXHAUSTED, RetryClass.FATAL),
+	INODE_NOT_FOUND(404, Status.Code.NOT_FOUND, RetryClass.FATAL),
+	DENTRY_NOT_FOUND(404, Status.Code.NOT_FOUND, RetryClass.FATAL),
+	DENTRY_EXISTS(409, Status.Code.ALREADY_EXISTS, RetryClass.FATAL),
+	/** A file name longer than 255 bytes. */
+	NAME_TOO_LONG(400, Status.Code.INVALID_ARGUMENT, RetryClass.FATAL),
+	IS_A_DIRECTORY(409, Status.Code.FAILED_PRECONDITION, RetryClass.FATAL),
+	XATTR_NOT_FOUND(404, Status.Code.NOT_FOUND, RetryClass.FATAL),
+	XATTR_EXISTS(409, Status.Code.ALREADY_EXISTS, RetryClass.FATAL),
+	/** A name is held by a rename transaction not yet resolved: resolve it (the "curve-tx-id" trailer names it) and retry. */
+	TX_PENDING(409, Status.Code.ABORTED, RetryClass.FATAL),
+	/** The transaction was aborted (or timed out before it committed): nothing of it happened. */
+	TX_ABORTED(409, Status.Code.ABORTED, RetryClass.FATAL),
+	TX_NOT_FOUND(404, Status.Code.NOT_FOUND, RetryClass.FATAL),
+
 	// topology
 	POOL_NOT_FOUND(404, Status.Code.NOT_FOUND, RetryClass.FATAL),
 	SERVER_NOT_FOUND(404, Status.Code.NOT_FOUND, RetryClass.FATAL),
