@@ -9,6 +9,7 @@ import io.curve4j.mds.raft.MdsReader;
 import io.curve4j.mds.raft.MdsSchema;
 import io.curve4j.proto.mds.v1.ChunkServerRecord;
 import io.curve4j.proto.mds.v1.FileRecord;
+import io.curve4j.proto.mds.v1.LogicalPoolKind;
 import io.curve4j.proto.mds.v1.LogicalPoolRecord;
 
 /**
@@ -56,10 +57,16 @@ public record Geometry(int chunkSize, long segmentSize) {
 
 	/**
 	 * The logical pool new segments are allocated from. One per cluster for now: the
-	 * lowest id (the first in key order), so every member picks the same.
+	 * lowest id (the first in key order) of the block pools, so every member picks the
+	 * same; a pool of CurveFS metadata partitions never holds volume chunks.
 	 */
 	public static Optional<LogicalPoolRecord> allocationPool(MdsReader db) {
-		return db.list(MdsSchema.LOGICAL_POOLS).stream().findFirst();
+		return db.list(MdsSchema.LOGICAL_POOLS).stream().filter(Geometry::holdsVolumes).findFirst();
+	}
+
+	/** Whether volume chunks go to this pool (a block pool), not CurveFS metadata. */
+	public static boolean holdsVolumes(LogicalPoolRecord pool) {
+		return pool.getKind() == LogicalPoolKind.LOGICAL_POOL_KIND_BLOCK;
 	}
 
 	/** Checks a geometry a topology file asks for (zero: the default); fails with MALFORMED_TOPOLOGY. */

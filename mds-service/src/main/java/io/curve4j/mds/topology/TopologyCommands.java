@@ -117,12 +117,13 @@ class TopologyCommands implements MdsCommandHandler {
 		if (existing != null) {
 			if (existing.getPhysicalPoolId() != physical.getId() || existing.getReplicas() != spec.getReplicas()
 					|| existing.getCopysets() != spec.getCopysets() || existing.getZones() != spec.getZones()
-					|| !Geometry.of(existing).equals(geometry)) {
+					|| !Geometry.of(existing).equals(geometry) || existing.getKind() != spec.getKind()) {
 				Geometry had = Geometry.of(existing);
 				throw TopologyFile.malformed("logical pool '" + spec.getName() + "' exists with replicas="
 						+ existing.getReplicas() + ", copysets=" + existing.getCopysets() + ", zones="
 						+ existing.getZones() + ", chunkSize=" + Sizes.format(had.chunkSize()) + ", segmentSize="
-						+ Sizes.format(had.segmentSize()) + "; a topology file cannot change it");
+						+ Sizes.format(had.segmentSize()) + ", kind=" + existing.getKind()
+						+ "; a topology file cannot change it");
 			}
 			return;
 		}
@@ -162,6 +163,7 @@ class TopologyCommands implements MdsCommandHandler {
 			.setChunkSize(geometry.chunkSize())
 			.setSegmentSize(geometry.segmentSize())
 			.setAllocatedSegments(0)
+			.setKind(spec.getKind())
 			.build();
 		tx.put(MdsSchema.LOGICAL_POOLS, pool.getId(), pool);
 		for (int i = 0; i < placement.size(); i++) {

@@ -47,7 +47,9 @@ class TopologyController {
 			long diskCapacity, long diskUsed, int copysets, int leaders) {
 	}
 
-	record LogicalPoolView(int id, String name, String physicalPool, int replicas, int copysets, int zones) {
+	/** @param kind "block" (volume chunks) or "fs-metadata" (CurveFS partitions on metaservers) */
+	record LogicalPoolView(int id, String name, String physicalPool, int replicas, int copysets, int zones,
+			String kind) {
 	}
 
 	record TopologyView(List<PhysicalPoolView> physicalPools, List<ZoneView> zones, List<ServerView> servers,
@@ -173,7 +175,7 @@ class TopologyController {
 		return t.logicalPools()
 			.stream()
 			.map(p -> new LogicalPoolView(p.getId(), p.getName(), poolName(t, p.getPhysicalPoolId()), p.getReplicas(),
-					p.getCopysets(), p.getZones()))
+					p.getCopysets(), p.getZones(), Geometry.holdsVolumes(p) ? "block" : "fs-metadata"))
 			.toList();
 	}
 

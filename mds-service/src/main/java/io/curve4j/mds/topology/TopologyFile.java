@@ -16,6 +16,7 @@ import io.curve4j.common.error.CurveException;
 import io.curve4j.common.error.ErrorCode;
 import io.curve4j.common.size.Sizes;
 import io.curve4j.proto.mds.v1.ApplyTopologyCommand;
+import io.curve4j.proto.mds.v1.LogicalPoolKind;
 import io.curve4j.proto.mds.v1.LogicalPoolSpec;
 import io.curve4j.proto.mds.v1.ServerSpec;
 
@@ -38,6 +39,7 @@ import io.curve4j.proto.mds.v1.ServerSpec;
  *     zones: 3
  *     chunkSize: 16MiB      # optional, the default
  *     segmentSize: 1GiB     # optional, the default
+ *     kind: block           # optional, the default; fs-metadata: CurveFS partitions on metaservers
  * </pre>
  *
  * Checks here need only the file; references to what is already stored are checked
@@ -61,7 +63,7 @@ public final class TopologyFile {
 	}
 
 	record LogicalPool(String name, String physicalPool, Integer replicas, Integer copysets, Integer zones,
-			String chunkSize, String segmentSize) {
+			String chunkSize, String segmentSize, String kind) {
 	}
 
 	private TopologyFile() {
@@ -138,6 +140,7 @@ public final class TopologyFile {
 				.setZones(zones)
 				.setChunkSize(geometry.chunkSize())
 				.setSegmentSize(geometry.segmentSize())
+				.setKind(kind(where + ".kind", p.kind()))
 				.build());
 		}
 		if (command.getServersCount() == 0 && command.getLogicalPoolsCount() == 0) {
@@ -180,6 +183,16 @@ public final class TopologyFile {
 			throw malformed(field + " is at most " + MAX_COPYSETS + " per logical pool, not " + copysets);
 		}
 		return copysets;
+	}
+
+	private static LogicalPoolKind kind(String field, String value) {
+		if (value == null || value.isBlank() || value.trim().equals("block")) {
+			return LogicalPoolKind.LOGICAL_POOL_KIND_BLOCK;
+		}
+		if (value.trim().equals("fs-metadata")) {
+			return LogicalPoolKind.LOGICAL_POOL_KIND_FS_METADATA;
+		}
+		throw malformed(field + " is 'block' or 'fs-metadata', not '" + value.trim() + "'");
 	}
 
 	private static int positive(String field, Integer value) {

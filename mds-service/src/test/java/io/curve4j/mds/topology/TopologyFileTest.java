@@ -8,6 +8,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import io.curve4j.common.error.CurveException;
 import io.curve4j.common.error.ErrorCode;
 import io.curve4j.proto.mds.v1.ApplyTopologyCommand;
+import io.curve4j.proto.mds.v1.LogicalPoolKind;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -40,6 +41,15 @@ class TopologyFileTest {
 		assertThat(command.getServers(0).getPhysicalPool()).isEqualTo("pool-1");
 		assertThat(command.getLogicalPools(0).getCopysets()).isEqualTo(12);
 		assertThat(command.getLogicalPools(0).getReplicas()).isEqualTo(2);
+	}
+
+	@Test
+	void aLogicalPoolIsForVolumesUnlessItSaysFsMetadata() {
+		assertThat(TopologyFile.parse(VALID).getLogicalPools(0).getKind()).isEqualTo(LogicalPoolKind.LOGICAL_POOL_KIND_BLOCK);
+		assertThat(TopologyFile.parse(VALID + "    kind: fs-metadata\n").getLogicalPools(0).getKind())
+			.isEqualTo(LogicalPoolKind.LOGICAL_POOL_KIND_FS_METADATA);
+		assertThatThrownBy(() -> TopologyFile.parse(VALID + "    kind: files\n"))
+			.hasMessage("logicalPools[0].kind is 'block' or 'fs-metadata', not 'files'");
 	}
 
 	@Test
