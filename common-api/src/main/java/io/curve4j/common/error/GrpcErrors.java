@@ -18,6 +18,9 @@ public final class GrpcErrors {
 	public static final Metadata.Key<String> LEADER_KEY = Metadata.Key.of("curve-leader",
 			Metadata.ASCII_STRING_MARSHALLER);
 
+	/** The rename transaction holding a name, with TX_PENDING (see {@link TxPendingException}). */
+	public static final Metadata.Key<String> TX_KEY = Metadata.Key.of("curve-tx-id", Metadata.ASCII_STRING_MARSHALLER);
+
 	private GrpcErrors() {
 	}
 
@@ -32,6 +35,9 @@ public final class GrpcErrors {
 			trailers.put(ERROR_KEY, ce.code().name());
 			if (ce instanceof NotLeaderException nle && !nle.leaderHint().isEmpty()) {
 				trailers.put(LEADER_KEY, nle.leaderHint());
+			}
+			if (ce instanceof TxPendingException pending) {
+				trailers.put(TX_KEY, Long.toUnsignedString(pending.txId()));
 			}
 			return Status.fromCode(ce.code().grpcCode()).withDescription(ce.getMessage()).asRuntimeException(trailers);
 		}
@@ -53,6 +59,10 @@ public final class GrpcErrors {
 		ErrorCode code = codeName != null ? parse(codeName) : fromGrpcCode(status.getCode());
 		if (code == ErrorCode.NOT_LEADER) {
 			return new NotLeaderException(detail, trailers == null ? null : trailers.get(LEADER_KEY));
+		}
+		String tx = trailers == null ? null : trailers.get(TX_KEY);
+		if (code == ErrorCode.TX_PENDING && tx != null) {
+			return new TxPendingException(Long.parseUnsignedLong(tx), detail, true);
 		}
 		return new CurveException(code, detail, cause);
 	}

@@ -22,6 +22,16 @@ class GrpcErrorsTest {
 	}
 
 	@Test
+	void aHeldNameCarriesItsTransactionToTheClient() {
+		CurveException error = GrpcErrors.fromStatus(GrpcErrors.toStatus(new TxPendingException(-7L, "a")));
+		assertThat(error).isInstanceOfSatisfying(TxPendingException.class, pending -> {
+			assertThat(pending.txId()).isEqualTo(-7L);
+			assertThat(pending.code()).isEqualTo(ErrorCode.TX_PENDING);
+			assertThat(pending.getMessage()).contains("'a'");
+		});
+	}
+
+	@Test
 	void serverSideInternalErrorStaysFatal() {
 		CurveException error = GrpcErrors.fromStatus(GrpcErrors.toStatus(new IllegalStateException("bug")));
 		assertThat(error.code()).isEqualTo(ErrorCode.INTERNAL);

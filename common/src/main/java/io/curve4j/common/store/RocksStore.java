@@ -6,11 +6,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiConsumer;
+import java.util.function.BiPredicate;
 
 import org.apache.commons.io.FileUtils;
 import org.rocksdb.BlockBasedTableConfig;
@@ -112,6 +114,26 @@ public final class RocksStore implements AutoCloseable {
 	public <K, V> void scan(ColumnFamily<K, V> cf, KeyPrefix prefix, BiConsumer<K, V> visitor) {
 		try (RocksIterator it = this.db.newIterator(handle(cf), this.readOptions)) {
 			visit(cf, prefix, it, visitor);
+		}
+	}
+
+	/**
+	 * Visits, in key order, the entries of cf whose key starts with prefix and sorts after
+	 * {@code after} (from the first when null), while the visitor returns true: one page
+	 * of a long listing.
+	 */
+	public <K, V> void scanAfter(ColumnFamily<K, V> cf, KeyPrefix prefix, K after, BiPredicate<K, V> visitor) {
+		try (RocksIterator it = this.db.newIterator(handle(cf), this.readOptions)) {
+			byte[] start = after == null ? prefix.bytes() : cf.keyCodec().toBytes(after);
+			it.seek(start);
+			if (after != null && it.isValid() && Arrays.equals(it.key(), start)) {
+				it.next();
+			}
+			for (; it.isValid() && prefix.matches(it.key()); it.next()) {
+				if (!visitor.test(cf.keyCodec().fromBytes(it.key()), cf.valueCodec().fromBytes(it.value()))) {
+					return;
+				}
+			}
 		}
 	}
 

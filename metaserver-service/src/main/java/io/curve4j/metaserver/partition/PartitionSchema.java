@@ -1,0 +1,93 @@
+package io.curve4j.metaserver.partition;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import io.curve4j.common.store.Codec;
+import io.curve4j.common.store.ColumnFamily;
+import io.curve4j.common.store.StoreDefinition;
+import io.curve4j.proto.metaserver.v1.Dentry;
+import io.curve4j.proto.metaserver.v1.Inode;
+import io.curve4j.proto.metaserver.v1.PartitionRecord;
+import io.curve4j.proto.metaserver.v1.PendingRename;
+
+/**
+ * The database of one metaserver copyset, holding all its partitions. Integer keys are
+ * big-endian, so a prefix scan lists one directory's entries in name order. Partition
+ * ids are unique in the cluster (the MDS draws them from one counter), so every key
+ * starts with the partition id. docs/formats.md lists the layout.
+ */
+public final class PartitionSchema {
+
+	private static final String META = "meta";
+
+	/** In meta: "applied_index" -> u64, written with every entry's changes. */
+	static final ColumnFamily<String, Long> COUNTERS = new ColumnFamily<>(META, Codec.utf8(), Codec.u64());
+
+	static final String APPLIED_INDEX = "applied_index";
+
+	/** partition id (u32) -> its range and next free inode id. */
+	static final ColumnFamily<Integer, PartitionRecord> PARTITIONS = new ColumnFamily<>("partitions", Codec.u32(),
+			Codec.proto(PartitionRecord.parser()));
+
+	/** (partition u32, inode id u64) -> inode. */
+	static final ColumnFamily<InodeKey, Inode> INODES = new ColumnFamily<>("inodes",
+			Codec.pair(Codec.u32(), Integer.BYTES, InodeKey::partition, Codec.u64(), InodeKey::inode, InodeKey::new),
+			Codec.proto(Inode.parser()));
+
+	/** (partition u32, parent inode u64, name UTF-8) -> dentry. */
+	static final ColumnFamily<DentryKey, Dentry> DENTRIES = new ColumnFamily<>("dentries", new DentryKeyCodec(),
+			Codec.proto(Dentry.parser()));
+
+	/** (partition u32, parent u64, name) -> id of the rename transaction holding that name. */
+	static final ColumnFamily<DentryKey, Long> HELD_NAMES = new ColumnFamily<>("held_names", new DentryKeyCodec(),
+			Codec.u64());
+
+	/** (partition u32, transaction id u64) -> the prepared rename. */
+	static final ColumnFamily<InodeKey, PendingRename> PENDING = new ColumnFamily<>("pending_renames",
+			Codec.pair(Codec.u32(), Integer.BYTES, InodeKey::partition, Codec.u64(), InodeKey::inode, InodeKey::new),
+			Codec.proto(PendingRename.parser()));
+
+	/** (partition u32, client u64 + request u64 as 16 bytes) -> inode id a create made: retries get the same inode. */
+	static final ColumnFamily<InodeKey, Long> CREATE_REQUESTS = new ColumnFamily<>("create_requests",
+			Codec.pair(Codec.u32(), Integer.BYTES, InodeKey::partition, Codec.u64(), InodeKey::inode, InodeKey::new),
+			Codec.u64());
+
+	public static final StoreDefinition DEFINITION = new StoreDefinition("metaserver",
+			List.of(COUNTERS, PARTITIONS, INODES, DENTRIES, HELD_NAMES, PENDING, CREATE_REQUESTS));
+
+	private PartitionSchema() {
+	}
+
+	/** An inode of a partition (also: a transaction or create request of a partition). */
+	record InodeKey(int partition, long inode) {
+	}
+
+	record DentryKey(int partition, long parent, String name) {
+	}
+
+	/** 4 bytes partition, 8 bytes parent, then the name's UTF-8 bytes. */
+	static final class DentryKeyCodec implements Codec<DentryKey> {
+
+		@Override
+		public byte[] toBytes(DentryKey key) {
+			byte[] name = key.name().getBytes(StandardCharsets.UTF_8);
+			return ByteBuffer.allocate(12 + name.length).putInt(key.partition()).putLong(key.parent()).put(name).array();
+		}
+
+		@Override
+		public DentryKey fromBytes(byte[] bytes) {
+			ByteBuffer buffer = ByteBuffer.wrap(bytes);
+			return new DentryKey(buffer.getInt(), buffer.getLong(),
+					new String(bytes, 12, bytes.length - 12, StandardCharsets.UTF_8));
+		}
+
+		/** The leading bytes of one directory's entries. */
+		static byte[] directory(int partition, long parent) {
+			return ByteBuffer.allocate(12).putInt(partition).putLong(parent).array();
+		}
+
+	}
+
+}

@@ -1,0 +1,621 @@
+package io.curve4j.metaserver.partition;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+
+import io.curve4j.common.error.CurveException;
+import io.curve4j.common.error.ErrorCode;
+import io.curve4j.common.error.TxPendingException;
+import io.curve4j.common.raft.CheckpointSnapshots;
+import io.curve4j.common.raft.CommandStateMachine;
+import io.curve4j.common.store.Codec;
+import io.curve4j.common.store.KeyPrefix;
+import io.curve4j.common.store.RocksStore;
+import io.curve4j.metaserver.partition.PartitionSchema.DentryKey;
+import io.curve4j.metaserver.partition.PartitionSchema.InodeKey;
+import io.curve4j.proto.metaserver.v1.AppendPiecesRequest;
+import io.curve4j.proto.metaserver.v1.ChunkPieces;
+import io.curve4j.proto.metaserver.v1.CreateDentryRequest;
+import io.curve4j.proto.metaserver.v1.CreateInodeRequest;
+import io.curve4j.proto.metaserver.v1.CreatePartitionRequest;
+import io.curve4j.proto.metaserver.v1.DeleteDentryRequest;
+import io.curve4j.proto.metaserver.v1.Dentry;
+import io.curve4j.proto.metaserver.v1.Inode;
+import io.curve4j.proto.metaserver.v1.InodeType;
+import io.curve4j.proto.metaserver.v1.LinkInodeRequest;
+import io.curve4j.proto.metaserver.v1.MetaCommand;
+import io.curve4j.proto.metaserver.v1.PartitionRecord;
+import io.curve4j.proto.metaserver.v1.PendingRename;
+import io.curve4j.proto.metaserver.v1.Piece;
+import io.curve4j.proto.metaserver.v1.PrepareRenameRequest;
+import io.curve4j.proto.metaserver.v1.RemoveXattrRequest;
+import io.curve4j.proto.metaserver.v1.RenameMode;
+import io.curve4j.proto.metaserver.v1.RenameRequest;
+import io.curve4j.proto.metaserver.v1.RenameResponse;
+import io.curve4j.proto.metaserver.v1.ResolveTxRequest;
+import io.curve4j.proto.metaserver.v1.SetAttrRequest;
+import io.curve4j.proto.metaserver.v1.SetXattrRequest;
+
+/**
+ * Applies a metaserver copyset's log to its {@link PartitionStore}: each entry's changes
+ * and the entry's index in one RocksDB batch. Refusals ({@link CurveException}) are
+ * deterministic and change nothing. Results: the {@link Inode} or {@link Dentry} changed,
+ * a {@link RenameResponse}, or null.
+ */
+public final class PartitionStateMachine extends CommandStateMachine<MetaCommand> {
+
+	/** POSIX NAME_MAX, in bytes. */
+	static final int MAX_NAME_BYTES = 255;
+
+	private static final long NANOS_PER_MILLI = 1_000_000L;
+
+	private final PartitionStore store;
+
+	public PartitionStateMachine(String name, PartitionStore store) {
+		super(name, new CheckpointSnapshots(store), store.appliedIndex());
+		this.store = store;
+	}
+
+	public PartitionStore store() {
+		return this.store;
+	}
+
+	@Override
+	protected MetaCommand decode(long index, ByteBuffer data) {
+		try {
+			return MetaCommand.parseFrom(data);
+		}
+		catch (InvalidProtocolBufferException ex) {
+			throw new CurveException(ErrorCode.INVALID_ARGUMENT, "entry " + index + " is not a metaserver command");
+		}
+	}
+
+	@Override
+	protected Object apply(long index, MetaCommand command) {
+		try (RocksStore.Batch batch = this.store.batch()) {
+			Object result = new Change(batch, command.getTimeMs()).apply(command);
+			this.store.write(batch, index);
+			return result;
+		}
+	}
+
+	/** One entry's changes, read and written through its batch. */
+	private static final class Change {
+
+		private final RocksStore.Batch batch;
+
+		private final long nowMs;
+
+		Change(RocksStore.Batch batch, long nowMs) {
+			this.batch = batch;
+			this.nowMs = nowMs;
+		}
+
+		Object apply(MetaCommand command) {
+			return switch (command.getOpCase()) {
+				case CREATE_PARTITION -> createPartition(command.getCreatePartition());
+				case DELETE_PARTITION -> deletePartition(command.getDeletePartition().getPartition().getPartitionId());
+				case CREATE_INODE -> createInode(command.getCreateInode());
+				case SET_ATTR -> setAttr(command.getSetAttr());
+				case APPEND_PIECES -> appendPieces(command.getAppendPieces());
+				case LINK_INODE -> linkInode(command.getLinkInode());
+				case SET_XATTR -> setXattr(command.getSetXattr());
+				case REMOVE_XATTR -> removeXattr(command.getRemoveXattr());
+				case CREATE_DENTRY -> createDentry(command.getCreateDentry());
+				case DELETE_DENTRY -> deleteDentry(command.getDeleteDentry());
+				case RENAME -> rename(command.getRename());
+				case PREPARE_RENAME -> prepareRename(command.getPrepareRename());
+				case RESOLVE_TX -> resolveTx(command.getResolveTx());
+				case PURGE_INODE -> purgeInode(command.getPurgeInode().getPartition().getPartitionId(),
+						command.getPurgeInode().getInodeId());
+				case OP_NOT_SET -> throw new CurveException(ErrorCode.INVALID_ARGUMENT, "an empty metaserver command");
+			};
+		}
+
+		// partitions
+
+		private Object createPartition(CreatePartitionRequest request) {
+			int id = request.getPartition().getPartitionId();
+			if (request.getStartInode() < 1 || request.getEndInode() <= request.getStartInode()) {
+				throw new CurveException(ErrorCode.INVALID_ARGUMENT, "partition " + id + " needs an inode range "
+						+ "1 <= start < end, not [" + request.getStartInode() + ", " + request.getEndInode() + ")");
+			}
+			Optional<PartitionRecord> existing = this.batch.get(PartitionSchema.PARTITIONS, id);
+			if (existing.isPresent()) {
+				PartitionRecord p = existing.get();
+				if (p.getFsId() != request.getFsId() || p.getStartInode() != request.getStartInode()
+						|| p.getEndInode() != request.getEndInode()) {
+					throw new CurveException(ErrorCode.INVALID_ARGUMENT, "partition " + id + " exists for file system "
+							+ p.getFsId() + " with inodes [" + p.getStartInode() + ", " + p.getEndInode() + ")");
+				}
+				return null;
+			}
+			long next = request.getStartInode();
+			if (request.hasRoot()) {
+				Inode root = request.getRoot();
+				if (root.getInodeId() < request.getStartInode() || root.getInodeId() >= request.getEndInode()) {
+					throw new CurveException(ErrorCode.INVALID_ARGUMENT,
+							"the root inode " + root.getInodeId() + " is outside partition " + id);
+				}
+				long now = this.nowMs * NANOS_PER_MILLI;
+				putInode(id, root.toBuilder()
+					.setFsId(request.getFsId())
+					.setType(InodeType.DIRECTORY)
+					.setNlink(2)
+					.setMode(root.getMode() & 07777)
+					.setAtimeNs(now)
+					.setMtimeNs(now)
+					.setCtimeNs(now)
+					.build());
+				next = Math.max(next, root.getInodeId() + 1);
+			}
+			this.batch.put(PartitionSchema.PARTITIONS, id, PartitionRecord.newBuilder()
+				.setFsId(request.getFsId())
+				.setPartitionId(id)
+				.setStartInode(request.getStartInode())
+				.setEndInode(request.getEndInode())
+				.setNextInode(next)
+				.build());
+			return null;
+		}
+
+		private Object deletePartition(int id) {
+			KeyPrefix prefix = PartitionSchema.PARTITIONS.prefix(Codec.u32(), id);
+			List<InodeKey> inodes = new ArrayList<>();
+			this.batch.scan(PartitionSchema.INODES, prefix, (key, inode) -> inodes.add(key));
+			inodes.forEach(key -> this.batch.delete(PartitionSchema.INODES, key));
+			List<DentryKey> dentries = new ArrayList<>();
+			this.batch.scan(PartitionSchema.DENTRIES, prefix, (key, dentry) -> dentries.add(key));
+			this.batch.scan(PartitionSchema.HELD_NAMES, prefix, (key, tx) -> dentries.add(key));
+			dentries.forEach(key -> {
+				this.batch.delete(PartitionSchema.DENTRIES, key);
+				this.batch.delete(PartitionSchema.HELD_NAMES, key);
+			});
+			List<InodeKey> others = new ArrayList<>();
+			this.batch.scan(PartitionSchema.PENDING, prefix, (key, pending) -> others.add(key));
+			others.forEach(key -> this.batch.delete(PartitionSchema.PENDING, key));
+			others.clear();
+			this.batch.scan(PartitionSchema.CREATE_REQUESTS, prefix, (key, inode) -> others.add(key));
+			others.forEach(key -> this.batch.delete(PartitionSchema.CREATE_REQUESTS, key));
+			this.batch.delete(PartitionSchema.PARTITIONS, id);
+			return null;
+		}
+
+		// inodes
+
+		private Inode createInode(CreateInodeRequest request) {
+			int id = request.getPartition().getPartitionId();
+			PartitionRecord partition = partition(id);
+			InodeKey requestKey = null;
+			if (request.hasRequestId()) {
+				// one key per client request: client id and request number mixed into the u64 slot
+				requestKey = new InodeKey(id, request.getRequestId().getClient() ^ request.getRequestId().getRequest() * 0x9E3779B97F4A7C15L);
+				Optional<Long> made = this.batch.get(PartitionSchema.CREATE_REQUESTS, requestKey);
+				if (made.isPresent()) {
+					return inode(id, made.get());
+				}
+			}
+			if (partition.getNextInode() >= partition.getEndInode()) {
+				throw new CurveException(ErrorCode.PARTITION_FULL, "partition " + id + " has handed out every inode id of ["
+						+ partition.getStartInode() + ", " + partition.getEndInode() + ")");
+			}
+			if (request.getType() == InodeType.INODE_TYPE_UNSPECIFIED) {
+				throw new CurveException(ErrorCode.INVALID_ARGUMENT, "an inode needs a type");
+			}
+			if (request.getType() == InodeType.SYMLINK && request.getSymlinkTarget().isEmpty()) {
+				throw new CurveException(ErrorCode.INVALID_ARGUMENT, "a symbolic link needs a target");
+			}
+			long time = request.getTimeNs() != 0 ? request.getTimeNs() : this.nowMs * NANOS_PER_MILLI;
+			long inodeId = partition.getNextInode();
+			Inode inode = Inode.newBuilder()
+				.setFsId(partition.getFsId())
+				.setInodeId(inodeId)
+				.setType(request.getType())
+				.setMode(request.getMode() & 07777)
+				.setUid(request.getUid())
+				.setGid(request.getGid())
+				.setNlink(request.getType() == InodeType.DIRECTORY ? 2 : 1)
+				.setAtimeNs(time)
+				.setMtimeNs(time)
+				.setCtimeNs(time)
+				.setSymlinkTarget(request.getSymlinkTarget())
+				.setLength(request.getType() == InodeType.SYMLINK
+						? request.getSymlinkTarget().getBytes(StandardCharsets.UTF_8).length : 0)
+				.setRdev(request.getRdev())
+				.setParent(request.getParent())
+				.build();
+			putInode(id, inode);
+			this.batch.put(PartitionSchema.PARTITIONS, id, partition.toBuilder().setNextInode(inodeId + 1).build());
+			if (requestKey != null) {
+				this.batch.put(PartitionSchema.CREATE_REQUESTS, requestKey, inodeId);
+			}
+			return inode;
+		}
+
+		private Inode setAttr(SetAttrRequest request) {
+			int id = request.getPartition().getPartitionId();
+			Inode.Builder inode = inode(id, request.getInodeId()).toBuilder();
+			if (request.getSetMode()) {
+				inode.setMode(request.getMode() & 07777);
+			}
+			if (request.getSetUid()) {
+				inode.setUid(request.getUid());
+			}
+			if (request.getSetGid()) {
+				inode.setGid(request.getGid());
+			}
+			if (request.getSetLength()) {
+				if (inode.getType() == InodeType.DIRECTORY) {
+					throw new CurveException(ErrorCode.IS_A_DIRECTORY, "a directory has no length to set");
+				}
+				if (request.getLength() < inode.getLength()) {
+					cutPieces(inode, request.getLength());
+				}
+				inode.setLength(request.getLength());
+				inode.setMtimeNs(this.nowMs * NANOS_PER_MILLI);
+			}
+			if (request.getSetAtime()) {
+				inode.setAtimeNs(request.getAtimeNs());
+			}
+			if (request.getSetMtime()) {
+				inode.setMtimeNs(request.getMtimeNs());
+			}
+			inode.setCtimeNs(request.getCtimeNs() != 0 ? request.getCtimeNs() : this.nowMs * NANOS_PER_MILLI);
+			return putInode(id, inode.build());
+		}
+
+		/** Drops the pieces past length and shortens those across it: what was there reads as zeros if the file grows again. */
+		private static void cutPieces(Inode.Builder inode, long length) {
+			Map<Long, ChunkPieces> chunks = new java.util.TreeMap<>(inode.getChunksMap());
+			inode.clearChunks();
+			for (Map.Entry<Long, ChunkPieces> chunk : chunks.entrySet()) {
+				ChunkPieces.Builder kept = ChunkPieces.newBuilder();
+				for (Piece piece : chunk.getValue().getPiecesList()) {
+					if (piece.getOffset() >= length) {
+						continue;
+					}
+					kept.addPieces(piece.getOffset() + piece.getLength() > length
+							? piece.toBuilder().setLength(length - piece.getOffset()).build() : piece);
+				}
+				if (kept.getPiecesCount() > 0) {
+					inode.putChunks(chunk.getKey(), kept.build());
+				}
+			}
+		}
+
+		private Inode appendPieces(AppendPiecesRequest request) {
+			int id = request.getPartition().getPartitionId();
+			Inode.Builder inode = inode(id, request.getInodeId()).toBuilder();
+			if (inode.getType() != InodeType.FILE) {
+				throw new CurveException(inode.getType() == InodeType.DIRECTORY ? ErrorCode.IS_A_DIRECTORY
+						: ErrorCode.INVALID_ARGUMENT, "only regular files hold data, not inode " + request.getInodeId());
+			}
+			for (Map.Entry<Long, ChunkPieces> chunk : new java.util.TreeMap<>(request.getPiecesMap()).entrySet()) {
+				ChunkPieces had = inode.getChunksOrDefault(chunk.getKey(), ChunkPieces.getDefaultInstance());
+				inode.putChunks(chunk.getKey(), had.toBuilder().addAllPieces(chunk.getValue().getPiecesList()).build());
+			}
+			inode.setLength(Math.max(inode.getLength(), request.getNewLength()));
+			long mtime = request.getMtimeNs() != 0 ? request.getMtimeNs() : this.nowMs * NANOS_PER_MILLI;
+			inode.setMtimeNs(mtime).setCtimeNs(mtime);
+			return putInode(id, inode.build());
+		}
+
+		private Inode linkInode(LinkInodeRequest request) {
+			int id = request.getPartition().getPartitionId();
+			if (request.getDelta() != 1 && request.getDelta() != -1) {
+				throw new CurveException(ErrorCode.INVALID_ARGUMENT, "a link count changes by 1 or -1, not " + request.getDelta());
+			}
+			Inode.Builder inode = inode(id, request.getInodeId()).toBuilder();
+			int nlink = Math.max(0, inode.getNlink() + request.getDelta());
+			inode.setNlink(nlink)
+				.setUnlinkedMs(nlink == 0 ? this.nowMs : 0)
+				.setCtimeNs(request.getCtimeNs() != 0 ? request.getCtimeNs() : this.nowMs * NANOS_PER_MILLI);
+			return putInode(id, inode.build());
+		}
+
+		private Inode setXattr(SetXattrRequest request) {
+			int id = request.getPartition().getPartitionId();
+			Inode.Builder inode = inode(id, request.getInodeId()).toBuilder();
+			if (request.getName().isEmpty() || request.getName().getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
+				throw new CurveException(ErrorCode.INVALID_ARGUMENT, "an extended attribute name has 1 to 255 bytes");
+			}
+			boolean exists = inode.containsXattrs(request.getName());
+			if (request.getCreateOnly() && exists) {
+				throw new CurveException(ErrorCode.XATTR_EXISTS, "extended attribute " + request.getName() + " exists");
+			}
+			if (request.getReplaceOnly() && !exists) {
+				throw new CurveException(ErrorCode.XATTR_NOT_FOUND, "no extended attribute " + request.getName());
+			}
+			inode.putXattrs(request.getName(), request.getValue()).setCtimeNs(this.nowMs * NANOS_PER_MILLI);
+			return putInode(id, inode.build());
+		}
+
+		private Inode removeXattr(RemoveXattrRequest request) {
+			int id = request.getPartition().getPartitionId();
+			Inode.Builder inode = inode(id, request.getInodeId()).toBuilder();
+			if (!inode.containsXattrs(request.getName())) {
+				throw new CurveException(ErrorCode.XATTR_NOT_FOUND, "no extended attribute " + request.getName());
+			}
+			inode.removeXattrs(request.getName()).setCtimeNs(this.nowMs * NANOS_PER_MILLI);
+			return putInode(id, inode.build());
+		}
+
+		private Object purgeInode(int partitionId, long inodeId) {
+			Optional<Inode> inode = this.batch.get(PartitionSchema.INODES, new InodeKey(partitionId, inodeId));
+			if (inode.isPresent() && inode.get().getNlink() == 0) {
+				this.batch.delete(PartitionSchema.INODES, new InodeKey(partitionId, inodeId));
+			}
+			return null;
+		}
+
+		// dentries
+
+		private Dentry createDentry(CreateDentryRequest request) {
+			int id = request.getPartition().getPartitionId();
+			Dentry dentry = request.getDentry();
+			checkName(dentry.getName());
+			Inode.Builder parent = directory(id, dentry.getParent());
+			DentryKey key = new DentryKey(id, dentry.getParent(), dentry.getName());
+			requireNotHeld(key);
+			if (this.batch.get(PartitionSchema.DENTRIES, key).isPresent()) {
+				throw new CurveException(ErrorCode.DENTRY_EXISTS, "'" + dentry.getName() + "' exists");
+			}
+			if (dentry.getInodeId() == 0 || dentry.getType() == InodeType.INODE_TYPE_UNSPECIFIED) {
+				throw new CurveException(ErrorCode.INVALID_ARGUMENT, "a dentry names an inode and its type");
+			}
+			Dentry stored = dentry.toBuilder().clearPendingTx().build();
+			this.batch.put(PartitionSchema.DENTRIES, key, stored);
+			touchDirectory(id, parent, isDirectory(stored) ? 1 : 0);
+			return stored;
+		}
+
+		private Dentry deleteDentry(DeleteDentryRequest request) {
+			int id = request.getPartition().getPartitionId();
+			DentryKey key = new DentryKey(id, request.getParent(), request.getName());
+			requireNotHeld(key);
+			Dentry dentry = this.batch.get(PartitionSchema.DENTRIES, key)
+				.filter(d -> request.getExpectedInode() == 0 || d.getInodeId() == request.getExpectedInode())
+				.orElseThrow(() -> new CurveException(ErrorCode.DENTRY_NOT_FOUND, "no '" + request.getName() + "'"
+						+ (request.getExpectedInode() == 0 ? "" : " naming inode " + request.getExpectedInode())));
+			if (request.getDirectory() && !isDirectory(dentry)) {
+				throw new CurveException(ErrorCode.NOT_A_DIRECTORY, "'" + request.getName() + "' is not a directory");
+			}
+			if (!request.getDirectory() && isDirectory(dentry)) {
+				throw new CurveException(ErrorCode.IS_A_DIRECTORY, "'" + request.getName() + "' is a directory");
+			}
+			if (isDirectory(dentry)) {
+				requireEmpty(id, dentry.getInodeId(), request.getName());
+			}
+			this.batch.delete(PartitionSchema.DENTRIES, key);
+			touchDirectory(id, directory(id, request.getParent()), isDirectory(dentry) ? -1 : 0);
+			return dentry;
+		}
+
+		// renames
+
+		private RenameResponse rename(RenameRequest request) {
+			int id = request.getPartition().getPartitionId();
+			checkName(request.getDstName());
+			directory(id, request.getSrcParent());
+			directory(id, request.getDstParent());
+			DentryKey src = new DentryKey(id, request.getSrcParent(), request.getSrcName());
+			DentryKey dst = new DentryKey(id, request.getDstParent(), request.getDstName());
+			requireNotHeld(src);
+			requireNotHeld(dst);
+			Dentry source = this.batch.get(PartitionSchema.DENTRIES, src)
+				.filter(d -> request.getExpectedSrcInode() == 0 || d.getInodeId() == request.getExpectedSrcInode())
+				.orElseThrow(() -> new CurveException(ErrorCode.DENTRY_NOT_FOUND, "no '" + request.getSrcName() + "'"));
+			Dentry target = this.batch.get(PartitionSchema.DENTRIES, dst).orElse(null);
+			if (src.equals(dst) || target != null && target.getInodeId() == source.getInodeId()
+					&& request.getMode() != RenameMode.RENAME_NOREPLACE) {
+				// POSIX: renaming a name onto itself, or onto another link of the same file, does nothing
+				return RenameResponse.getDefaultInstance();
+			}
+			checkTarget(id, request.getMode(), source.getType(), target, request.getDstName());
+			Dentry newSource = request.getMode() == RenameMode.RENAME_EXCHANGE
+					? target.toBuilder().setParent(src.parent()).setName(src.name()).build() : null;
+			Dentry newTarget = source.toBuilder().setParent(dst.parent()).setName(dst.name()).build();
+			setName(src, source, newSource);
+			setName(dst, target, newTarget);
+			return RenameResponse.newBuilder()
+				.setReplacedInode(target != null && request.getMode() == RenameMode.RENAME_REPLACE ? target.getInodeId() : 0)
+				.build();
+		}
+
+		/** What the target name may hold for the mode; a directory is replaced only by a directory, and only when empty. */
+		private void checkTarget(int partitionId, RenameMode mode, InodeType sourceType, Dentry target, String name) {
+			switch (mode) {
+				case RENAME_NOREPLACE -> {
+					if (target != null) {
+						throw new CurveException(ErrorCode.DENTRY_EXISTS, "'" + name + "' exists");
+					}
+				}
+				case RENAME_EXCHANGE -> {
+					if (target == null) {
+						throw new CurveException(ErrorCode.DENTRY_NOT_FOUND, "no '" + name + "' to exchange with");
+					}
+				}
+				case RENAME_REPLACE -> {
+					if (target != null) {
+						boolean sourceDir = sourceType == InodeType.DIRECTORY;
+						if (sourceDir && !isDirectory(target)) {
+							throw new CurveException(ErrorCode.NOT_A_DIRECTORY, "'" + name + "' is not a directory");
+						}
+						if (!sourceDir && isDirectory(target)) {
+							throw new CurveException(ErrorCode.IS_A_DIRECTORY, "'" + name + "' is a directory");
+						}
+						if (isDirectory(target)) {
+							requireEmpty(partitionId, target.getInodeId(), name);
+						}
+					}
+				}
+				default -> throw new CurveException(ErrorCode.INVALID_ARGUMENT, "a rename needs a mode");
+			}
+		}
+
+		private Object prepareRename(PrepareRenameRequest request) {
+			int id = request.getPartition().getPartitionId();
+			InodeKey txKey = new InodeKey(id, request.getTxId());
+			if (request.getTxId() == 0 || !request.getPrepareSource() && !request.getPrepareTarget()) {
+				throw new CurveException(ErrorCode.INVALID_ARGUMENT, "a prepared rename needs a transaction and a side");
+			}
+			if (this.batch.get(PartitionSchema.PENDING, txKey).isPresent()) {
+				return null;
+			}
+			PendingRename.Builder pending = PendingRename.newBuilder().setTxId(request.getTxId()).setRequest(request);
+			if (request.getPrepareSource()) {
+				directory(id, request.getSrcParent());
+				DentryKey src = new DentryKey(id, request.getSrcParent(), request.getSrcName());
+				requireNotHeld(src);
+				Dentry source = this.batch.get(PartitionSchema.DENTRIES, src)
+					.filter(d -> request.getSrcInode() == 0 || d.getInodeId() == request.getSrcInode())
+					.orElseThrow(() -> new CurveException(ErrorCode.DENTRY_NOT_FOUND, "no '" + request.getSrcName() + "'"));
+				pending.setOldSource(source);
+				this.batch.put(PartitionSchema.HELD_NAMES, src, request.getTxId());
+			}
+			if (request.getPrepareTarget()) {
+				checkName(request.getDstName());
+				directory(id, request.getDstParent());
+				DentryKey dst = new DentryKey(id, request.getDstParent(), request.getDstName());
+				requireNotHeld(dst);
+				Dentry target = this.batch.get(PartitionSchema.DENTRIES, dst).orElse(null);
+				long seen = target == null ? 0 : target.getInodeId();
+				if (seen != request.getDstInode() && request.getMode() != RenameMode.RENAME_NOREPLACE) {
+					throw new CurveException(ErrorCode.TX_ABORTED, "'" + request.getDstName() + "' changed since it was looked up");
+				}
+				checkTarget(id, request.getMode(), request.getSrcType(), target, request.getDstName());
+				if (target != null) {
+					pending.setOldTarget(target);
+				}
+				this.batch.put(PartitionSchema.HELD_NAMES, dst, request.getTxId());
+			}
+			this.batch.put(PartitionSchema.PENDING, txKey, pending.build());
+			return null;
+		}
+
+		private Object resolveTx(ResolveTxRequest request) {
+			int id = request.getPartition().getPartitionId();
+			InodeKey txKey = new InodeKey(id, request.getTxId());
+			Optional<PendingRename> found = this.batch.get(PartitionSchema.PENDING, txKey);
+			if (found.isEmpty()) {
+				return null;
+			}
+			PendingRename pending = found.get();
+			PrepareRenameRequest r = pending.getRequest();
+			DentryKey src = new DentryKey(id, r.getSrcParent(), r.getSrcName());
+			DentryKey dst = new DentryKey(id, r.getDstParent(), r.getDstName());
+			if (r.getPrepareSource()) {
+				this.batch.delete(PartitionSchema.HELD_NAMES, src);
+			}
+			if (r.getPrepareTarget()) {
+				this.batch.delete(PartitionSchema.HELD_NAMES, dst);
+			}
+			this.batch.delete(PartitionSchema.PENDING, txKey);
+			if (!request.getCommit()) {
+				return null;
+			}
+			if (r.getPrepareSource()) {
+				Dentry exchanged = r.getMode() == RenameMode.RENAME_EXCHANGE ? Dentry.newBuilder()
+					.setParent(src.parent())
+					.setName(src.name())
+					.setInodeId(r.getDstInode())
+					.setType(r.getDstType())
+					.build() : null;
+				setName(src, pending.hasOldSource() ? pending.getOldSource() : null, exchanged);
+			}
+			if (r.getPrepareTarget()) {
+				Dentry moved = Dentry.newBuilder()
+					.setParent(dst.parent())
+					.setName(dst.name())
+					.setInodeId(r.getSrcInode())
+					.setType(r.getSrcType())
+					.build();
+				setName(dst, pending.hasOldTarget() ? pending.getOldTarget() : null, moved);
+			}
+			return null;
+		}
+
+		/** Points a name at another entry (null: removes it), keeping the directory's link count and times. */
+		private void setName(DentryKey key, Dentry before, Dentry after) {
+			if (after == null) {
+				this.batch.delete(PartitionSchema.DENTRIES, key);
+			}
+			else {
+				this.batch.put(PartitionSchema.DENTRIES, key, after);
+			}
+			int subdirectories = (after != null && isDirectory(after) ? 1 : 0) - (before != null && isDirectory(before) ? 1 : 0);
+			this.batch.get(PartitionSchema.INODES, new InodeKey(key.partition(), key.parent()))
+				.ifPresent(parent -> touchDirectory(key.partition(), parent.toBuilder(), subdirectories));
+		}
+
+		// helpers
+
+		private PartitionRecord partition(int id) {
+			return this.batch.get(PartitionSchema.PARTITIONS, id)
+				.orElseThrow(() -> new CurveException(ErrorCode.PARTITION_NOT_FOUND, "no partition " + id + " here"));
+		}
+
+		private Inode inode(int partitionId, long inodeId) {
+			partition(partitionId);
+			return this.batch.get(PartitionSchema.INODES, new InodeKey(partitionId, inodeId))
+				.orElseThrow(() -> new CurveException(ErrorCode.INODE_NOT_FOUND, "no inode " + inodeId));
+		}
+
+		private Inode.Builder directory(int partitionId, long inodeId) {
+			Inode inode = inode(partitionId, inodeId);
+			if (inode.getType() != InodeType.DIRECTORY) {
+				throw new CurveException(ErrorCode.NOT_A_DIRECTORY, "inode " + inodeId + " is not a directory");
+			}
+			return inode.toBuilder();
+		}
+
+		private void touchDirectory(int partitionId, Inode.Builder directory, int subdirectories) {
+			long now = this.nowMs * NANOS_PER_MILLI;
+			putInode(partitionId, directory.setNlink(directory.getNlink() + subdirectories).setMtimeNs(now).setCtimeNs(now).build());
+		}
+
+		/** A directory whose entries are in this partition must have none; elsewhere, the client checked. */
+		private void requireEmpty(int partitionId, long directoryInode, String name) {
+			boolean[] any = { false };
+			this.batch.scan(PartitionSchema.DENTRIES,
+					new KeyPrefix(PartitionSchema.DentryKeyCodec.directory(partitionId, directoryInode)),
+					(key, entry) -> any[0] = true);
+			if (any[0]) {
+				throw new CurveException(ErrorCode.DIRECTORY_NOT_EMPTY, "'" + name + "' is not empty");
+			}
+		}
+
+		private void requireNotHeld(DentryKey key) {
+			Optional<Long> tx = this.batch.get(PartitionSchema.HELD_NAMES, key);
+			if (tx.isPresent()) {
+				throw new TxPendingException(tx.get(), key.name());
+			}
+		}
+
+		private Inode putInode(int partitionId, Inode inode) {
+			this.batch.put(PartitionSchema.INODES, new InodeKey(partitionId, inode.getInodeId()), inode);
+			return inode;
+		}
+
+		private static boolean isDirectory(Dentry dentry) {
+			return dentry.getType() == InodeType.DIRECTORY;
+		}
+
+		static void checkName(String name) {
+			if (name.isEmpty() || name.equals(".") || name.equals("..") || name.indexOf('/') >= 0 || name.indexOf('\0') >= 0) {
+				throw new CurveException(ErrorCode.INVALID_ARGUMENT, "'" + name + "' is not a file name");
+			}
+			if (name.getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
+				throw new CurveException(ErrorCode.NAME_TOO_LONG, "a file name has at most " + MAX_NAME_BYTES + " bytes");
+			}
+		}
+
+	}
+
+}

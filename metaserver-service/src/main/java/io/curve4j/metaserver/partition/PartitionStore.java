@@ -1,0 +1,185 @@
+package io.curve4j.metaserver.partition;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
+
+import io.curve4j.common.raft.CheckpointSnapshots;
+import io.curve4j.common.store.KeyPrefix;
+import io.curve4j.common.store.RocksStore;
+import io.curve4j.metaserver.partition.PartitionSchema.DentryKey;
+import io.curve4j.metaserver.partition.PartitionSchema.DentryKeyCodec;
+import io.curve4j.metaserver.partition.PartitionSchema.InodeKey;
+import io.curve4j.proto.metaserver.v1.Dentry;
+import io.curve4j.proto.metaserver.v1.Inode;
+import io.curve4j.proto.metaserver.v1.PartitionRecord;
+import io.curve4j.proto.metaserver.v1.PartitionStats;
+
+/**
+ * The RocksDB of one metaserver copyset ({@link PartitionSchema}). Only its state machine
+ * writes; readers go through the read methods here. A read-write lock keeps readers off
+ * the database while a Raft snapshot replaces it.
+ */
+public final class PartitionStore implements CheckpointSnapshots.Checkpointable, AutoCloseable {
+
+	private final RocksStore rocks;
+
+	private final ReadWriteLock lock = new ReentrantReadWriteLock();
+
+	private volatile long appliedIndex;
+
+	public PartitionStore(Path dir) {
+		this.rocks = new RocksStore(dir, PartitionSchema.DEFINITION);
+		this.appliedIndex = this.rocks.get(PartitionSchema.COUNTERS, PartitionSchema.APPLIED_INDEX).orElse(0L);
+	}
+
+	@Override
+	public long appliedIndex() {
+		return this.appliedIndex;
+	}
+
+	public Optional<PartitionRecord> partition(int partitionId) {
+		return read(() -> this.rocks.get(PartitionSchema.PARTITIONS, partitionId));
+	}
+
+	public List<PartitionRecord> partitions() {
+		return read(() -> {
+			List<PartitionRecord> all = new ArrayList<>();
+			this.rocks.scan(PartitionSchema.PARTITIONS, KeyPrefix.ALL, (id, p) -> all.add(p));
+			return all;
+		});
+	}
+
+	public Optional<Inode> inode(int partitionId, long inodeId) {
+		return read(() -> this.rocks.get(PartitionSchema.INODES, new InodeKey(partitionId, inodeId)));
+	}
+
+	public Optional<Dentry> dentry(int partitionId, long parent, String name) {
+		return read(() -> this.rocks.get(PartitionSchema.DENTRIES, new DentryKey(partitionId, parent, name)));
+	}
+
+	/** The rename transaction holding a name, 0 when none does. */
+	public long heldBy(int partitionId, long parent, String name) {
+		return read(() -> this.rocks.get(PartitionSchema.HELD_NAMES, new DentryKey(partitionId, parent, name)).orElse(0L));
+	}
+
+	/** A held name of the directory, if any (0 when none): a listing waits for it to resolve. */
+	public long anyHeldIn(int partitionId, long parent) {
+		return read(() -> {
+			long[] tx = { 0 };
+			this.rocks.scanAfter(PartitionSchema.HELD_NAMES, new KeyPrefix(DentryKeyCodec.directory(partitionId, parent)),
+					null, (key, id) -> {
+						tx[0] = id;
+						return false;
+					});
+			return tx[0];
+		});
+	}
+
+	/** Up to limit entries of a directory after the name startAfter (from the first when empty). */
+	public List<Dentry> list(int partitionId, long parent, String startAfter, int limit) {
+		return read(() -> {
+			List<Dentry> page = new ArrayList<>();
+			DentryKey after = startAfter.isEmpty() ? null : new DentryKey(partitionId, parent, startAfter);
+			this.rocks.scanAfter(PartitionSchema.DENTRIES, new KeyPrefix(DentryKeyCodec.directory(partitionId, parent)),
+					after, (key, dentry) -> {
+						page.add(dentry);
+						return page.size() < limit;
+					});
+			return page;
+		});
+	}
+
+	public PartitionStats stats(int partitionId) {
+		return read(() -> {
+			PartitionStats.Builder stats = PartitionStats.newBuilder();
+			KeyPrefix prefix = PartitionSchema.INODES.prefix(io.curve4j.common.store.Codec.u32(), partitionId);
+			this.rocks.scan(PartitionSchema.INODES, prefix, (key, inode) -> {
+				stats.setInodeCount(stats.getInodeCount() + 1);
+				stats.setBytes(stats.getBytes() + inode.getLength());
+			});
+			this.rocks.scan(PartitionSchema.DENTRIES, prefix,
+					(key, dentry) -> stats.setDentryCount(stats.getDentryCount() + 1));
+			this.rocks.get(PartitionSchema.PARTITIONS, partitionId).ifPresent(p -> stats.setNextInode(p.getNextInode()));
+			return stats.build();
+		});
+	}
+
+	/** Inodes of the partition with no link left since before cutoffMs: the trash to empty. */
+	public List<Inode> unlinkedBefore(int partitionId, long cutoffMs, int limit) {
+		return read(() -> {
+			List<Inode> found = new ArrayList<>();
+			this.rocks.scanAfter(PartitionSchema.INODES,
+					PartitionSchema.INODES.prefix(io.curve4j.common.store.Codec.u32(), partitionId), null, (key, inode) -> {
+						if (inode.getNlink() == 0 && inode.getUnlinkedMs() > 0 && inode.getUnlinkedMs() < cutoffMs) {
+							found.add(inode);
+						}
+						return found.size() < limit;
+					});
+			return found;
+		});
+	}
+
+	/** A batch for one entry's changes; {@link #write} commits it with the entry's index. */
+	RocksStore.Batch batch() {
+		return this.rocks.batch();
+	}
+
+	void write(RocksStore.Batch batch, long index) {
+		this.lock.readLock().lock();
+		try {
+			batch.put(PartitionSchema.COUNTERS, PartitionSchema.APPLIED_INDEX, index);
+			batch.commit();
+		}
+		finally {
+			this.lock.readLock().unlock();
+		}
+		this.appliedIndex = index;
+	}
+
+	@Override
+	public void checkpoint(Path target) {
+		read(() -> {
+			this.rocks.checkpoint(target);
+			return null;
+		});
+	}
+
+	@Override
+	public void restore(Path checkpoint) {
+		this.lock.writeLock().lock();
+		try {
+			this.rocks.restore(checkpoint);
+			this.appliedIndex = this.rocks.get(PartitionSchema.COUNTERS, PartitionSchema.APPLIED_INDEX).orElse(0L);
+		}
+		finally {
+			this.lock.writeLock().unlock();
+		}
+	}
+
+	private <T> T read(Supplier<T> read) {
+		this.lock.readLock().lock();
+		try {
+			return read.get();
+		}
+		finally {
+			this.lock.readLock().unlock();
+		}
+	}
+
+	@Override
+	public void close() {
+		this.lock.writeLock().lock();
+		try {
+			this.rocks.close();
+		}
+		finally {
+			this.lock.writeLock().unlock();
+		}
+	}
+
+}
