@@ -1,0 +1,179 @@
+package io.curve4j.metaserver.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
+
+import io.curve4j.common.auth.Secret;
+import io.curve4j.common.raft.RaftLogStore;
+import io.curve4j.objectstore.ObjectStoreSettings;
+
+/**
+ * Configuration of one metaserver process ({@code curve.metaserver.*}).
+ */
+@ConfigurationProperties("curve.metaserver")
+@Validated
+public class MetaServerProperties {
+
+	/** Directory of this metaserver: copysets (databases, Raft logs and snapshots) and its registration. */
+	@NotNull
+	private Path dataDir;
+
+	/** Address peers and clients reach this metaserver at; also the Raft bind address. */
+	@NotBlank
+	private String host = "127.0.0.1";
+
+	/** Port of the Raft server all copysets share; part of this replica's identity, so it never changes. */
+	@Min(1)
+	@Max(65535)
+	private int raftPort = 8400;
+
+	/** Name of the topology server this metaserver runs on (a server of a physical pool with an fs-metadata logical pool). */
+	private String serverName;
+
+	/** gRPC addresses (host:port) of the MDS members. */
+	private List<String> mdsAddresses = new ArrayList<>();
+
+	private Duration heartbeatInterval = Duration.ofSeconds(1);
+
+	/** The cluster's join token ({@code join-token.file}), presented at the first registration. */
+	private final Secret joinToken = new Secret();
+
+	/** The cluster's data key ({@code data-key.file}): calls must carry an FsCapability signed with it. Unset: nothing is checked. */
+	private final Secret dataKey = new Secret();
+
+	private Duration electionTimeout = Duration.ofSeconds(1);
+
+	/** Time between Raft snapshots (RocksDB checkpoints) of each copyset. */
+	private Duration snapshotInterval = Duration.ofMinutes(1);
+
+	/** rocksdb (jraft's, one per copyset) or journal (one per metaserver that its copysets share). */
+	private RaftLogStore raftLog = RaftLogStore.JOURNAL;
+
+	/** How long an inode with no link is kept before it and its objects are deleted. */
+	private Duration trashPeriod = Duration.ofHours(1);
+
+	/** Where file data objects live (to delete those of purged inodes); null when not set. */
+	@Valid
+	private ObjectStoreSettings objectStore;
+
+	public String resolveDataKey() {
+		return this.dataKey.resolve("curve.metaserver.data-key");
+	}
+
+	public String resolveJoinToken() {
+		return this.joinToken.resolve("curve.metaserver.join-token");
+	}
+
+	/** This replica's Raft address ("host:raftPort"). */
+	public String raftAddress() {
+		return this.host + ":" + this.raftPort;
+	}
+
+	public Path getDataDir() {
+		return this.dataDir;
+	}
+
+	public void setDataDir(Path dataDir) {
+		this.dataDir = dataDir;
+	}
+
+	public String getHost() {
+		return this.host;
+	}
+
+	public void setHost(String host) {
+		this.host = host;
+	}
+
+	public int getRaftPort() {
+		return this.raftPort;
+	}
+
+	public void setRaftPort(int raftPort) {
+		this.raftPort = raftPort;
+	}
+
+	public String getServerName() {
+		return this.serverName;
+	}
+
+	public void setServerName(String serverName) {
+		this.serverName = serverName;
+	}
+
+	public List<String> getMdsAddresses() {
+		return this.mdsAddresses;
+	}
+
+	public void setMdsAddresses(List<String> mdsAddresses) {
+		this.mdsAddresses = mdsAddresses;
+	}
+
+	public Duration getHeartbeatInterval() {
+		return this.heartbeatInterval;
+	}
+
+	public void setHeartbeatInterval(Duration heartbeatInterval) {
+		this.heartbeatInterval = heartbeatInterval;
+	}
+
+	public Secret getJoinToken() {
+		return this.joinToken;
+	}
+
+	public Secret getDataKey() {
+		return this.dataKey;
+	}
+
+	public Duration getElectionTimeout() {
+		return this.electionTimeout;
+	}
+
+	public void setElectionTimeout(Duration electionTimeout) {
+		this.electionTimeout = electionTimeout;
+	}
+
+	public Duration getSnapshotInterval() {
+		return this.snapshotInterval;
+	}
+
+	public void setSnapshotInterval(Duration snapshotInterval) {
+		this.snapshotInterval = snapshotInterval;
+	}
+
+	public RaftLogStore getRaftLog() {
+		return this.raftLog;
+	}
+
+	public void setRaftLog(RaftLogStore raftLog) {
+		this.raftLog = raftLog;
+	}
+
+	public Duration getTrashPeriod() {
+		return this.trashPeriod;
+	}
+
+	public void setTrashPeriod(Duration trashPeriod) {
+		this.trashPeriod = trashPeriod;
+	}
+
+	public ObjectStoreSettings getObjectStore() {
+		return this.objectStore;
+	}
+
+	public void setObjectStore(ObjectStoreSettings objectStore) {
+		this.objectStore = objectStore;
+	}
+
+}

@@ -1,0 +1,67 @@
+package io.curve4j.metaserver.copyset;
+
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+
+import io.curve4j.common.raft.RaftGroup;
+import io.curve4j.metaserver.partition.PartitionStateMachine;
+import io.curve4j.metaserver.partition.PartitionStore;
+import io.curve4j.proto.common.v1.CopysetKey;
+import io.curve4j.proto.metaserver.v1.MetaCommand;
+
+/**
+ * One metaserver copyset replica: its Raft group and the partitions' database. Changes go
+ * through the log and complete once applied here, so only the leader accepts them; reads
+ * run on the leader after a read-index check. A follower answers NOT_LEADER with the
+ * leader it knows.
+ */
+public final class MetaCopyset implements AutoCloseable {
+
+	private final CopysetKey key;
+
+	private final PartitionStore store;
+
+	private final PartitionStateMachine stateMachine;
+
+	private final RaftGroup group;
+
+	MetaCopyset(CopysetKey key, PartitionStore store, PartitionStateMachine stateMachine, RaftGroup group) {
+		this.key = key;
+		this.store = store;
+		this.stateMachine = stateMachine;
+		this.group = group;
+	}
+
+	public CopysetKey key() {
+		return this.key;
+	}
+
+	public RaftGroup group() {
+		return this.group;
+	}
+
+	public PartitionStore store() {
+		return this.store;
+	}
+
+	public boolean isLeader() {
+		return this.stateMachine.isLeader();
+	}
+
+	/** Proposes a change; completes with the state machine's result once a majority has it and it is applied here. */
+	public CompletableFuture<Object> propose(MetaCommand command) {
+		return this.group.propose(command.toByteArray());
+	}
+
+	/** Runs a read on the leader once it has applied everything committed before the call. */
+	public <T> CompletableFuture<T> read(Callable<T> read) {
+		return this.group.readLinearizable(read);
+	}
+
+	@Override
+	public void close() {
+		this.group.close();
+		this.store.close();
+	}
+
+}
