@@ -1,0 +1,240 @@
+package io.curve4j.metaserver;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.grpc.server.lifecycle.GrpcServerLifecycle;
+import org.springframework.test.util.TestSocketUtils;
+
+import io.curve4j.common.auth.FsCapabilities;
+import io.curve4j.common.error.ErrorCode;
+import io.curve4j.common.error.GrpcErrors;
+import io.curve4j.metaserver.copyset.MetaCopysets;
+import io.curve4j.proto.common.v1.CopysetKey;
+import io.curve4j.proto.fs.v1.FsCapability;
+import io.curve4j.proto.metaserver.v1.CreateDentryRequest;
+import io.curve4j.proto.metaserver.v1.CreateInodeRequest;
+import io.curve4j.proto.metaserver.v1.CreatePartitionRequest;
+import io.curve4j.proto.metaserver.v1.Dentry;
+import io.curve4j.proto.metaserver.v1.GetInodeRequest;
+import io.curve4j.proto.metaserver.v1.Inode;
+import io.curve4j.proto.metaserver.v1.InodeType;
+import io.curve4j.proto.metaserver.v1.ListDentryRequest;
+import io.curve4j.proto.metaserver.v1.ListDentryResponse;
+import io.curve4j.proto.metaserver.v1.MetaServiceGrpc;
+import io.curve4j.proto.metaserver.v1.MetaServiceGrpc.MetaServiceBlockingStub;
+import io.curve4j.proto.metaserver.v1.PartitionRef;
+import io.curve4j.proto.metaserver.v1.PartitionRequest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Three metaservers in one JVM, each a whole application with real gRPC and Raft on
+ * loopback, hosting one copyset: metadata acknowledged by the leader survives the
+ * leader's loss and a restart of every replica; a call without the mount's capability is
+ * refused and changes nothing.
+ */
+class MetaServerClusterIT {
+
+	static final String DATA_KEY = "metaserver-it-data-key-0123456789";
+
+	static final CopysetKey KEY = CopysetKey.newBuilder().setLogicalPoolId(9).setCopysetId(1).build();
+
+	static final int FS = 3;
+
+	static final int PARTITION = 5;
+
+	@TempDir
+	Path dir;
+
+	private final int[] raftPorts = IntStream.range(0, 3).map(i -> TestSocketUtils.findAvailableTcpPort()).toArray();
+
+	private final ConfigurableApplicationContext[] nodes = new ConfigurableApplicationContext[3];
+
+	private final ManagedChannel[] channels = new ManagedChannel[3];
+
+	private final FsCapabilities capabilities = FsCapabilities.fromSecret(DATA_KEY);
+
+	@AfterEach
+	void stopAll() {
+		for (int i = 0; i < 3; i++) {
+			stop(i);
+		}
+	}
+
+	@Test
+	void acknowledgedMetadataSurvivesTheLeadersLossAndAFullRestart() {
+		startAll();
+		int leader = awaitLeader(0, 1, 2);
+		PartitionRef admin = ref(this.capabilities.issue(FS, 0, FsCapabilities.ADMIN, far()));
+		meta(leader).createPartition(CreatePartitionRequest.newBuilder()
+			.setPartition(admin)
+			.setFsId(FS)
+			.setStartInode(1)
+			.setEndInode(1_000)
+			.setRoot(Inode.newBuilder().setInodeId(1).setMode(0755))
+			.build());
+		PartitionRef mount = ref(this.capabilities.issue(FS, 1, FsCapabilities.READ | FsCapabilities.WRITE, far()));
+		List<Long> inodes = new ArrayList<>();
+		for (int i = 0; i < 20; i++) {
+			Inode inode = meta(leader).createInode(CreateInodeRequest.newBuilder()
+				.setPartition(mount)
+				.setType(InodeType.FILE)
+				.setMode(0644)
+				.setParent(1)
+				.build()).getInode();
+			meta(leader).createDentry(CreateDentryRequest.newBuilder()
+				.setPartition(mount)
+				.setDentry(Dentry.newBuilder().setParent(1).setName("f" + i).setInodeId(inode.getInodeId()).setType(InodeType.FILE))
+				.build());
+			inodes.add(inode.getInodeId());
+		}
+		int follower = (leader + 1) % 3;
+		// a follower serves linearizable reads (jraft's read index) but refuses changes
+		assertThat(meta(follower).getInode(GetInodeRequest.newBuilder().setPartition(mount).setInodeId(1).build())
+			.getInode()
+			.getNlink()).isEqualTo(2);
+		assertThatThrownBy(() -> meta(follower).createInode(CreateInodeRequest.newBuilder()
+			.setPartition(mount)
+			.setType(InodeType.FILE)
+			.build()))
+			.isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+				assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+				assertThat(GrpcErrors.fromStatus(e).code()).isEqualTo(ErrorCode.NOT_LEADER);
+			});
+
+		stop(leader);
+		int next = awaitLeader(IntStream.range(0, 3).filter(i -> i != leader).toArray());
+		assertWhole(next, mount, inodes);
+
+		start(leader);
+		for (int i = 0; i < 3; i++) {
+			stop(i);
+		}
+		startAll();
+		assertWhole(awaitLeader(0, 1, 2), mount, inodes);
+	}
+
+	@Test
+	void callsWithoutAGenuineCapabilityAreRefusedAndChangeNothing() {
+		startAll();
+		int leader = awaitLeader(0, 1, 2);
+		PartitionRef none = ref(FsCapability.getDefaultInstance());
+		CreatePartitionRequest create = CreatePartitionRequest.newBuilder()
+			.setPartition(none)
+			.setFsId(FS)
+			.setStartInode(1)
+			.setEndInode(1_000)
+			.setRoot(Inode.newBuilder().setInodeId(1).setMode(0755))
+			.build();
+		assertRefused(() -> meta(leader).createPartition(create), Status.Code.UNAUTHENTICATED);
+		// a mount's capability does not create partitions
+		PartitionRef mount = ref(this.capabilities.issue(FS, 1, FsCapabilities.READ | FsCapabilities.WRITE, far()));
+		assertRefused(() -> meta(leader).createPartition(create.toBuilder().setPartition(mount).build()),
+				Status.Code.PERMISSION_DENIED);
+		assertRefused(() -> meta(leader).getPartitionStats(PartitionRequest.newBuilder().setPartition(mount).build()),
+				Status.Code.NOT_FOUND);
+
+		meta(leader).createPartition(create.toBuilder()
+			.setPartition(ref(this.capabilities.issue(FS, 0, FsCapabilities.ADMIN, far())))
+			.build());
+		CreateInodeRequest inode = CreateInodeRequest.newBuilder().setType(InodeType.FILE).setParent(1).build();
+		assertRefused(() -> meta(leader).createInode(inode.toBuilder().setPartition(none).build()), Status.Code.UNAUTHENTICATED);
+		PartitionRef forged = ref(this.capabilities.issue(FS, 1, FsCapabilities.READ, far()).toBuilder()
+			.setRights(FsCapabilities.READ | FsCapabilities.WRITE)
+			.build());
+		assertRefused(() -> meta(leader).createInode(inode.toBuilder().setPartition(forged).build()), Status.Code.UNAUTHENTICATED);
+		PartitionRef otherFs = ref(this.capabilities.issue(FS + 1, 1, FsCapabilities.READ | FsCapabilities.WRITE, far()));
+		assertRefused(() -> meta(leader).createInode(inode.toBuilder().setPartition(otherFs).build()),
+				Status.Code.PERMISSION_DENIED);
+		PartitionRef expired = ref(this.capabilities.issue(FS, 1, FsCapabilities.READ | FsCapabilities.WRITE, 1));
+		assertRefused(() -> meta(leader).createInode(inode.toBuilder().setPartition(expired).build()),
+				Status.Code.PERMISSION_DENIED);
+		assertThat(meta(leader).getPartitionStats(PartitionRequest.newBuilder().setPartition(mount).build()).getInodeCount())
+			.as("only the root").isEqualTo(1);
+	}
+
+	private void assertWhole(int node, PartitionRef mount, List<Long> inodes) {
+		ListDentryResponse list = await().atMost(Duration.ofSeconds(20)).ignoreExceptions()
+			.until(() -> meta(node).listDentry(ListDentryRequest.newBuilder().setPartition(mount).setParent(1).build()), r -> true);
+		assertThat(list.getDentriesList()).hasSize(inodes.size());
+		assertThat(list.getDentriesList()).extracting(Dentry::getInodeId).containsExactlyInAnyOrderElementsOf(inodes);
+		for (long id : inodes) {
+			assertThat(meta(node).getInode(GetInodeRequest.newBuilder().setPartition(mount).setInodeId(id).build())
+				.getInode()
+				.getNlink()).isEqualTo(1);
+		}
+	}
+
+	private static void assertRefused(Runnable call, Status.Code code) {
+		assertThatThrownBy(call::run).isInstanceOfSatisfying(StatusRuntimeException.class,
+				e -> assertThat(e.getStatus().getCode()).isEqualTo(code));
+	}
+
+	private static PartitionRef ref(FsCapability capability) {
+		return PartitionRef.newBuilder().setCopyset(KEY).setPartitionId(PARTITION).setCapability(capability).build();
+	}
+
+	private static long far() {
+		return System.currentTimeMillis() + TimeUnit.HOURS.toMillis(1);
+	}
+
+	private void startAll() {
+		for (int i = 0; i < 3; i++) {
+			start(i);
+		}
+	}
+
+	private void start(int i) {
+		this.nodes[i] = MetaServerApplication.builder()
+			.run("--server.port=0", "--spring.grpc.server.port=0", "--spring.main.banner-mode=off",
+					"--curve.metaserver.data-dir=" + this.dir.resolve("meta" + i),
+					"--curve.metaserver.raft-port=" + this.raftPorts[i],
+					"--curve.metaserver.election-timeout=600ms", "--curve.metaserver.data-key.value=" + DATA_KEY);
+		List<String> peers = IntStream.range(0, 3).mapToObj(p -> "127.0.0.1:" + this.raftPorts[p]).toList();
+		this.nodes[i].getBean(MetaCopysets.class).create(KEY, peers);
+		int port = this.nodes[i].getBean(GrpcServerLifecycle.class).getPort();
+		this.channels[i] = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+	}
+
+	private void stop(int i) {
+		if (this.channels[i] != null) {
+			this.channels[i].shutdownNow();
+			this.channels[i] = null;
+		}
+		if (this.nodes[i] != null) {
+			this.nodes[i].close();
+			this.nodes[i] = null;
+		}
+	}
+
+	private MetaServiceBlockingStub meta(int i) {
+		return MetaServiceGrpc.newBlockingStub(this.channels[i]).withDeadlineAfter(20, TimeUnit.SECONDS);
+	}
+
+	private int awaitLeader(int... among) {
+		return await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
+			for (int i : among) {
+				if (this.nodes[i].getBean(MetaCopysets.class).get(KEY).isLeader()) {
+					return i;
+				}
+			}
+			return -1;
+		}, i -> i >= 0);
+	}
+
+}
