@@ -204,7 +204,7 @@ class MetaServerClusterIT {
 			.run("--server.port=0", "--spring.grpc.server.port=0", "--spring.main.banner-mode=off",
 					"--curve.metaserver.data-dir=" + this.dir.resolve("meta" + i),
 					"--curve.metaserver.raft-port=" + this.raftPorts[i],
-					"--curve.metaserver.election-timeout=600ms", "--curve.metaserver.data-key.value=" + DATA_KEY);
+					"--curve.metaserver.heartbeat-enabled=false", "--curve.metaserver.election-timeout=600ms", "--curve.metaserver.data-key.value=" + DATA_KEY);
 		List<String> peers = IntStream.range(0, 3).mapToObj(p -> "127.0.0.1:" + this.raftPorts[p]).toList();
 		this.nodes[i].getBean(MetaCopysets.class).create(KEY, peers);
 		int port = this.nodes[i].getBean(GrpcServerLifecycle.class).getPort();

@@ -21,6 +21,8 @@ import io.curve4j.chunk.chunkfile.ChunkStore;
 import io.curve4j.chunk.chunkfile.SnapshotRead;
 import io.curve4j.common.error.NotLeaderException;
 import io.curve4j.common.raft.RaftGroup;
+import io.curve4j.membership.HostedCopyset;
+import io.curve4j.proto.common.v1.CopysetKey;
 import io.curve4j.proto.common.v1.WriteId;
 import io.curve4j.proto.raft.v1.ChunkCommand;
 import io.curve4j.proto.raft.v1.DeleteChunkSnapshotOrCorrectSnCommand;
@@ -42,7 +44,7 @@ import io.curve4j.proto.raft.v1.WriteChunksCommand;
  * confirms the index. A follower answers with {@link NotLeaderException} naming the
  * leader it knows.
  */
-public final class Copyset implements AutoCloseable {
+public final class Copyset implements HostedCopyset, AutoCloseable {
 
 	private static final Logger log = LoggerFactory.getLogger(Copyset.class);
 
@@ -63,6 +65,11 @@ public final class Copyset implements AutoCloseable {
 
 	public CopysetId id() {
 		return this.id;
+	}
+
+	@Override
+	public CopysetKey key() {
+		return this.id.toProto();
 	}
 
 	/** Bytes of this replica's chunk files. */
@@ -272,15 +279,18 @@ public final class Copyset implements AutoCloseable {
 		return this.group.readLinearizable(read);
 	}
 
+	@Override
 	public NotLeaderException notLeader() {
 		return new NotLeaderException("not the leader of copyset " + this.id, this.group.leader());
 	}
 
+	@Override
 	public boolean isLeader() {
 		return this.group.isLeader();
 	}
 
 	/** Raft address of the leader; empty when unknown. */
+	@Override
 	public String leader() {
 		return this.group.leader();
 	}
@@ -298,26 +308,31 @@ public final class Copyset implements AutoCloseable {
 	 * Members of the last configuration this replica saw committed (what {@link #epoch()}
 	 * counts); the initial members until one is.
 	 */
+	@Override
 	public List<String> committedPeers() {
 		List<String> committed = this.stateMachine.committedPeers();
 		return committed.isEmpty() ? this.group.peers() : committed;
 	}
 
 	/** Term of the leader this replica knows (its own term when it leads). */
+	@Override
 	public long term() {
 		return this.stateMachine.term();
 	}
 
 	/** Membership changes since creation, as carried by the log and snapshots. */
+	@Override
 	public long epoch() {
 		return this.stateMachine.epoch();
 	}
 
+	@Override
 	public long appliedIndex() {
 		return this.stateMachine.appliedIndex();
 	}
 
 	/** Raw Raft group, for membership changes. */
+	@Override
 	public RaftGroup group() {
 		return this.group;
 	}

@@ -32,6 +32,8 @@ import io.curve4j.common.error.ErrorCode;
 import io.curve4j.common.raft.RaftGroup;
 import io.curve4j.common.raft.RaftGroupOptions;
 import io.curve4j.common.raft.RaftHost;
+import io.curve4j.membership.CopysetHost;
+import io.curve4j.proto.common.v1.CopysetKey;
 
 /**
  * Every copyset of this chunkserver. {@link #create} is what the heartbeat calls for each
@@ -41,7 +43,7 @@ import io.curve4j.common.raft.RaftHost;
  * copyset directory also holds {@code chunks/} (chunk files) and {@code raft/} (log, meta,
  * snapshots).
  */
-public final class CopysetRegistry implements AutoCloseable {
+public final class CopysetRegistry implements CopysetHost, AutoCloseable {
 
 	private static final Logger log = LoggerFactory.getLogger(CopysetRegistry.class);
 
@@ -174,6 +176,26 @@ public final class CopysetRegistry implements AutoCloseable {
 
 	public Collection<Copyset> copysets() {
 		return List.copyOf(this.copysets.values());
+	}
+
+	@Override
+	public Collection<Copyset> hosted() {
+		return copysets();
+	}
+
+	@Override
+	public Copyset hosted(CopysetKey key) {
+		return get(CopysetId.of(key));
+	}
+
+	@Override
+	public void create(CopysetKey key, List<String> initialPeers) {
+		create(CopysetId.of(key), initialPeers);
+	}
+
+	@Override
+	public void remove(CopysetKey key) {
+		remove(CopysetId.of(key));
 	}
 
 	private Copyset start(CopysetId id, List<String> peers, Path copysetDir) throws IOException {

@@ -12,6 +12,7 @@ import java.util.Set;
 
 import io.curve4j.chunk.chunkfile.ChunkStore;
 import io.curve4j.common.raft.SnapshotStore;
+import io.curve4j.membership.MembershipEpoch;
 
 /**
  * A copyset's Raft snapshot: its chunk files, forced to disk and hard-linked into the

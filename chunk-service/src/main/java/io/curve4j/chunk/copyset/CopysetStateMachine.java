@@ -24,6 +24,7 @@ import io.curve4j.proto.raft.v1.ChunkCommand;
 import io.curve4j.proto.raft.v1.PageFill;
 import io.curve4j.proto.raft.v1.RepairPagesCommand;
 import io.curve4j.proto.raft.v1.WriteChunkCommand;
+import io.curve4j.membership.MembershipEpoch;
 
 /**
  * Applies a copyset's log ({@link ChunkCommand}s) to its {@link ChunkStore}.

@@ -7,6 +7,7 @@ import org.springframework.stereotype.Component;
 
 import io.curve4j.chunk.copyset.Copyset;
 import io.curve4j.chunk.copyset.CopysetRegistry;
+import io.curve4j.membership.HeartbeatTask;
 
 /**
  * UP once every persisted copyset is loaded and (with heartbeats on) the MDS accepted a
@@ -34,7 +35,7 @@ class ChunkServerHealthIndicator implements HealthIndicator {
 		}
 		HeartbeatTask task = this.heartbeat.getIfAvailable();
 		if (task != null) {
-			task.chunkServerId().ifPresent(id -> health.withDetail("chunkServerId", id));
+			task.serverId().ifPresent(id -> health.withDetail("chunkServerId", id));
 			task.lastHeartbeat().ifPresent(at -> health.withDetail("lastHeartbeat", at.toString()));
 			health.withDetail("mds", task.mdsAddress());
 			if (!task.lastError().isEmpty()) {

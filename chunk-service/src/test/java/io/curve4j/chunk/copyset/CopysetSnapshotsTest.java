@@ -14,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 import io.curve4j.chunk.chunkfile.ChunkFilePool;
 import io.curve4j.chunk.chunkfile.ChunkStore;
 import io.curve4j.chunk.chunkfile.OpenChunkFiles;
+import io.curve4j.membership.MembershipEpoch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

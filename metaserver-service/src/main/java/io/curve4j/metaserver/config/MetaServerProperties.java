@@ -46,6 +46,9 @@ public class MetaServerProperties {
 
 	private Duration heartbeatInterval = Duration.ofSeconds(1);
 
+	/** Per MDS call of the registration and heartbeats. */
+	private Duration mdsTimeout = Duration.ofSeconds(3);
+
 	/** The cluster's join token ({@code join-token.file}), presented at the first registration. */
 	private final Secret joinToken = new Secret();
 
@@ -71,8 +74,10 @@ public class MetaServerProperties {
 		return this.dataKey.resolve("curve.metaserver.data-key");
 	}
 
+	/** The join token; empty when none is given. */
 	public String resolveJoinToken() {
-		return this.joinToken.resolve("curve.metaserver.join-token");
+		String token = this.joinToken.resolve("curve.metaserver.join-token");
+		return token == null ? "" : token;
 	}
 
 	/** This replica's Raft address ("host:raftPort"). */
@@ -126,6 +131,14 @@ public class MetaServerProperties {
 
 	public void setHeartbeatInterval(Duration heartbeatInterval) {
 		this.heartbeatInterval = heartbeatInterval;
+	}
+
+	public Duration getMdsTimeout() {
+		return this.mdsTimeout;
+	}
+
+	public void setMdsTimeout(Duration mdsTimeout) {
+		this.mdsTimeout = mdsTimeout;
 	}
 
 	public Secret getJoinToken() {

@@ -1,9 +1,12 @@
 package io.curve4j.metaserver.copyset;
 
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 
+import io.curve4j.common.error.NotLeaderException;
 import io.curve4j.common.raft.RaftGroup;
+import io.curve4j.membership.HostedCopyset;
 import io.curve4j.metaserver.partition.PartitionStateMachine;
 import io.curve4j.metaserver.partition.PartitionStore;
 import io.curve4j.proto.common.v1.CopysetKey;
@@ -15,7 +18,7 @@ import io.curve4j.proto.metaserver.v1.MetaCommand;
  * run on the leader after a read-index check. A follower answers NOT_LEADER with the
  * leader it knows.
  */
-public final class MetaCopyset implements AutoCloseable {
+public final class MetaCopyset implements HostedCopyset, AutoCloseable {
 
 	private final CopysetKey key;
 
@@ -32,10 +35,12 @@ public final class MetaCopyset implements AutoCloseable {
 		this.group = group;
 	}
 
+	@Override
 	public CopysetKey key() {
 		return this.key;
 	}
 
+	@Override
 	public RaftGroup group() {
 		return this.group;
 	}
@@ -44,8 +49,40 @@ public final class MetaCopyset implements AutoCloseable {
 		return this.store;
 	}
 
+	@Override
 	public boolean isLeader() {
 		return this.stateMachine.isLeader();
+	}
+
+	@Override
+	public String leader() {
+		return this.group.leader();
+	}
+
+	@Override
+	public List<String> committedPeers() {
+		List<String> committed = this.stateMachine.committedPeers();
+		return committed.isEmpty() ? this.group.peers() : committed;
+	}
+
+	@Override
+	public long term() {
+		return this.stateMachine.term();
+	}
+
+	@Override
+	public long appliedIndex() {
+		return this.stateMachine.appliedIndex();
+	}
+
+	@Override
+	public long epoch() {
+		return this.stateMachine.epoch();
+	}
+
+	@Override
+	public NotLeaderException notLeader() {
+		return new NotLeaderException("not the leader of " + this.group.groupId(), this.group.leader());
 	}
 
 	/** Proposes a change; completes with the state machine's result once a majority has it and it is applied here. */

@@ -29,6 +29,7 @@ import io.curve4j.common.error.ErrorCode;
 import io.curve4j.common.raft.RaftGroup;
 import io.curve4j.common.raft.RaftGroupOptions;
 import io.curve4j.common.raft.RaftHost;
+import io.curve4j.membership.CopysetHost;
 import io.curve4j.metaserver.partition.PartitionStateMachine;
 import io.curve4j.metaserver.partition.PartitionStore;
 import io.curve4j.proto.common.v1.CopysetKey;
@@ -39,7 +40,7 @@ import io.curve4j.proto.common.v1.CopysetKey;
  * restart brings it back without the MDS), its database in {@code db/} and its Raft log,
  * meta and snapshots in {@code raft/}.
  */
-public final class MetaCopysets implements AutoCloseable {
+public final class MetaCopysets implements CopysetHost, AutoCloseable {
 
 	private static final Logger log = LoggerFactory.getLogger(MetaCopysets.class);
 
@@ -85,7 +86,13 @@ public final class MetaCopysets implements AutoCloseable {
 	}
 
 	/** Creates and starts a replica with its initial members (Raft addresses, this one among them), or returns the running one. */
-	public synchronized MetaCopyset create(CopysetKey key, List<String> initialPeers) {
+	@Override
+	public void create(CopysetKey key, List<String> initialPeers) {
+		start(key, initialPeers);
+	}
+
+	/** As {@link #create}, returning the replica. */
+	public synchronized MetaCopyset start(CopysetKey key, List<String> initialPeers) {
 		MetaCopyset existing = this.copysets.get(key);
 		if (existing != null) {
 			return existing;
@@ -108,6 +115,7 @@ public final class MetaCopysets implements AutoCloseable {
 	}
 
 	/** Stops a replica this metaserver is no longer a member of and deletes its directory. */
+	@Override
 	public synchronized void remove(CopysetKey key) {
 		MetaCopyset copyset = this.copysets.remove(key);
 		if (copyset == null) {
@@ -140,6 +148,16 @@ public final class MetaCopysets implements AutoCloseable {
 		return List.copyOf(this.copysets.values());
 	}
 
+	@Override
+	public Collection<MetaCopyset> hosted() {
+		return copysets();
+	}
+
+	@Override
+	public MetaCopyset hosted(CopysetKey key) {
+		return get(key);
+	}
+
 	/** Raft group id, the same scheme as the chunkservers' copysets. */
 	public static String groupId(CopysetKey key) {
 		return "copyset-" + Integer.toUnsignedString(key.getLogicalPoolId()) + "-"
@@ -152,7 +170,7 @@ public final class MetaCopysets implements AutoCloseable {
 
 	private MetaCopyset start(CopysetKey key, List<String> peers, Path copysetDir) {
 		PartitionStore store = new PartitionStore(copysetDir.resolve("db"));
-		PartitionStateMachine stateMachine = new PartitionStateMachine(groupId(key), store);
+		PartitionStateMachine stateMachine = new PartitionStateMachine(groupId(key), store, peers);
 		RaftGroupOptions options = new RaftGroupOptions(groupId(key), copysetDir.resolve("raft"), peers,
 				this.electionTimeout, this.snapshotInterval, true, 0);
 		RaftGroup group;

@@ -22,10 +22,13 @@ public final class PartitionSchema {
 
 	private static final String META = "meta";
 
-	/** In meta: "applied_index" -> u64, written with every entry's changes. */
+	/** In meta: "applied_index" -> u64, written with every entry's changes; "membership_epoch" -> u64. */
 	static final ColumnFamily<String, Long> COUNTERS = new ColumnFamily<>(META, Codec.utf8(), Codec.u64());
 
 	static final String APPLIED_INDEX = "applied_index";
+
+	/** In meta: the copyset's membership changes so far (see MembershipEpoch). */
+	static final String MEMBERSHIP_EPOCH = "membership_epoch";
 
 	/** partition id (u32) -> its range and next free inode id. */
 	static final ColumnFamily<Integer, PartitionRecord> PARTITIONS = new ColumnFamily<>("partitions", Codec.u32(),

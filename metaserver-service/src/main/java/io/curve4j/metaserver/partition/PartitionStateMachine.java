@@ -17,6 +17,7 @@ import io.curve4j.common.raft.CommandStateMachine;
 import io.curve4j.common.store.Codec;
 import io.curve4j.common.store.KeyPrefix;
 import io.curve4j.common.store.RocksStore;
+import io.curve4j.membership.MembershipEpoch;
 import io.curve4j.metaserver.partition.PartitionSchema.DentryKey;
 import io.curve4j.metaserver.partition.PartitionSchema.InodeKey;
 import io.curve4j.proto.metaserver.v1.AppendPiecesRequest;
@@ -57,9 +58,36 @@ public final class PartitionStateMachine extends CommandStateMachine<MetaCommand
 
 	private final PartitionStore store;
 
-	public PartitionStateMachine(String name, PartitionStore store) {
+	private final MembershipEpoch epoch;
+
+	/**
+	 * @param initialPeers the copyset's members at creation, from which membership
+	 * changes are counted
+	 */
+	public PartitionStateMachine(String name, PartitionStore store, List<String> initialPeers) {
 		super(name, new CheckpointSnapshots(store), store.appliedIndex());
 		this.store = store;
+		this.epoch = new MembershipEpoch(name, initialPeers);
+		store.membershipEpoch().ifPresent(this.epoch::restore);
+	}
+
+	/** Membership changes of the copyset counted so far (kept in the database, so in its snapshots too). */
+	public long epoch() {
+		return this.epoch.value();
+	}
+
+	@Override
+	protected void membersCommitted(List<String> peers) {
+		long before = this.epoch.value();
+		this.epoch.committed(peers);
+		if (this.epoch.value() != before) {
+			this.store.saveMembershipEpoch(this.epoch.value());
+		}
+	}
+
+	@Override
+	protected void snapshotLoaded(long lastIncludedIndex) {
+		this.store.membershipEpoch().ifPresent(this.epoch::restore);
 	}
 
 	public PartitionStore store() {

@@ -124,6 +124,23 @@ public final class PartitionStore implements CheckpointSnapshots.Checkpointable,
 		});
 	}
 
+	/** The copyset's membership epoch as last saved; empty before the first change. */
+	public Optional<Long> membershipEpoch() {
+		return read(() -> this.rocks.get(PartitionSchema.COUNTERS, PartitionSchema.MEMBERSHIP_EPOCH));
+	}
+
+	/** Saved apart from the log's entries: configurations commit outside them. */
+	void saveMembershipEpoch(long epoch) {
+		this.lock.readLock().lock();
+		try (RocksStore.Batch batch = this.rocks.batch()) {
+			batch.put(PartitionSchema.COUNTERS, PartitionSchema.MEMBERSHIP_EPOCH, epoch);
+			batch.commit();
+		}
+		finally {
+			this.lock.readLock().unlock();
+		}
+	}
+
 	/** A batch for one entry's changes; {@link #write} commits it with the entry's index. */
 	RocksStore.Batch batch() {
 		return this.rocks.batch();

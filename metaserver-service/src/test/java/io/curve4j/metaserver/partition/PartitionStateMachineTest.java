@@ -77,7 +77,7 @@ class PartitionStateMachineTest {
 
 	private void open() {
 		this.store = new PartitionStore(this.dir.resolve("db"));
-		this.machine = new PartitionStateMachine("test", this.store);
+		this.machine = new PartitionStateMachine("test", this.store, List.of("127.0.0.1:1"));
 		this.index = this.store.appliedIndex();
 	}
 

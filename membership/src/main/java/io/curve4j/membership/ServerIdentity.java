@@ -1,4 +1,4 @@
-package io.curve4j.chunk.heartbeat;
+package io.curve4j.membership;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -15,33 +15,30 @@ import java.util.Optional;
 import java.util.Properties;
 
 /**
- * This chunkserver's id, given by the MDS at registration, and its token, drawn here
- * before the first registration. Kept in the data directory ({@code chunkserver.properties})
- * and presented with every later registration and heartbeat, so a restarted chunkserver
- * stays the same member of the topology.
+ * This server's id, given by the MDS at registration, and its token, drawn here before
+ * the first registration. Kept in a file of the data directory ({@code chunkserver.properties}
+ * or {@code metaserver.properties}) and presented with every later registration and
+ * heartbeat, so a restarted server stays the same member of the topology.
  *
- * @param id chunkserver id assigned by the MDS; 0 until the first registration succeeds
+ * @param id server id assigned by the MDS; 0 until the first registration succeeds
  * @param token secret proving this process owns the id
  */
-record ChunkServerIdentity(int id, String token) {
-
-	static final String FILE = "chunkserver.properties";
+record ServerIdentity(int id, String token) {
 
 	private static final SecureRandom RANDOM = new SecureRandom();
 
 	/** A new token and no id yet. */
-	static ChunkServerIdentity unregistered() {
+	static ServerIdentity unregistered() {
 		byte[] token = new byte[16];
 		RANDOM.nextBytes(token);
-		return new ChunkServerIdentity(0, HexFormat.of().formatHex(token));
+		return new ServerIdentity(0, HexFormat.of().formatHex(token));
 	}
 
 	boolean registered() {
 		return this.id != 0;
 	}
 
-	static Optional<ChunkServerIdentity> load(Path dataDir) throws IOException {
-		Path file = dataDir.resolve(FILE);
+	static Optional<ServerIdentity> load(Path file) throws IOException {
 		if (!Files.exists(file)) {
 			return Optional.empty();
 		}
@@ -49,23 +46,23 @@ record ChunkServerIdentity(int id, String token) {
 		try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
 			p.load(in);
 		}
-		return Optional.of(new ChunkServerIdentity(Integer.parseUnsignedInt(p.getProperty("id")), p.getProperty("token")));
+		return Optional.of(new ServerIdentity(Integer.parseUnsignedInt(p.getProperty("id")), p.getProperty("token")));
 	}
 
 	/** Written to a temporary file, forced and renamed: a crash leaves the old identity or the new one. */
-	void save(Path dataDir) throws IOException {
-		Files.createDirectories(dataDir);
+	void save(Path file) throws IOException {
+		Files.createDirectories(file.getParent());
 		Properties p = new Properties();
 		p.setProperty("id", Integer.toUnsignedString(this.id));
 		p.setProperty("token", this.token);
-		Path tmp = dataDir.resolve(FILE + ".tmp");
+		Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
 		try (Writer out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-			p.store(out, "chunkserver registration; deleting it makes this a new chunkserver to the MDS");
+			p.store(out, "registration; deleting it makes this a new server to the MDS");
 		}
 		try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
 			channel.force(true);
 		}
-		Files.move(tmp, dataDir.resolve(FILE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+		Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
 	}
 
 }

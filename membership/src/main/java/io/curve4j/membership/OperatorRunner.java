@@ -1,4 +1,4 @@
-package io.curve4j.chunk.heartbeat;
+package io.curve4j.membership;
 
 import java.util.List;
 import java.util.Map;
@@ -11,9 +11,6 @@ import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.curve4j.chunk.copyset.Copyset;
-import io.curve4j.chunk.copyset.CopysetId;
-import io.curve4j.chunk.copyset.CopysetRegistry;
 import io.curve4j.common.error.CurveException;
 import io.curve4j.common.raft.RaftGroup;
 import io.curve4j.proto.heartbeat.v1.CopysetOperator;
@@ -21,26 +18,26 @@ import io.curve4j.proto.heartbeat.v1.OperatorOutcome;
 import io.curve4j.proto.heartbeat.v1.OperatorReport;
 
 /**
- * Runs the scheduler's steps the MDS hands to this chunkserver for copysets it leads,
+ * Runs the scheduler's steps the MDS hands to this server for copysets it leads,
  * each step id once, and reports how each went in the following heartbeats until the
  * MDS stops sending the step (it has seen the effect or the failure).
  *
  * <p>
  * A step is refused unless this replica leads the copyset at the epoch the step was
  * planned at: a step planned on an older configuration could undo a newer one. Adding a
- * peer first takes a snapshot, so the new peer copies the chunk files (hard links, sent
- * throttled) and only the short log tail after them, then adds it; jraft commits the new
+ * peer first takes a snapshot, so the new peer copies the replica's files (sent throttled)
+ * and only the short log tail after them, then adds it; jraft commits the new
  * configuration once the peer has caught up.
  */
 final class OperatorRunner {
 
 	private static final Logger log = LoggerFactory.getLogger(OperatorRunner.class);
 
-	private final CopysetRegistry copysets;
+	private final CopysetHost copysets;
 
 	private final Map<Long, OperatorReport> runs = new ConcurrentHashMap<>();
 
-	OperatorRunner(CopysetRegistry copysets) {
+	OperatorRunner(CopysetHost copysets) {
 		this.copysets = copysets;
 	}
 
@@ -65,15 +62,15 @@ final class OperatorRunner {
 	private void start(CopysetOperator op) {
 		CompletableFuture<Void> run;
 		try {
-			Copyset copyset = this.copysets.get(CopysetId.of(op.getKey()));
+			HostedCopyset copyset = this.copysets.hosted(op.getKey());
 			if (!copyset.isLeader()) {
 				throw copyset.notLeader();
 			}
 			if (copyset.epoch() != op.getEpoch()) {
-				throw new IllegalStateException("copyset " + copyset.id() + " is at epoch " + copyset.epoch()
+				throw new IllegalStateException("copyset " + copyset.group().groupId() + " is at epoch " + copyset.epoch()
 						+ ", the step was planned at " + op.getEpoch());
 			}
-			log.info("copyset {}: {} {} (operator {})", copyset.id(), op.getStep(), op.getTarget(), op.getOperatorId());
+			log.info("{}: {} {} (operator {})", copyset.group().groupId(), op.getStep(), op.getTarget(), op.getOperatorId());
 			run = run(copyset.group(), op);
 		}
 		catch (CurveException | IllegalStateException ex) {

@@ -1,4 +1,4 @@
-package io.curve4j.chunk.heartbeat;
+package io.curve4j.membership;
 
 import java.io.IOException;
 import java.nio.file.FileStore;
@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -15,14 +16,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import org.springframework.context.event.EventListener;
-import org.springframework.grpc.server.lifecycle.GrpcServerStartedEvent;
 
-import io.curve4j.chunk.config.ChunkServerProperties;
-import io.curve4j.chunk.copyset.Copyset;
-import io.curve4j.chunk.copyset.CopysetId;
-import io.curve4j.chunk.copyset.CopysetRegistry;
-import io.curve4j.chunk.repair.IntegrityCounters;
 import io.curve4j.common.error.CurveException;
 import io.curve4j.common.size.Sizes;
 import io.curve4j.proto.common.v1.ChunkServerLocation;
@@ -40,14 +34,15 @@ import io.curve4j.sdk.retry.BoundedRetry;
 import io.curve4j.sdk.retry.RetrySettings;
 
 /**
- * Registers this chunkserver with the MDS and then heartbeats every interval, on one
- * thread, starting once the gRPC server is bound (its port is what the MDS hands to
- * clients). Each heartbeat reports disk use, every copyset (committed members and
- * epoch) and the scheduler steps in progress; the answer lists the copysets this
- * chunkserver must host (the missing ones are created through
- * {@link CopysetRegistry#create}), the replicas it must delete (no longer members) and
- * steps to run as a leader ({@link OperatorRunner}). An unreachable MDS changes nothing
- * here: the copysets keep serving and the next tick tries again.
+ * Registers this server (a chunkserver or a metaserver: the MDS places copysets on both
+ * alike) with the MDS and then heartbeats every interval, on one thread, from
+ * {@link #start} (once the gRPC server is bound: its port is what the MDS hands to
+ * clients). Each heartbeat reports disk use, every copyset (committed members and epoch)
+ * and the scheduler steps in progress; the answer lists the copysets this server must host
+ * (the missing ones are created through {@link CopysetHost#create}), the replicas it must
+ * delete (no longer members) and steps to run as a leader ({@link OperatorRunner}). An
+ * unreachable MDS changes nothing here: the copysets keep serving and the next tick tries
+ * again.
  */
 public final class HeartbeatTask implements AutoCloseable {
 
@@ -56,11 +51,12 @@ public final class HeartbeatTask implements AutoCloseable {
 	/** A heartbeat's answer lists copysets to create: far below this even for thousands. */
 	private static final int MAX_MDS_MESSAGE = 16 * (int) Sizes.MIB;
 
-	private final ChunkServerProperties properties;
+	private final MembershipSettings settings;
 
-	private final CopysetRegistry copysets;
+	private final CopysetHost copysets;
 
-	private final IntegrityCounters integrity;
+	/** What a server adds to each heartbeat (the chunkserver: its integrity counters). */
+	private final Consumer<HeartbeatRequest.Builder> extra;
 
 	private final MdsClient mds;
 
@@ -75,42 +71,42 @@ public final class HeartbeatTask implements AutoCloseable {
 
 	private volatile int grpcPort;
 
-	private volatile ChunkServerIdentity identity;
+	private volatile ServerIdentity identity;
 
 	private volatile Instant lastHeartbeat;
 
 	private volatile String lastError = "";
 
-	HeartbeatTask(ChunkServerProperties properties, CopysetRegistry copysets, IntegrityCounters integrity)
+	public HeartbeatTask(MembershipSettings settings, CopysetHost copysets, Consumer<HeartbeatRequest.Builder> extra)
 			throws IOException {
-		this.properties = properties;
+		this.settings = settings;
 		this.copysets = copysets;
-		this.integrity = integrity;
+		this.extra = extra;
 		this.channels = new ChannelPool(ChannelPool.plaintext(MAX_MDS_MESSAGE));
 		this.retryTimer = Executors.newSingleThreadScheduledExecutor(r -> {
-			Thread t = new Thread(r, "chunkserver-mds-retry");
+			Thread t = new Thread(r, settings.role() + "-mds-retry");
 			t.setDaemon(true);
 			return t;
 		});
 		// each member tried about twice per tick, as a member that is down costs one timeout
-		Duration timeout = properties.getMdsTimeout();
+		Duration timeout = settings.mdsTimeout();
 		RetrySettings retry = RetrySettings.DEFAULTS.withRpcTimeout(timeout)
-			.withOperationTimeout(timeout.multipliedBy(2L * Math.max(1, properties.getMdsAddresses().size())));
-		this.mds = new MdsClient(properties.getMdsAddresses(), this.channels,
-				new BoundedRetry("chunkserver-mds", retry, this.retryTimer), null);
+			.withOperationTimeout(timeout.multipliedBy(2L * Math.max(1, settings.mdsAddresses().size())));
+		this.mds = new MdsClient(settings.mdsAddresses(), this.channels,
+				new BoundedRetry(settings.role() + "-mds", retry, this.retryTimer), null);
 		this.operators = new OperatorRunner(copysets);
-		this.identity = ChunkServerIdentity.load(properties.getDataDir()).orElse(null);
+		this.identity = ServerIdentity.load(settings.identityFile()).orElse(null);
 		this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-			Thread t = new Thread(r, "chunkserver-heartbeat");
+			Thread t = new Thread(r, settings.role() + "-heartbeat");
 			t.setDaemon(true);
 			return t;
 		});
 	}
 
-	@EventListener
-	void onGrpcServerStarted(GrpcServerStartedEvent event) {
-		this.grpcPort = event.getPort();
-		long interval = this.properties.getHeartbeatInterval().toMillis();
+	/** Starts heartbeating, announcing the port of this server's (now bound) gRPC server. */
+	public void start(int grpcPort) {
+		this.grpcPort = grpcPort;
+		long interval = this.settings.heartbeatInterval().toMillis();
 		this.scheduler.scheduleWithFixedDelay(this::tick, 0, interval, TimeUnit.MILLISECONDS);
 	}
 
@@ -119,8 +115,9 @@ public final class HeartbeatTask implements AutoCloseable {
 		return this.lastHeartbeat != null;
 	}
 
-	public Optional<Integer> chunkServerId() {
-		return Optional.ofNullable(this.identity).filter(ChunkServerIdentity::registered).map(ChunkServerIdentity::id);
+	/** The id the MDS gave this server (its chunkserver id in the topology), once registered. */
+	public Optional<Integer> serverId() {
+		return Optional.ofNullable(this.identity).filter(ServerIdentity::registered).map(ServerIdentity::id);
 	}
 
 	public Optional<Instant> lastHeartbeat() {
@@ -145,19 +142,19 @@ public final class HeartbeatTask implements AutoCloseable {
 			HeartbeatResponse response = BoundedRetry.join(this.mds.call("heartbeat", true,
 					HeartbeatServiceGrpc::newStub, (stub, observer) -> stub.heartbeat(request, observer)));
 			if (this.lastHeartbeat == null) {
-				log.info("registered with the MDS as chunkserver {}", this.identity.id());
+				log.info("registered with the MDS as {} {}", this.settings.role(), this.identity.id());
 			}
 			this.lastHeartbeat = Instant.now();
 			this.lastError = "";
 			createAssigned(response.getAssignedCopysetsList());
 			for (CopysetKey removed : response.getRemovedCopysetsList()) {
-				this.copysets.remove(CopysetId.of(removed));
+				this.copysets.remove(removed);
 			}
 			this.operators.submit(response.getOperatorsList());
 		}
 		catch (CurveException ex) {
 			if (!ex.getMessage().equals(this.lastError)) {
-				log.warn("MDS heartbeat failed, retrying every {} ms: {}", this.properties.getHeartbeatInterval().toMillis(),
+				log.warn("MDS heartbeat failed, retrying every {} ms: {}", this.settings.heartbeatInterval().toMillis(),
 						ex.toString());
 			}
 			this.lastError = ex.getMessage();
@@ -169,21 +166,21 @@ public final class HeartbeatTask implements AutoCloseable {
 	}
 
 	private void register() throws IOException {
-		Path dataDir = this.properties.getDataDir();
+		Path dataDir = this.settings.dataDir();
 		RegisterChunkServerRequest.Builder request = RegisterChunkServerRequest.newBuilder()
-			.setServerName(nullToEmpty(this.properties.getServerName()))
-			.setHost(this.properties.getHost())
+			.setServerName(nullToEmpty(this.settings.serverName()))
+			.setHost(this.settings.host())
 			.setPort(this.grpcPort)
-			.setRaftPort(this.properties.getRaftPort())
+			.setRaftPort(this.settings.raftPort())
 			.setDiskPath(dataDir.toAbsolutePath().toString())
 			.setDiskCapacity(fileStore().getTotalSpace())
-			.setChunkSize((int) this.properties.getChunkSize().toBytes());
-		ChunkServerIdentity known = this.identity;
+			.setChunkSize(this.settings.chunkSize());
+		ServerIdentity known = this.identity;
 		if (known == null) {
 			// the token is drawn here and saved before the MDS hears of it: a retry after a lost
 			// answer presents it again, and the MDS never has to send a token back to anyone
-			known = ChunkServerIdentity.unregistered();
-			known.save(dataDir);
+			known = ServerIdentity.unregistered();
+			known.save(this.settings.identityFile());
 			this.identity = known;
 		}
 		request.setToken(known.token());
@@ -191,14 +188,14 @@ public final class HeartbeatTask implements AutoCloseable {
 			request.setChunkServerId(known.id());
 		}
 		else {
-			request.setJoinToken(this.properties.resolveJoinToken());
+			request.setJoinToken(this.settings.joinToken().get());
 		}
 		// not repeated after an unknown outcome: the next tick registers again, with the same token
 		RegisterChunkServerResponse response = BoundedRetry.join(this.mds.call("register", false,
 				HeartbeatServiceGrpc::newStub, (stub, observer) -> stub.registerChunkServer(request.build(), observer)));
-		ChunkServerIdentity assigned = new ChunkServerIdentity(response.getChunkServerId(), response.getToken());
+		ServerIdentity assigned = new ServerIdentity(response.getChunkServerId(), response.getToken());
 		if (!assigned.equals(known)) {
-			assigned.save(dataDir);
+			assigned.save(this.settings.identityFile());
 		}
 		this.identity = assigned;
 	}
@@ -209,16 +206,16 @@ public final class HeartbeatTask implements AutoCloseable {
 		HeartbeatRequest.Builder request = HeartbeatRequest.newBuilder()
 			.setChunkServerId(this.identity.id())
 			.setToken(this.identity.token())
-			.setHost(this.properties.getHost())
+			.setHost(this.settings.host())
 			.setPort(this.grpcPort)
 			.setDiskCapacity(capacity)
 			.setDiskUsed(capacity - store.getUsableSpace());
-		for (Copyset copyset : this.copysets.copysets()) {
+		for (HostedCopyset copyset : this.copysets.hosted()) {
 			// The epoch before the members: a change committing in between then shows new
 			// members with the old epoch, which the MDS ignores, never the reverse.
 			long epoch = copyset.epoch();
 			request.addCopysets(CopysetReport.newBuilder()
-				.setKey(copyset.id().toProto())
+				.setKey(copyset.key())
 				.setLeader(copyset.leader())
 				.addAllPeers(copyset.committedPeers())
 				.setEpoch(epoch)
@@ -227,25 +224,25 @@ public final class HeartbeatTask implements AutoCloseable {
 				.setIsLeader(copyset.isLeader()));
 		}
 		request.addAllOperators(this.operators.reports());
-		request.setIntegrity(this.integrity.report());
+		this.extra.accept(request);
 		return request.build();
 	}
 
 	private void createAssigned(List<CopysetMembers> assigned) {
-		String self = this.properties.raftAddress();
+		String self = this.settings.host() + ":" + this.settings.raftPort();
 		for (CopysetMembers members : assigned) {
 			List<String> peers = members.getPeersList().stream().map(ChunkServerLocation::getRaftAddress).toList();
 			if (!peers.contains(self)) {
-				log.warn("MDS assigned copyset {} with members {} that do not include {}; ignored",
-						CopysetId.of(members.getKey()), peers, self);
+				log.warn("MDS assigned copyset ({}, {}) with members {} that do not include {}; ignored",
+						members.getKey().getLogicalPoolId(), members.getKey().getCopysetId(), peers, self);
 				continue;
 			}
-			this.copysets.create(CopysetId.of(members.getKey()), peers);
+			this.copysets.create(members.getKey(), peers);
 		}
 	}
 
 	private FileStore fileStore() throws IOException {
-		return Files.getFileStore(this.properties.getDataDir());
+		return Files.getFileStore(this.settings.dataDir());
 	}
 
 	private static String nullToEmpty(String s) {

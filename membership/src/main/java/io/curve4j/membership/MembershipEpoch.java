@@ -1,4 +1,4 @@
-package io.curve4j.chunk.copyset;
+package io.curve4j.membership;
 
 import java.util.List;
 import java.util.Set;
@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
  * and the MDS would wait forever for the epoch that records it. Part of the state machine:
  * saved in snapshots.
  */
-final class MembershipEpoch {
+public final class MembershipEpoch {
 
 	private static final Logger log = LoggerFactory.getLogger(MembershipEpoch.class);
 
@@ -26,13 +26,13 @@ final class MembershipEpoch {
 	/** Members the epoch counted last; the initial ones until a configuration commits. */
 	private volatile Set<String> lastPeers;
 
-	MembershipEpoch(String groupId, List<String> initialPeers) {
+	public MembershipEpoch(String groupId, List<String> initialPeers) {
 		this.groupId = groupId;
 		this.lastPeers = Set.copyOf(initialPeers);
 	}
 
 	/** A configuration committed, its members as endpoints. */
-	void committed(List<String> members) {
+	public void committed(List<String> members) {
 		Set<String> peers = Set.copyOf(members);
 		if (!this.lastPeers.isEmpty() && !peers.equals(this.lastPeers)) {
 			this.value++;
@@ -42,12 +42,12 @@ final class MembershipEpoch {
 	}
 
 	/** Takes the epoch of a snapshot; the snapshot's configuration, reported next, is not a change. */
-	void restore(long epoch) {
+	public void restore(long epoch) {
 		this.value = epoch;
 		this.lastPeers = Set.of();
 	}
 
-	long value() {
+	public long value() {
 		return this.value;
 	}
 
