@@ -67,6 +67,10 @@ public final class LocalCommand {
 				out.printf("  %-14s gRPC %s  raft %s  http://%s/actuator/prometheus  (%s, %s)%n", s.name(), s.grpc(),
 						s.raft(), s.http(), s.server(), s.zone());
 			}
+			for (ServiceSpec s : layout.metaServers()) {
+				out.printf("  %-14s gRPC %s  raft %s  http://%s/actuator/health  (%s, CurveFS metadata)%n", s.name(),
+						s.grpc(), s.raft(), s.http(), s.server());
+			}
 			if (layout.s3() != null) {
 				out.printf("  %-14s http://%s  (S3, bucket %s; keys in the connection file)%n", layout.s3().name(),
 						layout.s3().http(), layout.objectStore().bucket());
