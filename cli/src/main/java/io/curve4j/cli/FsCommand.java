@@ -183,7 +183,7 @@ final class FsCommand {
 
 		/** The password for the client, readable by the owner only (not on its command line, which anyone can read). */
 		private static Path writeSecret(FsMounts mounts, Path mp, String password) {
-			Path file = secretFile(mounts, mp);
+			Path file = mounts.secretFile(mp);
 			try {
 				Files.createDirectories(file.getParent());
 				Files.deleteIfExists(file);
@@ -196,10 +196,6 @@ final class FsCommand {
 			}
 		}
 
-	}
-
-	static Path secretFile(FsMounts mounts, Path mp) {
-		return mounts.pidFile(mp).resolveSibling(FsMounts.name(mp) + ".secret");
 	}
 
 	@Command(name = "umount", mixinStandardHelpOptions = true,
@@ -218,12 +214,6 @@ final class FsCommand {
 			FsMounts mounts = mounts();
 			Path mp = this.mountPoint.toAbsolutePath().normalize();
 			String how = mounts.stop(mp, MOUNT_TIMEOUT);
-			try {
-				Files.deleteIfExists(secretFile(mounts, mp));
-			}
-			catch (IOException ex) {
-				throw new UncheckedIOException(ex);
-			}
 			PrintWriter out = this.spec.commandLine().getOut();
 			out.println("Unmounted " + mp + " (" + how + ").");
 			out.flush();

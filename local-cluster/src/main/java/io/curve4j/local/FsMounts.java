@@ -17,7 +17,7 @@ import io.curve4j.common.error.ErrorCode;
 /**
  * The CurveFS mounts of {@code curve fs mount}: each a FUSE client process started
  * detached, with its log and pid file in one directory ({@code $CURVE_HOME/mounts/}),
- * named after the mount point ({@code /mnt/a b} → {@code mnt_a_b.log}, {@code .pid}).
+ * named after the mount point ({@code /mnt/a b} → {@code mnt_a_b.log}, {@code .pid}, {@code .secret}).
  */
 public final class FsMounts {
 
@@ -61,6 +61,11 @@ public final class FsMounts {
 
 	public Path pidFile(Path mountPoint) {
 		return this.dir.resolve(name(mountPoint) + ".pid");
+	}
+
+	/** The password file handed to the client: next to its log, readable by the owner only. */
+	public Path secretFile(Path mountPoint) {
+		return this.dir.resolve(name(mountPoint) + ".secret");
 	}
 
 	public Mount mount(Path mountPoint) {
@@ -173,13 +178,19 @@ public final class FsMounts {
 			fusermount(mp);
 			how += "; unmounted with fusermount";
 		}
+		forget(mount);
+		return how;
+	}
+
+	/** Deletes a stopped mount's pid and secret files. */
+	public void forget(Mount mount) {
 		try {
 			Files.deleteIfExists(mount.pidFile());
+			Files.deleteIfExists(this.dir.resolve(mount.name() + ".secret"));
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
-		return how;
 	}
 
 	private static void fusermount(Path mp) {

@@ -227,7 +227,8 @@ public final class LocalCluster {
 			return;
 		}
 		List<ProcessHandle> stopping = new ArrayList<>();
-		for (FsMounts.Mount mount : mounts().list()) {
+		FsMounts mounts = mounts();
+		for (FsMounts.Mount mount : mounts.list()) {
 			mount.process().ifPresent(p -> {
 				p.destroy();
 				stopping.add(p);
@@ -235,6 +236,7 @@ public final class LocalCluster {
 			});
 		}
 		awaitExit(stopping);
+		mounts.list().forEach(mounts::forget);
 		stopping.clear();
 		for (ServiceSpec s : layout.services()) {
 			process(s.name()).ifPresent(p -> {

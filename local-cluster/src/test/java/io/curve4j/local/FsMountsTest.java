@@ -78,4 +78,34 @@ class FsMountsTest {
 			.hasMessageContaining("is not a FUSE mount");
 	}
 
+	@Test
+	void umountStopsTheClientAndForgetsItsFiles() throws Exception {
+		FsMounts mounts = new FsMounts(this.dir.resolve("mounts"));
+		Path mp = Files.createDirectories(this.dir.resolve("mnt"));
+		// a stand-in client: what identifies one is --mountpoint= on its command line
+		Process client = new ProcessBuilder("sh", "-c", "sleep 60", "client", "--mountpoint=" + mp).start();
+		try {
+			Files.createDirectories(this.dir.resolve("mounts"));
+			Files.writeString(mounts.pidFile(mp), Long.toString(client.pid()));
+			Files.writeString(mounts.secretFile(mp), "secret\n");
+			assertThat(mounts.list().get(0).process()).isPresent();
+			assertThat(mounts.stop(mp, Duration.ofSeconds(10))).isEqualTo("client pid " + client.pid() + " stopped");
+			assertThat(client.isAlive()).isFalse();
+			assertThat(mounts.list()).isEmpty();
+			assertThat(mounts.secretFile(mp)).doesNotExist();
+		}
+		finally {
+			client.destroyForcibly();
+		}
+	}
+
+	@Test
+	void aPidFileOfAnotherProgramIsNotTakenForAClient() throws Exception {
+		FsMounts mounts = new FsMounts(this.dir.resolve("mounts"));
+		Files.createDirectories(this.dir.resolve("mounts"));
+		Path mp = this.dir.resolve("mnt");
+		Files.writeString(mounts.pidFile(mp), Long.toString(ProcessHandle.current().pid()));
+		assertThat(mounts.list().get(0).process()).isEmpty();
+	}
+
 }
