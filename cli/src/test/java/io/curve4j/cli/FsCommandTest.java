@@ -2,6 +2,7 @@ package io.curve4j.cli;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 import org.junit.jupiter.api.AfterEach;
@@ -13,6 +14,7 @@ import picocli.CommandLine;
 import io.curve4j.sdk.cluster.FakeRestMds;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** {@code curve fs ...}: the REST calls it makes, its tables, and its argument errors. */
 class FsCommandTest {
@@ -127,6 +129,27 @@ class FsCommandTest {
 	void umountOfADirectoryThatIsNotMountedFails() {
 		assertThat(run("fs", "umount", this.dir.toString())).isEqualTo(1);
 		assertThat(this.err.toString()).contains(this.dir + " is not a FUSE mount");
+	}
+
+	@Test
+	void mountWithoutTheClientJarSaysBuildFirst() throws Exception {
+		assumeTrue(Files.exists(Path.of("/dev/fuse")));
+		String root = System.getProperty("curve.root");
+		System.setProperty("curve.root", this.dir.toString());
+		try {
+			assertThat(run("fs", "mount", "fs1", this.dir.toString(), "--mds", this.mds.address())).isEqualTo(1);
+			assertThat(this.err.toString()).contains("UNAVAILABLE", "no CurveFS client jar",
+					this.dir.resolve(FsCommand.CLIENT_JAR).toString(), "build first");
+			assertThat(this.mds.requests).isEmpty();
+		}
+		finally {
+			if (root == null) {
+				System.clearProperty("curve.root");
+			}
+			else {
+				System.setProperty("curve.root", root);
+			}
+		}
 	}
 
 }
