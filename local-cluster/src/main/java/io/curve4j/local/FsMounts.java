@@ -24,6 +24,8 @@ public final class FsMounts {
 	/** Where the kernel lists the mounts this process sees. */
 	static final Path MOUNTINFO = Path.of("/proc/self/mountinfo");
 
+	private static final Path SETSID = Path.of("/usr/bin/setsid");
+
 	private final Path dir;
 
 	public FsMounts(Path dir) {
@@ -117,10 +119,17 @@ public final class FsMounts {
 	public ProcessHandle start(List<String> command, Path mountPoint, Duration timeout) {
 		Path mp = checkMountPoint(mountPoint);
 		Path log = log(mp);
+		List<String> detached = new ArrayList<>();
+		// a session of its own: a hang-up of the terminal `fs mount` ran in does not reach the
+		// client; setsid execs in place (the child of a JVM leads no group), so the pid stays
+		if (Files.isExecutable(SETSID)) {
+			detached.add(SETSID.toString());
+		}
+		detached.addAll(command);
 		Process process;
 		try {
 			Files.createDirectories(this.dir);
-			process = new ProcessBuilder(command).redirectErrorStream(true)
+			process = new ProcessBuilder(detached).redirectErrorStream(true)
 				.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
 				.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
 				.start();
