@@ -47,11 +47,16 @@ public final class LocalCommand {
 						+ "reaches one reads and writes every chunk. Only to measure what the check costs.")
 		boolean openDataPath;
 
+		@Option(names = "--no-metaservers",
+				description = "A new cluster without the 3 metaservers: volumes only, no file systems (CurveFS).")
+		boolean noMetaServers;
+
 		@Override
 		public Integer call() {
 			PrintStream out = System.out;
 			LocalCluster cluster = cluster();
-			LocalLayout layout = cluster.up(LocalLayout.fixedPorts(this.mds, this.chunkServers, this.basePort), out,
+			LocalLayout planned = LocalLayout.fixedPorts(this.mds, this.chunkServers, this.basePort);
+			LocalLayout layout = cluster.up(this.noMetaServers ? planned.withoutMetaServers() : planned, out,
 					this.openDataPath);
 			out.println();
 			out.println("Cluster is healthy. Home: " + cluster.home());

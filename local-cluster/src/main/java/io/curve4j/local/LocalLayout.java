@@ -157,6 +157,15 @@ public record LocalLayout(int basePort, List<ServiceSpec> mds, List<ServiceSpec>
 		}
 	}
 
+	/**
+	 * This layout without metaservers: a block-only cluster (three JVMs fewer, e.g. for
+	 * tests and benchmarks of volumes), no file systems possible.
+	 */
+	public LocalLayout withoutMetaServers() {
+		return new LocalLayout(this.basePort, this.mds, this.chunkServers, this.gateway, this.nbd, this.s3,
+				this.snapshotService, this.objectStore, List.of());
+	}
+
 	/** The metaservers; none in a home made before CurveFS. */
 	@Override
 	public List<ServiceSpec> metaServers() {

@@ -47,6 +47,9 @@ class LocalLayoutTest {
 				old.s3(), old.snapshotService(), old.objectStore(), null);
 		assertThat(withoutMeta.metaServers()).isEmpty();
 		assertThat(withoutMeta.topologyYaml(true)).doesNotContain("meta");
+		assertThat(old.withoutMetaServers().metaServers()).isEmpty();
+		assertThat(old.withoutMetaServers().services()).hasSize(old.services().size() - 3);
+		assertThat(old.withoutMetaServers().topologyYaml(true)).doesNotContain("meta");
 	}
 
 }
