@@ -14,12 +14,12 @@ sys.exit(0 if s.connect_ex(("127.0.0.1", int(sys.argv[1]))) == 0 else 1)
 PY
 }
 
-# True when none of the ports a local cluster at base $1 uses (P .. P+97) is taken.
+# True when none of the ports a local cluster at base $1 uses (P .. P+106) is taken.
 ports_free() {
   python3 - "$1" <<'PY'
 import socket, sys
 base = int(sys.argv[1])
-for port in range(base, base + 98):
+for port in range(base, base + 107):
     s = socket.socket()
     try:
         s.bind(("127.0.0.1", port))

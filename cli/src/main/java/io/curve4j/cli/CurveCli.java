@@ -24,9 +24,9 @@ import io.curve4j.cli.LocalCommand;
  * bad usage.
  */
 @Command(name = "curve", mixinStandardHelpOptions = true, version = "curve4j 0.1.0",
-		description = "Curve4J distributed block storage: cluster, volumes, benchmarks.",
+		description = "Curve4J distributed storage: cluster, volumes, file systems, benchmarks.",
 		subcommands = { HelpCommand.class, LocalCommand.class, StatusCommand.class, TopologyCommand.class,
-				VolumeCommand.class, RecycleCommand.class, BenchCommand.class, FloorCommand.class, NbdCommand.class,
+				VolumeCommand.class, FsCommand.class, RecycleCommand.class, BenchCommand.class, FloorCommand.class, NbdCommand.class,
 				UserCommand.class, SnapshotCommand.class, CloneCommand.class,
 				CloneCommand.Flatten.class })
 public final class CurveCli {

@@ -47,11 +47,16 @@ public final class LocalCommand {
 						+ "reaches one reads and writes every chunk. Only to measure what the check costs.")
 		boolean openDataPath;
 
+		@Option(names = "--no-metaservers",
+				description = "A new cluster without the 3 metaservers: volumes only, no file systems (CurveFS).")
+		boolean noMetaServers;
+
 		@Override
 		public Integer call() {
 			PrintStream out = System.out;
 			LocalCluster cluster = cluster();
-			LocalLayout layout = cluster.up(LocalLayout.fixedPorts(this.mds, this.chunkServers, this.basePort), out,
+			LocalLayout planned = LocalLayout.fixedPorts(this.mds, this.chunkServers, this.basePort);
+			LocalLayout layout = cluster.up(this.noMetaServers ? planned.withoutMetaServers() : planned, out,
 					this.openDataPath);
 			out.println();
 			out.println("Cluster is healthy. Home: " + cluster.home());
@@ -66,6 +71,10 @@ public final class LocalCommand {
 			for (ServiceSpec s : layout.chunkServers()) {
 				out.printf("  %-14s gRPC %s  raft %s  http://%s/actuator/prometheus  (%s, %s)%n", s.name(), s.grpc(),
 						s.raft(), s.http(), s.server(), s.zone());
+			}
+			for (ServiceSpec s : layout.metaServers()) {
+				out.printf("  %-14s gRPC %s  raft %s  http://%s/actuator/health  (%s, CurveFS metadata)%n", s.name(),
+						s.grpc(), s.raft(), s.http(), s.server());
 			}
 			if (layout.s3() != null) {
 				out.printf("  %-14s http://%s  (S3, bucket %s; keys in the connection file)%n", layout.s3().name(),

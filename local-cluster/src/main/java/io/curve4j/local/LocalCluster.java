@@ -40,6 +40,7 @@ import io.curve4j.sdk.nbd.NbdPskKeys;
  * $CURVE_HOME/&lt;service&gt;/data/     the service's data directory
  * $CURVE_HOME/&lt;service&gt;/service.log, service.pid
  * $CURVE_HOME/s3/s3proxy.conf      the S3 server's settings; its buckets are directories under s3/data/
+ * $CURVE_HOME/mounts/              CurveFS mounts of {@code curve fs mount}: a log and a pid file each
  * </pre>
  *
  * Starting an existing home restarts the same cluster with its data. Used by
@@ -59,6 +60,12 @@ public final class LocalCluster {
 
 	/** The key the MDS signs chunk capabilities with and chunkservers check them with. */
 	public static final String DATA_KEY_FILE = "data.key";
+
+	/** Where {@code curve fs mount} keeps each mount's log and pid file. */
+	public static final String MOUNTS_DIR = "mounts";
+
+	/** The bucket of CurveFS file data on the local S3 server (snapshots have their own). */
+	public static final String FS_BUCKET = "curve-fs";
 
 	/** Environment variable with JVM options added to every service started. */
 	static final String SERVICE_JAVA_OPTS = "CURVE_SERVICE_JAVA_OPTS";
@@ -136,8 +143,17 @@ public final class LocalCluster {
 		for (ServiceSpec cs : effective.chunkServers()) {
 			awaitHealthy(cs);
 		}
-		await("all chunkservers online", () -> onlineChunkServers(mds) == effective.chunkServers().size());
+		for (ServiceSpec ms : effective.metaServers()) {
+			launch(effective, ms, out);
+		}
+		for (ServiceSpec ms : effective.metaServers()) {
+			awaitHealthy(ms);
+		}
+		// metaservers register as chunkservers of their own servers: the same count covers both
+		int servers = effective.chunkServers().size() + effective.metaServers().size();
+		await("all chunkservers and metaservers online", () -> onlineChunkServers(mds) == servers);
 		applyTopology(mds, effective.topologyYaml(true));
+		// the cluster is healthy once every copyset is, the metadata pool's included
 		await("every copyset healthy", () -> mds.clusterStatus().path("healthy").asBoolean());
 		launch(effective, effective.gateway(), out);
 		launch(effective, effective.nbd(), out);
@@ -199,7 +215,11 @@ public final class LocalCluster {
 		}
 	}
 
-	/** Stops every service (SIGTERM, then SIGKILL after a grace period). */
+	/**
+	 * Stops every service (SIGTERM, then SIGKILL after a grace period), the CurveFS mounts
+	 * of this cluster first: a client on SIGTERM unmounts and gives its mount back while
+	 * the MDS still runs.
+	 */
 	public void down(PrintStream out) {
 		LocalLayout layout = savedLayout().orElse(null);
 		if (layout == null) {
@@ -207,6 +227,17 @@ public final class LocalCluster {
 			return;
 		}
 		List<ProcessHandle> stopping = new ArrayList<>();
+		FsMounts mounts = mounts();
+		for (FsMounts.Mount mount : mounts.list()) {
+			mount.process().ifPresent(p -> {
+				p.destroy();
+				stopping.add(p);
+				out.println("unmounting mount " + mount.name() + " (pid " + p.pid() + ")");
+			});
+		}
+		awaitExit(stopping);
+		mounts.list().forEach(mounts::forget);
+		stopping.clear();
 		for (ServiceSpec s : layout.services()) {
 			process(s.name()).ifPresent(p -> {
 				p.destroy();
@@ -214,6 +245,17 @@ public final class LocalCluster {
 				out.println("stopping " + s.name() + " (pid " + p.pid() + ")");
 			});
 		}
+		awaitExit(stopping);
+		layout.services().forEach(s -> deletePid(s.name()));
+	}
+
+	/** The CurveFS mounts started from this home. */
+	public FsMounts mounts() {
+		return new FsMounts(this.home.resolve(MOUNTS_DIR));
+	}
+
+	/** Waits for processes sent SIGTERM; SIGKILL those still alive after a grace period. */
+	private static void awaitExit(List<ProcessHandle> stopping) {
 		Instant deadline = Instant.now().plusSeconds(20);
 		for (ProcessHandle p : stopping) {
 			try {
@@ -224,7 +266,6 @@ public final class LocalCluster {
 				p.destroyForcibly();
 			}
 		}
-		layout.services().forEach(s -> deletePid(s.name()));
 	}
 
 	/** SIGKILL one service, as a crash would. */
@@ -297,7 +338,12 @@ public final class LocalCluster {
 		List<String> command = javaCommand();
 		command.add(SERVICE_MARKER + spec.name());
 		// 640 MiB of heap keeps a chunkserver under 1 GiB of RSS with its Raft logs' 128 MiB
-		command.add(spec.kind() == ServiceSpec.Kind.CHUNKSERVER ? "-Xmx640m" : "-Xmx512m");
+		// metaservers hold metadata only (RocksDB caches outside the heap): three of them fit in 1.2 GiB
+		command.add(switch (spec.kind()) {
+			case CHUNKSERVER -> "-Xmx640m";
+			case METASERVER -> "-Xmx384m";
+			default -> "-Xmx512m";
+		});
 		command.add("-XX:+ExitOnOutOfMemoryError");
 		// G1 would pick 1 MiB regions for these heaps, which makes every 1 MiB request buffer
 		// "humongous" (a region of its own, costly to allocate and reclaim); with 4 MiB regions
@@ -315,6 +361,7 @@ public final class LocalCluster {
 		switch (spec.kind()) {
 			case MDS -> command.addAll(mdsArgs(layout, spec, dir));
 			case CHUNKSERVER -> command.addAll(chunkServerArgs(layout, spec, dir));
+			case METASERVER -> command.addAll(metaServerArgs(layout, spec, dir));
 			case GATEWAY -> command.addAll(List.of("-jar", jar("gateway").toString(), "--server.port=" + spec.httpPort(),
 					"--server.address=127.0.0.1", "--curve.gateway.mds-addresses=" + mdsHttp(layout)));
 			case NBD -> command.addAll(List.of("-Dcurve.home=" + this.home, "-jar", jar("cli").toString(), "nbd",
@@ -340,6 +387,12 @@ public final class LocalCluster {
 			if (spec.kind() == ServiceSpec.Kind.CHUNKSERVER && layout.objectStore() != null) {
 				builder.environment().put("CURVE_CHUNKSERVER_OBJECTSTORE_SECRETKEY", layout.objectStore().secretKey());
 			}
+			if (spec.kind() == ServiceSpec.Kind.METASERVER) {
+				builder.environment().put("CURVE_METASERVER_OBJECTSTORE_SECRETKEY", layout.objectStore().secretKey());
+			}
+			if (spec.kind() == ServiceSpec.Kind.MDS && layout.objectStore() != null) {
+				builder.environment().put("CURVE_MDS_FS_OBJECTSTORE_SECRETKEY", layout.objectStore().secretKey());
+			}
 			Process process = builder.start();
 			Files.writeString(dir.resolve("service.pid"), Long.toString(process.pid()));
 			out.printf("started %-14s pid %d%n", spec.name(), process.pid());
@@ -358,6 +411,14 @@ public final class LocalCluster {
 		args.add("--curve.mds.auth.join-token.file=" + this.home.resolve(JOIN_TOKEN_FILE));
 		dataKeyFile().ifPresent(file -> args.add("--curve.mds.auth.data-key.file=" + file));
 		args.add("--curve.mds.attach.nbd-address=" + layout.nbd().nbd());
+		LocalLayout.ObjectStore store = layout.objectStore();
+		if (store != null) {
+			// handed to CurveFS clients at mount: where their files' data goes
+			args.addAll(List.of("--curve.mds.fs.object-store.endpoint=" + store.endpoint(),
+					"--curve.mds.fs.object-store.bucket=" + FS_BUCKET,
+					"--curve.mds.fs.object-store.region=" + store.region(),
+					"--curve.mds.fs.object-store.access-key=" + store.accessKey()));
+		}
 		for (int i = 0; i < layout.mds().size(); i++) {
 			ServiceSpec m = layout.mds().get(i);
 			args.add("--curve.mds.members[" + i + "].raft=" + m.raft());
@@ -387,6 +448,24 @@ public final class LocalCluster {
 		return args;
 	}
 
+	private List<String> metaServerArgs(LocalLayout layout, ServiceSpec spec, Path dir) {
+		List<String> args = new ArrayList<>(serviceArgs("metaserver-service", spec));
+		args.addAll(List.of("--curve.metaserver.data-dir=" + dir.resolve("data"), "--curve.metaserver.host=127.0.0.1",
+				"--curve.metaserver.raft-port=" + spec.raftPort(), "--curve.metaserver.server-name=" + spec.server(),
+				"--curve.metaserver.mds-addresses="
+						+ String.join(",", layout.mds().stream().map(ServiceSpec::grpc).toList()),
+				"--curve.metaserver.heartbeat-interval=1s",
+				"--curve.metaserver.join-token.file=" + this.home.resolve(JOIN_TOKEN_FILE)));
+		dataKeyFile().ifPresent(file -> args.add("--curve.metaserver.data-key.file=" + file));
+		LocalLayout.ObjectStore store = layout.objectStore();
+		// the trash deletes the objects of removed files there
+		args.addAll(List.of("--curve.metaserver.object-store.endpoint=" + store.endpoint(),
+				"--curve.metaserver.object-store.bucket=" + FS_BUCKET,
+				"--curve.metaserver.object-store.region=" + store.region(),
+				"--curve.metaserver.object-store.access-key=" + store.accessKey()));
+		return args;
+	}
+
 	private List<String> snapshotServiceArgs(LocalLayout layout, ServiceSpec spec) {
 		LocalLayout.ObjectStore store = layout.objectStore();
 		return List.of("-jar", jar("snapshot-service").toString(), "--server.port=" + spec.httpPort(),
@@ -410,7 +489,8 @@ public final class LocalCluster {
 				"s3proxy.identity=" + store.accessKey(), "s3proxy.credential=" + store.secretKey(),
 				"jclouds.provider=filesystem", "jclouds.filesystem.basedir=" + dir.resolve("data"), "");
 		try {
-			Files.createDirectories(dir.resolve("data"));
+			// a bucket of the filesystem backend is a directory: CurveFS's exists from the start
+			Files.createDirectories(dir.resolve("data").resolve(FS_BUCKET));
 			Files.deleteIfExists(config);
 			Files.createFile(config, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
 			Files.writeString(config, text);
@@ -431,10 +511,13 @@ public final class LocalCluster {
 		return String.join(",", layout.mds().stream().map(ServiceSpec::http).toList());
 	}
 
+	/** A module's runnable jar: {@code <module>-<version>-exec.jar} or {@code <module>.jar}. */
 	private Path jar(String module) {
 		Path target = this.repoRoot.resolve(module).resolve("target");
 		try (Stream<Path> files = Files.exists(target) ? Files.list(target) : Stream.empty()) {
-			return files.filter(f -> f.getFileName().toString().endsWith("-exec.jar"))
+			return files
+				.filter(f -> f.getFileName().toString().endsWith("-exec.jar")
+						|| f.getFileName().toString().equals(module + ".jar"))
 				.findFirst()
 				.orElseThrow(() -> new CurveException(ErrorCode.UNAVAILABLE,
 						"no " + module + " jar under " + target + "; build first: mvn -B -DskipTests package"));
@@ -501,17 +584,6 @@ public final class LocalCluster {
 		return online;
 	}
 
-	/** The end of a service's log, for an error message: where a failed start says why. */
-	private static String lastLines(Path log, int count) {
-		try {
-			List<String> lines = Files.readAllLines(log);
-			return String.join("\n", lines.subList(Math.max(0, lines.size() - count), lines.size()));
-		}
-		catch (IOException ex) {
-			return "(unreadable: " + ex.getMessage() + ")";
-		}
-	}
-
 	private void awaitMdsLeader(MdsRestApi mds) {
 		await("an MDS leader", () -> !mds.clusterStatus().path("mds").path("leader").isNull());
 	}
@@ -522,7 +594,7 @@ public final class LocalCluster {
 			if (process(spec.name()).isEmpty()) {
 				Path log = this.home.resolve(spec.name()).resolve("service.log");
 				throw new IllegalStateException(
-						spec.name() + " exited during start; the end of " + log + ":\n" + lastLines(log, 30));
+						spec.name() + " exited during start; the end of " + log + ":\n" + FsMounts.tail(log, 30));
 			}
 			if (spec.kind() == ServiceSpec.Kind.NBD) {
 				return answers(spec.nbdPort());

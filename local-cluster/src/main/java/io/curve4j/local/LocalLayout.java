@@ -24,13 +24,18 @@ import io.curve4j.sdk.cluster.Credentials;
  * gateway         http base+95 (the one REST entry point, Swagger UI)
  * s3              http base+96 (S3Proxy on its filesystem backend: the snapshots' object store)
  * snapshot-service http base+97 (Actuator only: it works the MDS's snapshot tasks)
+ * metaserver-k    http base+98+k-1   grpc base+101+k-1  raft base+104+k-1  (k = 1..3)
  * </pre>
  *
  * Chunkserver k runs on topology server {@code server-k} in zone
- * {@code zone-((k-1) mod 3 + 1)}, so three chunkservers give one per zone.
+ * {@code zone-((k-1) mod 3 + 1)}, so three chunkservers give one per zone. Metaserver k
+ * (CurveFS metadata) runs on {@code meta-server-k} in {@code meta-zone-k} (a zone belongs to one physical pool), in a physical pool
+ * of its own ({@code meta-pool}) whose logical pool {@code fs-meta} has kind
+ * {@code fs-metadata}: block volumes never land on it.
  */
 public record LocalLayout(int basePort, List<ServiceSpec> mds, List<ServiceSpec> chunkServers, ServiceSpec gateway,
-		ServiceSpec nbd, ServiceSpec s3, ServiceSpec snapshotService, ObjectStore objectStore) {
+		ServiceSpec nbd, ServiceSpec s3, ServiceSpec snapshotService, ObjectStore objectStore,
+		List<ServiceSpec> metaServers) {
 
 	public static final int DEFAULT_BASE_PORT = 6700;
 
@@ -46,8 +51,16 @@ public record LocalLayout(int basePort, List<ServiceSpec> mds, List<ServiceSpec>
 
 	static final String SNAPSHOT_SERVICE = "snapshot-service";
 
+	static final String METASERVER_PREFIX = "metaserver-";
+
+	/** Metaservers of a local cluster: one per zone, so every metadata copyset has three replicas. */
+	static final int METASERVERS = 3;
+
+	/** Copysets of the fs-metadata pool: a few per metaserver, so partitions spread over leaders. */
+	static final int METADATA_COPYSETS = 8;
+
 	/** The highest port offset from the base. */
-	private static final int LAST_OFFSET = 97;
+	private static final int LAST_OFFSET = 106;
 
 	static final int ZONES = 3;
 
@@ -72,9 +85,13 @@ public record LocalLayout(int basePort, List<ServiceSpec> mds, List<ServiceSpec>
 		for (int k = 0; k < chunkServerCount; k++) {
 			cs.add(chunkServerSpec(k + 1, basePort + 30 + k, basePort + 50 + k, basePort + 70 + k));
 		}
+		List<ServiceSpec> meta = new ArrayList<>();
+		for (int k = 0; k < METASERVERS; k++) {
+			meta.add(metaServerSpec(k + 1, basePort + 98 + k, basePort + 101 + k, basePort + 104 + k));
+		}
 		ServiceSpec s3 = httpSpec(S3, basePort + 96);
 		return new LocalLayout(basePort, mds, cs, httpSpec(GATEWAY, basePort + 95), nbdSpec(basePort + 90), s3,
-				httpSpec(SNAPSHOT_SERVICE, basePort + 97), ObjectStore.newLocal(s3));
+				httpSpec(SNAPSHOT_SERVICE, basePort + 97), ObjectStore.newLocal(s3), meta);
 	}
 
 	/**
@@ -140,10 +157,29 @@ public record LocalLayout(int basePort, List<ServiceSpec> mds, List<ServiceSpec>
 		}
 	}
 
-	/** Every service, in start order (a home made before the snapshot service has no s3 and snapshot-service). */
+	/**
+	 * This layout without metaservers: a block-only cluster (three JVMs fewer, e.g. for
+	 * tests and benchmarks of volumes), no file systems possible.
+	 */
+	public LocalLayout withoutMetaServers() {
+		return new LocalLayout(this.basePort, this.mds, this.chunkServers, this.gateway, this.nbd, this.s3,
+				this.snapshotService, this.objectStore, List.of());
+	}
+
+	/** The metaservers; none in a home made before CurveFS. */
+	@Override
+	public List<ServiceSpec> metaServers() {
+		return this.metaServers == null ? List.of() : this.metaServers;
+	}
+
+	/**
+	 * Every service, in start order (a home made before the snapshot service has no s3 and
+	 * snapshot-service, one made before CurveFS no metaservers).
+	 */
 	public List<ServiceSpec> services() {
 		List<ServiceSpec> all = new ArrayList<>(this.mds);
 		all.addAll(this.chunkServers);
+		all.addAll(metaServers());
 		all.add(this.gateway);
 		all.add(this.nbd);
 		if (this.s3 != null) {
@@ -161,7 +197,7 @@ public record LocalLayout(int basePort, List<ServiceSpec> mds, List<ServiceSpec>
 					+ services().stream().map(ServiceSpec::name).toList()));
 	}
 
-	/** The topology YAML of this layout; with the logical pool once chunkservers exist. */
+	/** The topology YAML of this layout; with the logical pools once chunkservers and metaservers exist. */
 	String topologyYaml(boolean withLogicalPool) {
 		StringBuilder yaml = new StringBuilder("servers:\n");
 		for (ServiceSpec cs : this.chunkServers) {
@@ -169,6 +205,12 @@ public record LocalLayout(int basePort, List<ServiceSpec> mds, List<ServiceSpec>
 			yaml.append("    host: ").append(HOST).append('\n');
 			yaml.append("    zone: ").append(cs.zone()).append('\n');
 			yaml.append("    physicalPool: pool-1\n");
+		}
+		for (ServiceSpec ms : metaServers()) {
+			yaml.append("  - name: ").append(ms.server()).append('\n');
+			yaml.append("    host: ").append(HOST).append('\n');
+			yaml.append("    zone: ").append(ms.zone()).append('\n');
+			yaml.append("    physicalPool: meta-pool\n");
 		}
 		if (withLogicalPool) {
 			int zones = (int) this.chunkServers.stream().map(ServiceSpec::zone).distinct().count();
@@ -178,6 +220,14 @@ public record LocalLayout(int basePort, List<ServiceSpec> mds, List<ServiceSpec>
 			yaml.append("    replicas: ").append(Math.min(3, zones)).append('\n');
 			yaml.append("    copysets: ").append(2 * this.chunkServers.size()).append('\n');
 			yaml.append("    zones: ").append(Math.min(3, zones)).append('\n');
+			if (!metaServers().isEmpty()) {
+				yaml.append("  - name: fs-meta\n");
+				yaml.append("    physicalPool: meta-pool\n");
+				yaml.append("    kind: fs-metadata\n");
+				yaml.append("    replicas: ").append(METASERVERS).append('\n');
+				yaml.append("    copysets: ").append(METADATA_COPYSETS).append('\n');
+				yaml.append("    zones: ").append(METASERVERS).append('\n');
+			}
 		}
 		return yaml.toString();
 	}
@@ -190,6 +240,11 @@ public record LocalLayout(int basePort, List<ServiceSpec> mds, List<ServiceSpec>
 	private static ServiceSpec chunkServerSpec(int k, int http, int grpc, int raft) {
 		return new ServiceSpec(CHUNKSERVER_PREFIX + k, HOST + ":" + http, HOST + ":" + grpc, HOST + ":" + raft,
 				"server-" + k, "zone-" + ((k - 1) % ZONES + 1), null);
+	}
+
+	private static ServiceSpec metaServerSpec(int k, int http, int grpc, int raft) {
+		return new ServiceSpec(METASERVER_PREFIX + k, HOST + ":" + http, HOST + ":" + grpc, HOST + ":" + raft,
+				"meta-server-" + k, "meta-zone-" + k, null);
 	}
 
 	private static ServiceSpec httpSpec(String name, int http) {

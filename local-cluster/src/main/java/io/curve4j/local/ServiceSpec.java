@@ -4,11 +4,11 @@ import io.curve4j.common.net.HostPort;
 
 /**
  * One service of a local cluster: its name ({@code mds-1}, {@code chunkserver-2},
- * {@code gateway}, {@code nbd}, {@code s3}, {@code snapshot-service}) and the loopback addresses it listens on; an address a
+ * {@code metaserver-1}, {@code gateway}, {@code nbd}, {@code s3}, {@code snapshot-service}) and the loopback addresses it listens on; an address a
  * service does not have is null.
  *
- * @param server for chunkservers, the topology server it belongs to
- * @param zone for chunkservers, the failure zone of that server
+ * @param server for chunkservers and metaservers, the topology server it belongs to
+ * @param zone for chunkservers and metaservers, the failure zone of that server
  * @param nbd for the NBD server, the address it exports volumes on
  */
 public record ServiceSpec(String name, String http, String grpc, String raft, String server, String zone,
@@ -17,7 +17,7 @@ public record ServiceSpec(String name, String http, String grpc, String raft, St
 	/** What runs as the service, and so how it is launched and checked. */
 	public enum Kind {
 
-		MDS, CHUNKSERVER, GATEWAY, NBD, S3, SNAPSHOT_SERVICE
+		MDS, CHUNKSERVER, METASERVER, GATEWAY, NBD, S3, SNAPSHOT_SERVICE
 
 	}
 
@@ -27,6 +27,9 @@ public record ServiceSpec(String name, String http, String grpc, String raft, St
 		}
 		if (this.name.startsWith(LocalLayout.CHUNKSERVER_PREFIX)) {
 			return Kind.CHUNKSERVER;
+		}
+		if (this.name.startsWith(LocalLayout.METASERVER_PREFIX)) {
+			return Kind.METASERVER;
 		}
 		return switch (this.name) {
 			case LocalLayout.GATEWAY -> Kind.GATEWAY;

@@ -95,6 +95,36 @@ public interface MdsRestApi {
 	@PostExchange("/recycle-bin/purge")
 	List<Recycled> purge(@RequestBody PathBody path);
 
+	/** Creates a CurveFS file system owned by the caller. */
+	@PostExchange("/fs")
+	FileSystem createFs(@RequestBody NewFs fs);
+
+	/** One page of the file systems the caller may see. */
+	@GetExchange("/fs")
+	Page<FileSystem> fileSystems(@RequestParam int page, @RequestParam int size, @RequestParam String sort);
+
+	@GetExchange("/fs/{name}")
+	FileSystem fileSystem(@PathVariable String name);
+
+	/** Refused (FS_MOUNTED) while mounted; its data objects in S3 are left to the trash. */
+	@DeleteExchange("/fs/{name}")
+	void deleteFs(@PathVariable String name);
+
+	record NewFs(String name) {
+	}
+
+	/** @param status READY, or CREATING while partitions wait for their metaservers */
+	record FileSystem(long id, String name, String owner, long chunkSize, long blockSize, Instant createdAt,
+			String status, List<FsPartition> partitions, List<FsMount> mounts) {
+	}
+
+	/** Inode ids [startInode, endInode) of the file system, on one metaserver copyset. */
+	record FsPartition(long id, long startInode, long endInode, long copysetId, long logicalPoolId, String status) {
+	}
+
+	record FsMount(long id, String host, String mountPoint, Instant expiresAt) {
+	}
+
 	/** @param path absolute; null where a call allows none */
 	record PathBody(String path) {
 	}

@@ -1,0 +1,29 @@
+#!/usr/bin/env python3
+"""The table of bench/fs/fs_side_by_side.sh: one row per measure, one column per target,
+then CurveFS's ratio to the local directory and to s3fs (and s3fs's to local) where both
+ran. Higher is better everywhere (MiB/s, IOPS, operations/s).
+
+Usage: fs_report.py RESULTS_DIR TARGET...   (reads RESULTS_DIR/TARGET.json)
+"""
+import json
+import os
+import sys
+
+
+def main():
+    results, targets = sys.argv[1], sys.argv[2:]
+    data = {t: json.load(open(os.path.join(results, t + ".json"))) for t in targets}
+    ratios = [(a, b) for a, b in (("curvefs", "local"), ("curvefs", "s3fs"), ("s3fs", "local"))
+              if a in data and b in data]
+    header = ["measure"] + targets + ["%s/%s" % r for r in ratios]
+    print("| " + " | ".join(header) + " |")
+    print("|" + "---|" * len(header))
+    for measure in next(iter(data.values())):
+        row = [measure] + ["%.1f" % data[t][measure] for t in targets]
+        for a, b in ratios:
+            row.append("%.3g" % (data[a][measure] / data[b][measure]) if data[b][measure] else "-")
+        print("| " + " | ".join(row) + " |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,174 @@
+#!/usr/bin/env bash
+# CurveFS side by side with s3fs (on the same S3 server) and a local directory: the same
+# fio jobs and metadata loop on each, one table with ratios. See bench/README.md.
+#
+#   bench/fs/fs_side_by_side.sh                         # all three, against the running local cluster
+#   BENCH_FS_TARGETS="local s3fs" bench/fs/fs_side_by_side.sh   # any subset; without a cluster the
+#                                                       # s3fs half uses an S3Proxy started here
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+START=$(date +%s)
+CURVE_HOME="${CURVE_HOME:-$ROOT/.curve}"
+WORK="${BENCH_FS_DIR:-/tmp/curve-fs-bench}"
+RESULTS="${BENCH_FS_RESULTS:-$WORK/results}"
+TARGETS="${BENCH_FS_TARGETS:-local s3fs curvefs}"
+SIZE="${BENCH_FS_SIZE:-256M}"            # the 1 MiB sequential file
+RAND_SIZE="${BENCH_FS_RAND_SIZE:-64M}"   # the 4 KiB random-read files
+RUNTIME="${BENCH_RUNTIME:-10}"           # seconds per random-read job
+META_FILES="${BENCH_FS_META_FILES:-2000}"
+FS_NAME="${BENCH_FS_NAME:-bench-fs}"
+S3FS_BUCKET="bench-s3fs"
+# shellcheck source=../lib.sh
+source "$ROOT/bench/lib.sh"
+
+mkdir -p "$WORK" "$RESULTS"
+MOUNTED_S3FS=""
+MOUNTED_CURVEFS=""
+S3PROXY_PID=""
+cleanup() {
+  [ -n "$MOUNTED_S3FS" ] && { fusermount3 -u "$MOUNTED_S3FS" 2>/dev/null || fusermount -u "$MOUNTED_S3FS" 2>/dev/null || true; }
+  [ -n "$MOUNTED_CURVEFS" ] && { "$ROOT/bin/curve" fs umount "$MOUNTED_CURVEFS" >&2 || true; }
+  [ -n "$S3PROXY_PID" ] && kill "$S3PROXY_PID" 2>/dev/null || true
+  return 0
+}
+trap cleanup EXIT
+
+is_fuse_mount() {
+  python3 - "$1" <<'PY'
+import os, sys
+want = os.path.abspath(sys.argv[1])
+for line in open("/proc/self/mountinfo"):
+    f = line.split(" ")
+    mp = f[4].encode().decode("unicode_escape")
+    fstype = f[f.index("-") + 1]
+    if mp == want and (fstype == "fuse" or fstype.startswith("fuse.")):
+        sys.exit(0)
+sys.exit(1)
+PY
+}
+
+# Empties the kernel's page cache (root only): the "uncached" jobs then read through the file system.
+drop_caches() {
+  sync
+  if [ -w /proc/sys/vm/drop_caches ]; then echo 3 > /proc/sys/vm/drop_caches; else log "cannot drop the page cache (not root): uncached reads may hit it"; fi
+}
+
+# fio_job DIR JOB FIO-ARGS...: one fio job on DIR, its JSON kept as $RESULTS/TARGET-JOB.json.
+fio_job() {
+  local dir=$1 job=$2
+  shift 2
+  fio --name="$job" --directory="$dir" --ioengine=psync --output-format=json "$@" >"$RESULTS/$TARGET-$job.json"
+}
+
+# fio_value TARGET-JOB read|write bw|iops: from fio's JSON, MiB/s or IOPS.
+fio_value() {
+  python3 - "$RESULTS/$1.json" "$2" "$3" <<'PY'
+import json, sys
+job = json.load(open(sys.argv[1]))["jobs"][0][sys.argv[2]]
+print(round(job["bw_bytes"] / 1048576, 1) if sys.argv[3] == "bw" else round(job["iops"], 1))
+PY
+}
+
+# The fio jobs and the metadata loop on DIR; results as $RESULTS/TARGET.json.
+measure() {
+  local dir=$1
+  log "$TARGET: 1 MiB sequential write of $SIZE"
+  fio_job "$dir" seqwrite --filename=seq.dat --rw=write --bs=1M --size="$SIZE" --end_fsync=1
+  drop_caches
+  log "$TARGET: 1 MiB sequential read"
+  fio_job "$dir" seqread --filename=seq.dat --rw=read --bs=1M --size="$SIZE"
+  log "$TARGET: 4 KiB random read, cached (a $RAND_SIZE file read once before)"
+  fio_job "$dir" prep-hot --filename=hot.dat --rw=write --bs=1M --size="$RAND_SIZE" --end_fsync=1
+  fio_job "$dir" warm --filename=hot.dat --rw=read --bs=1M --size="$RAND_SIZE" --invalidate=0
+  fio_job "$dir" randread-cached --filename=hot.dat --rw=randread --bs=4k --size="$RAND_SIZE" --invalidate=0 \
+    --time_based --runtime="$RUNTIME"
+  log "$TARGET: 4 KiB random read, uncached (page cache dropped)"
+  fio_job "$dir" prep-cold --filename=cold.dat --rw=write --bs=1M --size="$RAND_SIZE" --end_fsync=1
+  drop_caches
+  fio_job "$dir" randread-uncached --filename=cold.dat --rw=randread --bs=4k --size="$RAND_SIZE" --invalidate=1 \
+    --time_based --runtime="$RUNTIME"
+  rm -f "$dir/seq.dat" "$dir/hot.dat" "$dir/cold.dat"
+  log "$TARGET: metadata, $META_FILES files in one directory and across many"
+  python3 "$ROOT/bench/fs/meta.py" "$dir" "$META_FILES" >"$RESULTS/$TARGET-meta.json"
+  python3 - "$RESULTS/$TARGET.json" "$RESULTS/$TARGET-meta.json" \
+    "$(fio_value "$TARGET-seqwrite" write bw)" "$(fio_value "$TARGET-seqread" read bw)" \
+    "$(fio_value "$TARGET-randread-cached" read iops)" "$(fio_value "$TARGET-randread-uncached" read iops)" <<'PY'
+import json, sys
+out, meta = sys.argv[1], json.load(open(sys.argv[2]))
+rows = {"seq write 1M MiB/s": float(sys.argv[3]), "seq read 1M MiB/s": float(sys.argv[4]),
+        "randread 4k cached IOPS": float(sys.argv[5]), "randread 4k uncached IOPS": float(sys.argv[6])}
+rows.update(meta)
+json.dump(rows, open(out, "w"), indent=1)
+PY
+}
+
+# The S3 server: the local cluster's (keys from its connection file), else an S3Proxy of our own.
+s3_settings() {
+  if [ -f "$CURVE_HOME/cluster.json" ]; then
+    eval "$(python3 - "$CURVE_HOME/cluster.json" <<'PY'
+import json, shlex, sys
+s = json.load(open(sys.argv[1]))["objectStore"]
+for k, v in (("S3_ENDPOINT", s["endpoint"]), ("S3_REGION", s["region"]), ("S3_ACCESS", s["accessKey"]), ("S3_SECRET", s["secretKey"])):
+    print("%s=%s" % (k, shlex.quote(v)))
+PY
+)"
+    log "S3: the local cluster's, $S3_ENDPOINT"
+    return
+  fi
+  local jar port
+  jar=$(ls "$ROOT"/local-cluster/target/s3proxy/*-jar-with-dependencies.jar 2>/dev/null | head -1) \
+    || die "no cluster in $CURVE_HOME and no S3Proxy jar: build first (mvn -B -DskipTests package)"
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  S3_ENDPOINT="http://127.0.0.1:$port" S3_REGION=us-east-1 S3_ACCESS="bench-$RANDOM" S3_SECRET="$(head -c 18 /dev/urandom | base64)"
+  mkdir -p "$WORK/s3proxy/data"
+  printf '%s\n' "s3proxy.endpoint=$S3_ENDPOINT" s3proxy.authorization=aws-v2-or-v4 "s3proxy.identity=$S3_ACCESS" \
+    "s3proxy.credential=$S3_SECRET" jclouds.provider=filesystem "jclouds.filesystem.basedir=$WORK/s3proxy/data" \
+    >"$WORK/s3proxy/s3proxy.conf"
+  chmod 600 "$WORK/s3proxy/s3proxy.conf"
+  java -jar "$jar" --properties "$WORK/s3proxy/s3proxy.conf" >"$RESULTS/s3proxy.log" 2>&1 &
+  S3PROXY_PID=$!
+  wait_port "$port" "S3Proxy"
+  log "S3: no cluster in $CURVE_HOME, an S3Proxy of our own at $S3_ENDPOINT"
+}
+
+for TARGET in $TARGETS; do
+  case "$TARGET" in
+    local)
+      mkdir -p "$WORK/local"
+      measure "$WORK/local"
+      ;;
+    s3fs)
+      command -v s3fs >/dev/null || die "s3fs is not installed (apt-get install s3fs)"
+      s3_settings
+      export AWS_ACCESS_KEY_ID="$S3_ACCESS" AWS_SECRET_ACCESS_KEY="$S3_SECRET" AWS_DEFAULT_REGION="$S3_REGION"
+      aws --endpoint-url "$S3_ENDPOINT" s3api head-bucket --bucket "$S3FS_BUCKET" >/dev/null 2>&1 \
+        || aws --endpoint-url "$S3_ENDPOINT" s3api create-bucket --bucket "$S3FS_BUCKET" >/dev/null
+      install -m 600 /dev/null "$WORK/s3fs.passwd"
+      echo "$S3_ACCESS:$S3_SECRET" >"$WORK/s3fs.passwd"
+      mkdir -p "$WORK/s3fs"
+      # path-style requests (S3Proxy has no virtual hosts); no local cache: every read goes to S3 as CurveFS's do
+      s3fs "$S3FS_BUCKET" "$WORK/s3fs" -o passwd_file="$WORK/s3fs.passwd" -o url="$S3_ENDPOINT" \
+        -o use_path_request_style -o endpoint="$S3_REGION" -o logfile="$RESULTS/s3fs.log" -o dbglevel=warn
+      MOUNTED_S3FS="$WORK/s3fs"
+      for _ in $(seq 1 50); do is_fuse_mount "$WORK/s3fs" && break; sleep 0.2; done
+      is_fuse_mount "$WORK/s3fs" || die "s3fs did not mount; see $RESULTS/s3fs.log"
+      measure "$WORK/s3fs"
+      fusermount3 -u "$WORK/s3fs" || fusermount -u "$WORK/s3fs"
+      MOUNTED_S3FS=""
+      ;;
+    curvefs)
+      [ -f "$CURVE_HOME/cluster.json" ] || die "no cluster in $CURVE_HOME: start one with bin/curve local up"
+      "$ROOT/bin/curve" fs info "$FS_NAME" >/dev/null 2>&1 || "$ROOT/bin/curve" fs create "$FS_NAME" >&2
+      mkdir -p "$WORK/curvefs"
+      "$ROOT/bin/curve" fs mount "$FS_NAME" "$WORK/curvefs" >&2
+      MOUNTED_CURVEFS="$WORK/curvefs"
+      measure "$WORK/curvefs"
+      "$ROOT/bin/curve" fs umount "$WORK/curvefs" >&2
+      MOUNTED_CURVEFS=""
+      ;;
+    *) die "unknown target '$TARGET' (local, s3fs, curvefs)" ;;
+  esac
+done
+
+python3 "$ROOT/bench/fs/fs_report.py" "$RESULTS" $TARGETS | tee "$RESULTS/table.md"
+log "done; fio's JSON per job and the table in $RESULTS"

@@ -1,0 +1,224 @@
+package io.curve4j.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import io.curve4j.common.error.CurveException;
+import io.curve4j.common.error.ErrorCode;
+import io.curve4j.common.size.Sizes;
+import io.curve4j.local.FsMounts;
+import io.curve4j.local.LocalCluster;
+import io.curve4j.sdk.cluster.ClusterEndpoints;
+import io.curve4j.sdk.cluster.Credentials;
+import io.curve4j.sdk.cluster.MdsRestApi;
+
+/**
+ * {@code curve fs create|list|info|delete|mount|umount}: CurveFS file systems through the
+ * MDS REST API, and FUSE mounts of them as detached client processes whose logs and pid
+ * files live in {@code $CURVE_HOME/mounts/}.
+ */
+@Command(name = "fs", mixinStandardHelpOptions = true, description = "CurveFS file systems and their FUSE mounts.",
+		subcommands = { FsCommand.Create.class, FsCommand.ListFs.class, FsCommand.Info.class, FsCommand.Delete.class,
+				FsCommand.Mount.class, FsCommand.Umount.class })
+final class FsCommand {
+
+	/** How long {@code fs mount} waits for the kernel to show the mount. */
+	static final Duration MOUNT_TIMEOUT = Duration.ofSeconds(30);
+
+	/** The client's jar in the source tree that bin/curve runs from. */
+	static final String CLIENT_JAR = "fs-client/target/curve-fs-client.jar";
+
+	static FsMounts mounts() {
+		return new FsMounts(ClusterEndpoints.curveHome().resolve(LocalCluster.MOUNTS_DIR));
+	}
+
+	@Command(name = "create", mixinStandardHelpOptions = true,
+			description = "Create a file system (NAME: 1-64 of A-Z a-z 0-9 _ . -), owned by you.")
+	static final class Create extends RestSubcommand {
+
+		@Parameters(paramLabel = "NAME")
+		String name;
+
+		@Override
+		void run(MdsRestApi rest, PrintWriter out) {
+			MdsRestApi.FileSystem fs = rest.createFs(new MdsRestApi.NewFs(this.name));
+			out.println("Created file system " + fs.name() + " (id " + fs.id() + ", owner " + fs.owner() + ", "
+					+ fs.partitions().size() + " partitions, " + fs.status() + ").");
+		}
+
+	}
+
+	@Command(name = "list", mixinStandardHelpOptions = true,
+			description = "List file systems: name, owner, status, partitions, mounts, created.")
+	static final class ListFs extends RestSubcommand {
+
+		@Override
+		void run(MdsRestApi rest, PrintWriter out) {
+			Table table = new Table("NAME", "ID", "OWNER", "STATUS", "PARTITIONS", "MOUNTS", "CREATED");
+			for (MdsRestApi.FileSystem fs : MdsRestApi.Page.all((page) -> rest.fileSystems(page, 1000, "name"))) {
+				table.row(fs.name(), fs.id(), fs.owner(), fs.status(), fs.partitions().size(), fs.mounts().size(),
+						time(fs.createdAt()));
+			}
+			if (table.isEmpty()) {
+				out.println("No file systems.");
+				return;
+			}
+			table.print(out, "");
+		}
+
+	}
+
+	@Command(name = "info", mixinStandardHelpOptions = true,
+			description = "Show a file system: sizes, partitions (inode ranges, copysets) and mounts.")
+	static final class Info extends RestSubcommand {
+
+		@Parameters(paramLabel = "NAME")
+		String name;
+
+		@Override
+		void run(MdsRestApi rest, PrintWriter out) {
+			MdsRestApi.FileSystem fs = rest.fileSystem(this.name);
+			out.println("name:        " + fs.name());
+			out.println("id:          " + fs.id());
+			out.println("owner:       " + fs.owner());
+			out.println("status:      " + fs.status());
+			out.println("chunk size:  " + Sizes.format(fs.chunkSize()));
+			out.println("block size:  " + Sizes.format(fs.blockSize()));
+			out.println("created:     " + time(fs.createdAt()));
+			out.println("partitions:");
+			Table partitions = new Table("ID", "INODES", "COPYSET", "POOL", "STATUS");
+			for (MdsRestApi.FsPartition p : fs.partitions()) {
+				partitions.row(p.id(), "[" + p.startInode() + ", " + p.endInode() + ")", p.copysetId(), p.logicalPoolId(),
+						p.status());
+			}
+			partitions.print(out, "  ");
+			if (fs.mounts().isEmpty()) {
+				out.println("mounts:      none");
+				return;
+			}
+			out.println("mounts:");
+			Table mounts = new Table("ID", "HOST", "MOUNT POINT", "LEASE UNTIL");
+			for (MdsRestApi.FsMount m : fs.mounts()) {
+				mounts.row(m.id(), m.host(), m.mountPoint(), time(m.expiresAt()));
+			}
+			mounts.print(out, "  ");
+		}
+
+	}
+
+	@Command(name = "delete", mixinStandardHelpOptions = true,
+			description = "Delete an unmounted file system and its metadata; its data objects in S3 are left "
+					+ "to the metaservers' trash.")
+	static final class Delete extends RestSubcommand {
+
+		@Parameters(paramLabel = "NAME")
+		String name;
+
+		@Override
+		void run(MdsRestApi rest, PrintWriter out) {
+			rest.deleteFs(this.name);
+			out.println("Deleted file system " + this.name + ".");
+		}
+
+	}
+
+	@Command(name = "mount", mixinStandardHelpOptions = true,
+			description = "Mount file system NAME at the directory MOUNTPOINT (FUSE); returns once mounted, "
+					+ "the client runs in the background (log in $CURVE_HOME/mounts/).")
+	static final class Mount implements Runnable {
+
+		@Parameters(index = "0", paramLabel = "NAME")
+		String name;
+
+		@Parameters(index = "1", paramLabel = "MOUNTPOINT")
+		Path mountPoint;
+
+		@Mixin
+		ClusterOptions cluster;
+
+		@Spec
+		CommandSpec spec;
+
+		@Override
+		public void run() {
+			FsMounts mounts = mounts();
+			Path mp = FsMounts.checkMountPoint(this.mountPoint);
+			Path jar = Path.of(System.getProperty("curve.root", ".")).toAbsolutePath().resolve(CLIENT_JAR);
+			if (!Files.exists(jar)) {
+				throw new CurveException(ErrorCode.UNAVAILABLE,
+						"no CurveFS client jar " + jar + "; build first: mvn -B -DskipTests package");
+			}
+			List<String> grpc = this.cluster.endpoints().mdsGrpc().stream().filter((a) -> !a.isBlank()).toList();
+			if (grpc.isEmpty()) {
+				throw new CurveException(ErrorCode.UNAVAILABLE, "the cluster lists no MDS gRPC address");
+			}
+			Credentials credentials = this.cluster.credentials();
+			if (credentials == null) {
+				throw new CurveException(ErrorCode.UNAUTHENTICATED, "no credentials to mount with; set CURVE_PASSWORD");
+			}
+			Path secretFile = writeSecret(mounts, mp, credentials.password());
+			List<String> command = new ArrayList<>(LocalCluster.javaCommand());
+			command.addAll(List.of("-Xmx512m", "-jar", jar.toString(), "--mds=" + String.join(",", grpc),
+					"--fs=" + this.name, "--mountpoint=" + mp, "--user=" + credentials.user(),
+					"--secret-file=" + secretFile));
+			ProcessHandle client = mounts.start(command, mp, MOUNT_TIMEOUT);
+			PrintWriter out = this.spec.commandLine().getOut();
+			out.println("Mounted " + this.name + " at " + mp + " (client pid " + client.pid() + ", log "
+					+ mounts.log(mp) + ").");
+			out.flush();
+		}
+
+		/** The password for the client, readable by the owner only (not on its command line, which anyone can read). */
+		private static Path writeSecret(FsMounts mounts, Path mp, String password) {
+			Path file = mounts.secretFile(mp);
+			try {
+				Files.createDirectories(file.getParent());
+				Files.deleteIfExists(file);
+				Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+				Files.writeString(file, password + "\n");
+				return file;
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException("cannot write " + file, ex);
+			}
+		}
+
+	}
+
+	@Command(name = "umount", mixinStandardHelpOptions = true,
+			description = "Unmount MOUNTPOINT: stop its client (which flushes and gives the mount back), or "
+					+ "remove a dead client's mount with fusermount.")
+	static final class Umount implements Runnable {
+
+		@Parameters(paramLabel = "MOUNTPOINT")
+		Path mountPoint;
+
+		@Spec
+		CommandSpec spec;
+
+		@Override
+		public void run() {
+			FsMounts mounts = mounts();
+			Path mp = this.mountPoint.toAbsolutePath().normalize();
+			String how = mounts.stop(mp, MOUNT_TIMEOUT);
+			PrintWriter out = this.spec.commandLine().getOut();
+			out.println("Unmounted " + mp + " (" + how + ").");
+			out.flush();
+		}
+
+	}
+
+}
