@@ -27,6 +27,7 @@ import io.curve4j.common.auth.SigningKey;
 import io.curve4j.common.error.CurveException;
 import io.curve4j.common.error.ErrorCode;
 import io.curve4j.common.error.GrpcErrors;
+import io.curve4j.common.size.Sizes;
 import io.curve4j.mds.MdsNode.Response;
 import io.curve4j.mds.topology.TopologyService;
 import io.curve4j.proto.fs.v1.AddPartitionRequest;
@@ -46,6 +47,8 @@ import io.curve4j.proto.fs.v1.TxResponse;
 import io.curve4j.proto.fs.v1.TxState;
 import io.curve4j.proto.fs.v1.UmountRequest;
 import io.curve4j.proto.heartbeat.v1.HeartbeatServiceGrpc;
+import io.curve4j.proto.mds.v1.GetOrAllocateSegmentRequest;
+import io.curve4j.proto.mds.v1.SegmentServiceGrpc;
 import io.curve4j.proto.heartbeat.v1.RegisterChunkServerResponse;
 import io.curve4j.proto.metaserver.v1.CreatePartitionRequest;
 import io.curve4j.proto.metaserver.v1.CreatePartitionResponse;
@@ -176,6 +179,17 @@ class FsIT {
 		applyTopology(METADATA_POOL);
 		JsonNode pool = this.mds.send(this.root, "GET", "/api/v1/topology", null).body().path("logicalPools").get(0);
 		assertThat(pool.path("kind").asString()).isEqualToIgnoringCase("fs-metadata");
+
+		// a volume never lands in a fs-metadata pool: with no block pool it gets no segment
+		Response volume = this.mds.send(this.root, "POST", "/api/v1/volumes", Map.of("path", "/v1", "size", Sizes.GIB));
+		assertThat(volume.status()).as(volume.body().toString()).isEqualTo(201);
+		assertGrpc(() -> this.mds.call(this.root, SegmentServiceGrpc.getGetOrAllocateSegmentMethod(),
+				GetOrAllocateSegmentRequest.newBuilder()
+					.setFileId(volume.body().path("id").asLong())
+					.setOffset(0)
+					.setAllocate(true)
+					.build()),
+				Status.Code.NOT_FOUND, ErrorCode.POOL_NOT_FOUND);
 	}
 
 	@Test
