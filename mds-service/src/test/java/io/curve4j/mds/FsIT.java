@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import tools.jackson.databind.JsonNode;
@@ -29,6 +30,8 @@ import io.curve4j.common.error.ErrorCode;
 import io.curve4j.common.error.GrpcErrors;
 import io.curve4j.common.size.Sizes;
 import io.curve4j.mds.MdsNode.Response;
+import io.curve4j.mds.raft.MdsSchema;
+import io.curve4j.mds.raft.MdsStore;
 import io.curve4j.mds.topology.TopologyService;
 import io.curve4j.proto.fs.v1.AddPartitionRequest;
 import io.curve4j.proto.fs.v1.AllocateChunkIdsRequest;
@@ -48,6 +51,7 @@ import io.curve4j.proto.fs.v1.TxState;
 import io.curve4j.proto.fs.v1.UmountRequest;
 import io.curve4j.proto.heartbeat.v1.HeartbeatServiceGrpc;
 import io.curve4j.proto.mds.v1.GetOrAllocateSegmentRequest;
+import io.curve4j.proto.mds.v1.PartitionRecord;
 import io.curve4j.proto.mds.v1.SegmentServiceGrpc;
 import io.curve4j.proto.heartbeat.v1.RegisterChunkServerResponse;
 import io.curve4j.proto.metaserver.v1.CreatePartitionRequest;
@@ -429,12 +433,33 @@ class FsIT {
 		assertThat(this.mds.send(this.alice, "DELETE", "/api/v1/fs/fs1", null).status()).isEqualTo(204);
 		assertProblem(get(this.alice, "fs1"), 404, ErrorCode.FS_NOT_FOUND);
 		await().atMost(Duration.ofSeconds(10))
-			.until(() -> this.meta.deletes.stream().filter(r -> r == fs).count() == 4);
+			.until(() -> this.meta.deletes.stream().filter(r -> r.startsWith(fs + "/")).distinct().count() == 4);
 		assertThat(this.meta.refused).isEmpty();
+		await().atMost(Duration.ofSeconds(10)).until(() -> partitionRecords(fs).isEmpty());
 		// the name is free again, under a new id
 		Response again = create(this.alice, "fs1");
 		assertThat(again.status()).isEqualTo(201);
 		assertThat(again.body().path("id").asInt()).isGreaterThan(fs);
+	}
+
+	@Test
+	@Order(11)
+	void aFileSystemDeletedBeforeItsPartitionsWereCreatedLeavesNothing() throws Exception {
+		this.metaServer.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+		Response ghost = create(this.alice, "ghost");
+		assertThat(ghost.body().path("status").asString()).isEqualTo("CREATING");
+		int fs = ghost.body().path("id").asInt();
+		assertThat(this.mds.send(this.alice, "DELETE", "/api/v1/fs/ghost", null).status()).isEqualTo(204);
+		assertThat(partitionRecords(fs)).hasSize(3)
+			.allSatisfy(p -> assertThat(p.getStatus()).isEqualTo(PartitionStatus.PARTITION_DELETING));
+		// back up, the metaserver does not hold them (PARTITION_NOT_FOUND): the records go all the same
+		this.metaServer = ServerBuilder.forPort(this.metaPort).addService(this.meta).build().start();
+		await().atMost(Duration.ofSeconds(10)).until(() -> partitionRecords(fs).isEmpty());
+		assertThat(this.meta.creates).noneMatch(c -> c.getFsId() == fs);
+	}
+
+	private List<PartitionRecord> partitionRecords(int fsId) {
+		return this.mds.bean(MdsStore.class).list(MdsSchema.FS_PARTITIONS, MdsSchema.partitionsOf(fsId));
 	}
 
 	private void applyTopology(String yaml) {
@@ -558,8 +583,8 @@ class FsIT {
 
 		final List<CreatePartitionRequest> creates = new CopyOnWriteArrayList<>();
 
-		/** Fs ids of the partitions deleted. */
-		final List<Integer> deletes = new CopyOnWriteArrayList<>();
+		/** "fsId/partitionId" of every delete asked (a partition may be asked more than once). */
+		final List<String> deletes = new CopyOnWriteArrayList<>();
 
 		final List<String> refused = new CopyOnWriteArrayList<>();
 
@@ -576,9 +601,19 @@ class FsIT {
 		public void deletePartition(PartitionRequest request, StreamObserver<CreatePartitionResponse> observer) {
 			int fsId = request.getPartition().getCapability().getFsId();
 			if (checked(request.getPartition().getCapability(), fsId, observer)) {
-				this.deletes.add(fsId);
-				observer.onNext(CreatePartitionResponse.getDefaultInstance());
-				observer.onCompleted();
+				this.deletes.add(fsId + "/" + request.getPartition().getPartitionId());
+				boolean created = this.creates.stream()
+					.anyMatch(c -> c.getFsId() == fsId
+							&& c.getPartition().getPartitionId() == request.getPartition().getPartitionId());
+				if (created) {
+					observer.onNext(CreatePartitionResponse.getDefaultInstance());
+					observer.onCompleted();
+				}
+				else {
+					// as a metaserver answers for a partition it does not hold
+					observer.onError(GrpcErrors.toStatus(new CurveException(ErrorCode.PARTITION_NOT_FOUND,
+							"no partition " + request.getPartition().getPartitionId())));
+				}
 			}
 		}
 

@@ -8,6 +8,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.curve4j.common.auth.FsCapabilities;
+import io.curve4j.common.error.ErrorCode;
+import io.curve4j.common.error.GrpcErrors;
 import io.curve4j.mds.topology.ChunkServerStates;
 import io.curve4j.mds.topology.Topology;
 import io.curve4j.proto.common.v1.CopysetKey;
@@ -82,6 +84,11 @@ final class MetaPartitions implements AutoCloseable {
 				return true;
 			}
 			catch (StatusRuntimeException ex) {
+				if (partition.getStatus() == PartitionStatus.PARTITION_DELETING && ex.getTrailers() != null
+						&& ErrorCode.PARTITION_NOT_FOUND.name().equals(ex.getTrailers().get(GrpcErrors.ERROR_KEY))) {
+					// never created there (its metaservers were out of reach all along), or deleted already
+					return true;
+				}
 				last = ex;
 			}
 		}
