@@ -93,6 +93,11 @@ class GatewayIT {
 		Answer gone = client.get("/api/v1/volumes/" + id);
 		assertThat(gone.status()).isEqualTo(404);
 		assertThat(gone.code()).isEqualTo("VOLUME_NOT_FOUND");
+		// CurveFS file systems go the same way to the leader
+		assertThat(client.get("/api/v1/fs").body().path("content")).isEmpty();
+		Answer noFs = client.get("/api/v1/fs/none");
+		assertThat(noFs.status()).isEqualTo(404);
+		assertThat(noFs.code()).isEqualTo("FS_NOT_FOUND");
 	}
 
 	@Test

@@ -12,6 +12,7 @@ import org.springframework.stereotype.Component;
 import io.curve4j.common.auth.RequestSignature;
 import io.curve4j.common.error.CurveException;
 import io.curve4j.common.error.GrpcErrors;
+import io.curve4j.proto.fs.v1.FsServiceGrpc;
 import io.curve4j.proto.mds.v1.NamespaceServiceGrpc;
 import io.curve4j.proto.mds.v1.SegmentServiceGrpc;
 import io.curve4j.proto.mds.v1.SnapshotTaskServiceGrpc;
@@ -25,7 +26,8 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 
 /**
- * Authenticates the SDK's calls (namespace and segment services) and the snapshot
+ * Authenticates the SDK's calls (namespace and segment services), the CurveFS mounts
+ * (file system service) and the snapshot
  * service's (snapshot task service, as root) by their signature
  * ({@link RequestSignature}: it covers the method and the serialized request, so the
  * check waits for the call's one message) and makes the caller available to the service
@@ -38,7 +40,7 @@ import io.grpc.StatusRuntimeException;
 class AuthGrpcInterceptor implements ServerInterceptor {
 
 	private static final Set<String> USER_SERVICES = Set.of(NamespaceServiceGrpc.SERVICE_NAME,
-			SegmentServiceGrpc.SERVICE_NAME, SnapshotTaskServiceGrpc.SERVICE_NAME);
+			SegmentServiceGrpc.SERVICE_NAME, SnapshotTaskServiceGrpc.SERVICE_NAME, FsServiceGrpc.SERVICE_NAME);
 
 	private final Users users;
 

@@ -103,6 +103,9 @@ public class MdsProperties {
 	@Valid
 	private final Snapshot snapshot = new Snapshot();
 
+	@Valid
+	private final Fs fs = new Fs();
+
 	public Path getDataDir() {
 		return this.dataDir;
 	}
@@ -193,6 +196,10 @@ public class MdsProperties {
 
 	public Snapshot getSnapshot() {
 		return this.snapshot;
+	}
+
+	public Fs getFs() {
+		return this.fs;
 	}
 
 	/**
@@ -346,6 +353,142 @@ public class MdsProperties {
 
 		public void setNbdAddress(String nbdAddress) {
 			this.nbdAddress = nbdAddress;
+		}
+
+	}
+
+	/**
+	 * CurveFS file systems ({@code curve.mds.fs.*}).
+	 */
+	public static class Fs {
+
+		/** A mount that does not refresh within this long is dropped (it refreshes every third of it). */
+		@NotNull
+		private Duration mountLease = Duration.ofSeconds(10);
+
+		/**
+		 * Time between the leader's rounds that create and delete partitions on the
+		 * metaservers, drop expired mounts and abort rename transactions past their deadline.
+		 */
+		@NotNull
+		private Duration interval = Duration.ofSeconds(1);
+
+		/** How long a rename transaction may stay PENDING before anyone may abort it. */
+		@NotNull
+		private Duration txTimeout = Duration.ofSeconds(10);
+
+		/** Inode ids per partition. */
+		@Min(2)
+		private long partitionInodes = 1_048_576;
+
+		/**
+		 * Where mounts put file data; handed to them at mount. The secret key is best given
+		 * by the environment ({@code CURVE_MDS_FS_OBJECTSTORE_SECRETKEY}).
+		 */
+		private final ObjectStore objectStore = new ObjectStore();
+
+		public Duration getMountLease() {
+			return this.mountLease;
+		}
+
+		public void setMountLease(Duration mountLease) {
+			this.mountLease = mountLease;
+		}
+
+		public Duration getInterval() {
+			return this.interval;
+		}
+
+		public void setInterval(Duration interval) {
+			this.interval = interval;
+		}
+
+		public Duration getTxTimeout() {
+			return this.txTimeout;
+		}
+
+		public void setTxTimeout(Duration txTimeout) {
+			this.txTimeout = txTimeout;
+		}
+
+		public long getPartitionInodes() {
+			return this.partitionInodes;
+		}
+
+		public void setPartitionInodes(long partitionInodes) {
+			this.partitionInodes = partitionInodes;
+		}
+
+		public ObjectStore getObjectStore() {
+			return this.objectStore;
+		}
+
+	}
+
+	/**
+	 * The S3 bucket of CurveFS data ({@code curve.mds.fs.object-store.*}).
+	 */
+	public static class ObjectStore {
+
+		private String endpoint = "";
+
+		private String bucket = "";
+
+		private String region = "";
+
+		private String accessKey = "";
+
+		private String secretKey = "";
+
+		/** Put before every object name, e.g. "curvefs/". */
+		private String keyPrefix = "";
+
+		public String getEndpoint() {
+			return this.endpoint;
+		}
+
+		public void setEndpoint(String endpoint) {
+			this.endpoint = endpoint;
+		}
+
+		public String getBucket() {
+			return this.bucket;
+		}
+
+		public void setBucket(String bucket) {
+			this.bucket = bucket;
+		}
+
+		public String getRegion() {
+			return this.region;
+		}
+
+		public void setRegion(String region) {
+			this.region = region;
+		}
+
+		public String getAccessKey() {
+			return this.accessKey;
+		}
+
+		public void setAccessKey(String accessKey) {
+			this.accessKey = accessKey;
+		}
+
+		public String getSecretKey() {
+			return this.secretKey;
+		}
+
+		public void setSecretKey(String secretKey) {
+			this.secretKey = secretKey;
+		}
+
+		public String getKeyPrefix() {
+			return this.keyPrefix;
+		}
+
+		public void setKeyPrefix(String keyPrefix) {
+			this.keyPrefix = keyPrefix;
 		}
 
 	}

@@ -9,6 +9,10 @@ import io.curve4j.common.store.StoreDefinition;
 import io.curve4j.proto.mds.v1.ChunkServerRecord;
 import io.curve4j.proto.mds.v1.CopysetRecord;
 import io.curve4j.proto.mds.v1.FileRecord;
+import io.curve4j.proto.mds.v1.FsRecord;
+import io.curve4j.proto.mds.v1.FsTxRecord;
+import io.curve4j.proto.mds.v1.MountRecord;
+import io.curve4j.proto.mds.v1.PartitionRecord;
 import io.curve4j.proto.mds.v1.LogicalPoolRecord;
 import io.curve4j.proto.mds.v1.PhysicalPoolRecord;
 import io.curve4j.proto.mds.v1.SegmentRecord;
@@ -86,9 +90,27 @@ public final class MdsSchema {
 	public static final ColumnFamily<String, SnapshotInfo> SNAPSHOTS = new ColumnFamily<>("snapshots", Codec.utf8(),
 			Codec.proto(SnapshotInfo.parser()));
 
+	/** CurveFS file system id (u32) -> file system. */
+	public static final ColumnFamily<Integer, FsRecord> FILE_SYSTEMS = new ColumnFamily<>("file_systems", Codec.u32(),
+			Codec.proto(FsRecord.parser()));
+
+	/** (fs id u32, partition id u32) -> partition: a prefix scan lists one file system's. */
+	public static final ColumnFamily<PartitionKey, PartitionRecord> FS_PARTITIONS = new ColumnFamily<>(
+			"fs_partitions", Codec.pair(Codec.u32(), Integer.BYTES, PartitionKey::fsId, Codec.u32(),
+					PartitionKey::partitionId, PartitionKey::new),
+			Codec.proto(PartitionRecord.parser()));
+
+	/** mount id (u64) -> mount with its lease. */
+	public static final ColumnFamily<Long, MountRecord> FS_MOUNTS = new ColumnFamily<>("fs_mounts", Codec.u64(),
+			Codec.proto(MountRecord.parser()));
+
+	/** rename transaction id (u64) -> transaction. */
+	public static final ColumnFamily<Long, FsTxRecord> FS_TXS = new ColumnFamily<>("fs_txs", Codec.u64(),
+			Codec.proto(FsTxRecord.parser()));
+
 	public static final StoreDefinition DEFINITION = new StoreDefinition("mds", List.of(COUNTERS, FLAGS,
 			PHYSICAL_POOLS, ZONES, SERVERS, CHUNK_SERVERS, LOGICAL_POOLS, COPYSETS, FILES, DENTRIES, SEGMENTS, USERS,
-			SNAPSHOTS));
+			SNAPSHOTS, FILE_SYSTEMS, FS_PARTITIONS, FS_MOUNTS, FS_TXS));
 
 	private MdsSchema() {
 	}
@@ -106,6 +128,14 @@ public final class MdsSchema {
 	/** The segments of a volume in {@link #SEGMENTS}. */
 	public static KeyPrefix segmentsOf(long fileId) {
 		return SEGMENTS.prefix(Codec.u64(), fileId);
+	}
+
+	/** The partitions of a file system in {@link #FS_PARTITIONS}. */
+	public static KeyPrefix partitionsOf(int fsId) {
+		return FS_PARTITIONS.prefix(Codec.u32(), fsId);
+	}
+
+	public record PartitionKey(int fsId, int partitionId) {
 	}
 
 	public record CopysetKey(int logicalPoolId, int copysetId) {

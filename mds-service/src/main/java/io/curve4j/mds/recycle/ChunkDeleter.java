@@ -1,10 +1,8 @@
 package io.curve4j.mds.recycle;
 
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -22,7 +20,6 @@ import io.curve4j.proto.chunk.v1.ChunkServiceGrpc;
 import io.curve4j.proto.chunk.v1.DeleteChunkRequest;
 import io.curve4j.proto.common.v1.CopysetKey;
 import io.curve4j.proto.mds.v1.ChunkServerRecord;
-import io.curve4j.proto.mds.v1.CopysetRecord;
 import io.curve4j.proto.mds.v1.SegmentChunk;
 import io.curve4j.proto.mds.v1.SegmentRecord;
 import io.grpc.ManagedChannel;
@@ -96,7 +93,7 @@ final class ChunkDeleter implements AutoCloseable {
 					System.currentTimeMillis() + CAPABILITY_TTL_MS));
 		}
 		StatusRuntimeException last = null;
-		for (ChunkServerRecord cs : candidates(key, topology, states)) {
+		for (ChunkServerRecord cs : states.leaderFirst(topology, key)) {
 			try {
 				ChunkServiceGrpc.newBlockingStub(channel(cs))
 					.withDeadlineAfter(CALL_TIMEOUT_MS, TimeUnit.MILLISECONDS)
@@ -110,17 +107,6 @@ final class ChunkDeleter implements AutoCloseable {
 		log.debug("chunk {} of copyset {}.{} not deleted yet: {}", chunkId, key.getLogicalPoolId(),
 				key.getCopysetId(), last == null ? "no members known" : last.getStatus());
 		return false;
-	}
-
-	/** The reported leader first, then the other members. */
-	private static Set<ChunkServerRecord> candidates(CopysetKey key, Topology topology, ChunkServerStates states) {
-		Set<ChunkServerRecord> candidates = new LinkedHashSet<>();
-		topology.chunkServer(states.leaderOf(key)).ifPresent(candidates::add);
-		topology.copyset(key)
-			.map(CopysetRecord::getChunkServerIdsList)
-			.orElse(List.of())
-			.forEach(id -> topology.chunkServer(id).ifPresent(candidates::add));
-		return candidates;
 	}
 
 	private ManagedChannel channel(ChunkServerRecord cs) {

@@ -1,9 +1,11 @@
 package io.curve4j.mds.topology;
 
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.springframework.stereotype.Component;
@@ -163,6 +165,17 @@ public class ChunkServerStates {
 			state = CopysetState.HEALTHY;
 		}
 		return new CopysetStatus(key, List.copyOf(peers), leader, epoch, state);
+	}
+
+	/** A copyset's members to call, the reported leader first (followers answer NOT_LEADER). */
+	public Set<ChunkServerRecord> leaderFirst(Topology topology, CopysetKey key) {
+		Set<ChunkServerRecord> candidates = new LinkedHashSet<>();
+		topology.chunkServer(leaderOf(key)).ifPresent(candidates::add);
+		topology.copyset(key)
+			.map(CopysetRecord::getChunkServerIdsList)
+			.orElse(List.of())
+			.forEach(id -> topology.chunkServer(id).ifPresent(candidates::add));
+		return candidates;
 	}
 
 	/** A copyset's members as clients and chunkservers get them, with the reported leader. */

@@ -185,7 +185,9 @@ class TopologyCommands implements MdsCommandHandler {
 					+ command.getServerName() + "' in the topology; apply a topology file that lists it"));
 		int chunkSize = command.getChunkSize() == 0 ? Geometry.DEFAULT.chunkSize() : command.getChunkSize();
 		for (LogicalPoolRecord pool : topology.logicalPools()) {
-			if (pool.getPhysicalPoolId() == server.getPhysicalPoolId() && Geometry.of(pool).chunkSize() != chunkSize) {
+			// a fs-metadata pool holds no chunk files: its metaservers have no chunk size to match
+			if (pool.getPhysicalPoolId() == server.getPhysicalPoolId() && Geometry.holdsVolumes(pool)
+					&& Geometry.of(pool).chunkSize() != chunkSize) {
 				throw new CurveException(ErrorCode.CHUNK_SIZE_MISMATCH, "this chunkserver has "
 						+ Sizes.format(chunkSize) + " chunk files, but logical pool '" + pool.getName()
 						+ "' of its physical pool has " + Sizes.format(Geometry.of(pool).chunkSize())

@@ -37,7 +37,7 @@ class MdsSchemaLayoutTest {
 		assertThat(HexFormat.of().formatHex(MdsSchema.FLAGS.valueCodec().toBytes(true))).isEqualTo("01");
 		assertThat(MdsSchema.DEFINITION.columnFamilies().stream().map(ColumnFamily::name).distinct()).containsExactly(
 				"meta", "physical_pools", "zones", "servers", "chunk_servers", "logical_pools", "copysets", "files",
-				"dentries", "segments", "users", "snapshots");
+				"dentries", "segments", "users", "snapshots", "file_systems", "fs_partitions", "fs_mounts", "fs_txs");
 	}
 
 	@Test
