@@ -1,6 +1,7 @@
 package io.curve4j.mds.fs;
 
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
@@ -71,7 +72,9 @@ final class MetaPartitions implements AutoCloseable {
 					System.currentTimeMillis() + CAPABILITY_TTL_MS));
 		}
 		StatusRuntimeException last = null;
-		for (ChunkServerRecord ms : states.leaderFirst(topology, key)) {
+		Set<ChunkServerRecord> members = states.leaderFirst(topology, key);
+		int notFound = 0;
+		for (ChunkServerRecord ms : members) {
 			try {
 				MetaServiceGrpc.MetaServiceBlockingStub stub = MetaServiceGrpc.newBlockingStub(channel(ms))
 					.withDeadlineAfter(CALL_TIMEOUT_MS, TimeUnit.MILLISECONDS);
@@ -84,13 +87,16 @@ final class MetaPartitions implements AutoCloseable {
 				return true;
 			}
 			catch (StatusRuntimeException ex) {
-				if (partition.getStatus() == PartitionStatus.PARTITION_DELETING && ex.getTrailers() != null
+				if (ex.getTrailers() != null
 						&& ErrorCode.PARTITION_NOT_FOUND.name().equals(ex.getTrailers().get(GrpcErrors.ERROR_KEY))) {
-					// never created there (its metaservers were out of reach all along), or deleted already
-					return true;
+					notFound++;
 				}
 				last = ex;
 			}
+		}
+		if (partition.getStatus() == PartitionStatus.PARTITION_DELETING && notFound > members.size() / 2) {
+			// a majority does not hold it (a lagging follower alone might not yet): never created, or deleted already
+			return true;
 		}
 		log.debug("partition {} of file system {} ({}) not settled yet on copyset {}.{}: {}",
 				partition.getPartitionId(), partition.getFsId(), partition.getStatus(), key.getLogicalPoolId(),
