@@ -1,5 +1,6 @@
 package io.curve4j.chunk.copyset;
 
+import io.curve4j.membership.CopysetDirectories;
 import io.curve4j.proto.common.v1.CopysetKey;
 
 /**
@@ -25,7 +26,7 @@ public record CopysetId(int logicalPoolId, int copysetId) {
 
 	/** Name of the copyset's directory under the chunkserver's data directory. */
 	String dirName() {
-		return Integer.toUnsignedString(this.logicalPoolId) + "-" + Integer.toUnsignedString(this.copysetId);
+		return CopysetDirectories.name(toProto());
 	}
 
 	@Override

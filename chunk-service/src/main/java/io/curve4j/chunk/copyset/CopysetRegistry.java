@@ -32,6 +32,7 @@ import io.curve4j.common.error.ErrorCode;
 import io.curve4j.common.raft.RaftGroup;
 import io.curve4j.common.raft.RaftGroupOptions;
 import io.curve4j.common.raft.RaftHost;
+import io.curve4j.membership.CopysetDirectories;
 import io.curve4j.membership.CopysetHost;
 import io.curve4j.proto.common.v1.CopysetKey;
 
@@ -46,8 +47,6 @@ import io.curve4j.proto.common.v1.CopysetKey;
 public final class CopysetRegistry implements CopysetHost, AutoCloseable {
 
 	private static final Logger log = LoggerFactory.getLogger(CopysetRegistry.class);
-
-	static final String META_FILE = "copyset.properties";
 
 	private final Path dir;
 
@@ -88,23 +87,13 @@ public final class CopysetRegistry implements CopysetHost, AutoCloseable {
 
 	/** Starts every copyset persisted under the directory; fails if one cannot start. */
 	public synchronized void load() throws IOException {
-		Files.createDirectories(this.dir);
-		List<Path> dirs;
-		try (Stream<Path> entries = Files.list(this.dir)) {
-			dirs = entries.filter(d -> Files.isRegularFile(d.resolve(META_FILE))).sorted().toList();
-		}
-		for (Path copysetDir : dirs) {
-			Properties meta = new Properties();
-			try (Reader in = Files.newBufferedReader(copysetDir.resolve(META_FILE), StandardCharsets.UTF_8)) {
-				meta.load(in);
-			}
-			CopysetId id = new CopysetId(Integer.parseUnsignedInt(meta.getProperty("logicalPoolId")),
-					Integer.parseUnsignedInt(meta.getProperty("copysetId")));
-			List<String> peers = Arrays.stream(meta.getProperty("peers").split(",")).map(String::trim).toList();
-			this.copysets.put(id, start(id, peers, copysetDir));
+		List<CopysetDirectories.Found> found = CopysetDirectories.load(this.dir);
+		for (CopysetDirectories.Found copyset : found) {
+			CopysetId id = CopysetId.of(copyset.key());
+			this.copysets.put(id, start(id, copyset.initialPeers(), copyset.dir()));
 		}
 		this.loaded = true;
-		log.info("loaded {} copysets from {}", dirs.size(), this.dir);
+		log.info("loaded {} copysets from {}", found.size(), this.dir);
 	}
 
 	/** True once {@link #load} has started every persisted copyset. */
@@ -128,7 +117,7 @@ public final class CopysetRegistry implements CopysetHost, AutoCloseable {
 		}
 		Path copysetDir = this.dir.resolve(id.dirName());
 		try {
-			writeMeta(copysetDir, id, initialPeers);
+			CopysetDirectories.writeMeta(copysetDir, id.toProto(), initialPeers);
 			Copyset copyset = start(id, initialPeers, copysetDir);
 			this.copysets.put(id, copyset);
 			log.info("created copyset {} with members {}", id, initialPeers);
@@ -154,10 +143,8 @@ public final class CopysetRegistry implements CopysetHost, AutoCloseable {
 		// again, rather than journal records nothing would ever drop
 		this.host.dropLog(id.groupId());
 		Path copysetDir = this.dir.resolve(id.dirName());
-		try (Stream<Path> files = Files.walk(copysetDir)) {
-			for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-				Files.delete(file);
-			}
+		try {
+			CopysetDirectories.delete(copysetDir);
 			log.info("removed copyset {}: this chunkserver is no longer a member", id);
 		}
 		catch (IOException ex) {
@@ -212,23 +199,6 @@ public final class CopysetRegistry implements CopysetHost, AutoCloseable {
 			throw ex;
 		}
 		return new Copyset(id, store, stateMachine, group);
-	}
-
-	/** Written to a temporary file and renamed, so a crash leaves the old file or the new one. */
-	private static void writeMeta(Path copysetDir, CopysetId id, List<String> peers) throws IOException {
-		Files.createDirectories(copysetDir);
-		Properties meta = new Properties();
-		meta.setProperty("logicalPoolId", Integer.toUnsignedString(id.logicalPoolId()));
-		meta.setProperty("copysetId", Integer.toUnsignedString(id.copysetId()));
-		meta.setProperty("peers", String.join(",", peers));
-		Path tmp = copysetDir.resolve(META_FILE + ".tmp");
-		try (Writer out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-			meta.store(out, "copyset " + id + ": initial members; the Raft log holds the current ones");
-		}
-		try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-			channel.force(true);
-		}
-		Files.move(tmp, copysetDir.resolve(META_FILE), StandardCopyOption.ATOMIC_MOVE);
 	}
 
 	/** Stops every copyset (in parallel: each waits for its Raft node to stop). */

@@ -1,25 +1,14 @@
 package io.curve4j.metaserver.copyset;
 
 import java.io.IOException;
-import java.io.Reader;
 import java.io.UncheckedIOException;
-import java.io.Writer;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Stream;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +18,7 @@ import io.curve4j.common.error.ErrorCode;
 import io.curve4j.common.raft.RaftGroup;
 import io.curve4j.common.raft.RaftGroupOptions;
 import io.curve4j.common.raft.RaftHost;
+import io.curve4j.membership.CopysetDirectories;
 import io.curve4j.membership.CopysetHost;
 import io.curve4j.metaserver.partition.PartitionStateMachine;
 import io.curve4j.metaserver.partition.PartitionStore;
@@ -43,8 +33,6 @@ import io.curve4j.proto.common.v1.CopysetKey;
 public final class MetaCopysets implements CopysetHost, AutoCloseable {
 
 	private static final Logger log = LoggerFactory.getLogger(MetaCopysets.class);
-
-	static final String META_FILE = "copyset.properties";
 
 	private final Path dir;
 
@@ -65,27 +53,13 @@ public final class MetaCopysets implements CopysetHost, AutoCloseable {
 
 	/** Starts every copyset found under the directory. */
 	public synchronized void load() throws IOException {
-		Files.createDirectories(this.dir);
-		List<Path> dirs;
-		try (Stream<Path> entries = Files.list(this.dir)) {
-			dirs = entries.filter(d -> Files.isRegularFile(d.resolve(META_FILE))).sorted().toList();
+		List<CopysetDirectories.Found> found = CopysetDirectories.load(this.dir);
+		for (CopysetDirectories.Found copyset : found) {
+			this.copysets.put(copyset.key(), start(copyset.key(), copyset.initialPeers(), copyset.dir()));
 		}
-		for (Path copysetDir : dirs) {
-			Properties meta = new Properties();
-			try (Reader in = Files.newBufferedReader(copysetDir.resolve(META_FILE), StandardCharsets.UTF_8)) {
-				meta.load(in);
-			}
-			CopysetKey key = CopysetKey.newBuilder()
-				.setLogicalPoolId(Integer.parseUnsignedInt(meta.getProperty("logicalPoolId")))
-				.setCopysetId(Integer.parseUnsignedInt(meta.getProperty("copysetId")))
-				.build();
-			List<String> peers = Arrays.stream(meta.getProperty("peers").split(",")).map(String::trim).toList();
-			this.copysets.put(key, start(key, peers, copysetDir));
-		}
-		log.info("loaded {} copysets from {}", dirs.size(), this.dir);
+		log.info("loaded {} copysets from {}", found.size(), this.dir);
 	}
 
-	/** Creates and starts a replica with its initial members (Raft addresses, this one among them), or returns the running one. */
 	@Override
 	public void create(CopysetKey key, List<String> initialPeers) {
 		start(key, initialPeers);
@@ -103,7 +77,7 @@ public final class MetaCopysets implements CopysetHost, AutoCloseable {
 		}
 		Path copysetDir = this.dir.resolve(name(key));
 		try {
-			writeMeta(copysetDir, key, initialPeers);
+			CopysetDirectories.writeMeta(copysetDir, key, initialPeers);
 			MetaCopyset copyset = start(key, initialPeers, copysetDir);
 			this.copysets.put(key, copyset);
 			log.info("created copyset {} with members {}", name(key), initialPeers);
@@ -124,10 +98,8 @@ public final class MetaCopysets implements CopysetHost, AutoCloseable {
 		copyset.close();
 		this.host.dropLog(groupId(key));
 		Path copysetDir = this.dir.resolve(name(key));
-		try (Stream<Path> files = Files.walk(copysetDir)) {
-			for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-				Files.delete(file);
-			}
+		try {
+			CopysetDirectories.delete(copysetDir);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("cannot delete " + copysetDir, ex);
@@ -165,7 +137,7 @@ public final class MetaCopysets implements CopysetHost, AutoCloseable {
 	}
 
 	private static String name(CopysetKey key) {
-		return Integer.toUnsignedString(key.getLogicalPoolId()) + "-" + Integer.toUnsignedString(key.getCopysetId());
+		return CopysetDirectories.name(key);
 	}
 
 	private MetaCopyset start(CopysetKey key, List<String> peers, Path copysetDir) {
@@ -182,23 +154,6 @@ public final class MetaCopysets implements CopysetHost, AutoCloseable {
 			throw ex;
 		}
 		return new MetaCopyset(key, store, stateMachine, group);
-	}
-
-	/** Written to a temporary file, forced and renamed: a crash leaves the old file or the new one. */
-	private static void writeMeta(Path copysetDir, CopysetKey key, List<String> peers) throws IOException {
-		Files.createDirectories(copysetDir);
-		Properties meta = new Properties();
-		meta.setProperty("logicalPoolId", Integer.toUnsignedString(key.getLogicalPoolId()));
-		meta.setProperty("copysetId", Integer.toUnsignedString(key.getCopysetId()));
-		meta.setProperty("peers", String.join(",", peers));
-		Path tmp = copysetDir.resolve(META_FILE + ".tmp");
-		try (Writer out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-			meta.store(out, "copyset " + name(key) + ": initial members; the Raft log holds the current ones");
-		}
-		try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-			channel.force(true);
-		}
-		Files.move(tmp, copysetDir.resolve(META_FILE), StandardCopyOption.ATOMIC_MOVE);
 	}
 
 	@Override
