@@ -13,7 +13,10 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.gaul.s3proxy.junit.S3ProxyExtension;
+import software.amazon.awssdk.services.s3.S3Client;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.grpc.server.lifecycle.GrpcServerLifecycle;
 import org.springframework.test.util.TestSocketUtils;
@@ -22,6 +25,8 @@ import io.curve4j.common.auth.FsCapabilities;
 import io.curve4j.common.error.ErrorCode;
 import io.curve4j.common.error.GrpcErrors;
 import io.curve4j.metaserver.copyset.MetaCopysets;
+import io.curve4j.metaserver.config.MetaServerProperties;
+import io.curve4j.objectstore.SnapshotStore;
 import io.curve4j.proto.common.v1.CopysetKey;
 import io.curve4j.proto.fs.v1.FsCapability;
 import io.curve4j.proto.metaserver.v1.CreateDentryRequest;
@@ -31,6 +36,7 @@ import io.curve4j.proto.metaserver.v1.Dentry;
 import io.curve4j.proto.metaserver.v1.GetInodeRequest;
 import io.curve4j.proto.metaserver.v1.Inode;
 import io.curve4j.proto.metaserver.v1.InodeType;
+import io.curve4j.proto.metaserver.v1.LinkInodeRequest;
 import io.curve4j.proto.metaserver.v1.ListDentryRequest;
 import io.curve4j.proto.metaserver.v1.ListDentryResponse;
 import io.curve4j.proto.metaserver.v1.MetaServiceGrpc;
@@ -46,7 +52,8 @@ import static org.awaitility.Awaitility.await;
  * Three metaservers in one JVM, each a whole application with real gRPC and Raft on
  * loopback, hosting one copyset: metadata acknowledged by the leader survives the
  * leader's loss and a restart of every replica; a call without the mount's capability is
- * refused and changes nothing.
+ * refused and changes nothing; the leader empties the trash, objects in S3 (S3Proxy in
+ * this JVM) included.
  */
 class MetaServerClusterIT {
 
@@ -57,6 +64,12 @@ class MetaServerClusterIT {
 	static final int FS = 3;
 
 	static final int PARTITION = 5;
+
+	@RegisterExtension
+	static final S3ProxyExtension S3_PROXY = S3ProxyExtension.builder()
+		.withCredentials("access", "secret")
+		.withBlobStoreProvider("transient")
+		.build();
 
 	@TempDir
 	Path dir;
@@ -168,6 +181,65 @@ class MetaServerClusterIT {
 			.as("only the root").isEqualTo(1);
 	}
 
+	@Test
+	void theLeaderDeletesInodesWithoutLinksPastTheTrashPeriodWithTheirObjects() {
+		String bucket = "fs-data";
+		String prefix = "curvefs/";
+		String[] settings = { "--curve.metaserver.trash-period=1500ms",
+				"--curve.metaserver.object-store.endpoint=" + S3_PROXY.getUri(),
+				"--curve.metaserver.object-store.bucket=" + bucket, "--curve.metaserver.object-store.access-key=access",
+				"--curve.metaserver.object-store.secret-key=secret", "--curve.metaserver.object-store.key-prefix=" + prefix };
+		for (int i = 0; i < 3; i++) {
+			start(i, settings);
+		}
+		int leader = awaitLeader(0, 1, 2);
+		meta(leader).createPartition(CreatePartitionRequest.newBuilder()
+			.setPartition(ref(this.capabilities.issue(FS, 0, FsCapabilities.ADMIN, far())))
+			.setFsId(FS)
+			.setStartInode(1)
+			.setEndInode(1_000)
+			.setRoot(Inode.newBuilder().setInodeId(1).setMode(0755))
+			.build());
+		PartitionRef mount = ref(this.capabilities.issue(FS, 1, FsCapabilities.READ | FsCapabilities.WRITE, far()));
+		CreateInodeRequest file = CreateInodeRequest.newBuilder().setPartition(mount).setType(InodeType.FILE).setParent(1).build();
+		long gone = meta(leader).createInode(file).getInode().getInodeId();
+		long kept = meta(leader).createInode(file).getInode().getInodeId();
+		try (S3Client s3 = this.nodes[leader].getBean(MetaServerProperties.class).getObjectStore().newClient("test")) {
+			assertTrashEmptied(leader, mount, gone, kept, new SnapshotStore(s3, bucket), prefix);
+		}
+	}
+
+	private void assertTrashEmptied(int leader, PartitionRef mount, long gone, long kept, SnapshotStore objects,
+			String prefix) {
+		objects.ensureBucket();
+		// two blocks of the unlinked inode; the kept one's object shares the fs and a numeric prefix of the id
+		List<String> goneKeys = List.of(prefix + FS + "_" + gone + "_7_0_0", prefix + FS + "_" + gone + "_7_1_0");
+		String keptKey = prefix + FS + "_" + kept + "_8_0_0";
+		String keptLookalike = prefix + FS + "_" + gone + "0_9_0_0";
+		for (String key : List.of(goneKeys.get(0), goneKeys.get(1), keptKey, keptLookalike)) {
+			objects.put(key, new byte[] { 1, 2, 3 });
+		}
+
+		meta(leader).linkInode(LinkInodeRequest.newBuilder().setPartition(mount).setInodeId(gone).setDelta(-1).build());
+		// still there within the trash period: an open file stays readable
+		assertThat(meta(leader).getInode(GetInodeRequest.newBuilder().setPartition(mount).setInodeId(gone).build())
+			.getInode()
+			.getNlink()).isZero();
+		await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertRefused(
+				() -> meta(leader).getInode(GetInodeRequest.newBuilder().setPartition(mount).setInodeId(gone).build()),
+				Status.Code.NOT_FOUND));
+		assertThat(objects.keys(prefix)).containsExactlyInAnyOrder(keptKey, keptLookalike);
+		for (int i = 0; i < 3; i++) {
+			int node = i;
+			await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(this.nodes[node]
+				.getBean(MetaCopysets.class)
+				.get(KEY)
+				.store()
+				.inode(PARTITION, gone)).as("replica %d", node).isEmpty());
+			assertThat(this.nodes[node].getBean(MetaCopysets.class).get(KEY).store().inode(PARTITION, kept)).isPresent();
+		}
+	}
+
 	private void assertWhole(int node, PartitionRef mount, List<Long> inodes) {
 		ListDentryResponse list = await().atMost(Duration.ofSeconds(20)).ignoreExceptions()
 			.until(() -> meta(node).listDentry(ListDentryRequest.newBuilder().setPartition(mount).setParent(1).build()), r -> true);
@@ -199,12 +271,13 @@ class MetaServerClusterIT {
 		}
 	}
 
-	private void start(int i) {
-		this.nodes[i] = MetaServerApplication.builder()
-			.run("--server.port=0", "--spring.grpc.server.port=0", "--spring.main.banner-mode=off",
-					"--curve.metaserver.data-dir=" + this.dir.resolve("meta" + i),
-					"--curve.metaserver.raft-port=" + this.raftPorts[i],
-					"--curve.metaserver.heartbeat-enabled=false", "--curve.metaserver.election-timeout=600ms", "--curve.metaserver.data-key.value=" + DATA_KEY);
+	private void start(int i, String... settings) {
+		List<String> args = new ArrayList<>(List.of("--server.port=0", "--spring.grpc.server.port=0",
+				"--spring.main.banner-mode=off", "--curve.metaserver.data-dir=" + this.dir.resolve("meta" + i),
+				"--curve.metaserver.raft-port=" + this.raftPorts[i], "--curve.metaserver.heartbeat-enabled=false",
+				"--curve.metaserver.election-timeout=600ms", "--curve.metaserver.data-key.value=" + DATA_KEY));
+		args.addAll(List.of(settings));
+		this.nodes[i] = MetaServerApplication.builder().run(args.toArray(String[]::new));
 		List<String> peers = IntStream.range(0, 3).mapToObj(p -> "127.0.0.1:" + this.raftPorts[p]).toList();
 		this.nodes[i].getBean(MetaCopysets.class).create(KEY, peers);
 		int port = this.nodes[i].getBean(GrpcServerLifecycle.class).getPort();
