@@ -135,6 +135,13 @@ public final class TrashCleaner implements AutoCloseable {
 	public synchronized void close() {
 		if (this.rounds != null) {
 			this.rounds.shutdownNow();
+			try {
+				// a round in flight ends before the copysets it uses close
+				this.rounds.awaitTermination(10, TimeUnit.SECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
 			this.rounds = null;
 		}
 	}
