@@ -1,11 +1,14 @@
 package io.curve4j.metaserver;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
@@ -13,7 +16,10 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.gaul.s3proxy.junit.S3ProxyExtension;
+import software.amazon.awssdk.services.s3.S3Client;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.grpc.server.lifecycle.GrpcServerLifecycle;
 import org.springframework.test.util.TestSocketUtils;
@@ -22,21 +28,29 @@ import io.curve4j.common.auth.FsCapabilities;
 import io.curve4j.common.error.ErrorCode;
 import io.curve4j.common.error.GrpcErrors;
 import io.curve4j.metaserver.copyset.MetaCopysets;
+import io.curve4j.metaserver.config.MetaServerProperties;
+import io.curve4j.objectstore.SnapshotStore;
 import io.curve4j.proto.common.v1.CopysetKey;
 import io.curve4j.proto.fs.v1.FsCapability;
 import io.curve4j.proto.metaserver.v1.CreateDentryRequest;
 import io.curve4j.proto.metaserver.v1.CreateInodeRequest;
 import io.curve4j.proto.metaserver.v1.CreatePartitionRequest;
+import io.curve4j.proto.metaserver.v1.DeleteDentryRequest;
 import io.curve4j.proto.metaserver.v1.Dentry;
+import io.curve4j.proto.metaserver.v1.GetDentryRequest;
 import io.curve4j.proto.metaserver.v1.GetInodeRequest;
 import io.curve4j.proto.metaserver.v1.Inode;
 import io.curve4j.proto.metaserver.v1.InodeType;
+import io.curve4j.proto.metaserver.v1.LinkInodeRequest;
 import io.curve4j.proto.metaserver.v1.ListDentryRequest;
 import io.curve4j.proto.metaserver.v1.ListDentryResponse;
 import io.curve4j.proto.metaserver.v1.MetaServiceGrpc;
 import io.curve4j.proto.metaserver.v1.MetaServiceGrpc.MetaServiceBlockingStub;
 import io.curve4j.proto.metaserver.v1.PartitionRef;
 import io.curve4j.proto.metaserver.v1.PartitionRequest;
+import io.curve4j.proto.metaserver.v1.PrepareRenameRequest;
+import io.curve4j.proto.metaserver.v1.RenameMode;
+import io.curve4j.proto.metaserver.v1.ResolveTxRequest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -46,7 +60,8 @@ import static org.awaitility.Awaitility.await;
  * Three metaservers in one JVM, each a whole application with real gRPC and Raft on
  * loopback, hosting one copyset: metadata acknowledged by the leader survives the
  * leader's loss and a restart of every replica; a call without the mount's capability is
- * refused and changes nothing.
+ * refused and changes nothing; the leader empties the trash, objects in S3 (S3Proxy in
+ * this JVM) included.
  */
 class MetaServerClusterIT {
 
@@ -57,6 +72,12 @@ class MetaServerClusterIT {
 	static final int FS = 3;
 
 	static final int PARTITION = 5;
+
+	@RegisterExtension
+	static final S3ProxyExtension S3_PROXY = S3ProxyExtension.builder()
+		.withCredentials("access", "secret")
+		.withBlobStoreProvider("transient")
+		.build();
 
 	@TempDir
 	Path dir;
@@ -77,32 +98,12 @@ class MetaServerClusterIT {
 	}
 
 	@Test
-	void acknowledgedMetadataSurvivesTheLeadersLossAndAFullRestart() {
-		startAll();
-		int leader = awaitLeader(0, 1, 2);
-		PartitionRef admin = ref(this.capabilities.issue(FS, 0, FsCapabilities.ADMIN, far()));
-		meta(leader).createPartition(CreatePartitionRequest.newBuilder()
-			.setPartition(admin)
-			.setFsId(FS)
-			.setStartInode(1)
-			.setEndInode(1_000)
-			.setRoot(Inode.newBuilder().setInodeId(1).setMode(0755))
-			.build());
+	void acknowledgedMetadataSurvivesTheLeadersLossAndAFullRestart() throws Exception {
+		String snapshots = "--curve.metaserver.snapshot-interval=1s";
+		startAll(snapshots);
+		int leader = createPartition();
 		PartitionRef mount = ref(this.capabilities.issue(FS, 1, FsCapabilities.READ | FsCapabilities.WRITE, far()));
-		List<Long> inodes = new ArrayList<>();
-		for (int i = 0; i < 20; i++) {
-			Inode inode = meta(leader).createInode(CreateInodeRequest.newBuilder()
-				.setPartition(mount)
-				.setType(InodeType.FILE)
-				.setMode(0644)
-				.setParent(1)
-				.build()).getInode();
-			meta(leader).createDentry(CreateDentryRequest.newBuilder()
-				.setPartition(mount)
-				.setDentry(Dentry.newBuilder().setParent(1).setName("f" + i).setInodeId(inode.getInodeId()).setType(InodeType.FILE))
-				.build());
-			inodes.add(inode.getInodeId());
-		}
+		List<Long> inodes = new ArrayList<>(createFiles(leader, mount, "f", 20));
 		int follower = (leader + 1) % 3;
 		// a follower serves linearizable reads (jraft's read index) but refuses changes
 		assertThat(meta(follower).getInode(GetInodeRequest.newBuilder().setPartition(mount).setInodeId(1).build())
@@ -121,12 +122,52 @@ class MetaServerClusterIT {
 		int next = awaitLeader(IntStream.range(0, 3).filter(i -> i != leader).toArray());
 		assertWhole(next, mount, inodes);
 
-		start(leader);
+		start(leader, snapshots);
+		// every replica snapshots (a RocksDB checkpoint), then takes entries past it: a
+		// restart loads the snapshot and replays only those
+		for (int i = 0; i < 3; i++) {
+			Path snapshotDir = this.dir.resolve("meta" + i).resolve("copysets/9-1/raft/snapshot");
+			await().atMost(Duration.ofSeconds(30)).until(() -> hasSnapshot(snapshotDir));
+		}
+		int current = await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
+			int l = awaitLeader(0, 1, 2);
+			inodes.addAll(createFiles(l, mount, "g", 1));
+			return l;
+		}, l -> true);
+		inodes.addAll(createFiles(current, mount, "h", 5));
 		for (int i = 0; i < 3; i++) {
 			stop(i);
 		}
-		startAll();
+		startAll(snapshots);
 		assertWhole(awaitLeader(0, 1, 2), mount, inodes);
+	}
+
+	private static boolean hasSnapshot(Path snapshotDir) throws IOException {
+		if (!Files.isDirectory(snapshotDir)) {
+			return false;
+		}
+		try (Stream<Path> entries = Files.list(snapshotDir)) {
+			return entries.anyMatch(e -> e.getFileName().toString().startsWith("snapshot_"));
+		}
+	}
+
+	/** Files named prefix0, prefix1, ... in the root, made on the given node; their inode ids. */
+	private List<Long> createFiles(int node, PartitionRef mount, String prefix, int count) {
+		List<Long> inodes = new ArrayList<>();
+		for (int i = 0; i < count; i++) {
+			Inode inode = meta(node).createInode(CreateInodeRequest.newBuilder()
+				.setPartition(mount)
+				.setType(InodeType.FILE)
+				.setMode(0644)
+				.setParent(1)
+				.build()).getInode();
+			meta(node).createDentry(CreateDentryRequest.newBuilder()
+				.setPartition(mount)
+				.setDentry(Dentry.newBuilder().setParent(1).setName(prefix + i).setInodeId(inode.getInodeId()).setType(InodeType.FILE))
+				.build());
+			inodes.add(inode.getInodeId());
+		}
+		return inodes;
 	}
 
 	@Test
@@ -168,6 +209,140 @@ class MetaServerClusterIT {
 			.as("only the root").isEqualTo(1);
 	}
 
+	@Test
+	void heldNamesAnswerLookupsWithTheOldStateAndChangesWithTxPending() {
+		startAll();
+		int leader = createPartition();
+		PartitionRef mount = ref(this.capabilities.issue(FS, 1, FsCapabilities.READ | FsCapabilities.WRITE, far()));
+		long file = meta(leader).createInode(CreateInodeRequest.newBuilder()
+			.setPartition(mount)
+			.setType(InodeType.FILE)
+			.setParent(1)
+			.build()).getInode().getInodeId();
+		meta(leader).createDentry(CreateDentryRequest.newBuilder()
+			.setPartition(mount)
+			.setDentry(Dentry.newBuilder().setParent(1).setName("a").setInodeId(file).setType(InodeType.FILE))
+			.build());
+		// "a" leaves for another partition (tx 21); "new" arrives from one (tx 22)
+		meta(leader).prepareRename(PrepareRenameRequest.newBuilder()
+			.setPartition(mount).setTxId(21)
+			.setSrcParent(1).setSrcName("a").setDstParent(500_000).setDstName("b")
+			.setMode(RenameMode.RENAME_REPLACE).setPrepareSource(true)
+			.setSrcInode(file).setSrcType(InodeType.FILE)
+			.build());
+		meta(leader).prepareRename(PrepareRenameRequest.newBuilder()
+			.setPartition(mount).setTxId(22)
+			.setSrcParent(600_000).setSrcName("x").setDstParent(1).setDstName("new")
+			.setMode(RenameMode.RENAME_REPLACE).setPrepareTarget(true)
+			.setSrcInode(77).setSrcType(InodeType.FILE)
+			.build());
+
+		GetDentryRequest a = GetDentryRequest.newBuilder().setPartition(mount).setParent(1).setName("a").build();
+		assertThat(meta(leader).getDentry(a).getDentry()).satisfies(d -> {
+			assertThat(d.getInodeId()).isEqualTo(file);
+			assertThat(d.getPendingTx()).isEqualTo(21);
+		});
+		assertThat(meta(leader).listDentry(ListDentryRequest.newBuilder().setPartition(mount).setParent(1).build())
+			.getDentriesList()).singleElement().satisfies(d -> {
+				assertThat(d.getName()).isEqualTo("a");
+				assertThat(d.getPendingTx()).isEqualTo(21);
+			});
+		assertTxPending(() -> meta(leader).getDentry(a.toBuilder().setName("new").build()), 22);
+		assertTxPending(() -> meta(leader).deleteDentry(DeleteDentryRequest.newBuilder()
+			.setPartition(mount).setParent(1).setName("a").build()), 21);
+		// a raw call without a capability cannot resolve it
+		assertRefused(() -> meta(leader).resolveTx(ResolveTxRequest.newBuilder()
+			.setPartition(ref(FsCapability.getDefaultInstance())).setTxId(21).setCommit(true).build()),
+				Status.Code.UNAUTHENTICATED);
+		assertThat(meta(leader).getDentry(a).getDentry().getPendingTx()).isEqualTo(21);
+
+		meta(leader).resolveTx(ResolveTxRequest.newBuilder().setPartition(mount).setTxId(21).setCommit(true).build());
+		meta(leader).resolveTx(ResolveTxRequest.newBuilder().setPartition(mount).setTxId(22).setCommit(true).build());
+		assertRefused(() -> meta(leader).getDentry(a), Status.Code.NOT_FOUND);
+		assertThat(meta(leader).getDentry(a.toBuilder().setName("new").build()).getDentry()).satisfies(d -> {
+			assertThat(d.getInodeId()).isEqualTo(77);
+			assertThat(d.getPendingTx()).isZero();
+		});
+	}
+
+	/**
+	 * Creates the test's partition on the leader and returns the node that accepted it: a
+	 * leader found before its first write may lose an election on a loaded machine.
+	 */
+	private int createPartition() {
+		CreatePartitionRequest create = CreatePartitionRequest.newBuilder()
+			.setPartition(ref(this.capabilities.issue(FS, 0, FsCapabilities.ADMIN, far())))
+			.setFsId(FS)
+			.setStartInode(1)
+			.setEndInode(1_000)
+			.setRoot(Inode.newBuilder().setInodeId(1).setMode(0755))
+			.build();
+		return await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
+			int leader = awaitLeader(0, 1, 2);
+			meta(leader).createPartition(create);
+			return leader;
+		}, leader -> true);
+	}
+
+	private static void assertTxPending(Runnable call, long tx) {
+		assertThatThrownBy(call::run).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+			assertThat(GrpcErrors.fromStatus(e).code()).isEqualTo(ErrorCode.TX_PENDING);
+			assertThat(e.getTrailers().get(GrpcErrors.TX_KEY)).isEqualTo(Long.toString(tx));
+		});
+	}
+
+	@Test
+	void theLeaderDeletesInodesWithoutLinksPastTheTrashPeriodWithTheirObjects() {
+		String bucket = "fs-data";
+		String prefix = "curvefs/";
+		String[] settings = { "--curve.metaserver.trash-period=1500ms",
+				"--curve.metaserver.object-store.endpoint=" + S3_PROXY.getUri(),
+				"--curve.metaserver.object-store.bucket=" + bucket, "--curve.metaserver.object-store.access-key=access",
+				"--curve.metaserver.object-store.secret-key=secret", "--curve.metaserver.object-store.key-prefix=" + prefix };
+		for (int i = 0; i < 3; i++) {
+			start(i, settings);
+		}
+		int leader = createPartition();
+		PartitionRef mount = ref(this.capabilities.issue(FS, 1, FsCapabilities.READ | FsCapabilities.WRITE, far()));
+		CreateInodeRequest file = CreateInodeRequest.newBuilder().setPartition(mount).setType(InodeType.FILE).setParent(1).build();
+		long gone = meta(leader).createInode(file).getInode().getInodeId();
+		long kept = meta(leader).createInode(file).getInode().getInodeId();
+		try (S3Client s3 = this.nodes[leader].getBean(MetaServerProperties.class).getObjectStore().newClient("test")) {
+			assertTrashEmptied(leader, mount, gone, kept, new SnapshotStore(s3, bucket), prefix);
+		}
+	}
+
+	private void assertTrashEmptied(int leader, PartitionRef mount, long gone, long kept, SnapshotStore objects,
+			String prefix) {
+		objects.ensureBucket();
+		// two blocks of the unlinked inode; the kept one's object shares the fs and a numeric prefix of the id
+		List<String> goneKeys = List.of(prefix + FS + "_" + gone + "_7_0_0", prefix + FS + "_" + gone + "_7_1_0");
+		String keptKey = prefix + FS + "_" + kept + "_8_0_0";
+		String keptLookalike = prefix + FS + "_" + gone + "0_9_0_0";
+		for (String key : List.of(goneKeys.get(0), goneKeys.get(1), keptKey, keptLookalike)) {
+			objects.put(key, new byte[] { 1, 2, 3 });
+		}
+
+		meta(leader).linkInode(LinkInodeRequest.newBuilder().setPartition(mount).setInodeId(gone).setDelta(-1).build());
+		// still there within the trash period: an open file stays readable
+		assertThat(meta(leader).getInode(GetInodeRequest.newBuilder().setPartition(mount).setInodeId(gone).build())
+			.getInode()
+			.getNlink()).isZero();
+		await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertRefused(
+				() -> meta(leader).getInode(GetInodeRequest.newBuilder().setPartition(mount).setInodeId(gone).build()),
+				Status.Code.NOT_FOUND));
+		assertThat(objects.keys(prefix)).containsExactlyInAnyOrder(keptKey, keptLookalike);
+		for (int i = 0; i < 3; i++) {
+			int node = i;
+			await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(this.nodes[node]
+				.getBean(MetaCopysets.class)
+				.get(KEY)
+				.store()
+				.inode(PARTITION, gone)).as("replica %d", node).isEmpty());
+			assertThat(this.nodes[node].getBean(MetaCopysets.class).get(KEY).store().inode(PARTITION, kept)).isPresent();
+		}
+	}
+
 	private void assertWhole(int node, PartitionRef mount, List<Long> inodes) {
 		ListDentryResponse list = await().atMost(Duration.ofSeconds(20)).ignoreExceptions()
 			.until(() -> meta(node).listDentry(ListDentryRequest.newBuilder().setPartition(mount).setParent(1).build()), r -> true);
@@ -193,18 +368,19 @@ class MetaServerClusterIT {
 		return System.currentTimeMillis() + TimeUnit.HOURS.toMillis(1);
 	}
 
-	private void startAll() {
+	private void startAll(String... settings) {
 		for (int i = 0; i < 3; i++) {
-			start(i);
+			start(i, settings);
 		}
 	}
 
-	private void start(int i) {
-		this.nodes[i] = MetaServerApplication.builder()
-			.run("--server.port=0", "--spring.grpc.server.port=0", "--spring.main.banner-mode=off",
-					"--curve.metaserver.data-dir=" + this.dir.resolve("meta" + i),
-					"--curve.metaserver.raft-port=" + this.raftPorts[i],
-					"--curve.metaserver.heartbeat-enabled=false", "--curve.metaserver.election-timeout=600ms", "--curve.metaserver.data-key.value=" + DATA_KEY);
+	private void start(int i, String... settings) {
+		List<String> args = new ArrayList<>(List.of("--server.port=0", "--spring.grpc.server.port=0",
+				"--spring.main.banner-mode=off", "--curve.metaserver.data-dir=" + this.dir.resolve("meta" + i),
+				"--curve.metaserver.raft-port=" + this.raftPorts[i], "--curve.metaserver.heartbeat-enabled=false",
+				"--curve.metaserver.election-timeout=600ms", "--curve.metaserver.data-key.value=" + DATA_KEY));
+		args.addAll(List.of(settings));
+		this.nodes[i] = MetaServerApplication.builder().run(args.toArray(String[]::new));
 		List<String> peers = IntStream.range(0, 3).mapToObj(p -> "127.0.0.1:" + this.raftPorts[p]).toList();
 		this.nodes[i].getBean(MetaCopysets.class).create(KEY, peers);
 		int port = this.nodes[i].getBean(GrpcServerLifecycle.class).getPort();

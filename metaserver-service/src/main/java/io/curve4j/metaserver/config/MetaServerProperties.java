@@ -68,7 +68,7 @@ public class MetaServerProperties {
 
 	/** Where file data objects live (to delete those of purged inodes); null when not set. */
 	@Valid
-	private ObjectStoreSettings objectStore;
+	private FsObjectStore objectStore;
 
 	public String resolveDataKey() {
 		return this.dataKey.resolve("curve.metaserver.data-key");
@@ -181,12 +181,32 @@ public class MetaServerProperties {
 		this.trashPeriod = trashPeriod;
 	}
 
-	public ObjectStoreSettings getObjectStore() {
+	public FsObjectStore getObjectStore() {
 		return this.objectStore;
 	}
 
-	public void setObjectStore(ObjectStoreSettings objectStore) {
+	public void setObjectStore(FsObjectStore objectStore) {
 		this.objectStore = objectStore;
+	}
+
+	/**
+	 * The S3 bucket of the file systems' data ({@code curve.metaserver.object-store.*}, the
+	 * same bucket and key prefix as the MDS's {@code curve.mds.fs.object-store.*}); the
+	 * secret may come from the environment as {@code CURVE_METASERVER_OBJECTSTORE_SECRETKEY}.
+	 */
+	public static class FsObjectStore extends ObjectStoreSettings {
+
+		/** Put before every object name, e.g. "curvefs/". */
+		private String keyPrefix = "";
+
+		public String getKeyPrefix() {
+			return this.keyPrefix;
+		}
+
+		public void setKeyPrefix(String keyPrefix) {
+			this.keyPrefix = keyPrefix;
+		}
+
 	}
 
 }

@@ -58,8 +58,17 @@ public final class PartitionStore implements CheckpointSnapshots.Checkpointable,
 		return read(() -> this.rocks.get(PartitionSchema.INODES, new InodeKey(partitionId, inodeId)));
 	}
 
+	/** The entry as it stands, with {@code pending_tx} set while a rename transaction holds its name. */
 	public Optional<Dentry> dentry(int partitionId, long parent, String name) {
-		return read(() -> this.rocks.get(PartitionSchema.DENTRIES, new DentryKey(partitionId, parent, name)));
+		return read(() -> this.rocks.get(PartitionSchema.DENTRIES, new DentryKey(partitionId, parent, name))
+			.map(dentry -> withHolder(partitionId, dentry)));
+	}
+
+	/** Called under the read lock. */
+	private Dentry withHolder(int partitionId, Dentry dentry) {
+		return this.rocks.get(PartitionSchema.HELD_NAMES, new DentryKey(partitionId, dentry.getParent(), dentry.getName()))
+			.map(tx -> dentry.toBuilder().setPendingTx(tx).build())
+			.orElse(dentry);
 	}
 
 	/** The rename transaction holding a name, 0 when none does. */
@@ -67,27 +76,17 @@ public final class PartitionStore implements CheckpointSnapshots.Checkpointable,
 		return read(() -> this.rocks.get(PartitionSchema.HELD_NAMES, new DentryKey(partitionId, parent, name)).orElse(0L));
 	}
 
-	/** A held name of the directory, if any (0 when none): a listing waits for it to resolve. */
-	public long anyHeldIn(int partitionId, long parent) {
-		return read(() -> {
-			long[] tx = { 0 };
-			this.rocks.scanAfter(PartitionSchema.HELD_NAMES, new KeyPrefix(DentryKeyCodec.directory(partitionId, parent)),
-					null, (key, id) -> {
-						tx[0] = id;
-						return false;
-					});
-			return tx[0];
-		});
-	}
-
-	/** Up to limit entries of a directory after the name startAfter (from the first when empty). */
+	/**
+	 * Up to limit entries of a directory after the name startAfter (from the first when
+	 * empty), each with {@code pending_tx} set while a rename transaction holds its name.
+	 */
 	public List<Dentry> list(int partitionId, long parent, String startAfter, int limit) {
 		return read(() -> {
 			List<Dentry> page = new ArrayList<>();
 			DentryKey after = startAfter.isEmpty() ? null : new DentryKey(partitionId, parent, startAfter);
 			this.rocks.scanAfter(PartitionSchema.DENTRIES, new KeyPrefix(DentryKeyCodec.directory(partitionId, parent)),
 					after, (key, dentry) -> {
-						page.add(dentry);
+						page.add(withHolder(partitionId, dentry));
 						return page.size() < limit;
 					});
 			return page;

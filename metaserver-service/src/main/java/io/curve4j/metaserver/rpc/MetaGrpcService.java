@@ -2,6 +2,7 @@ package io.curve4j.metaserver.rpc;
 
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
@@ -49,8 +50,11 @@ import io.curve4j.proto.metaserver.v1.SetXattrRequest;
  * {@link FsCapabilities capability}, checked here before anything else (when the cluster
  * has a data key). Changes are proposed with this leader's clock and answered once
  * applied; reads run on the leader after a read-index check. A name held by a rename
- * transaction answers TX_PENDING, reads included, so that no reader sees a rename half
- * done.
+ * transaction answers every change with TX_PENDING; lookups and listings answer the state
+ * before the transaction with {@code pending_tx} set on the held entries, so a reader sees
+ * the old names (never half a rename) and knows what to resolve. A held name that has no
+ * entry before the transaction (a rename's new name) answers a lookup with TX_PENDING: "not
+ * found" could be wrong once the MDS has committed the rename.
  */
 public final class MetaGrpcService extends MetaServiceGrpc.MetaServiceImplBase {
 
@@ -153,14 +157,16 @@ public final class MetaGrpcService extends MetaServiceGrpc.MetaServiceImplBase {
 			int id = checkPartition(request.getPartition(), FsCapabilities.READ).getPartitionId();
 			MetaCopyset copyset = copyset(request.getPartition());
 			return copyset.read(() -> {
-				long tx = copyset.store().heldBy(id, request.getParent(), request.getName());
-				if (tx != 0) {
-					throw new TxPendingException(tx, request.getName());
+				Optional<Dentry> dentry = copyset.store().dentry(id, request.getParent(), request.getName());
+				if (dentry.isEmpty()) {
+					long tx = copyset.store().heldBy(id, request.getParent(), request.getName());
+					if (tx != 0) {
+						throw new TxPendingException(tx, request.getName());
+					}
 				}
 				return DentryResponse.newBuilder()
-					.setDentry(copyset.store()
-						.dentry(id, request.getParent(), request.getName())
-						.orElseThrow(() -> new CurveException(ErrorCode.DENTRY_NOT_FOUND, "no '" + request.getName() + "'")))
+					.setDentry(dentry.orElseThrow(
+							() -> new CurveException(ErrorCode.DENTRY_NOT_FOUND, "no '" + request.getName() + "'")))
 					.build();
 			});
 		});
@@ -176,10 +182,6 @@ public final class MetaGrpcService extends MetaServiceGrpc.MetaServiceImplBase {
 			int limit = request.getLimit() == 0 ? MAX_PAGE : request.getLimit();
 			MetaCopyset copyset = copyset(request.getPartition());
 			return copyset.read(() -> {
-				long tx = copyset.store().anyHeldIn(id, request.getParent());
-				if (tx != 0) {
-					throw new TxPendingException(tx, "an entry of directory " + request.getParent());
-				}
 				List<Dentry> page = copyset.store().list(id, request.getParent(), request.getStartAfter(), limit + 1);
 				return ListDentryResponse.newBuilder()
 					.addAllDentries(page.subList(0, Math.min(limit, page.size())))

@@ -286,14 +286,18 @@ class PartitionStateMachineTest {
 		apply(MetaCommand.newBuilder().setPrepareRename(source));
 		apply(MetaCommand.newBuilder().setPrepareRename(source));
 		assertThat(this.store.heldBy(P, ROOT, "src")).isEqualTo(11);
-		assertThat(this.store.anyHeldIn(P, ROOT)).isEqualTo(11);
+		// lookups and listings answer the state before the transaction, the held entry marked
+		assertThat(this.store.dentry(P, ROOT, "src").orElseThrow().getPendingTx()).isEqualTo(11);
+		assertThat(this.store.list(P, ROOT, "", 10)).singleElement()
+			.satisfies(d -> assertThat(d.getInodeId()).isEqualTo(file.getInodeId()))
+			.satisfies(d -> assertThat(d.getPendingTx()).isEqualTo(11));
 		assertThatThrownBy(() -> delete(ROOT, "src", false)).isInstanceOfSatisfying(TxPendingException.class,
 				e -> assertThat(e.txId()).isEqualTo(11));
 		assertRefused(() -> apply(MetaCommand.newBuilder().setPrepareRename(source.toBuilder().setTxId(12))), ErrorCode.TX_PENDING);
 		// aborted: the name is back as it was
 		apply(MetaCommand.newBuilder().setResolveTx(ResolveTxRequest.newBuilder().setPartition(ref()).setTxId(11).setCommit(false)));
 		assertThat(this.store.heldBy(P, ROOT, "src")).isZero();
-		assertThat(this.store.dentry(P, ROOT, "src")).isPresent();
+		assertThat(this.store.dentry(P, ROOT, "src").orElseThrow().getPendingTx()).isZero();
 
 		// a target side here, committed: the name points at the moved inode
 		Inode old = createInode(InodeType.FILE, 0644);
@@ -310,9 +314,11 @@ class PartitionStateMachineTest {
 		assertRefused(() -> apply(MetaCommand.newBuilder().setPrepareRename(target.toBuilder().setDstInode(0))), ErrorCode.TX_ABORTED);
 		apply(MetaCommand.newBuilder().setPrepareRename(target));
 		assertThat(this.store.dentry(P, ROOT, "dst").orElseThrow().getInodeId()).isEqualTo(old.getInodeId());
+		assertThat(this.store.dentry(P, ROOT, "dst").orElseThrow().getPendingTx()).isEqualTo(13);
 		apply(MetaCommand.newBuilder().setResolveTx(ResolveTxRequest.newBuilder().setPartition(ref()).setTxId(13).setCommit(true)));
 		apply(MetaCommand.newBuilder().setResolveTx(ResolveTxRequest.newBuilder().setPartition(ref()).setTxId(13).setCommit(true)));
 		assertThat(this.store.dentry(P, ROOT, "dst").orElseThrow().getInodeId()).isEqualTo(99_999);
+		assertThat(this.store.dentry(P, ROOT, "dst").orElseThrow().getPendingTx()).isZero();
 		assertThat(this.store.heldBy(P, ROOT, "dst")).isZero();
 	}
 
