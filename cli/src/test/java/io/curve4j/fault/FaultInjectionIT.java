@@ -120,7 +120,8 @@ class FaultInjectionIT {
 	@BeforeAll
 	static void startCluster() throws Exception {
 		cluster = new LocalCluster(home, Path.of("..").toAbsolutePath().normalize());
-		LocalLayout planned = LocalLayout.randomPorts(3, 4);
+		// block only: the faults are the volume data path's, and copyset members here are chunkservers
+		LocalLayout planned = LocalLayout.randomPorts(3, 4).withoutMetaServers();
 		smallDisk = home.resolve("chunkserver-4").resolve("data");
 		Files.createDirectories(smallDisk);
 		run("mount", "-t", "tmpfs", "-o", "size=4g", "tmpfs", smallDisk.toString());
