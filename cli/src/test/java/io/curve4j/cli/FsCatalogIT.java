@@ -45,7 +45,7 @@ class FsCatalogIT {
 
 	@BeforeAll
 	static void up() throws IOException {
-		cluster = SnapshotCluster.up("fs-catalog-it");
+		cluster = SnapshotCluster.up("fs-catalog-it", true);
 	}
 
 	@AfterAll

@@ -121,7 +121,7 @@ class LocalClusterIT {
 		// the CLI run in this JVM finds root's secret here
 		System.setProperty("curve.home", home.toString());
 		cluster = new LocalCluster(home, Path.of("..").toAbsolutePath().normalize());
-		layout = cluster.up(LocalLayout.randomPorts(1, 3), System.out);
+		layout = cluster.up(LocalLayout.randomPorts(1, 3).withoutMetaServers(), System.out);
 		client = newClient();
 	}
 

@@ -58,14 +58,20 @@ final class SnapshotCluster implements AutoCloseable {
 		this.rest = MdsRestApi.connect(layout.mds().stream().map(ServiceSpec::http).toList(), root);
 	}
 
-	/** A fresh cluster under {@code target/<name>}. */
+	/** A fresh cluster under {@code target/<name>}, without metaservers (three JVMs only the file system needs). */
 	static SnapshotCluster up(String name) throws IOException {
+		return up(name, false);
+	}
+
+	/** A fresh cluster under {@code target/<name>}; {@code metaServers} adds the file system's three metaservers. */
+	static SnapshotCluster up(String name, boolean metaServers) throws IOException {
 		Path home = Path.of("target", name).toAbsolutePath();
 		FileUtils.deleteDirectory(home.toFile());
 		// the CLI run in this JVM finds the cluster and root's secret here
 		System.setProperty("curve.home", home.toString());
 		LocalCluster cluster = new LocalCluster(home, Path.of("..").toAbsolutePath().normalize());
-		LocalLayout layout = cluster.up(LocalLayout.randomPorts(1, 3), System.out);
+		LocalLayout planned = LocalLayout.randomPorts(1, 3);
+		LocalLayout layout = cluster.up(metaServers ? planned : planned.withoutMetaServers(), System.out);
 		return new SnapshotCluster(home, cluster, layout);
 	}
 

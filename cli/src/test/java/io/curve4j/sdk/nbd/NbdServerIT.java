@@ -103,7 +103,7 @@ class NbdServerIT {
 	@BeforeAll
 	static void start() {
 		cluster = new LocalCluster(home.resolve("cluster"), Path.of("..").toAbsolutePath().normalize());
-		layout = cluster.up(LocalLayout.randomPorts(1, 3), System.out);
+		layout = cluster.up(LocalLayout.randomPorts(1, 3).withoutMetaServers(), System.out);
 		mdsHttp = String.join(",", layout.mds().stream().map(ServiceSpec::http).toList());
 		client = CurveClient.builder()
 			.mdsAddresses(layout.mds().stream().map(ServiceSpec::grpc).toList())
