@@ -39,7 +39,7 @@ final class FsCommand {
 	static final Duration MOUNT_TIMEOUT = Duration.ofSeconds(30);
 
 	/** The client's jar in the source tree that bin/curve runs from. */
-	static final String CLIENT_JAR = "fs-client/target/curve-fs-client.jar";
+	static final String CLIENT_JAR = "fs-client/target/curve-fs-client-exec.jar";
 
 	static FsMounts mounts() {
 		return new FsMounts(ClusterEndpoints.curveHome().resolve(LocalCluster.MOUNTS_DIR));

@@ -69,6 +69,8 @@ final class SnapshotCluster implements AutoCloseable {
 		FileUtils.deleteDirectory(home.toFile());
 		// the CLI run in this JVM finds the cluster and root's secret here
 		System.setProperty("curve.home", home.toString());
+		// and the jars it starts (the CurveFS client for fs mount) from the source tree
+		System.setProperty("curve.root", Path.of("..").toAbsolutePath().normalize().toString());
 		LocalCluster cluster = new LocalCluster(home, Path.of("..").toAbsolutePath().normalize());
 		LocalLayout planned = LocalLayout.randomPorts(1, 3);
 		LocalLayout layout = cluster.up(metaServers ? planned : planned.withoutMetaServers(), System.out);

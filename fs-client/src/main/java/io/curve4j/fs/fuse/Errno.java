@@ -18,6 +18,7 @@ public final class Errno {
 	public static final int EISDIR = 21;
 	public static final int EINVAL = 22;
 	public static final int ENOSPC = 28;
+	public static final int ERANGE = 34;
 	public static final int ENAMETOOLONG = 36;
 	public static final int ENOTEMPTY = 39;
 	public static final int ENODATA = 61;
@@ -38,7 +39,7 @@ public final class Errno {
 			case NOT_OWNER, ROOT_REQUIRED -> EPERM;
 			case CAPABILITY_DENIED, SIGNATURE_REQUIRED, UNAUTHENTICATED -> EACCES;
 			case INVALID_ARGUMENT -> EINVAL;
-			case NO_SPACE -> ENOSPC;
+			case NO_SPACE, PARTITION_FULL -> ENOSPC;
 			default -> EIO;
 		};
 	}

@@ -1,0 +1,562 @@
+package io.curve4j.cli;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserDefinedFileAttributeView;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+
+import tools.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+
+import io.curve4j.local.ServiceSpec;
+import io.curve4j.sdk.cluster.MdsRestApi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * CurveFS end to end: the processes {@code bin/curve local up} starts (MDS, chunkservers,
+ * three metaservers, S3Proxy), a file system created and mounted twice with
+ * {@code bin/curve fs}, and the kernel's FUSE between this test and our client. Every
+ * POSIX operation and error the client promises, close-to-open between two mounts, a
+ * random workload compared with a local directory, a build of a source tree, and the
+ * kills: a metaserver during creates and renames, the FUSE client mid-write.
+ */
+@Tag("fs")
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
+class FsMountIT {
+
+	static SnapshotCluster cluster;
+
+	static Path mountA;
+
+	static Path mountB;
+
+	static Path local;
+
+	@BeforeAll
+	static void createAndMount() throws IOException {
+		cluster = SnapshotCluster.up("fs-mount-it", true);
+		assertThat(SnapshotCluster.cli("fs", "create", "fs1").code()).isZero();
+		mountA = Files.createDirectories(cluster.home.resolve("mnt-a"));
+		mountB = Files.createDirectories(cluster.home.resolve("mnt-b"));
+		local = Files.createDirectories(cluster.home.resolve("local"));
+		mount(mountA);
+		mount(mountB);
+	}
+
+	@AfterAll
+	static void umountAndStop() {
+		if (cluster != null) {
+			for (Path mount : List.of(mountA, mountB)) {
+				SnapshotCluster.cli("fs", "umount", mount.toString());
+			}
+			cluster.close();
+		}
+	}
+
+	static void mount(Path dir) {
+		assertThat(SnapshotCluster.cli("fs", "mount", "fs1", dir.toString()).code()).isZero();
+	}
+
+	static void umount(Path dir) {
+		assertThat(SnapshotCluster.cli("fs", "umount", dir.toString()).code()).isZero();
+	}
+
+	@Test
+	@Order(1)
+	void filesAndDirectoriesWithPosixErrors() throws IOException {
+		Path dir = Files.createDirectory(mountA.resolve("posix"));
+		Path file = dir.resolve("file");
+		byte[] data = SnapshotCluster.random(3 * 1024 * 1024 + 17, 1);
+		Files.write(file, data);
+		assertThat(Files.readAllBytes(file)).isEqualTo(data);
+		assertThat(Files.size(file)).isEqualTo(data.length);
+		assertThat(Files.isRegularFile(file)).isTrue();
+
+		assertThatThrownBy(() -> Files.write(file, data, StandardOpenOption.CREATE_NEW))
+			.isInstanceOf(FileAlreadyExistsException.class);
+		assertThatThrownBy(() -> Files.readAllBytes(dir.resolve("missing"))).isInstanceOf(NoSuchFileException.class);
+		assertThatThrownBy(() -> Files.createDirectory(file.resolve("sub"))).isInstanceOf(FileSystemException.class)
+			.hasMessageContaining("Not a directory");
+		assertThatThrownBy(() -> Files.newByteChannel(dir, StandardOpenOption.WRITE))
+			.isInstanceOf(FileSystemException.class)
+			.hasMessageContaining("Is a directory");
+		String longName = "n".repeat(256);
+		assertThatThrownBy(() -> Files.createFile(dir.resolve(longName))).isInstanceOf(FileSystemException.class)
+			.hasMessageContaining("File name too long");
+		Files.createFile(dir.resolve("n".repeat(255)));
+
+		Path sub = Files.createDirectory(dir.resolve("sub"));
+		Files.writeString(sub.resolve("x"), "x");
+		assertThatThrownBy(() -> Files.delete(sub)).isInstanceOf(DirectoryNotEmptyException.class);
+		assertThatThrownBy(() -> Files.createDirectory(sub)).isInstanceOf(FileAlreadyExistsException.class);
+		Files.delete(sub.resolve("x"));
+		Files.delete(sub);
+		assertThat(Files.exists(sub)).isFalse();
+		assertThat(list(dir)).containsExactly("file", "n".repeat(255));
+	}
+
+	@Test
+	@Order(2)
+	void linksAttributesTruncateAndExtendedAttributes() throws Exception {
+		Path dir = Files.createDirectory(mountA.resolve("attrs"));
+		Path file = dir.resolve("f");
+		Files.writeString(file, "hello, curvefs");
+
+		Path hard = dir.resolve("hard");
+		Files.createLink(hard, file);
+		// libfuse2 gives each name its own kernel inode, whose attributes live for attr_timeout (1 s)
+		assertThat(Files.getAttribute(hard, "unix:nlink")).isEqualTo(2);
+		await().atMost(Duration.ofSeconds(3)).untilAsserted(() -> assertThat(Files.getAttribute(file, "unix:nlink")).isEqualTo(2));
+		assertThat(Files.readString(hard)).isEqualTo("hello, curvefs");
+		Files.delete(file);
+		assertThat(Files.readString(hard)).isEqualTo("hello, curvefs");
+		await().atMost(Duration.ofSeconds(3)).untilAsserted(() -> assertThat(Files.getAttribute(hard, "unix:nlink")).isEqualTo(1));
+
+		Path symlink = dir.resolve("sym");
+		Files.createSymbolicLink(symlink, Path.of("hard"));
+		assertThat(Files.readSymbolicLink(symlink)).isEqualTo(Path.of("hard"));
+		assertThat(Files.readString(symlink)).isEqualTo("hello, curvefs");
+		assertThat(Files.isSymbolicLink(symlink)).isTrue();
+
+		Files.setPosixFilePermissions(hard, PosixFilePermissions.fromString("rw-r-----"));
+		assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(hard))).isEqualTo("rw-r-----");
+		Files.setAttribute(hard, "unix:uid", 1234);
+		Files.setAttribute(hard, "unix:gid", 4321);
+		assertThat(Files.getAttribute(hard, "unix:uid")).isEqualTo(1234);
+		assertThat(Files.getAttribute(hard, "unix:gid")).isEqualTo(4321);
+		FileTime when = FileTime.fromMillis(1_600_000_000_123L);
+		Files.setLastModifiedTime(hard, when);
+		assertThat(Files.getLastModifiedTime(hard).toMillis()).isEqualTo(when.toMillis());
+
+		// truncate down, then a write past the end leaves a hole of zeros; truncate up is zeros too
+		try (FileChannel channel = FileChannel.open(hard, StandardOpenOption.WRITE)) {
+			channel.truncate(5);
+			channel.write(ByteBuffer.wrap("!".getBytes(StandardCharsets.UTF_8)), 10);
+		}
+		assertThat(Files.readAllBytes(hard)).isEqualTo("hello\0\0\0\0\0!".getBytes(StandardCharsets.UTF_8));
+		try (RandomAccessFile raf = new RandomAccessFile(hard.toFile(), "rw")) {
+			raf.setLength(20);
+		}
+		byte[] grown = Files.readAllBytes(hard);
+		assertThat(grown).hasSize(20);
+		assertThat(java.util.Arrays.copyOfRange(grown, 11, 20)).containsOnly(0);
+
+		UserDefinedFileAttributeView xattrs = Files.getFileAttributeView(hard, UserDefinedFileAttributeView.class);
+		xattrs.write("color", ByteBuffer.wrap("blue".getBytes(StandardCharsets.UTF_8)));
+		xattrs.write("size", ByteBuffer.wrap("xl".getBytes(StandardCharsets.UTF_8)));
+		assertThat(xattrs.list()).containsExactlyInAnyOrder("color", "size");
+		ByteBuffer value = ByteBuffer.allocate(xattrs.size("color"));
+		xattrs.read("color", value);
+		assertThat(new String(value.array(), StandardCharsets.UTF_8)).isEqualTo("blue");
+		xattrs.delete("color");
+		assertThat(xattrs.list()).containsExactly("size");
+		assertThatThrownBy(() -> xattrs.size("color")).isInstanceOf(FileSystemException.class);
+
+		Path fifo = dir.resolve("fifo");
+		run("mkfifo", fifo.toString());
+		assertThat(run("stat", "-c", "%F", fifo.toString()).trim()).isEqualTo("fifo");
+		assertThat(Files.getFileStore(hard).getTotalSpace()).isPositive();
+		assertThat(Files.isReadable(hard)).isTrue();
+	}
+
+	@Test
+	@Order(3)
+	void renamesReplaceMoveAndRefuse() throws IOException {
+		Path dir = Files.createDirectory(mountA.resolve("rename"));
+		Path a = Files.createDirectory(dir.resolve("a"));
+		Path b = Files.createDirectory(dir.resolve("b"));
+		Files.writeString(a.resolve("one"), "one");
+		Files.writeString(b.resolve("two"), "two");
+		// over an existing file: the target is replaced
+		Files.move(a.resolve("one"), b.resolve("two"), StandardCopyOption.REPLACE_EXISTING);
+		assertThat(Files.readString(b.resolve("two"))).isEqualTo("one");
+		assertThat(list(a)).isEmpty();
+		// a directory with its contents into another directory
+		Files.writeString(Files.createDirectory(a.resolve("inner")).resolve("deep"), "deep");
+		Files.move(a.resolve("inner"), b.resolve("moved"));
+		assertThat(Files.readString(b.resolve("moved").resolve("deep"))).isEqualTo("deep");
+		// a directory over a non-empty one is refused and changes nothing
+		Files.createDirectory(a.resolve("empty"));
+		assertThatThrownBy(() -> Files.move(a.resolve("empty"), b.resolve("moved"), StandardCopyOption.ATOMIC_MOVE))
+			.isInstanceOf(FileSystemException.class);
+		assertThat(list(a)).containsExactly("empty");
+		assertThat(list(b)).containsExactly("moved", "two");
+
+		// an open file stays readable after its last name goes
+		Path doomed = dir.resolve("doomed");
+		Files.writeString(doomed, "still here");
+		try (FileChannel open = FileChannel.open(doomed, StandardOpenOption.READ)) {
+			Files.delete(doomed);
+			ByteBuffer buffer = ByteBuffer.allocate(64);
+			open.read(buffer, 0);
+			assertThat(new String(buffer.array(), 0, buffer.position(), StandardCharsets.UTF_8)).isEqualTo("still here");
+		}
+		assertThat(Files.exists(doomed)).isFalse();
+	}
+
+	@Test
+	@Order(4)
+	void largeDirectoryListsInPages() throws IOException {
+		Path dir = Files.createDirectory(mountA.resolve("large"));
+		int count = 2_500;
+		for (int i = 0; i < count; i++) {
+			Files.createFile(dir.resolve(String.format("entry-%05d", i)));
+		}
+		assertThat(list(dir)).hasSize(count).first().isEqualTo("entry-00000");
+		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(list(mountB.resolve("large"))).hasSize(count));
+	}
+
+	@Test
+	@Order(5)
+	void closeToOpenBetweenTwoMountsAndRenamesSeenOnTheOther() throws IOException {
+		Path dir = Files.createDirectory(mountA.resolve("shared"));
+		byte[] first = SnapshotCluster.random(5 * 1024 * 1024, 2);
+		Files.write(dir.resolve("f"), first);
+		Path onB = mountB.resolve("shared").resolve("f");
+		await().atMost(Duration.ofSeconds(5)).until(() -> Files.exists(onB));
+		assertThat(Files.readAllBytes(onB)).isEqualTo(first);
+		// a rewrite closed on B is read whole on A after open
+		byte[] second = SnapshotCluster.random(1024 * 1024, 3);
+		Files.write(onB, second, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
+		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(Files.readAllBytes(dir.resolve("f"))).isEqualTo(second));
+
+		Files.move(dir.resolve("f"), dir.resolve("g"));
+		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+			assertThat(Files.exists(mountB.resolve("shared").resolve("f"))).isFalse();
+			assertThat(Files.readAllBytes(mountB.resolve("shared").resolve("g"))).isEqualTo(second);
+		});
+	}
+
+	@Test
+	@Order(6)
+	void randomOperationsMatchALocalDirectoryAlsoAfterRemount() throws IOException {
+		Path onMount = Files.createDirectory(mountA.resolve("random"));
+		Path onLocal = Files.createDirectory(local.resolve("random"));
+		Random random = new Random(7);
+		List<String> names = List.of("a", "b", "c", "d", "e", "f");
+		for (int step = 0; step < 300; step++) {
+			String name = names.get(random.nextInt(names.size()));
+			String other = names.get(random.nextInt(names.size()));
+			int op = random.nextInt(6);
+			for (Path root : List.of(onMount, onLocal)) {
+				applyRandom(root, op, name, other, new Random(step));
+			}
+			assertThat(snapshot(onMount)).as("after step %d (op %d on %s/%s)", step, op, name, other)
+				.isEqualTo(snapshot(onLocal));
+		}
+		Map<String, String> before = snapshot(onLocal);
+		umount(mountA);
+		mount(mountA);
+		assertThat(snapshot(mountA.resolve("random"))).isEqualTo(before);
+	}
+
+	/** One random step: write at a random offset, truncate, rename, unlink, link. */
+	private static void applyRandom(Path root, int op, String name, String other, Random random) throws IOException {
+		Path file = root.resolve(name);
+		Path target = root.resolve(other);
+		try {
+			switch (op) {
+				case 0, 1 -> {
+					byte[] data = new byte[1 + random.nextInt(200_000)];
+					random.nextBytes(data);
+					try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+						channel.write(ByteBuffer.wrap(data), random.nextInt(300_000));
+					}
+				}
+				case 2 -> {
+					if (Files.exists(file)) {
+						try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+							channel.truncate(random.nextInt(250_000));
+						}
+					}
+				}
+				case 3 -> {
+					if (Files.exists(file) && !name.equals(other)) {
+						Files.move(file, target, StandardCopyOption.REPLACE_EXISTING);
+					}
+				}
+				case 4 -> Files.deleteIfExists(file);
+				default -> {
+					if (Files.exists(file) && !Files.exists(target)) {
+						Files.createLink(target, file);
+					}
+				}
+			}
+		}
+		catch (IOException ex) {
+			throw new IOException("on " + root + ": " + ex, ex);
+		}
+	}
+
+	@Test
+	@Order(7)
+	void unpackAndBuildASourceTreeAsOnLocalDisk() throws Exception {
+		Path archive = cluster.home.resolve("src.tar.gz");
+		Path source = Files.createDirectories(cluster.home.resolve("src-origin").resolve("project"));
+		for (int i = 0; i < 40; i++) {
+			Files.writeString(source.resolve("unit" + i + ".c"),
+					"int unit" + i + "(int x) { int s = 0; for (int k = 0; k < x; k++) s += k * " + (i + 1) + "; return s; }\n");
+		}
+		Files.writeString(source.resolve("main.c"), "#include <stdio.h>\nint unit7(int);\nint main(void) { printf(\"%d\\n\", unit7(10)); return 0; }\n");
+		run("tar", "czf", archive.toString(), "-C", source.getParent().toString(), "project");
+		Map<String, String> built = new TreeMap<>();
+		for (Path root : List.of(Files.createDirectory(mountA.resolve("build")), Files.createDirectory(local.resolve("build")))) {
+			run("tar", "xzf", archive.toString(), "-C", root.toString());
+			Path project = root.resolve("project");
+			List<String> compile = new ArrayList<>(List.of("gcc", "-O2", "-o", project.resolve("app").toString()));
+			try (Stream<Path> files = Files.list(project)) {
+				files.filter(p -> p.toString().endsWith(".c")).sorted().forEach(p -> compile.add(p.toString()));
+			}
+			run(compile.toArray(String[]::new));
+			assertThat(run(project.resolve("app").toString()).trim()).isEqualTo("360");
+			Map<String, String> sums = snapshot(project);
+			sums.remove("app");
+			built.put(root.toString(), sums.toString());
+		}
+		assertThat(built.values()).doesNotHaveDuplicates().hasSize(2).allSatisfy(v -> assertThat(v).isEqualTo(built.values().iterator().next()));
+	}
+
+	@Test
+	@Order(8)
+	void renameStressFromManyClientsLeavesEveryFileExactlyOnce() throws Exception {
+		Path root = Files.createDirectory(mountA.resolve("stress"));
+		int dirs = 4;
+		int files = 40;
+		for (int d = 0; d < dirs; d++) {
+			Files.createDirectory(root.resolve("d" + d));
+		}
+		for (int f = 0; f < files; f++) {
+			Files.writeString(root.resolve("d" + (f % dirs)).resolve("file-" + f), "file-" + f);
+		}
+		ExecutorService pool = Executors.newFixedThreadPool(8);
+		List<Future<?>> runs = new ArrayList<>();
+		for (int t = 0; t < 8; t++) {
+			Path mount = t % 2 == 0 ? mountA : mountB;
+			int seed = t;
+			runs.add(pool.submit(() -> {
+				Random random = new Random(seed);
+				for (int i = 0; i < 60; i++) {
+					String name = "file-" + random.nextInt(files);
+					Path to = mount.resolve("stress").resolve("d" + random.nextInt(dirs)).resolve(name);
+					for (int d = 0; d < dirs; d++) {
+						Path from = mount.resolve("stress").resolve("d" + d).resolve(name);
+						try {
+							Files.move(from, to);
+							break;
+						}
+						catch (NoSuchFileException | FileAlreadyExistsException moved) {
+							// another client moved it first, or it is already there
+						}
+						catch (IOException ex) {
+							throw new IllegalStateException(ex);
+						}
+					}
+				}
+				return null;
+			}));
+		}
+		for (Future<?> run : runs) {
+			run.get(5, TimeUnit.MINUTES);
+		}
+		pool.shutdown();
+		Map<String, Integer> seen = new TreeMap<>();
+		for (int d = 0; d < dirs; d++) {
+			for (String name : list(root.resolve("d" + d))) {
+				seen.merge(name, 1, Integer::sum);
+				assertThat(Files.readString(root.resolve("d" + d).resolve(name))).isEqualTo(name);
+			}
+		}
+		assertThat(seen).hasSize(files).allSatisfy((name, count) -> assertThat(count).as(name).isOne());
+	}
+
+	@Test
+	@Order(9)
+	void metaserverKilledDuringCreatesAndRenamesLosesNothingAcknowledged() throws Exception {
+		Path dir = Files.createDirectory(mountA.resolve("kill-meta"));
+		Map<String, String> acknowledged = new ConcurrentHashMap<>();
+		AtomicBoolean stop = new AtomicBoolean();
+		ExecutorService pool = Executors.newSingleThreadExecutor();
+		Future<Integer> load = pool.submit(() -> {
+			int done = 0;
+			while (!stop.get()) {
+				String name = "f" + done;
+				Files.writeString(dir.resolve(name), name);
+				if (done % 2 == 0) {
+					Files.move(dir.resolve(name), dir.resolve("r" + done));
+					acknowledged.put("r" + done, name);
+				}
+				else {
+					acknowledged.put(name, name);
+				}
+				done++;
+			}
+			return done;
+		});
+		await().atMost(Duration.ofSeconds(30)).until(() -> acknowledged.size() >= 20);
+		ServiceSpec leader = leaderOfPartitionOf(dir);
+		cluster.cluster.kill(leader.name());
+		int before = acknowledged.size();
+		await().atMost(Duration.ofSeconds(60)).until(() -> acknowledged.size() >= before + 40);
+		stop.set(true);
+		assertThat(load.get(60, TimeUnit.SECONDS)).isPositive();
+		pool.shutdown();
+		cluster.cluster.start(leader.name(), System.out);
+		Map<String, String> found = new TreeMap<>();
+		for (String name : list(dir)) {
+			found.put(name, Files.readString(dir.resolve(name)));
+		}
+		assertThat(found).containsAllEntriesOf(acknowledged);
+		// nothing twice: a renamed file is only under its new name
+		for (String name : acknowledged.keySet()) {
+			if (name.startsWith("r")) {
+				assertThat(found).doesNotContainKey("f" + name.substring(1));
+			}
+		}
+	}
+
+	@Test
+	@Order(10)
+	void fuseClientKilledMidWriteKeepsEveryClosedFileWhole() throws Exception {
+		Path dir = Files.createDirectory(mountB.resolve("kill-client"));
+		Map<String, String> closed = new TreeMap<>();
+		for (int i = 0; i < 10; i++) {
+			byte[] data = SnapshotCluster.random(256 * 1024 + i, 100 + i);
+			Files.write(dir.resolve("closed-" + i), data);
+			closed.put("closed-" + i, sha256(data));
+		}
+		FileChannel open = FileChannel.open(dir.resolve("open"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+		open.write(ByteBuffer.wrap(SnapshotCluster.random(3 * 1024 * 1024, 9)));
+		killMountClient(mountB);
+		try {
+			open.close();
+		}
+		catch (IOException gone) {
+			// the client is dead: the kernel answers ENOTCONN
+		}
+		umount(mountB);
+		mount(mountB);
+		for (Map.Entry<String, String> file : closed.entrySet()) {
+			assertThat(sha256(Files.readAllBytes(mountB.resolve("kill-client").resolve(file.getKey()))))
+				.as(file.getKey()).isEqualTo(file.getValue());
+		}
+	}
+
+	/** SIGKILL of the mount's client process (its pid is in the file {@code bin/curve fs mount} keeps). */
+	static void killMountClient(Path mount) {
+		ProcessHandle client = cluster.cluster.mounts().mount(mount).process().orElseThrow();
+		client.destroyForcibly();
+		client.onExit().join();
+	}
+
+	/** The metaserver leading the copyset that holds {@code dir}'s entries. */
+	static ServiceSpec leaderOfPartitionOf(Path dir) throws IOException {
+		long inode = ((Number) Files.getAttribute(dir, "unix:ino")).longValue();
+		MdsRestApi.FsPartition partition = cluster.rest.fileSystem("fs1").partitions().stream()
+			.filter(p -> inode >= p.startInode() && inode < p.endInode()).findFirst().orElseThrow();
+		JsonNode copyset = null;
+		for (JsonNode c : cluster.rest.copysets(0, 1000).path("content")) {
+			if (c.path("logicalPoolId").asLong() == partition.logicalPoolId() && c.path("copysetId").asLong() == partition.copysetId()) {
+				copyset = c;
+			}
+		}
+		assertThat(copyset).as("copyset of partition " + partition.id()).isNotNull();
+		int leaderId = copyset.path("leaderId").asInt();
+		String raft = "";
+		for (JsonNode peer : copyset.path("peers")) {
+			if (peer.path("chunkServerId").asInt() == leaderId) {
+				raft = peer.path("raftAddress").asString("");
+			}
+		}
+		String leaderRaft = raft;
+		return cluster.layout.metaServers().stream().filter(s -> s.raft().equals(leaderRaft)).findFirst().orElseThrow();
+	}
+
+	static List<String> list(Path dir) throws IOException {
+		try (Stream<Path> entries = Files.list(dir)) {
+			return entries.map(p -> p.getFileName().toString()).sorted().toList();
+		}
+	}
+
+	/** Every regular file under root (relative name -> sha256), symlinks by target. */
+	static Map<String, String> snapshot(Path root) throws IOException {
+		Map<String, String> sums = new TreeMap<>();
+		try (Stream<Path> files = Files.walk(root)) {
+			for (Path p : files.filter(p -> !p.equals(root)).toList()) {
+				String key = root.relativize(p).toString();
+				if (Files.isSymbolicLink(p)) {
+					sums.put(key, "-> " + Files.readSymbolicLink(p));
+				}
+				else if (Files.isDirectory(p)) {
+					sums.put(key, "dir");
+				}
+				else {
+					sums.put(key, sha256(Files.readAllBytes(p)));
+				}
+			}
+		}
+		return sums;
+	}
+
+	static String sha256(byte[] data) {
+		try {
+			return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+		}
+		catch (java.security.NoSuchAlgorithmException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	static String run(String... command) throws IOException {
+		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+		String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+		try {
+			if (!process.waitFor(2, TimeUnit.MINUTES) || process.exitValue() != 0) {
+				throw new IOException(String.join(" ", command) + " failed: " + out);
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IOException(ex);
+		}
+		return out;
+	}
+
+}

@@ -1,0 +1,386 @@
+package io.curve4j.fs.client;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+
+import com.google.protobuf.ByteString;
+
+import io.curve4j.common.error.CurveException;
+import io.curve4j.common.error.ErrorCode;
+import io.curve4j.proto.common.v1.WriteId;
+import io.curve4j.proto.fs.v1.PartitionInfo;
+import io.curve4j.proto.fs.v1.TxState;
+import io.curve4j.proto.metaserver.v1.ResolveTxResponse;
+import io.curve4j.proto.metaserver.v1.AppendPiecesRequest;
+import io.curve4j.proto.metaserver.v1.ChunkPieces;
+import io.curve4j.proto.metaserver.v1.CreateDentryRequest;
+import io.curve4j.proto.metaserver.v1.CreateInodeRequest;
+import io.curve4j.proto.metaserver.v1.DeleteDentryRequest;
+import io.curve4j.proto.metaserver.v1.Dentry;
+import io.curve4j.proto.metaserver.v1.DentryResponse;
+import io.curve4j.proto.metaserver.v1.GetDentryRequest;
+import io.curve4j.proto.metaserver.v1.GetInodeRequest;
+import io.curve4j.proto.metaserver.v1.Inode;
+import io.curve4j.proto.metaserver.v1.InodeResponse;
+import io.curve4j.proto.metaserver.v1.InodeType;
+import io.curve4j.proto.metaserver.v1.LinkInodeRequest;
+import io.curve4j.proto.metaserver.v1.ListDentryRequest;
+import io.curve4j.proto.metaserver.v1.ListDentryResponse;
+import io.curve4j.proto.metaserver.v1.PrepareRenameRequest;
+import io.curve4j.proto.metaserver.v1.RemoveXattrRequest;
+import io.curve4j.proto.metaserver.v1.RenameMode;
+import io.curve4j.proto.metaserver.v1.RenameRequest;
+import io.curve4j.proto.metaserver.v1.RenameResponse;
+import io.curve4j.proto.metaserver.v1.ResolveTxRequest;
+import io.curve4j.proto.metaserver.v1.SetAttrRequest;
+import io.curve4j.proto.metaserver.v1.SetXattrRequest;
+
+/**
+ * The file system's metadata operations by inode id, as POSIX needs them, over the
+ * metaservers: a name and its inode may live in different partitions, so creates, links,
+ * unlinks and renames are sequences of calls whose order keeps the tree consistent if the
+ * client dies between two of them (an inode is linked before a name points at it, and a
+ * name is removed before its inode loses the link): a crash leaves at worst an inode with
+ * one link too many, never a name pointing nowhere.
+ */
+public final class FsNamespace {
+
+	/** Longest name, in UTF-8 bytes (NAME_MAX). */
+	public static final int NAME_MAX = 255;
+
+	private static final int LIST_PAGE = 1000;
+
+	/** A rename whose target changed between lookup and prepare is looked up and tried again this often. */
+	private static final int RENAME_TRIES = 5;
+
+	private final FsMount mount;
+
+	private final MetaClient meta;
+
+	private final long clientId = ThreadLocalRandom.current().nextLong();
+
+	private final AtomicLong requests = new AtomicLong();
+
+	public FsNamespace(FsMount mount, MetaClient meta) {
+		this.mount = mount;
+		this.meta = meta;
+	}
+
+	public long rootInode() {
+		return this.mount.fs().getRootInode();
+	}
+
+	public Inode getInode(long inodeId) {
+		InodeResponse response = this.meta.<InodeResponse>onInode(inodeId, "get inode " + inodeId, true, (stub, ref, o) -> stub
+			.getInode(GetInodeRequest.newBuilder().setPartition(ref).setInodeId(inodeId).build(), o));
+		return response.getInode();
+	}
+
+	/** The entry {@code name} of directory {@code parent}, or null; a name held by a rename is settled first. */
+	public Dentry lookup(long parent, String name) {
+		checkName(name);
+		while (true) {
+			Dentry dentry;
+			try {
+				DentryResponse response = this.meta.<DentryResponse>onInode(parent, "look up " + name, true, (stub, ref, o) -> stub
+					.getDentry(GetDentryRequest.newBuilder().setPartition(ref).setParent(parent).setName(name).build(), o));
+				dentry = response.getDentry();
+			}
+			catch (CurveException ex) {
+				if (ex.code() == ErrorCode.DENTRY_NOT_FOUND) {
+					return null;
+				}
+				throw ex;
+			}
+			if (dentry.getPendingTx() == 0) {
+				return dentry;
+			}
+			this.meta.resolve(this.mount.partitionOf(parent).getPartitionId(), dentry.getPendingTx());
+		}
+	}
+
+	/** Every entry of a directory, read in pages. */
+	public List<Dentry> list(long directory) {
+		List<Dentry> all = new ArrayList<>();
+		String after = "";
+		while (true) {
+			String from = after;
+			ListDentryResponse page = this.meta.<ListDentryResponse>onInode(directory, "list directory " + directory, true,
+					(stub, ref, o) -> stub.listDentry(ListDentryRequest.newBuilder().setPartition(ref).setParent(directory)
+						.setStartAfter(from).setLimit(LIST_PAGE).build(), o));
+			all.addAll(page.getDentriesList());
+			if (!page.getMore() || page.getDentriesCount() == 0) {
+				return all;
+			}
+			after = page.getDentries(page.getDentriesCount() - 1).getName();
+		}
+	}
+
+	/** A new inode named {@code name} in {@code parent}: DENTRY_EXISTS when the name is taken. */
+	public Inode create(long parent, String name, InodeType type, int mode, int uid, int gid, long rdev, String symlink) {
+		checkName(name);
+		Inode inode = createInode(parent, type, mode, uid, gid, rdev, symlink);
+		try {
+			link(parent, name, inode.getInodeId(), type);
+		}
+		catch (CurveException ex) {
+			// the inode was never named: give it to the trash
+			dropLinks(inode.getInodeId(), type == InodeType.DIRECTORY ? 2 : 1);
+			throw ex;
+		}
+		return inode;
+	}
+
+	/** A hard link {@code newParent/newName} to {@code inodeId}. */
+	public Inode hardLink(long inodeId, long newParent, String newName) {
+		checkName(newName);
+		Inode inode = getInode(inodeId);
+		if (inode.getType() == InodeType.DIRECTORY) {
+			throw new CurveException(ErrorCode.IS_A_DIRECTORY, "a directory cannot have a hard link");
+		}
+		Inode linked = changeLinks(inodeId, 1);
+		try {
+			link(newParent, newName, inodeId, inode.getType());
+		}
+		catch (CurveException ex) {
+			dropLinks(inodeId, 1);
+			throw ex;
+		}
+		return linked;
+	}
+
+	/** Removes a non-directory name; its inode loses one link (at none it goes to the trash once closed everywhere). */
+	public Dentry unlink(long parent, String name) {
+		Dentry dentry = require(parent, name);
+		if (dentry.getType() == InodeType.DIRECTORY) {
+			throw new CurveException(ErrorCode.IS_A_DIRECTORY, "'" + name + "' is a directory");
+		}
+		deleteDentry(parent, name, dentry.getInodeId(), false);
+		dropLinks(dentry.getInodeId(), 1);
+		return dentry;
+	}
+
+	/** Removes an empty directory. */
+	public void rmdir(long parent, String name) {
+		Dentry dentry = require(parent, name);
+		if (dentry.getType() != InodeType.DIRECTORY) {
+			throw new CurveException(ErrorCode.NOT_A_DIRECTORY, "'" + name + "' is not a directory");
+		}
+		requireEmpty(dentry.getInodeId(), name);
+		deleteDentry(parent, name, dentry.getInodeId(), true);
+		dropLinks(dentry.getInodeId(), 2);
+	}
+
+	/**
+	 * Renames {@code srcParent/srcName} to {@code dstParent/dstName}: one Raft entry when both
+	 * directories are in one partition, else a transaction across the two (docs/architecture.md).
+	 */
+	public void rename(long srcParent, String srcName, long dstParent, String dstName, RenameMode mode) {
+		checkName(srcName);
+		checkName(dstName);
+		int srcPartition = this.mount.partitionOf(srcParent).getPartitionId();
+		int dstPartition = this.mount.partitionOf(dstParent).getPartitionId();
+		if (srcPartition == dstPartition) {
+			Dentry target = mode == RenameMode.RENAME_REPLACE ? lookup(dstParent, dstName) : null;
+			if (target != null && target.getType() == InodeType.DIRECTORY) {
+				requireEmpty(target.getInodeId(), dstName);
+			}
+			RenameResponse done = this.meta.<RenameResponse>call(srcPartition, "rename " + srcName, false, (stub, ref, o) -> stub
+				.rename(RenameRequest.newBuilder().setPartition(ref).setSrcParent(srcParent).setSrcName(srcName)
+					.setDstParent(dstParent).setDstName(dstName).setMode(mode).build(), o));
+			dropReplaced(done.getReplacedInode(), target);
+			return;
+		}
+		for (int attempt = 1;; attempt++) {
+			try {
+				renameAcross(srcParent, srcName, srcPartition, dstParent, dstName, dstPartition, mode);
+				return;
+			}
+			catch (CurveException ex) {
+				if (ex.code() != ErrorCode.TX_ABORTED || attempt == RENAME_TRIES) {
+					throw ex;
+				}
+			}
+		}
+	}
+
+	public Inode setAttr(long inodeId, SetAttrRequest.Builder change) {
+		return this.meta.<InodeResponse>onInode(inodeId, "set attributes of " + inodeId, true, (stub, ref, o) -> stub
+			.setAttr(change.clone().setPartition(ref).setInodeId(inodeId).build(), o)).getInode();
+	}
+
+	/** Pieces already in the object store join the inode's chunk lists: the write is durable once this returns. */
+	public Inode appendPieces(long inodeId, Map<Long, ChunkPieces> pieces, long newLength, long mtimeNs) {
+		return this.meta.<InodeResponse>onInode(inodeId, "record a write of " + inodeId, true, (stub, ref, o) -> stub
+			.appendPieces(AppendPiecesRequest.newBuilder().setPartition(ref).setInodeId(inodeId).putAllPieces(pieces)
+				.setNewLength(newLength).setMtimeNs(mtimeNs).build(), o)).getInode();
+	}
+
+	public Inode setXattr(long inodeId, String name, byte[] value, boolean createOnly, boolean replaceOnly) {
+		return this.meta.<InodeResponse>onInode(inodeId, "set an attribute of " + inodeId, true, (stub, ref, o) -> stub
+			.setXattr(SetXattrRequest.newBuilder().setPartition(ref).setInodeId(inodeId).setName(name)
+				.setValue(ByteString.copyFrom(value)).setCreateOnly(createOnly).setReplaceOnly(replaceOnly).build(), o))
+			.getInode();
+	}
+
+	public Inode removeXattr(long inodeId, String name) {
+		return this.meta.<InodeResponse>onInode(inodeId, "remove an attribute of " + inodeId, false, (stub, ref, o) -> stub
+			.removeXattr(RemoveXattrRequest.newBuilder().setPartition(ref).setInodeId(inodeId).setName(name).build(), o))
+			.getInode();
+	}
+
+	private void renameAcross(long srcParent, String srcName, int srcPartition, long dstParent, String dstName,
+			int dstPartition, RenameMode mode) {
+		Dentry source = require(srcParent, srcName);
+		Dentry target = lookup(dstParent, dstName);
+		if (mode == RenameMode.RENAME_REPLACE && target != null && target.getType() == InodeType.DIRECTORY) {
+			requireEmpty(target.getInodeId(), dstName);
+		}
+		PrepareRenameRequest.Builder prepare = PrepareRenameRequest.newBuilder()
+			.setSrcParent(srcParent)
+			.setSrcName(srcName)
+			.setDstParent(dstParent)
+			.setDstName(dstName)
+			.setMode(mode)
+			.setSrcInode(source.getInodeId())
+			.setSrcType(source.getType())
+			.setDstInode(target == null ? 0 : target.getInodeId())
+			.setDstType(target == null ? InodeType.INODE_TYPE_UNSPECIFIED : target.getType());
+		long tx = this.mount.beginTx(List.of(srcPartition, dstPartition)).getTxId();
+		try {
+			prepare(srcPartition, prepare.clone().setTxId(tx).setPrepareSource(true).setPrepareTarget(false));
+			prepare(dstPartition, prepare.clone().setTxId(tx).setPrepareSource(false).setPrepareTarget(true));
+			this.mount.commitTx(tx);
+		}
+		catch (CurveException ex) {
+			// not known to be committed: abort (refused once committed), then settle both sides as it ended
+			TxState ended = this.mount.abortTx(tx).getState();
+			this.meta.resolve(srcPartition, tx);
+			this.meta.resolve(dstPartition, tx);
+			if (ended != TxState.TX_COMMITTED) {
+				throw ex;
+			}
+		}
+		resolveCommitted(srcPartition, tx);
+		resolveCommitted(dstPartition, tx);
+		dropReplaced(mode == RenameMode.RENAME_REPLACE && target != null ? target.getInodeId() : 0, target);
+	}
+
+	private void prepare(int partition, PrepareRenameRequest.Builder request) {
+		this.meta.<RenameResponse>call(partition, "prepare a rename", true,
+				(stub, ref, o) -> stub.prepareRename(request.setPartition(ref).build(), o));
+	}
+
+	private void resolveCommitted(int partition, long tx) {
+		this.meta.<ResolveTxResponse>call(partition, "resolve transaction " + tx, true, (stub, ref, o) -> stub
+			.resolveTx(ResolveTxRequest.newBuilder().setPartition(ref).setTxId(tx).setCommit(true).build(), o));
+	}
+
+	private void dropReplaced(long replacedInode, Dentry target) {
+		if (replacedInode != 0) {
+			boolean directory = target != null && target.getType() == InodeType.DIRECTORY;
+			dropLinks(replacedInode, directory ? 2 : 1);
+		}
+	}
+
+	private Inode createInode(long parent, InodeType type, int mode, int uid, int gid, long rdev, String symlink) {
+		CreateInodeRequest.Builder request = CreateInodeRequest.newBuilder()
+			.setType(type)
+			.setMode(mode)
+			.setUid(uid)
+			.setGid(gid)
+			.setRdev(rdev)
+			.setSymlinkTarget(symlink == null ? "" : symlink)
+			.setParent(parent)
+			.setTimeNs(nowNs())
+			.setRequestId(WriteId.newBuilder().setClient(this.clientId).setRequest(this.requests.incrementAndGet()).setAttempt(1));
+		for (int round = 0; round < 2; round++) {
+			List<PartitionInfo> order = round == 0 ? this.mount.placementOrder() : newest(this.mount.addPartition());
+			for (PartitionInfo partition : order) {
+				try {
+					// idempotent: the request id makes a retried create return the first attempt's inode
+					return this.meta.<InodeResponse>call(partition.getPartitionId(), "create an inode", true,
+							(stub, ref, o) -> stub.createInode(request.clone().setPartition(ref).build(), o)).getInode();
+				}
+				catch (CurveException ex) {
+					if (ex.code() != ErrorCode.PARTITION_FULL) {
+						throw ex;
+					}
+				}
+			}
+		}
+		throw new CurveException(ErrorCode.PARTITION_FULL, "every partition is full and none could be added");
+	}
+
+	private static List<PartitionInfo> newest(List<PartitionInfo> partitions) {
+		return partitions.isEmpty() ? List.of() : List.of(partitions.get(partitions.size() - 1));
+	}
+
+	private void link(long parent, String name, long inodeId, InodeType type) {
+		Dentry dentry = Dentry.newBuilder().setParent(parent).setName(name).setInodeId(inodeId).setType(type).build();
+		try {
+			this.meta.<DentryResponse>onInode(parent, "create entry " + name, false, (stub, ref, o) -> stub
+				.createDentry(CreateDentryRequest.newBuilder().setPartition(ref).setDentry(dentry).build(), o));
+		}
+		catch (CurveException ex) {
+			// a retry after a lost answer finds the entry its first try made
+			Dentry existing = ex.code() == ErrorCode.DENTRY_EXISTS ? lookup(parent, name) : null;
+			if (existing == null || existing.getInodeId() != inodeId) {
+				throw ex;
+			}
+		}
+	}
+
+	private void deleteDentry(long parent, String name, long inodeId, boolean directory) {
+		this.meta.<DentryResponse>onInode(parent, "remove entry " + name, false, (stub, ref, o) -> stub
+			.deleteDentry(DeleteDentryRequest.newBuilder().setPartition(ref).setParent(parent).setName(name)
+				.setExpectedInode(inodeId).setDirectory(directory).build(), o));
+	}
+
+	private Inode changeLinks(long inodeId, int delta) {
+		return this.meta.<InodeResponse>onInode(inodeId, "change the links of " + inodeId, false, (stub, ref, o) -> stub
+			.linkInode(LinkInodeRequest.newBuilder().setPartition(ref).setInodeId(inodeId).setDelta(delta)
+				.setCtimeNs(nowNs()).build(), o)).getInode();
+	}
+
+	private void dropLinks(long inodeId, int count) {
+		for (int i = 0; i < count; i++) {
+			changeLinks(inodeId, -1);
+		}
+	}
+
+	private Dentry require(long parent, String name) {
+		Dentry dentry = lookup(parent, name);
+		if (dentry == null) {
+			throw new CurveException(ErrorCode.DENTRY_NOT_FOUND, "no '" + name + "'");
+		}
+		return dentry;
+	}
+
+	private void requireEmpty(long directory, String name) {
+		ListDentryResponse first = this.meta.<ListDentryResponse>onInode(directory, "list directory " + directory, true, (stub, ref, o) -> stub
+			.listDentry(ListDentryRequest.newBuilder().setPartition(ref).setParent(directory).setLimit(1).build(), o));
+		if (first.getDentriesCount() > 0) {
+			throw new CurveException(ErrorCode.DIRECTORY_NOT_EMPTY, "'" + name + "' is not empty");
+		}
+	}
+
+	static void checkName(String name) {
+		if (name.isEmpty() || name.indexOf('/') >= 0) {
+			throw new CurveException(ErrorCode.INVALID_ARGUMENT, "bad name '" + name + "'");
+		}
+		if (name.getBytes(StandardCharsets.UTF_8).length > NAME_MAX) {
+			throw new CurveException(ErrorCode.NAME_TOO_LONG, "a name has at most " + NAME_MAX + " bytes");
+		}
+	}
+
+	static long nowNs() {
+		java.time.Instant now = java.time.Instant.now();
+		return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+	}
+
+}

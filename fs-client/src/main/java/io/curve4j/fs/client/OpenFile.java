@@ -1,0 +1,138 @@
+package io.curve4j.fs.client;
+
+import java.time.Duration;
+import java.util.List;
+
+import io.curve4j.common.error.CurveException;
+import io.curve4j.proto.metaserver.v1.Inode;
+import io.curve4j.proto.metaserver.v1.SetAttrRequest;
+
+/**
+ * A regular file open on this mount (all its handles share it): the inode as last read
+ * or written, and the writes not yet uploaded. Opening re-reads the inode (close-to-open:
+ * what another mount closed is seen whole); writes stay in memory until a flush (close,
+ * fsync, a full buffer, the timer) uploads them and records their pieces.
+ */
+public final class OpenFile {
+
+	/** A buffer holding this much uploads before taking more. */
+	public static final long BUFFER_BYTES = 8L << 20;
+
+	/** Dirty bytes older than this are uploaded by the timer. */
+	public static final Duration FLUSH_AFTER = Duration.ofSeconds(5);
+
+	private final long inodeId;
+
+	private final FsNamespace namespace;
+
+	private final FileData data;
+
+	private final WriteBuffer buffer = new WriteBuffer(BUFFER_BYTES, FLUSH_AFTER, System::nanoTime);
+
+	private Inode inode;
+
+	/** The length this mount sees: the inode's, grown by buffered writes. */
+	private long length;
+
+	private long lastReadEnd = -1;
+
+	private int handles;
+
+	public OpenFile(Inode inode, FsNamespace namespace, FileData data) {
+		this.inodeId = inode.getInodeId();
+		this.inode = inode;
+		this.length = inode.getLength();
+		this.namespace = namespace;
+		this.data = data;
+	}
+
+	public long inodeId() {
+		return this.inodeId;
+	}
+
+	/** Another handle opens the file: the inode is read again unless this mount has writes of its own pending. */
+	public synchronized void open() {
+		this.handles++;
+		if (this.buffer.isEmpty()) {
+			this.inode = this.namespace.getInode(this.inodeId);
+			this.length = this.inode.getLength();
+		}
+	}
+
+	/** @return true when this was the last handle */
+	public synchronized boolean release() {
+		flush();
+		return --this.handles == 0;
+	}
+
+	/** The inode with this mount's view of the length and times. */
+	public synchronized Inode attributes() {
+		return this.inode.toBuilder().setLength(this.length).build();
+	}
+
+	public synchronized void write(long offset, byte[] bytes) {
+		this.buffer.write(offset, bytes, 0, bytes.length);
+		this.length = Math.max(this.length, offset + bytes.length);
+		if (this.buffer.dirtyBytes() >= BUFFER_BYTES) {
+			flush();
+		}
+	}
+
+	/** Up to {@code size} bytes from {@code offset}, fewer at the end of the file. */
+	public synchronized byte[] read(long offset, int size) {
+		int n = (int) Math.max(0, Math.min(size, this.length - offset));
+		byte[] out = new byte[n];
+		if (n == 0) {
+			return out;
+		}
+		// bytes past the recorded length are buffered writes (or zeros of a hole they left)
+		long recorded = Math.min(this.inode.getLength(), offset + n);
+		if (recorded > offset) {
+			byte[] stored = new byte[(int) (recorded - offset)];
+			this.data.read(this.inode, offset, stored, offset == this.lastReadEnd);
+			System.arraycopy(stored, 0, out, 0, stored.length);
+		}
+		this.buffer.overlay(offset, out, n);
+		this.lastReadEnd = offset + n;
+		return out;
+	}
+
+	/** Uploads what is buffered and records it: durable once this returns. */
+	public synchronized void flush() {
+		if (this.buffer.isEmpty()) {
+			return;
+		}
+		List<WriteBuffer.Range> ranges = this.buffer.drain(this.data.chunkSize());
+		try {
+			this.inode = this.data.write(this.inodeId, ranges, this.length);
+		}
+		catch (CurveException ex) {
+			// keep the bytes for the next try; the caller reports the error
+			for (WriteBuffer.Range range : ranges) {
+				this.buffer.write(range.offset(), range.data(), 0, range.data().length);
+			}
+			throw ex;
+		}
+	}
+
+	/** Flushes when the buffer is full or old: for the timer. */
+	public synchronized void flushIfDue() {
+		if (this.buffer.flushDue()) {
+			flush();
+		}
+	}
+
+	public synchronized void truncate(long newLength) {
+		flush();
+		this.inode = this.namespace.setAttr(this.inodeId, SetAttrRequest.newBuilder().setSetLength(true)
+			.setLength(newLength).setSetMtime(true).setMtimeNs(FsNamespace.nowNs()));
+		this.length = newLength;
+	}
+
+	/** Attributes changed by another call (chmod, utimens...) while open: keep the newest inode. */
+	public synchronized void changed(Inode changed) {
+		this.inode = changed;
+		this.length = Math.max(changed.getLength(), this.length);
+	}
+
+}
