@@ -42,6 +42,10 @@ final class StatusCommand implements Callable<Integer> {
 		}
 		JsonNode cs = status.path("chunkServers");
 		out.printf("chunkservers: %d/%d online%n", cs.path("online").asLong(0), cs.path("total").asLong(0));
+		JsonNode meta = status.path("metaServers");
+		if (meta.path("total").asLong(0) > 0) {
+			out.printf("metaservers:  %d/%d online%n", meta.path("online").asLong(0), meta.path("total").asLong(0));
+		}
 		JsonNode copysets = status.path("copysets");
 		out.printf("copysets:     %d total, %d healthy, %d degraded, %d unavailable%n",
 				copysets.path("total").asLong(0), copysets.path("healthy").asLong(0),

@@ -102,11 +102,13 @@ class CurveCliTest {
 					 "mds":{"leader":{"raft":"127.0.0.1:6800","grpc":"127.0.0.1:6700","http":"127.0.0.1:6600"},
 					        "members":[{"raft":"127.0.0.1:6800","grpc":"127.0.0.1:6700","http":"127.0.0.1:6600","leader":true}]},
 					 "chunkServers":{"total":3,"online":2},
+					 "metaServers":{"total":3,"online":3},
 					 "copysets":{"total":12,"healthy":4,"degraded":8,"unavailable":0},
 					 "problems":["chunkserver 2 (127.0.0.1:8201) is offline"]}
 					""");
 			assertThat(run("status", "--mds", mds.address())).isEqualTo(1);
-			assertThat(this.out.toString()).contains("UNHEALTHY", "MDS leader:   127.0.0.1:6600", "2/3 online",
+			assertThat(this.out.toString()).contains("UNHEALTHY", "MDS leader:   127.0.0.1:6600", "chunkservers: 2/3 online",
+					"metaservers:  3/3 online",
 					"12 total, 4 healthy, 8 degraded, 0 unavailable", "- chunkserver 2 (127.0.0.1:8201) is offline");
 		}
 	}

@@ -183,6 +183,10 @@ class FsIT {
 		applyTopology(METADATA_POOL);
 		JsonNode pool = this.mds.send(this.root, "GET", "/api/v1/topology", null).body().path("logicalPools").get(0);
 		assertThat(pool.path("kind").asString()).isEqualToIgnoringCase("fs-metadata");
+		// the status counts them as metaservers, not chunkservers
+		JsonNode status = this.mds.send(this.root, "GET", "/api/v1/cluster/status", null).body();
+		assertThat(status.path("metaServers").path("total").asInt()).as(status.toString()).isEqualTo(3);
+		assertThat(status.path("chunkServers").path("total").asInt()).isZero();
 
 		// a volume never lands in a fs-metadata pool: with no block pool it gets no segment
 		Response volume = this.mds.send(this.root, "POST", "/api/v1/volumes", Map.of("path", "/v1", "size", Sizes.GIB));

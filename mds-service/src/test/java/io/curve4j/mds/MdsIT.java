@@ -269,6 +269,7 @@ class MdsIT {
 		assertThat(status.body().path("healthy").asBoolean()).as(status.body().toString()).isTrue();
 		assertThat(status.body().path("copysets").path("healthy").asInt()).isEqualTo(COPYSETS);
 		assertThat(status.body().path("chunkServers").path("online").asInt()).isEqualTo(3);
+		assertThat(status.body().path("metaServers").path("total").asInt()).isZero();
 		var cs1 = this.mds.get("/api/v1/topology").body().path("chunkServers").get(0);
 		assertThat(cs1.path("leaders").asInt()).isEqualTo(COPYSETS);
 		assertThat(cs1.path("diskUsed").asLong()).isEqualTo(Sizes.GIB);

@@ -90,7 +90,9 @@ class ClusterController {
 			long scanMismatches) {
 	}
 
-	record ClusterStatus(boolean healthy, MdsView mds, ChunkServerCounts chunkServers, CopysetCounts copysets,
+	/** @param metaServers CurveFS metaservers, which register like chunkservers and are counted apart */
+	record ClusterStatus(boolean healthy, MdsView mds, ChunkServerCounts chunkServers, ChunkServerCounts metaServers,
+			CopysetCounts copysets,
 			OperatorCounts operators, RecoveryProgress recovery, IntegrityView integrity, List<String> problems) {
 	}
 
@@ -142,9 +144,13 @@ class ClusterController {
 	ClusterStatus status() {
 		Topology current = leaderTopology();
 		List<String> problems = new ArrayList<>();
-		int online = 0;
+		int[] chunkServers = new int[2];
+		int[] metaServers = new int[2];
 		long[] integrity = new long[6];
 		for (ChunkServerRecord cs : current.chunkServers()) {
+			boolean meta = current.isMetaServer(cs);
+			int[] counts = meta ? metaServers : chunkServers;
+			counts[0]++;
 			IntegrityReport report = this.states.integrity(cs.getId());
 			integrity[0] += report.getBadPages();
 			integrity[1] += report.getRepairsProposed();
@@ -153,10 +159,11 @@ class ClusterController {
 			integrity[4] += report.getScans();
 			integrity[5] += report.getScanMismatches();
 			if (this.states.online(cs.getId())) {
-				online++;
+				counts[1]++;
 			}
 			else {
-				problems.add("chunkserver " + cs.getId() + " (" + cs.getHost() + ":" + cs.getPort() + ") is offline");
+				problems.add((meta ? "metaserver " : "chunkserver ") + cs.getId() + " (" + cs.getHost() + ":"
+						+ cs.getPort() + ") is offline");
 			}
 		}
 		int healthy = 0;
@@ -192,7 +199,8 @@ class ClusterController {
 		}
 		ScheduleService.Summary ops = this.schedule.summary();
 		return new ClusterStatus(problems.isEmpty(), new MdsView(leader, memberViews),
-				new ChunkServerCounts(current.chunkServers().size(), online),
+				new ChunkServerCounts(chunkServers[0], chunkServers[1]),
+				new ChunkServerCounts(metaServers[0], metaServers[1]),
 				new CopysetCounts(total, healthy, degraded, unavailable),
 				new OperatorCounts(ops.inFlight(), ops.recovering(), ops.balancingCopysets(), ops.balancingLeaders(),
 						ops.running()),

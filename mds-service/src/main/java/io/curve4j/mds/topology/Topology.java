@@ -13,6 +13,7 @@ import io.curve4j.proto.common.v1.ChunkServerLocation;
 import io.curve4j.proto.common.v1.CopysetKey;
 import io.curve4j.proto.mds.v1.ChunkServerRecord;
 import io.curve4j.proto.mds.v1.CopysetRecord;
+import io.curve4j.proto.mds.v1.LogicalPoolKind;
 import io.curve4j.proto.mds.v1.LogicalPoolRecord;
 import io.curve4j.proto.mds.v1.PhysicalPoolRecord;
 import io.curve4j.proto.mds.v1.ServerRecord;
@@ -127,6 +128,13 @@ public final class Topology {
 	}
 
 	/** How clients and peers reach a chunkserver. */
+	/** Whether a registered server is a metaserver: its physical pool holds CurveFS metadata pools. */
+	public boolean isMetaServer(ChunkServerRecord cs) {
+		int pool = server(cs.getServerId()).map(ServerRecord::getPhysicalPoolId).orElse(0);
+		return logicalPools().stream()
+			.anyMatch((lp) -> lp.getPhysicalPoolId() == pool && lp.getKind() == LogicalPoolKind.LOGICAL_POOL_KIND_FS_METADATA);
+	}
+
 	public ChunkServerLocation location(ChunkServerRecord cs) {
 		return ChunkServerLocation.newBuilder()
 			.setChunkServerId(cs.getId())
