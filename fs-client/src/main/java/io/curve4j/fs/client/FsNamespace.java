@@ -1,18 +1,22 @@
 package io.curve4j.fs.client;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.google.protobuf.ByteString;
 
 import io.curve4j.common.error.CurveException;
 import io.curve4j.common.error.ErrorCode;
 import io.curve4j.proto.common.v1.WriteId;
 import io.curve4j.proto.fs.v1.PartitionInfo;
+import io.curve4j.proto.fs.v1.PartitionStatus;
 import io.curve4j.proto.fs.v1.TxState;
 import io.curve4j.proto.metaserver.v1.ResolveTxResponse;
 import io.curve4j.proto.metaserver.v1.AppendPiecesRequest;
@@ -52,6 +56,9 @@ public final class FsNamespace {
 	/** Longest name, in UTF-8 bytes (NAME_MAX). */
 	public static final int NAME_MAX = 255;
 
+	/** How long an inode read or changed here answers getattr without asking again. */
+	public static final Duration ATTRIBUTE_TTL = Duration.ofSeconds(1);
+
 	private static final int LIST_PAGE = 1000;
 
 	/** A rename whose target changed between lookup and prepare is looked up and tried again this often. */
@@ -65,6 +72,12 @@ public final class FsNamespace {
 
 	private final AtomicLong requests = new AtomicLong();
 
+	/** Inodes as last seen, for getattr: trusted as long as the kernel trusts attributes (attr_timeout). */
+	private final Cache<Long, Inode> attributes = Caffeine.newBuilder()
+		.expireAfterWrite(ATTRIBUTE_TTL)
+		.maximumSize(100_000)
+		.build();
+
 	public FsNamespace(FsMount mount, MetaClient meta) {
 		this.mount = mount;
 		this.meta = meta;
@@ -74,10 +87,17 @@ public final class FsNamespace {
 		return this.mount.fs().getRootInode();
 	}
 
+	/** The inode as the metaservers have it now (open reads it so: close-to-open). */
 	public Inode getInode(long inodeId) {
 		InodeResponse response = this.meta.<InodeResponse>onInode(inodeId, "get inode " + inodeId, true, (stub, ref, o) -> stub
 			.getInode(GetInodeRequest.newBuilder().setPartition(ref).setInodeId(inodeId).build(), o));
-		return response.getInode();
+		return seen(response.getInode());
+	}
+
+	/** The inode for getattr: as seen here within {@link #ATTRIBUTE_TTL}, else read. */
+	public Inode attributes(long inodeId) {
+		Inode cached = this.attributes.getIfPresent(inodeId);
+		return cached != null ? cached : getInode(inodeId);
 	}
 
 	/** The entry {@code name} of directory {@code parent}, or null; a name held by a rename is settled first. */
@@ -87,8 +107,12 @@ public final class FsNamespace {
 			Dentry dentry;
 			try {
 				DentryResponse response = this.meta.<DentryResponse>onInode(parent, "look up " + name, true, (stub, ref, o) -> stub
-					.getDentry(GetDentryRequest.newBuilder().setPartition(ref).setParent(parent).setName(name).build(), o));
+					.getDentry(GetDentryRequest.newBuilder().setPartition(ref).setParent(parent).setName(name)
+						.setWithInode(true).build(), o));
 				dentry = response.getDentry();
+				if (response.hasInode() && dentry.getPendingTx() == 0) {
+					seen(response.getInode());
+				}
 			}
 			catch (CurveException ex) {
 				if (ex.code() == ErrorCode.DENTRY_NOT_FOUND) {
@@ -120,10 +144,27 @@ public final class FsNamespace {
 		}
 	}
 
-	/** A new inode named {@code name} in {@code parent}: DENTRY_EXISTS when the name is taken. */
+	/**
+	 * A new inode named {@code name} in {@code parent}: DENTRY_EXISTS when the name is taken.
+	 * A file goes to its directory's partition, where inode and name are one Raft entry; a
+	 * directory goes to the partitions in turn, which spreads the tree over them.
+	 */
 	public Inode create(long parent, String name, InodeType type, int mode, int uid, int gid, long rdev, String symlink) {
 		checkName(name);
-		Inode inode = createInode(parent, type, mode, uid, gid, rdev, symlink);
+		CreateInodeRequest.Builder request = createRequest(parent, type, mode, uid, gid, rdev, symlink);
+		PartitionInfo local = this.mount.partitionOf(parent);
+		if (type != InodeType.DIRECTORY && local.getStatus() == PartitionStatus.PARTITION_READY) {
+			try {
+				return seen(createInode(local, request.setName(name)));
+			}
+			catch (CurveException ex) {
+				if (ex.code() != ErrorCode.PARTITION_FULL) {
+					throw ex;
+				}
+				request = createRequest(parent, type, mode, uid, gid, rdev, symlink);
+			}
+		}
+		Inode inode = createInode(request);
 		try {
 			link(parent, name, inode.getInodeId(), type);
 		}
@@ -132,7 +173,7 @@ public final class FsNamespace {
 			dropLinks(inode.getInodeId(), type == InodeType.DIRECTORY ? 2 : 1);
 			throw ex;
 		}
-		return inode;
+		return seen(inode);
 	}
 
 	/** A hard link {@code newParent/newName} to {@code inodeId}. */
@@ -153,15 +194,20 @@ public final class FsNamespace {
 		return linked;
 	}
 
-	/** Removes a non-directory name; its inode loses one link (at none it goes to the trash once closed everywhere). */
+	/**
+	 * Removes a non-directory name; its inode loses one link (at none it goes to the trash),
+	 * in the same Raft entry when the inode lives in the directory's partition.
+	 */
 	public Dentry unlink(long parent, String name) {
-		Dentry dentry = require(parent, name);
-		if (dentry.getType() == InodeType.DIRECTORY) {
-			throw new CurveException(ErrorCode.IS_A_DIRECTORY, "'" + name + "' is a directory");
+		checkName(name);
+		DentryResponse removed = deleteDentry(parent, name, 0, false);
+		if (removed.hasInode()) {
+			seen(removed.getInode());
 		}
-		deleteDentry(parent, name, dentry.getInodeId(), false);
-		dropLinks(dentry.getInodeId(), 1);
-		return dentry;
+		else {
+			dropLinks(removed.getDentry().getInodeId(), 1);
+		}
+		return removed.getDentry();
 	}
 
 	/** Removes an empty directory. */
@@ -171,8 +217,10 @@ public final class FsNamespace {
 			throw new CurveException(ErrorCode.NOT_A_DIRECTORY, "'" + name + "' is not a directory");
 		}
 		requireEmpty(dentry.getInodeId(), name);
-		deleteDentry(parent, name, dentry.getInodeId(), true);
-		dropLinks(dentry.getInodeId(), 2);
+		if (!deleteDentry(parent, name, dentry.getInodeId(), true).hasInode()) {
+			dropLinks(dentry.getInodeId(), 2);
+		}
+		this.attributes.invalidate(dentry.getInodeId());
 	}
 
 	/**
@@ -209,28 +257,26 @@ public final class FsNamespace {
 	}
 
 	public Inode setAttr(long inodeId, SetAttrRequest.Builder change) {
-		return this.meta.<InodeResponse>onInode(inodeId, "set attributes of " + inodeId, true, (stub, ref, o) -> stub
-			.setAttr(change.clone().setPartition(ref).setInodeId(inodeId).build(), o)).getInode();
+		return seenWith(this.meta.<InodeResponse>onInode(inodeId, "set attributes of " + inodeId, true, (stub, ref, o) -> stub
+			.setAttr(change.clone().setPartition(ref).setInodeId(inodeId).build(), o)));
 	}
 
 	/** Pieces already in the object store join the inode's chunk lists: the write is durable once this returns. */
 	public Inode appendPieces(long inodeId, Map<Long, ChunkPieces> pieces, long newLength, long mtimeNs) {
-		return this.meta.<InodeResponse>onInode(inodeId, "record a write of " + inodeId, true, (stub, ref, o) -> stub
+		return seenWith(this.meta.<InodeResponse>onInode(inodeId, "record a write of " + inodeId, true, (stub, ref, o) -> stub
 			.appendPieces(AppendPiecesRequest.newBuilder().setPartition(ref).setInodeId(inodeId).putAllPieces(pieces)
-				.setNewLength(newLength).setMtimeNs(mtimeNs).build(), o)).getInode();
+				.setNewLength(newLength).setMtimeNs(mtimeNs).build(), o)));
 	}
 
 	public Inode setXattr(long inodeId, String name, byte[] value, boolean createOnly, boolean replaceOnly) {
-		return this.meta.<InodeResponse>onInode(inodeId, "set an attribute of " + inodeId, true, (stub, ref, o) -> stub
+		return seenWith(this.meta.<InodeResponse>onInode(inodeId, "set an attribute of " + inodeId, true, (stub, ref, o) -> stub
 			.setXattr(SetXattrRequest.newBuilder().setPartition(ref).setInodeId(inodeId).setName(name)
-				.setValue(ByteString.copyFrom(value)).setCreateOnly(createOnly).setReplaceOnly(replaceOnly).build(), o))
-			.getInode();
+				.setValue(ByteString.copyFrom(value)).setCreateOnly(createOnly).setReplaceOnly(replaceOnly).build(), o)));
 	}
 
 	public Inode removeXattr(long inodeId, String name) {
-		return this.meta.<InodeResponse>onInode(inodeId, "remove an attribute of " + inodeId, false, (stub, ref, o) -> stub
-			.removeXattr(RemoveXattrRequest.newBuilder().setPartition(ref).setInodeId(inodeId).setName(name).build(), o))
-			.getInode();
+		return seenWith(this.meta.<InodeResponse>onInode(inodeId, "remove an attribute of " + inodeId, false, (stub, ref, o) -> stub
+			.removeXattr(RemoveXattrRequest.newBuilder().setPartition(ref).setInodeId(inodeId).setName(name).build(), o)));
 	}
 
 	private void renameAcross(long srcParent, String srcName, int srcPartition, long dstParent, String dstName,
@@ -287,8 +333,9 @@ public final class FsNamespace {
 		}
 	}
 
-	private Inode createInode(long parent, InodeType type, int mode, int uid, int gid, long rdev, String symlink) {
-		CreateInodeRequest.Builder request = CreateInodeRequest.newBuilder()
+	private CreateInodeRequest.Builder createRequest(long parent, InodeType type, int mode, int uid, int gid, long rdev,
+			String symlink) {
+		return CreateInodeRequest.newBuilder()
 			.setType(type)
 			.setMode(mode)
 			.setUid(uid)
@@ -298,13 +345,15 @@ public final class FsNamespace {
 			.setParent(parent)
 			.setTimeNs(nowNs())
 			.setRequestId(WriteId.newBuilder().setClient(this.clientId).setRequest(this.requests.incrementAndGet()).setAttempt(1));
+	}
+
+	/** An inode on the partitions in turn; PARTITION_FULL moves on, and all full adds one. */
+	private Inode createInode(CreateInodeRequest.Builder request) {
 		for (int round = 0; round < 2; round++) {
 			List<PartitionInfo> order = round == 0 ? this.mount.placementOrder() : newest(this.mount.addPartition());
 			for (PartitionInfo partition : order) {
 				try {
-					// idempotent: the request id makes a retried create return the first attempt's inode
-					return this.meta.<InodeResponse>call(partition.getPartitionId(), "create an inode", true,
-							(stub, ref, o) -> stub.createInode(request.clone().setPartition(ref).build(), o)).getInode();
+					return createInode(partition, request);
 				}
 				catch (CurveException ex) {
 					if (ex.code() != ErrorCode.PARTITION_FULL) {
@@ -314,6 +363,12 @@ public final class FsNamespace {
 			}
 		}
 		throw new CurveException(ErrorCode.PARTITION_FULL, "every partition is full and none could be added");
+	}
+
+	private Inode createInode(PartitionInfo partition, CreateInodeRequest.Builder request) {
+		// idempotent: the request id makes a retried create return the first attempt's inode
+		return this.meta.<InodeResponse>call(partition.getPartitionId(), "create an inode", true,
+				(stub, ref, o) -> stub.createInode(request.clone().setPartition(ref).build(), o)).getInode();
 	}
 
 	private static List<PartitionInfo> newest(List<PartitionInfo> partitions) {
@@ -335,16 +390,16 @@ public final class FsNamespace {
 		}
 	}
 
-	private void deleteDentry(long parent, String name, long inodeId, boolean directory) {
-		this.meta.<DentryResponse>onInode(parent, "remove entry " + name, false, (stub, ref, o) -> stub
+	private DentryResponse deleteDentry(long parent, String name, long inodeId, boolean directory) {
+		return this.meta.<DentryResponse>onInode(parent, "remove entry " + name, false, (stub, ref, o) -> stub
 			.deleteDentry(DeleteDentryRequest.newBuilder().setPartition(ref).setParent(parent).setName(name)
-				.setExpectedInode(inodeId).setDirectory(directory).build(), o));
+				.setExpectedInode(inodeId).setDirectory(directory).setUnlink(true).build(), o));
 	}
 
 	private Inode changeLinks(long inodeId, int delta) {
-		return this.meta.<InodeResponse>onInode(inodeId, "change the links of " + inodeId, false, (stub, ref, o) -> stub
+		return seenWith(this.meta.<InodeResponse>onInode(inodeId, "change the links of " + inodeId, false, (stub, ref, o) -> stub
 			.linkInode(LinkInodeRequest.newBuilder().setPartition(ref).setInodeId(inodeId).setDelta(delta)
-				.setCtimeNs(nowNs()).build(), o)).getInode();
+				.setCtimeNs(nowNs()).build(), o)));
 	}
 
 	private void dropLinks(long inodeId, int count) {
@@ -367,6 +422,15 @@ public final class FsNamespace {
 		if (first.getDentriesCount() > 0) {
 			throw new CurveException(ErrorCode.DIRECTORY_NOT_EMPTY, "'" + name + "' is not empty");
 		}
+	}
+
+	private Inode seen(Inode inode) {
+		this.attributes.put(inode.getInodeId(), inode);
+		return inode;
+	}
+
+	private Inode seenWith(InodeResponse response) {
+		return seen(response.getInode());
 	}
 
 	static void checkName(String name) {

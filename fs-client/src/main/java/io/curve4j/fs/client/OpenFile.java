@@ -50,10 +50,12 @@ public final class OpenFile {
 		return this.inodeId;
 	}
 
-	/** Another handle opens the file: the inode is read again unless this mount has writes of its own pending. */
+	/**
+	 * A handle opens the file. The first found the inode freshly read (or just made); a later
+	 * one reads it again unless this mount has writes of its own pending.
+	 */
 	public synchronized void open() {
-		this.handles++;
-		if (this.buffer.isEmpty()) {
+		if (this.handles++ > 0 && this.buffer.isEmpty()) {
 			this.inode = this.namespace.getInode(this.inodeId);
 			this.length = this.inode.getLength();
 		}

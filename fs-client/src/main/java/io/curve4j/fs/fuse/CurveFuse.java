@@ -192,7 +192,7 @@ public final class CurveFuse extends FuseStubFS {
 	public int create(String path, long mode, FuseFileInfo fi) {
 		return run("create", path, () -> {
 			Inode inode = createNode(path, InodeType.FILE, (int) mode, 0, null);
-			fi.fh.set(openHandle(inode.getInodeId()));
+			fi.fh.set(openHandle(inode.getInodeId(), inode));
 			return 0;
 		});
 	}
@@ -216,7 +216,7 @@ public final class CurveFuse extends FuseStubFS {
 	@Override
 	public int readlink(String path, Pointer buf, long size) {
 		return run("readlink", path, () -> {
-			Inode inode = this.namespace.getInode(resolve(path).getInodeId());
+			Inode inode = this.namespace.attributes(resolve(path).getInodeId());
 			if (inode.getType() != InodeType.SYMLINK) {
 				return -Errno.EINVAL;
 			}
@@ -308,7 +308,7 @@ public final class CurveFuse extends FuseStubFS {
 			if (entry.getType() == InodeType.DIRECTORY) {
 				return -Errno.EISDIR;
 			}
-			long handle = openHandle(entry.getInodeId());
+			long handle = openHandle(entry.getInodeId(), null);
 			fi.fh.set(handle);
 			if ((fi.flags.get() & O_TRUNC) != 0) {
 				this.open.get(entry.getInodeId()).truncate(0);
@@ -439,10 +439,11 @@ public final class CurveFuse extends FuseStubFS {
 		return inode;
 	}
 
-	private long openHandle(long inodeId) {
+	/** @param created the inode when this mount just made it, else null: open reads it afresh (close-to-open) */
+	private long openHandle(long inodeId, Inode created) {
 		synchronized (this.open) {
 			OpenFile file = this.open.computeIfAbsent(inodeId,
-					(id) -> new OpenFile(this.namespace.getInode(id), this.namespace, this.data));
+					(id) -> new OpenFile(created != null ? created : this.namespace.getInode(id), this.namespace, this.data));
 			file.open();
 		}
 		long handle = this.nextHandle.getAndIncrement();
@@ -461,7 +462,7 @@ public final class CurveFuse extends FuseStubFS {
 
 	private Inode attributes(long inodeId) {
 		OpenFile file = this.open.get(inodeId);
-		return file != null ? file.attributes() : this.namespace.getInode(inodeId);
+		return file != null ? file.attributes() : this.namespace.attributes(inodeId);
 	}
 
 	private int setAttr(String what, String path, SetAttrRequest.Builder change) {

@@ -27,6 +27,7 @@ import io.curve4j.proto.metaserver.v1.CreateInodeRequest;
 import io.curve4j.proto.metaserver.v1.CreatePartitionRequest;
 import io.curve4j.proto.metaserver.v1.DeleteDentryRequest;
 import io.curve4j.proto.metaserver.v1.Dentry;
+import io.curve4j.proto.metaserver.v1.DentryResponse;
 import io.curve4j.proto.metaserver.v1.Inode;
 import io.curve4j.proto.metaserver.v1.InodeType;
 import io.curve4j.proto.metaserver.v1.LinkInodeRequest;
@@ -239,6 +240,18 @@ public final class PartitionStateMachine extends CommandStateMachine<MetaCommand
 			if (request.getType() == InodeType.SYMLINK && request.getSymlinkTarget().isEmpty()) {
 				throw new CurveException(ErrorCode.INVALID_ARGUMENT, "a symbolic link needs a target");
 			}
+			// named in the same entry: every refusal before anything is written
+			Inode.Builder parent = null;
+			DentryKey name = null;
+			if (!request.getName().isEmpty()) {
+				checkName(request.getName());
+				parent = directory(id, request.getParent());
+				name = new DentryKey(id, request.getParent(), request.getName());
+				requireNotHeld(name);
+				if (this.batch.get(PartitionSchema.DENTRIES, name).isPresent()) {
+					throw new CurveException(ErrorCode.DENTRY_EXISTS, "'" + request.getName() + "' exists");
+				}
+			}
 			long time = request.getTimeNs() != 0 ? request.getTimeNs() : this.nowMs * NANOS_PER_MILLI;
 			long inodeId = partition.getNextInode();
 			Inode inode = Inode.newBuilder()
@@ -262,6 +275,11 @@ public final class PartitionStateMachine extends CommandStateMachine<MetaCommand
 			this.batch.put(PartitionSchema.PARTITIONS, id, partition.toBuilder().setNextInode(inodeId + 1).build());
 			if (requestKey != null) {
 				this.batch.put(PartitionSchema.CREATE_REQUESTS, requestKey, inodeId);
+			}
+			if (name != null) {
+				this.batch.put(PartitionSchema.DENTRIES, name, Dentry.newBuilder().setParent(name.parent())
+					.setName(name.name()).setInodeId(inodeId).setType(inode.getType()).build());
+				touchDirectory(id, parent, inode.getType() == InodeType.DIRECTORY ? 1 : 0);
 			}
 			return inode;
 		}
@@ -403,7 +421,7 @@ public final class PartitionStateMachine extends CommandStateMachine<MetaCommand
 			return stored;
 		}
 
-		private Dentry deleteDentry(DeleteDentryRequest request) {
+		private DentryResponse deleteDentry(DeleteDentryRequest request) {
 			int id = request.getPartition().getPartitionId();
 			DentryKey key = new DentryKey(id, request.getParent(), request.getName());
 			requireNotHeld(key);
@@ -422,7 +440,17 @@ public final class PartitionStateMachine extends CommandStateMachine<MetaCommand
 			}
 			this.batch.delete(PartitionSchema.DENTRIES, key);
 			touchDirectory(id, directory(id, request.getParent()), isDirectory(dentry) ? -1 : 0);
-			return dentry;
+			DentryResponse.Builder response = DentryResponse.newBuilder().setDentry(dentry);
+			Optional<Inode> named = this.batch.get(PartitionSchema.INODES, new InodeKey(id, dentry.getInodeId()));
+			if (request.getUnlink() && named.isPresent()) {
+				// a directory loses its name and its "." together
+				int nlink = isDirectory(dentry) ? 0 : Math.max(0, named.get().getNlink() - 1);
+				response.setInode(putInode(id, named.get().toBuilder().setNlink(nlink)
+					.setUnlinkedMs(nlink == 0 ? this.nowMs : 0)
+					.setCtimeNs(this.nowMs * NANOS_PER_MILLI)
+					.build()));
+			}
+			return response.build();
 		}
 
 		// renames

@@ -164,10 +164,12 @@ public final class MetaGrpcService extends MetaServiceGrpc.MetaServiceImplBase {
 						throw new TxPendingException(tx, request.getName());
 					}
 				}
-				return DentryResponse.newBuilder()
-					.setDentry(dentry.orElseThrow(
-							() -> new CurveException(ErrorCode.DENTRY_NOT_FOUND, "no '" + request.getName() + "'")))
-					.build();
+				DentryResponse.Builder response = DentryResponse.newBuilder().setDentry(dentry.orElseThrow(
+						() -> new CurveException(ErrorCode.DENTRY_NOT_FOUND, "no '" + request.getName() + "'")));
+				if (request.getWithInode()) {
+					copyset.store().inode(id, dentry.get().getInodeId()).ifPresent(response::setInode);
+				}
+				return response.build();
 			});
 		});
 	}
@@ -207,7 +209,7 @@ public final class MetaGrpcService extends MetaServiceGrpc.MetaServiceImplBase {
 			checkPartition(request.getPartition(), FsCapabilities.WRITE);
 			return propose(request.getPartition(), MetaCommand.newBuilder().setDeleteDentry(
 					request.toBuilder().setPartition(stripped(request.getPartition()))),
-					r -> DentryResponse.newBuilder().setDentry((Dentry) r).build());
+					r -> (DentryResponse) r);
 		});
 	}
 

@@ -22,6 +22,7 @@ import io.curve4j.proto.metaserver.v1.CreateDentryRequest;
 import io.curve4j.proto.metaserver.v1.CreateInodeRequest;
 import io.curve4j.proto.metaserver.v1.CreatePartitionRequest;
 import io.curve4j.proto.metaserver.v1.DeleteDentryRequest;
+import io.curve4j.proto.metaserver.v1.DentryResponse;
 import io.curve4j.proto.metaserver.v1.Dentry;
 import io.curve4j.proto.metaserver.v1.GetInodeRequest;
 import io.curve4j.proto.metaserver.v1.Inode;
@@ -107,6 +108,46 @@ class PartitionStateMachineTest {
 		assertRefused(() -> apply(MetaCommand.newBuilder()
 			.setCreatePartition(CreatePartitionRequest.newBuilder().setPartition(ref()).setFsId(3).setStartInode(1).setEndInode(20))),
 				ErrorCode.INVALID_ARGUMENT);
+	}
+
+	@Test
+	void aCreateWithANameAndAnUnlinkAreEachOneEntry() {
+		long before = this.index;
+		Inode dir = (Inode) apply(MetaCommand.newBuilder().setCreateInode(CreateInodeRequest.newBuilder()
+			.setPartition(ref()).setType(InodeType.DIRECTORY).setMode(0755).setParent(ROOT).setName("d")));
+		assertThat(this.index).isEqualTo(before + 1);
+		assertThat(this.store.dentry(P, ROOT, "d").orElseThrow().getInodeId()).isEqualTo(dir.getInodeId());
+		assertThat(this.store.inode(P, ROOT).orElseThrow().getNlink()).as("the subdirectory's ..").isEqualTo(3);
+		Inode file = (Inode) apply(MetaCommand.newBuilder().setCreateInode(CreateInodeRequest.newBuilder()
+			.setPartition(ref()).setType(InodeType.FILE).setMode(0644).setParent(dir.getInodeId()).setName("f")));
+
+		// refusals make nothing: a taken name, a name too long, a parent that is not a directory
+		long next = this.store.stats(P).getNextInode();
+		assertRefused(() -> apply(MetaCommand.newBuilder().setCreateInode(CreateInodeRequest.newBuilder()
+			.setPartition(ref()).setType(InodeType.FILE).setParent(dir.getInodeId()).setName("f"))), ErrorCode.DENTRY_EXISTS);
+		assertRefused(() -> apply(MetaCommand.newBuilder().setCreateInode(CreateInodeRequest.newBuilder()
+			.setPartition(ref()).setType(InodeType.FILE).setParent(dir.getInodeId()).setName("n".repeat(256)))),
+				ErrorCode.NAME_TOO_LONG);
+		assertRefused(() -> apply(MetaCommand.newBuilder().setCreateInode(CreateInodeRequest.newBuilder()
+			.setPartition(ref()).setType(InodeType.FILE).setParent(file.getInodeId()).setName("x"))), ErrorCode.NOT_A_DIRECTORY);
+		assertThat(this.store.stats(P).getNextInode()).isEqualTo(next);
+
+		DentryResponse unlinked = (DentryResponse) apply(MetaCommand.newBuilder().setDeleteDentry(DeleteDentryRequest
+			.newBuilder().setPartition(ref()).setParent(dir.getInodeId()).setName("f").setUnlink(true)));
+		assertThat(unlinked.getDentry().getInodeId()).isEqualTo(file.getInodeId());
+		assertThat(unlinked.getInode().getNlink()).isZero();
+		assertThat(this.store.inode(P, file.getInodeId()).orElseThrow().getNlink()).isZero();
+		DentryResponse removed = (DentryResponse) apply(MetaCommand.newBuilder().setDeleteDentry(DeleteDentryRequest
+			.newBuilder().setPartition(ref()).setParent(ROOT).setName("d").setDirectory(true).setUnlink(true)));
+		assertThat(removed.getInode().getNlink()).as("a directory loses its name and its . together").isZero();
+		assertThat(this.store.inode(P, ROOT).orElseThrow().getNlink()).isEqualTo(2);
+		// without unlink the inode keeps its count: the caller lowers it
+		Inode kept = (Inode) apply(MetaCommand.newBuilder().setCreateInode(CreateInodeRequest.newBuilder()
+			.setPartition(ref()).setType(InodeType.FILE).setParent(ROOT).setName("k")));
+		DentryResponse plain = (DentryResponse) apply(MetaCommand.newBuilder().setDeleteDentry(DeleteDentryRequest
+			.newBuilder().setPartition(ref()).setParent(ROOT).setName("k")));
+		assertThat(plain.hasInode()).isFalse();
+		assertThat(this.store.inode(P, kept.getInodeId()).orElseThrow().getNlink()).isOne();
 	}
 
 	@Test
