@@ -364,9 +364,9 @@ class PartitionStateMachineTest {
 	}
 
 	@Test
-	void listingsComeInPagesInNameOrder() {
+	void aDirectoryOfAHundredThousandEntriesListsInPagesInNameOrder() {
 		Inode file = createInode(InodeType.FILE, 0644);
-		for (int i = 0; i < 2_500; i++) {
+		for (int i = 0; i < 100_000; i++) {
 			link(ROOT, String.format("e%05d", i), file);
 		}
 		List<String> all = new ArrayList<>();
@@ -379,8 +379,8 @@ class PartitionStateMachineTest {
 			}
 			after = page.get(page.size() - 1).getName();
 		}
-		assertThat(all).hasSize(2_500).isSorted().doesNotHaveDuplicates();
-		assertThat(this.store.stats(P).getDentryCount()).isEqualTo(2_500);
+		assertThat(all).hasSize(100_000).isSorted().doesNotHaveDuplicates();
+		assertThat(this.store.stats(P).getDentryCount()).isEqualTo(100_000);
 	}
 
 	@Test
