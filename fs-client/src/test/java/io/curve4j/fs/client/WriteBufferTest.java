@@ -38,6 +38,28 @@ class WriteBufferTest {
 	}
 
 	@Test
+	void aSequentialStreamAndOverwritesInsideItStayOneRange() {
+		byte[] expected = new byte[10_000];
+		for (int i = 0; i < 100; i++) {
+			byte[] part = fill(100, i);
+			buffer.write(i * 100L, part, 0, 100);
+			System.arraycopy(part, 0, expected, i * 100, 100);
+		}
+		buffer.write(450, fill(100, 77), 0, 100);
+		java.util.Arrays.fill(expected, 450, 550, (byte) 77);
+		assertThat(buffer.dirtyBytes()).isEqualTo(10_000);
+		byte[] seen = new byte[10_000];
+		assertThat(buffer.overlay(0, seen, seen.length)).isEqualTo(10_000);
+		assertThat(seen).isEqualTo(expected);
+		buffer.truncate(5_000);
+		assertThat(buffer.dirtyBytes()).isEqualTo(5_000);
+		buffer.write(5_000, fill(10, 9), 0, 10);
+		java.util.Arrays.fill(expected, 5_000, 5_010, (byte) 9);
+		assertThat(buffer.drain(1 << 20)).singleElement()
+			.satisfies(r -> assertThat(r.data()).isEqualTo(java.util.Arrays.copyOf(expected, 5_010)));
+	}
+
+	@Test
 	void writeBridgingTwoRangesMergesThem() {
 		buffer.write(0, fill(4, 1), 0, 4);
 		buffer.write(10, fill(4, 2), 0, 4);
