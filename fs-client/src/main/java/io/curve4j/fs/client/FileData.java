@@ -44,15 +44,19 @@ public final class FileData {
 
 	private final ExecutorService io;
 
+	/** Runs whole uploads in the background (each waits for its PUTs on {@link #io}, so never on that pool). */
+	private final ExecutorService uploads;
+
 	private final Cache<String, byte[]> blocks = Caffeine.newBuilder()
 		.maximumWeight(CACHE_BYTES)
 		.weigher((String key, byte[] bytes) -> bytes.length)
 		.build();
 
-	public FileData(FsMount mount, FsNamespace namespace, ExecutorService io) {
+	public FileData(FsMount mount, FsNamespace namespace, ExecutorService io, ExecutorService uploads) {
 		this.mount = mount;
 		this.namespace = namespace;
 		this.io = io;
+		this.uploads = uploads;
 		ObjectStoreInfo info = mount.objectStore();
 		ObjectStoreSettings settings = new ObjectStoreSettings();
 		if (!info.getEndpoint().isEmpty()) {
@@ -118,6 +122,11 @@ public final class FileData {
 		Map<Long, ChunkPieces> built = new LinkedHashMap<>();
 		pieces.forEach((chunk, builder) -> built.put(chunk, builder.build()));
 		return this.namespace.appendPieces(inodeId, built, newLength, FsNamespace.nowNs());
+	}
+
+	/** {@link #write} in the background. */
+	public CompletableFuture<Inode> writeLater(long inodeId, List<WriteBuffer.Range> ranges, long newLength) {
+		return CompletableFuture.supplyAsync(() -> write(inodeId, ranges, newLength), this.uploads);
 	}
 
 	private void readSegment(Inode inode, ReadPlan.Segment segment, long readOffset, byte[] dst, boolean wholeBlocks) {

@@ -2,8 +2,11 @@ package io.curve4j.fs.client;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 import io.curve4j.common.error.CurveException;
+import io.curve4j.common.error.ErrorCode;
 import io.curve4j.proto.metaserver.v1.Inode;
 import io.curve4j.proto.metaserver.v1.SetAttrRequest;
 
@@ -27,7 +30,13 @@ public final class OpenFile {
 
 	private final FileData data;
 
-	private final WriteBuffer buffer = new WriteBuffer(BUFFER_BYTES, FLUSH_AFTER, System::nanoTime);
+	/** Writes not yet handed to an upload. */
+	private WriteBuffer buffer = newBuffer();
+
+	/** A full buffer on its way to the store while writes go on into the next: null when none. */
+	private List<WriteBuffer.Range> uploading;
+
+	private CompletableFuture<Inode> upload;
 
 	private Inode inode;
 
@@ -55,7 +64,7 @@ public final class OpenFile {
 	 * one reads it again unless this mount has writes of its own pending.
 	 */
 	public synchronized void open() {
-		if (this.handles++ > 0 && this.buffer.isEmpty()) {
+		if (this.handles++ > 0 && this.buffer.isEmpty() && this.upload == null) {
 			this.inode = this.namespace.getInode(this.inodeId);
 			this.length = this.inode.getLength();
 		}
@@ -72,11 +81,17 @@ public final class OpenFile {
 		return this.inode.toBuilder().setLength(this.length).build();
 	}
 
+	/**
+	 * A full buffer goes to the store in the background while the next one fills; one upload
+	 * at a time per file, so pieces are recorded in the order they were written.
+	 */
 	public synchronized void write(long offset, byte[] bytes) {
 		this.buffer.write(offset, bytes, 0, bytes.length);
 		this.length = Math.max(this.length, offset + bytes.length);
 		if (this.buffer.dirtyBytes() >= BUFFER_BYTES) {
-			flush();
+			awaitUpload();
+			this.uploading = this.buffer.drain(this.data.chunkSize());
+			this.upload = this.data.writeLater(this.inodeId, this.uploading, this.length);
 		}
 	}
 
@@ -94,6 +109,11 @@ public final class OpenFile {
 			this.data.read(this.inode, offset, stored, offset == this.lastReadEnd);
 			System.arraycopy(stored, 0, out, 0, stored.length);
 		}
+		if (this.uploading != null) {
+			for (WriteBuffer.Range range : this.uploading) {
+				overlay(range, offset, out);
+			}
+		}
 		this.buffer.overlay(offset, out, n);
 		this.lastReadEnd = offset + n;
 		return out;
@@ -101,6 +121,7 @@ public final class OpenFile {
 
 	/** Uploads what is buffered and records it: durable once this returns. */
 	public synchronized void flush() {
+		awaitUpload();
 		if (this.buffer.isEmpty()) {
 			return;
 		}
@@ -115,6 +136,49 @@ public final class OpenFile {
 			}
 			throw ex;
 		}
+	}
+
+	/**
+	 * Waits for the background upload. If it failed, its bytes go back under the newer
+	 * buffered ones, to be tried again by the next flush, and the error is the caller's.
+	 */
+	private void awaitUpload() {
+		if (this.upload == null) {
+			return;
+		}
+		try {
+			Inode recorded = this.upload.join();
+			this.inode = recorded;
+			this.length = Math.max(this.length, recorded.getLength());
+		}
+		catch (CompletionException ex) {
+			WriteBuffer restored = newBuffer();
+			for (WriteBuffer.Range range : this.uploading) {
+				restored.write(range.offset(), range.data(), 0, range.data().length);
+			}
+			for (WriteBuffer.Range range : this.buffer.drain(this.data.chunkSize())) {
+				restored.write(range.offset(), range.data(), 0, range.data().length);
+			}
+			this.buffer = restored;
+			throw ex.getCause() instanceof CurveException ce ? ce
+					: new CurveException(ErrorCode.UNAVAILABLE, "upload failed: " + ex.getCause(), ex.getCause());
+		}
+		finally {
+			this.upload = null;
+			this.uploading = null;
+		}
+	}
+
+	private static void overlay(WriteBuffer.Range range, long offset, byte[] out) {
+		long from = Math.max(offset, range.offset());
+		long to = Math.min(offset + out.length, range.offset() + range.data().length);
+		if (to > from) {
+			System.arraycopy(range.data(), (int) (from - range.offset()), out, (int) (from - offset), (int) (to - from));
+		}
+	}
+
+	private static WriteBuffer newBuffer() {
+		return new WriteBuffer(BUFFER_BYTES, FLUSH_AFTER, System::nanoTime);
 	}
 
 	/** Flushes when the buffer is full or old: for the timer. */

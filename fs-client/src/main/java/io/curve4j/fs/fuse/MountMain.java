@@ -84,7 +84,8 @@ public final class MountMain implements Callable<Integer> {
 		Path mp = this.mountPoint.toAbsolutePath().normalize();
 		FsMount mount = FsMount.mount(mdsClient, this.fs, InetAddress.getLocalHost().getHostName(), mp.toString(), timers);
 		FsNamespace namespace = new FsNamespace(mount, new MetaClient(mount, channels, retry));
-		CurveFuse fuse = new CurveFuse(namespace, new FileData(mount, namespace, io));
+		ExecutorService uploads = Executors.newFixedThreadPool(4, daemon("curve-fs-upload"));
+		CurveFuse fuse = new CurveFuse(namespace, new FileData(mount, namespace, io, uploads));
 		timers.scheduleWithFixedDelay(() -> fuse.flushOpenFiles(true), 1, 1, TimeUnit.SECONDS);
 
 		// libfuse handles SIGTERM itself (fs umount sends it): its loop ends, it unmounts, and mount() returns
