@@ -18,7 +18,6 @@ import io.curve4j.proto.common.v1.WriteId;
 import io.curve4j.proto.fs.v1.PartitionInfo;
 import io.curve4j.proto.fs.v1.PartitionStatus;
 import io.curve4j.proto.fs.v1.TxState;
-import io.curve4j.proto.metaserver.v1.ResolveTxResponse;
 import io.curve4j.proto.metaserver.v1.AppendPiecesRequest;
 import io.curve4j.proto.metaserver.v1.ChunkPieces;
 import io.curve4j.proto.metaserver.v1.CreateDentryRequest;
@@ -40,6 +39,7 @@ import io.curve4j.proto.metaserver.v1.RenameMode;
 import io.curve4j.proto.metaserver.v1.RenameRequest;
 import io.curve4j.proto.metaserver.v1.RenameResponse;
 import io.curve4j.proto.metaserver.v1.ResolveTxRequest;
+import io.curve4j.proto.metaserver.v1.ResolveTxResponse;
 import io.curve4j.proto.metaserver.v1.SetAttrRequest;
 import io.curve4j.proto.metaserver.v1.SetXattrRequest;
 
