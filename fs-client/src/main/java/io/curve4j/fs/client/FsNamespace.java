@@ -261,6 +261,12 @@ public final class FsNamespace {
 			.setAttr(change.clone().setPartition(ref).setInodeId(inodeId).build(), o)));
 	}
 
+	/** Sets the length (truncate up or down) and the modification time. */
+	public Inode truncate(long inodeId, long length) {
+		return setAttr(inodeId, SetAttrRequest.newBuilder().setSetLength(true).setLength(length).setSetMtime(true)
+			.setMtimeNs(nowNs()));
+	}
+
 	/** Pieces already in the object store join the inode's chunk lists: the write is durable once this returns. */
 	public Inode appendPieces(long inodeId, Map<Long, ChunkPieces> pieces, long newLength, long mtimeNs) {
 		return seenWith(this.meta.<InodeResponse>onInode(inodeId, "record a write of " + inodeId, true, (stub, ref, o) -> stub
@@ -442,7 +448,8 @@ public final class FsNamespace {
 		}
 	}
 
-	static long nowNs() {
+	/** Now, in the inode times' unit (nanoseconds since the epoch). */
+	public static long nowNs() {
 		java.time.Instant now = java.time.Instant.now();
 		return now.getEpochSecond() * 1_000_000_000L + now.getNano();
 	}

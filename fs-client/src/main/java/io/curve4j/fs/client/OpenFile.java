@@ -8,7 +8,6 @@ import java.util.concurrent.CompletionException;
 import io.curve4j.common.error.CurveException;
 import io.curve4j.common.error.ErrorCode;
 import io.curve4j.proto.metaserver.v1.Inode;
-import io.curve4j.proto.metaserver.v1.SetAttrRequest;
 
 /**
  * A regular file open on this mount (all its handles share it): the inode as last read
@@ -190,8 +189,7 @@ public final class OpenFile {
 
 	public synchronized void truncate(long newLength) {
 		flush();
-		this.inode = this.namespace.setAttr(this.inodeId, SetAttrRequest.newBuilder().setSetLength(true)
-			.setLength(newLength).setSetMtime(true).setMtimeNs(FsNamespace.nowNs()));
+		this.inode = this.namespace.truncate(this.inodeId, newLength);
 		this.length = newLength;
 	}
 

@@ -145,7 +145,7 @@ public final class CurveFuse extends FuseStubFS {
 	@Override
 	public int utimens(String path, Timespec[] times) {
 		SetAttrRequest.Builder change = SetAttrRequest.newBuilder();
-		long now = System.currentTimeMillis() * 1_000_000L;
+		long now = FsNamespace.nowNs();
 		long atime = nanos(times[0], now);
 		long mtime = nanos(times[1], now);
 		if (atime >= 0) {
@@ -489,8 +489,7 @@ public final class CurveFuse extends FuseStubFS {
 			if (inode.getType() == InodeType.DIRECTORY) {
 				return -Errno.EISDIR;
 			}
-			this.namespace.setAttr(inodeId, SetAttrRequest.newBuilder().setSetLength(true).setLength(size)
-				.setSetMtime(true).setMtimeNs(System.currentTimeMillis() * 1_000_000L));
+			this.namespace.truncate(inodeId, size);
 		}
 		return 0;
 	}
