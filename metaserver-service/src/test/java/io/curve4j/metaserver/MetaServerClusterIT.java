@@ -6,28 +6,22 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
-import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.gaul.s3proxy.junit.S3ProxyExtension;
 import software.amazon.awssdk.services.s3.S3Client;
-import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.grpc.server.lifecycle.GrpcServerLifecycle;
-import org.springframework.test.util.TestSocketUtils;
 
 import io.curve4j.common.auth.FsCapabilities;
 import io.curve4j.common.error.ErrorCode;
 import io.curve4j.common.error.GrpcErrors;
-import io.curve4j.metaserver.copyset.MetaCopysets;
 import io.curve4j.metaserver.config.MetaServerProperties;
 import io.curve4j.objectstore.SnapshotStore;
 import io.curve4j.proto.common.v1.CopysetKey;
@@ -44,8 +38,6 @@ import io.curve4j.proto.metaserver.v1.InodeType;
 import io.curve4j.proto.metaserver.v1.LinkInodeRequest;
 import io.curve4j.proto.metaserver.v1.ListDentryRequest;
 import io.curve4j.proto.metaserver.v1.ListDentryResponse;
-import io.curve4j.proto.metaserver.v1.MetaServiceGrpc;
-import io.curve4j.proto.metaserver.v1.MetaServiceGrpc.MetaServiceBlockingStub;
 import io.curve4j.proto.metaserver.v1.PartitionRef;
 import io.curve4j.proto.metaserver.v1.PartitionRequest;
 import io.curve4j.proto.metaserver.v1.PrepareRenameRequest;
@@ -65,13 +57,11 @@ import static org.awaitility.Awaitility.await;
  */
 class MetaServerClusterIT {
 
-	static final String DATA_KEY = "metaserver-it-data-key-0123456789";
+	static final int FS = MetaServerTrio.FS;
 
-	static final CopysetKey KEY = CopysetKey.newBuilder().setLogicalPoolId(9).setCopysetId(1).build();
+	static final int PARTITION = MetaServerTrio.PARTITION;
 
-	static final int FS = 3;
-
-	static final int PARTITION = 5;
+	static final CopysetKey KEY = MetaServerTrio.KEY;
 
 	@RegisterExtension
 	static final S3ProxyExtension S3_PROXY = S3ProxyExtension.builder()
@@ -82,34 +72,34 @@ class MetaServerClusterIT {
 	@TempDir
 	Path dir;
 
-	private final int[] raftPorts = IntStream.range(0, 3).map(i -> TestSocketUtils.findAvailableTcpPort()).toArray();
+	private MetaServerTrio trio;
 
-	private final ConfigurableApplicationContext[] nodes = new ConfigurableApplicationContext[3];
+	private FsCapabilities capabilities;
 
-	private final ManagedChannel[] channels = new ManagedChannel[3];
-
-	private final FsCapabilities capabilities = FsCapabilities.fromSecret(DATA_KEY);
+	@BeforeEach
+	void trio() {
+		this.trio = new MetaServerTrio(this.dir);
+		this.capabilities = this.trio.capabilities;
+	}
 
 	@AfterEach
 	void stopAll() {
-		for (int i = 0; i < 3; i++) {
-			stop(i);
-		}
+		this.trio.close();
 	}
 
 	@Test
 	void acknowledgedMetadataSurvivesTheLeadersLossAndAFullRestart() throws Exception {
 		String snapshots = "--curve.metaserver.snapshot-interval=1s";
-		startAll(snapshots);
+		this.trio.startAll(snapshots);
 		int leader = createPartition();
-		PartitionRef mount = ref(this.capabilities.issue(FS, 1, FsCapabilities.READ | FsCapabilities.WRITE, far()));
+		PartitionRef mount = MetaServerTrio.ref(this.capabilities.issue(FS, 1, FsCapabilities.READ | FsCapabilities.WRITE, MetaServerTrio.far()));
 		List<Long> inodes = new ArrayList<>(createFiles(leader, mount, "f", 20));
 		int follower = (leader + 1) % 3;
 		// a follower serves linearizable reads (jraft's read index) but refuses changes
-		assertThat(meta(follower).getInode(GetInodeRequest.newBuilder().setPartition(mount).setInodeId(1).build())
+		assertThat(this.trio.meta(follower).getInode(GetInodeRequest.newBuilder().setPartition(mount).setInodeId(1).build())
 			.getInode()
 			.getNlink()).isEqualTo(2);
-		assertThatThrownBy(() -> meta(follower).createInode(CreateInodeRequest.newBuilder()
+		assertThatThrownBy(() -> this.trio.meta(follower).createInode(CreateInodeRequest.newBuilder()
 			.setPartition(mount)
 			.setType(InodeType.FILE)
 			.build()))
@@ -118,11 +108,11 @@ class MetaServerClusterIT {
 				assertThat(GrpcErrors.fromStatus(e).code()).isEqualTo(ErrorCode.NOT_LEADER);
 			});
 
-		stop(leader);
-		int next = awaitLeader(IntStream.range(0, 3).filter(i -> i != leader).toArray());
+		this.trio.stop(leader);
+		int next = this.trio.awaitLeader(IntStream.range(0, 3).filter(i -> i != leader).toArray());
 		assertWhole(next, mount, inodes);
 
-		start(leader, snapshots);
+		this.trio.start(leader, snapshots);
 		// every replica snapshots (a RocksDB checkpoint), then takes entries past it: a
 		// restart loads the snapshot and replays only those
 		for (int i = 0; i < 3; i++) {
@@ -130,16 +120,16 @@ class MetaServerClusterIT {
 			await().atMost(Duration.ofSeconds(30)).until(() -> hasSnapshot(snapshotDir));
 		}
 		int current = await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
-			int l = awaitLeader(0, 1, 2);
+			int l = this.trio.awaitLeader(0, 1, 2);
 			inodes.addAll(createFiles(l, mount, "g", 1));
 			return l;
 		}, l -> true);
 		inodes.addAll(createFiles(current, mount, "h", 5));
 		for (int i = 0; i < 3; i++) {
-			stop(i);
+			this.trio.stop(i);
 		}
-		startAll(snapshots);
-		assertWhole(awaitLeader(0, 1, 2), mount, inodes);
+		this.trio.startAll(snapshots);
+		assertWhole(this.trio.awaitLeader(0, 1, 2), mount, inodes);
 	}
 
 	private static boolean hasSnapshot(Path snapshotDir) throws IOException {
@@ -155,13 +145,13 @@ class MetaServerClusterIT {
 	private List<Long> createFiles(int node, PartitionRef mount, String prefix, int count) {
 		List<Long> inodes = new ArrayList<>();
 		for (int i = 0; i < count; i++) {
-			Inode inode = meta(node).createInode(CreateInodeRequest.newBuilder()
+			Inode inode = this.trio.meta(node).createInode(CreateInodeRequest.newBuilder()
 				.setPartition(mount)
 				.setType(InodeType.FILE)
 				.setMode(0644)
 				.setParent(1)
 				.build()).getInode();
-			meta(node).createDentry(CreateDentryRequest.newBuilder()
+			this.trio.meta(node).createDentry(CreateDentryRequest.newBuilder()
 				.setPartition(mount)
 				.setDentry(Dentry.newBuilder().setParent(1).setName(prefix + i).setInodeId(inode.getInodeId()).setType(InodeType.FILE))
 				.build());
@@ -172,9 +162,9 @@ class MetaServerClusterIT {
 
 	@Test
 	void callsWithoutAGenuineCapabilityAreRefusedAndChangeNothing() {
-		startAll();
-		int leader = awaitLeader(0, 1, 2);
-		PartitionRef none = ref(FsCapability.getDefaultInstance());
+		this.trio.startAll();
+		int leader = this.trio.awaitLeader(0, 1, 2);
+		PartitionRef none = MetaServerTrio.ref(FsCapability.getDefaultInstance());
 		CreatePartitionRequest create = CreatePartitionRequest.newBuilder()
 			.setPartition(none)
 			.setFsId(FS)
@@ -182,55 +172,55 @@ class MetaServerClusterIT {
 			.setEndInode(1_000)
 			.setRoot(Inode.newBuilder().setInodeId(1).setMode(0755))
 			.build();
-		assertRefused(() -> meta(leader).createPartition(create), Status.Code.UNAUTHENTICATED);
+		assertRefused(() -> this.trio.meta(leader).createPartition(create), Status.Code.UNAUTHENTICATED);
 		// a mount's capability does not create partitions
-		PartitionRef mount = ref(this.capabilities.issue(FS, 1, FsCapabilities.READ | FsCapabilities.WRITE, far()));
-		assertRefused(() -> meta(leader).createPartition(create.toBuilder().setPartition(mount).build()),
+		PartitionRef mount = MetaServerTrio.ref(this.capabilities.issue(FS, 1, FsCapabilities.READ | FsCapabilities.WRITE, MetaServerTrio.far()));
+		assertRefused(() -> this.trio.meta(leader).createPartition(create.toBuilder().setPartition(mount).build()),
 				Status.Code.PERMISSION_DENIED);
-		assertRefused(() -> meta(leader).getPartitionStats(PartitionRequest.newBuilder().setPartition(mount).build()),
+		assertRefused(() -> this.trio.meta(leader).getPartitionStats(PartitionRequest.newBuilder().setPartition(mount).build()),
 				Status.Code.NOT_FOUND);
 
-		meta(leader).createPartition(create.toBuilder()
-			.setPartition(ref(this.capabilities.issue(FS, 0, FsCapabilities.ADMIN, far())))
+		this.trio.meta(leader).createPartition(create.toBuilder()
+			.setPartition(MetaServerTrio.ref(this.capabilities.issue(FS, 0, FsCapabilities.ADMIN, MetaServerTrio.far())))
 			.build());
 		CreateInodeRequest inode = CreateInodeRequest.newBuilder().setType(InodeType.FILE).setParent(1).build();
-		assertRefused(() -> meta(leader).createInode(inode.toBuilder().setPartition(none).build()), Status.Code.UNAUTHENTICATED);
-		PartitionRef forged = ref(this.capabilities.issue(FS, 1, FsCapabilities.READ, far()).toBuilder()
+		assertRefused(() -> this.trio.meta(leader).createInode(inode.toBuilder().setPartition(none).build()), Status.Code.UNAUTHENTICATED);
+		PartitionRef forged = MetaServerTrio.ref(this.capabilities.issue(FS, 1, FsCapabilities.READ, MetaServerTrio.far()).toBuilder()
 			.setRights(FsCapabilities.READ | FsCapabilities.WRITE)
 			.build());
-		assertRefused(() -> meta(leader).createInode(inode.toBuilder().setPartition(forged).build()), Status.Code.UNAUTHENTICATED);
-		PartitionRef otherFs = ref(this.capabilities.issue(FS + 1, 1, FsCapabilities.READ | FsCapabilities.WRITE, far()));
-		assertRefused(() -> meta(leader).createInode(inode.toBuilder().setPartition(otherFs).build()),
+		assertRefused(() -> this.trio.meta(leader).createInode(inode.toBuilder().setPartition(forged).build()), Status.Code.UNAUTHENTICATED);
+		PartitionRef otherFs = MetaServerTrio.ref(this.capabilities.issue(FS + 1, 1, FsCapabilities.READ | FsCapabilities.WRITE, MetaServerTrio.far()));
+		assertRefused(() -> this.trio.meta(leader).createInode(inode.toBuilder().setPartition(otherFs).build()),
 				Status.Code.PERMISSION_DENIED);
-		PartitionRef expired = ref(this.capabilities.issue(FS, 1, FsCapabilities.READ | FsCapabilities.WRITE, 1));
-		assertRefused(() -> meta(leader).createInode(inode.toBuilder().setPartition(expired).build()),
+		PartitionRef expired = MetaServerTrio.ref(this.capabilities.issue(FS, 1, FsCapabilities.READ | FsCapabilities.WRITE, 1));
+		assertRefused(() -> this.trio.meta(leader).createInode(inode.toBuilder().setPartition(expired).build()),
 				Status.Code.PERMISSION_DENIED);
-		assertThat(meta(leader).getPartitionStats(PartitionRequest.newBuilder().setPartition(mount).build()).getInodeCount())
+		assertThat(this.trio.meta(leader).getPartitionStats(PartitionRequest.newBuilder().setPartition(mount).build()).getInodeCount())
 			.as("only the root").isEqualTo(1);
 	}
 
 	@Test
 	void heldNamesAnswerLookupsWithTheOldStateAndChangesWithTxPending() {
-		startAll();
+		this.trio.startAll();
 		int leader = createPartition();
-		PartitionRef mount = ref(this.capabilities.issue(FS, 1, FsCapabilities.READ | FsCapabilities.WRITE, far()));
-		long file = meta(leader).createInode(CreateInodeRequest.newBuilder()
+		PartitionRef mount = MetaServerTrio.ref(this.capabilities.issue(FS, 1, FsCapabilities.READ | FsCapabilities.WRITE, MetaServerTrio.far()));
+		long file = this.trio.meta(leader).createInode(CreateInodeRequest.newBuilder()
 			.setPartition(mount)
 			.setType(InodeType.FILE)
 			.setParent(1)
 			.build()).getInode().getInodeId();
-		meta(leader).createDentry(CreateDentryRequest.newBuilder()
+		this.trio.meta(leader).createDentry(CreateDentryRequest.newBuilder()
 			.setPartition(mount)
 			.setDentry(Dentry.newBuilder().setParent(1).setName("a").setInodeId(file).setType(InodeType.FILE))
 			.build());
 		// "a" leaves for another partition (tx 21); "new" arrives from one (tx 22)
-		meta(leader).prepareRename(PrepareRenameRequest.newBuilder()
+		this.trio.meta(leader).prepareRename(PrepareRenameRequest.newBuilder()
 			.setPartition(mount).setTxId(21)
 			.setSrcParent(1).setSrcName("a").setDstParent(500_000).setDstName("b")
 			.setMode(RenameMode.RENAME_REPLACE).setPrepareSource(true)
 			.setSrcInode(file).setSrcType(InodeType.FILE)
 			.build());
-		meta(leader).prepareRename(PrepareRenameRequest.newBuilder()
+		this.trio.meta(leader).prepareRename(PrepareRenameRequest.newBuilder()
 			.setPartition(mount).setTxId(22)
 			.setSrcParent(600_000).setSrcName("x").setDstParent(1).setDstName("new")
 			.setMode(RenameMode.RENAME_REPLACE).setPrepareTarget(true)
@@ -238,28 +228,28 @@ class MetaServerClusterIT {
 			.build());
 
 		GetDentryRequest a = GetDentryRequest.newBuilder().setPartition(mount).setParent(1).setName("a").build();
-		assertThat(meta(leader).getDentry(a).getDentry()).satisfies(d -> {
+		assertThat(this.trio.meta(leader).getDentry(a).getDentry()).satisfies(d -> {
 			assertThat(d.getInodeId()).isEqualTo(file);
 			assertThat(d.getPendingTx()).isEqualTo(21);
 		});
-		assertThat(meta(leader).listDentry(ListDentryRequest.newBuilder().setPartition(mount).setParent(1).build())
+		assertThat(this.trio.meta(leader).listDentry(ListDentryRequest.newBuilder().setPartition(mount).setParent(1).build())
 			.getDentriesList()).singleElement().satisfies(d -> {
 				assertThat(d.getName()).isEqualTo("a");
 				assertThat(d.getPendingTx()).isEqualTo(21);
 			});
-		assertTxPending(() -> meta(leader).getDentry(a.toBuilder().setName("new").build()), 22);
-		assertTxPending(() -> meta(leader).deleteDentry(DeleteDentryRequest.newBuilder()
+		assertTxPending(() -> this.trio.meta(leader).getDentry(a.toBuilder().setName("new").build()), 22);
+		assertTxPending(() -> this.trio.meta(leader).deleteDentry(DeleteDentryRequest.newBuilder()
 			.setPartition(mount).setParent(1).setName("a").build()), 21);
 		// a raw call without a capability cannot resolve it
-		assertRefused(() -> meta(leader).resolveTx(ResolveTxRequest.newBuilder()
-			.setPartition(ref(FsCapability.getDefaultInstance())).setTxId(21).setCommit(true).build()),
+		assertRefused(() -> this.trio.meta(leader).resolveTx(ResolveTxRequest.newBuilder()
+			.setPartition(MetaServerTrio.ref(FsCapability.getDefaultInstance())).setTxId(21).setCommit(true).build()),
 				Status.Code.UNAUTHENTICATED);
-		assertThat(meta(leader).getDentry(a).getDentry().getPendingTx()).isEqualTo(21);
+		assertThat(this.trio.meta(leader).getDentry(a).getDentry().getPendingTx()).isEqualTo(21);
 
-		meta(leader).resolveTx(ResolveTxRequest.newBuilder().setPartition(mount).setTxId(21).setCommit(true).build());
-		meta(leader).resolveTx(ResolveTxRequest.newBuilder().setPartition(mount).setTxId(22).setCommit(true).build());
-		assertRefused(() -> meta(leader).getDentry(a), Status.Code.NOT_FOUND);
-		assertThat(meta(leader).getDentry(a.toBuilder().setName("new").build()).getDentry()).satisfies(d -> {
+		this.trio.meta(leader).resolveTx(ResolveTxRequest.newBuilder().setPartition(mount).setTxId(21).setCommit(true).build());
+		this.trio.meta(leader).resolveTx(ResolveTxRequest.newBuilder().setPartition(mount).setTxId(22).setCommit(true).build());
+		assertRefused(() -> this.trio.meta(leader).getDentry(a), Status.Code.NOT_FOUND);
+		assertThat(this.trio.meta(leader).getDentry(a.toBuilder().setName("new").build()).getDentry()).satisfies(d -> {
 			assertThat(d.getInodeId()).isEqualTo(77);
 			assertThat(d.getPendingTx()).isZero();
 		});
@@ -270,18 +260,7 @@ class MetaServerClusterIT {
 	 * leader found before its first write may lose an election on a loaded machine.
 	 */
 	private int createPartition() {
-		CreatePartitionRequest create = CreatePartitionRequest.newBuilder()
-			.setPartition(ref(this.capabilities.issue(FS, 0, FsCapabilities.ADMIN, far())))
-			.setFsId(FS)
-			.setStartInode(1)
-			.setEndInode(1_000)
-			.setRoot(Inode.newBuilder().setInodeId(1).setMode(0755))
-			.build();
-		return await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
-			int leader = awaitLeader(0, 1, 2);
-			meta(leader).createPartition(create);
-			return leader;
-		}, leader -> true);
+		return this.trio.createPartition(0, 0);
 	}
 
 	private static void assertTxPending(Runnable call, long tx) {
@@ -300,14 +279,14 @@ class MetaServerClusterIT {
 				"--curve.metaserver.object-store.bucket=" + bucket, "--curve.metaserver.object-store.access-key=access",
 				"--curve.metaserver.object-store.secret-key=secret", "--curve.metaserver.object-store.key-prefix=" + prefix };
 		for (int i = 0; i < 3; i++) {
-			start(i, settings);
+			this.trio.start(i, settings);
 		}
 		int leader = createPartition();
-		PartitionRef mount = ref(this.capabilities.issue(FS, 1, FsCapabilities.READ | FsCapabilities.WRITE, far()));
+		PartitionRef mount = MetaServerTrio.ref(this.capabilities.issue(FS, 1, FsCapabilities.READ | FsCapabilities.WRITE, MetaServerTrio.far()));
 		CreateInodeRequest file = CreateInodeRequest.newBuilder().setPartition(mount).setType(InodeType.FILE).setParent(1).build();
-		long gone = meta(leader).createInode(file).getInode().getInodeId();
-		long kept = meta(leader).createInode(file).getInode().getInodeId();
-		try (S3Client s3 = this.nodes[leader].getBean(MetaServerProperties.class).getObjectStore().newClient("test")) {
+		long gone = this.trio.meta(leader).createInode(file).getInode().getInodeId();
+		long kept = this.trio.meta(leader).createInode(file).getInode().getInodeId();
+		try (S3Client s3 = this.trio.bean(leader, MetaServerProperties.class).getObjectStore().newClient("test")) {
 			assertTrashEmptied(leader, mount, gone, kept, new SnapshotStore(s3, bucket), prefix);
 		}
 	}
@@ -323,33 +302,31 @@ class MetaServerClusterIT {
 			objects.put(key, new byte[] { 1, 2, 3 });
 		}
 
-		meta(leader).linkInode(LinkInodeRequest.newBuilder().setPartition(mount).setInodeId(gone).setDelta(-1).build());
+		this.trio.meta(leader).linkInode(LinkInodeRequest.newBuilder().setPartition(mount).setInodeId(gone).setDelta(-1).build());
 		// still there within the trash period: an open file stays readable
-		assertThat(meta(leader).getInode(GetInodeRequest.newBuilder().setPartition(mount).setInodeId(gone).build())
+		assertThat(this.trio.meta(leader).getInode(GetInodeRequest.newBuilder().setPartition(mount).setInodeId(gone).build())
 			.getInode()
 			.getNlink()).isZero();
 		await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertRefused(
-				() -> meta(leader).getInode(GetInodeRequest.newBuilder().setPartition(mount).setInodeId(gone).build()),
+				() -> this.trio.meta(leader).getInode(GetInodeRequest.newBuilder().setPartition(mount).setInodeId(gone).build()),
 				Status.Code.NOT_FOUND));
 		assertThat(objects.keys(prefix)).containsExactlyInAnyOrder(keptKey, keptLookalike);
 		for (int i = 0; i < 3; i++) {
 			int node = i;
-			await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(this.nodes[node]
-				.getBean(MetaCopysets.class)
-				.get(KEY)
+			await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(this.trio.copyset(node)
 				.store()
 				.inode(PARTITION, gone)).as("replica %d", node).isEmpty());
-			assertThat(this.nodes[node].getBean(MetaCopysets.class).get(KEY).store().inode(PARTITION, kept)).isPresent();
+			assertThat(this.trio.copyset(node).store().inode(PARTITION, kept)).isPresent();
 		}
 	}
 
 	private void assertWhole(int node, PartitionRef mount, List<Long> inodes) {
 		ListDentryResponse list = await().atMost(Duration.ofSeconds(20)).ignoreExceptions()
-			.until(() -> meta(node).listDentry(ListDentryRequest.newBuilder().setPartition(mount).setParent(1).build()), r -> true);
+			.until(() -> this.trio.meta(node).listDentry(ListDentryRequest.newBuilder().setPartition(mount).setParent(1).build()), r -> true);
 		assertThat(list.getDentriesList()).hasSize(inodes.size());
 		assertThat(list.getDentriesList()).extracting(Dentry::getInodeId).containsExactlyInAnyOrderElementsOf(inodes);
 		for (long id : inodes) {
-			assertThat(meta(node).getInode(GetInodeRequest.newBuilder().setPartition(mount).setInodeId(id).build())
+			assertThat(this.trio.meta(node).getInode(GetInodeRequest.newBuilder().setPartition(mount).setInodeId(id).build())
 				.getInode()
 				.getNlink()).isEqualTo(1);
 		}
@@ -358,59 +335,6 @@ class MetaServerClusterIT {
 	private static void assertRefused(Runnable call, Status.Code code) {
 		assertThatThrownBy(call::run).isInstanceOfSatisfying(StatusRuntimeException.class,
 				e -> assertThat(e.getStatus().getCode()).isEqualTo(code));
-	}
-
-	private static PartitionRef ref(FsCapability capability) {
-		return PartitionRef.newBuilder().setCopyset(KEY).setPartitionId(PARTITION).setCapability(capability).build();
-	}
-
-	private static long far() {
-		return System.currentTimeMillis() + TimeUnit.HOURS.toMillis(1);
-	}
-
-	private void startAll(String... settings) {
-		for (int i = 0; i < 3; i++) {
-			start(i, settings);
-		}
-	}
-
-	private void start(int i, String... settings) {
-		List<String> args = new ArrayList<>(List.of("--server.port=0", "--spring.grpc.server.port=0",
-				"--spring.main.banner-mode=off", "--curve.metaserver.data-dir=" + this.dir.resolve("meta" + i),
-				"--curve.metaserver.raft-port=" + this.raftPorts[i], "--curve.metaserver.heartbeat-enabled=false",
-				"--curve.metaserver.election-timeout=600ms", "--curve.metaserver.data-key.value=" + DATA_KEY));
-		args.addAll(List.of(settings));
-		this.nodes[i] = MetaServerApplication.builder().run(args.toArray(String[]::new));
-		List<String> peers = IntStream.range(0, 3).mapToObj(p -> "127.0.0.1:" + this.raftPorts[p]).toList();
-		this.nodes[i].getBean(MetaCopysets.class).create(KEY, peers);
-		int port = this.nodes[i].getBean(GrpcServerLifecycle.class).getPort();
-		this.channels[i] = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
-	}
-
-	private void stop(int i) {
-		if (this.channels[i] != null) {
-			this.channels[i].shutdownNow();
-			this.channels[i] = null;
-		}
-		if (this.nodes[i] != null) {
-			this.nodes[i].close();
-			this.nodes[i] = null;
-		}
-	}
-
-	private MetaServiceBlockingStub meta(int i) {
-		return MetaServiceGrpc.newBlockingStub(this.channels[i]).withDeadlineAfter(20, TimeUnit.SECONDS);
-	}
-
-	private int awaitLeader(int... among) {
-		return await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
-			for (int i : among) {
-				if (this.nodes[i].getBean(MetaCopysets.class).get(KEY).isLeader()) {
-					return i;
-				}
-			}
-			return -1;
-		}, i -> i >= 0);
 	}
 
 }

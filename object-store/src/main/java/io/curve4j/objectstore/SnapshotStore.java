@@ -16,7 +16,6 @@ import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.S3Exception;
-import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * The snapshots in one S3 bucket: chunk objects and manifests (see {@link ObjectKeys}).
@@ -121,13 +120,20 @@ public final class SnapshotStore {
 
 	/** Every key under {@code prefix}, all pages of the listing. */
 	public List<String> keys(String prefix) {
-		List<String> keys = new ArrayList<>();
+		return list(prefix).stream().map(Listed::key).toList();
+	}
+
+	/** An object as a listing shows it. */
+	public record Listed(String key, java.time.Instant lastModified) {
+	}
+
+	/** Every object under {@code prefix} with its last change, all pages of the listing. */
+	public List<Listed> list(String prefix) {
+		List<Listed> objects = new ArrayList<>();
 		this.s3.listObjectsV2Paginator((b) -> b.bucket(this.bucket).prefix(prefix))
 			.contents()
-			.stream()
-			.map(S3Object::key)
-			.forEach(keys::add);
-		return keys;
+			.forEach((o) -> objects.add(new Listed(o.key(), o.lastModified())));
+		return objects;
 	}
 
 	public void delete(List<String> keys) {

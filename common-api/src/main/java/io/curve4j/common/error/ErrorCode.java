@@ -96,6 +96,8 @@ public enum ErrorCode {
 	IS_A_DIRECTORY(409, Status.Code.FAILED_PRECONDITION, RetryClass.FATAL),
 	XATTR_NOT_FOUND(404, Status.Code.NOT_FOUND, RetryClass.FATAL),
 	XATTR_EXISTS(409, Status.Code.ALREADY_EXISTS, RetryClass.FATAL),
+	/** A compaction's pieces are no longer the start of the chunk's list (a truncate or another compaction came first). */
+	PIECES_CHANGED(409, Status.Code.FAILED_PRECONDITION, RetryClass.FATAL),
 	/** A name is held by a rename transaction not yet resolved: resolve it (the "curve-tx-id" trailer names it) and retry. */
 	TX_PENDING(409, Status.Code.ABORTED, RetryClass.FATAL),
 	/** The transaction was aborted (or timed out before it committed): nothing of it happened. */

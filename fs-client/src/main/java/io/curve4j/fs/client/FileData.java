@@ -17,6 +17,8 @@ import io.curve4j.common.error.CurveException;
 import io.curve4j.common.error.ErrorCode;
 import io.curve4j.objectstore.ObjectStoreSettings;
 import io.curve4j.objectstore.SnapshotStore;
+import io.curve4j.objectstore.filedata.BlockNames;
+import io.curve4j.objectstore.filedata.FileBytes;
 import io.curve4j.proto.fs.v1.ObjectStoreInfo;
 import io.curve4j.proto.metaserver.v1.ChunkPieces;
 import io.curve4j.proto.metaserver.v1.Inode;
@@ -41,6 +43,8 @@ public final class FileData {
 	private final SnapshotStore store;
 
 	private final BlockNames names;
+
+	private final FileBytes bytes;
 
 	private final ExecutorService io;
 
@@ -70,6 +74,7 @@ public final class FileData {
 		settings.setSecretKey(info.getSecretKey());
 		this.store = new SnapshotStore(settings.newClient("the file system's object store"), info.getBucket());
 		this.names = new BlockNames(info.getKeyPrefix(), mount.fs().getBlockSize());
+		this.bytes = new FileBytes(this.names, mount.fs().getChunkSize());
 	}
 
 	public long chunkSize() {
@@ -78,24 +83,23 @@ public final class FileData {
 
 	/**
 	 * Bytes {@code [offset, offset + dst.length)} of the file as {@code inode} describes it,
-	 * into {@code dst} (holes as zeros); the caller bounds the read by the length.
+	 * into {@code dst} (holes as zeros); the caller bounds the read by the length. When
+	 * compaction replaced pieces of that list and their objects are gone, the inode is
+	 * read again.
 	 * @param wholeBlocks fetch and keep whole objects (sequential reads), else only the bytes asked for
+	 * @return the inode the bytes were read by
 	 */
-	public void read(Inode inode, long offset, byte[] dst, boolean wholeBlocks) {
-		long chunkSize = chunkSize();
-		long end = offset + dst.length;
-		List<CompletableFuture<Void>> reads = new ArrayList<>();
-		for (long chunk = offset / chunkSize; chunk * chunkSize < end; chunk++) {
-			long from = Math.max(offset, chunk * chunkSize);
-			long to = Math.min(end, (chunk + 1) * chunkSize);
-			List<Piece> pieces = inode.getChunksOrDefault(chunk, ChunkPieces.getDefaultInstance()).getPiecesList();
-			for (ReadPlan.Segment segment : ReadPlan.plan(pieces, inode.getLength(), from, to - from)) {
-				if (!segment.hole()) {
-					reads.add(CompletableFuture.runAsync(() -> readSegment(inode, segment, offset, dst, wholeBlocks), this.io));
-				}
-			}
+	public Inode read(Inode inode, long offset, byte[] dst, boolean wholeBlocks) {
+		try {
+			return this.bytes.read(inode, offset, dst, (key, from, into, at, n) -> readBlock(key, from, into, at, n, wholeBlocks),
+					this.io, this.namespace::getInode);
 		}
-		join(reads);
+		catch (FileBytes.ObjectMissingException ex) {
+			throw new CurveException(ErrorCode.INTERNAL, ex.getMessage(), ex);
+		}
+		catch (SdkException ex) {
+			throw new CurveException(ErrorCode.UNAVAILABLE, "object store: " + ex.getMessage(), ex);
+		}
 	}
 
 	/**
@@ -129,32 +133,16 @@ public final class FileData {
 		return CompletableFuture.supplyAsync(() -> write(inodeId, ranges, newLength), this.uploads);
 	}
 
-	private void readSegment(Inode inode, ReadPlan.Segment segment, long readOffset, byte[] dst, boolean wholeBlocks) {
-		Piece piece = segment.piece();
-		long blockSize = this.names.blockSize();
-		long pos = segment.pieceOffset();
-		long left = segment.length();
-		int at = (int) (segment.fileOffset() - readOffset);
-		while (left > 0) {
-			long block = pos / blockSize;
-			long inBlock = pos - block * blockSize;
-			int n = (int) Math.min(left, blockSize - inBlock);
-			String key = this.names.key(this.mount.fsId(), inode.getInodeId(), piece.getChunkId(), block, piece.getVersion());
-			byte[] cached = this.blocks.getIfPresent(key);
-			if (cached == null && wholeBlocks) {
-				cached = this.blocks.get(key, (k) -> s3(() -> this.store.get(k)));
-			}
-			if (cached != null) {
-				System.arraycopy(cached, (int) inBlock, dst, at, n);
-			}
-			else {
-				long from = inBlock;
-				byte[] part = s3(() -> this.store.getRange(key, from, n));
-				System.arraycopy(part, 0, dst, at, n);
-			}
-			pos += n;
-			at += n;
-			left -= n;
+	private void readBlock(String key, long from, byte[] dst, int at, int n, boolean wholeBlocks) {
+		byte[] cached = this.blocks.getIfPresent(key);
+		if (cached == null && wholeBlocks) {
+			cached = this.blocks.get(key, (k) -> FileBytes.get(() -> this.store.get(k), k));
+		}
+		if (cached != null) {
+			System.arraycopy(cached, (int) from, dst, at, n);
+		}
+		else {
+			System.arraycopy(FileBytes.get(() -> this.store.getRange(key, from, n), key), 0, dst, at, n);
 		}
 	}
 

@@ -105,7 +105,8 @@ public final class OpenFile {
 		long recorded = Math.min(this.inode.getLength(), offset + n);
 		if (recorded > offset) {
 			byte[] stored = new byte[(int) (recorded - offset)];
-			this.data.read(this.inode, offset, stored, offset == this.lastReadEnd);
+			// a list replaced by compaction meanwhile comes back current
+			this.inode = this.data.read(this.inode, offset, stored, offset == this.lastReadEnd);
 			System.arraycopy(stored, 0, out, 0, stored.length);
 		}
 		if (this.uploading != null) {

@@ -1,5 +1,6 @@
 package io.curve4j.fs.client;
 
+import io.curve4j.objectstore.filedata.BlockNames;
 import io.curve4j.proto.metaserver.v1.Piece;
 
 import java.util.ArrayList;

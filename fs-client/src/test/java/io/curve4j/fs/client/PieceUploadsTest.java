@@ -1,5 +1,6 @@
 package io.curve4j.fs.client;
 
+import io.curve4j.objectstore.filedata.BlockNames;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;

@@ -110,6 +110,9 @@ final class MetaPartitions implements AutoCloseable {
 			.setFsId(partition.getFsId())
 			.setStartInode(partition.getStartInode())
 			.setEndInode(partition.getEndInode());
+		if (fs != null) {
+			request.setChunkSize(fs.getChunkSize()).setBlockSize(fs.getBlockSize());
+		}
 		if (fs != null && partition.getStartInode() <= ROOT_INODE && ROOT_INODE < partition.getEndInode()) {
 			long ns = TimeUnit.MILLISECONDS.toNanos(fs.getCtimeMs());
 			request.setRoot(Inode.newBuilder()

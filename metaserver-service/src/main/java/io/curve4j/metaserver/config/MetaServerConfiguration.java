@@ -6,6 +6,7 @@ import java.util.function.UnaryOperator;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -14,6 +15,7 @@ import io.curve4j.common.auth.ClusterCredential;
 import io.curve4j.common.auth.FsCapabilities;
 import io.curve4j.common.grpc.CurveGrpcExceptionHandler;
 import io.curve4j.common.raft.RaftHost;
+import io.curve4j.metaserver.compaction.Compactor;
 import io.curve4j.metaserver.copyset.MetaCopyset;
 import io.curve4j.metaserver.copyset.MetaCopysets;
 import io.curve4j.metaserver.rpc.MetaGrpcService;
@@ -63,9 +65,11 @@ public class MetaServerConfiguration {
 	}
 
 	@Bean
-	MetaGrpcService metaGrpcService(MetaCopysets copysets, MetaServerProperties properties) {
+	MetaGrpcService metaGrpcService(MetaCopysets copysets, MetaServerProperties properties,
+			ObjectProvider<Compactor> compactor) {
 		String key = properties.resolveDataKey();
-		return new MetaGrpcService(copysets, key == null ? null : FsCapabilities.fromSecret(key), Clock.systemUTC());
+		return new MetaGrpcService(copysets, key == null ? null : FsCapabilities.fromSecret(key), Clock.systemUTC(),
+				compactor.getIfAvailable());
 	}
 
 }

@@ -66,6 +66,10 @@ public class MetaServerProperties {
 	/** How long an inode with no link is kept before it and its objects are deleted. */
 	private Duration trashPeriod = Duration.ofHours(1);
 
+	/** Compaction of file data and collection of objects nothing reads. */
+	@Valid
+	private final Compaction compaction = new Compaction();
+
 	/** Where file data objects live (to delete those of purged inodes); null when not set. */
 	@Valid
 	private FsObjectStore objectStore;
@@ -173,6 +177,10 @@ public class MetaServerProperties {
 		this.raftLog = raftLog;
 	}
 
+	public Compaction getCompaction() {
+		return this.compaction;
+	}
+
 	public Duration getTrashPeriod() {
 		return this.trashPeriod;
 	}
@@ -205,6 +213,109 @@ public class MetaServerProperties {
 
 		public void setKeyPrefix(String keyPrefix) {
 			this.keyPrefix = keyPrefix;
+		}
+
+	}
+
+	/** {@code curve.metaserver.compaction.*}: see docs/architecture.md, "Compaction and garbage collection". */
+	public static class Compaction {
+
+		/** False pauses compaction (retired and orphaned objects are still collected). */
+		private boolean enabled = true;
+
+		/** A chunk with more pieces than this is compacted. */
+		@Min(2)
+		private int piecesThreshold = 32;
+
+		/** Inodes compacted at once. */
+		@Min(1)
+		private int threads = 2;
+
+		/** Inodes waiting for a thread at most; more wait for the next round. */
+		@Min(1)
+		private int queue = 1024;
+
+		/** How long objects of replaced or cut-off pieces stay readable for clients holding the old piece list. */
+		@NotNull
+		private Duration gracePeriod = Duration.ofMinutes(5);
+
+		/** Time between rounds over the inodes (compaction candidates, retired objects due). */
+		@NotNull
+		private Duration interval = Duration.ofSeconds(30);
+
+		/** Time between sweeps of the object store for objects no inode references. */
+		@NotNull
+		private Duration sweepInterval = Duration.ofMinutes(30);
+
+		/**
+		 * How old an object no inode references must be before the sweep deletes it: longer
+		 * than any upload takes from its first PUT to the piece being recorded.
+		 */
+		@NotNull
+		private Duration orphanAge = Duration.ofHours(1);
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public int getPiecesThreshold() {
+			return this.piecesThreshold;
+		}
+
+		public void setPiecesThreshold(int piecesThreshold) {
+			this.piecesThreshold = piecesThreshold;
+		}
+
+		public int getThreads() {
+			return this.threads;
+		}
+
+		public void setThreads(int threads) {
+			this.threads = threads;
+		}
+
+		public int getQueue() {
+			return this.queue;
+		}
+
+		public void setQueue(int queue) {
+			this.queue = queue;
+		}
+
+		public Duration getGracePeriod() {
+			return this.gracePeriod;
+		}
+
+		public void setGracePeriod(Duration gracePeriod) {
+			this.gracePeriod = gracePeriod;
+		}
+
+		public Duration getInterval() {
+			return this.interval;
+		}
+
+		public void setInterval(Duration interval) {
+			this.interval = interval;
+		}
+
+		public Duration getSweepInterval() {
+			return this.sweepInterval;
+		}
+
+		public void setSweepInterval(Duration sweepInterval) {
+			this.sweepInterval = sweepInterval;
+		}
+
+		public Duration getOrphanAge() {
+			return this.orphanAge;
+		}
+
+		public void setOrphanAge(Duration orphanAge) {
+			this.orphanAge = orphanAge;
 		}
 
 	}

@@ -22,12 +22,15 @@ import io.curve4j.metaserver.partition.PartitionSchema.DentryKey;
 import io.curve4j.metaserver.partition.PartitionSchema.InodeKey;
 import io.curve4j.proto.metaserver.v1.AppendPiecesRequest;
 import io.curve4j.proto.metaserver.v1.ChunkPieces;
+import io.curve4j.proto.metaserver.v1.CompactPiecesRequest;
 import io.curve4j.proto.metaserver.v1.CreateDentryRequest;
 import io.curve4j.proto.metaserver.v1.CreateInodeRequest;
 import io.curve4j.proto.metaserver.v1.CreatePartitionRequest;
 import io.curve4j.proto.metaserver.v1.DeleteDentryRequest;
 import io.curve4j.proto.metaserver.v1.Dentry;
 import io.curve4j.proto.metaserver.v1.DentryResponse;
+import io.curve4j.proto.metaserver.v1.ForgetRetiredRequest;
+import io.curve4j.proto.metaserver.v1.GetInodeRequest;
 import io.curve4j.proto.metaserver.v1.Inode;
 import io.curve4j.proto.metaserver.v1.InodeType;
 import io.curve4j.proto.metaserver.v1.LinkInodeRequest;
@@ -41,6 +44,7 @@ import io.curve4j.proto.metaserver.v1.RenameMode;
 import io.curve4j.proto.metaserver.v1.RenameRequest;
 import io.curve4j.proto.metaserver.v1.RenameResponse;
 import io.curve4j.proto.metaserver.v1.ResolveTxRequest;
+import io.curve4j.proto.metaserver.v1.RetiredPiece;
 import io.curve4j.proto.metaserver.v1.SetAttrRequest;
 import io.curve4j.proto.metaserver.v1.SetXattrRequest;
 
@@ -143,6 +147,9 @@ public final class PartitionStateMachine extends CommandStateMachine<MetaCommand
 				case RESOLVE_TX -> resolveTx(command.getResolveTx());
 				case PURGE_INODE -> purgeInode(command.getPurgeInode().getPartition().getPartitionId(),
 						command.getPurgeInode().getInodeId());
+				case RESERVE_COMPACTION -> reserveCompaction(command.getReserveCompaction());
+				case COMPACT_PIECES -> compactPieces(command.getCompactPieces());
+				case FORGET_RETIRED -> forgetRetired(command.getForgetRetired());
 				case OP_NOT_SET -> throw new CurveException(ErrorCode.INVALID_ARGUMENT, "an empty metaserver command");
 			};
 		}
@@ -162,6 +169,11 @@ public final class PartitionStateMachine extends CommandStateMachine<MetaCommand
 						|| p.getEndInode() != request.getEndInode()) {
 					throw new CurveException(ErrorCode.INVALID_ARGUMENT, "partition " + id + " exists for file system "
 							+ p.getFsId() + " with inodes [" + p.getStartInode() + ", " + p.getEndInode() + ")");
+				}
+				if (p.getChunkSize() == 0 && request.getChunkSize() != 0) {
+					// made before the layout was sent: learns it from the MDS's repeated create
+					this.batch.put(PartitionSchema.PARTITIONS, id,
+							p.toBuilder().setChunkSize(request.getChunkSize()).setBlockSize(request.getBlockSize()).build());
 				}
 				return null;
 			}
@@ -190,6 +202,8 @@ public final class PartitionStateMachine extends CommandStateMachine<MetaCommand
 				.setStartInode(request.getStartInode())
 				.setEndInode(request.getEndInode())
 				.setNextInode(next)
+				.setChunkSize(request.getChunkSize())
+				.setBlockSize(request.getBlockSize())
 				.build());
 			return null;
 		}
@@ -301,7 +315,7 @@ public final class PartitionStateMachine extends CommandStateMachine<MetaCommand
 					throw new CurveException(ErrorCode.IS_A_DIRECTORY, "a directory has no length to set");
 				}
 				if (request.getLength() < inode.getLength()) {
-					cutPieces(inode, request.getLength());
+					cutPieces(inode, request.getLength(), partition(id).getBlockSize(), this.nowMs);
 				}
 				inode.setLength(request.getLength());
 				inode.setMtimeNs(this.nowMs * NANOS_PER_MILLI);
@@ -316,18 +330,26 @@ public final class PartitionStateMachine extends CommandStateMachine<MetaCommand
 			return putInode(id, inode.build());
 		}
 
-		/** Drops the pieces past length and shortens those across it: what was there reads as zeros if the file grows again. */
-		private static void cutPieces(Inode.Builder inode, long length) {
+		/**
+		 * Drops the pieces past length and shortens those across it: what was there reads as
+		 * zeros if the file grows again. The blocks no piece reads any more retire (when the
+		 * block size is known).
+		 */
+		private static void cutPieces(Inode.Builder inode, long length, long blockSize, long nowMs) {
 			Map<Long, ChunkPieces> chunks = new java.util.TreeMap<>(inode.getChunksMap());
 			inode.clearChunks();
 			for (Map.Entry<Long, ChunkPieces> chunk : chunks.entrySet()) {
 				ChunkPieces.Builder kept = ChunkPieces.newBuilder();
 				for (Piece piece : chunk.getValue().getPiecesList()) {
-					if (piece.getOffset() >= length) {
-						continue;
+					long cutTo = Math.max(0, Math.min(piece.getLength(), length - piece.getOffset()));
+					if (cutTo > 0) {
+						kept.addPieces(cutTo < piece.getLength() ? piece.toBuilder().setLength(cutTo).build() : piece);
 					}
-					kept.addPieces(piece.getOffset() + piece.getLength() > length
-							? piece.toBuilder().setLength(length - piece.getOffset()).build() : piece);
+					long keptBlocks = blockSize == 0 ? 0 : (cutTo + blockSize - 1) / blockSize;
+					long blocks = blockSize == 0 ? 0 : (piece.getLength() + blockSize - 1) / blockSize;
+					if (keptBlocks < blocks) {
+						inode.addRetired(RetiredPiece.newBuilder().setPiece(piece).setFromBlock(keptBlocks).setRetiredMs(nowMs));
+					}
 				}
 				if (kept.getPiecesCount() > 0) {
 					inode.putChunks(chunk.getKey(), kept.build());
@@ -350,6 +372,43 @@ public final class PartitionStateMachine extends CommandStateMachine<MetaCommand
 			long mtime = request.getMtimeNs() != 0 ? request.getMtimeNs() : this.nowMs * NANOS_PER_MILLI;
 			inode.setMtimeNs(mtime).setCtimeNs(mtime);
 			return putInode(id, inode.build());
+		}
+
+		private Inode reserveCompaction(GetInodeRequest request) {
+			int id = request.getPartition().getPartitionId();
+			Inode inode = inode(id, request.getInodeId());
+			return putInode(id, inode.toBuilder().setCompactions(inode.getCompactions() + 1).build());
+		}
+
+		/** Atomically: the list is old or new, never half-replaced; newer pieces keep their place after the merged ones. */
+		private Inode compactPieces(CompactPiecesRequest request) {
+			int id = request.getPartition().getPartitionId();
+			Inode.Builder inode = inode(id, request.getInodeId()).toBuilder();
+			List<Piece> current = inode.getChunksOrDefault(request.getChunkIndex(), ChunkPieces.getDefaultInstance())
+				.getPiecesList();
+			List<Piece> replaced = request.getReplaced().getPiecesList();
+			if (replaced.isEmpty() || current.size() < replaced.size()
+					|| !current.subList(0, replaced.size()).equals(replaced)) {
+				throw new CurveException(ErrorCode.PIECES_CHANGED, "chunk " + request.getChunkIndex() + " of inode "
+						+ request.getInodeId() + " no longer starts with the compacted pieces");
+			}
+			List<Piece> pieces = new ArrayList<>(request.getMerged().getPiecesList());
+			pieces.addAll(current.subList(replaced.size(), current.size()));
+			inode.putChunks(request.getChunkIndex(), ChunkPieces.newBuilder().addAllPieces(pieces).build());
+			for (Piece piece : replaced) {
+				inode.addRetired(RetiredPiece.newBuilder().setPiece(piece).setRetiredMs(this.nowMs));
+			}
+			return putInode(id, inode.build());
+		}
+
+		private Inode forgetRetired(ForgetRetiredRequest request) {
+			int id = request.getPartition().getPartitionId();
+			Inode.Builder inode = inode(id, request.getInodeId()).toBuilder();
+			List<RetiredPiece> kept = inode.getRetiredList()
+				.stream()
+				.filter(r -> r.getRetiredMs() > request.getRetiredByMs())
+				.toList();
+			return putInode(id, inode.clearRetired().addAllRetired(kept).build());
 		}
 
 		private Inode linkInode(LinkInodeRequest request) {

@@ -108,6 +108,20 @@ public final class PartitionStore implements CheckpointSnapshots.Checkpointable,
 		});
 	}
 
+	/** Up to limit inodes of the partition in id order, after the id startAfter (from the first when 0). */
+	public List<Inode> inodes(int partitionId, long startAfter, int limit) {
+		return read(() -> {
+			List<Inode> page = new ArrayList<>();
+			this.rocks.scanAfter(PartitionSchema.INODES,
+					PartitionSchema.INODES.prefix(io.curve4j.common.store.Codec.u32(), partitionId),
+					startAfter == 0 ? null : new InodeKey(partitionId, startAfter), (key, inode) -> {
+						page.add(inode);
+						return page.size() < limit;
+					});
+			return page;
+		});
+	}
+
 	/** Inodes of the partition with no link left since before cutoffMs: the trash to empty. */
 	public List<Inode> unlinkedBefore(int partitionId, long cutoffMs, int limit) {
 		return read(() -> {

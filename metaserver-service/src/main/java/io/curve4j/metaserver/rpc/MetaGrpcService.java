@@ -13,6 +13,7 @@ import io.curve4j.common.error.CurveException;
 import io.curve4j.common.error.ErrorCode;
 import io.curve4j.common.error.TxPendingException;
 import io.curve4j.common.grpc.GrpcAnswers;
+import io.curve4j.metaserver.compaction.Compactor;
 import io.curve4j.metaserver.copyset.MetaCopyset;
 import io.curve4j.metaserver.copyset.MetaCopysets;
 import io.curve4j.proto.metaserver.v1.AppendPiecesRequest;
@@ -30,6 +31,8 @@ import io.curve4j.proto.metaserver.v1.InodeResponse;
 import io.curve4j.proto.metaserver.v1.LinkInodeRequest;
 import io.curve4j.proto.metaserver.v1.ListDentryRequest;
 import io.curve4j.proto.metaserver.v1.ListDentryResponse;
+import io.curve4j.proto.metaserver.v1.ListInodesRequest;
+import io.curve4j.proto.metaserver.v1.ListInodesResponse;
 import io.curve4j.proto.metaserver.v1.MetaCommand;
 import io.curve4j.proto.metaserver.v1.MetaServiceGrpc;
 import io.curve4j.proto.metaserver.v1.PartitionRecord;
@@ -68,10 +71,14 @@ public final class MetaGrpcService extends MetaServiceGrpc.MetaServiceImplBase {
 
 	private final Clock clock;
 
-	public MetaGrpcService(MetaCopysets copysets, FsCapabilities capabilities, Clock clock) {
+	/** Null without an object store: nothing is compacted. */
+	private final Compactor compactor;
+
+	public MetaGrpcService(MetaCopysets copysets, FsCapabilities capabilities, Clock clock, Compactor compactor) {
 		this.copysets = copysets;
 		this.capabilities = capabilities;
 		this.clock = clock;
+		this.compactor = compactor;
 	}
 
 	@Override
@@ -129,8 +136,33 @@ public final class MetaGrpcService extends MetaServiceGrpc.MetaServiceImplBase {
 
 	@Override
 	public void appendPieces(AppendPiecesRequest request, StreamObserver<InodeResponse> responses) {
-		change(request.getPartition(), MetaCommand.newBuilder().setAppendPieces(
-				request.toBuilder().setPartition(stripped(request.getPartition()))), responses);
+		GrpcAnswers.async(responses, () -> {
+			checkPartition(request.getPartition(), FsCapabilities.WRITE);
+			return propose(request.getPartition(), MetaCommand.newBuilder()
+				.setAppendPieces(request.toBuilder().setPartition(stripped(request.getPartition()))), r -> {
+					Inode inode = (Inode) r;
+					if (this.compactor != null && this.compactor.wants(inode)) {
+						this.compactor.offer(new Compactor.InodeRef(request.getPartition().getCopyset(),
+								request.getPartition().getPartitionId(), inode.getInodeId()));
+					}
+					return InodeResponse.newBuilder().setInode(inode).build();
+				});
+		});
+	}
+
+	@Override
+	public void listInodes(ListInodesRequest request, StreamObserver<ListInodesResponse> responses) {
+		GrpcAnswers.async(responses, () -> {
+			int id = checkPartition(request.getPartition(), FsCapabilities.READ).getPartitionId();
+			if (request.getLimit() > MAX_PAGE) {
+				throw new CurveException(ErrorCode.INVALID_ARGUMENT, "a page has at most " + MAX_PAGE + " inodes");
+			}
+			int limit = request.getLimit() == 0 ? MAX_PAGE : request.getLimit();
+			MetaCopyset copyset = copyset(request.getPartition());
+			return copyset.read(() -> ListInodesResponse.newBuilder()
+				.addAllInodes(copyset.store().inodes(id, request.getStartAfter(), limit))
+				.build());
+		});
 	}
 
 	@Override

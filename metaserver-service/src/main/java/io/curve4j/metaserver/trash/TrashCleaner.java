@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 import io.curve4j.metaserver.copyset.MetaCopyset;
 import io.curve4j.metaserver.copyset.MetaCopysets;
 import io.curve4j.objectstore.SnapshotStore;
+import io.curve4j.objectstore.filedata.BlockNames;
 import io.curve4j.proto.metaserver.v1.GetInodeRequest;
 import io.curve4j.proto.metaserver.v1.Inode;
 import io.curve4j.proto.metaserver.v1.MetaCommand;
@@ -57,11 +58,6 @@ public final class TrashCleaner implements AutoCloseable {
 		this.keyPrefix = keyPrefix == null ? "" : keyPrefix;
 		this.trashPeriod = trashPeriod;
 		this.clock = clock;
-	}
-
-	/** The objects of one inode: what its pieces were uploaded as. */
-	public static String objectPrefix(String keyPrefix, int fsId, long inodeId) {
-		return keyPrefix + Integer.toUnsignedString(fsId) + "_" + Long.toUnsignedString(inodeId) + "_";
 	}
 
 	/** Runs {@link #cleanOnce} every interval until closed; a failed round is logged and the next one retries. */
@@ -108,7 +104,7 @@ public final class TrashCleaner implements AutoCloseable {
 
 	private void purge(MetaCopyset copyset, PartitionRecord partition, Inode inode) {
 		int partitionId = partition.getPartitionId();
-		List<String> keys = this.objects.keys(objectPrefix(this.keyPrefix, partition.getFsId(), inode.getInodeId()));
+		List<String> keys = this.objects.keys(BlockNames.inodePrefix(this.keyPrefix, partition.getFsId(), inode.getInodeId()));
 		this.objects.delete(keys);
 		MetaCommand command = MetaCommand.newBuilder()
 			.setTimeMs(this.clock.millis())

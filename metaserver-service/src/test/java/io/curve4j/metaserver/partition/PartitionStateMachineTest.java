@@ -17,6 +17,10 @@ import io.curve4j.common.error.ErrorCode;
 import io.curve4j.common.error.TxPendingException;
 import io.curve4j.proto.common.v1.WriteId;
 import io.curve4j.proto.metaserver.v1.AppendPiecesRequest;
+import io.curve4j.proto.metaserver.v1.CompactPiecesRequest;
+import io.curve4j.proto.metaserver.v1.ForgetRetiredRequest;
+import io.curve4j.proto.metaserver.v1.GetInodeRequest;
+import io.curve4j.proto.metaserver.v1.RetiredPiece;
 import io.curve4j.proto.metaserver.v1.ChunkPieces;
 import io.curve4j.proto.metaserver.v1.CreateDentryRequest;
 import io.curve4j.proto.metaserver.v1.CreateInodeRequest;
@@ -24,7 +28,6 @@ import io.curve4j.proto.metaserver.v1.CreatePartitionRequest;
 import io.curve4j.proto.metaserver.v1.DeleteDentryRequest;
 import io.curve4j.proto.metaserver.v1.DentryResponse;
 import io.curve4j.proto.metaserver.v1.Dentry;
-import io.curve4j.proto.metaserver.v1.GetInodeRequest;
 import io.curve4j.proto.metaserver.v1.Inode;
 import io.curve4j.proto.metaserver.v1.InodeType;
 import io.curve4j.proto.metaserver.v1.LinkInodeRequest;
@@ -232,6 +235,75 @@ class PartitionStateMachineTest {
 		assertRefused(() -> apply(MetaCommand.newBuilder()
 			.setAppendPieces(AppendPiecesRequest.newBuilder().setPartition(ref()).setInodeId(ROOT).setNewLength(1))),
 				ErrorCode.IS_A_DIRECTORY);
+	}
+
+	@Test
+	void aCompactionSwapsOnlyTheListItReadKeepingNewerPiecesAndRetiresTheOldOnes() {
+		Inode file = createInode(InodeType.FILE, 0644);
+		append(file, piece(1, 0, 100), piece(2, 50, 100));
+		Inode reserved = (Inode) apply(MetaCommand.newBuilder()
+			.setReserveCompaction(GetInodeRequest.newBuilder().setPartition(ref()).setInodeId(file.getInodeId())));
+		assertThat(reserved.getCompactions()).isEqualTo(1);
+		ChunkPieces read = reserved.getChunksMap().get(0L);
+		// a client appends between the read and the swap: its piece stays, after the merged one
+		append(file, piece(3, 10, 5));
+		Piece merged = piece(1, 0, 150).toBuilder().setVersion(1).build();
+		Inode swapped = (Inode) apply(MetaCommand.newBuilder().setTimeMs(5_000).setCompactPieces(compact(file, read, merged)));
+		assertThat(swapped.getChunksMap().get(0L).getPiecesList()).containsExactly(merged, piece(3, 10, 5));
+		assertThat(swapped.getRetiredList()).extracting(RetiredPiece::getPiece).containsExactly(piece(1, 0, 100), piece(2, 50, 100));
+		assertThat(swapped.getRetiredList()).allSatisfy(r -> assertThat(r.getRetiredMs()).isEqualTo(5_000));
+		assertThat(swapped.getLength()).isEqualTo(150);
+
+		// the same swap again, or one over a list that changed, is refused and changes nothing
+		assertRefused(() -> apply(MetaCommand.newBuilder().setCompactPieces(compact(file, read, merged))), ErrorCode.PIECES_CHANGED);
+		assertRefused(() -> apply(MetaCommand.newBuilder().setCompactPieces(compact(file, ChunkPieces.getDefaultInstance(), merged))),
+				ErrorCode.PIECES_CHANGED);
+		assertThat(this.store.inode(P, file.getInodeId()).orElseThrow()).isEqualTo(swapped);
+
+		Inode forgotten = (Inode) apply(MetaCommand.newBuilder()
+			.setForgetRetired(ForgetRetiredRequest.newBuilder().setPartition(ref()).setInodeId(file.getInodeId()).setRetiredByMs(4_999)));
+		assertThat(forgotten.getRetiredList()).hasSize(2);
+		forgotten = (Inode) apply(MetaCommand.newBuilder()
+			.setForgetRetired(ForgetRetiredRequest.newBuilder().setPartition(ref()).setInodeId(file.getInodeId()).setRetiredByMs(5_000)));
+		assertThat(forgotten.getRetiredList()).isEmpty();
+	}
+
+	@Test
+	void aTruncateRetiresTheBlocksItCutsOffOnceThePartitionKnowsItsBlockSize() {
+		// the MDS's repeated create brings the layout to a partition made without it
+		apply(MetaCommand.newBuilder()
+			.setCreatePartition(CreatePartitionRequest.newBuilder().setPartition(ref()).setFsId(3).setStartInode(1)
+				.setEndInode(10_000).setChunkSize(1024).setBlockSize(32)));
+		assertThat(this.store.partition(P).orElseThrow().getBlockSize()).isEqualTo(32);
+		Inode file = createInode(InodeType.FILE, 0644);
+		append(file, piece(1, 0, 100), piece(2, 200, 10));
+		Inode cut = (Inode) apply(MetaCommand.newBuilder().setTimeMs(9)
+			.setSetAttr(SetAttrRequest.newBuilder().setPartition(ref()).setInodeId(file.getInodeId()).setSetLength(true).setLength(40)));
+		// piece 1 keeps blocks 0 and 1 (bytes 0..39), blocks 2 and 3 retire; piece 2 retires whole
+		assertThat(cut.getChunksMap().get(0L).getPiecesList()).containsExactly(piece(1, 0, 40));
+		assertThat(cut.getRetiredList()).containsExactly(
+				RetiredPiece.newBuilder().setPiece(piece(1, 0, 100)).setFromBlock(2).setRetiredMs(9).build(),
+				RetiredPiece.newBuilder().setPiece(piece(2, 200, 10)).setFromBlock(0).setRetiredMs(9).build());
+	}
+
+	private void append(Inode file, Piece... pieces) {
+		long end = java.util.Arrays.stream(pieces).mapToLong(p -> p.getOffset() + p.getLength()).max().orElse(0);
+		apply(MetaCommand.newBuilder()
+			.setAppendPieces(AppendPiecesRequest.newBuilder()
+				.setPartition(ref())
+				.setInodeId(file.getInodeId())
+				.putPieces(0, ChunkPieces.newBuilder().addAllPieces(List.of(pieces)).build())
+				.setNewLength(end)));
+	}
+
+	private static CompactPiecesRequest compact(Inode file, ChunkPieces replaced, Piece merged) {
+		return CompactPiecesRequest.newBuilder()
+			.setPartition(ref())
+			.setInodeId(file.getInodeId())
+			.setChunkIndex(0)
+			.setReplaced(replaced)
+			.setMerged(ChunkPieces.newBuilder().addPieces(merged))
+			.build();
 	}
 
 	@Test

@@ -3,6 +3,7 @@ package io.curve4j.metaserver.config;
 import java.time.Clock;
 import java.time.Duration;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
@@ -14,18 +15,21 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
 
 import software.amazon.awssdk.services.s3.S3Client;
 
+import io.curve4j.metaserver.compaction.Compactor;
+import io.curve4j.metaserver.compaction.DataCollector;
 import io.curve4j.metaserver.copyset.MetaCopysets;
 import io.curve4j.metaserver.trash.TrashCleaner;
 import io.curve4j.objectstore.SnapshotStore;
 
 /**
- * The trash cleaner, once the file systems' object store is configured: without it the
- * metaserver cannot delete an inode's objects, so it keeps the inode (and says so at
- * start) rather than leak its data.
+ * What looks after file data in the object store, once it is configured: the trash
+ * cleaner, compaction and the collector of retired and orphaned objects. Without the
+ * store the metaserver cannot delete an inode's objects, so it keeps the inode (and says
+ * so at start) rather than leak its data, and compacts nothing.
  */
 @Configuration(proxyBeanMethods = false)
-@Conditional(TrashConfiguration.ObjectStoreConfigured.class)
-public class TrashConfiguration {
+@Conditional(FileDataConfiguration.ObjectStoreConfigured.class)
+public class FileDataConfiguration {
 
 	static final String SETTINGS = "curve.metaserver.object-store";
 
@@ -51,6 +55,25 @@ public class TrashConfiguration {
 		return cleaner;
 	}
 
+	@Bean(destroyMethod = "close")
+	Compactor compactor(MetaCopysets copysets, S3Client s3, MetaServerProperties properties, MeterRegistry meters) {
+		MetaServerProperties.Compaction settings = properties.getCompaction();
+		return new Compactor(copysets, new SnapshotStore(s3, properties.getObjectStore().getBucket()),
+				properties.getObjectStore().getKeyPrefix(), settings.isEnabled(), settings.getPiecesThreshold(),
+				settings.getThreads(), settings.getQueue(), meters);
+	}
+
+	@Bean(destroyMethod = "close")
+	DataCollector dataCollector(MetaCopysets copysets, Compactor compactor, S3Client s3,
+			MetaServerProperties properties, MeterRegistry meters) {
+		MetaServerProperties.Compaction settings = properties.getCompaction();
+		DataCollector collector = new DataCollector(copysets, compactor,
+				new SnapshotStore(s3, properties.getObjectStore().getBucket()), properties.getObjectStore().getKeyPrefix(),
+				settings.getGracePeriod(), settings.getOrphanAge(), Clock.systemUTC(), meters);
+		collector.start(settings.getInterval(), settings.getSweepInterval());
+		return collector;
+	}
+
 	/** True when any {@code curve.metaserver.object-store.*} setting is given. */
 	static final class ObjectStoreConfigured implements Condition {
 
@@ -60,7 +83,7 @@ public class TrashConfiguration {
 				.bind(SETTINGS, MetaServerProperties.FsObjectStore.class)
 				.isBound();
 			if (!bound) {
-				LoggerFactory.getLogger(TrashConfiguration.class)
+				LoggerFactory.getLogger(FileDataConfiguration.class)
 					.warn("no {}.*: inodes without links stay in the trash (their objects cannot be deleted)",
 							SETTINGS);
 			}

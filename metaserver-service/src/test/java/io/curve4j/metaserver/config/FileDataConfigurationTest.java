@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * ({@code CURVE_METASERVER_OBJECTSTORE_SECRETKEY}, as the local cluster passes it), the key
  * prefix, and how often rounds run.
  */
-class TrashConfigurationTest {
+class FileDataConfigurationTest {
 
 	@Test
 	void theObjectStoreBindsFromTheEnvironmentWithItsKeyPrefix() {
@@ -25,7 +25,7 @@ class TrashConfigurationTest {
 					Map.of("CURVE_METASERVER_OBJECTSTORE_SECRETKEY", "s3cret", "CURVE_METASERVER_OBJECTSTORE_ACCESSKEY",
 							"ak", "CURVE_METASERVER_OBJECTSTORE_KEYPREFIX", "curvefs/")));
 		MetaServerProperties.FsObjectStore settings = Binder.get(environment)
-			.bind(TrashConfiguration.SETTINGS, MetaServerProperties.FsObjectStore.class)
+			.bind(FileDataConfiguration.SETTINGS, MetaServerProperties.FsObjectStore.class)
 			.get();
 		assertThat(settings.getSecretKey()).isEqualTo("s3cret");
 		assertThat(settings.getAccessKey()).isEqualTo("ak");
@@ -36,15 +36,15 @@ class TrashConfigurationTest {
 	@Test
 	void withoutObjectStoreSettingsNothingBinds() {
 		assertThat(Binder.get(new StandardEnvironment())
-			.bind(TrashConfiguration.SETTINGS, MetaServerProperties.FsObjectStore.class)
+			.bind(FileDataConfiguration.SETTINGS, MetaServerProperties.FsObjectStore.class)
 			.isBound()).isFalse();
 	}
 
 	@Test
 	void roundsRunEveryQuarterPeriodBetweenATenthOfASecondAndAMinute() {
-		assertThat(TrashConfiguration.interval(Duration.ofSeconds(2))).isEqualTo(Duration.ofMillis(500));
-		assertThat(TrashConfiguration.interval(Duration.ofMillis(100))).isEqualTo(Duration.ofMillis(100));
-		assertThat(TrashConfiguration.interval(Duration.ofHours(1))).isEqualTo(Duration.ofMinutes(1));
+		assertThat(FileDataConfiguration.interval(Duration.ofSeconds(2))).isEqualTo(Duration.ofMillis(500));
+		assertThat(FileDataConfiguration.interval(Duration.ofMillis(100))).isEqualTo(Duration.ofMillis(100));
+		assertThat(FileDataConfiguration.interval(Duration.ofHours(1))).isEqualTo(Duration.ofMinutes(1));
 	}
 
 }

@@ -1,9 +1,9 @@
-package io.curve4j.fs.client;
+package io.curve4j.objectstore.filedata;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.curve4j.fs.client.ReadPlan.Segment;
+import io.curve4j.objectstore.filedata.ReadPlan.Segment;
 import io.curve4j.proto.metaserver.v1.Piece;
 
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.curve4j.fs.client;
+package io.curve4j.objectstore.filedata;
 
 import io.curve4j.proto.metaserver.v1.Piece;
 

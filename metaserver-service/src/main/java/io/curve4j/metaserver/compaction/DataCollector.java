@@ -1,0 +1,247 @@
+package io.curve4j.metaserver.compaction;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.curve4j.metaserver.copyset.MetaCopyset;
+import io.curve4j.metaserver.copyset.MetaCopysets;
+import io.curve4j.objectstore.SnapshotStore;
+import io.curve4j.objectstore.filedata.BlockNames;
+import io.curve4j.proto.metaserver.v1.ChunkPieces;
+import io.curve4j.proto.metaserver.v1.ForgetRetiredRequest;
+import io.curve4j.proto.metaserver.v1.Inode;
+import io.curve4j.proto.metaserver.v1.MetaCommand;
+import io.curve4j.proto.metaserver.v1.PartitionRecord;
+import io.curve4j.proto.metaserver.v1.PartitionRef;
+import io.curve4j.proto.metaserver.v1.Piece;
+import io.curve4j.proto.metaserver.v1.RetiredPiece;
+
+/**
+ * The leader's upkeep of its partitions' file data, in rounds:
+ * <ul>
+ * <li>every {@code interval}: each inode with a chunk past the threshold is offered to the
+ * {@link Compactor} (appends offer at once; this catches the rest, e.g. after a leader
+ * change), and retired pieces whose grace period passed lose their objects, then their
+ * record ({@code forget_retired}; a crash between the two deletes again, harmlessly);</li>
+ * <li>every {@code sweepInterval}: the object store is listed for the file systems of the
+ * partitions led here, and objects older than {@code orphanAge} that no inode of those
+ * partitions references, as a piece or a retired piece, are deleted: uploads that never
+ * reached the metadata, compactions cut short.</li>
+ * </ul>
+ * Only partitions whose data layout is known are looked after.
+ */
+public final class DataCollector implements AutoCloseable {
+
+	private static final Logger log = LoggerFactory.getLogger(DataCollector.class);
+
+	/** Inodes read per page of a round. */
+	static final int PAGE = 256;
+
+	private final MetaCopysets copysets;
+
+	private final Compactor compactor;
+
+	private final SnapshotStore objects;
+
+	private final String keyPrefix;
+
+	private final Duration gracePeriod;
+
+	private final Duration orphanAge;
+
+	private final Clock clock;
+
+	private final MeterRegistry meters;
+
+	private ScheduledExecutorService rounds;
+
+	public DataCollector(MetaCopysets copysets, Compactor compactor, SnapshotStore objects, String keyPrefix,
+			Duration gracePeriod, Duration orphanAge, Clock clock, MeterRegistry meters) {
+		this.copysets = copysets;
+		this.compactor = compactor;
+		this.objects = objects;
+		this.keyPrefix = keyPrefix == null ? "" : keyPrefix;
+		this.gracePeriod = gracePeriod;
+		this.orphanAge = orphanAge;
+		this.clock = clock;
+		this.meters = meters;
+	}
+
+	/** Runs {@link #roundOnce} every interval and {@link #sweepOnce} every sweep interval until closed. */
+	public synchronized void start(Duration interval, Duration sweepInterval) {
+		if (this.rounds != null) {
+			return;
+		}
+		this.rounds = Executors.newSingleThreadScheduledExecutor(r -> {
+			Thread thread = new Thread(r, "data-collector");
+			thread.setDaemon(true);
+			return thread;
+		});
+		this.rounds.scheduleWithFixedDelay(() -> guarded("round", this::roundOnce), interval.toMillis(),
+				interval.toMillis(), TimeUnit.MILLISECONDS);
+		this.rounds.scheduleWithFixedDelay(() -> guarded("sweep", this::sweepOnce), sweepInterval.toMillis(),
+				sweepInterval.toMillis(), TimeUnit.MILLISECONDS);
+	}
+
+	private static void guarded(String what, Runnable run) {
+		try {
+			run.run();
+		}
+		catch (RuntimeException ex) {
+			log.warn("file data {} failed, retried next time: {}", what, ex.toString());
+		}
+	}
+
+	/**
+	 * Offers compaction candidates and deletes the objects of retired pieces past the grace period.
+	 * @return the objects deleted
+	 */
+	public int roundOnce() {
+		long retiredBy = this.clock.millis() - this.gracePeriod.toMillis();
+		int deleted = 0;
+		for (MetaCopyset copyset : this.copysets.copysets()) {
+			for (PartitionRecord partition : copyset.store().partitions()) {
+				if (partition.getBlockSize() == 0) {
+					continue;
+				}
+				BlockNames names = new BlockNames(this.keyPrefix, partition.getBlockSize());
+				long after = 0;
+				List<Inode> page;
+				do {
+					if (!copyset.isLeader()) {
+						break;
+					}
+					page = copyset.store().inodes(partition.getPartitionId(), after, PAGE);
+					for (Inode inode : page) {
+						after = inode.getInodeId();
+						if (this.compactor.wants(inode)) {
+							this.compactor.offer(new Compactor.InodeRef(copyset.key(), partition.getPartitionId(),
+									inode.getInodeId()));
+						}
+						if (inode.getRetiredList().stream().anyMatch(r -> r.getRetiredMs() <= retiredBy)) {
+							deleted += deleteRetired(copyset, partition, inode, names, retiredBy);
+						}
+					}
+				}
+				while (page.size() == PAGE);
+			}
+		}
+		return deleted;
+	}
+
+	private int deleteRetired(MetaCopyset copyset, PartitionRecord partition, Inode inode, BlockNames names,
+			long retiredBy) {
+		List<String> keys = new ArrayList<>();
+		for (RetiredPiece retired : inode.getRetiredList()) {
+			if (retired.getRetiredMs() <= retiredBy) {
+				keys.addAll(names.keys(inode.getFsId(), inode.getInodeId(), retired.getPiece(), retired.getFromBlock()));
+			}
+		}
+		this.objects.delete(keys);
+		Compactor.propose(copyset, MetaCommand.newBuilder()
+			.setForgetRetired(ForgetRetiredRequest.newBuilder()
+				.setPartition(PartitionRef.newBuilder()
+					.setCopyset(copyset.key())
+					.setPartitionId(partition.getPartitionId()))
+				.setInodeId(inode.getInodeId())
+				.setRetiredByMs(retiredBy)));
+		this.meters.counter("curve.metaserver.gc.objects.deleted", "reason", "retired").increment(keys.size());
+		return keys.size();
+	}
+
+	/**
+	 * Deletes objects of the led partitions' file systems that no inode references and
+	 * that are older than the orphan age.
+	 * @return the objects deleted
+	 */
+	public int sweepOnce() {
+		long oldEnough = this.clock.millis() - this.orphanAge.toMillis();
+		Map<Integer, List<Led>> byFs = new HashMap<>();
+		for (MetaCopyset copyset : this.copysets.copysets()) {
+			if (!copyset.isLeader()) {
+				continue;
+			}
+			for (PartitionRecord partition : copyset.store().partitions()) {
+				if (partition.getBlockSize() != 0) {
+					byFs.computeIfAbsent(partition.getFsId(), f -> new ArrayList<>()).add(new Led(copyset, partition));
+				}
+			}
+		}
+		int deleted = 0;
+		for (Map.Entry<Integer, List<Led>> fs : byFs.entrySet()) {
+			String prefix = BlockNames.fsPrefix(this.keyPrefix, fs.getKey());
+			List<String> orphans = new ArrayList<>();
+			Map<Long, Set<String>> referenced = new HashMap<>();
+			for (SnapshotStore.Listed object : this.objects.list(prefix)) {
+				long inodeId = BlockNames.inodeOf(prefix, object.key());
+				if (inodeId < 0 || object.lastModified().toEpochMilli() > oldEnough) {
+					continue;
+				}
+				for (Led led : fs.getValue()) {
+					PartitionRecord p = led.partition();
+					if (inodeId >= p.getStartInode() && inodeId < p.getEndInode() && led.copyset().isLeader()) {
+						Set<String> keys = referenced.computeIfAbsent(inodeId, id -> references(led, id));
+						if (!keys.contains(object.key())) {
+							orphans.add(object.key());
+						}
+					}
+				}
+			}
+			this.objects.delete(orphans);
+			deleted += orphans.size();
+			if (!orphans.isEmpty()) {
+				log.info("swept {} objects of file system {} that no inode references", orphans.size(), fs.getKey());
+			}
+		}
+		this.meters.counter("curve.metaserver.gc.objects.deleted", "reason", "orphan").increment(deleted);
+		return deleted;
+	}
+
+	/** Every object name the inode's pieces and retired pieces use (none when there is no such inode). */
+	private Set<String> references(Led led, long inodeId) {
+		Set<String> keys = new HashSet<>();
+		BlockNames names = new BlockNames(this.keyPrefix, led.partition().getBlockSize());
+		led.copyset().store().inode(led.partition().getPartitionId(), inodeId).ifPresent(inode -> {
+			for (ChunkPieces chunk : inode.getChunksMap().values()) {
+				for (Piece piece : chunk.getPiecesList()) {
+					keys.addAll(names.keys(inode.getFsId(), inodeId, piece, 0));
+				}
+			}
+			for (RetiredPiece retired : inode.getRetiredList()) {
+				keys.addAll(names.keys(inode.getFsId(), inodeId, retired.getPiece(), retired.getFromBlock()));
+			}
+		});
+		return keys;
+	}
+
+	private record Led(MetaCopyset copyset, PartitionRecord partition) {
+	}
+
+	@Override
+	public synchronized void close() {
+		if (this.rounds != null) {
+			this.rounds.shutdownNow();
+			try {
+				this.rounds.awaitTermination(10, TimeUnit.SECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			this.rounds = null;
+		}
+	}
+
+}
