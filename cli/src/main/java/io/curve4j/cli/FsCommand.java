@@ -9,6 +9,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -19,6 +20,8 @@ import picocli.CommandLine.Spec;
 import io.curve4j.common.error.CurveException;
 import io.curve4j.common.error.ErrorCode;
 import io.curve4j.common.size.Sizes;
+import io.curve4j.fs.client.FsCheck;
+import io.curve4j.fs.client.FsSession;
 import io.curve4j.local.FsMounts;
 import io.curve4j.local.LocalCluster;
 import io.curve4j.sdk.cluster.ClusterEndpoints;
@@ -26,13 +29,14 @@ import io.curve4j.sdk.cluster.Credentials;
 import io.curve4j.sdk.cluster.MdsRestApi;
 
 /**
- * {@code curve fs create|list|info|delete|mount|umount}: CurveFS file systems through the
- * MDS REST API, and FUSE mounts of them as detached client processes whose logs and pid
- * files live in {@code $CURVE_HOME/mounts/}.
+ * {@code curve fs create|list|info|delete|mount|umount|check}: CurveFS file systems through
+ * the MDS REST API, FUSE mounts of them as detached client processes whose logs and pid
+ * files live in {@code $CURVE_HOME/mounts/}, and the check of their objects against their
+ * metadata.
  */
 @Command(name = "fs", mixinStandardHelpOptions = true, description = "CurveFS file systems and their FUSE mounts.",
 		subcommands = { FsCommand.Create.class, FsCommand.ListFs.class, FsCommand.Info.class, FsCommand.Delete.class,
-				FsCommand.Mount.class, FsCommand.Umount.class })
+				FsCommand.Mount.class, FsCommand.Umount.class, FsCommand.Check.class })
 final class FsCommand {
 
 	/** How long {@code fs mount} waits for the kernel to show the mount. */
@@ -161,14 +165,8 @@ final class FsCommand {
 				throw new CurveException(ErrorCode.UNAVAILABLE,
 						"no CurveFS client jar " + jar + "; build first: mvn -B -DskipTests package");
 			}
-			List<String> grpc = this.cluster.endpoints().mdsGrpc().stream().filter((a) -> !a.isBlank()).toList();
-			if (grpc.isEmpty()) {
-				throw new CurveException(ErrorCode.UNAVAILABLE, "the cluster lists no MDS gRPC address");
-			}
-			Credentials credentials = this.cluster.credentials();
-			if (credentials == null) {
-				throw new CurveException(ErrorCode.UNAUTHENTICATED, "no credentials to mount with; set CURVE_PASSWORD");
-			}
+			List<String> grpc = mdsGrpc(this.cluster);
+			Credentials credentials = credentials(this.cluster);
 			Path secretFile = writeSecret(mounts, mp, credentials.password());
 			List<String> command = new ArrayList<>(LocalCluster.javaCommand());
 			command.addAll(List.of("-Xmx512m", "-jar", jar.toString(), "--mds=" + String.join(",", grpc),
@@ -194,6 +192,62 @@ final class FsCommand {
 			catch (IOException ex) {
 				throw new UncheckedIOException("cannot write " + file, ex);
 			}
+		}
+
+	}
+
+	static List<String> mdsGrpc(ClusterOptions cluster) {
+		List<String> grpc = cluster.endpoints().mdsGrpc().stream().filter((a) -> !a.isBlank()).toList();
+		if (grpc.isEmpty()) {
+			throw new CurveException(ErrorCode.UNAVAILABLE, "the cluster lists no MDS gRPC address");
+		}
+		return grpc;
+	}
+
+	static Credentials credentials(ClusterOptions cluster) {
+		Credentials credentials = cluster.credentials();
+		if (credentials == null) {
+			throw new CurveException(ErrorCode.UNAUTHENTICATED, "no credentials to mount with; set CURVE_PASSWORD");
+		}
+		return credentials;
+	}
+
+	@Command(name = "check", mixinStandardHelpOptions = true,
+			description = "Compare file system NAME's objects in the object store with its metadata: objects nothing "
+					+ "references (garbage the metaservers sweep once older than their orphan age) and objects "
+					+ "the metadata names that are missing (lost data). Exit code 0: neither; 1: some found.")
+	static final class Check implements Callable<Integer> {
+
+		/** Findings listed by name at most; the counts are always whole. */
+		static final int LISTED = 20;
+
+		@Parameters(index = "0", paramLabel = "NAME")
+		String name;
+
+		@Mixin
+		ClusterOptions cluster;
+
+		@Spec
+		CommandSpec spec;
+
+		@Override
+		public Integer call() {
+			Credentials credentials = credentials(this.cluster);
+			FsCheck.Report report;
+			try (FsSession session = FsSession.open(mdsGrpc(this.cluster), this.name, credentials.user(),
+					credentials.password(), "(bin/curve fs check)")) {
+				report = FsCheck.run(session.mount(), session.meta(), session.objects());
+			}
+			PrintWriter out = this.spec.commandLine().getOut();
+			out.printf("%s: %d objects, %d inodes, %d objects of retired pieces awaiting deletion%n", this.name,
+					report.objects(), report.inodes(), report.retired());
+			out.printf("unreferenced objects: %d%n", report.unreferenced().size());
+			report.unreferenced().stream().limit(LISTED).forEach((u) -> out.printf("  %s  (written %ds ago)%n", u.key(),
+					u.age().toSeconds()));
+			out.printf("missing objects: %d%n", report.missing().size());
+			report.missing().stream().limit(LISTED).forEach((key) -> out.printf("  %s%n", key));
+			out.flush();
+			return report.clean() ? 0 : 1;
 		}
 
 	}

@@ -362,6 +362,56 @@ class FsMountIT {
 		assertThat(snapshot(mountA.resolve("random"))).isEqualTo(before);
 	}
 
+	@Test
+	@Order(6)
+	void smallSyncedOverwritesAreCompactedReadTheSameAndLeaveNoGarbage() throws Exception {
+		Path onMount = mountA.resolve("overwritten");
+		Path onLocal = local.resolve("overwritten");
+		Random random = new Random(11);
+		byte[] first = new byte[1 << 20];
+		random.nextBytes(first);
+		try (FileChannel m = FileChannel.open(onMount, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+				FileChannel l = FileChannel.open(onLocal, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+			m.write(ByteBuffer.wrap(first));
+			l.write(ByteBuffer.wrap(first));
+			// every fsync records one more piece: far past the metaservers' threshold (32 per chunk)
+			for (int i = 0; i < 80; i++) {
+				byte[] data = new byte[1 + random.nextInt(16_384)];
+				random.nextBytes(data);
+				long at = random.nextInt(first.length - data.length);
+				m.write(ByteBuffer.wrap(data), at);
+				m.force(false);
+				l.write(ByteBuffer.wrap(data), at);
+			}
+		}
+		await().atMost(Duration.ofSeconds(60)).until(() -> compactedChunks() > 0);
+		// a fresh mount reads by the compacted list, nothing cached
+		umount(mountA);
+		mount(mountA);
+		assertThat(Files.mismatch(onMount, onLocal)).isEqualTo(-1);
+
+		SnapshotCluster.Run check = SnapshotCluster.cli("fs", "check", "fs1");
+		assertThat(check.out()).contains("unreferenced objects: 0", "missing objects: 0");
+		assertThat(check.code()).as(check.out()).isZero();
+		assertThat(SnapshotCluster.cli("fs", "check", "no-such-fs").code()).as("FS_NOT_FOUND").isOne();
+	}
+
+	/** Chunk lists the metaservers swapped for merged pieces, by their metrics. */
+	private static long compactedChunks() throws Exception {
+		long total = 0;
+		for (ServiceSpec ms : cluster.layout.metaServers()) {
+			String metrics = java.net.http.HttpClient.newHttpClient()
+				.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://" + ms.http() + "/actuator/prometheus"))
+					.build(), java.net.http.HttpResponse.BodyHandlers.ofString())
+				.body();
+			total += metrics.lines()
+				.filter(line -> line.startsWith("curve_metaserver_compaction_chunks_total") && line.contains("result=\"swapped\""))
+				.mapToLong(line -> (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+				.sum();
+		}
+		return total;
+	}
+
 	/** One random step: write at a random offset, truncate, rename, unlink, link. */
 	private static void applyRandom(Path root, int op, String name, String other, Random random) throws IOException {
 		Path file = root.resolve(name);

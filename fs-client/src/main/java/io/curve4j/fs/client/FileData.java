@@ -1,6 +1,5 @@
 package io.curve4j.fs.client;
 
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,7 +14,6 @@ import software.amazon.awssdk.core.exception.SdkException;
 
 import io.curve4j.common.error.CurveException;
 import io.curve4j.common.error.ErrorCode;
-import io.curve4j.objectstore.ObjectStoreSettings;
 import io.curve4j.objectstore.SnapshotStore;
 import io.curve4j.objectstore.filedata.BlockNames;
 import io.curve4j.objectstore.filedata.FileBytes;
@@ -56,23 +54,14 @@ public final class FileData {
 		.weigher((String key, byte[] bytes) -> bytes.length)
 		.build();
 
-	public FileData(FsMount mount, FsNamespace namespace, ExecutorService io, ExecutorService uploads) {
+	public FileData(FsMount mount, FsNamespace namespace, SnapshotStore store, ExecutorService io,
+			ExecutorService uploads) {
 		this.mount = mount;
 		this.namespace = namespace;
+		this.store = store;
 		this.io = io;
 		this.uploads = uploads;
 		ObjectStoreInfo info = mount.objectStore();
-		ObjectStoreSettings settings = new ObjectStoreSettings();
-		if (!info.getEndpoint().isEmpty()) {
-			settings.setEndpoint(URI.create(info.getEndpoint()));
-		}
-		settings.setBucket(info.getBucket());
-		if (!info.getRegion().isEmpty()) {
-			settings.setRegion(info.getRegion());
-		}
-		settings.setAccessKey(info.getAccessKey());
-		settings.setSecretKey(info.getSecretKey());
-		this.store = new SnapshotStore(settings.newClient("the file system's object store"), info.getBucket());
 		this.names = new BlockNames(info.getKeyPrefix(), mount.fs().getBlockSize());
 		this.bytes = new FileBytes(this.names, mount.fs().getChunkSize());
 	}

@@ -1,7 +1,6 @@
 package io.curve4j.fs.fuse;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -9,7 +8,6 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
@@ -18,17 +16,10 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import io.curve4j.common.size.Sizes;
-import io.curve4j.common.auth.SigningKey;
 import io.curve4j.fs.client.FileData;
 import io.curve4j.fs.client.FsMount;
 import io.curve4j.fs.client.FsNamespace;
-import io.curve4j.fs.client.MetaClient;
-import io.curve4j.sdk.metacache.ChannelPool;
-import io.curve4j.sdk.metacache.MdsClient;
-import io.curve4j.sdk.metacache.RequestSigner;
-import io.curve4j.sdk.retry.BoundedRetry;
-import io.curve4j.sdk.retry.RetrySettings;
+import io.curve4j.fs.client.FsSession;
 
 /**
  * The CurveFS client process: registers a mount with the MDS, mounts FUSE and serves it
@@ -76,32 +67,28 @@ public final class MountMain implements Callable<Integer> {
 			return 1;
 		}
 		String password = Files.readString(this.secretFile).strip();
-		ScheduledExecutorService timers = Executors.newScheduledThreadPool(2, daemon("curve-fs-timer"));
-		ExecutorService io = Executors.newFixedThreadPool(16, daemon("curve-fs-io"));
-		ChannelPool channels = new ChannelPool(ChannelPool.plaintext((int) (16 * Sizes.MIB)));
-		BoundedRetry retry = new BoundedRetry("curve-fs", RetrySettings.DEFAULTS, timers);
-		MdsClient mdsClient = new MdsClient(this.mds, channels, retry, new RequestSigner(SigningKey.of(this.user, password)));
 		Path mp = this.mountPoint.toAbsolutePath().normalize();
-		FsMount mount = FsMount.mount(mdsClient, this.fs, InetAddress.getLocalHost().getHostName(), mp.toString(), timers);
-		FsNamespace namespace = new FsNamespace(mount, new MetaClient(mount, channels, retry));
-		ExecutorService uploads = Executors.newFixedThreadPool(4, daemon("curve-fs-upload"));
-		CurveFuse fuse = new CurveFuse(namespace, new FileData(mount, namespace, io, uploads));
-		timers.scheduleWithFixedDelay(() -> fuse.flushOpenFiles(true), 1, 1, TimeUnit.SECONDS);
+		FsSession session = FsSession.open(this.mds, this.fs, this.user, password, mp.toString());
+		FsMount mount = session.mount();
+		FsNamespace namespace = new FsNamespace(mount, session.meta());
+		ExecutorService uploads = Executors.newFixedThreadPool(4, FsSession.daemon("curve-fs-upload"));
+		CurveFuse fuse = new CurveFuse(namespace, new FileData(mount, namespace, session.objects(), session.io(), uploads));
+		session.timers().scheduleWithFixedDelay(() -> fuse.flushOpenFiles(true), 1, 1, TimeUnit.SECONDS);
 
 		// libfuse handles SIGTERM itself (fs umount sends it): its loop ends, it unmounts, and mount() returns
-		Thread uploadOnExit = new Thread(() -> stop(fuse, mount), "curve-fs-shutdown");
+		Thread uploadOnExit = new Thread(() -> stop(fuse, session), "curve-fs-shutdown");
 		Runtime.getRuntime().addShutdownHook(uploadOnExit);
 		log.info("mounting {} at {} (mount id {})", this.fs, mp, mount.mountId());
 		fuse.mount(mp, true, this.debug, options());
 		log.info("unmounted {}", mp);
-		stop(fuse, mount);
+		stop(fuse, session);
 		return 0;
 	}
 
 	/** Uploads what open files still buffer (nothing acknowledged by close may be lost), then gives the mount back. */
-	private static synchronized void stop(CurveFuse fuse, FsMount mount) {
+	private static synchronized void stop(CurveFuse fuse, FsSession session) {
 		fuse.flushOpenFiles(false);
-		mount.close();
+		session.close();
 	}
 
 	/**
@@ -117,14 +104,6 @@ public final class MountMain implements Callable<Integer> {
 			options.addAll(List.of("-o", "allow_other"));
 		}
 		return options.toArray(String[]::new);
-	}
-
-	private static java.util.concurrent.ThreadFactory daemon(String name) {
-		return (task) -> {
-			Thread thread = new Thread(task, name);
-			thread.setDaemon(true);
-			return thread;
-		};
 	}
 
 }
