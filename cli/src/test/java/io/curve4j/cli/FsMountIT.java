@@ -363,7 +363,7 @@ class FsMountIT {
 	}
 
 	@Test
-	@Order(6)
+	@Order(7)
 	void smallSyncedOverwritesAreCompactedReadTheSameAndLeaveNoGarbage() throws Exception {
 		Path onMount = mountA.resolve("overwritten");
 		Path onLocal = local.resolve("overwritten");
@@ -390,6 +390,7 @@ class FsMountIT {
 		mount(mountA);
 		assertThat(Files.mismatch(onMount, onLocal)).isEqualTo(-1);
 
+		// after everything the earlier cases did on fs1, the random workload above included
 		SnapshotCluster.Run check = SnapshotCluster.cli("fs", "check", "fs1");
 		assertThat(check.out()).contains("unreferenced objects: 0", "missing objects: 0");
 		assertThat(check.code()).as(check.out()).isZero();
@@ -451,7 +452,7 @@ class FsMountIT {
 	}
 
 	@Test
-	@Order(7)
+	@Order(8)
 	void unpackAndBuildASourceTreeAsOnLocalDisk() throws Exception {
 		Path archive = cluster.home.resolve("src.tar.gz");
 		Path source = Files.createDirectories(cluster.home.resolve("src-origin").resolve("project"));
@@ -476,7 +477,7 @@ class FsMountIT {
 	}
 
 	@Test
-	@Order(8)
+	@Order(9)
 	void renameStressFromManyClientsLeavesEveryFileExactlyOnce() throws Exception {
 		Path root = Files.createDirectory(mountA.resolve("stress"));
 		int dirs = 4;
@@ -529,7 +530,7 @@ class FsMountIT {
 	}
 
 	@Test
-	@Order(9)
+	@Order(10)
 	void metaserverKilledDuringCreatesAndRenamesLosesNothingAcknowledged() throws Exception {
 		Path dir = Files.createDirectory(mountA.resolve("kill-meta"));
 		Map<String, String> acknowledged = new ConcurrentHashMap<>();
@@ -574,7 +575,7 @@ class FsMountIT {
 	}
 
 	@Test
-	@Order(10)
+	@Order(11)
 	void fuseClientKilledMidWriteKeepsEveryClosedFileWhole() throws Exception {
 		Path dir = Files.createDirectory(mountB.resolve("kill-client"));
 		Map<String, String> closed = new TreeMap<>();

@@ -38,6 +38,7 @@ import io.curve4j.proto.metaserver.v1.InodeType;
 import io.curve4j.proto.metaserver.v1.LinkInodeRequest;
 import io.curve4j.proto.metaserver.v1.ListDentryRequest;
 import io.curve4j.proto.metaserver.v1.ListDentryResponse;
+import io.curve4j.proto.metaserver.v1.ListInodesRequest;
 import io.curve4j.proto.metaserver.v1.PartitionRef;
 import io.curve4j.proto.metaserver.v1.PartitionRequest;
 import io.curve4j.proto.metaserver.v1.PrepareRenameRequest;
@@ -195,6 +196,14 @@ class MetaServerClusterIT {
 		PartitionRef expired = MetaServerTrio.ref(this.capabilities.issue(FS, 1, FsCapabilities.READ | FsCapabilities.WRITE, 1));
 		assertRefused(() -> this.trio.meta(leader).createInode(inode.toBuilder().setPartition(expired).build()),
 				Status.Code.PERMISSION_DENIED);
+		// listing every inode (what fs check reads) needs a genuine capability too
+		assertRefused(() -> this.trio.meta(leader).listInodes(ListInodesRequest.newBuilder().setPartition(none).build()),
+				Status.Code.UNAUTHENTICATED);
+		assertRefused(() -> this.trio.meta(leader).listInodes(ListInodesRequest.newBuilder().setPartition(otherFs).build()),
+				Status.Code.PERMISSION_DENIED);
+		assertThat(this.trio.meta(leader).listInodes(ListInodesRequest.newBuilder().setPartition(mount).build()).getInodesList())
+			.extracting(Inode::getInodeId)
+			.containsExactly(1L);
 		assertThat(this.trio.meta(leader).getPartitionStats(PartitionRequest.newBuilder().setPartition(mount).build()).getInodeCount())
 			.as("only the root").isEqualTo(1);
 	}

@@ -1,5 +1,6 @@
 package io.curve4j.metaserver.compaction;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -7,11 +8,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -55,7 +54,7 @@ public final class Compactor implements AutoCloseable {
 
 	private static final Logger log = LoggerFactory.getLogger(Compactor.class);
 
-	private static final long PROPOSE_TIMEOUT_MS = 30_000;
+	private static final Duration PROPOSE_TIMEOUT = Duration.ofSeconds(30);
 
 	/** An inode of a partition of a copyset this metaserver hosts. */
 	public record InodeRef(CopysetKey copyset, int partitionId, long inodeId) {
@@ -261,25 +260,9 @@ public final class Compactor implements AutoCloseable {
 		return runs;
 	}
 
-	/** Proposes on the copyset and waits; a refusal comes back as its {@link CurveException}. */
+	/** Proposes on the copyset with the leader's clock and waits for the result. */
 	static Object propose(MetaCopyset copyset, MetaCommand.Builder command) {
-		try {
-			return copyset.propose(command.setTimeMs(System.currentTimeMillis()).build())
-				.get(PROPOSE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException("interrupted", ex);
-		}
-		catch (ExecutionException ex) {
-			if (ex.getCause() instanceof CurveException refused) {
-				throw refused;
-			}
-			throw new IllegalStateException(String.valueOf(ex.getCause()), ex.getCause());
-		}
-		catch (TimeoutException ex) {
-			throw new IllegalStateException("no answer from the copyset within " + PROPOSE_TIMEOUT_MS + " ms", ex);
-		}
+		return copyset.proposeAndWait(command.setTimeMs(System.currentTimeMillis()).build(), PROPOSE_TIMEOUT);
 	}
 
 	@Override

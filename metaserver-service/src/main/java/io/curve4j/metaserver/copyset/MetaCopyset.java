@@ -1,9 +1,14 @@
 package io.curve4j.metaserver.copyset;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
+import io.curve4j.common.error.CurveException;
 import io.curve4j.common.error.NotLeaderException;
 import io.curve4j.common.raft.RaftGroup;
 import io.curve4j.membership.HostedCopyset;
@@ -88,6 +93,31 @@ public final class MetaCopyset implements HostedCopyset, AutoCloseable {
 	/** Proposes a change; completes with the state machine's result once a majority has it and it is applied here. */
 	public CompletableFuture<Object> propose(MetaCommand command) {
 		return this.group.propose(command.toByteArray());
+	}
+
+	/**
+	 * {@link #propose} for the metaserver's own background work (trash, compaction,
+	 * collection): waits up to {@code timeout}; a refusal comes back as its
+	 * {@link CurveException}, anything else (no answer, interrupted, lost leadership) as an
+	 * {@link IllegalStateException}, the change's outcome then unknown.
+	 */
+	public Object proposeAndWait(MetaCommand command, Duration timeout) {
+		try {
+			return propose(command).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("interrupted while proposing to " + this.group.groupId(), ex);
+		}
+		catch (ExecutionException ex) {
+			if (ex.getCause() instanceof CurveException refused) {
+				throw refused;
+			}
+			throw new IllegalStateException(this.group.groupId() + ": " + ex.getCause(), ex.getCause());
+		}
+		catch (TimeoutException ex) {
+			throw new IllegalStateException("no answer from " + this.group.groupId() + " within " + timeout, ex);
+		}
 	}
 
 	/** Runs a read on the leader once it has applied everything committed before the call. */

@@ -3,11 +3,9 @@ package io.curve4j.metaserver.trash;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -112,17 +110,7 @@ public final class TrashCleaner implements AutoCloseable {
 				.setPartition(PartitionRef.newBuilder().setCopyset(copyset.key()).setPartitionId(partitionId))
 				.setInodeId(inode.getInodeId()))
 			.build();
-		try {
-			copyset.propose(command).get(PROPOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException("interrupted purging inode " + inode.getInodeId(), ex);
-		}
-		catch (ExecutionException | TimeoutException ex) {
-			throw new IllegalStateException("purging inode " + inode.getInodeId() + " of partition " + partitionId
-					+ " failed", ex);
-		}
+		copyset.proposeAndWait(command, PROPOSE_TIMEOUT);
 		log.info("purged inode {} of fs {} (partition {}) and its {} objects", inode.getInodeId(), partition.getFsId(),
 				partitionId, keys.size());
 	}
