@@ -13,6 +13,7 @@ import java.util.concurrent.Callable;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -150,6 +151,15 @@ final class FsCommand {
 		@Parameters(index = "1", paramLabel = "MOUNTPOINT")
 		Path mountPoint;
 
+		@Option(names = "--cache-dir", paramLabel = "PATH",
+				description = "Keep the block objects this mount reads in PATH (a read cache on local disk, kept across mounts)")
+		Path cacheDir;
+
+		@Option(names = "--cache-size", paramLabel = "SIZE", converter = SizeConverter.class, defaultValue = "10G",
+				description = "What the read cache may hold (default ${DEFAULT-VALUE}); past 90 %% the least recently read "
+						+ "objects go until 70 %% is left")
+		long cacheSize;
+
 		@Mixin
 		ClusterOptions cluster;
 
@@ -172,6 +182,10 @@ final class FsCommand {
 			command.addAll(List.of("-Xmx512m", "-jar", jar.toString(), "--mds=" + String.join(",", grpc),
 					"--fs=" + this.name, "--mountpoint=" + mp, "--user=" + credentials.user(),
 					"--secret-file=" + secretFile));
+			if (this.cacheDir != null) {
+				command.addAll(List.of("--cache-dir=" + this.cacheDir.toAbsolutePath().normalize(),
+						"--cache-size=" + this.cacheSize));
+			}
 			ProcessHandle client = mounts.start(command, mp, MOUNT_TIMEOUT);
 			PrintWriter out = this.spec.commandLine().getOut();
 			out.println("Mounted " + this.name + " at " + mp + " (client pid " + client.pid() + ", log "

@@ -36,6 +36,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import software.amazon.awssdk.services.s3.S3Client;
 import tools.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -48,6 +49,9 @@ import org.junit.jupiter.api.Timeout;
 
 import io.curve4j.common.auth.FsCapabilities;
 import io.curve4j.local.LocalCluster;
+import io.curve4j.local.LocalLayout;
+import io.curve4j.objectstore.ObjectStoreSettings;
+import io.curve4j.objectstore.SnapshotStore;
 import io.curve4j.local.ServiceSpec;
 import io.curve4j.proto.common.v1.CopysetKey;
 import io.curve4j.proto.fs.v1.FsCapability;
@@ -598,6 +602,45 @@ class FsMountIT {
 		for (Map.Entry<String, String> file : closed.entrySet()) {
 			assertThat(sha256(Files.readAllBytes(mountB.resolve("kill-client").resolve(file.getKey()))))
 				.as(file.getKey()).isEqualTo(file.getValue());
+		}
+	}
+
+	@Test
+	@Order(12)
+	void aMountsDiskCacheServesReadsAcrossRemountsEvenWithoutTheObjects() throws Exception {
+		byte[] data = SnapshotCluster.random(6 * 1024 * 1024 + 5, 77);
+		Files.write(mountA.resolve("cached.bin"), data);
+		Path mountC = Files.createDirectories(cluster.home.resolve("mnt-c"));
+		Path cacheDir = cluster.home.resolve("cache-c");
+		String[] mountCached = { "fs", "mount", "fs1", mountC.toString(), "--cache-dir", cacheDir.toString(),
+				"--cache-size", "64M" };
+		assertThat(SnapshotCluster.cli(mountCached).code()).isZero();
+		try {
+			assertThat(Files.readAllBytes(mountC.resolve("cached.bin"))).isEqualTo(data);
+			umount(mountC);
+			assertThat(list(cacheDir.resolve("read"))).as("the file's two block objects").hasSizeGreaterThanOrEqualTo(2);
+
+			// with the file's objects gone from S3, only the disk cache has its bytes
+			long inode = ((Number) Files.getAttribute(mountA.resolve("cached.bin"), "unix:ino")).longValue();
+			LocalLayout.ObjectStore s3 = cluster.layout.objectStore();
+			ObjectStoreSettings settings = new ObjectStoreSettings();
+			settings.setEndpoint(java.net.URI.create(s3.endpoint()));
+			settings.setRegion(s3.region());
+			settings.setAccessKey(s3.accessKey());
+			settings.setSecretKey(s3.secretKey());
+			try (S3Client client = settings.newClient("test")) {
+				SnapshotStore bucket = new SnapshotStore(client, LocalCluster.FS_BUCKET);
+				List<String> objects = bucket.keys("").stream().filter(k -> k.matches("(.*/)?\\d+_" + inode + "_\\d+_\\d+_\\d+")).toList();
+				assertThat(objects).hasSizeGreaterThanOrEqualTo(2);
+				bucket.delete(objects);
+			}
+			assertThat(SnapshotCluster.cli(mountCached).code()).isZero();
+			assertThat(Files.readAllBytes(mountC.resolve("cached.bin"))).isEqualTo(data);
+			assertThat(Files.readString(cluster.cluster.mounts().log(mountC))).contains("read cache in " + cacheDir);
+		}
+		finally {
+			SnapshotCluster.cli("fs", "umount", mountC.toString());
+			Files.deleteIfExists(mountA.resolve("cached.bin"));
 		}
 	}
 

@@ -6,7 +6,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -34,6 +38,9 @@ public final class FileData {
 	/** Whole block objects kept for reads (sequential reads fetch whole objects). */
 	private static final long CACHE_BYTES = 256L << 20;
 
+	/** Objects a sequential read fetches ahead of itself. */
+	static final int PREFETCH_BLOCKS = 2;
+
 	private final FsMount mount;
 
 	private final FsNamespace namespace;
@@ -41,6 +48,13 @@ public final class FileData {
 	private final SnapshotStore store;
 
 	private final BlockNames names;
+
+	private final DiskCache disk;
+
+	private final Executor background;
+
+	/** Objects a prefetch or a cache fill is fetching now: fetched once. */
+	private final Set<String> fetching = ConcurrentHashMap.newKeySet();
 
 	private final FileBytes bytes;
 
@@ -54,9 +68,15 @@ public final class FileData {
 		.weigher((String key, byte[] bytes) -> bytes.length)
 		.build();
 
-	public FileData(FsMount mount, FsNamespace namespace, SnapshotStore store, ExecutorService io,
-			ExecutorService uploads) {
+	/**
+	 * @param disk where block objects read are also kept, or null for none
+	 * @param background runs prefetches and disk cache fills (best effort: dropped when busy)
+	 */
+	public FileData(FsMount mount, FsNamespace namespace, SnapshotStore store, DiskCache disk, ExecutorService io,
+			ExecutorService uploads, Executor background) {
 		this.mount = mount;
+		this.disk = disk;
+		this.background = background;
 		this.namespace = namespace;
 		this.store = store;
 		this.io = io;
@@ -122,16 +142,62 @@ public final class FileData {
 		return CompletableFuture.supplyAsync(() -> write(inodeId, ranges, newLength), this.uploads);
 	}
 
+	/**
+	 * A sequential read takes whole objects into the memory cache (and the disk cache) and
+	 * fetches the next {@link #PREFETCH_BLOCKS} of the piece in the background; a random read
+	 * takes only its bytes, and with a disk cache the whole object is fetched for it later.
+	 */
 	private void readBlock(String key, long from, byte[] dst, int at, int n, boolean wholeBlocks) {
 		byte[] cached = this.blocks.getIfPresent(key);
+		if (cached == null && this.disk != null && this.disk.read(key, from, dst, at, n)) {
+			return;
+		}
 		if (cached == null && wholeBlocks) {
-			cached = this.blocks.get(key, (k) -> FileBytes.get(() -> this.store.get(k), k));
+			cached = this.blocks.get(key, this::fetchWhole);
+			String next = key;
+			for (int i = 0; i < PREFETCH_BLOCKS; i++) {
+				next = BlockNames.nextBlock(next);
+				fetchLater(next);
+			}
 		}
 		if (cached != null) {
 			System.arraycopy(cached, (int) from, dst, at, n);
+			return;
 		}
-		else {
-			System.arraycopy(FileBytes.get(() -> this.store.getRange(key, from, n), key), 0, dst, at, n);
+		System.arraycopy(FileBytes.get(() -> this.store.getRange(key, from, n), key), 0, dst, at, n);
+		if (this.disk != null) {
+			fetchLater(key);
+		}
+	}
+
+	private byte[] fetchWhole(String key) {
+		byte[] bytes = FileBytes.get(() -> this.store.get(key), key);
+		if (this.disk != null) {
+			this.disk.put(key, bytes);
+		}
+		return bytes;
+	}
+
+	/** Fetches an object into the caches in the background, unless it is there or coming; a missing one is no error. */
+	private void fetchLater(String key) {
+		if (this.blocks.getIfPresent(key) != null || !this.fetching.add(key)) {
+			return;
+		}
+		try {
+			this.background.execute(() -> {
+				try {
+					this.blocks.get(key, this::fetchWhole);
+				}
+				catch (RuntimeException ex) {
+					// past the piece's last block, or the store unreachable: the read itself will say
+				}
+				finally {
+					this.fetching.remove(key);
+				}
+			});
+		}
+		catch (RejectedExecutionException ex) {
+			this.fetching.remove(key);
 		}
 	}
 

@@ -5,9 +5,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
@@ -16,6 +18,8 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import io.curve4j.common.size.Sizes;
+import io.curve4j.fs.client.DiskCache;
 import io.curve4j.fs.client.FileData;
 import io.curve4j.fs.client.FsMount;
 import io.curve4j.fs.client.FsNamespace;
@@ -49,6 +53,13 @@ public final class MountMain implements Callable<Integer> {
 	@Option(names = "--secret-file", required = true, description = "A file holding the user's password (one line)")
 	Path secretFile;
 
+	@Option(names = "--cache-dir", description = "Keep block objects read in this directory (a read cache on local disk)")
+	Path cacheDir;
+
+	@Option(names = "--cache-size", defaultValue = "10G",
+			description = "Bytes the read cache may hold (K, M, G, T suffixes; default ${DEFAULT-VALUE})")
+	String cacheSize;
+
 	@Option(names = "--foreground", description = "Log FUSE requests (libfuse's debug output)")
 	boolean debug;
 
@@ -72,7 +83,17 @@ public final class MountMain implements Callable<Integer> {
 		FsMount mount = session.mount();
 		FsNamespace namespace = new FsNamespace(mount, session.meta());
 		ExecutorService uploads = Executors.newFixedThreadPool(4, FsSession.daemon("curve-fs-upload"));
-		CurveFuse fuse = new CurveFuse(namespace, new FileData(mount, namespace, session.objects(), session.io(), uploads));
+		DiskCache disk = this.cacheDir == null ? null : new DiskCache(this.cacheDir, Sizes.parse(this.cacheSize));
+		if (disk != null) {
+			log.info("read cache in {}: {} of {} bytes used at start", this.cacheDir, disk.used(), this.cacheSize);
+			session.timers().scheduleWithFixedDelay(() -> log.info("read cache: {} bytes used, {}% of reads from disk",
+					disk.used(), Math.round(disk.hitRatio() * 100)), 1, 1, TimeUnit.MINUTES);
+		}
+		// prefetches and cache fills: a few at a time, the rest dropped (they only save time)
+		ExecutorService background = new ThreadPoolExecutor(2, 2, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(64),
+				FsSession.daemon("curve-fs-prefetch"), new ThreadPoolExecutor.AbortPolicy());
+		CurveFuse fuse = new CurveFuse(namespace,
+				new FileData(mount, namespace, session.objects(), disk, session.io(), uploads, background));
 		session.timers().scheduleWithFixedDelay(() -> fuse.flushOpenFiles(true), 1, 1, TimeUnit.SECONDS);
 
 		// libfuse handles SIGTERM itself (fs umount sends it): its loop ends, it unmounts, and mount() returns

@@ -8,7 +8,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -56,6 +59,9 @@ public final class Compactor implements AutoCloseable {
 
 	private static final Duration PROPOSE_TIMEOUT = Duration.ofSeconds(30);
 
+	/** Object store reads in flight for all compactions together. */
+	static final int READS = 8;
+
 	/** An inode of a partition of a copyset this metaserver hosts. */
 	public record InodeRef(CopysetKey copyset, int partitionId, long inodeId) {
 	}
@@ -71,6 +77,9 @@ public final class Compactor implements AutoCloseable {
 	private final int piecesThreshold;
 
 	private final ThreadPoolExecutor pool;
+
+	/** Reads of the pieces a merged block is made of, in parallel: a block may gather dozens of small pieces. */
+	private final ExecutorService reads;
 
 	private final Set<InodeRef> queued = ConcurrentHashMap.newKeySet();
 
@@ -88,12 +97,14 @@ public final class Compactor implements AutoCloseable {
 		this.piecesThreshold = piecesThreshold;
 		this.meters = meters;
 		AtomicInteger names = new AtomicInteger();
+		ThreadFactory daemons = r -> {
+			Thread thread = new Thread(r, "compactor-" + names.incrementAndGet());
+			thread.setDaemon(true);
+			return thread;
+		};
 		this.pool = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(queue),
-				r -> {
-					Thread thread = new Thread(r, "compactor-" + names.incrementAndGet());
-					thread.setDaemon(true);
-					return thread;
-				});
+				daemons);
+		this.reads = Executors.newFixedThreadPool(READS, daemons);
 	}
 
 	/** True when a chunk of the inode has more pieces than the threshold and merging would shorten its list. */
@@ -205,7 +216,7 @@ public final class Compactor implements AutoCloseable {
 			for (long b = 0; b < names.blockCount(piece.getLength()); b++) {
 				long from = run[0] + b * names.blockSize();
 				byte[] block = new byte[(int) Math.min(names.blockSize(), run[1] - from)];
-				bytes.readOnce(list, from, block, store, Runnable::run);
+				bytes.readOnce(list, from, block, store, this.reads);
 				this.objects.put(names.key(inode.getFsId(), inode.getInodeId(), chunkId, b, piece.getVersion()), block);
 			}
 			merged.add(piece);
@@ -268,6 +279,7 @@ public final class Compactor implements AutoCloseable {
 	@Override
 	public void close() {
 		this.pool.shutdownNow();
+		this.reads.shutdownNow();
 		try {
 			// a compaction in flight ends before the copysets it uses close
 			this.pool.awaitTermination(10, TimeUnit.SECONDS);

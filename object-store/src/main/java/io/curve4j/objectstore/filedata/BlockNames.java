@@ -43,6 +43,14 @@ public record BlockNames(String keyPrefix, long blockSize) {
 		return keys;
 	}
 
+	/** The name of the object after {@code key} in its piece (the next block; it exists if the piece is that long). */
+	public static String nextBlock(String key) {
+		int versionAt = key.lastIndexOf('_');
+		int blockAt = key.lastIndexOf('_', versionAt - 1);
+		long block = Long.parseLong(key.substring(blockAt + 1, versionAt));
+		return key.substring(0, blockAt + 1) + (block + 1) + key.substring(versionAt);
+	}
+
 	/** The inode id an object name of this file system's data holds, or -1 when it is not one. */
 	public static long inodeOf(String fsPrefix, String key) {
 		if (!key.startsWith(fsPrefix)) {

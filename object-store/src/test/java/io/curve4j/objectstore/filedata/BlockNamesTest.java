@@ -38,6 +38,12 @@ class BlockNamesTest {
 	}
 
 	@Test
+	void nextBlockCountsTheBlockUpAndKeepsTheRest() {
+		assertThat(BlockNames.nextBlock(names.key(7, 12345, 99, 9, 3))).isEqualTo(names.key(7, 12345, 99, 10, 3));
+		assertThat(BlockNames.nextBlock("a_b/fs/7_1_5_0_0")).isEqualTo("a_b/fs/7_1_5_1_0");
+	}
+
+	@Test
 	void blockCountRoundsUp() {
 		assertThat(names.blockCount(0)).isZero();
 		assertThat(names.blockCount(1)).isEqualTo(1);

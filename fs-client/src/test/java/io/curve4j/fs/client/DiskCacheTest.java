@@ -1,0 +1,72 @@
+package io.curve4j.fs.client;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class DiskCacheTest {
+
+	@TempDir
+	Path dir;
+
+	@Test
+	void aCachedObjectAnswersRangesAndAnUnknownOneIsAMiss() {
+		DiskCache cache = new DiskCache(this.dir, 1000);
+		cache.put("fs/1_2_3_0_0", new byte[] { 1, 2, 3, 4, 5 });
+		byte[] dst = new byte[4];
+		assertThat(cache.read("fs/1_2_3_0_0", 1, dst, 1, 3)).isTrue();
+		assertThat(dst).containsExactly(0, 2, 3, 4);
+		assertThat(cache.read("fs/1_2_3_0_0", 3, dst, 0, 3)).as("past its end").isFalse();
+		assertThat(cache.read("fs/9_9_9_0_0", 0, dst, 0, 1)).isFalse();
+		assertThat(cache.hitRatio()).isEqualTo(1 / 3.0);
+		assertThat(cache.used()).isEqualTo(5);
+	}
+
+	@Test
+	void pastNinetyPercentTheLeastRecentlyReadGoUntilSeventyIsLeft() {
+		DiskCache cache = new DiskCache(this.dir, 1000);
+		for (int i = 0; i < 8; i++) {
+			cache.put("k" + i, new byte[100]);
+		}
+		// k0 read again: the least recently read are now k1, k2, ...
+		assertThat(cache.read("k0", 0, new byte[1], 0, 1)).isTrue();
+		cache.put("k8", new byte[100]);
+		cache.put("k9", new byte[100]);
+		assertThat(cache.used()).isEqualTo(700);
+		byte[] one = new byte[1];
+		assertThat(cache.read("k0", 0, one, 0, 1)).isTrue();
+		assertThat(cache.read("k1", 0, one, 0, 1)).isFalse();
+		assertThat(cache.read("k3", 0, one, 0, 1)).isFalse();
+		assertThat(cache.read("k4", 0, one, 0, 1)).isTrue();
+		assertThat(cache.read("k9", 0, one, 0, 1)).isTrue();
+	}
+
+	@Test
+	void aNewCacheOnTheSameDirectoryKeepsWhatWasCachedAndDropsHalfWrittenFiles() throws Exception {
+		DiskCache first = new DiskCache(this.dir, 1000);
+		first.put("curvefs/3_7_11_0_0", new byte[] { 9, 8, 7 });
+		Files.write(this.dir.resolve("read").resolve("x.1.tmp"), new byte[50]);
+		DiskCache second = new DiskCache(this.dir, 1000);
+		byte[] dst = new byte[3];
+		assertThat(second.read("curvefs/3_7_11_0_0", 0, dst, 0, 3)).isTrue();
+		assertThat(dst).containsExactly(9, 8, 7);
+		assertThat(second.used()).isEqualTo(3);
+		assertThat(this.dir.resolve("read").resolve("x.1.tmp")).doesNotExist();
+	}
+
+	@Test
+	void aSmallerCapacityTrimsAtStartAndNoSizeIsRefused() {
+		DiskCache big = new DiskCache(this.dir, 10_000);
+		for (int i = 0; i < 10; i++) {
+			big.put("k" + i, new byte[100]);
+		}
+		assertThat(new DiskCache(this.dir, 500).used()).isLessThanOrEqualTo(350);
+		assertThatThrownBy(() -> new DiskCache(this.dir, 0)).isInstanceOf(IllegalArgumentException.class);
+	}
+
+}
