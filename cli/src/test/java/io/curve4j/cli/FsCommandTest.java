@@ -114,6 +114,8 @@ class FsCommandTest {
 		assertThat(run("fs", "mount", "fs1")).isEqualTo(2);
 		assertThat(this.err.toString()).contains("MOUNTPOINT");
 		assertThat(run("fs", "umount")).isEqualTo(2);
+		assertThat(run("fs", "check")).isEqualTo(2);
+		assertThat(run("fs", "mount", "fs1", this.dir.toString(), "--cache-size", "banana")).isEqualTo(2);
 		assertThat(run("fs", "frobnicate")).isEqualTo(2);
 	}
 
