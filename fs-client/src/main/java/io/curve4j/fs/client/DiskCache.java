@@ -113,6 +113,23 @@ public final class DiskCache {
 		return true;
 	}
 
+	/** The whole cached object, or null (not counted in the hit ratio: prefetches ask too). */
+	public byte[] get(String key) {
+		Entry entry = this.entries.get(key);
+		if (entry == null) {
+			return null;
+		}
+		try {
+			byte[] bytes = Files.readAllBytes(file(key));
+			this.entries.computeIfPresent(key, (k, e) -> new Entry(e.size(), this.clock.incrementAndGet()));
+			return bytes;
+		}
+		catch (IOException ex) {
+			forget(key);
+			return null;
+		}
+	}
+
 	/** Keeps a whole object; a failure to write only means it is not cached. */
 	public void put(String key, byte[] bytes) {
 		if (this.entries.containsKey(key) || bytes.length > this.capacity * (1 - TRIM_RATIO)) {

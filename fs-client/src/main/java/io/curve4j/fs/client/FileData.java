@@ -148,17 +148,19 @@ public final class FileData {
 	 * takes only its bytes, and with a disk cache the whole object is fetched for it later.
 	 */
 	private void readBlock(String key, long from, byte[] dst, int at, int n, boolean wholeBlocks) {
+		if (wholeBlocks) {
+			String next = key;
+			for (int i = 0; i < PREFETCH_BLOCKS; i++) {
+				next = BlockNames.nextBlock(next);
+				fetchLater(next);
+			}
+		}
 		byte[] cached = this.blocks.getIfPresent(key);
 		if (cached == null && this.disk != null && this.disk.read(key, from, dst, at, n)) {
 			return;
 		}
 		if (cached == null && wholeBlocks) {
 			cached = this.blocks.get(key, this::fetchWhole);
-			String next = key;
-			for (int i = 0; i < PREFETCH_BLOCKS; i++) {
-				next = BlockNames.nextBlock(next);
-				fetchLater(next);
-			}
 		}
 		if (cached != null) {
 			System.arraycopy(cached, (int) from, dst, at, n);
@@ -171,6 +173,10 @@ public final class FileData {
 	}
 
 	private byte[] fetchWhole(String key) {
+		byte[] local = this.disk == null ? null : this.disk.get(key);
+		if (local != null) {
+			return local;
+		}
 		byte[] bytes = FileBytes.get(() -> this.store.get(key), key);
 		if (this.disk != null) {
 			this.disk.put(key, bytes);

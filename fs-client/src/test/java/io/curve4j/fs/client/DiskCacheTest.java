@@ -24,6 +24,8 @@ class DiskCacheTest {
 		assertThat(cache.read("fs/1_2_3_0_0", 3, dst, 0, 3)).as("past its end").isFalse();
 		assertThat(cache.read("fs/9_9_9_0_0", 0, dst, 0, 1)).isFalse();
 		assertThat(cache.hitRatio()).isEqualTo(1 / 3.0);
+		assertThat(cache.get("fs/1_2_3_0_0")).containsExactly(1, 2, 3, 4, 5);
+		assertThat(cache.get("fs/9_9_9_0_0")).isNull();
 		assertThat(cache.used()).isEqualTo(5);
 	}
 
