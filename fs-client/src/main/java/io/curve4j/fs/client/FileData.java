@@ -1,5 +1,6 @@
 package io.curve4j.fs.client;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,6 +38,12 @@ public final class FileData {
 
 	/** Whole block objects kept for reads (sequential reads fetch whole objects). */
 	private static final long CACHE_BYTES = 256L << 20;
+
+	/**
+	 * Longest time from an upload's first PUT to its AppendPieces: the metaservers' orphan
+	 * age (1 h by default) must stay above it plus the metadata call's retries (30 s).
+	 */
+	static final Duration UPLOAD_DEADLINE = Duration.ofMinutes(10);
 
 	/** Objects a sequential read fetches ahead of itself. */
 	static final int PREFETCH_BLOCKS = 2;
@@ -117,6 +124,7 @@ public final class FileData {
 	 * @return the inode as recorded
 	 */
 	public Inode write(long inodeId, List<WriteBuffer.Range> ranges, long newLength) {
+		long started = System.nanoTime();
 		Map<Long, ChunkPieces.Builder> pieces = new LinkedHashMap<>();
 		List<CompletableFuture<Void>> puts = new ArrayList<>();
 		for (WriteBuffer.Range range : ranges) {
@@ -132,6 +140,11 @@ public final class FileData {
 			}
 		}
 		join(puts);
+		if (System.nanoTime() - started > UPLOAD_DEADLINE.toNanos()) {
+			// the metaservers' sweep may take objects this old that nothing references yet: upload again, under new names
+			throw new CurveException(ErrorCode.UNAVAILABLE, "the upload took longer than " + UPLOAD_DEADLINE
+					+ "; the bytes stay buffered and are uploaded again");
+		}
 		Map<Long, ChunkPieces> built = new LinkedHashMap<>();
 		pieces.forEach((chunk, builder) -> built.put(chunk, builder.build()));
 		return this.namespace.appendPieces(inodeId, built, newLength, FsNamespace.nowNs());
