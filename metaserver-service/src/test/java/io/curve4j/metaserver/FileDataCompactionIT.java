@@ -130,7 +130,7 @@ class FileDataCompactionIT {
 
 		// the replaced objects stay for the grace period, then go with their record
 		Inode before = stale;
-		List<String> replaced = keys(before);
+		List<String> replaced = this.names.pieceKeys(before);
 		await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
 			assertThat(getInode(inode).getRetiredList()).isEmpty();
 			assertThat(this.objects.keys(PREFIX)).doesNotContainAnyElementsOf(replaced);
@@ -142,7 +142,7 @@ class FileDataCompactionIT {
 		Inode by = this.bytes.read(before, 0, read, FileBytes.Blocks.of(this.objects), Runnable::run, this::getInode);
 		assertThat(by.getCompactions()).isPositive();
 		assertThat(read).isEqualTo(Arrays.copyOf(model, read.length));
-		assertThat(this.objects.keys(PREFIX)).containsExactlyInAnyOrderElementsOf(keys(getInode(inode)));
+		assertThat(this.objects.keys(PREFIX)).containsExactlyInAnyOrderElementsOf(this.names.pieceKeys(getInode(inode)));
 	}
 
 	@Test
@@ -202,7 +202,7 @@ class FileDataCompactionIT {
 		assertReads(inode, model);
 		await().pollDelay(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
 			this.trio.bean(next, DataCollector.class).sweepOnce();
-			assertThat(this.objects.keys(PREFIX)).containsExactlyInAnyOrderElementsOf(keys(getInode(inode)));
+			assertThat(this.objects.keys(PREFIX)).containsExactlyInAnyOrderElementsOf(this.names.pieceKeys(getInode(inode)));
 		});
 		assertReads(inode, model);
 
@@ -261,13 +261,6 @@ class FileDataCompactionIT {
 
 	private static List<Piece> chunk0(Inode inode) {
 		return inode.getChunksOrDefault(0, ChunkPieces.getDefaultInstance()).getPiecesList();
-	}
-
-	private List<String> keys(Inode inode) {
-		List<String> keys = new ArrayList<>();
-		inode.getChunksMap().values().forEach(c -> c.getPiecesList()
-			.forEach(p -> keys.addAll(this.names.keys(inode.getFsId(), inode.getInodeId(), p, 0))));
-		return keys;
 	}
 
 	/** The file reads as the model up to its length, by the current list. */

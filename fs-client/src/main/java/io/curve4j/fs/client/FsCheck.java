@@ -12,12 +12,9 @@ import java.util.Set;
 import io.curve4j.objectstore.SnapshotStore;
 import io.curve4j.objectstore.filedata.BlockNames;
 import io.curve4j.proto.fs.v1.PartitionInfo;
-import io.curve4j.proto.metaserver.v1.ChunkPieces;
 import io.curve4j.proto.metaserver.v1.Inode;
 import io.curve4j.proto.metaserver.v1.ListInodesRequest;
 import io.curve4j.proto.metaserver.v1.ListInodesResponse;
-import io.curve4j.proto.metaserver.v1.Piece;
-import io.curve4j.proto.metaserver.v1.RetiredPiece;
 
 /**
  * Compares a file system's objects in the store with what its metadata references:
@@ -73,14 +70,8 @@ public final class FsCheck {
 				for (Inode inode : page) {
 					after = inode.getInodeId();
 					inodes++;
-					for (ChunkPieces chunk : inode.getChunksMap().values()) {
-						for (Piece piece : chunk.getPiecesList()) {
-							current.addAll(names.keys(inode.getFsId(), inode.getInodeId(), piece, 0));
-						}
-					}
-					for (RetiredPiece r : inode.getRetiredList()) {
-						retired.addAll(names.keys(inode.getFsId(), inode.getInodeId(), r.getPiece(), r.getFromBlock()));
-					}
+					current.addAll(names.pieceKeys(inode));
+					retired.addAll(names.retiredKeys(inode, Long.MAX_VALUE));
 				}
 			}
 			while (page.size() == PAGE);

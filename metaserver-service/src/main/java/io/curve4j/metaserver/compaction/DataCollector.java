@@ -20,14 +20,11 @@ import io.curve4j.metaserver.copyset.MetaCopyset;
 import io.curve4j.metaserver.copyset.MetaCopysets;
 import io.curve4j.objectstore.SnapshotStore;
 import io.curve4j.objectstore.filedata.BlockNames;
-import io.curve4j.proto.metaserver.v1.ChunkPieces;
 import io.curve4j.proto.metaserver.v1.ForgetRetiredRequest;
 import io.curve4j.proto.metaserver.v1.Inode;
 import io.curve4j.proto.metaserver.v1.MetaCommand;
 import io.curve4j.proto.metaserver.v1.PartitionRecord;
 import io.curve4j.proto.metaserver.v1.PartitionRef;
-import io.curve4j.proto.metaserver.v1.Piece;
-import io.curve4j.proto.metaserver.v1.RetiredPiece;
 
 /**
  * The leader's upkeep of its partitions' file data, in rounds:
@@ -144,12 +141,7 @@ public final class DataCollector implements AutoCloseable {
 
 	private int deleteRetired(MetaCopyset copyset, PartitionRecord partition, Inode inode, BlockNames names,
 			long retiredBy) {
-		List<String> keys = new ArrayList<>();
-		for (RetiredPiece retired : inode.getRetiredList()) {
-			if (retired.getRetiredMs() <= retiredBy) {
-				keys.addAll(names.keys(inode.getFsId(), inode.getInodeId(), retired.getPiece(), retired.getFromBlock()));
-			}
-		}
+		List<String> keys = names.retiredKeys(inode, retiredBy);
 		this.objects.delete(keys);
 		Compactor.propose(copyset, MetaCommand.newBuilder()
 			.setForgetRetired(ForgetRetiredRequest.newBuilder()
@@ -215,14 +207,8 @@ public final class DataCollector implements AutoCloseable {
 		Set<String> keys = new HashSet<>();
 		BlockNames names = new BlockNames(this.keyPrefix, led.partition().getBlockSize());
 		led.copyset().store().inode(led.partition().getPartitionId(), inodeId).ifPresent(inode -> {
-			for (ChunkPieces chunk : inode.getChunksMap().values()) {
-				for (Piece piece : chunk.getPiecesList()) {
-					keys.addAll(names.keys(inode.getFsId(), inodeId, piece, 0));
-				}
-			}
-			for (RetiredPiece retired : inode.getRetiredList()) {
-				keys.addAll(names.keys(inode.getFsId(), inodeId, retired.getPiece(), retired.getFromBlock()));
-			}
+			keys.addAll(names.pieceKeys(inode));
+			keys.addAll(names.retiredKeys(inode, Long.MAX_VALUE));
 		});
 		return keys;
 	}

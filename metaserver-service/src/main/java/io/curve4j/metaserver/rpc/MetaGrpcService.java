@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 import io.grpc.stub.StreamObserver;
@@ -136,18 +137,13 @@ public final class MetaGrpcService extends MetaServiceGrpc.MetaServiceImplBase {
 
 	@Override
 	public void appendPieces(AppendPiecesRequest request, StreamObserver<InodeResponse> responses) {
-		GrpcAnswers.async(responses, () -> {
-			checkPartition(request.getPartition(), FsCapabilities.WRITE);
-			return propose(request.getPartition(), MetaCommand.newBuilder()
-				.setAppendPieces(request.toBuilder().setPartition(stripped(request.getPartition()))), r -> {
-					Inode inode = (Inode) r;
+		change(request.getPartition(), MetaCommand.newBuilder().setAppendPieces(
+				request.toBuilder().setPartition(stripped(request.getPartition()))), responses, inode -> {
 					if (this.compactor != null && this.compactor.wants(inode)) {
 						this.compactor.offer(new Compactor.InodeRef(request.getPartition().getCopyset(),
 								request.getPartition().getPartitionId(), inode.getInodeId()));
 					}
-					return InodeResponse.newBuilder().setInode(inode).build();
 				});
-		});
 	}
 
 	@Override
@@ -276,9 +272,19 @@ public final class MetaGrpcService extends MetaServiceGrpc.MetaServiceImplBase {
 
 	/** A change that answers with the inode it leaves. */
 	private void change(PartitionRef partition, MetaCommand.Builder command, StreamObserver<InodeResponse> responses) {
+		change(partition, command, responses, inode -> {
+		});
+	}
+
+	/** A change that answers with the inode it leaves, once {@code applied} has seen it. */
+	private void change(PartitionRef partition, MetaCommand.Builder command, StreamObserver<InodeResponse> responses,
+			Consumer<Inode> applied) {
 		GrpcAnswers.async(responses, () -> {
 			checkPartition(partition, FsCapabilities.WRITE);
-			return propose(partition, command, r -> InodeResponse.newBuilder().setInode((Inode) r).build());
+			return propose(partition, command, r -> {
+				applied.accept((Inode) r);
+				return InodeResponse.newBuilder().setInode((Inode) r).build();
+			});
 		});
 	}
 

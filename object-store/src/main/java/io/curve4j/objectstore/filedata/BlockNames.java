@@ -3,7 +3,10 @@ package io.curve4j.objectstore.filedata;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.curve4j.proto.metaserver.v1.ChunkPieces;
+import io.curve4j.proto.metaserver.v1.Inode;
 import io.curve4j.proto.metaserver.v1.Piece;
+import io.curve4j.proto.metaserver.v1.RetiredPiece;
 
 /**
  * S3 object names of file data: {@code <keyPrefix><fsId>_<inodeId>_<chunkId>_<blockIndex>_<version>}, where block b holds
@@ -49,6 +52,28 @@ public record BlockNames(String keyPrefix, long blockSize) {
 		int blockAt = key.lastIndexOf('_', versionAt - 1);
 		long block = Long.parseLong(key.substring(blockAt + 1, versionAt));
 		return key.substring(0, blockAt + 1) + (block + 1) + key.substring(versionAt);
+	}
+
+	/** The objects the inode's current pieces are stored as. */
+	public List<String> pieceKeys(Inode inode) {
+		List<String> keys = new ArrayList<>();
+		for (ChunkPieces chunk : inode.getChunksMap().values()) {
+			for (Piece piece : chunk.getPiecesList()) {
+				keys.addAll(keys(inode.getFsId(), inode.getInodeId(), piece, 0));
+			}
+		}
+		return keys;
+	}
+
+	/** The objects of the inode's retired pieces that were retired at or before {@code retiredByMs}. */
+	public List<String> retiredKeys(Inode inode, long retiredByMs) {
+		List<String> keys = new ArrayList<>();
+		for (RetiredPiece retired : inode.getRetiredList()) {
+			if (retired.getRetiredMs() <= retiredByMs) {
+				keys.addAll(keys(inode.getFsId(), inode.getInodeId(), retired.getPiece(), retired.getFromBlock()));
+			}
+		}
+		return keys;
 	}
 
 	/** The inode id an object name of this file system's data holds, or -1 when it is not one. */
