@@ -15,14 +15,17 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import io.curve4j.common.error.CurveException;
 import io.curve4j.common.error.ErrorCode;
 import io.curve4j.common.size.Sizes;
+import io.curve4j.fs.client.CacheMode;
 import io.curve4j.fs.client.FsCheck;
 import io.curve4j.fs.client.FsSession;
+import io.curve4j.fs.fuse.CacheModeConverter;
 import io.curve4j.local.FsMounts;
 import io.curve4j.local.LocalCluster;
 import io.curve4j.sdk.cluster.ClusterEndpoints;
@@ -115,9 +118,10 @@ final class FsCommand {
 				return;
 			}
 			out.println("mounts:");
-			Table mounts = new Table("ID", "HOST", "MOUNT POINT", "LEASE UNTIL");
+			Table mounts = new Table("ID", "HOST", "MOUNT POINT", "CACHE", "LEASE UNTIL");
 			for (MdsRestApi.FsMount m : fs.mounts()) {
-				mounts.row(m.id(), m.host(), m.mountPoint(), time(m.expiresAt()));
+				mounts.row(m.id(), m.host(), m.mountPoint(), m.cacheMode().isEmpty() ? "-" : m.cacheMode(),
+						time(m.expiresAt()));
 			}
 			mounts.print(out, "  ");
 		}
@@ -152,13 +156,18 @@ final class FsCommand {
 		Path mountPoint;
 
 		@Option(names = "--cache-dir", paramLabel = "PATH",
-				description = "Keep the block objects this mount reads in PATH (a read cache on local disk, kept across mounts)")
+				description = "A disk cache for this mount in PATH (kept across mounts)")
 		Path cacheDir;
 
 		@Option(names = "--cache-size", paramLabel = "SIZE", converter = SizeConverter.class, defaultValue = "10G",
-				description = "What the read cache may hold (default ${DEFAULT-VALUE}); past 90 %% the least recently read "
-						+ "objects go until 70 %% is left")
+				description = "What the disk cache may hold (default ${DEFAULT-VALUE}); past 90 %% the least recently read "
+						+ "objects go until 70 %% is left, and write-back writes go straight to the object store")
 		long cacheSize;
+
+		@Option(names = "--cache-mode", paramLabel = "MODE", converter = CacheModeConverter.class,
+				description = "read-only (the default with --cache-dir): keeps the objects read; write-back: also writes,"
+						+ " durable once on the cache disk and uploaded in the background; off (the default without)")
+		CacheMode cacheMode;
 
 		@Mixin
 		ClusterOptions cluster;
@@ -168,6 +177,13 @@ final class FsCommand {
 
 		@Override
 		public void run() {
+			CacheMode mode;
+			try {
+				mode = CacheMode.of(this.cacheMode, this.cacheDir != null);
+			}
+			catch (IllegalArgumentException ex) {
+				throw new ParameterException(this.spec.commandLine(), ex.getMessage());
+			}
 			FsMounts mounts = mounts();
 			Path mp = FsMounts.checkMountPoint(this.mountPoint);
 			Path jar = Path.of(System.getProperty("curve.root", ".")).toAbsolutePath().resolve(CLIENT_JAR);
@@ -182,6 +198,7 @@ final class FsCommand {
 			command.addAll(List.of("-Xmx512m", "-jar", jar.toString(), "--mds=" + String.join(",", grpc),
 					"--fs=" + this.name, "--mountpoint=" + mp, "--user=" + credentials.user(),
 					"--secret-file=" + secretFile));
+			command.add("--cache-mode=" + mode.label());
 			if (this.cacheDir != null) {
 				command.addAll(List.of("--cache-dir=" + this.cacheDir.toAbsolutePath().normalize(),
 						"--cache-size=" + this.cacheSize));
@@ -258,6 +275,7 @@ final class FsCommand {
 			out.printf("unreferenced objects: %d%n", report.unreferenced().size());
 			report.unreferenced().stream().limit(LISTED).forEach((u) -> out.printf("  %s  (written %ds ago)%n", u.key(),
 					u.age().toSeconds()));
+			out.printf("pending upload on write-back clients: %d objects%n", report.pending());
 			out.printf("missing objects: %d%n", report.missing().size());
 			report.missing().stream().limit(LISTED).forEach((key) -> out.printf("  %s%n", key));
 			out.flush();

@@ -28,6 +28,7 @@ import io.curve4j.mds.fs.FileSystems;
 import io.curve4j.mds.topology.TopologyService;
 import io.curve4j.metaserver.copyset.MetaCopysets;
 import io.curve4j.proto.fs.v1.FsCapability;
+import io.curve4j.proto.fs.v1.MountRequest;
 import io.curve4j.proto.fs.v1.MountResponse;
 import io.curve4j.proto.fs.v1.PartitionInfo;
 import io.curve4j.proto.metaserver.v1.CreateDentryRequest;
@@ -132,7 +133,8 @@ class MetaServersWithMdsIT {
 		FileSystems fileSystems = this.mds.getBean(FileSystems.class);
 		fileSystems.create("fs1", Caller.ROOT);
 		await().atMost(Duration.ofSeconds(30)).until(() -> fileSystems.get("fs1", Caller.ROOT).ready());
-		MountResponse mount = fileSystems.mount("fs1", "host-1", "/mnt/fs1", Caller.ROOT);
+		MountResponse mount = fileSystems.mount(
+				MountRequest.newBuilder().setFsName("fs1").setHost("host-1").setMountPoint("/mnt/fs1").build(), Caller.ROOT);
 		assertThat(mount.getPartitionsList()).hasSize(3);
 		PartitionInfo first = mount.getPartitionsList()
 			.stream()

@@ -122,7 +122,7 @@ public interface MdsRestApi {
 	record FsPartition(long id, long startInode, long endInode, long copysetId, long logicalPoolId, String status) {
 	}
 
-	record FsMount(long id, String host, String mountPoint, Instant expiresAt) {
+	record FsMount(long id, String host, String mountPoint, Instant expiresAt, String cacheMode) {
 	}
 
 	/** @param path absolute; null where a call allows none */

@@ -14,6 +14,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
@@ -22,11 +23,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Block objects kept on local disk ({@code <dir>/read/}, one file per object) for reads
- * that would otherwise go to the store. An object never changes once written (its name is
- * never reused), so a cached copy is never stale and needs no invalidation. Past 90 % of
- * the capacity the least recently read objects are removed until 70 % is left. The index
- * is rebuilt from the directory at start, so a remount keeps what it had cached.
+ * Block objects on local disk, one file per object, in two areas. {@code <dir>/read/}
+ * keeps objects read from the store for later reads: an object never changes once written
+ * (its name is never reused), so a cached copy is never stale and needs no invalidation.
+ * Past 90 % of the capacity the least recently read objects are removed until 70 % is
+ * left. {@code <dir>/write/} holds the objects a write-back mount wrote and has not
+ * uploaded yet: written with fsync, never trimmed, moved to the read area once uploaded.
+ * Both indexes are rebuilt from the directories at start, so a remount keeps what it had
+ * cached and finds what it still has to upload.
  */
 public final class DiskCache {
 
@@ -43,7 +47,14 @@ public final class DiskCache {
 
 	private final Path dir;
 
+	private final Path writeDir;
+
 	private final long capacity;
+
+	/** Objects in the write area, by key, with their sizes. */
+	private final Map<String, Long> staged = new ConcurrentHashMap<>();
+
+	private final AtomicLong stagedBytes = new AtomicLong();
 
 	private final Map<String, Entry> entries = new ConcurrentHashMap<>();
 
@@ -60,9 +71,24 @@ public final class DiskCache {
 			throw new IllegalArgumentException("a cache needs a positive size, not " + capacity);
 		}
 		this.dir = cacheDir.resolve("read");
+		this.writeDir = cacheDir.resolve("write");
 		this.capacity = capacity;
 		try {
 			Files.createDirectories(this.dir);
+			Files.createDirectories(this.writeDir);
+			try (Stream<Path> files = Files.list(this.writeDir)) {
+				for (Path file : files.toList()) {
+					String name = file.getFileName().toString();
+					if (name.endsWith(".tmp")) {
+						// never renamed into place: no write counted on it
+						Files.deleteIfExists(file);
+						continue;
+					}
+					long size = Files.size(file);
+					this.staged.put(URLDecoder.decode(name, StandardCharsets.UTF_8), size);
+					this.stagedBytes.addAndGet(size);
+				}
+			}
 			try (Stream<Path> files = Files.list(this.dir)) {
 				// oldest first, so that what was read last counts as read last
 				for (Path file : files.sorted(Comparator.comparing(DiskCache::modified)).toList()) {
@@ -89,20 +115,17 @@ public final class DiskCache {
 	 * @return false when the object is not cached (nothing copied)
 	 */
 	public boolean read(String key, long offset, byte[] dst, int at, int n) {
+		Long stagedSize = this.staged.get(key);
+		if (stagedSize != null && offset + n <= stagedSize && readFile(writeFile(key), offset, dst, at, n)) {
+			this.hits.incrementAndGet();
+			return true;
+		}
 		Entry entry = this.entries.get(key);
 		if (entry == null || offset + n > entry.size()) {
 			this.misses.incrementAndGet();
 			return false;
 		}
-		try (FileChannel file = FileChannel.open(file(key), StandardOpenOption.READ)) {
-			ByteBuffer into = ByteBuffer.wrap(dst, at, n);
-			while (into.hasRemaining()) {
-				if (file.read(into, offset + (n - into.remaining())) < 0) {
-					throw new IOException("short file");
-				}
-			}
-		}
-		catch (IOException ex) {
+		if (!readFile(file(key), offset, dst, at, n)) {
 			// removed by a trim meanwhile, or damaged: the store has it
 			forget(key);
 			this.misses.incrementAndGet();
@@ -113,8 +136,26 @@ public final class DiskCache {
 		return true;
 	}
 
+	private static boolean readFile(Path path, long offset, byte[] dst, int at, int n) {
+		try (FileChannel file = FileChannel.open(path, StandardOpenOption.READ)) {
+			ByteBuffer into = ByteBuffer.wrap(dst, at, n);
+			while (into.hasRemaining()) {
+				if (file.read(into, offset + (n - into.remaining())) < 0) {
+					throw new IOException("short file");
+				}
+			}
+			return true;
+		}
+		catch (IOException ex) {
+			return false;
+		}
+	}
+
 	/** The whole cached object, or null (not counted in the hit ratio: prefetches ask too). */
 	public byte[] get(String key) {
+		if (this.staged.containsKey(key)) {
+			return staged(key);
+		}
 		Entry entry = this.entries.get(key);
 		if (entry == null) {
 			return null;
@@ -132,7 +173,7 @@ public final class DiskCache {
 
 	/** Keeps a whole object; a failure to write only means it is not cached. */
 	public void put(String key, byte[] bytes) {
-		if (this.entries.containsKey(key) || bytes.length > this.capacity * (1 - TRIM_RATIO)) {
+		if (this.entries.containsKey(key) || this.staged.containsKey(key) || bytes.length > this.capacity * (1 - TRIM_RATIO)) {
 			return;
 		}
 		Path target = file(key);
@@ -154,14 +195,121 @@ public final class DiskCache {
 		if (this.entries.putIfAbsent(key, new Entry(bytes.length, this.clock.incrementAndGet())) == null) {
 			this.used.addAndGet(bytes.length);
 		}
-		if (this.used.get() > this.capacity * FULL_RATIO) {
+		if (this.used.get() + this.stagedBytes.get() > this.capacity * FULL_RATIO) {
 			trim();
 		}
 	}
 
-	/** Bytes cached now. */
+	/**
+	 * Writes an object to the write area, durably: the file is synced, and
+	 * {@link #syncStaged()} syncs the directory once for a batch.
+	 * @throws UncheckedIOException when the disk refuses it (nothing staged then)
+	 */
+	public void stage(String key, byte[] bytes) {
+		Path target = writeFile(key);
+		Path tmp = target.resolveSibling(target.getFileName() + "." + Thread.currentThread().getId() + ".tmp");
+		try {
+			try (FileChannel file = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+					StandardOpenOption.TRUNCATE_EXISTING)) {
+				ByteBuffer from = ByteBuffer.wrap(bytes);
+				while (from.hasRemaining()) {
+					file.write(from);
+				}
+				file.force(true);
+			}
+			Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+		}
+		catch (IOException ex) {
+			try {
+				Files.deleteIfExists(tmp);
+			}
+			catch (IOException ignored) {
+				// nothing more to undo
+			}
+			throw new UncheckedIOException("cannot write " + key + " to the write-back cache", ex);
+		}
+		if (this.staged.put(key, (long) bytes.length) == null) {
+			this.stagedBytes.addAndGet(bytes.length);
+		}
+	}
+
+	/** Makes the names of the objects staged so far durable (their bytes already are). */
+	public void syncStaged() {
+		try (FileChannel directory = FileChannel.open(this.writeDir, StandardOpenOption.READ)) {
+			directory.force(true);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("cannot sync the write-back cache directory " + this.writeDir, ex);
+		}
+	}
+
+	/** A staged object's bytes (to upload), or null when it is not staged. */
+	public byte[] staged(String key) {
+		try {
+			return this.staged.containsKey(key) ? Files.readAllBytes(writeFile(key)) : null;
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("cannot read " + key + " from the write-back cache", ex);
+		}
+	}
+
+	/** The objects staged and not yet uploaded (a restarted client uploads them first). */
+	public Set<String> stagedKeys() {
+		return Set.copyOf(this.staged.keySet());
+	}
+
+	/** A staged object is in the store now: it moves to the read area. */
+	public void uploaded(String key) {
+		Long size = this.staged.get(key);
+		if (size == null) {
+			return;
+		}
+		try {
+			Files.move(writeFile(key), file(key), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+			if (this.entries.putIfAbsent(key, new Entry(size, this.clock.incrementAndGet())) == null) {
+				this.used.addAndGet(size);
+			}
+		}
+		catch (IOException ex) {
+			log.warn("cannot move uploaded {} to the read cache: {}", key, ex.toString());
+		}
+		unstage(key);
+		if (this.used.get() + this.stagedBytes.get() > this.capacity * FULL_RATIO) {
+			trim();
+		}
+	}
+
+	/** Drops a staged object that nothing needs (its piece was never recorded, or is gone). */
+	public void discard(String key) {
+		try {
+			Files.deleteIfExists(writeFile(key));
+		}
+		catch (IOException ex) {
+			log.warn("cannot remove {} from the write-back cache: {}", key, ex.toString());
+		}
+		unstage(key);
+	}
+
+	private void unstage(String key) {
+		Long size = this.staged.remove(key);
+		if (size != null) {
+			this.stagedBytes.addAndGet(-size);
+		}
+	}
+
+	/** Whether write-back may stage more: below {@link #FULL_RATIO} of the capacity, counting both areas. */
+	public boolean acceptsWrites(long bytes) {
+		return this.used.get() + this.stagedBytes.get() + bytes <= this.capacity * FULL_RATIO;
+	}
+
+	/** Bytes in the read area now. */
 	public long used() {
 		return this.used.get();
+	}
+
+	/** Bytes written back and not yet uploaded. */
+	public long pendingBytes() {
+		return this.stagedBytes.get();
 	}
 
 	/** Share of reads answered from disk so far. */
@@ -171,9 +319,12 @@ public final class DiskCache {
 		return all == 0 ? 0 : (double) h / all;
 	}
 
-	/** Removes the least recently read objects until at most {@link #TRIM_RATIO} of the capacity is used. */
+	/**
+	 * Removes the least recently read objects until at most {@link #TRIM_RATIO} of the
+	 * capacity is used, both areas counted (the write area is never trimmed).
+	 */
 	synchronized void trim() {
-		if (this.used.get() <= this.capacity * FULL_RATIO) {
+		if (this.used.get() + this.stagedBytes.get() <= this.capacity * FULL_RATIO) {
 			return;
 		}
 		List<Map.Entry<String, Entry>> byAge = this.entries.entrySet()
@@ -181,7 +332,7 @@ public final class DiskCache {
 			.sorted(Comparator.comparingLong(e -> e.getValue().lastRead()))
 			.toList();
 		for (Map.Entry<String, Entry> oldest : byAge) {
-			if (this.used.get() <= this.capacity * TRIM_RATIO) {
+			if (this.used.get() + this.stagedBytes.get() <= this.capacity * TRIM_RATIO) {
 				break;
 			}
 			forget(oldest.getKey());
@@ -203,6 +354,10 @@ public final class DiskCache {
 
 	private Path file(String key) {
 		return this.dir.resolve(URLEncoder.encode(key, StandardCharsets.UTF_8));
+	}
+
+	private Path writeFile(String key) {
+		return this.writeDir.resolve(URLEncoder.encode(key, StandardCharsets.UTF_8));
 	}
 
 	private static long modified(Path file) {

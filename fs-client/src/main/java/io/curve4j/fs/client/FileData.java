@@ -15,6 +15,8 @@ import java.util.concurrent.RejectedExecutionException;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
 
 import io.curve4j.common.error.CurveException;
@@ -48,6 +50,16 @@ public final class FileData {
 	/** Objects a sequential read fetches ahead of itself. */
 	static final int PREFETCH_BLOCKS = 2;
 
+	/**
+	 * How long a read of bytes another mount wrote back and has not uploaded yet waits for
+	 * the upload (a live client uploads within seconds) before it fails.
+	 */
+	static final Duration PENDING_WAIT = Duration.ofSeconds(10);
+
+	private static final Duration PENDING_POLL = Duration.ofMillis(250);
+
+	private static final Logger log = LoggerFactory.getLogger(FileData.class);
+
 	private final FsMount mount;
 
 	private final FsNamespace namespace;
@@ -57,6 +69,8 @@ public final class FileData {
 	private final BlockNames names;
 
 	private final DiskCache disk;
+
+	private final WriteBackUploads writeBack;
 
 	private final Executor background;
 
@@ -77,12 +91,18 @@ public final class FileData {
 
 	/**
 	 * @param disk where block objects read are also kept, or null for none
+	 * @param writeBack with a disk cache: writes are durable once staged on it, and uploaded
+	 *     later by this; null: writes are durable once in the store
 	 * @param background runs prefetches and disk cache fills (best effort: dropped when busy)
 	 */
-	public FileData(FsMount mount, FsNamespace namespace, SnapshotStore store, DiskCache disk, ExecutorService io,
-			ExecutorService uploads, Executor background) {
+	public FileData(FsMount mount, FsNamespace namespace, SnapshotStore store, DiskCache disk,
+			WriteBackUploads writeBack, ExecutorService io, ExecutorService uploads, Executor background) {
+		if (writeBack != null && disk == null) {
+			throw new IllegalArgumentException("write-back needs a disk cache");
+		}
 		this.mount = mount;
 		this.disk = disk;
+		this.writeBack = writeBack;
 		this.background = background;
 		this.namespace = namespace;
 		this.store = store;
@@ -106,32 +126,127 @@ public final class FileData {
 	 * @return the inode the bytes were read by
 	 */
 	public Inode read(Inode inode, long offset, byte[] dst, boolean wholeBlocks) {
+		long deadline = System.nanoTime() + PENDING_WAIT.toNanos();
+		Inode by = inode;
+		while (true) {
+			try {
+				return this.bytes.read(by, offset, dst,
+						(key, from, into, at, n) -> readBlock(key, from, into, at, n, wholeBlocks), this.io,
+						this.namespace::getInode);
+			}
+			catch (FileBytes.ObjectMissingException ex) {
+				by = this.namespace.getInode(inode.getInodeId());
+				long pendingOn = pendingMount(by, ex.key());
+				if (pendingOn == 0) {
+					throw new CurveException(ErrorCode.INTERNAL, ex.getMessage(), ex);
+				}
+				if (System.nanoTime() > deadline) {
+					throw new CurveException(ErrorCode.UNAVAILABLE, "bytes of inode " + inode.getInodeId()
+							+ " are pending upload on mount " + pendingOn + ": that client wrote them to its write-back"
+							+ " cache and has not uploaded them yet; they read once it has (restart it on its cache"
+							+ " directory if it stopped)");
+				}
+				sleep(PENDING_POLL);
+			}
+			catch (SdkException ex) {
+				throw new CurveException(ErrorCode.UNAVAILABLE, "object store: " + ex.getMessage(), ex);
+			}
+		}
+	}
+
+	/** The mount a piece holding object {@code key} is pending upload on, or 0 when none is. */
+	private long pendingMount(Inode inode, String key) {
+		for (ChunkPieces chunk : inode.getChunksMap().values()) {
+			for (Piece piece : chunk.getPiecesList()) {
+				if (piece.getPendingMount() != 0
+						&& this.names.keys(inode.getFsId(), inode.getInodeId(), piece, 0).contains(key)) {
+					return piece.getPendingMount();
+				}
+			}
+		}
+		return 0;
+	}
+
+	private static void sleep(Duration pause) {
 		try {
-			return this.bytes.read(inode, offset, dst, (key, from, into, at, n) -> readBlock(key, from, into, at, n, wholeBlocks),
-					this.io, this.namespace::getInode);
+			Thread.sleep(pause.toMillis());
 		}
-		catch (FileBytes.ObjectMissingException ex) {
-			throw new CurveException(ErrorCode.INTERNAL, ex.getMessage(), ex);
-		}
-		catch (SdkException ex) {
-			throw new CurveException(ErrorCode.UNAVAILABLE, "object store: " + ex.getMessage(), ex);
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new CurveException(ErrorCode.UNAVAILABLE, "interrupted while waiting for an upload", ex);
 		}
 	}
 
 	/**
 	 * Stores dirty ranges as pieces and records them on the inode: the write is durable (in
-	 * the object store and on a Raft majority of the metaservers) when this returns.
+	 * the object store, or in write-back mode on the local cache disk, and on a Raft
+	 * majority of the metaservers) when this returns.
 	 * @return the inode as recorded
 	 */
 	public Inode write(long inodeId, List<WriteBuffer.Range> ranges, long newLength) {
-		long started = System.nanoTime();
-		Map<Long, ChunkPieces.Builder> pieces = new LinkedHashMap<>();
-		List<CompletableFuture<Void>> puts = new ArrayList<>();
+		List<PieceUploads.Upload> uploads = new ArrayList<>();
+		long bytes = 0;
 		for (WriteBuffer.Range range : ranges) {
-			long chunk = range.offset() / chunkSize();
-			PieceUploads.Upload upload = PieceUploads.of(this.names, this.mount.fsId(), inodeId, this.mount.nextChunkId(),
-					range);
-			pieces.computeIfAbsent(chunk, (c) -> ChunkPieces.newBuilder()).addPieces(upload.piece());
+			uploads.add(PieceUploads.of(this.names, this.mount.fsId(), inodeId, this.mount.nextChunkId(), range));
+			bytes += range.data().length;
+		}
+		if (this.writeBack != null && this.disk.acceptsWrites(bytes) && stage(uploads)) {
+			try {
+				return this.namespace.appendPieces(inodeId, pieces(ranges, uploads, this.mount.mountId()), newLength,
+						FsNamespace.nowNs());
+			}
+			finally {
+				// recorded or not (an unknown outcome may have been): the uploader finds out which and keeps or drops them
+				for (PieceUploads.Upload upload : uploads) {
+					this.writeBack.submit(inodeId, upload.piece().getChunkId(),
+							upload.puts().stream().map(PieceUploads.Put::key).toList());
+				}
+			}
+		}
+		return writeThrough(inodeId, ranges, uploads, newLength);
+	}
+
+	/**
+	 * Writes the pieces' objects to the disk cache's write area, durably.
+	 * @return false when the disk refused them (none staged then: the write goes to the store)
+	 */
+	private boolean stage(List<PieceUploads.Upload> uploads) {
+		List<String> staged = new ArrayList<>();
+		try {
+			for (PieceUploads.Upload upload : uploads) {
+				for (PieceUploads.Put put : upload.puts()) {
+					this.disk.stage(put.key(), put.bytes());
+					staged.add(put.key());
+				}
+			}
+			this.disk.syncStaged();
+			return true;
+		}
+		catch (java.io.UncheckedIOException ex) {
+			log.warn("write-back cache refused a write, so it goes to the store: {}", ex.getMessage());
+			staged.forEach(this.disk::discard);
+			return false;
+		}
+	}
+
+	/** The pieces by chunk index, marked pending upload on {@code pendingMount} (0: in the store). */
+	private Map<Long, ChunkPieces> pieces(List<WriteBuffer.Range> ranges, List<PieceUploads.Upload> uploads,
+			long pendingMount) {
+		Map<Long, ChunkPieces.Builder> pieces = new LinkedHashMap<>();
+		for (int i = 0; i < ranges.size(); i++) {
+			pieces.computeIfAbsent(ranges.get(i).offset() / chunkSize(), (c) -> ChunkPieces.newBuilder())
+				.addPieces(uploads.get(i).piece().toBuilder().setPendingMount(pendingMount));
+		}
+		Map<Long, ChunkPieces> built = new LinkedHashMap<>();
+		pieces.forEach((chunk, builder) -> built.put(chunk, builder.build()));
+		return built;
+	}
+
+	private Inode writeThrough(long inodeId, List<WriteBuffer.Range> ranges, List<PieceUploads.Upload> uploads,
+			long newLength) {
+		long started = System.nanoTime();
+		List<CompletableFuture<Void>> puts = new ArrayList<>();
+		for (PieceUploads.Upload upload : uploads) {
 			for (PieceUploads.Put put : upload.puts()) {
 				puts.add(CompletableFuture.runAsync(() -> {
 					s3(() -> this.store.put(put.key(), put.bytes()));
@@ -145,9 +260,7 @@ public final class FileData {
 			throw new CurveException(ErrorCode.UNAVAILABLE, "the upload took longer than " + UPLOAD_DEADLINE
 					+ "; the bytes stay buffered and are uploaded again");
 		}
-		Map<Long, ChunkPieces> built = new LinkedHashMap<>();
-		pieces.forEach((chunk, builder) -> built.put(chunk, builder.build()));
-		return this.namespace.appendPieces(inodeId, built, newLength, FsNamespace.nowNs());
+		return this.namespace.appendPieces(inodeId, pieces(ranges, uploads, 0), newLength, FsNamespace.nowNs());
 	}
 
 	/** {@link #write} in the background. */

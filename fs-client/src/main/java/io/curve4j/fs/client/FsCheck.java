@@ -37,8 +37,10 @@ public final class FsCheck {
 	 * @param objects objects of the file system in the store
 	 * @param inodes inodes read
 	 * @param retired objects of retired pieces (deleted after the grace period)
+	 * @param pending objects of pieces a write-back client has not uploaded yet (not in the store: not missing)
 	 */
-	public record Report(int objects, int inodes, int retired, List<Unreferenced> unreferenced, List<String> missing) {
+	public record Report(int objects, int inodes, int retired, int pending, List<Unreferenced> unreferenced,
+			List<String> missing) {
 
 		public boolean clean() {
 			return this.unreferenced.isEmpty() && this.missing.isEmpty();
@@ -58,6 +60,7 @@ public final class FsCheck {
 		}
 		Set<String> current = new HashSet<>();
 		Set<String> retired = new HashSet<>();
+		Set<String> pending = new HashSet<>();
 		int inodes = 0;
 		for (PartitionInfo partition : mount.refreshPartitions()) {
 			long after = 0;
@@ -72,6 +75,7 @@ public final class FsCheck {
 					inodes++;
 					current.addAll(names.pieceKeys(inode));
 					retired.addAll(names.retiredKeys(inode, Long.MAX_VALUE));
+					pending.addAll(names.pendingKeys(inode));
 				}
 			}
 			while (page.size() == PAGE);
@@ -87,14 +91,15 @@ public final class FsCheck {
 		List<String> missing = new ArrayList<>();
 		for (String key : current) {
 			// written after the listing, or really gone
-			if (!listed.containsKey(key) && !store.exists(key)) {
+			if (!listed.containsKey(key) && !pending.contains(key) && !store.exists(key)) {
 				missing.add(key);
 			}
 		}
 		unreferenced.sort((a, b) -> a.key().compareTo(b.key()));
 		missing.sort(String::compareTo);
 		int retiredInStore = (int) retired.stream().filter(listed::containsKey).count();
-		return new Report(listed.size(), inodes, retiredInStore, unreferenced, missing);
+		int pendingUpload = (int) pending.stream().filter(key -> !listed.containsKey(key)).count();
+		return new Report(listed.size(), inodes, retiredInStore, pendingUpload, unreferenced, missing);
 	}
 
 }

@@ -80,9 +80,14 @@ public final class FsMount implements AutoCloseable {
 	}
 
 	/** Registers the mount and starts renewing its lease on {@code scheduler}. */
-	public static FsMount mount(MdsClient mds, String fsName, String host, String mountPoint,
+	public static FsMount mount(MdsClient mds, String fsName, String host, String mountPoint, CacheMode cache,
 			ScheduledExecutorService scheduler) {
-		MountRequest request = MountRequest.newBuilder().setFsName(fsName).setHost(host).setMountPoint(mountPoint).build();
+		MountRequest request = MountRequest.newBuilder()
+			.setFsName(fsName)
+			.setHost(host)
+			.setMountPoint(mountPoint)
+			.setCacheMode(cache.label())
+			.build();
 		MountResponse mounted = call(mds, "mount " + fsName, false, (stub, observer) -> stub.mount(request, observer));
 		FsMount mount = new FsMount(mds, mounted);
 		long period = Math.max(1000, mounted.getLeaseMs() / 3);

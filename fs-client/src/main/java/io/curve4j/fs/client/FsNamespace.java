@@ -29,6 +29,7 @@ import io.curve4j.proto.metaserver.v1.GetDentryRequest;
 import io.curve4j.proto.metaserver.v1.GetInodeRequest;
 import io.curve4j.proto.metaserver.v1.Inode;
 import io.curve4j.proto.metaserver.v1.InodeResponse;
+import io.curve4j.proto.metaserver.v1.MarkUploadedRequest;
 import io.curve4j.proto.metaserver.v1.InodeType;
 import io.curve4j.proto.metaserver.v1.LinkInodeRequest;
 import io.curve4j.proto.metaserver.v1.ListDentryRequest;
@@ -272,6 +273,13 @@ public final class FsNamespace {
 		return seenWith(this.meta.<InodeResponse>onInode(inodeId, "record a write of " + inodeId, true, (stub, ref, o) -> stub
 			.appendPieces(AppendPiecesRequest.newBuilder().setPartition(ref).setInodeId(inodeId).putAllPieces(pieces)
 				.setNewLength(newLength).setMtimeNs(mtimeNs).build(), o)));
+	}
+
+	/** The objects of these pieces (by chunk id) are in the store now: they are no longer pending upload. */
+	public Inode markUploaded(long inodeId, List<Long> chunkIds) {
+		return seenWith(this.meta.<InodeResponse>onInode(inodeId, "mark pieces of " + inodeId + " uploaded", true,
+				(stub, ref, o) -> stub.markUploaded(MarkUploadedRequest.newBuilder().setPartition(ref).setInodeId(inodeId)
+					.addAllChunkIds(chunkIds).build(), o)));
 	}
 
 	public Inode setXattr(long inodeId, String name, byte[] value, boolean createOnly, boolean replaceOnly) {

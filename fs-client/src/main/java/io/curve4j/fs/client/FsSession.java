@@ -46,11 +46,11 @@ public final class FsSession implements AutoCloseable {
 
 	private boolean closed;
 
-	private FsSession(List<String> mds, String fs, String user, String password, String mountPoint) {
+	private FsSession(List<String> mds, String fs, String user, String password, String mountPoint, CacheMode cache) {
 		BoundedRetry retry = new BoundedRetry("curve-fs", RetrySettings.DEFAULTS, this.timers);
 		MdsClient mdsClient = new MdsClient(mds, this.channels, retry, new RequestSigner(SigningKey.of(user, password)));
 		try {
-			this.mount = FsMount.mount(mdsClient, fs, hostName(), mountPoint, this.timers);
+			this.mount = FsMount.mount(mdsClient, fs, hostName(), mountPoint, cache, this.timers);
 		}
 		catch (RuntimeException ex) {
 			this.channels.close();
@@ -63,9 +63,15 @@ public final class FsSession implements AutoCloseable {
 		this.objects = new SnapshotStore(this.s3, this.mount.objectStore().getBucket());
 	}
 
-	/** Mounts file system {@code fs} for {@code mountPoint} (how the mount is listed) as {@code user}. */
+	/** Mounts file system {@code fs} for {@code mountPoint} (how the mount is listed) as {@code user}, with no disk cache. */
 	public static FsSession open(List<String> mds, String fs, String user, String password, String mountPoint) {
-		return new FsSession(mds, fs, user, password, mountPoint);
+		return open(mds, fs, user, password, mountPoint, CacheMode.OFF);
+	}
+
+	/** Mounts file system {@code fs} for {@code mountPoint}, listed with the disk cache's mode. */
+	public static FsSession open(List<String> mds, String fs, String user, String password, String mountPoint,
+			CacheMode cache) {
+		return new FsSession(mds, fs, user, password, mountPoint, cache);
 	}
 
 	public FsMount mount() {

@@ -3,6 +3,7 @@ package io.curve4j.fs.fuse;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -19,11 +20,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import io.curve4j.common.size.Sizes;
+import io.curve4j.fs.client.CacheMode;
 import io.curve4j.fs.client.DiskCache;
 import io.curve4j.fs.client.FileData;
 import io.curve4j.fs.client.FsMount;
 import io.curve4j.fs.client.FsNamespace;
 import io.curve4j.fs.client.FsSession;
+import io.curve4j.fs.client.WriteBackUploads;
 
 /**
  * The CurveFS client process: registers a mount with the MDS, mounts FUSE and serves it
@@ -53,12 +56,20 @@ public final class MountMain implements Callable<Integer> {
 	@Option(names = "--secret-file", required = true, description = "A file holding the user's password (one line)")
 	Path secretFile;
 
-	@Option(names = "--cache-dir", description = "Keep block objects read in this directory (a read cache on local disk)")
+	@Option(names = "--cache-dir", description = "A directory on local disk for the mount's cache")
 	Path cacheDir;
 
 	@Option(names = "--cache-size", defaultValue = "10G",
-			description = "Bytes the read cache may hold (K, M, G, T suffixes; default ${DEFAULT-VALUE})")
+			description = "Bytes the disk cache may hold (K, M, G, T suffixes; default ${DEFAULT-VALUE})")
 	String cacheSize;
+
+	@Option(names = "--cache-mode", converter = CacheModeConverter.class, description = "off, read-only (keeps objects"
+			+ " read) or write-back (also writes: durable on the cache disk, uploaded in the background); read-only with"
+			+ " --cache-dir, else off")
+	CacheMode cacheMode;
+
+	/** Seconds an unmount waits for write-back uploads; what is left is uploaded by the next start. */
+	private static final Duration UPLOADS_ON_UNMOUNT = Duration.ofSeconds(60);
 
 	@Option(names = "--foreground", description = "Log FUSE requests (libfuse's debug output)")
 	boolean debug;
@@ -77,38 +88,59 @@ public final class MountMain implements Callable<Integer> {
 			System.err.println("cannot mount: " + this.mountPoint + " is not a directory");
 			return 1;
 		}
+		CacheMode mode;
+		try {
+			mode = CacheMode.of(this.cacheMode, this.cacheDir != null);
+		}
+		catch (IllegalArgumentException ex) {
+			System.err.println("cannot mount: " + ex.getMessage());
+			return 2;
+		}
 		String password = Files.readString(this.secretFile).strip();
 		Path mp = this.mountPoint.toAbsolutePath().normalize();
-		FsSession session = FsSession.open(this.mds, this.fs, this.user, password, mp.toString());
+		FsSession session = FsSession.open(this.mds, this.fs, this.user, password, mp.toString(), mode);
 		FsMount mount = session.mount();
 		FsNamespace namespace = new FsNamespace(mount, session.meta());
 		ExecutorService uploads = Executors.newFixedThreadPool(4, FsSession.daemon("curve-fs-upload"));
-		DiskCache disk = this.cacheDir == null ? null : new DiskCache(this.cacheDir, Sizes.parse(this.cacheSize));
+		DiskCache disk = mode == CacheMode.OFF ? null : new DiskCache(this.cacheDir, Sizes.parse(this.cacheSize));
+		WriteBackUploads writeBack = mode != CacheMode.WRITE_BACK ? null
+				: new WriteBackUploads(disk, session.objects(), namespace, mount, 4, session.timers());
 		if (disk != null) {
-			log.info("read cache in {}: {} of {} bytes used at start", this.cacheDir, disk.used(), this.cacheSize);
-			session.timers().scheduleWithFixedDelay(() -> log.info("read cache: {} bytes used, {}% of reads from disk",
-					disk.used(), Math.round(disk.hitRatio() * 100)), 1, 1, TimeUnit.MINUTES);
+			log.info("{} disk cache in {}: {} bytes kept for reads, {} pending upload, of {}", mode.label(), this.cacheDir,
+					disk.used(), disk.pendingBytes(), this.cacheSize);
+			CacheMetrics.publish(disk, writeBack, this.fs, mp, this.cacheDir, session.timers());
+		}
+		if (writeBack != null) {
+			// before serving anything: what an earlier run wrote back and did not upload goes first
+			log.info("uploaded the pieces an earlier run left pending: {}", writeBack.recover());
 		}
 		// prefetches and cache fills: a few at a time, the rest dropped (they only save time)
 		ExecutorService background = new ThreadPoolExecutor(2, 2, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(64),
 				FsSession.daemon("curve-fs-prefetch"), new ThreadPoolExecutor.AbortPolicy());
 		CurveFuse fuse = new CurveFuse(namespace,
-				new FileData(mount, namespace, session.objects(), disk, session.io(), uploads, background));
+				new FileData(mount, namespace, session.objects(), disk, writeBack, session.io(), uploads, background));
 		session.timers().scheduleWithFixedDelay(() -> fuse.flushOpenFiles(true), 1, 1, TimeUnit.SECONDS);
 
 		// libfuse handles SIGTERM itself (fs umount sends it): its loop ends, it unmounts, and mount() returns
-		Thread uploadOnExit = new Thread(() -> stop(fuse, session), "curve-fs-shutdown");
+		Thread uploadOnExit = new Thread(() -> stop(fuse, writeBack, session), "curve-fs-shutdown");
 		Runtime.getRuntime().addShutdownHook(uploadOnExit);
-		log.info("mounting {} at {} (mount id {})", this.fs, mp, mount.mountId());
+		log.info("mounting {} at {} (mount id {}, cache {})", this.fs, mp, mount.mountId(), mode.label());
 		fuse.mount(mp, true, this.debug, options());
 		log.info("unmounted {}", mp);
-		stop(fuse, session);
+		stop(fuse, writeBack, session);
 		return 0;
 	}
 
-	/** Uploads what open files still buffer (nothing acknowledged by close may be lost), then gives the mount back. */
-	private static synchronized void stop(CurveFuse fuse, FsSession session) {
+	/**
+	 * Uploads what open files still buffer (nothing acknowledged by close may be lost), lets
+	 * write-back uploads finish for a while, then gives the mount back.
+	 */
+	private static synchronized void stop(CurveFuse fuse, WriteBackUploads writeBack, FsSession session) {
 		fuse.flushOpenFiles(false);
+		if (writeBack != null && !writeBack.close(UPLOADS_ON_UNMOUNT)) {
+			log.warn("{} written-back pieces are not uploaded yet: the next mount on this cache directory uploads them",
+					writeBack.inFlight());
+		}
 		session.close();
 	}
 

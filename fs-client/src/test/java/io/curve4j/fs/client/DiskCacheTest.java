@@ -62,6 +62,50 @@ class DiskCacheTest {
 	}
 
 	@Test
+	void stagedObjectsAreReadLocallySurviveARestartAndMoveToTheReadAreaOnceUploaded() {
+		DiskCache first = new DiskCache(this.dir, 1000);
+		first.stage("fs/1_2_3_0_0", new byte[] { 4, 5, 6 });
+		first.stage("fs/1_2_4_0_0", new byte[] { 7 });
+		first.syncStaged();
+		assertThat(first.pendingBytes()).isEqualTo(4);
+		byte[] dst = new byte[2];
+		assertThat(first.read("fs/1_2_3_0_0", 1, dst, 0, 2)).isTrue();
+		assertThat(dst).containsExactly(5, 6);
+		// a cache fill of a staged object changes nothing
+		first.put("fs/1_2_3_0_0", new byte[] { 0, 0, 0 });
+		assertThat(first.get("fs/1_2_3_0_0")).containsExactly(4, 5, 6);
+
+		// the client stops before uploading: the next one finds both
+		DiskCache second = new DiskCache(this.dir, 1000);
+		assertThat(second.stagedKeys()).containsExactlyInAnyOrder("fs/1_2_3_0_0", "fs/1_2_4_0_0");
+		assertThat(second.staged("fs/1_2_3_0_0")).containsExactly(4, 5, 6);
+		second.uploaded("fs/1_2_3_0_0");
+		second.discard("fs/1_2_4_0_0");
+		assertThat(second.stagedKeys()).isEmpty();
+		assertThat(second.pendingBytes()).isZero();
+		assertThat(second.used()).isEqualTo(3);
+		assertThat(second.get("fs/1_2_3_0_0")).containsExactly(4, 5, 6);
+		assertThat(second.get("fs/1_2_4_0_0")).isNull();
+		assertThat(new DiskCache(this.dir, 1000).stagedKeys()).isEmpty();
+	}
+
+	@Test
+	void writesStopAtNinetyPercentAndATrimNeverRemovesWhatIsNotUploaded() {
+		DiskCache cache = new DiskCache(this.dir, 1000);
+		for (int i = 0; i < 6; i++) {
+			cache.put("r" + i, new byte[100]);
+		}
+		cache.stage("w0", new byte[250]);
+		assertThat(cache.acceptsWrites(50)).isTrue();
+		assertThat(cache.acceptsWrites(51)).as("past 90 %").isFalse();
+		// reads past 90 % trim the read area down to 70 % of both areas; the staged object stays
+		cache.put("r6", new byte[100]);
+		assertThat(cache.used() + cache.pendingBytes()).isLessThanOrEqualTo(700);
+		assertThat(cache.stagedKeys()).containsExactly("w0");
+		assertThat(cache.get("w0")).hasSize(250);
+	}
+
+	@Test
 	void aSmallerCapacityTrimsAtStartAndNoSizeIsRefused() {
 		DiskCache big = new DiskCache(this.dir, 10_000);
 		for (int i = 0; i < 10; i++) {

@@ -23,6 +23,7 @@ import io.curve4j.mds.topology.TopologyService;
 import io.curve4j.proto.common.v1.CopysetKey;
 import io.curve4j.proto.fs.v1.FsCapability;
 import io.curve4j.proto.fs.v1.FsInfo;
+import io.curve4j.proto.fs.v1.MountRequest;
 import io.curve4j.proto.fs.v1.MountResponse;
 import io.curve4j.proto.fs.v1.ObjectStoreInfo;
 import io.curve4j.proto.fs.v1.PartitionInfo;
@@ -163,13 +164,14 @@ public class FileSystems implements SmartLifecycle {
 		return toInfo(get(name, caller).fs());
 	}
 
-	public MountResponse mount(String fsName, String host, String mountPoint, Caller caller) {
-		FsRecord fs = get(fsName, caller).fs();
+	public MountResponse mount(MountRequest request, Caller caller) {
+		FsRecord fs = get(request.getFsName(), caller).fs();
 		MountRecord mount = (MountRecord) this.raft.propose(MdsCommand.newBuilder()
 			.setMount(MountCommand.newBuilder()
 				.setFsId(fs.getId())
-				.setHost(host)
-				.setMountPoint(mountPoint)
+				.setHost(request.getHost())
+				.setMountPoint(request.getMountPoint())
+				.setCacheMode(request.getCacheMode())
 				.setCaller(caller.name())
 				.setNowMs(System.currentTimeMillis())
 				.setLeaseMs(this.settings.getMountLease().toMillis()))

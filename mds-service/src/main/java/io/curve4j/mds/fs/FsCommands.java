@@ -214,6 +214,7 @@ class FsCommands implements MdsCommandHandler {
 			.setFsId(fs.getId())
 			.setHost(command.getHost())
 			.setMountPoint(command.getMountPoint())
+			.setCacheMode(command.getCacheMode())
 			.setExpiresMs(command.getNowMs() + command.getLeaseMs())
 			.setCaller(command.getCaller())
 			.build();

@@ -44,7 +44,9 @@ class FsController {
 	}
 
 	record MountView(long id, String host, String mountPoint,
-			@Schema(description = "when the lease runs out unless the mount refreshes it") Instant expiresAt) {
+			@Schema(description = "when the lease runs out unless the mount refreshes it") Instant expiresAt,
+			@Schema(description = "the client's disk cache: off, read-only or write-back (empty: not reported)")
+			String cacheMode) {
 	}
 
 	/** A file system as users see it. */
@@ -66,7 +68,7 @@ class FsController {
 					state.mounts()
 						.stream()
 						.map(m -> new MountView(m.getId(), m.getHost(), m.getMountPoint(),
-								Instant.ofEpochMilli(m.getExpiresMs())))
+								Instant.ofEpochMilli(m.getExpiresMs()), m.getCacheMode()))
 						.toList());
 		}
 

@@ -42,8 +42,7 @@ class FsGrpcService extends FsServiceGrpc.FsServiceImplBase {
 
 	@Override
 	public void mount(MountRequest request, StreamObserver<MountResponse> observer) {
-		GrpcAnswers.unary(observer, () -> this.fileSystems.mount(request.getFsName(), request.getHost(),
-				request.getMountPoint(), Caller.ofGrpcCall()));
+		GrpcAnswers.unary(observer, () -> this.fileSystems.mount(request, Caller.ofGrpcCall()));
 	}
 
 	@Override

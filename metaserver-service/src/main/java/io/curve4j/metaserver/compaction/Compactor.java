@@ -107,10 +107,26 @@ public final class Compactor implements AutoCloseable {
 		this.reads = Executors.newFixedThreadPool(READS, daemons);
 	}
 
-	/** True when a chunk of the inode has more pieces than the threshold and merging would shorten its list. */
+	/**
+	 * True when a chunk of the inode has more uploaded pieces than the threshold and
+	 * merging would shorten its list.
+	 */
 	public boolean wants(Inode inode) {
 		return inode.getType() == InodeType.FILE && inode.getNlink() > 0
-				&& inode.getChunksMap().values().stream().anyMatch(c -> wants(c.getPiecesList()));
+				&& inode.getChunksMap().values().stream().anyMatch(c -> wants(uploaded(c.getPiecesList())));
+	}
+
+	/**
+	 * The pieces before the first one still pending upload on a write-back client: only
+	 * those have objects to read, and a compaction replaces a prefix of the list.
+	 */
+	static List<Piece> uploaded(List<Piece> pieces) {
+		for (int i = 0; i < pieces.size(); i++) {
+			if (pieces.get(i).getPendingMount() != 0) {
+				return pieces.subList(0, i);
+			}
+		}
+		return pieces;
 	}
 
 	private boolean wants(List<Piece> pieces) {
@@ -176,7 +192,7 @@ public final class Compactor implements AutoCloseable {
 		FileBytes bytes = new FileBytes(names, partition.getChunkSize());
 		int swapped = 0;
 		for (Map.Entry<Long, ChunkPieces> chunk : reserved.getChunksMap().entrySet()) {
-			List<Piece> pieces = chunk.getValue().getPiecesList();
+			List<Piece> pieces = uploaded(chunk.getValue().getPiecesList());
 			if (!wants(pieces)) {
 				continue;
 			}

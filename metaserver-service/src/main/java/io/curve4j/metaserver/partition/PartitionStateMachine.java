@@ -3,9 +3,11 @@ package io.curve4j.metaserver.partition;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 
@@ -34,6 +36,7 @@ import io.curve4j.proto.metaserver.v1.GetInodeRequest;
 import io.curve4j.proto.metaserver.v1.Inode;
 import io.curve4j.proto.metaserver.v1.InodeType;
 import io.curve4j.proto.metaserver.v1.LinkInodeRequest;
+import io.curve4j.proto.metaserver.v1.MarkUploadedRequest;
 import io.curve4j.proto.metaserver.v1.MetaCommand;
 import io.curve4j.proto.metaserver.v1.PartitionRecord;
 import io.curve4j.proto.metaserver.v1.PendingRename;
@@ -150,6 +153,7 @@ public final class PartitionStateMachine extends CommandStateMachine<MetaCommand
 				case RESERVE_COMPACTION -> reserveCompaction(command.getReserveCompaction());
 				case COMPACT_PIECES -> compactPieces(command.getCompactPieces());
 				case FORGET_RETIRED -> forgetRetired(command.getForgetRetired());
+				case MARK_UPLOADED -> markUploaded(command.getMarkUploaded());
 				case OP_NOT_SET -> throw new CurveException(ErrorCode.INVALID_ARGUMENT, "an empty metaserver command");
 			};
 		}
@@ -409,6 +413,23 @@ public final class PartitionStateMachine extends CommandStateMachine<MetaCommand
 				.filter(r -> r.getRetiredMs() > request.getRetiredByMs())
 				.toList();
 			return putInode(id, inode.clearRetired().addAllRetired(kept).build());
+		}
+
+		/** Clears the pending mark of the named pieces wherever they are in the lists; others are left as they are. */
+		private Inode markUploaded(MarkUploadedRequest request) {
+			int id = request.getPartition().getPartitionId();
+			Inode.Builder inode = inode(id, request.getInodeId()).toBuilder();
+			Set<Long> uploaded = new HashSet<>(request.getChunkIdsList());
+			for (Map.Entry<Long, ChunkPieces> chunk : Map.copyOf(inode.getChunksMap()).entrySet()) {
+				ChunkPieces.Builder marked = chunk.getValue().toBuilder();
+				for (Piece.Builder piece : marked.getPiecesBuilderList()) {
+					if (uploaded.contains(piece.getChunkId())) {
+						piece.setPendingMount(0);
+					}
+				}
+				inode.putChunks(chunk.getKey(), marked.build());
+			}
+			return putInode(id, inode.build());
 		}
 
 		private Inode linkInode(LinkInodeRequest request) {

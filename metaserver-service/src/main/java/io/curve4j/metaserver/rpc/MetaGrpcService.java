@@ -34,6 +34,7 @@ import io.curve4j.proto.metaserver.v1.ListDentryRequest;
 import io.curve4j.proto.metaserver.v1.ListDentryResponse;
 import io.curve4j.proto.metaserver.v1.ListInodesRequest;
 import io.curve4j.proto.metaserver.v1.ListInodesResponse;
+import io.curve4j.proto.metaserver.v1.MarkUploadedRequest;
 import io.curve4j.proto.metaserver.v1.MetaCommand;
 import io.curve4j.proto.metaserver.v1.MetaServiceGrpc;
 import io.curve4j.proto.metaserver.v1.PartitionRecord;
@@ -138,12 +139,25 @@ public final class MetaGrpcService extends MetaServiceGrpc.MetaServiceImplBase {
 	@Override
 	public void appendPieces(AppendPiecesRequest request, StreamObserver<InodeResponse> responses) {
 		change(request.getPartition(), MetaCommand.newBuilder().setAppendPieces(
-				request.toBuilder().setPartition(stripped(request.getPartition()))), responses, inode -> {
-					if (this.compactor != null && this.compactor.wants(inode)) {
-						this.compactor.offer(new Compactor.InodeRef(request.getPartition().getCopyset(),
-								request.getPartition().getPartitionId(), inode.getInodeId()));
-					}
-				});
+				request.toBuilder().setPartition(stripped(request.getPartition()))), responses,
+				compactIfWanted(request.getPartition()));
+	}
+
+	@Override
+	public void markUploaded(MarkUploadedRequest request, StreamObserver<InodeResponse> responses) {
+		change(request.getPartition(), MetaCommand.newBuilder().setMarkUploaded(
+				request.toBuilder().setPartition(stripped(request.getPartition()))), responses,
+				compactIfWanted(request.getPartition()));
+	}
+
+	/** Offers an inode a change left with pieces to merge to the compactor (pieces appended, or uploaded at last). */
+	private Consumer<Inode> compactIfWanted(PartitionRef partition) {
+		return (inode) -> {
+			if (this.compactor != null && this.compactor.wants(inode)) {
+				this.compactor.offer(new Compactor.InodeRef(partition.getCopyset(), partition.getPartitionId(),
+						inode.getInodeId()));
+			}
+		};
 	}
 
 	@Override

@@ -17,6 +17,14 @@ class CompactorTest {
 		assertThat(runs).containsExactly(new long[] { 0, 30 }, new long[] { 100, 160 });
 	}
 
+	@Test
+	void onlyThePiecesBeforeTheFirstOnePendingUploadAreCompacted() {
+		Piece pending = piece(10, 10).toBuilder().setPendingMount(7).build();
+		assertThat(Compactor.uploaded(List.of(piece(0, 10), pending, piece(20, 10)))).containsExactly(piece(0, 10));
+		assertThat(Compactor.uploaded(List.of(pending, piece(20, 10)))).isEmpty();
+		assertThat(Compactor.uploaded(List.of(piece(0, 10), piece(20, 10)))).containsExactly(piece(0, 10), piece(20, 10));
+	}
+
 	private static Piece piece(long offset, long length) {
 		return Piece.newBuilder().setOffset(offset).setLength(length).build();
 	}

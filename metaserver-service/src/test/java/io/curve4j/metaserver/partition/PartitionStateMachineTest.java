@@ -33,6 +33,7 @@ import io.curve4j.proto.metaserver.v1.InodeType;
 import io.curve4j.proto.metaserver.v1.LinkInodeRequest;
 import io.curve4j.proto.metaserver.v1.MetaCommand;
 import io.curve4j.proto.metaserver.v1.PartitionRef;
+import io.curve4j.proto.metaserver.v1.MarkUploadedRequest;
 import io.curve4j.proto.metaserver.v1.Piece;
 import io.curve4j.proto.metaserver.v1.PrepareRenameRequest;
 import io.curve4j.proto.metaserver.v1.RemoveXattrRequest;
@@ -284,6 +285,23 @@ class PartitionStateMachineTest {
 		assertThat(cut.getRetiredList()).containsExactly(
 				RetiredPiece.newBuilder().setPiece(piece(1, 0, 100)).setFromBlock(2).setRetiredMs(9).build(),
 				RetiredPiece.newBuilder().setPiece(piece(2, 200, 10)).setFromBlock(0).setRetiredMs(9).build());
+	}
+
+	@Test
+	void markUploadedClearsThePendingMarkOfTheNamedPiecesOnly() {
+		Inode file = createInode(InodeType.FILE, 0644);
+		Piece first = piece(1, 0, 100).toBuilder().setPendingMount(42).build();
+		Piece second = piece(2, 50, 100).toBuilder().setPendingMount(42).build();
+		append(file, first, second);
+		Inode marked = (Inode) apply(MetaCommand.newBuilder()
+			.setMarkUploaded(MarkUploadedRequest.newBuilder().setPartition(ref()).setInodeId(file.getInodeId())
+				.addChunkIds(2).addChunkIds(99)));
+		// piece 2 is uploaded; piece 1 still waits; the unknown chunk id changes nothing
+		assertThat(marked.getChunksMap().get(0L).getPiecesList()).containsExactly(first, piece(2, 50, 100));
+		assertThat(marked.getLength()).isEqualTo(150);
+		assertRefused(() -> apply(MetaCommand.newBuilder()
+			.setMarkUploaded(MarkUploadedRequest.newBuilder().setPartition(ref()).setInodeId(9_999).addChunkIds(1))),
+				ErrorCode.INODE_NOT_FOUND);
 	}
 
 	private void append(Inode file, Piece... pieces) {

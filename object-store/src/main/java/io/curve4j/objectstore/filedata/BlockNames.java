@@ -65,6 +65,27 @@ public record BlockNames(String keyPrefix, long blockSize) {
 		return keys;
 	}
 
+	/** The objects of the inode's pieces a write-back client has not uploaded yet. */
+	public List<String> pendingKeys(Inode inode) {
+		List<String> keys = new ArrayList<>();
+		for (ChunkPieces chunk : inode.getChunksMap().values()) {
+			for (Piece piece : chunk.getPiecesList()) {
+				if (piece.getPendingMount() != 0) {
+					keys.addAll(keys(inode.getFsId(), inode.getInodeId(), piece, 0));
+				}
+			}
+		}
+		return keys;
+	}
+
+	/** The chunk id an object name holds (the piece it belongs to). */
+	public static long chunkIdOf(String key) {
+		int versionAt = key.lastIndexOf('_');
+		int blockAt = key.lastIndexOf('_', versionAt - 1);
+		int chunkAt = key.lastIndexOf('_', blockAt - 1);
+		return Long.parseLong(key.substring(chunkAt + 1, blockAt));
+	}
+
 	/** The objects of the inode's retired pieces that were retired at or before {@code retiredByMs}. */
 	public List<String> retiredKeys(Inode inode, long retiredByMs) {
 		List<String> keys = new ArrayList<>();

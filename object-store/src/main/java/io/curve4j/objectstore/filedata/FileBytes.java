@@ -48,8 +48,15 @@ public final class FileBytes {
 
 		private static final long serialVersionUID = 1L;
 
+		private final String key;
+
 		public ObjectMissingException(String key) {
 			super("object " + key + " is not in the store");
+			this.key = key;
+		}
+
+		public String key() {
+			return this.key;
 		}
 
 	}

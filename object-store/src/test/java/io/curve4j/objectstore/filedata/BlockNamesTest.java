@@ -3,6 +3,8 @@ package io.curve4j.objectstore.filedata;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.curve4j.proto.metaserver.v1.ChunkPieces;
+import io.curve4j.proto.metaserver.v1.Inode;
 import io.curve4j.proto.metaserver.v1.Piece;
 import org.junit.jupiter.api.Test;
 
@@ -41,6 +43,23 @@ class BlockNamesTest {
 	void nextBlockCountsTheBlockUpAndKeepsTheRest() {
 		assertThat(BlockNames.nextBlock(names.key(7, 12345, 99, 9, 3))).isEqualTo(names.key(7, 12345, 99, 10, 3));
 		assertThat(BlockNames.nextBlock("a_b/fs/7_1_5_0_0")).isEqualTo("a_b/fs/7_1_5_1_0");
+	}
+
+	@Test
+	void chunkIdOfReadsThePieceBackAndPendingKeysNameOnlyPendingPieces() {
+		assertThat(BlockNames.chunkIdOf(names.key(7, 12345, 99, 9, 3))).isEqualTo(99);
+		assertThat(BlockNames.chunkIdOf("a_b/fs/7_1_5_0_0")).isEqualTo(5);
+		BlockNames small = new BlockNames("p/", 10);
+		Inode inode = Inode.newBuilder()
+			.setFsId(1)
+			.setInodeId(2)
+			.putChunks(0, ChunkPieces.newBuilder()
+				.addPieces(Piece.newBuilder().setChunkId(3).setLength(15))
+				.addPieces(Piece.newBuilder().setChunkId(4).setLength(5).setPendingMount(8))
+				.build())
+			.build();
+		assertThat(small.pendingKeys(inode)).containsExactly("p/1_2_4_0_0");
+		assertThat(small.pieceKeys(inode)).containsExactly("p/1_2_3_0_0", "p/1_2_3_1_0", "p/1_2_4_0_0");
 	}
 
 	@Test

@@ -1,0 +1,194 @@
+package io.curve4j.fs.client;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.curve4j.common.error.CurveException;
+import io.curve4j.common.error.ErrorCode;
+import io.curve4j.objectstore.SnapshotStore;
+import io.curve4j.objectstore.filedata.BlockNames;
+import io.curve4j.proto.metaserver.v1.Inode;
+
+/**
+ * A write-back mount's uploads. A piece whose objects were staged in the disk cache's
+ * write area, and recorded on its inode as pending, goes to the store on a bounded pool;
+ * then its inode marks it uploaded and its objects move to the read area. Until then the
+ * objects stay staged (durable on local disk): a failed upload is tried again after
+ * {@link #RETRY_AFTER}, and a restarted client uploads what it finds staged before it
+ * serves anything ({@link #recover()}). A piece its inode no longer names (the file was
+ * truncated or removed, or its write was never recorded) is deleted instead of kept.
+ */
+public final class WriteBackUploads {
+
+	private static final Logger log = LoggerFactory.getLogger(WriteBackUploads.class);
+
+	static final Duration RETRY_AFTER = Duration.ofSeconds(5);
+
+	/** A piece (named by its chunk id) of an inode. */
+	record PieceId(long inodeId, long chunkId) {
+	}
+
+	/** The objects of one piece, staged. */
+	record StagedPiece(PieceId id, List<String> keys) {
+	}
+
+	private final DiskCache disk;
+
+	private final SnapshotStore store;
+
+	private final FsNamespace namespace;
+
+	private final BlockNames names;
+
+	private final String fsPrefix;
+
+	private final ScheduledExecutorService timers;
+
+	private final ExecutorService pool;
+
+	/** Pieces submitted and not yet uploaded (or given up as unneeded). */
+	private final Set<StagedPiece> inFlight = ConcurrentHashMap.newKeySet();
+
+	private final AtomicLong uploadedBytes = new AtomicLong();
+
+	/** @param threads pieces uploaded at once */
+	public WriteBackUploads(DiskCache disk, SnapshotStore store, FsNamespace namespace, FsMount mount, int threads,
+			ScheduledExecutorService timers) {
+		this.disk = disk;
+		this.store = store;
+		this.namespace = namespace;
+		this.names = new BlockNames(mount.objectStore().getKeyPrefix(), mount.fs().getBlockSize());
+		this.fsPrefix = BlockNames.fsPrefix(mount.objectStore().getKeyPrefix(), mount.fsId());
+		this.timers = timers;
+		this.pool = Executors.newFixedThreadPool(threads, FsSession.daemon("curve-fs-write-back"));
+	}
+
+	/** Uploads a staged piece in the background, again and again until it is in the store or unneeded. */
+	public void submit(long inodeId, long chunkId, List<String> keys) {
+		StagedPiece piece = new StagedPiece(new PieceId(inodeId, chunkId), List.copyOf(keys));
+		this.inFlight.add(piece);
+		this.pool.execute(() -> attempt(piece));
+	}
+
+	/**
+	 * Uploads every piece staged by an earlier run of this client (its objects found in the
+	 * write area at start), waiting for each first attempt; a failed one keeps being tried
+	 * in the background.
+	 * @return the pieces found
+	 */
+	public int recover() {
+		Map<PieceId, List<String>> byPiece = new HashMap<>();
+		for (String key : this.disk.stagedKeys()) {
+			long inodeId = BlockNames.inodeOf(this.fsPrefix, key);
+			if (inodeId < 0) {
+				log.warn("the write-back cache holds {}, which is not of this file system: left as it is", key);
+				continue;
+			}
+			byPiece.computeIfAbsent(new PieceId(inodeId, BlockNames.chunkIdOf(key)), (p) -> new ArrayList<>()).add(key);
+		}
+		List<CompletableFuture<Void>> first = new ArrayList<>();
+		byPiece.forEach((piece, keys) -> {
+			StagedPiece staged = new StagedPiece(piece, List.copyOf(keys));
+			this.inFlight.add(staged);
+			first.add(CompletableFuture.runAsync(() -> attempt(staged), this.pool));
+		});
+		CompletableFuture.allOf(first.toArray(CompletableFuture[]::new)).join();
+		return byPiece.size();
+	}
+
+	/** Pieces submitted and not yet done. */
+	public int inFlight() {
+		return this.inFlight.size();
+	}
+
+	/** Bytes uploaded since start. */
+	public long uploadedBytes() {
+		return this.uploadedBytes.get();
+	}
+
+	/**
+	 * Waits up to {@code timeout} for the uploads under way (unmount), then stops; what is
+	 * still staged then is uploaded by the next start on this cache directory.
+	 * @return whether every upload finished
+	 */
+	public boolean close(Duration timeout) {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		while (!this.inFlight.isEmpty() && System.nanoTime() < deadline) {
+			try {
+				Thread.sleep(100);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				break;
+			}
+		}
+		this.pool.shutdownNow();
+		return this.inFlight.isEmpty();
+	}
+
+	private void attempt(StagedPiece piece) {
+		try {
+			upload(piece);
+			this.inFlight.remove(piece);
+		}
+		catch (RuntimeException ex) {
+			log.warn("upload of piece {} of inode {} failed, tried again in {}: {}", piece.id().chunkId(),
+					piece.id().inodeId(), RETRY_AFTER, ex.toString());
+			this.timers.schedule(() -> this.pool.execute(() -> attempt(piece)), RETRY_AFTER.toMillis(),
+					TimeUnit.MILLISECONDS);
+		}
+	}
+
+	private void upload(StagedPiece piece) {
+		for (String key : piece.keys()) {
+			byte[] bytes = this.disk.staged(key);
+			if (bytes != null) {
+				this.store.put(key, bytes);
+				this.uploadedBytes.addAndGet(bytes.length);
+			}
+		}
+		Inode inode;
+		try {
+			inode = this.namespace.markUploaded(piece.id().inodeId(), List.of(piece.id().chunkId()));
+		}
+		catch (CurveException ex) {
+			if (ex.code() != ErrorCode.INODE_NOT_FOUND) {
+				throw ex;
+			}
+			inode = null;
+		}
+		Set<String> named = new HashSet<>();
+		if (inode != null) {
+			named.addAll(this.names.pieceKeys(inode));
+			named.addAll(this.names.retiredKeys(inode, Long.MAX_VALUE));
+		}
+		List<String> unneeded = piece.keys().stream().filter(key -> !named.contains(key)).toList();
+		if (!unneeded.isEmpty()) {
+			this.store.delete(unneeded);
+		}
+		for (String key : piece.keys()) {
+			if (named.contains(key)) {
+				this.disk.uploaded(key);
+			}
+			else {
+				this.disk.discard(key);
+			}
+		}
+	}
+
+}
