@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """The table of bench/fs/fs_side_by_side.sh: one row per measure, one column per target,
-then CurveFS's ratio to the local directory and to s3fs (and s3fs's to local) where both
-ran. Higher is better everywhere (MiB/s, IOPS, operations/s).
+then CurveFS's ratio to the local directory and to s3fs (and s3fs's to local), and the
+write-back mount's to s3fs and to the mount without a cache, where both ran. Higher is
+better everywhere (MiB/s, IOPS, operations/s); "-" where a target has no such measure.
 
 Usage: fs_report.py RESULTS_DIR TARGET...   (reads RESULTS_DIR/TARGET.json)
 """
@@ -13,15 +14,20 @@ import sys
 def main():
     results, targets = sys.argv[1], sys.argv[2:]
     data = {t: json.load(open(os.path.join(results, t + ".json"))) for t in targets}
-    ratios = [(a, b) for a, b in (("curvefs", "local"), ("curvefs", "s3fs"), ("s3fs", "local"))
-              if a in data and b in data]
+    pairs = (("curvefs", "local"), ("curvefs", "s3fs"), ("s3fs", "local"), ("curvefs-wb", "s3fs"),
+             ("curvefs-wb", "curvefs"))
+    ratios = [(a, b) for a, b in pairs if a in data and b in data]
     header = ["measure"] + targets + ["%s/%s" % r for r in ratios]
     print("| " + " | ".join(header) + " |")
     print("|" + "---|" * len(header))
-    for measure in next(iter(data.values())):
-        row = [measure] + ["%.1f" % data[t][measure] for t in targets]
+    measures = []
+    for t in targets:
+        measures += [m for m in data[t] if m not in measures]
+    for measure in measures:
+        row = [measure] + ["%.1f" % data[t][measure] if measure in data[t] else "-" for t in targets]
         for a, b in ratios:
-            row.append("%.3g" % (data[a][measure] / data[b][measure]) if data[b][measure] else "-")
+            row.append("%.3g" % (data[a][measure] / data[b][measure])
+                       if data[b].get(measure) and measure in data[a] else "-")
         print("| " + " | ".join(row) + " |")
 
 

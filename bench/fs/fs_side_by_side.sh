@@ -2,7 +2,7 @@
 # CurveFS side by side with s3fs (on the same S3 server) and a local directory: the same
 # fio jobs and metadata loop on each, one table with ratios. See bench/README.md.
 #
-#   bench/fs/fs_side_by_side.sh                         # all three, against the running local cluster
+#   bench/fs/fs_side_by_side.sh                         # all four, against the running local cluster
 #   BENCH_FS_TARGETS="local s3fs" bench/fs/fs_side_by_side.sh   # any subset; without a cluster the
 #                                                       # s3fs half uses an S3Proxy started here
 set -euo pipefail
@@ -11,7 +11,7 @@ START=$(date +%s)
 CURVE_HOME="${CURVE_HOME:-$ROOT/.curve}"
 WORK="${BENCH_FS_DIR:-/tmp/curve-fs-bench}"
 RESULTS="${BENCH_FS_RESULTS:-$WORK/results}"
-TARGETS="${BENCH_FS_TARGETS:-local s3fs curvefs}"
+TARGETS="${BENCH_FS_TARGETS:-local s3fs curvefs curvefs-wb}"
 SIZE="${BENCH_FS_SIZE:-256M}"            # the 1 MiB sequential file
 RAND_SIZE="${BENCH_FS_RAND_SIZE:-64M}"   # the 4 KiB random-read files
 RUNTIME="${BENCH_RUNTIME:-10}"           # seconds per random-read job
@@ -77,6 +77,10 @@ measure() {
   drop_caches
   log "$TARGET: 1 MiB sequential read"
   fio_job "$dir" seqread --filename=seq.dat --rw=read --bs=1M --size="$SIZE"
+  log "$TARGET: 4 KiB and 1 MiB writes with fsync every 1 MiB"
+  fio_job "$dir" write4k-sync --filename=sync4k.dat --rw=write --bs=4k --fsync=256 --size=32M
+  fio_job "$dir" write1m-sync --filename=sync1m.dat --rw=write --bs=1M --fsync=1 --size=64M
+  rm -f "$dir/sync4k.dat" "$dir/sync1m.dat"
   log "$TARGET: 4 KiB random read, cached (a $RAND_SIZE file read once before)"
   fio_job "$dir" prep-hot --filename=hot.dat --rw=write --bs=1M --size="$RAND_SIZE" --end_fsync=1
   fio_job "$dir" warm --filename=hot.dat --rw=read --bs=1M --size="$RAND_SIZE" --invalidate=0
@@ -94,13 +98,55 @@ measure() {
   python3 "$ROOT/bench/fs/meta.py" "$dir" "$META_FILES" >"$RESULTS/$TARGET-meta.json"
   python3 - "$RESULTS/$TARGET.json" "$RESULTS/$TARGET-meta.json" \
     "$(fio_value "$TARGET-seqwrite" write bw)" "$(fio_value "$TARGET-seqread" read bw)" \
+    "$(fio_value "$TARGET-write4k-sync" write bw)" "$(fio_value "$TARGET-write1m-sync" write bw)" \
     "$(fio_value "$TARGET-randread-cached" read iops)" "$(fio_value "$TARGET-randread-uncached" read iops)" <<'PY'
 import json, sys
 out, meta = sys.argv[1], json.load(open(sys.argv[2]))
 rows = {"seq write 1M MiB/s": float(sys.argv[3]), "seq read 1M MiB/s": float(sys.argv[4]),
-        "randread 4k cached IOPS": float(sys.argv[5]), "randread 4k uncached IOPS": float(sys.argv[6])}
+        "write 4k, fsync/1M MiB/s": float(sys.argv[5]), "write 1M, fsync/1M MiB/s": float(sys.argv[6]),
+        "randread 4k cached IOPS": float(sys.argv[7]), "randread 4k uncached IOPS": float(sys.argv[8])}
 rows.update(meta)
 json.dump(rows, open(out, "w"), indent=1)
+PY
+}
+
+# mount_curvefs DIR [OPTIONS...]: bin/curve fs mount of the bench file system on DIR.
+mount_curvefs() {
+  local dir=$1
+  shift
+  "$ROOT/bin/curve" fs mount "$FS_NAME" "$dir" "$@" >&2
+  MOUNTED_CURVEFS="$dir"
+}
+
+umount_curvefs() {
+  "$ROOT/bin/curve" fs umount "$MOUNTED_CURVEFS" >&2
+  MOUNTED_CURVEFS=""
+}
+
+# The write-back mount's sequential read from a new mount, first with its disk cache
+# emptied (every object from S3: cold), then with the cache the cold read filled (warm).
+cache_reads() {
+  local dir=$1
+  shift
+  log "$TARGET: 1 MiB sequential read from a new mount, cold and warm disk cache"
+  fio_job "$dir" prep-cache --filename=cache.dat --rw=write --bs=1M --size="$SIZE" --end_fsync=1
+  umount_curvefs
+  rm -rf "$CACHE_DIR/read"
+  mount_curvefs "$dir" "$@"
+  drop_caches
+  fio_job "$dir" seqread-cold-cache --filename=cache.dat --rw=read --bs=1M --size="$SIZE"
+  umount_curvefs
+  mount_curvefs "$dir" "$@"
+  drop_caches
+  fio_job "$dir" seqread-warm-cache --filename=cache.dat --rw=read --bs=1M --size="$SIZE"
+  rm -f "$dir/cache.dat"
+  python3 - "$RESULTS/$TARGET.json" "$(fio_value "$TARGET-seqread-cold-cache" read bw)" \
+    "$(fio_value "$TARGET-seqread-warm-cache" read bw)" <<'PY'
+import json, sys
+rows = json.load(open(sys.argv[1]))
+rows["seq read 1M, new mount, cold cache MiB/s"] = float(sys.argv[2])
+rows["seq read 1M, new mount, warm cache MiB/s"] = float(sys.argv[3])
+json.dump(rows, open(sys.argv[1], "w"), indent=1)
 PY
 }
 
@@ -162,13 +208,23 @@ for TARGET in $TARGETS; do
       [ -f "$CURVE_HOME/cluster.json" ] || die "no cluster in $CURVE_HOME: start one with bin/curve local up"
       "$ROOT/bin/curve" fs info "$FS_NAME" >/dev/null 2>&1 || "$ROOT/bin/curve" fs create "$FS_NAME" >&2
       mkdir -p "$WORK/curvefs"
-      "$ROOT/bin/curve" fs mount "$FS_NAME" "$WORK/curvefs" >&2
-      MOUNTED_CURVEFS="$WORK/curvefs"
+      mount_curvefs "$WORK/curvefs"
       measure "$WORK/curvefs"
-      "$ROOT/bin/curve" fs umount "$WORK/curvefs" >&2
-      MOUNTED_CURVEFS=""
+      umount_curvefs
       ;;
-    *) die "unknown target '$TARGET' (local, s3fs, curvefs)" ;;
+    curvefs-wb)
+      [ -f "$CURVE_HOME/cluster.json" ] || die "no cluster in $CURVE_HOME: start one with bin/curve local up"
+      "$ROOT/bin/curve" fs info "$FS_NAME" >/dev/null 2>&1 || "$ROOT/bin/curve" fs create "$FS_NAME" >&2
+      CACHE_DIR="$WORK/cache"
+      rm -rf "$CACHE_DIR"
+      mkdir -p "$WORK/curvefs-wb"
+      wb=(--cache-dir "$CACHE_DIR" --cache-mode write-back --cache-size "${BENCH_FS_CACHE_SIZE:-4G}")
+      mount_curvefs "$WORK/curvefs-wb" "${wb[@]}"
+      measure "$WORK/curvefs-wb"
+      cache_reads "$WORK/curvefs-wb" "${wb[@]}"
+      umount_curvefs
+      ;;
+    *) die "unknown target '$TARGET' (local, s3fs, curvefs, curvefs-wb)" ;;
   esac
 done
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Metadata rates of a directory tree, mdtest-like: files created (open O_CREAT|O_EXCL,
-close), stat'ed and removed per second, first N files in one directory, then the same N
-spread over N/PER_DIR directories. Prints one JSON object of rates (operations/second).
+close), stat'ed and removed per second, then small files created with 4 KiB written
+(open, write, close) and removed, first N files in one directory, then the same N spread
+over N/PER_DIR directories. Prints one JSON object of rates (operations/second).
 
 Usage: meta.py DIR [N] [PER_DIR]    (DIR must exist; a subdirectory is made and removed)
 """
@@ -22,11 +23,23 @@ def create(path):
     os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644))
 
 
+SMALL_FILE = os.urandom(4096)
+
+
+def create_small(path):
+    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+    os.write(fd, SMALL_FILE)
+    os.close(fd)
+
+
 def run(root, dirs, per_dir):
     for d in dirs:
         os.mkdir(d)
     paths = [os.path.join(d, "f%06d" % i) for d in dirs for i in range(per_dir)]
     rates = {"create": phase(paths, create), "stat": phase(paths, os.stat), "remove": phase(paths, os.unlink)}
+    rates["create 4k file"] = phase(paths, create_small)
+    for p in paths:
+        os.unlink(p)
     for d in dirs:
         os.rmdir(d)
     return rates
