@@ -9,10 +9,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.slf4j.Logger;
@@ -38,6 +40,13 @@ public final class WriteBackUploads {
 	private static final Logger log = LoggerFactory.getLogger(WriteBackUploads.class);
 
 	static final Duration RETRY_AFTER = Duration.ofSeconds(5);
+
+	/**
+	 * Longest wait for a restart's uploads before the mount serves anyway (the object store
+	 * may be down; the bytes are read from the write area meanwhile, and `bin/curve fs
+	 * mount` gives up on a client not mounted within 30 s).
+	 */
+	static final Duration RECOVERY_WAIT = Duration.ofSeconds(20);
 
 	/** A piece (named by its chunk id) of an inode. */
 	record PieceId(long inodeId, long chunkId) {
@@ -87,8 +96,8 @@ public final class WriteBackUploads {
 
 	/**
 	 * Uploads every piece staged by an earlier run of this client (its objects found in the
-	 * write area at start), waiting for each first attempt; a failed one keeps being tried
-	 * in the background.
+	 * write area at start), waiting up to {@link #RECOVERY_WAIT} for the first attempts;
+	 * what is not uploaded by then keeps being tried in the background.
 	 * @return the pieces found
 	 */
 	public int recover() {
@@ -107,7 +116,17 @@ public final class WriteBackUploads {
 			this.inFlight.add(staged);
 			first.add(CompletableFuture.runAsync(() -> attempt(staged), this.pool));
 		});
-		CompletableFuture.allOf(first.toArray(CompletableFuture[]::new)).join();
+		try {
+			CompletableFuture.allOf(first.toArray(CompletableFuture[]::new))
+				.get(RECOVERY_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (TimeoutException | ExecutionException ex) {
+			log.warn("{} of {} pending pieces not uploaded yet; they keep being tried in the background",
+					this.inFlight.size(), byPiece.size());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 		return byPiece.size();
 	}
 

@@ -112,7 +112,7 @@ public final class MountMain implements Callable<Integer> {
 		}
 		if (writeBack != null) {
 			// before serving anything: what an earlier run wrote back and did not upload goes first
-			log.info("uploaded the pieces an earlier run left pending: {}", writeBack.recover());
+			log.info("pieces an earlier run left pending upload: {}", writeBack.recover());
 		}
 		// prefetches and cache fills: a few at a time, the rest dropped (they only save time)
 		ExecutorService background = new ThreadPoolExecutor(2, 2, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(64),
