@@ -397,10 +397,14 @@ public final class CurveFuse extends FuseStubFS {
 		});
 	}
 
+	/**
+	 * From the attributes this mount holds (as fresh as getattr's): the kernel asks for
+	 * {@code security.capability} before every write, which must not cost a metaserver call.
+	 */
 	@Override
 	public int getxattr(String path, String name, Pointer value, long size) {
 		return run("getxattr", path, () -> {
-			ByteString found = this.namespace.getInode(resolve(path).getInodeId()).getXattrsMap().get(name);
+			ByteString found = attributes(resolve(path).getInodeId()).getXattrsMap().get(name);
 			if (found == null) {
 				return -Errno.ENODATA;
 			}
@@ -412,7 +416,7 @@ public final class CurveFuse extends FuseStubFS {
 	public int listxattr(String path, Pointer list, long size) {
 		return run("listxattr", path, () -> {
 			StringBuilder names = new StringBuilder();
-			for (String name : this.namespace.getInode(resolve(path).getInodeId()).getXattrsMap().keySet()) {
+			for (String name : attributes(resolve(path).getInodeId()).getXattrsMap().keySet()) {
 				names.append(name).append('\0');
 			}
 			return copyOut(names.toString().getBytes(StandardCharsets.UTF_8), list, size);
