@@ -16,6 +16,8 @@ import java.util.Map;
 import com.google.protobuf.ByteString;
 import com.sun.security.auth.module.UnixSystem;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.CommonPathCapabilities;
+import org.apache.hadoop.fs.CreateFlag;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileAlreadyExistsException;
@@ -39,6 +41,8 @@ import io.curve4j.proto.metaserver.v1.Inode;
 import io.curve4j.proto.metaserver.v1.InodeType;
 import io.curve4j.proto.metaserver.v1.RenameMode;
 import io.curve4j.proto.metaserver.v1.SetAttrRequest;
+
+import static org.apache.hadoop.fs.impl.PathCapabilitiesSupport.validatePathCapabilityArgs;
 
 /**
  * CurveFS as a Hadoop file system, {@code curvefs://FS/path}: one mount session with the
@@ -161,6 +165,15 @@ public class CurveFileSystem extends FileSystem {
 	}
 
 	@Override
+	public boolean hasPathCapability(Path path, String capability) throws IOException {
+		return switch (validatePathCapabilityArgs(makeQualified(path), capability)) {
+			case CommonPathCapabilities.FS_APPEND, CommonPathCapabilities.FS_PERMISSIONS,
+					CommonPathCapabilities.FS_XATTRS -> true;
+			default -> super.hasPathCapability(path, capability);
+		};
+	}
+
+	@Override
 	public long getDefaultBlockSize(Path path) {
 		return this.files.data().chunkSize();
 	}
@@ -178,15 +191,38 @@ public class CurveFileSystem extends FileSystem {
 		});
 	}
 
+	/** Makes the missing parent directories. */
 	@Override
 	public FSDataOutputStream create(Path path, FsPermission permission, boolean overwrite, int bufferSize,
 			short replication, long blockSize, Progressable progress) throws IOException {
+		return create(path, permission, overwrite, true);
+	}
+
+	/** The parent directory must exist. */
+	@Override
+	public FSDataOutputStream createNonRecursive(Path path, FsPermission permission, EnumSet<CreateFlag> flags,
+			int bufferSize, short replication, long blockSize, Progressable progress) throws IOException {
+		return create(path, permission, flags.contains(CreateFlag.OVERWRITE), false);
+	}
+
+	private FSDataOutputStream create(Path path, FsPermission permission, boolean overwrite, boolean makeParents)
+			throws IOException {
 		return call("create", path, () -> {
 			String name = path.getName();
 			if (name.isEmpty()) {
 				throw new FileAlreadyExistsException("cannot create the root directory " + path);
 			}
-			long parent = mkdirsResolved(path.getParent(), FsPermission.getDirDefault());
+			long parent;
+			if (makeParents) {
+				parent = mkdirsResolved(path.getParent(), FsPermission.getDirDefault());
+			}
+			else {
+				Dentry directory = resolve(path.getParent());
+				if (directory.getType() != InodeType.DIRECTORY) {
+					throw new ParentNotDirectoryException(path.getParent() + " is not a directory");
+				}
+				parent = directory.getInodeId();
+			}
 			Dentry existing = this.namespace.lookup(parent, name);
 			OpenFile file;
 			if (existing == null) {
@@ -512,16 +548,14 @@ public class CurveFileSystem extends FileSystem {
 		return entry;
 	}
 
-	/** The entry of an absolute path, or null when it is missing; a file on the way is ParentNotDirectoryException. */
-	private Dentry lookup(String path) throws IOException {
+	/** The entry of an absolute path, or null when it is missing (also under a file, as HDFS answers). */
+	private Dentry lookup(String path) {
 		long root = this.namespace.rootInode();
 		Dentry entry = Dentry.newBuilder().setParent(root).setName("/").setInodeId(root).setType(InodeType.DIRECTORY).build();
-		String walked = "";
 		for (String name : components(path)) {
 			if (entry.getType() != InodeType.DIRECTORY) {
-				throw new ParentNotDirectoryException((walked.isEmpty() ? "/" : walked) + " is not a directory");
+				return null;
 			}
-			walked += "/" + name;
 			entry = this.namespace.lookup(entry.getInodeId(), name);
 			if (entry == null) {
 				return null;
