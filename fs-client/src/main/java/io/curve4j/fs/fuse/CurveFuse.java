@@ -22,7 +22,7 @@ import ru.serce.jnrfuse.struct.Timespec;
 
 import io.curve4j.common.error.CurveException;
 import io.curve4j.common.error.ErrorCode;
-import io.curve4j.fs.client.FileData;
+import io.curve4j.fs.client.FsFiles;
 import io.curve4j.fs.client.FsNamespace;
 import io.curve4j.fs.client.OpenFile;
 import io.curve4j.proto.metaserver.v1.Dentry;
@@ -33,7 +33,7 @@ import io.curve4j.proto.metaserver.v1.SetAttrRequest;
 
 /**
  * The FUSE file system (libfuse2's path API through jnr-fuse) over {@link FsNamespace} and
- * {@link FileData}. Paths are walked from the root through a dentry cache that forgets an
+ * {@link FsFiles}. Paths are walked from the root through a dentry cache that forgets an
  * entry after {@link #ENTRY_TTL}, the same time the kernel keeps attributes and entries
  * (mount options), and at once when this mount changes the name. Every handler answers
  * 0 or a negated errno; a failure without a POSIX meaning is EIO and is logged.
@@ -62,38 +62,18 @@ public final class CurveFuse extends FuseStubFS {
 
 	private final FsNamespace namespace;
 
-	private final FileData data;
+	private final FsFiles files;
 
 	private final Cache<String, Dentry> entries = Caffeine.newBuilder().expireAfterWrite(ENTRY_TTL).maximumSize(100_000).build();
-
-	/** Open regular files by inode: every handle of one file on this mount shares its buffer. */
-	private final Map<Long, OpenFile> open = new ConcurrentHashMap<>();
 
 	/** File handles (FUSE's fh) to the inode they opened. */
 	private final Map<Long, Long> handles = new ConcurrentHashMap<>();
 
 	private final AtomicLong nextHandle = new AtomicLong(1);
 
-	public CurveFuse(FsNamespace namespace, FileData data) {
+	public CurveFuse(FsNamespace namespace, FsFiles files) {
 		this.namespace = namespace;
-		this.data = data;
-	}
-
-	/** Uploads every open file's buffered writes (the timer, and before unmounting). */
-	public void flushOpenFiles(boolean onlyDue) {
-		for (OpenFile file : this.open.values()) {
-			try {
-				if (onlyDue) {
-					file.flushIfDue();
-				}
-				else {
-					file.flush();
-				}
-			}
-			catch (RuntimeException ex) {
-				log.error("upload of inode {} failed; its writes stay buffered for the next try", file.inodeId(), ex);
-			}
-		}
+		this.files = files;
 	}
 
 	// attributes
@@ -311,7 +291,7 @@ public final class CurveFuse extends FuseStubFS {
 			long handle = openHandle(entry.getInodeId(), null);
 			fi.fh.set(handle);
 			if ((fi.flags.get() & O_TRUNC) != 0) {
-				this.open.get(entry.getInodeId()).truncate(0);
+				this.files.get(entry.getInodeId()).truncate(0);
 			}
 			return 0;
 		});
@@ -360,12 +340,7 @@ public final class CurveFuse extends FuseStubFS {
 			if (inode == null) {
 				return 0;
 			}
-			OpenFile file = this.open.get(inode);
-			synchronized (this.open) {
-				if (file.release()) {
-					this.open.remove(inode);
-				}
-			}
+			this.files.release(this.files.get(inode));
 			return 0;
 		});
 	}
@@ -445,11 +420,7 @@ public final class CurveFuse extends FuseStubFS {
 
 	/** @param created the inode when this mount just made it, else null: open reads it afresh (close-to-open) */
 	private long openHandle(long inodeId, Inode created) {
-		synchronized (this.open) {
-			OpenFile file = this.open.computeIfAbsent(inodeId,
-					(id) -> new OpenFile(created != null ? created : this.namespace.getInode(id), this.namespace, this.data));
-			file.open();
-		}
+		this.files.open(inodeId, created);
 		long handle = this.nextHandle.getAndIncrement();
 		this.handles.put(handle, inodeId);
 		return handle;
@@ -457,7 +428,7 @@ public final class CurveFuse extends FuseStubFS {
 
 	private OpenFile file(FuseFileInfo fi) {
 		Long inode = this.handles.get(fi.fh.get());
-		OpenFile file = inode == null ? null : this.open.get(inode);
+		OpenFile file = inode == null ? null : this.files.get(inode);
 		if (file == null) {
 			throw new CurveException(ErrorCode.INVALID_ARGUMENT, "no open file with handle " + fi.fh.get());
 		}
@@ -465,7 +436,7 @@ public final class CurveFuse extends FuseStubFS {
 	}
 
 	private Inode attributes(long inodeId) {
-		OpenFile file = this.open.get(inodeId);
+		OpenFile file = this.files.get(inodeId);
 		return file != null ? file.attributes() : this.namespace.attributes(inodeId);
 	}
 
@@ -477,14 +448,14 @@ public final class CurveFuse extends FuseStubFS {
 	}
 
 	private void changed(Inode inode) {
-		OpenFile file = this.open.get(inode.getInodeId());
+		OpenFile file = this.files.get(inode.getInodeId());
 		if (file != null) {
 			file.changed(inode);
 		}
 	}
 
 	private int truncateInode(long inodeId, long size) {
-		OpenFile file = this.open.get(inodeId);
+		OpenFile file = this.files.get(inodeId);
 		if (file != null) {
 			file.truncate(size);
 		}

@@ -6,12 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,7 +17,7 @@ import picocli.CommandLine.Option;
 import io.curve4j.common.size.Sizes;
 import io.curve4j.fs.client.CacheMode;
 import io.curve4j.fs.client.DiskCache;
-import io.curve4j.fs.client.FileData;
+import io.curve4j.fs.client.FsFiles;
 import io.curve4j.fs.client.FsMount;
 import io.curve4j.fs.client.FsNamespace;
 import io.curve4j.fs.client.FsSession;
@@ -101,7 +96,6 @@ public final class MountMain implements Callable<Integer> {
 		FsSession session = FsSession.open(this.mds, this.fs, this.user, password, mp.toString(), mode);
 		FsMount mount = session.mount();
 		FsNamespace namespace = new FsNamespace(mount, session.meta());
-		ExecutorService uploads = Executors.newFixedThreadPool(4, FsSession.daemon("curve-fs-upload"));
 		DiskCache disk = mode == CacheMode.OFF ? null : new DiskCache(this.cacheDir, Sizes.parse(this.cacheSize));
 		WriteBackUploads writeBack = mode != CacheMode.WRITE_BACK ? null
 				: new WriteBackUploads(disk, session.objects(), namespace, mount, 4, session.timers());
@@ -114,20 +108,16 @@ public final class MountMain implements Callable<Integer> {
 			// before serving anything: what an earlier run wrote back and did not upload goes first
 			log.info("pieces an earlier run left pending upload: {}", writeBack.recover());
 		}
-		// prefetches and cache fills: a few at a time, the rest dropped (they only save time)
-		ExecutorService background = new ThreadPoolExecutor(2, 2, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(64),
-				FsSession.daemon("curve-fs-prefetch"), new ThreadPoolExecutor.AbortPolicy());
-		CurveFuse fuse = new CurveFuse(namespace,
-				new FileData(mount, namespace, session.objects(), disk, writeBack, session.io(), uploads, background));
-		session.timers().scheduleWithFixedDelay(() -> fuse.flushOpenFiles(true), 1, 1, TimeUnit.SECONDS);
+		FsFiles files = new FsFiles(session, namespace, disk, writeBack);
+		CurveFuse fuse = new CurveFuse(namespace, files);
 
 		// libfuse handles SIGTERM itself (fs umount sends it): its loop ends, it unmounts, and mount() returns
-		Thread uploadOnExit = new Thread(() -> stop(fuse, writeBack, session), "curve-fs-shutdown");
+		Thread uploadOnExit = new Thread(() -> stop(files, writeBack, session), "curve-fs-shutdown");
 		Runtime.getRuntime().addShutdownHook(uploadOnExit);
 		log.info("mounting {} at {} (mount id {}, cache {})", this.fs, mp, mount.mountId(), mode.label());
 		fuse.mount(mp, true, this.debug, options());
 		log.info("unmounted {}", mp);
-		stop(fuse, writeBack, session);
+		stop(files, writeBack, session);
 		return 0;
 	}
 
@@ -135,8 +125,8 @@ public final class MountMain implements Callable<Integer> {
 	 * Uploads what open files still buffer (nothing acknowledged by close may be lost), lets
 	 * write-back uploads finish for a while, then gives the mount back.
 	 */
-	private static synchronized void stop(CurveFuse fuse, WriteBackUploads writeBack, FsSession session) {
-		fuse.flushOpenFiles(false);
+	private static synchronized void stop(FsFiles files, WriteBackUploads writeBack, FsSession session) {
+		files.flushAll(false);
 		if (writeBack != null && !writeBack.close(UPLOADS_ON_UNMOUNT)) {
 			log.warn("{} written-back pieces are not uploaded yet: the next mount on this cache directory uploads them",
 					writeBack.inFlight());

@@ -1,0 +1,16 @@
+package io.curve4j.fs.hadoop;
+
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.contract.AbstractContractDeleteTest;
+import org.apache.hadoop.fs.contract.AbstractFSContract;
+import org.junit.jupiter.api.Tag;
+
+@Tag("fs")
+class CurveFsContractDeleteIT extends AbstractContractDeleteTest {
+
+	@Override
+	protected AbstractFSContract createContract(Configuration conf) {
+		return new CurveFsContract(conf);
+	}
+
+}
