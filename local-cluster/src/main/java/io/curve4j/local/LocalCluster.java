@@ -315,6 +315,19 @@ public final class LocalCluster {
 		return command;
 	}
 
+	/**
+	 * {@code bin/curve ARGS} against this cluster as a command line (the built command-line
+	 * jar, with this cluster's home): for tests of modules the command line cannot be a
+	 * dependency of.
+	 */
+	public List<String> cliCommand(String... args) {
+		List<String> command = javaCommand();
+		command.addAll(List.of("-Dcurve.home=" + this.home, "-Dcurve.root=" + this.repoRoot, "-jar",
+				jar("cli").toString()));
+		command.addAll(List.of(args));
+		return command;
+	}
+
 	/** The S3 server's jar, which the build copies next to this module's classes. */
 	private Path s3ProxyJar() {
 		Path dir = this.repoRoot.resolve("local-cluster").resolve("target").resolve("s3proxy");

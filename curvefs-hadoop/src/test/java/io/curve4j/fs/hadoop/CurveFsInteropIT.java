@@ -40,7 +40,7 @@ class CurveFsInteropIT {
 	static void mountBoth() throws IOException {
 		cluster = TestCluster.get();
 		mount = Files.createDirectories(cluster.home.resolve("mnt"));
-		assertThat(TestCluster.cli("fs", "mount", TestCluster.FS, mount.toString())).isZero();
+		assertThat(cluster.cli("fs", "mount", TestCluster.FS, mount.toString())).isZero();
 		fs = FileSystem.newInstance(URI.create("curvefs://" + TestCluster.FS + "/"), cluster.configure(new Configuration()));
 	}
 
@@ -50,7 +50,7 @@ class CurveFsInteropIT {
 			fs.close();
 		}
 		if (mount != null) {
-			TestCluster.cli("fs", "umount", mount.toString());
+			cluster.cli("fs", "umount", mount.toString());
 		}
 	}
 

@@ -1,16 +1,13 @@
 package io.curve4j.fs.hadoop;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 import org.apache.commons.io.FileUtils;
 import org.apache.hadoop.conf.Configuration;
-import picocli.CommandLine;
 
-import io.curve4j.cli.CurveCli;
 import io.curve4j.local.LocalCluster;
 import io.curve4j.local.LocalLayout;
 import io.curve4j.local.ServiceSpec;
@@ -54,14 +51,11 @@ final class TestCluster {
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
-		// the CLI run in this JVM finds the cluster and root's secret here, and the jars it starts
-		System.setProperty("curve.home", home.toString());
-		System.setProperty("curve.root", repo.toString());
 		LocalCluster cluster = new LocalCluster(home, repo);
 		LocalLayout layout = cluster.up(LocalLayout.randomPorts(1, 3), System.out);
 		TestCluster started = new TestCluster(home, cluster, layout);
 		Runtime.getRuntime().addShutdownHook(new Thread(() -> cluster.down(System.out), "hadoop-it-cluster-down"));
-		if (cli("fs", "create", FS) != 0) {
+		if (started.cli("fs", "create", FS) != 0) {
 			throw new IllegalStateException("bin/curve fs create " + FS + " failed");
 		}
 		return started;
@@ -75,15 +69,25 @@ final class TestCluster {
 		return conf;
 	}
 
-	/** {@code bin/curve ARGS} in this JVM: its exit code. */
-	static int cli(String... args) {
-		CommandLine cli = CurveCli.commandLine();
-		StringWriter out = new StringWriter();
-		cli.setOut(new PrintWriter(out, true));
-		cli.setErr(new PrintWriter(out, true));
-		int code = cli.execute(args);
-		System.out.println("curve " + String.join(" ", args) + " -> " + code + "\n" + out);
-		return code;
+	/**
+	 * {@code bin/curve ARGS} as a process, from the command line's jar (built before: the
+	 * command line is built after this module, so it cannot be a dependency): its exit code.
+	 */
+	int cli(String... args) {
+		try {
+			Process process = new ProcessBuilder(this.cluster.cliCommand(args)).redirectErrorStream(true).start();
+			String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+			int code = process.waitFor();
+			System.out.println("curve " + String.join(" ", args) + " -> " + code + "\n" + out);
+			return code;
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
 	}
 
 }
