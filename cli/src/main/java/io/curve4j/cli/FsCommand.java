@@ -120,7 +120,9 @@ final class FsCommand {
 			out.println("mounts:");
 			Table mounts = new Table("ID", "HOST", "MOUNT POINT", "CACHE", "LEASE UNTIL");
 			for (MdsRestApi.FsMount m : fs.mounts()) {
-				mounts.row(m.id(), m.host(), m.mountPoint(), m.cacheMode().isEmpty() ? "-" : m.cacheMode(),
+				// an MDS or a client from before cache modes reports none
+				mounts.row(m.id(), m.host(), m.mountPoint(),
+						m.cacheMode() == null || m.cacheMode().isEmpty() ? "-" : m.cacheMode(),
 						time(m.expiresAt()));
 			}
 			mounts.print(out, "  ");

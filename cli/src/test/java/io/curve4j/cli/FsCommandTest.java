@@ -86,7 +86,9 @@ class FsCommandTest {
 		this.mds.json("/api/v1/fs/fs1", FS1);
 		assertThat(run("fs", "info", "fs1", "--mds", this.mds.address())).as(this.err::toString).isZero();
 		assertThat(this.out.toString()).contains("chunk size:  64MiB", "block size:  4MiB", "[1, 1048577)",
-				"[1048577, 2097153)", "node-a", "/mnt/fs1");
+				"[1048577, 2097153)", "node-a", "/mnt/fs1", "CACHE");
+		// the mount reports no cache mode (an MDS from before them): shown as "-"
+		assertThat(this.out.toString()).containsPattern("node-a\\s+/mnt/fs1\\s+-\\s+");
 	}
 
 	@Test
