@@ -20,6 +20,7 @@ import org.apache.commons.io.FileUtils;
 import io.curve4j.common.auth.ClusterCredential;
 import io.curve4j.common.error.CurveException;
 import io.curve4j.common.error.ErrorCode;
+import io.curve4j.common.net.LoopbackPorts;
 import io.curve4j.common.raft.CommandStateMachine;
 import io.curve4j.common.raft.RaftGroup;
 import io.curve4j.common.raft.RaftGroupOptions;
@@ -72,7 +73,7 @@ public final class RaftFloor {
 		RaftHost host = null;
 		boolean clean = false;
 		try {
-			List<Integer> ports = List.of(LocalLayout.freePort(), LocalLayout.freePort(), LocalLayout.freePort());
+			List<Integer> ports = List.of(LoopbackPorts.free(), LoopbackPorts.free(), LoopbackPorts.free());
 			// the members sign their calls as a cluster's do, so the floor includes that cost
 			Files.writeString(work.resolve(CLUSTER_KEY), UUID.randomUUID().toString());
 			for (int i = 1; i < ports.size(); i++) {

@@ -45,7 +45,6 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.grpc.server.lifecycle.GrpcServerLifecycle;
 
 import com.google.protobuf.ByteString;
-import org.springframework.test.util.TestSocketUtils;
 
 import io.curve4j.chunk.chunkfile.CheckedRead;
 import io.curve4j.chunk.chunkfile.ChunkFileHeader;
@@ -56,6 +55,7 @@ import io.curve4j.chunk.repair.IntegrityCounters;
 import io.curve4j.common.auth.ChunkCapabilities;
 import io.curve4j.common.auth.ClusterCredential;
 import io.curve4j.common.error.GrpcErrors;
+import io.curve4j.common.net.LoopbackPorts;
 import io.curve4j.common.size.Sizes;
 import io.curve4j.proto.chunk.v1.ChunkServiceGrpc;
 import io.curve4j.proto.chunk.v1.ChunkServiceGrpc.ChunkServiceBlockingStub;
@@ -118,7 +118,7 @@ class ChunkServerClusterIT {
 	@TempDir
 	Path dir;
 
-	private final int[] raftPorts = IntStream.range(0, 4).map(i -> TestSocketUtils.findAvailableTcpPort()).toArray();
+	private final int[] raftPorts = IntStream.range(0, 4).map(i -> LoopbackPorts.free()).toArray();
 
 	private final ConfigurableApplicationContext[] nodes = new ConfigurableApplicationContext[4];
 

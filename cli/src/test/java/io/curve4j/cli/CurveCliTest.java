@@ -5,12 +5,12 @@ import java.io.StringWriter;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.test.util.TestSocketUtils;
 import picocli.CommandLine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import io.curve4j.common.net.LoopbackPorts;
 import io.curve4j.sdk.cluster.FakeRestMds;
 
 /** Argument handling and error reporting of the command line, without a cluster. */
@@ -24,7 +24,7 @@ class CurveCliTest {
 
 	@BeforeEach
 	void closedPort() {
-		this.nowhere = "127.0.0.1:" + TestSocketUtils.findAvailableTcpPort();
+		this.nowhere = "127.0.0.1:" + LoopbackPorts.free();
 	}
 
 	private int run(String... args) {

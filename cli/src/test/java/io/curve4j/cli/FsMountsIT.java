@@ -1,6 +1,5 @@
 package io.curve4j.cli;
 
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -16,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.curve4j.common.error.CurveException;
+import io.curve4j.common.net.LoopbackPorts;
 import io.curve4j.local.FsMounts;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -49,10 +49,7 @@ class FsMountsIT {
 		try (Stream<Path> files = Files.list(jarDir)) {
 			jar = files.filter(f -> f.toString().endsWith("-jar-with-dependencies.jar")).findFirst().orElseThrow();
 		}
-		int port;
-		try (ServerSocket socket = new ServerSocket(0)) {
-			port = socket.getLocalPort();
-		}
+		int port = LoopbackPorts.free();
 		endpoint = "http://127.0.0.1:" + port;
 		Files.createDirectories(dir.resolve("s3/bucket"));
 		Path config = Files.writeString(dir.resolve("s3proxy.conf"), String.join("\n", "s3proxy.endpoint=" + endpoint,

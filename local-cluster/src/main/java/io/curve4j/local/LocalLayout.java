@@ -1,15 +1,12 @@
 package io.curve4j.local;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 import io.curve4j.common.net.HostPort;
+import io.curve4j.common.net.LoopbackPorts;
 import io.curve4j.sdk.cluster.Credentials;
 
 /**
@@ -66,11 +63,6 @@ public record LocalLayout(int basePort, List<ServiceSpec> mds, List<ServiceSpec>
 
 	private static final String HOST = "127.0.0.1";
 
-	/** Where random base ports are drawn from: below the kernel's ephemeral ports. */
-	private static final int RANDOM_BASE_LOW = 10_000;
-
-	private static final int RANDOM_BASE_HIGH = 32_000;
-
 	public static LocalLayout fixedPorts(int mdsCount, int chunkServerCount, int basePort) {
 		validate(mdsCount, chunkServerCount);
 		if (basePort < 1024 || basePort + LAST_OFFSET > 65535) {
@@ -126,13 +118,14 @@ public record LocalLayout(int basePort, List<ServiceSpec> mds, List<ServiceSpec>
 	public static LocalLayout randomPorts(int mdsCount, int chunkServerCount) {
 		validate(mdsCount, chunkServerCount);
 		for (int attempt = 0; attempt < 100; attempt++) {
-			int base = RANDOM_BASE_LOW + ThreadLocalRandom.current().nextInt((RANDOM_BASE_HIGH - RANDOM_BASE_LOW) / 100) * 100;
+			int base = LoopbackPorts.LOW
+					+ ThreadLocalRandom.current().nextInt((LoopbackPorts.HIGH - LoopbackPorts.LOW - LAST_OFFSET) / 100) * 100;
 			LocalLayout layout = fixedPorts(mdsCount, chunkServerCount, base);
 			if (layout.allPortsFree()) {
 				return layout;
 			}
 		}
-		throw new IllegalStateException("no free block of ports between " + RANDOM_BASE_LOW + " and " + RANDOM_BASE_HIGH);
+		throw new IllegalStateException("no free block of ports between " + LoopbackPorts.LOW + " and " + LoopbackPorts.HIGH);
 	}
 
 	private boolean allPortsFree() {
@@ -144,17 +137,7 @@ public record LocalLayout(int basePort, List<ServiceSpec> mds, List<ServiceSpec>
 				}
 			}
 		}
-		return ports.stream().allMatch(LocalLayout::isFree);
-	}
-
-	private static boolean isFree(int port) {
-		try {
-			new ServerSocket(port, 1, InetAddress.getLoopbackAddress()).close();
-			return true;
-		}
-		catch (IOException ex) {
-			return false;
-		}
+		return ports.stream().allMatch(LoopbackPorts::isFree);
 	}
 
 	/**
@@ -261,16 +244,6 @@ public record LocalLayout(int basePort, List<ServiceSpec> mds, List<ServiceSpec>
 		}
 		if (chunkServerCount < 1 || chunkServerCount > 20) {
 			throw new IllegalArgumentException("--chunkservers must be between 1 and 20, got " + chunkServerCount);
-		}
-	}
-
-	/** A port nothing listens on right now (the OS's pick of an ephemeral one). */
-	public static int freePort() {
-		try (ServerSocket socket = new ServerSocket(0)) {
-			return socket.getLocalPort();
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
 		}
 	}
 

@@ -22,13 +22,13 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.test.util.TestSocketUtils;
 
 import io.curve4j.common.auth.FsCapabilities;
 import io.curve4j.common.auth.SigningKey;
 import io.curve4j.common.error.CurveException;
 import io.curve4j.common.error.ErrorCode;
 import io.curve4j.common.error.GrpcErrors;
+import io.curve4j.common.net.LoopbackPorts;
 import io.curve4j.common.size.Sizes;
 import io.curve4j.mds.MdsNode.Response;
 import io.curve4j.mds.raft.MdsSchema;
@@ -115,8 +115,8 @@ class FsIT {
 	private SigningKey bob;
 
 	/** Ports of metaservers 1 to 3, on which the recording servers run once started. */
-	private final int[] metaPorts = { TestSocketUtils.findAvailableTcpPort(), TestSocketUtils.findAvailableTcpPort(),
-			TestSocketUtils.findAvailableTcpPort() };
+	private final int[] metaPorts = { LoopbackPorts.free(), LoopbackPorts.free(),
+			LoopbackPorts.free() };
 
 	private final RecordingMetaService meta = new RecordingMetaService();
 
@@ -128,7 +128,7 @@ class FsIT {
 
 	@BeforeAll
 	void start() {
-		this.raftPort = TestSocketUtils.findAvailableTcpPort();
+		this.raftPort = LoopbackPorts.free();
 		this.mds = startMds();
 		for (String user : List.of("alice", "bob")) {
 			Response created = this.mds.send(this.root, "POST", "/api/v1/users",

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.curve4j.common.error.ErrorCode;
 import io.curve4j.common.error.GrpcErrors;
+import io.curve4j.common.net.LoopbackPorts;
 import io.curve4j.common.size.Sizes;
 import io.curve4j.mds.MdsNode.Response;
 import io.curve4j.mds.raft.MdsRaft;
@@ -61,7 +62,6 @@ import io.curve4j.proto.mds.v1.SnapshotTaskServiceGrpc;
 import io.curve4j.proto.mds.v1.StatFileRequest;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import org.springframework.test.util.TestSocketUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -120,7 +120,7 @@ class MdsIT {
 
 	@BeforeAll
 	void start() {
-		this.raftPort = TestSocketUtils.findAvailableTcpPort();
+		this.raftPort = LoopbackPorts.free();
 		this.mds = startMds();
 	}
 

@@ -7,8 +7,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.stream.IntStream;
 
-import org.springframework.test.util.TestSocketUtils;
 
+import io.curve4j.common.net.LoopbackPorts;
 import io.curve4j.mds.config.MdsProperties;
 import io.curve4j.mds.raft.MdsRaft;
 
@@ -31,7 +31,7 @@ public final class MdsTestCluster implements AutoCloseable {
 		this.ports = new int[members][3];
 		for (int[] member : this.ports) {
 			for (int j = 0; j < 3; j++) {
-				member[j] = TestSocketUtils.findAvailableTcpPort();
+				member[j] = LoopbackPorts.free();
 			}
 		}
 	}

@@ -8,7 +8,8 @@ import tools.jackson.databind.JsonNode;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.test.util.TestSocketUtils;
+
+import io.curve4j.common.net.LoopbackPorts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,7 +29,7 @@ class OpenApiDocumentIT {
 	@Test
 	void committedDocumentMatchesTheRunningApi() throws IOException {
 		String served;
-		try (MdsNode node = MdsNode.start(this.dir, TestSocketUtils.findAvailableTcpPort(), 0, 0)) {
+		try (MdsNode node = MdsNode.start(this.dir, LoopbackPorts.free(), 0, 0)) {
 			served = node.text("/v3/api-docs");
 		}
 		JsonNode running = MdsNode.JSON.readTree(served);

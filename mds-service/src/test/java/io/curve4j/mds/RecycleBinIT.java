@@ -13,9 +13,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.test.util.TestSocketUtils;
 
 import io.curve4j.common.error.ErrorCode;
+import io.curve4j.common.net.LoopbackPorts;
 import io.curve4j.common.size.Sizes;
 import io.curve4j.mds.MdsNode.Response;
 import io.curve4j.proto.mds.v1.DeleteFileRequest;
@@ -44,7 +44,7 @@ class RecycleBinIT {
 
 	@BeforeAll
 	void start() {
-		this.mds = MdsNode.start(dir.resolve("mds"), TestSocketUtils.findAvailableTcpPort(), 0, 0,
+		this.mds = MdsNode.start(dir.resolve("mds"), LoopbackPorts.free(), 0, 0,
 				"--curve.mds.recycle.retention=" + RETENTION.toSeconds() + "s", "--curve.mds.recycle.interval=200ms");
 		await().atMost(Duration.ofSeconds(15)).until(this.mds::isLeader);
 	}

@@ -20,10 +20,10 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.test.util.TestSocketUtils;
 
 import io.curve4j.common.auth.SigningKey;
 import io.curve4j.common.error.ErrorCode;
+import io.curve4j.common.net.LoopbackPorts;
 import io.curve4j.common.size.Sizes;
 import io.curve4j.mds.MdsNode.Response;
 import io.curve4j.mds.raft.MdsRaft;
@@ -73,11 +73,11 @@ class SnapshotIT {
 	@TempDir
 	static Path dir;
 
-	private final int raftPort = TestSocketUtils.findAvailableTcpPort();
+	private final int raftPort = LoopbackPorts.free();
 
-	private final int grpcPort = TestSocketUtils.findAvailableTcpPort();
+	private final int grpcPort = LoopbackPorts.free();
 
-	private final int httpPort = TestSocketUtils.findAvailableTcpPort();
+	private final int httpPort = LoopbackPorts.free();
 
 	private MdsNode mds;
 

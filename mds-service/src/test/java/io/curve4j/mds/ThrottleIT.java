@@ -14,10 +14,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.test.util.TestSocketUtils;
 
 import io.curve4j.common.auth.SigningKey;
 import io.curve4j.common.error.ErrorCode;
+import io.curve4j.common.net.LoopbackPorts;
 import io.curve4j.common.size.Sizes;
 import io.curve4j.mds.MdsNode.RawJson;
 import io.curve4j.mds.MdsNode.Response;
@@ -53,7 +53,7 @@ class ThrottleIT {
 
 	@BeforeAll
 	void start() {
-		this.mds = MdsNode.start(dir.resolve("mds"), TestSocketUtils.findAvailableTcpPort(), 0, 0,
+		this.mds = MdsNode.start(dir.resolve("mds"), LoopbackPorts.free(), 0, 0,
 				"--curve.mds.auth.root-password=" + ROOT_PASSWORD);
 		await().atMost(Duration.ofSeconds(15)).until(this.mds::isLeader);
 		for (String user : List.of("alice", "bob")) {

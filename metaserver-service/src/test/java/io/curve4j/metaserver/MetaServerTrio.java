@@ -11,9 +11,9 @@ import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.grpc.server.lifecycle.GrpcServerLifecycle;
-import org.springframework.test.util.TestSocketUtils;
 
 import io.curve4j.common.auth.FsCapabilities;
+import io.curve4j.common.net.LoopbackPorts;
 import io.curve4j.metaserver.copyset.MetaCopyset;
 import io.curve4j.metaserver.copyset.MetaCopysets;
 import io.curve4j.proto.common.v1.CopysetKey;
@@ -45,7 +45,7 @@ final class MetaServerTrio implements AutoCloseable {
 
 	private final Path dir;
 
-	private final int[] raftPorts = IntStream.range(0, 3).map(i -> TestSocketUtils.findAvailableTcpPort()).toArray();
+	private final int[] raftPorts = IntStream.range(0, 3).map(i -> LoopbackPorts.free()).toArray();
 
 	private final ConfigurableApplicationContext[] nodes = new ConfigurableApplicationContext[3];
 

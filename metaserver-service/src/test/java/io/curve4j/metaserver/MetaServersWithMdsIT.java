@@ -20,8 +20,8 @@ import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.grpc.server.lifecycle.GrpcServerLifecycle;
 import org.springframework.grpc.server.lifecycle.GrpcServerStartedEvent;
-import org.springframework.test.util.TestSocketUtils;
 
+import io.curve4j.common.net.LoopbackPorts;
 import io.curve4j.mds.MdsApplication;
 import io.curve4j.mds.auth.Caller;
 import io.curve4j.mds.fs.FileSystems;
@@ -106,7 +106,7 @@ class MetaServersWithMdsIT {
 	void theMdsPlacesCopysetsAndPartitionsOnRegisteredMetaservers() {
 		int mdsGrpc = startMds();
 		this.mds.getBean(TopologyService.class).apply(SERVERS);
-		int[] raftPorts = IntStream.range(0, 3).map(i -> TestSocketUtils.findAvailableTcpPort()).toArray();
+		int[] raftPorts = IntStream.range(0, 3).map(i -> LoopbackPorts.free()).toArray();
 		for (int i = 0; i < 3; i++) {
 			ConfigurableApplicationContext node = MetaServerApplication.builder()
 				.run("--server.port=0", "--spring.grpc.server.port=0", "--spring.main.banner-mode=off",
@@ -186,7 +186,7 @@ class MetaServersWithMdsIT {
 		this.mds = app.run("--server.port=0", "--server.address=127.0.0.1", "--spring.grpc.server.port=0",
 				"--spring.grpc.server.host=127.0.0.1", "--spring.main.banner-mode=off",
 				"--curve.mds.data-dir=" + this.dir.resolve("mds"),
-				"--curve.mds.raft-address=127.0.0.1:" + TestSocketUtils.findAvailableTcpPort(),
+				"--curve.mds.raft-address=127.0.0.1:" + LoopbackPorts.free(),
 				"--curve.mds.chunkserver-offline-timeout=5s", "--curve.mds.auth.root-password=root-password",
 				"--curve.mds.auth.data-key.value=" + DATA_KEY, "--curve.mds.auth.join-token.value=" + JOIN_TOKEN,
 				"--curve.mds.fs.interval=200ms", "--curve.mds.fs.object-store.endpoint=http://127.0.0.1:9999",

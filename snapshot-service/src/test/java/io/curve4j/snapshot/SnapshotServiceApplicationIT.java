@@ -15,10 +15,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.test.util.TestSocketUtils;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import software.amazon.awssdk.services.s3.S3Client;
+
+import io.curve4j.common.net.LoopbackPorts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -43,7 +44,7 @@ class SnapshotServiceApplicationIT {
 		Files.writeString(password, "root-password\n");
 		List<String> args = new ArrayList<>(List.of("--server.port=0", "--server.address=127.0.0.1",
 				// nothing answers there: the worker only logs that it cannot reach the MDS
-				"--curve.snapshot.mds-addresses=127.0.0.1:" + TestSocketUtils.findAvailableTcpPort(),
+				"--curve.snapshot.mds-addresses=127.0.0.1:" + LoopbackPorts.free(),
 				"--curve.snapshot.root-password-file=" + password, "--curve.snapshot.s3.endpoint=" + S3_PROXY.getUri(),
 				"--curve.snapshot.s3.bucket=app-it", "--curve.snapshot.s3.access-key=access",
 				"--curve.snapshot.s3.secret-key=secret"));
@@ -81,7 +82,7 @@ class SnapshotServiceApplicationIT {
 				"curve.snapshot.root-password-file: cannot read");
 		assertRefused(args("--curve.snapshot.s3.secret-key="), "curve.snapshot.s3.access-key and curve.snapshot.s3.secret-key go together");
 		assertRefused(args("--curve.snapshot.parallelism=0"), "parallelism");
-		assertRefused(args("--curve.snapshot.s3.endpoint=http://127.0.0.1:" + TestSocketUtils.findAvailableTcpPort()),
+		assertRefused(args("--curve.snapshot.s3.endpoint=http://127.0.0.1:" + LoopbackPorts.free()),
 				"cannot use bucket 'app-it'");
 		assertRefused(args("--curve.snapshot.s3.secret-key=wrong"), "cannot use bucket 'app-it'");
 	}

@@ -6,12 +6,12 @@ import java.time.Instant;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
-import org.springframework.test.util.TestSocketUtils;
 import tools.jackson.databind.JsonNode;
 
 import io.curve4j.common.auth.RequestSignature;
 import io.curve4j.common.error.CurveException;
 import io.curve4j.common.error.ErrorCode;
+import io.curve4j.common.net.LoopbackPorts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -47,7 +47,7 @@ class MdsRestApiTest {
 
 	@Test
 	void triesTheNextMemberWhenOneCannotBeReached() throws Exception {
-		int closedPort = TestSocketUtils.findAvailableTcpPort();
+		int closedPort = LoopbackPorts.free();
 		try (FakeRestMds mds = new FakeRestMds()) {
 			mds.json("/api/v1/cluster/status", "{\"healthy\":true}");
 			JsonNode status = MdsRestApi.connect(List.of("127.0.0.1:" + closedPort, mds.address())).clusterStatus();
@@ -57,7 +57,7 @@ class MdsRestApiTest {
 
 	@Test
 	void noMemberReachableIsUnavailable() {
-		int closedPort = TestSocketUtils.findAvailableTcpPort();
+		int closedPort = LoopbackPorts.free();
 		assertThatThrownBy(() -> MdsRestApi.connect(List.of("127.0.0.1:" + closedPort), null, Duration.ofMillis(500))
 			.topology())
 			.isInstanceOfSatisfying(CurveException.class, (ex) -> {

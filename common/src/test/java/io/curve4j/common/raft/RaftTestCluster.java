@@ -6,9 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntFunction;
 
-import org.springframework.test.util.TestSocketUtils;
 
 import io.curve4j.common.auth.ClusterCredential;
+import io.curve4j.common.net.LoopbackPorts;
 
 import static org.awaitility.Awaitility.await;
 
@@ -60,7 +60,7 @@ public final class RaftTestCluster<M extends CommandStateMachine<?>> implements 
 		this.stateMachines = stateMachines;
 		this.logStore = logStore;
 		for (int i = 0; i < members; i++) {
-			this.ports.add(TestSocketUtils.findAvailableTcpPort());
+			this.ports.add(LoopbackPorts.free());
 		}
 		this.peers = this.ports.stream().map(port -> "127.0.0.1:" + port).toList();
 		for (int i = 0; i < members; i++) {
