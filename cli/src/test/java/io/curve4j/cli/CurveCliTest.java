@@ -58,6 +58,14 @@ class CurveCliTest {
 	}
 
 	@Test
+	void completionPrintsABashScriptOfEveryCommand() {
+		assertThat(run("completion")).as(this.err::toString).isZero();
+		assertThat(this.out.toString()).contains("complete -F", "_picocli_curve", "volume", "snapshot", "--output");
+		assertThat(run("--help")).isZero();
+		assertThat(this.out.toString()).contains("completion");
+	}
+
+	@Test
 	void aSizeThatIsNotASizeIsAUsageError() {
 		assertThat(run("volume", "create", "/demo/vol1", "--size", "10XB")).isEqualTo(2);
 		assertThat(this.err.toString()).contains("'10XB' is not a size");
