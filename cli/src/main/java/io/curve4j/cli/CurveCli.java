@@ -10,6 +10,7 @@ import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import org.slf4j.LoggerFactory;
+import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
@@ -42,6 +43,10 @@ public final class CurveCli {
 	/** The command tree with its error handling; tests redirect its out and err. */
 	public static CommandLine commandLine() {
 		CommandLine commandLine = new CommandLine(new CurveCli());
+		// picocli's own, renamed (its name is generate-completion) and listed (it is hidden)
+		CommandLine completion = new CommandLine(new AutoComplete.GenerateCompletion());
+		completion.getCommandSpec().usageMessage().hidden(false);
+		commandLine.addSubcommand("completion", completion);
 		commandLine.setExecutionExceptionHandler(CurveCli::onError);
 		return commandLine;
 	}

@@ -73,10 +73,18 @@ final class FsCommand {
 			description = "List file systems: name, owner, status, partitions, mounts, created.")
 	static final class ListFs extends RestSubcommand {
 
+		@Mixin
+		OutputOptions output;
+
 		@Override
 		void run(MdsRestApi rest, PrintWriter out) {
+			List<MdsRestApi.FileSystem> fileSystems = MdsRestApi.Page.all((page) -> rest.fileSystems(page, 1000, "name"));
+			this.output.print(out, fileSystems, (text) -> print(fileSystems, text));
+		}
+
+		private static void print(List<MdsRestApi.FileSystem> fileSystems, PrintWriter out) {
 			Table table = new Table("NAME", "ID", "OWNER", "STATUS", "PARTITIONS", "MOUNTS", "CREATED");
-			for (MdsRestApi.FileSystem fs : MdsRestApi.Page.all((page) -> rest.fileSystems(page, 1000, "name"))) {
+			for (MdsRestApi.FileSystem fs : fileSystems) {
 				table.row(fs.name(), fs.id(), fs.owner(), fs.status(), fs.partitions().size(), fs.mounts().size(),
 						time(fs.createdAt()));
 			}
@@ -96,9 +104,16 @@ final class FsCommand {
 		@Parameters(paramLabel = "NAME")
 		String name;
 
+		@Mixin
+		OutputOptions output;
+
 		@Override
 		void run(MdsRestApi rest, PrintWriter out) {
 			MdsRestApi.FileSystem fs = rest.fileSystem(this.name);
+			this.output.print(out, fs, (text) -> print(fs, text));
+		}
+
+		private static void print(MdsRestApi.FileSystem fs, PrintWriter out) {
 			out.println("name:        " + fs.name());
 			out.println("id:          " + fs.id());
 			out.println("owner:       " + fs.owner());
@@ -260,6 +275,9 @@ final class FsCommand {
 		@Mixin
 		ClusterOptions cluster;
 
+		@Mixin
+		OutputOptions output;
+
 		@Spec
 		CommandSpec spec;
 
@@ -271,7 +289,11 @@ final class FsCommand {
 					credentials.password(), "(bin/curve fs check)")) {
 				report = FsCheck.run(session.mount(), session.meta(), session.objects());
 			}
-			PrintWriter out = this.spec.commandLine().getOut();
+			this.output.print(this.spec.commandLine().getOut(), report, (text) -> print(report, text));
+			return report.clean() ? 0 : 1;
+		}
+
+		private void print(FsCheck.Report report, PrintWriter out) {
 			out.printf("%s: %d objects, %d inodes, %d objects of retired pieces awaiting deletion%n", this.name,
 					report.objects(), report.inodes(), report.retired());
 			out.printf("unreferenced objects: %d%n", report.unreferenced().size());
@@ -280,8 +302,6 @@ final class FsCommand {
 			out.printf("pending upload on write-back clients: %d objects%n", report.pending());
 			out.printf("missing objects: %d%n", report.missing().size());
 			report.missing().stream().limit(LISTED).forEach((key) -> out.printf("  %s%n", key));
-			out.flush();
-			return report.clean() ? 0 : 1;
 		}
 
 	}

@@ -1,12 +1,17 @@
 package io.curve4j.cli;
 
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 import io.curve4j.local.LocalCluster;
 import io.curve4j.local.LocalLayout;
@@ -106,19 +111,26 @@ public final class LocalCommand {
 	@Command(name = "status", description = "List the services of the local cluster with their pids.")
 	static final class Status implements Callable<Integer> {
 
+		@Mixin
+		OutputOptions output;
+
+		@Spec
+		CommandSpec spec;
+
 		@Override
 		public Integer call() {
-			int down = 0;
-			for (LocalCluster.ServiceState s : cluster().status()) {
+			List<LocalCluster.ServiceState> services = cluster().status();
+			this.output.print(this.spec.commandLine().getOut(), services, (out) -> print(services, out));
+			return services.stream().allMatch((s) -> s.pid() != null) ? 0 : 1;
+		}
+
+		private static void print(List<LocalCluster.ServiceState> services, PrintWriter out) {
+			for (LocalCluster.ServiceState s : services) {
 				String state = s.pid() == null ? "stopped" : "running pid " + s.pid();
-				if (s.pid() == null) {
-					down++;
-				}
 				ServiceSpec spec = s.spec();
-				System.out.printf("%-14s %-20s %s%n", spec.name(), state, spec.nbd() != null ? "nbd " + spec.nbd()
+				out.printf("%-14s %-20s %s%n", spec.name(), state, spec.nbd() != null ? "nbd " + spec.nbd()
 						: "http " + spec.http() + (spec.grpc() == null ? "" : "  grpc " + spec.grpc() + "  raft " + spec.raft()));
 			}
-			return down == 0 ? 0 : 1;
 		}
 
 	}

@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.util.List;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 import io.curve4j.common.size.Sizes;
@@ -22,10 +23,18 @@ final class RecycleCommand {
 			description = "List deleted volumes: path, owner, size, when deleted and when purged.")
 	static final class ListBin extends RestSubcommand {
 
+		@Mixin
+		OutputOptions output;
+
 		@Override
 		void run(MdsRestApi rest, PrintWriter out) {
+			List<MdsRestApi.Recycled> bin = MdsRestApi.Page.all((page) -> rest.recycleBin(page, 1000, "deleted"));
+			this.output.print(out, bin, (text) -> print(bin, text));
+		}
+
+		private static void print(List<MdsRestApi.Recycled> bin, PrintWriter out) {
 			Table table = new Table("PATH", "OWNER", "SIZE", "DELETED", "EXPIRES");
-			for (MdsRestApi.Recycled v : MdsRestApi.Page.all((page) -> rest.recycleBin(page, 1000, "deleted"))) {
+			for (MdsRestApi.Recycled v : bin) {
 				table.row(v.path(), v.owner(), Sizes.format(v.size()), time(v.deleted()),
 						v.purging() ? "purging" : time(v.expires()));
 			}

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -61,9 +62,16 @@ final class SnapshotCommand {
 		@Parameters(paramLabel = "PATH")
 		String path;
 
+		@Mixin
+		OutputOptions output;
+
 		@Override
 		void run(MdsRestApi rest, PrintWriter out) {
 			List<Snapshot> snapshots = MdsRestApi.Page.all((page) -> rest.snapshots(this.path, null, page, 1000));
+			this.output.print(out, snapshots, (text) -> print(snapshots, text));
+		}
+
+		private void print(List<Snapshot> snapshots, PrintWriter out) {
 			if (snapshots.isEmpty()) {
 				out.println("No snapshots of " + this.path + ".");
 				return;

@@ -20,14 +20,21 @@ final class StatusCommand implements Callable<Integer> {
 	@Mixin
 	ClusterOptions cluster;
 
+	@Mixin
+	OutputOptions output;
+
 	@Spec
 	CommandSpec spec;
 
 	@Override
 	public Integer call() {
 		JsonNode status = this.cluster.rest().clusterStatus();
-		PrintWriter out = this.spec.commandLine().getOut();
 		boolean healthy = status.path("healthy").asBoolean(false);
+		this.output.print(this.spec.commandLine().getOut(), status, (out) -> print(status, healthy, out));
+		return healthy ? 0 : CurveCli.EXIT_ERROR;
+	}
+
+	private static void print(JsonNode status, boolean healthy, PrintWriter out) {
 		out.println("cluster:      " + (healthy ? "HEALTHY" : "UNHEALTHY"));
 		JsonNode leader = status.path("mds").path("leader");
 		out.println("MDS leader:   " + (leader.isObject() ? leader.path("http").asString("") + " (gRPC "
@@ -74,8 +81,6 @@ final class StatusCommand implements Callable<Integer> {
 				out.println("  - " + problem.asString(""));
 			}
 		}
-		out.flush();
-		return healthy ? 0 : CurveCli.EXIT_ERROR;
 	}
 
 }

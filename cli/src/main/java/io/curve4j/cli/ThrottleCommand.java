@@ -7,6 +7,7 @@ import java.util.regex.Pattern;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.TypeConversionException;
@@ -61,6 +62,9 @@ final class ThrottleCommand extends VolumeCommand.Base {
 	@Option(names = "--clear", description = "Remove every limit.")
 	boolean clear;
 
+	@Mixin
+	OutputOptions output;
+
 	@Override
 	void validate() {
 		if (this.clear && (hasLimits() || this.burstMs != null)) {
@@ -74,21 +78,25 @@ final class ThrottleCommand extends VolumeCommand.Base {
 		if (volume.isDirectory()) {
 			throw new CurveException(ErrorCode.NOT_A_VOLUME, this.path + " is a directory; only volumes have limits");
 		}
+		// JSON is the volume's limits after the command, whether it showed, set or cleared them
 		if (this.clear) {
 			this.cluster.rest().clearThrottle(volume.id());
-			out.println("Removed every limit of " + this.path + ".");
+			this.output.print(out, Throttle.NONE, (text) -> text.println("Removed every limit of " + this.path + "."));
 			return 0;
 		}
 		if (!hasLimits() && this.burstMs == null) {
-			show(volume.throttle(), out);
+			this.output.print(out, volume.throttle(), (text) -> show(volume.throttle(), text));
 			return 0;
 		}
 		MdsRestApi.ThrottleLimits set = this.cluster.rest()
 			.setThrottle(volume.id(), new MdsRestApi.ThrottleLimits(this.iops, this.readIops, this.writeIops, this.bps,
 					this.readBps, this.writeBps, this.burstMs));
-		out.println("Set the limits of " + this.path + ":");
-		show(new Throttle(value(set.iops()), value(set.readIops()), value(set.writeIops()), value(set.bps()),
-				value(set.readBps()), value(set.writeBps()), (int) value(set.burstMs())), out);
+		Throttle now = new Throttle(value(set.iops()), value(set.readIops()), value(set.writeIops()), value(set.bps()),
+				value(set.readBps()), value(set.writeBps()), (int) value(set.burstMs()));
+		this.output.print(out, now, (text) -> {
+			text.println("Set the limits of " + this.path + ":");
+			show(now, text);
+		});
 		return 0;
 	}
 

@@ -34,6 +34,9 @@ final class TopologyCommand {
 		@Mixin
 		ClusterOptions cluster;
 
+		@Mixin
+		OutputOptions output;
+
 		@Spec
 		CommandSpec spec;
 
@@ -41,9 +44,10 @@ final class TopologyCommand {
 		public Integer call() {
 			String yaml = read(this.file);
 			JsonNode topology = this.cluster.rest().applyTopology(yaml);
-			PrintWriter out = this.spec.commandLine().getOut();
-			out.println("Applied " + this.file + ".");
-			print(topology, out);
+			this.output.print(this.spec.commandLine().getOut(), topology, (out) -> {
+				out.println("Applied " + this.file + ".");
+				print(topology, out);
+			});
 			return 0;
 		}
 
@@ -68,12 +72,16 @@ final class TopologyCommand {
 		@Mixin
 		ClusterOptions cluster;
 
+		@Mixin
+		OutputOptions output;
+
 		@Spec
 		CommandSpec spec;
 
 		@Override
 		public Integer call() {
-			print(this.cluster.rest().topology(), this.spec.commandLine().getOut());
+			JsonNode topology = this.cluster.rest().topology();
+			this.output.print(this.spec.commandLine().getOut(), topology, (out) -> print(topology, out));
 			return 0;
 		}
 
@@ -108,7 +116,6 @@ final class TopologyCommand {
 			.forEach((l) -> logicalPools.row(text(l, "id"), text(l, "name"), text(l, "physicalPool"),
 					text(l, "replicas"), text(l, "copysets"), text(l, "zones")));
 		section(out, "Logical pools", logicalPools);
-		out.flush();
 	}
 
 	private static void section(PrintWriter out, String title, Table table) {

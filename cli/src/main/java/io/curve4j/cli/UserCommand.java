@@ -1,6 +1,7 @@
 package io.curve4j.cli;
 
 import java.nio.file.Path;
+import java.util.List;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -53,17 +54,23 @@ final class UserCommand {
 		@Mixin
 		ClusterOptions cluster;
 
+		@Mixin
+		OutputOptions output;
+
 		@Spec
 		CommandSpec spec;
 
 		@Override
 		public void run() {
-			Table table = new Table("NAME", "CREATED");
 			MdsRestApi rest = this.cluster.rest();
-			for (MdsRestApi.User u : MdsRestApi.Page.all((page) -> rest.users(page, 1000, "name"))) {
-				table.row(u.name(), u.created() == null ? "" : u.created().toString());
-			}
-			table.print(this.spec.commandLine().getOut(), "");
+			List<MdsRestApi.User> users = MdsRestApi.Page.all((page) -> rest.users(page, 1000, "name"));
+			this.output.print(this.spec.commandLine().getOut(), users, (out) -> {
+				Table table = new Table("NAME", "CREATED");
+				for (MdsRestApi.User u : users) {
+					table.row(u.name(), u.created() == null ? "" : u.created().toString());
+				}
+				table.print(out, "");
+			});
 		}
 
 	}

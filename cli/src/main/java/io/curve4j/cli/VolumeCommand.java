@@ -107,9 +107,17 @@ final class VolumeCommand {
 		@Parameters(paramLabel = "PATH")
 		String path;
 
+		@Mixin
+		OutputOptions output;
+
 		@Override
 		int run(CurveClient client, PrintWriter out) {
 			FileStat f = client.stat(this.path);
+			this.output.print(out, f, (text) -> print(f, text));
+			return 0;
+		}
+
+		private void print(FileStat f, PrintWriter out) {
 			Table table = new Table("path", f.path().isEmpty() ? this.path : f.path());
 			table.row("type", f.isDirectory() ? "directory" : "volume");
 			table.row("id", f.id());
@@ -131,7 +139,6 @@ final class VolumeCommand {
 			}
 			table.row("created", TIME.format(f.created()));
 			table.print(out, "");
-			return 0;
 		}
 
 	}
@@ -142,12 +149,20 @@ final class VolumeCommand {
 		@Parameters(paramLabel = "DIR", defaultValue = "/", arity = "0..1")
 		String directory;
 
+		@Mixin
+		OutputOptions output;
+
 		@Override
 		int run(CurveClient client, PrintWriter out) {
 			List<FileStat> files = client.list(this.directory);
+			this.output.print(out, files, (text) -> print(files, text));
+			return 0;
+		}
+
+		private void print(List<FileStat> files, PrintWriter out) {
 			if (files.isEmpty()) {
 				out.println(this.directory + " is empty.");
-				return 0;
+				return;
 			}
 			Table table = new Table("NAME", "TYPE", "SIZE", "OWNER");
 			for (FileStat f : files) {
@@ -155,7 +170,6 @@ final class VolumeCommand {
 						f.isDirectory() ? "-" : Sizes.format(f.length()), f.owner());
 			}
 			table.print(out, "");
-			return 0;
 		}
 
 	}

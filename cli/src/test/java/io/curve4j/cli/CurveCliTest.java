@@ -6,6 +6,8 @@ import java.io.StringWriter;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
@@ -15,6 +17,8 @@ import io.curve4j.sdk.cluster.FakeRestMds;
 
 /** Argument handling and error reporting of the command line, without a cluster. */
 class CurveCliTest {
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
 
 	private final StringWriter out = new StringWriter();
 
@@ -38,6 +42,27 @@ class CurveCliTest {
 	void helpListsEveryCommand() {
 		assertThat(run("--help")).isZero();
 		assertThat(this.out.toString()).contains("local", "status", "topology", "volume", "bench");
+	}
+
+	@Test
+	void anOutputFormatOtherThanTextOrJsonIsAUsageError() {
+		assertThat(run("status", "--output", "yaml", "--mds", this.nowhere)).isEqualTo(2);
+		assertThat(this.err.toString()).contains("--output", "yaml", "text, json");
+		assertThat(this.out.toString()).isEmpty();
+	}
+
+	@Test
+	void commandsThatOnlyActTakeNoOutputFormat() {
+		assertThat(run("volume", "delete", "/demo/vol1", "--output", "json", "--mds", this.nowhere)).isEqualTo(2);
+		assertThat(this.err.toString()).contains("Unknown options: '--output', 'json'");
+	}
+
+	@Test
+	void completionPrintsABashScriptOfEveryCommand() {
+		assertThat(run("completion")).as(this.err::toString).isZero();
+		assertThat(this.out.toString()).contains("complete -F", "_picocli_curve", "volume", "snapshot", "--output");
+		assertThat(run("--help")).isZero();
+		assertThat(this.out.toString()).contains("completion");
 	}
 
 	@Test
@@ -110,6 +135,14 @@ class CurveCliTest {
 			assertThat(this.out.toString()).contains("UNHEALTHY", "MDS leader:   127.0.0.1:6600", "chunkservers: 2/3 online",
 					"metaservers:  3/3 online",
 					"12 total, 4 healthy, 8 degraded, 0 unavailable", "- chunkserver 2 (127.0.0.1:8201) is offline");
+
+			this.out.getBuffer().setLength(0);
+			assertThat(run("status", "--output", "json", "--mds", mds.address())).as("exit code as with text").isEqualTo(1);
+			JsonNode status = JSON.readTree(this.out.toString());
+			assertThat(status.path("healthy").asBoolean(true)).isFalse();
+			assertThat(status.path("chunkServers").path("online").asLong()).isEqualTo(2);
+			assertThat(status.path("mds").path("leader").path("http").asString()).isEqualTo("127.0.0.1:6600");
+			assertThat(status.path("problems").get(0).asString()).isEqualTo("chunkserver 2 (127.0.0.1:8201) is offline");
 		}
 	}
 
@@ -127,6 +160,13 @@ class CurveCliTest {
 			assertThat(run("topology", "show", "--mds", mds.address())).as(this.err::toString).isZero();
 			assertThat(this.out.toString()).contains("Chunkservers:", "127.0.0.1:8200", "10.0 GiB", "1.0 GiB", "lp1",
 					"zone1");
+
+			this.out.getBuffer().setLength(0);
+			assertThat(run("topology", "show", "--output", "json", "--mds", mds.address())).as(this.err::toString).isZero();
+			JsonNode chunkServer = JSON.readTree(this.out.toString()).path("chunkServers").get(0);
+			assertThat(chunkServer.path("diskCapacity").isNumber()).isTrue();
+			assertThat(chunkServer.path("diskCapacity").asLong()).isEqualTo(10737418240L);
+			assertThat(chunkServer.path("online").asBoolean(false)).isTrue();
 		}
 	}
 
@@ -145,6 +185,38 @@ class CurveCliTest {
 				.containsExactly(tuple("GET", "/api/v1/users"),
 						tuple("DELETE", "/api/v1/users/alice"));
 			assertThat(mds.requests.get(0).query()).contains("page=0", "size=1000", "sort=name");
+		}
+	}
+
+	@Test
+	void userListAsJsonIsAnArrayOfTheUsers() throws Exception {
+		try (FakeRestMds mds = new FakeRestMds()) {
+			mds.json("/api/v1/users", """
+					{"content":[{"name":"alice","created":"2025-01-02T03:04:05Z"},{"name":"bob","created":null}],
+					 "page":{"size":1000,"number":0,"totalElements":2,"totalPages":1}}""");
+			assertThat(run("user", "list", "--output", "json", "--mds", mds.address())).as(this.err::toString).isZero();
+			JsonNode users = JSON.readTree(this.out.toString());
+			assertThat(users.isArray()).isTrue();
+			assertThat(users).extracting((u) -> u.path("name").asString()).containsExactly("alice", "bob");
+			assertThat(users.get(0).path("created").asString()).isEqualTo("2025-01-02T03:04:05Z");
+		}
+	}
+
+	@Test
+	void recycleListAsJsonHasSizesInBytes() throws Exception {
+		try (FakeRestMds mds = new FakeRestMds()) {
+			mds.json("/api/v1/recycle-bin", """
+					{"content":[{"id":5,"path":"/bin/vol","owner":"alice","size":10737418240,
+					  "deleted":"2026-01-02T03:04:05Z","expires":"2026-01-03T03:04:05Z","purging":false}],
+					 "page":{"size":1000,"number":0,"totalElements":1,"totalPages":1}}""");
+			assertThat(run("recycle", "list", "--output", "json", "--mds", mds.address())).as(this.err::toString)
+				.isZero();
+			JsonNode volume = JSON.readTree(this.out.toString()).get(0);
+			assertThat(volume.path("path").asString()).isEqualTo("/bin/vol");
+			assertThat(volume.path("size").isNumber()).isTrue();
+			assertThat(volume.path("size").asLong()).isEqualTo(10737418240L);
+			assertThat(volume.path("expires").asString()).isEqualTo("2026-01-03T03:04:05Z");
+			assertThat(volume.path("purging").isBoolean()).isTrue();
 		}
 	}
 
@@ -196,12 +268,20 @@ class CurveCliTest {
 			mds.json("/api/v1/snapshots/s-1", SNAPSHOT.formatted("DELETING", 100));
 			assertThat(run("snapshot", "list", "/v", "--mds", mds.address())).as(this.err::toString).isZero();
 			assertThat(this.out.toString()).contains("NAME", "nightly", "DONE", "100%", "1GiB");
+			this.out.getBuffer().setLength(0);
+			assertThat(run("snapshot", "list", "/v", "--output", "json", "--mds", mds.address())).as(this.err::toString)
+				.isZero();
+			JsonNode snapshot = JSON.readTree(this.out.toString()).get(0);
+			assertThat(snapshot.path("name").asString()).isEqualTo("nightly");
+			assertThat(snapshot.path("size").asLong()).isEqualTo(1073741824L);
+			assertThat(snapshot.path("progress").asInt()).isEqualTo(100);
+			assertThat(snapshot.path("created").asString()).isEqualTo("2026-01-02T03:04:05Z");
 			assertThat(run("snapshot", "delete", "/v@nightly", "--mds", mds.address())).as(this.err::toString).isZero();
 			assertThat(this.out.toString()).contains("Deleting snapshot /v@nightly");
 			assertThat(mds.requests).extracting(FakeRestMds.Request::method, FakeRestMds.Request::path)
 				.containsExactly(tuple("GET", "/api/v1/snapshots"), tuple("GET", "/api/v1/snapshots"),
-						tuple("DELETE", "/api/v1/snapshots/s-1"));
-			assertThat(mds.requests.get(1).query()).contains("volume=%2Fv", "name=nightly");
+						tuple("GET", "/api/v1/snapshots"), tuple("DELETE", "/api/v1/snapshots/s-1"));
+			assertThat(mds.requests.get(2).query()).contains("volume=%2Fv", "name=nightly");
 		}
 	}
 

@@ -10,6 +10,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import io.curve4j.sdk.cluster.FakeRestMds;
 
@@ -18,6 +20,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** {@code curve fs ...}: the REST calls it makes, its tables, and its argument errors. */
 class FsCommandTest {
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
 
 	private static final String FS1 = """
 			{"id":7,"name":"fs1","owner":"root","chunkSize":67108864,"blockSize":4194304,
@@ -71,6 +75,50 @@ class FsCommandTest {
 		assertThat(lines[0]).startsWith("NAME").contains("OWNER", "STATUS", "PARTITIONS", "MOUNTS", "CREATED");
 		assertThat(lines[1]).matches("fs1\\s+7\\s+root\\s+READY\\s+2\\s+1\\s+\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d");
 		assertThat(this.mds.requests.get(this.mds.requests.size() - 1).query()).contains("page=0", "sort=name");
+	}
+
+	@Test
+	void listAsJsonIsTheFileSystemsAsTheMdsDescribesThem() {
+		this.mds.json("/api/v1/fs", "{\"content\":[" + FS1 + "],\"page\":{\"size\":1000,\"number\":0,"
+				+ "\"totalElements\":1,\"totalPages\":1}}");
+		assertThat(run("fs", "list", "--output", "json", "--mds", this.mds.address())).as(this.err::toString).isZero();
+		JsonNode fileSystems = JSON.readTree(this.out.toString());
+		assertThat(fileSystems).hasSize(1);
+		JsonNode fs = fileSystems.get(0);
+		assertThat(fs.path("name").asString()).isEqualTo("fs1");
+		assertThat(fs.path("id").asLong()).isEqualTo(7);
+		assertThat(fs.path("createdAt").asString()).isEqualTo("2026-01-02T03:04:05Z");
+		assertThat(fs.path("partitions")).hasSize(2);
+	}
+
+	@Test
+	void listOfNoneAsJsonIsAnEmptyArray() {
+		this.mds.json("/api/v1/fs",
+				"{\"content\":[],\"page\":{\"size\":1000,\"number\":0,\"totalElements\":0,\"totalPages\":0}}");
+		assertThat(run("fs", "list", "--output", "json", "--mds", this.mds.address())).as(this.err::toString).isZero();
+		assertThat(this.out.toString().strip()).isEqualTo("[ ]");
+	}
+
+	@Test
+	void infoAsJsonHasSizesInBytesAndEveryPartitionAndMount() {
+		this.mds.json("/api/v1/fs/fs1", FS1);
+		assertThat(run("fs", "info", "fs1", "--output=json", "--mds", this.mds.address())).as(this.err::toString)
+			.isZero();
+		JsonNode fs = JSON.readTree(this.out.toString());
+		assertThat(fs.path("chunkSize").isNumber()).isTrue();
+		assertThat(fs.path("chunkSize").asLong()).isEqualTo(67108864);
+		assertThat(fs.path("blockSize").asLong()).isEqualTo(4194304);
+		assertThat(fs.path("partitions").get(1).path("startInode").asLong()).isEqualTo(1048577);
+		assertThat(fs.path("mounts").get(0).path("mountPoint").asString()).isEqualTo("/mnt/fs1");
+		assertThat(fs.path("mounts").get(0).path("cacheMode").isNull()).isTrue();
+	}
+
+	@Test
+	void errorsWithJsonOutputGoToStderrOnly() {
+		this.mds.problem("/api/v1/fs/nope", 404, "FS_NOT_FOUND", "no file system nope");
+		assertThat(run("fs", "info", "nope", "--output", "json", "--mds", this.mds.address())).isEqualTo(1);
+		assertThat(this.err.toString()).startsWith("error: FS_NOT_FOUND: ");
+		assertThat(this.out.toString()).isEmpty();
 	}
 
 	@Test

@@ -16,6 +16,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import io.curve4j.common.size.Sizes;
 import io.curve4j.sdk.block.FakeChunkServers;
@@ -29,6 +31,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the SDK's fake MDS and chunkservers; the MDS REST endpoint only tells where gRPC is.
  */
 class VolumeCommandTest {
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
 
 	@TempDir
 	Path dir;
@@ -82,6 +86,41 @@ class VolumeCommandTest {
 		assertThat(this.err.toString()).startsWith("error: VOLUME_EXISTS: ");
 		assertThat(run("volume", "info", "/demo/nope")).isEqualTo(1);
 		assertThat(this.err.toString()).startsWith("error: VOLUME_NOT_FOUND: /demo/nope does not exist");
+	}
+
+	@Test
+	void listAndInfoAsJsonAreTheVolumesWithSizesInBytes() {
+		assertThat(run("volume", "create", "/demo/vol1", "--size", "2GiB")).as(this::errors).isZero();
+		assertThat(run("volume", "list", "/demo", "--output", "json")).as(this::errors).isZero();
+		JsonNode list = JSON.readTree(this.out.toString());
+		assertThat(list).hasSize(1);
+		assertThat(list.get(0).path("path").asString()).isEqualTo("/demo/vol1");
+		assertThat(list.get(0).path("type").asString()).isEqualTo("VOLUME");
+		assertThat(list.get(0).path("length").asLong()).isEqualTo(2 * Sizes.GIB);
+
+		assertThat(run("volume", "info", "/demo/vol1", "--output", "json")).as(this::errors).isZero();
+		JsonNode info = JSON.readTree(this.out.toString());
+		assertThat(info.path("length").isNumber()).isTrue();
+		assertThat(info.path("length").asLong()).isEqualTo(2 * Sizes.GIB);
+		assertThat(info.path("chunkSize").asLong()).isEqualTo(Sizes.DEFAULT_CHUNK_SIZE);
+		assertThat(info.path("owner").asString()).isEqualTo("root");
+		assertThat(info.path("throttle").path("iops").asLong(-1)).isZero();
+		assertThat(info.has("cloneLink")).isTrue();
+		// derived from type, not a field of its own
+		assertThat(info.has("directory")).isFalse();
+
+		assertThat(run("volume", "list", "/nothing-here", "--output", "json")).as(this::errors).isZero();
+		assertThat(JSON.readTree(this.out.toString()).isArray()).isTrue();
+	}
+
+	@Test
+	void throttleAsJsonShowsTheLimits() {
+		assertThat(run("volume", "create", "/demo/vol1", "--size", "1GiB")).as(this::errors).isZero();
+		assertThat(run("volume", "throttle", "/demo/vol1", "--output", "json")).as(this::errors).isZero();
+		JsonNode limits = JSON.readTree(this.out.toString());
+		assertThat(limits.path("bps").isNumber()).isTrue();
+		assertThat(limits.path("readIops").asLong(-1)).isZero();
+		assertThat(limits.has("none")).as("isNone() is derived").isFalse();
 	}
 
 	@Test
