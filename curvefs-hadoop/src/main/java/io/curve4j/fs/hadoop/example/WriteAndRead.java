@@ -28,12 +28,7 @@ public final class WriteAndRead {
 			System.exit(2);
 		}
 		URI uri = URI.create(args[0]);
-		Configuration conf = new Configuration();
-		for (String key : System.getProperties().stringPropertyNames()) {
-			if (key.startsWith("fs.curvefs.")) {
-				conf.set(key, System.getProperty(key));
-			}
-		}
+		Configuration conf = ExampleSettings.fromSystemProperties();
 		byte[] written = ("hello from Hadoop at " + System.currentTimeMillis() + "\n").getBytes(StandardCharsets.UTF_8);
 		try (FileSystem fs = FileSystem.newInstance(uri, conf)) {
 			Path path = new Path(uri);
