@@ -27,8 +27,11 @@ trap cleanup EXIT
 
 # The SDK's classpath: its jar, its dependencies and Hadoop's (compile scope lists both).
 CP_FILE="$ROOT/curvefs-hadoop/target/sdk.cp"
-[ -f "$CP_FILE" ] || mvn -q -f "$ROOT/pom.xml" -pl curvefs-hadoop dependency:build-classpath \
-  -Dmdep.includeScope=compile -Dmdep.outputFile="$CP_FILE"
+if [ ! -f "$CP_FILE" ]; then
+  mvn -q -f "$ROOT/pom.xml" -DskipTests -pl curvefs-hadoop -am install
+  mvn -q -f "$ROOT/pom.xml" -pl curvefs-hadoop dependency:build-classpath -Dmdep.includeScope=compile \
+    -Dmdep.outputFile="$CP_FILE"
+fi
 MDS="$(python3 -c 'import json,sys; print(",".join(m["grpc"] for m in json.load(open(sys.argv[1]))["mds"]))' "$CURVE_HOME/cluster.json")"
 
 "$ROOT/bin/curve" fs info "$FS_NAME" >/dev/null 2>&1 || "$ROOT/bin/curve" fs create "$FS_NAME" >&2
