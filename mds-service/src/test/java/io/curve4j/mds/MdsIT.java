@@ -290,6 +290,14 @@ class MdsIT {
 		assertThat(degraded.body().path("healthy").asBoolean()).isFalse();
 		assertThat(degraded.body().path("copysets").path("degraded").asInt()).isEqualTo(COPYSETS);
 		assertThat(degraded.body().path("problems").get(0).asString()).contains("chunkserver 3").contains("offline");
+		// and as the gauges the alert rules read
+		String metrics = this.mds.text("/actuator/prometheus");
+		assertThat(metrics).contains("curve4j_mds_leader 1.0")
+			.contains("curve4j_mds_copysets{state=\"degraded\"} " + COPYSETS + ".0")
+			.contains("curve4j_mds_copysets{state=\"unavailable\"} 0.0")
+			.contains("curve4j_mds_chunkservers{state=\"offline\"} 1.0")
+			.contains("curve4j_mds_chunkservers{state=\"online\"} 2.0")
+			.contains("curve4j_mds_recovery_pending_copysets " + COPYSETS + ".0");
 		heartbeatAll(Set.of(1, 2, 3));
 		assertThat(this.mds.get("/api/v1/cluster/status").body().path("healthy").asBoolean()).isTrue();
 		// what the chunkservers found checking pages is summed in the status
