@@ -242,7 +242,7 @@ class ChunkServerClusterIT {
 		chunk(restarted).writeChunk(fencedRequest(retried, 3));
 		assertThat(read(restarted, 5, 0, 4096)).isEqualTo(later);
 		assertThat(http(restarted, "/actuator/health")).contains("\"status\":\"UP\"");
-		assertThat(http(restarted, "/actuator/prometheus")).contains("curve_chunk_bytes_total{op=\"read\"")
+		assertThat(http(restarted, "/actuator/prometheus")).contains("curve4j_chunk_bytes_total{op=\"read\"").contains("disk_free_bytes{path=")
 			.contains("grpc_server_seconds_bucket");
 
 		// A fourth replica joins through the leader (catching up from the snapshot), takes over, and a member leaves.

@@ -411,7 +411,7 @@ class FsMountIT {
 					.build(), java.net.http.HttpResponse.BodyHandlers.ofString())
 				.body();
 			total += metrics.lines()
-				.filter(line -> line.startsWith("curve_metaserver_compaction_chunks_total") && line.contains("result=\"swapped\""))
+				.filter(line -> line.startsWith("curve4j_metaserver_compaction_chunks_total") && line.contains("result=\"swapped\""))
 				.mapToLong(line -> (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
 				.sum();
 		}
@@ -682,7 +682,7 @@ class FsMountIT {
 				});
 				assertThat(Files.readAllBytes(mountW.resolve("wb.bin"))).isEqualTo(data);
 				assertThat(list(cacheDir.resolve("write"))).isNotEmpty();
-				await().atMost(Duration.ofSeconds(30)).until(() -> cacheMetric(cacheDir, "curve_fs_cache_pending_upload_bytes") >= data.length);
+				await().atMost(Duration.ofSeconds(30)).until(() -> cacheMetric(cacheDir, "curve4j_fs_cache_pending_upload_bytes") >= data.length);
 				killMountClient(mountW);
 			}
 			finally {
@@ -705,8 +705,8 @@ class FsMountIT {
 			assertThat(SnapshotCluster.cli(mountWriteBack).code()).isZero();
 			assertThat(Files.readAllBytes(mountB.resolve("wb.bin"))).isEqualTo(data);
 			assertThat(list(cacheDir.resolve("write"))).isEmpty();
-			await().atMost(Duration.ofSeconds(30)).until(() -> cacheMetric(cacheDir, "curve_fs_cache_uploaded_bytes_total") >= data.length
-					&& cacheMetric(cacheDir, "curve_fs_cache_pending_upload_bytes") == 0);
+			await().atMost(Duration.ofSeconds(30)).until(() -> cacheMetric(cacheDir, "curve4j_fs_cache_uploaded_bytes_total") >= data.length
+					&& cacheMetric(cacheDir, "curve4j_fs_cache_pending_upload_bytes") == 0);
 			SnapshotCluster.Run uploaded = SnapshotCluster.cli("fs", "check", "fs1");
 			assertThat(uploaded.out()).contains("pending upload on write-back clients: 0 objects")
 				.doesNotContainPattern(objectOfTheFile);

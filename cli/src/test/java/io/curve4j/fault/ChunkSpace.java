@@ -23,15 +23,15 @@ public final class ChunkSpace {
 		return 4096 + chunkSize + chunkSize / 4096 * 4;
 	}
 
-	/** Bytes of chunk files on all chunkservers ({@code curve_chunk_used_bytes}, the pool not counted). */
+	/** Bytes of chunk files on all chunkservers ({@code curve4j_chunk_used_bytes}, the pool not counted). */
 	public static long inUse(LocalLayout layout) {
 		long total = 0;
 		for (ServiceSpec cs : layout.chunkServers()) {
 			total += metrics(cs).lines()
-				.filter(line -> line.startsWith("curve_chunk_used_bytes "))
+				.filter(line -> line.startsWith("curve4j_chunk_used_bytes "))
 				.mapToLong(line -> (long) Double.parseDouble(line.substring(line.indexOf(' ') + 1)))
 				.findFirst()
-				.orElseThrow(() -> new AssertionError(cs.name() + " exposes no curve_chunk_used_bytes"));
+				.orElseThrow(() -> new AssertionError(cs.name() + " exposes no curve4j_chunk_used_bytes"));
 		}
 		return total;
 	}

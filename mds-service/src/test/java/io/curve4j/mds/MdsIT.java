@@ -465,7 +465,7 @@ class MdsIT {
 			pool.shutdownNow();
 		}
 		String metrics = this.mds.text("/actuator/prometheus");
-		assertThat(metrics).contains("curve_mds_segments_allocated_total 2.0")
+		assertThat(metrics).contains("curve4j_mds_segments_allocated_total 2.0")
 			.contains("grpc_server_seconds_bucket")
 			.contains("http_server_requests_seconds_bucket");
 	}

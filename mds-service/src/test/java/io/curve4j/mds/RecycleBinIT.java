@@ -123,7 +123,7 @@ class RecycleBinIT {
 		assertThat(listed(id)).isTrue();
 		await().atMost(RETENTION.plusSeconds(10)).pollInterval(Duration.ofMillis(200)).until(() -> !listed(id));
 		assertProblem(restore("/e/v"), 404, ErrorCode.NOT_IN_RECYCLE_BIN);
-		assertThat(this.mds.text("/actuator/prometheus")).contains("curve_mds_volumes_purged_total");
+		assertThat(this.mds.text("/actuator/prometheus")).contains("curve4j_mds_volumes_purged_total");
 	}
 
 	private long createVolume(String path) {

@@ -69,8 +69,8 @@ class SnapshotServiceApplicationIT {
 			// what /actuator/prometheus serves (over HTTP the MDS's security, on this test's
 			// class path for SnapshotWorkerIT, would ask for credentials)
 			assertThat(context.getBean(PrometheusMeterRegistry.class).scrape()).contains(
-					"curve_snapshot_copied_bytes_total", "curve_snapshot_copied_chunks_total",
-					"curve_snapshot_unchanged_chunks_total", "curve_snapshot_tasks_running");
+					"curve4j_snapshot_copied_bytes_total", "curve4j_snapshot_copied_chunks_total",
+					"curve4j_snapshot_unchanged_chunks_total", "curve4j_snapshot_tasks_running");
 			assertThat(context.getBean(S3Client.class).listBuckets().buckets()).anyMatch((b) -> b.name().equals("app-it"));
 		}
 	}

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.function.UnaryOperator;
 
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.system.DiskSpaceMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -47,10 +48,10 @@ public class ChunkServerConfiguration {
 	ChunkFilePool chunkFilePool(ChunkServerProperties properties, MeterRegistry meters) throws IOException {
 		ChunkFilePool pool = new ChunkFilePool(properties.getDataDir().resolve("chunkfilepool"), (int) properties.getChunkSize().toBytes(),
 				properties.getChunkFilePoolSize());
-		Gauge.builder("curve.chunk.pool.files", pool, ChunkFilePool::available)
+		Gauge.builder("curve4j.chunk.pool.files", pool, ChunkFilePool::available)
 			.description("Pre-allocated chunk files ready to hand out")
 			.register(meters);
-		Gauge.builder("curve.chunk.pool.dirty", pool, ChunkFilePool::dirty)
+		Gauge.builder("curve4j.chunk.pool.dirty", pool, ChunkFilePool::dirty)
 			.description("Deleted chunks' files back in the pool, waiting to be zeroed")
 			.register(meters);
 		return pool;
@@ -59,7 +60,7 @@ public class ChunkServerConfiguration {
 	@Bean
 	OpenChunkFiles openChunkFiles(ChunkServerProperties properties, MeterRegistry meters) {
 		OpenChunkFiles files = new OpenChunkFiles(properties.getMaxOpenChunkFiles());
-		Gauge.builder("curve.chunk.files.open", files, OpenChunkFiles::size)
+		Gauge.builder("curve4j.chunk.files.open", files, OpenChunkFiles::size)
 			.description("Chunk files open, across copysets")
 			.register(meters);
 		return files;
@@ -78,15 +79,17 @@ public class ChunkServerConfiguration {
 			registry.close();
 			throw ex;
 		}
-		Gauge.builder("curve.chunk.copysets", registry, r -> r.copysets().size())
+		Gauge.builder("curve4j.chunk.copysets", registry, r -> r.copysets().size())
 			.description("Copysets hosted by this chunkserver")
 			.register(meters);
-		Gauge.builder("curve.chunk.used.bytes", registry,
+		Gauge.builder("curve4j.chunk.used.bytes", registry,
 				r -> r.copysets().stream().mapToLong(Copyset::usedBytes).sum())
 			.description("Bytes of chunk files in use across copysets (the chunk file pool not counted)")
 			.baseUnit("bytes")
 			.register(meters);
-		Gauge.builder("curve.chunk.copysets.leading", registry,
+		// disk_free_bytes and disk_total_bytes of the data directory's disk: the "disk nearly full" alert
+		new DiskSpaceMetrics(properties.getDataDir().toFile()).bindTo(meters);
+		Gauge.builder("curve4j.chunk.copysets.leading", registry,
 				r -> r.copysets().stream().filter(Copyset::isLeader).count())
 			.description("Copysets this chunkserver leads")
 			.register(meters);

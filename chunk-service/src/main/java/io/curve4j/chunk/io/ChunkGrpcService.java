@@ -102,7 +102,7 @@ class ChunkGrpcService extends ChunkServiceGrpc.ChunkServiceImplBase {
 	}
 
 	private static Counter bytesCounter(MeterRegistry meters, String op) {
-		return Counter.builder("curve.chunk.bytes")
+		return Counter.builder("curve4j.chunk.bytes")
 			.description("Chunk payload bytes written or read")
 			.baseUnit("bytes")
 			.tag("op", op)

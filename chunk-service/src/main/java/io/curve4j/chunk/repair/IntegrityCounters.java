@@ -28,23 +28,23 @@ public class IntegrityCounters {
 	private final Counter scanMismatches;
 
 	IntegrityCounters(MeterRegistry meters) {
-		this.badPages = Counter.builder("curve.chunk.pages.bad")
+		this.badPages = Counter.builder("curve4j.chunk.pages.bad")
 			.description("Pages found not to match their checksum, by reads and by the scrub")
 			.register(meters);
-		this.repairsProposed = Counter.builder("curve.chunk.pages.repair.proposed")
+		this.repairsProposed = Counter.builder("curve4j.chunk.pages.repair.proposed")
 			.description("Good copies of bad pages this chunkserver proposed to a copyset")
 			.register(meters);
-		this.scrubBytes = Counter.builder("curve.chunk.scrub.bytes")
+		this.scrubBytes = Counter.builder("curve4j.chunk.scrub.bytes")
 			.description("Chunk data the scrub checked against its page checksums")
 			.baseUnit("bytes")
 			.register(meters);
-		this.scrubPasses = Counter.builder("curve.chunk.scrub.passes")
+		this.scrubPasses = Counter.builder("curve4j.chunk.scrub.passes")
 			.description("Passes of the scrub over every chunk, completed")
 			.register(meters);
-		this.scans = Counter.builder("curve.chunk.scans")
+		this.scans = Counter.builder("curve4j.chunk.scans")
 			.description("Chunks compared across their replicas by this chunkserver as copyset leader")
 			.register(meters);
-		this.scanMismatches = Counter.builder("curve.chunk.scan.mismatches")
+		this.scanMismatches = Counter.builder("curve4j.chunk.scan.mismatches")
 			.description("Chunks whose replicas disagreed when compared")
 			.register(meters);
 	}

@@ -41,22 +41,22 @@ final class CacheMetrics {
 			ScheduledExecutorService timers) {
 		PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 		Tags tags = Tags.of("fs", fs, "mountpoint", mountPoint.toString());
-		Gauge.builder("curve.fs.cache.hit.ratio", disk, DiskCache::hitRatio)
+		Gauge.builder("curve4j.fs.cache.hit.ratio", disk, DiskCache::hitRatio)
 			.description("share of reads answered from the disk cache")
 			.tags(tags)
 			.register(registry);
-		Gauge.builder("curve.fs.cache.read.area", disk, DiskCache::used)
+		Gauge.builder("curve4j.fs.cache.read.area", disk, DiskCache::used)
 			.description("bytes kept for reads")
 			.baseUnit("bytes")
 			.tags(tags)
 			.register(registry);
-		Gauge.builder("curve.fs.cache.pending.upload", disk, DiskCache::pendingBytes)
+		Gauge.builder("curve4j.fs.cache.pending.upload", disk, DiskCache::pendingBytes)
 			.description("bytes written back to the cache disk and not yet in the object store")
 			.baseUnit("bytes")
 			.tags(tags)
 			.register(registry);
 		if (uploads != null) {
-			FunctionCounter.builder("curve.fs.cache.uploaded", uploads, WriteBackUploads::uploadedBytes)
+			FunctionCounter.builder("curve4j.fs.cache.uploaded", uploads, WriteBackUploads::uploadedBytes)
 				.description("bytes the write-back cache uploaded to the object store")
 				.baseUnit("bytes")
 				.tags(tags)

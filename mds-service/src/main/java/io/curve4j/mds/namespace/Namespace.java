@@ -73,8 +73,8 @@ public class Namespace {
 		this.store = store;
 		this.sessions = sessions;
 		this.retention = properties.getRecycle().getRetention();
-		this.volumesCreated = Counter.builder("curve.mds.volumes.added").register(meters);
-		this.volumesDeleted = Counter.builder("curve.mds.volumes.removed").register(meters);
+		this.volumesCreated = Counter.builder("curve4j.mds.volumes.added").register(meters);
+		this.volumesDeleted = Counter.builder("curve4j.mds.volumes.removed").register(meters);
 	}
 
 	public FileEntry createDirectory(String path, String owner, Caller caller) {

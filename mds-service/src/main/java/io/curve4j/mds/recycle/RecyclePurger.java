@@ -62,7 +62,7 @@ class RecyclePurger implements SmartLifecycle {
 		this.rounds = new PeriodicRounds("mds-recycle", this::round, properties.getRecycle().getInterval());
 		String dataKey = properties.getAuth().resolveDataKey();
 		this.deleter = new ChunkDeleter(dataKey == null ? null : ChunkCapabilities.fromSecret(dataKey));
-		this.purged = Counter.builder("curve.mds.volumes.purged").register(meters);
+		this.purged = Counter.builder("curve4j.mds.volumes.purged").register(meters);
 	}
 
 	void round() {

@@ -48,7 +48,7 @@ class SegmentService {
 		this.store = store;
 		this.namespace = namespace;
 		this.space = space;
-		this.allocated = Counter.builder("curve.mds.segments.allocated").register(meters);
+		this.allocated = Counter.builder("curve4j.mds.segments.allocated").register(meters);
 	}
 
 	/** A segment's mapping and the volume as it was when the mapping was read (segment null: not allocated yet). */

@@ -250,7 +250,7 @@ public final class Compactor implements AutoCloseable {
 					.setChunkIndex(chunk)
 					.setReplaced(ChunkPieces.newBuilder().addAllPieces(pieces))
 					.setMerged(ChunkPieces.newBuilder().addAllPieces(merged))));
-			this.meters.counter("curve.metaserver.compaction.chunks", "result", "swapped").increment();
+			this.meters.counter("curve4j.metaserver.compaction.chunks", "result", "swapped").increment();
 			log.info("compacted chunk {} of inode {}: {} pieces into {}", chunk, inode.getInodeId(), pieces.size(),
 					merged.size());
 			return true;
@@ -263,7 +263,7 @@ public final class Compactor implements AutoCloseable {
 			List<String> keys = new ArrayList<>();
 			merged.forEach(p -> keys.addAll(names.keys(inode.getFsId(), inode.getInodeId(), p, 0)));
 			this.objects.delete(keys);
-			this.meters.counter("curve.metaserver.compaction.chunks", "result", "changed").increment();
+			this.meters.counter("curve4j.metaserver.compaction.chunks", "result", "changed").increment();
 			log.info("chunk {} of inode {} changed during its compaction: merged objects deleted", chunk,
 					inode.getInodeId());
 			return false;

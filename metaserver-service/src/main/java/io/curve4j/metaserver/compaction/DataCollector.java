@@ -150,7 +150,7 @@ public final class DataCollector implements AutoCloseable {
 					.setPartitionId(partition.getPartitionId()))
 				.setInodeId(inode.getInodeId())
 				.setRetiredByMs(retiredBy)));
-		this.meters.counter("curve.metaserver.gc.objects.deleted", "reason", "retired").increment(keys.size());
+		this.meters.counter("curve4j.metaserver.gc.objects.deleted", "reason", "retired").increment(keys.size());
 		return keys.size();
 	}
 
@@ -198,7 +198,7 @@ public final class DataCollector implements AutoCloseable {
 				log.info("swept {} objects of file system {} that no inode references", orphans.size(), fs.getKey());
 			}
 		}
-		this.meters.counter("curve.metaserver.gc.objects.deleted", "reason", "orphan").increment(deleted);
+		this.meters.counter("curve4j.metaserver.gc.objects.deleted", "reason", "orphan").increment(deleted);
 		return deleted;
 	}
 

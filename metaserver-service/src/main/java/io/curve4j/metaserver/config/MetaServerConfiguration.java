@@ -54,10 +54,10 @@ public class MetaServerConfiguration {
 			copysets.close();
 			throw ex;
 		}
-		Gauge.builder("curve.metaserver.copysets", copysets, c -> c.copysets().size())
+		Gauge.builder("curve4j.metaserver.copysets", copysets, c -> c.copysets().size())
 			.description("Copysets hosted by this metaserver")
 			.register(meters);
-		Gauge.builder("curve.metaserver.copysets.leading", copysets,
+		Gauge.builder("curve4j.metaserver.copysets.leading", copysets,
 				c -> c.copysets().stream().filter(MetaCopyset::isLeader).count())
 			.description("Copysets this metaserver leads")
 			.register(meters);

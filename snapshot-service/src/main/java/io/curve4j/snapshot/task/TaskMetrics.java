@@ -20,20 +20,20 @@ public final class TaskMetrics {
 	private final AtomicInteger tasksRunning = new AtomicInteger();
 
 	public TaskMetrics(MeterRegistry registry) {
-		this.bytesCopied = Counter.builder("curve.snapshot.copied.bytes")
+		this.bytesCopied = Counter.builder("curve4j.snapshot.copied.bytes")
 			.description("Bytes of chunk data put into the object store")
 			.baseUnit("bytes")
 			.register(registry);
-		this.chunksCopied = Counter.builder("curve.snapshot.copied.chunks")
+		this.chunksCopied = Counter.builder("curve4j.snapshot.copied.chunks")
 			.description("Chunk objects put into the object store")
 			.register(registry);
-		this.chunksUnchanged = Counter.builder("curve.snapshot.unchanged.chunks")
+		this.chunksUnchanged = Counter.builder("curve4j.snapshot.unchanged.chunks")
 			.description("Chunks not copied because an earlier snapshot's object holds the same content")
 			.register(registry);
-		this.chunksFlattened = Counter.builder("curve.snapshot.flattened.chunks")
+		this.chunksFlattened = Counter.builder("curve4j.snapshot.flattened.chunks")
 			.description("Chunks of clones given their source's data (RecoverChunk)")
 			.register(registry);
-		Gauge.builder("curve.snapshot.tasks.running", this.tasksRunning, AtomicInteger::get).description("Snapshot and flatten tasks running now").register(registry);
+		Gauge.builder("curve4j.snapshot.tasks.running", this.tasksRunning, AtomicInteger::get).description("Snapshot and flatten tasks running now").register(registry);
 	}
 
 	void copied(long bytes) {

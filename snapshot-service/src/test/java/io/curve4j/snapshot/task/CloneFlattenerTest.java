@@ -51,7 +51,7 @@ class CloneFlattenerTest {
 		assertThat(result).isEqualTo(new CloneFlattener.Result(true, 10, 7));
 		assertThat(clone.flattened).containsExactlyElementsOf(LongStream.range(3, 10).boxed().toList());
 		assertThat(this.reports).as("the interval never passed: only the end").containsExactly(10L);
-		assertThat(this.registry.get("curve.snapshot.flattened.chunks").counter().count()).isEqualTo(7);
+		assertThat(this.registry.get("curve4j.snapshot.flattened.chunks").counter().count()).isEqualTo(7);
 	}
 
 	@Test

@@ -102,7 +102,7 @@ class SnapshotCopyIT {
 		// the manifest's JSON as documented in docs/formats.md
 		assertThat(new String(this.store.get("snapshots/7/s1.json"))).contains("\"chunkContentSns\":[1,0,1,0]")
 			.contains("\"volumeId\":7");
-		assertThat(this.registry.get("curve.snapshot.copied.bytes").counter().count()).isEqualTo(2.0 * CHUNK);
+		assertThat(this.registry.get("curve4j.snapshot.copied.bytes").counter().count()).isEqualTo(2.0 * CHUNK);
 	}
 
 	@Test
@@ -118,7 +118,7 @@ class SnapshotCopyIT {
 		assertThat(second.reads).hasValue(1);
 		assertThat(this.store.keys(ObjectKeys.chunkPrefix(VOLUME_ID))).containsExactlyInAnyOrder(
 				"volumes/7/chunks/0-1", "volumes/7/chunks/1-1", "volumes/7/chunks/1-2", "volumes/7/chunks/3-1");
-		assertThat(this.registry.get("curve.snapshot.unchanged.chunks").counter().count()).isEqualTo(2);
+		assertThat(this.registry.get("curve4j.snapshot.unchanged.chunks").counter().count()).isEqualTo(2);
 	}
 
 	@Test
