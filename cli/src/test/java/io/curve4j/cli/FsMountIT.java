@@ -23,7 +23,9 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -402,14 +404,29 @@ class FsMountIT {
 		assertThat(SnapshotCluster.cli("fs", "check", "no-such-fs").code()).as("FS_NOT_FOUND").isOne();
 	}
 
+	@Test
+	@Order(14)
+	void everyMetricTheDashboardsAndAlertsQueryIsExported() throws Exception {
+		Set<String> exported = new TreeSet<>(DeployedMetrics.SYNTHETIC);
+		for (ServiceSpec service : cluster.layout.services()) {
+			if (service.http() != null && !service.equals(cluster.layout.s3())) {
+				exported.addAll(DeployedMetrics.exposed(DeployedMetrics.scrape(service.http())));
+			}
+		}
+		// the write-back mount of case 13 wrote the FUSE client's metrics (node_exporter's textfile collector reads them)
+		exported.addAll(DeployedMetrics.exposed(Files.readString(cluster.home.resolve("cache-w/metrics.prom"))));
+		Path deploy = Path.of("..", "deploy").toAbsolutePath().normalize();
+		Set<String> queried = DeployedMetrics.queried(deploy.resolve("grafana/dashboards"), deploy.resolve("prometheus"));
+		assertThat(queried).as("metrics the dashboards and alerts query").hasSizeGreaterThan(10)
+			.contains("curve4j_mds_leader", "curve4j_mds_copysets", "disk_free_bytes");
+		assertThat(queried).as("queried but exported by no service of a running cluster").isSubsetOf(exported);
+	}
+
 	/** Chunk lists the metaservers swapped for merged pieces, by their metrics. */
 	private static long compactedChunks() throws Exception {
 		long total = 0;
 		for (ServiceSpec ms : cluster.layout.metaServers()) {
-			String metrics = java.net.http.HttpClient.newHttpClient()
-				.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://" + ms.http() + "/actuator/prometheus"))
-					.build(), java.net.http.HttpResponse.BodyHandlers.ofString())
-				.body();
+			String metrics = DeployedMetrics.scrape(ms.http());
 			total += metrics.lines()
 				.filter(line -> line.startsWith("curve4j_metaserver_compaction_chunks_total") && line.contains("result=\"swapped\""))
 				.mapToLong(line -> (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))

@@ -16,6 +16,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -83,7 +84,10 @@ public final class Compactor implements AutoCloseable {
 
 	private final Set<InodeRef> queued = ConcurrentHashMap.newKeySet();
 
-	private final MeterRegistry meters;
+	/** Chunk lists replaced by merged pieces, and attempts given up because the list changed meanwhile. */
+	private final Counter swapped;
+
+	private final Counter changed;
 
 	/**
 	 * @param enabled false: {@link #offer} queues nothing (an operator paused compaction)
@@ -95,7 +99,9 @@ public final class Compactor implements AutoCloseable {
 		this.objects = objects;
 		this.keyPrefix = keyPrefix == null ? "" : keyPrefix;
 		this.piecesThreshold = piecesThreshold;
-		this.meters = meters;
+		// registered up front so that rate() has a series before the first compaction
+		this.swapped = meters.counter("curve4j.metaserver.compaction.chunks", "result", "swapped");
+		this.changed = meters.counter("curve4j.metaserver.compaction.chunks", "result", "changed");
 		AtomicInteger names = new AtomicInteger();
 		ThreadFactory daemons = r -> {
 			Thread thread = new Thread(r, "compactor-" + names.incrementAndGet());
@@ -250,7 +256,7 @@ public final class Compactor implements AutoCloseable {
 					.setChunkIndex(chunk)
 					.setReplaced(ChunkPieces.newBuilder().addAllPieces(pieces))
 					.setMerged(ChunkPieces.newBuilder().addAllPieces(merged))));
-			this.meters.counter("curve4j.metaserver.compaction.chunks", "result", "swapped").increment();
+			this.swapped.increment();
 			log.info("compacted chunk {} of inode {}: {} pieces into {}", chunk, inode.getInodeId(), pieces.size(),
 					merged.size());
 			return true;
@@ -263,7 +269,7 @@ public final class Compactor implements AutoCloseable {
 			List<String> keys = new ArrayList<>();
 			merged.forEach(p -> keys.addAll(names.keys(inode.getFsId(), inode.getInodeId(), p, 0)));
 			this.objects.delete(keys);
-			this.meters.counter("curve4j.metaserver.compaction.chunks", "result", "changed").increment();
+			this.changed.increment();
 			log.info("chunk {} of inode {} changed during its compaction: merged objects deleted", chunk,
 					inode.getInodeId());
 			return false;

@@ -12,6 +12,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,7 +62,10 @@ public final class DataCollector implements AutoCloseable {
 
 	private final Clock clock;
 
-	private final MeterRegistry meters;
+	/** Objects deleted: replaced by compaction past the grace period, or orphans no inode names. */
+	private final Counter retiredDeleted;
+
+	private final Counter orphansDeleted;
 
 	private ScheduledExecutorService rounds;
 
@@ -74,7 +78,8 @@ public final class DataCollector implements AutoCloseable {
 		this.gracePeriod = gracePeriod;
 		this.orphanAge = orphanAge;
 		this.clock = clock;
-		this.meters = meters;
+		this.retiredDeleted = meters.counter("curve4j.metaserver.gc.objects.deleted", "reason", "retired");
+		this.orphansDeleted = meters.counter("curve4j.metaserver.gc.objects.deleted", "reason", "orphan");
 	}
 
 	/** Runs {@link #roundOnce} every interval and {@link #sweepOnce} every sweep interval until closed. */
@@ -150,7 +155,7 @@ public final class DataCollector implements AutoCloseable {
 					.setPartitionId(partition.getPartitionId()))
 				.setInodeId(inode.getInodeId())
 				.setRetiredByMs(retiredBy)));
-		this.meters.counter("curve4j.metaserver.gc.objects.deleted", "reason", "retired").increment(keys.size());
+		this.retiredDeleted.increment(keys.size());
 		return keys.size();
 	}
 
@@ -198,7 +203,7 @@ public final class DataCollector implements AutoCloseable {
 				log.info("swept {} objects of file system {} that no inode references", orphans.size(), fs.getKey());
 			}
 		}
-		this.meters.counter("curve4j.metaserver.gc.objects.deleted", "reason", "orphan").increment(deleted);
+		this.orphansDeleted.increment(deleted);
 		return deleted;
 	}
 
