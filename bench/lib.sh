@@ -61,3 +61,9 @@ local_up() {
   "$ROOT/bin/curve" local up --base-port "$BASE" "$@" >"$out" 2>&1 \
     || { cat "$out" >&2; die "bin/curve local up failed"; }
 }
+
+# Empties the kernel's page cache (root only): reads after it go through the file system.
+drop_caches() {
+  sync
+  if [ -w /proc/sys/vm/drop_caches ]; then echo 3 > /proc/sys/vm/drop_caches; else log "cannot drop the page cache (not root): uncached reads may hit it"; fi
+}

@@ -47,12 +47,6 @@ sys.exit(1)
 PY
 }
 
-# Empties the kernel's page cache (root only): the "uncached" jobs then read through the file system.
-drop_caches() {
-  sync
-  if [ -w /proc/sys/vm/drop_caches ]; then echo 3 > /proc/sys/vm/drop_caches; else log "cannot drop the page cache (not root): uncached reads may hit it"; fi
-}
-
 # fio_job DIR JOB FIO-ARGS...: one fio job on DIR, its JSON kept as $RESULTS/TARGET-JOB.json.
 fio_job() {
   local dir=$1 job=$2

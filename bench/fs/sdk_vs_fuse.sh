@@ -37,11 +37,6 @@ MDS="$(python3 -c 'import json,sys; print(",".join(m["grpc"] for m in json.load(
 "$ROOT/bin/curve" fs info "$FS_NAME" >/dev/null 2>&1 || "$ROOT/bin/curve" fs create "$FS_NAME" >&2
 mkdir -p "$MNT"
 
-drop_caches() {
-  sync
-  if [ -w /proc/sys/vm/drop_caches ]; then echo 3 > /proc/sys/vm/drop_caches; fi
-}
-
 # fuse_round: fio's 1 MiB sequential write (fsync at the end) of MIB MiB on a fresh mount,
 # read back through another; prints "WRITE READ" in MiB/s.
 fuse_round() {
