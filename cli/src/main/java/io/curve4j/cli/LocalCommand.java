@@ -97,12 +97,21 @@ public final class LocalCommand {
 
 	}
 
-	@Command(name = "down", description = "Stop every service of the local cluster (data is kept).")
+	@Command(name = "down", description = "Stop every service of the local cluster (data is kept unless --purge).")
 	static final class Down implements Callable<Integer> {
+
+		@Option(names = "--purge",
+				description = "Then delete every service's data (volumes, file systems, snapshots); logs and "
+						+ "credentials stay, and the next 'local up' starts an empty cluster.")
+		boolean purge;
 
 		@Override
 		public Integer call() {
-			cluster().down(System.out);
+			LocalCluster cluster = cluster();
+			cluster.down(System.out);
+			if (this.purge) {
+				cluster.deleteData(System.out);
+			}
 			return 0;
 		}
 

@@ -132,6 +132,9 @@ class LocalClusterIT {
 		}
 		if (cluster != null) {
 			cluster.down(System.out);
+			// the logs stay for a failed run; the chunks (GiBs) would fill the disk of the suites after it
+			cluster.deleteData(System.out);
+			assertThat(home.resolve("chunkserver-1").resolve("data")).doesNotExist();
 		}
 	}
 

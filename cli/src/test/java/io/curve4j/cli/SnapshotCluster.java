@@ -112,6 +112,8 @@ final class SnapshotCluster implements AutoCloseable {
 	public void close() {
 		this.client.close();
 		this.cluster.down(System.out);
+		// the logs stay for a failed run; the data would fill the disk of the runs after it
+		this.cluster.deleteData(System.out);
 	}
 
 }

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 
+import org.apache.commons.io.FileUtils;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -247,6 +248,39 @@ public final class LocalCluster {
 		}
 		awaitExit(stopping);
 		layout.services().forEach(s -> deletePid(s.name()));
+	}
+
+	/**
+	 * Deletes what the services of this stopped cluster stored: every service's
+	 * {@code data} directory (volumes, file systems, snapshots, Raft logs). Logs, credentials
+	 * and the connection file stay, so a failed test can still be read; a later
+	 * {@code up} starts an empty cluster with the same credentials.
+	 *
+	 * @throws IllegalStateException while a service of the cluster runs
+	 */
+	public void deleteData(PrintStream out) {
+		LocalLayout layout = savedLayout().orElse(null);
+		if (layout == null) {
+			return;
+		}
+		List<String> running = layout.services().stream().map(ServiceSpec::name).filter(n -> process(n).isPresent())
+			.toList();
+		if (!running.isEmpty()) {
+			throw new IllegalStateException(
+					"stop the cluster before deleting its data; running: " + String.join(", ", running));
+		}
+		for (ServiceSpec s : layout.services()) {
+			Path data = this.home.resolve(s.name()).resolve("data");
+			try {
+				if (Files.exists(data)) {
+					FileUtils.deleteDirectory(data.toFile());
+					out.println("deleted " + data);
+				}
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException("cannot delete " + data, ex);
+			}
+		}
 	}
 
 	/** The CurveFS mounts started from this home. */

@@ -54,7 +54,10 @@ final class TestCluster {
 		LocalCluster cluster = new LocalCluster(home, repo);
 		LocalLayout layout = cluster.up(LocalLayout.randomPorts(1, 3), System.out);
 		TestCluster started = new TestCluster(home, cluster, layout);
-		Runtime.getRuntime().addShutdownHook(new Thread(() -> cluster.down(System.out), "hadoop-it-cluster-down"));
+		Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+			cluster.down(System.out);
+			cluster.deleteData(System.out);
+		}, "hadoop-it-cluster-down"));
 		if (started.cli("fs", "create", FS) != 0) {
 			throw new IllegalStateException("bin/curve fs create " + FS + " failed");
 		}
