@@ -67,3 +67,20 @@ drop_caches() {
   sync
   if [ -w /proc/sys/vm/drop_caches ]; then echo 3 > /proc/sys/vm/drop_caches; else log "cannot drop the page cache (not root): uncached reads may hit it"; fi
 }
+
+# The benchmark file system ($FS_NAME) mounted through bin/curve: one mount at a time,
+# MOUNTED_CURVEFS names it for the scripts' EXIT traps.
+MOUNTED_CURVEFS=""
+
+# mount_curvefs DIR [OPTIONS...]
+mount_curvefs() {
+  local dir=$1
+  shift
+  "$ROOT/bin/curve" fs mount "$FS_NAME" "$dir" "$@" >&2
+  MOUNTED_CURVEFS="$dir"
+}
+
+umount_curvefs() {
+  "$ROOT/bin/curve" fs umount "$MOUNTED_CURVEFS" >&2
+  MOUNTED_CURVEFS=""
+}

@@ -21,9 +21,8 @@ FS_NAME="${BENCH_FS_NAME:-bench-compaction}"
 source "$ROOT/bench/lib.sh"
 [ -f "$CURVE_HOME/cluster.json" ] || die "no cluster in $CURVE_HOME: start one with bin/curve local up"
 mkdir -p "$WORK/mnt" "$RESULTS"
-MOUNTED=""
 cleanup() {
-  [ -n "$MOUNTED" ] && { "$ROOT/bin/curve" fs umount "$MOUNTED" >&2 || true; }
+  [ -n "$MOUNTED_CURVEFS" ] && { umount_curvefs || true; }
   return 0
 }
 trap cleanup EXIT
@@ -36,11 +35,9 @@ restart_metaservers() {
 }
 
 mount_fresh() {
-  [ -n "$MOUNTED" ] && "$ROOT/bin/curve" fs umount "$MOUNTED" >&2
-  sync
-  [ -w /proc/sys/vm/drop_caches ] && echo 3 > /proc/sys/vm/drop_caches
-  "$ROOT/bin/curve" fs mount "$FS_NAME" "$WORK/mnt" >&2
-  MOUNTED="$WORK/mnt"
+  [ -n "$MOUNTED_CURVEFS" ] && umount_curvefs
+  drop_caches
+  mount_curvefs "$WORK/mnt"
 }
 
 # read_mibs FILE: MiB/s of one sequential 1 MiB read of FILE (fio)
@@ -74,8 +71,7 @@ over_before=$(read_mibs "$WORK/mnt/overwritten.dat")
 log "before compaction: fresh $fresh_before MiB/s, overwritten $over_before MiB/s"
 
 log "resuming compaction: metaservers restarted with the defaults"
-"$ROOT/bin/curve" fs umount "$MOUNTED" >&2
-MOUNTED=""
+umount_curvefs
 restart_metaservers
 for _ in $(seq 1 60); do
   [ "$(retired_objects)" -gt 0 ] && break

@@ -23,11 +23,10 @@ source "$ROOT/bench/lib.sh"
 
 mkdir -p "$WORK" "$RESULTS"
 MOUNTED_S3FS=""
-MOUNTED_CURVEFS=""
 S3PROXY_PID=""
 cleanup() {
   [ -n "$MOUNTED_S3FS" ] && { fusermount3 -u "$MOUNTED_S3FS" 2>/dev/null || fusermount -u "$MOUNTED_S3FS" 2>/dev/null || true; }
-  [ -n "$MOUNTED_CURVEFS" ] && { "$ROOT/bin/curve" fs umount "$MOUNTED_CURVEFS" >&2 || true; }
+  [ -n "$MOUNTED_CURVEFS" ] && { umount_curvefs || true; }
   [ -n "$S3PROXY_PID" ] && kill "$S3PROXY_PID" 2>/dev/null || true
   return 0
 }
@@ -102,19 +101,6 @@ rows = {"seq write 1M MiB/s": float(sys.argv[3]), "seq read 1M MiB/s": float(sys
 rows.update(meta)
 json.dump(rows, open(out, "w"), indent=1)
 PY
-}
-
-# mount_curvefs DIR [OPTIONS...]: bin/curve fs mount of the bench file system on DIR.
-mount_curvefs() {
-  local dir=$1
-  shift
-  "$ROOT/bin/curve" fs mount "$FS_NAME" "$dir" "$@" >&2
-  MOUNTED_CURVEFS="$dir"
-}
-
-umount_curvefs() {
-  "$ROOT/bin/curve" fs umount "$MOUNTED_CURVEFS" >&2
-  MOUNTED_CURVEFS=""
 }
 
 # The write-back mount's sequential read from a new mount, first with its disk cache

@@ -21,8 +21,7 @@ JAR="$(ls "$ROOT"/curvefs-hadoop/target/curvefs-hadoop-*.jar 2>/dev/null | grep 
 [ -n "$JAR" ] || die "build first: mvn -q -o install -DskipTests"
 mkdir -p "$WORK"
 MNT="$WORK/mnt"
-MOUNTED=""
-cleanup() { [ -n "$MOUNTED" ] && "$ROOT/bin/curve" fs umount "$MOUNTED" >&2 || true; }
+cleanup() { [ -n "$MOUNTED_CURVEFS" ] && umount_curvefs || true; }
 trap cleanup EXIT
 
 # The SDK's classpath: its jar, its dependencies and Hadoop's (compile scope lists both).
@@ -40,19 +39,17 @@ mkdir -p "$MNT"
 # fuse_round: fio's 1 MiB sequential write (fsync at the end) of MIB MiB on a fresh mount,
 # read back through another; prints "WRITE READ" in MiB/s.
 fuse_round() {
-  "$ROOT/bin/curve" fs mount "$FS_NAME" "$MNT" >&2
-  MOUNTED="$MNT"
+  mount_curvefs "$MNT"
   fio --name=seqwrite --directory="$MNT" --filename=seq.dat --ioengine=psync --rw=write --bs=1M \
     --size="${MIB}M" --end_fsync=1 --output-format=json >"$WORK/fuse-write.json"
   # read through a new mount, as the SDK reads through a second client: nothing from the writer's memory
-  "$ROOT/bin/curve" fs umount "$MNT" >&2
-  "$ROOT/bin/curve" fs mount "$FS_NAME" "$MNT" >&2
+  umount_curvefs
+  mount_curvefs "$MNT"
   drop_caches
   fio --name=seqread --directory="$MNT" --filename=seq.dat --ioengine=psync --rw=read --bs=1M \
     --size="${MIB}M" --output-format=json >"$WORK/fuse-read.json"
   rm -f "$MNT/seq.dat"
-  "$ROOT/bin/curve" fs umount "$MNT" >&2
-  MOUNTED=""
+  umount_curvefs
   python3 - "$WORK/fuse-write.json" "$WORK/fuse-read.json" <<'PY'
 import json, sys
 w = json.load(open(sys.argv[1]))["jobs"][0]["write"]["bw_bytes"] / 1048576
@@ -76,7 +73,7 @@ for round in $(seq 1 "$ROUNDS"); do
   log "round $round: SDK"
   read -r sw sr < <(sdk_round)
   [ -n "$sw" ] && [ -n "$sr" ] || { cat "$WORK/sdk.log" >&2; die "the SDK run failed"; }
-  printf '%-6s %12s %12s %7s %12s %12s %7s\n' "$round" "$fw" "$sw" "$(python3 -c "print('%.2fx' % ($sw / $fw))")" \
-    "$fr" "$sr" "$(python3 -c "print('%.2fx' % ($sr / $fr))")"
+  printf '%-6s %12s %12s %7s %12s %12s %7s\n' "$round" "$fw" "$sw" "$(awk -v a="$sw" -v b="$fw" 'BEGIN {printf "%.2fx", a / b}')" \
+    "$fr" "$sr" "$(awk -v a="$sr" -v b="$fr" 'BEGIN {printf "%.2fx", a / b}')"
 done
 echo "MiB/s of ${MIB} MiB in 1 MiB calls; ratio = SDK / FUSE (above 1: the SDK is faster)"

@@ -24,7 +24,7 @@ import tools.jackson.databind.json.JsonMapper;
  * Prometheus text format offers: a dashboard panel or an alert on a metric nobody exports
  * shows nothing and fires never.
  */
-final class DeployedMetrics {
+public final class DeployedMetrics {
 
 	/** Series Prometheus makes itself. */
 	static final Set<String> SYNTHETIC = Set.of("up", "scrape_duration_seconds");
@@ -95,7 +95,7 @@ final class DeployedMetrics {
 	}
 
 	/** What the service at {@code host:port} serves on {@code /actuator/prometheus}. */
-	static String scrape(String httpAddress) throws IOException, InterruptedException {
+	public static String scrape(String httpAddress) throws IOException, InterruptedException {
 		HttpResponse<String> answer = HTTP.send(
 				HttpRequest.newBuilder(URI.create("http://" + httpAddress + "/actuator/prometheus")).build(),
 				HttpResponse.BodyHandlers.ofString());

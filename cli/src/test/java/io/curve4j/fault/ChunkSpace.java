@@ -2,18 +2,13 @@ package io.curve4j.fault;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 
+import io.curve4j.cli.DeployedMetrics;
 import io.curve4j.local.LocalLayout;
 import io.curve4j.local.ServiceSpec;
 
 /** What the chunkservers of a running cluster hold in chunk files, from their metrics. */
 public final class ChunkSpace {
-
-	private static final HttpClient HTTP = HttpClient.newHttpClient();
 
 	private ChunkSpace() {
 	}
@@ -38,8 +33,7 @@ public final class ChunkSpace {
 
 	private static String metrics(ServiceSpec cs) {
 		try {
-			return HTTP.send(HttpRequest.newBuilder(URI.create("http://" + cs.http() + "/actuator/prometheus")).build(),
-					HttpResponse.BodyHandlers.ofString()).body();
+			return DeployedMetrics.scrape(cs.http());
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.util.function.UnaryOperator;
 
 import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.binder.system.DiskSpaceMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -87,8 +86,6 @@ public class ChunkServerConfiguration {
 			.description("Bytes of chunk files in use across copysets (the chunk file pool not counted)")
 			.baseUnit("bytes")
 			.register(meters);
-		// disk_free_bytes and disk_total_bytes of the data directory's disk: the "disk nearly full" alert
-		new DiskSpaceMetrics(properties.getDataDir().toFile()).bindTo(meters);
 		Gauge.builder("curve4j.chunk.copysets.leading", registry,
 				r -> r.copysets().stream().filter(Copyset::isLeader).count())
 			.description("Copysets this chunkserver leads")
