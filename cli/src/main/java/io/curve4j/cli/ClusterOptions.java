@@ -49,6 +49,11 @@ final class ClusterOptions {
 	}
 
 	CurveClient client() {
+		return clientBuilder().build();
+	}
+
+	/** A client of this cluster as {@link #client()} builds it, for a caller that sets more. */
+	CurveClient.Builder clientBuilder() {
 		List<String> grpc = endpoints().mdsGrpc().stream().filter((a) -> !a.isBlank()).toList();
 		if (grpc.isEmpty()) {
 			throw new CurveException(ErrorCode.UNAVAILABLE, "the cluster lists no MDS gRPC address");
@@ -58,7 +63,7 @@ final class ClusterOptions {
 		if (c != null) {
 			builder.credentials(c.user(), c.password());
 		}
-		return builder.build();
+		return builder;
 	}
 
 	Credentials credentials() {

@@ -40,6 +40,11 @@ final class NbdCommand {
 						+ "opens only the volumes its user owns (root: all).")
 		Path tlsPskFile;
 
+		@Option(names = "--metrics-port", paramLabel = "PORT",
+				description = "Serve Prometheus metrics on http://ADDRESS:PORT/metrics (ADDRESS from --bind): I/O per "
+						+ "volume (curve4j_client_io_seconds, curve4j_client_io_bytes_total) and the JVM's. Default: none.")
+		Integer metricsPort;
+
 		@Mixin
 		ClusterOptions cluster;
 
@@ -50,7 +55,13 @@ final class NbdCommand {
 		public Integer call() throws InterruptedException {
 			// read before connecting: a bad key file fails without touching the cluster
 			NbdPskKeys keys = (this.tlsPskFile != null) ? NbdPskKeys.read(this.tlsPskFile) : null;
-			CurveClient client = this.cluster.client();
+			MetricsEndpoint metrics = (this.metricsPort != null) ? MetricsEndpoint.start(this.bind, this.metricsPort)
+					: null;
+			CurveClient.Builder builder = this.cluster.clientBuilder();
+			if (metrics != null) {
+				builder.meterRegistry(metrics.registry());
+			}
+			CurveClient client = builder.build();
 			NbdServer server;
 			try {
 				server = (keys != null) ? NbdServer.start(client, this.bind, this.port, keys)
@@ -58,17 +69,26 @@ final class NbdCommand {
 			}
 			catch (RuntimeException ex) {
 				client.close();
+				if (metrics != null) {
+					metrics.close();
+				}
 				throw ex;
 			}
 			// stopped by a signal: close the volumes (ending their MDS sessions) before the client
 			Runtime.getRuntime().addShutdownHook(new Thread(() -> {
 				server.close();
 				client.close();
+				if (metrics != null) {
+					metrics.close();
+				}
 			}, "nbd-shutdown"));
 			PrintWriter out = this.spec.commandLine().getOut();
 			out.printf("NBD server listening on %s:%d; attach a volume as nbd://%s:%d/<volume path>%n",
 					server.address().getHostString(), server.address().getPort(), this.bind,
 					server.address().getPort());
+			if (metrics != null) {
+				out.printf("metrics on http://%s:%d/metrics%n", this.bind, metrics.port());
+			}
 			if (keys != null) {
 				out.printf("TLS required (keys of %s); QEMU attaches with --object tls-creds-psk,id=tls0,"
 						+ "endpoint=client,dir=DIR,username=USER (DIR holding %s) and tls-creds=tls0%n",

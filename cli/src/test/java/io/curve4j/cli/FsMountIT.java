@@ -407,6 +407,15 @@ class FsMountIT {
 	@Test
 	@Order(14)
 	void everyMetricTheDashboardsAndAlertsQueryIsExported() throws Exception {
+		// the volume panels read the NBD server's per-volume meters, made when a volume is opened
+		assertThat(SnapshotCluster.cli("volume", "create", "/metrics/vol", "--size", "1GiB").code()).isZero();
+		String nbd = "nbd://" + cluster.layout.nbd().nbd() + "/metrics/vol";
+		run("qemu-io", "-f", "raw", "-c", "write -P 0x5a 0 64k", "-c", "read -P 0x5a 0 64k", nbd);
+		String nbdMetrics = DeployedMetrics.scrape(cluster.layout.nbd().http());
+		assertThat(nbdMetrics).contains(
+				"curve4j_client_io_seconds_count{op=\"write\",outcome=\"success\",volume=\"/metrics/vol\"}",
+				"curve4j_client_io_bytes_total{op=\"read\",volume=\"/metrics/vol\"}",
+				"curve4j_client_io_seconds_bucket{op=\"read\",outcome=\"success\",volume=\"/metrics/vol\",le=\"0.001\"}");
 		Set<String> exported = new TreeSet<>(DeployedMetrics.SYNTHETIC);
 		for (ServiceSpec service : cluster.layout.services()) {
 			if (service.http() != null && !service.equals(cluster.layout.s3())) {

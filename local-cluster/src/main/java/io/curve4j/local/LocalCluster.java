@@ -411,8 +411,14 @@ public final class LocalCluster {
 			case METASERVER -> command.addAll(metaServerArgs(layout, spec, dir));
 			case GATEWAY -> command.addAll(List.of("-jar", jar("gateway").toString(), "--server.port=" + spec.httpPort(),
 					"--server.address=127.0.0.1", "--curve.gateway.mds-addresses=" + mdsHttp(layout)));
-			case NBD -> command.addAll(List.of("-Dcurve.home=" + this.home, "-jar", jar("cli").toString(), "nbd",
-					"serve", "--port=" + spec.nbdPort(), "--bind=127.0.0.1", "--mds=" + mdsHttp(layout)));
+			case NBD -> {
+				command.addAll(List.of("-Dcurve.home=" + this.home, "-jar", jar("cli").toString(), "nbd", "serve",
+						"--port=" + spec.nbdPort(), "--bind=127.0.0.1", "--mds=" + mdsHttp(layout)));
+				// a cluster.json written before the NBD server had metrics names no port for them
+				if (spec.http() != null) {
+					command.add("--metrics-port=" + spec.httpPort());
+				}
+			}
 			case S3 -> command.addAll(List.of("-jar", s3ProxyJar().toString(), "--properties",
 					writeS3ProxyConfig(layout.objectStore(), spec, dir).toString()));
 			case SNAPSHOT_SERVICE -> command.addAll(snapshotServiceArgs(layout, spec));

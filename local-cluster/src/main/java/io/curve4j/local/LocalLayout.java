@@ -17,7 +17,7 @@ import io.curve4j.sdk.cluster.Credentials;
  * <pre>
  * mds-i           http base+i-1      grpc base+10+i-1   raft base+20+i-1   (i = 1..10)
  * chunkserver-k   http base+30+k-1   grpc base+50+k-1   raft base+70+k-1   (k = 1..20)
- * nbd             nbd base+90 (the NBD export of every volume)
+ * nbd             nbd base+90 (the NBD export of every volume)   http base+91 (its metrics)
  * gateway         http base+95 (the one REST entry point, Swagger UI)
  * s3              http base+96 (S3Proxy on its filesystem backend: the snapshots' object store)
  * snapshot-service http base+97 (Actuator only: it works the MDS's snapshot tasks)
@@ -82,7 +82,7 @@ public record LocalLayout(int basePort, List<ServiceSpec> mds, List<ServiceSpec>
 			meta.add(metaServerSpec(k + 1, basePort + 98 + k, basePort + 101 + k, basePort + 104 + k));
 		}
 		ServiceSpec s3 = httpSpec(S3, basePort + 96);
-		return new LocalLayout(basePort, mds, cs, httpSpec(GATEWAY, basePort + 95), nbdSpec(basePort + 90), s3,
+		return new LocalLayout(basePort, mds, cs, httpSpec(GATEWAY, basePort + 95), nbdSpec(basePort + 90, basePort + 91), s3,
 				httpSpec(SNAPSHOT_SERVICE, basePort + 97), ObjectStore.newLocal(s3), meta);
 	}
 
@@ -234,8 +234,8 @@ public record LocalLayout(int basePort, List<ServiceSpec> mds, List<ServiceSpec>
 		return new ServiceSpec(name, HOST + ":" + http, null, null, null, null, null);
 	}
 
-	private static ServiceSpec nbdSpec(int port) {
-		return new ServiceSpec(NBD, null, null, null, null, null, HOST + ":" + port);
+	private static ServiceSpec nbdSpec(int port, int metricsPort) {
+		return new ServiceSpec(NBD, HOST + ":" + metricsPort, null, null, null, null, HOST + ":" + port);
 	}
 
 	private static void validate(int mdsCount, int chunkServerCount) {

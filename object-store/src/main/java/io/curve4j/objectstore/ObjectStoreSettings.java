@@ -42,7 +42,8 @@ public class ObjectStoreSettings {
 	public S3Client newClient(String prefix) {
 		S3ClientBuilder builder = S3Client.builder()
 			.region(Region.of(this.region))
-			.credentialsProvider(credentials(prefix));
+			.credentialsProvider(credentials(prefix))
+			.overrideConfiguration(c -> c.addExecutionInterceptor(new S3RequestMetrics()));
 		if (this.endpoint != null) {
 			// S3Proxy, MinIO and RGW serve buckets as paths, not as host names
 			builder.endpointOverride(this.endpoint).forcePathStyle(true);

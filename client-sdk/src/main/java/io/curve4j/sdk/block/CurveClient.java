@@ -81,7 +81,7 @@ public final class CurveClient implements AutoCloseable {
 
 	private final ChunkIo chunkIo;
 
-	private final VolumeMetrics metrics;
+	private final MeterRegistry meters;
 
 	private final int maxRequest;
 
@@ -105,8 +105,7 @@ public final class CurveClient implements AutoCloseable {
 				builder.password == null ? null : new RequestSigner(SigningKey.of(builder.owner, builder.password)));
 		this.cache = new MetaCache(this.mds, this.channels);
 		this.chunkIo = new ChunkIo(this.cache, this.channels, retry);
-		this.metrics = new VolumeMetrics(builder.meterRegistry != null ? builder.meterRegistry
-				: new CompositeMeterRegistry());
+		this.meters = builder.meterRegistry != null ? builder.meterRegistry : new CompositeMeterRegistry();
 		this.rest = builder.mdsHttpAddresses == null ? null
 				: MdsRestApi.connect(builder.mdsHttpAddresses,
 						builder.password == null ? null : new Credentials(builder.owner, builder.password));
@@ -268,7 +267,8 @@ public final class CurveClient implements AutoCloseable {
 	/** Opens a volume for I/O with a session that this client keeps alive until {@link Volume#close()}. */
 	public Volume open(String path) {
 		VolumeSession session = VolumeSession.open(checkPath(path), this.clientId, this.mds, this.scheduler);
-		return new Volume(path, session, this.chunkIo, this.cache, this.metrics, this.maxRequest, this.scheduler);
+		return new Volume(path, session, this.chunkIo, this.cache, new VolumeMetrics(this.meters, path), this.maxRequest,
+				this.scheduler);
 	}
 
 	/**

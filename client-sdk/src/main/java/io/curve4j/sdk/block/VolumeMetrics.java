@@ -6,24 +6,27 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
+import io.curve4j.common.metrics.LatencyBuckets;
+
 /**
- * Per-operation latency (with a percentile histogram, so Prometheus can compute p99)
- * and byte counters of the volume I/O of one client. Without a registry the meters are
- * no-ops.
+ * Latency and bytes of one open volume's I/O as this client sees it, tagged with the
+ * volume's path: {@code curve4j_client_io_seconds} (a histogram, so Prometheus computes
+ * IOPS from its count and p99 from its buckets) and {@code curve4j_client_io_bytes_total}.
+ * Without a registry the meters are no-ops.
  */
 final class VolumeMetrics {
 
-	static final String IO_TIMER = "curve.sdk.io";
+	static final String IO_TIMER = "curve4j.client.io";
 
-	static final String IO_BYTES = "curve.sdk.io.bytes";
+	static final String IO_BYTES = "curve4j.client.io.bytes";
 
 	private final Op read;
 
 	private final Op write;
 
-	VolumeMetrics(MeterRegistry registry) {
-		this.read = new Op(registry, "read");
-		this.write = new Op(registry, "write");
+	VolumeMetrics(MeterRegistry registry, String volume) {
+		this.read = new Op(registry, volume, "read");
+		this.write = new Op(registry, volume, "write");
 	}
 
 	Op read() {
@@ -42,12 +45,13 @@ final class VolumeMetrics {
 
 		private final Counter bytes;
 
-		Op(MeterRegistry registry, String name) {
-			this.success = timer(registry, name, "success");
-			this.failure = timer(registry, name, "error");
+		Op(MeterRegistry registry, String volume, String name) {
+			this.success = timer(registry, volume, name, "success");
+			this.failure = timer(registry, volume, name, "error");
 			this.bytes = Counter.builder(IO_BYTES)
 				.description("Bytes moved by successful volume I/O")
 				.baseUnit("bytes")
+				.tag("volume", volume)
 				.tag("op", name)
 				.register(registry);
 		}
@@ -63,12 +67,13 @@ final class VolumeMetrics {
 			}
 		}
 
-		private static Timer timer(MeterRegistry registry, String op, String outcome) {
+		private static Timer timer(MeterRegistry registry, String volume, String op, String outcome) {
 			return Timer.builder(IO_TIMER)
 				.description("Latency of volume I/O as the caller sees it, retries included")
+				.tag("volume", volume)
 				.tag("op", op)
 				.tag("outcome", outcome)
-				.publishPercentileHistogram()
+				.serviceLevelObjectives(LatencyBuckets.storage())
 				.register(registry);
 		}
 

@@ -237,9 +237,12 @@ class VolumeTest {
 			volume.write(0, new byte[4096]);
 			volume.read(0, 1024);
 		}
-		assertThat(registry.get("curve.sdk.io").tag("op", "write").tag("outcome", "success").timer().count())
-			.isEqualTo(1);
-		assertThat(registry.get("curve.sdk.io.bytes").tag("op", "read").counter().count()).isEqualTo(1024);
+		assertThat(registry.get("curve4j.client.io")
+			.tags("volume", "/vol", "op", "write", "outcome", "success")
+			.timer()
+			.count()).isEqualTo(1);
+		assertThat(registry.get("curve4j.client.io.bytes").tags("volume", "/vol", "op", "read").counter().count())
+			.isEqualTo(1024);
 	}
 
 	static byte[] random(int length, long seed) {

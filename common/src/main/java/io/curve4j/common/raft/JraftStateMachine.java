@@ -40,8 +40,11 @@ final class JraftStateMachine extends StateMachineAdapter {
 
 	private final CommandStateMachine<?> machine;
 
-	JraftStateMachine(CommandStateMachine<?> machine) {
+	private final RaftMetrics metrics;
+
+	JraftStateMachine(CommandStateMachine<?> machine, RaftMetrics metrics) {
 		this.machine = machine;
+		this.metrics = metrics;
 	}
 
 	@Override
@@ -55,6 +58,7 @@ final class JraftStateMachine extends StateMachineAdapter {
 			}
 			catch (CurveException rejected) {
 				if (done instanceof ProposeClosure pc) {
+					pc.applied = true;
 					pc.future.completeExceptionally(rejected);
 				}
 				iter.next();
@@ -66,6 +70,7 @@ final class JraftStateMachine extends StateMachineAdapter {
 				return;
 			}
 			if (done instanceof ProposeClosure pc) {
+				pc.applied = true;
 				pc.future.complete(result);
 			}
 			iter.next();
@@ -75,6 +80,7 @@ final class JraftStateMachine extends StateMachineAdapter {
 	@Override
 	public void onLeaderStart(long term) {
 		log.info("{}: became leader in term {}", this.machine.name(), term);
+		this.metrics.leaderStarted();
 		this.machine.startLeading(term);
 	}
 
@@ -116,6 +122,7 @@ final class JraftStateMachine extends StateMachineAdapter {
 					throw new IllegalStateException("snapshot writer refused " + name);
 				}
 			}
+			this.metrics.snapshotSaved();
 			done.run(Status.OK());
 		}
 		catch (Exception ex) {
@@ -140,6 +147,7 @@ final class JraftStateMachine extends StateMachineAdapter {
 			long index = this.machine.snapshots().load(dir, files, meta.getLastIncludedIndex());
 			this.machine.loaded(index, meta.getLastIncludedIndex());
 			log.info("{}: loaded snapshot at index {}", this.machine.name(), meta.getLastIncludedIndex());
+			this.metrics.snapshotLoaded();
 			return true;
 		}
 		catch (Exception ex) {
@@ -174,6 +182,9 @@ final class JraftStateMachine extends StateMachineAdapter {
 	static final class ProposeClosure implements Closure {
 
 		final CompletableFuture<Object> future = new CompletableFuture<>();
+
+		/** Set on the apply thread before the future completes: the entry committed and was applied here. */
+		volatile boolean applied;
 
 		private final RaftGroup group;
 

@@ -66,7 +66,7 @@ public final class RaftGroup implements AutoCloseable {
 		this.options = options;
 		this.host = host;
 		this.stateMachine = stateMachine;
-		NodeOptions nodeOptions = nodeOptions(options, host.credential(), new JraftStateMachine(stateMachine));
+		NodeOptions nodeOptions = nodeOptions(options, host.credential(), new JraftStateMachine(stateMachine, host.metrics()));
 		prepareLogStore(options.groupId(), options.dataDir().resolve("log"), host);
 		if (host.logStore() == RaftLogStore.JOURNAL) {
 			nodeOptions.setServiceFactory(new JournalServiceFactory(host.journal()));
@@ -223,7 +223,10 @@ public final class RaftGroup implements AutoCloseable {
 		}
 		Task task = new Task(data, closure);
 		task.setExpectedTerm(this.stateMachine.leaderTerm());
+		long started = System.nanoTime();
 		this.node.apply(task);
+		// applied: the state machine answered, a refusal included; failed: it never committed here
+		closure.future.whenComplete((result, failure) -> this.host.metrics().proposalDone(started, closure.applied));
 		return closure.future;
 	}
 
@@ -283,6 +286,11 @@ public final class RaftGroup implements AutoCloseable {
 		CompletableFuture<Void> f = new CompletableFuture<>();
 		this.node.snapshot(status -> complete(f, status));
 		return f;
+	}
+
+	/** Entries this replica knows committed but has not applied yet. */
+	long applyLag() {
+		return Math.max(0, this.node.getLastCommittedIndex() - this.node.getLastAppliedLogIndex());
 	}
 
 	public long term() {

@@ -19,6 +19,8 @@ import com.alipay.sofa.jraft.rpc.impl.GrpcServer;
 import com.alipay.sofa.jraft.util.Endpoint;
 import com.alipay.sofa.jraft.util.RpcFactoryHelper;
 import io.grpc.BindableService;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 
@@ -35,7 +37,7 @@ import io.curve4j.common.store.RaftLogRocksOptions;
  * life and leaves the table when it closes; {@link #close()} stops what is left in order:
  * groups first, then the journal, the shared threads, the RPC server.
  */
-public final class RaftHost implements AutoCloseable {
+public final class RaftHost implements AutoCloseable, MeterBinder {
 
 	private static final Logger log = LoggerFactory.getLogger(RaftHost.class);
 
@@ -57,6 +59,8 @@ public final class RaftHost implements AutoCloseable {
 	private final ExecutorService readExecutor;
 
 	private final Map<String, RaftGroup> groups = new ConcurrentHashMap<>();
+
+	private final RaftMetrics metrics = new RaftMetrics(this.groups);
 
 	private final RaftLogStore logStore;
 
@@ -80,7 +84,8 @@ public final class RaftHost implements AutoCloseable {
 		configureProcess();
 		this.logStore = logStore;
 		try {
-			this.journal = logStore == RaftLogStore.JOURNAL ? RaftJournal.open(journalDir) : null;
+			this.journal = logStore == RaftLogStore.JOURNAL ? RaftJournal.open(journalDir, this.metrics::journalSynced)
+					: null;
 		}
 		catch (IOException ex) {
 			throw new IllegalStateException("cannot open the Raft journal in " + journalDir, ex);
@@ -203,6 +208,16 @@ public final class RaftHost implements AutoCloseable {
 	/** The shared Raft log, with {@link RaftLogStore#JOURNAL}. */
 	RaftJournal journal() {
 		return this.journal;
+	}
+
+	RaftMetrics metrics() {
+		return this.metrics;
+	}
+
+	/** The groups' {@code curve4j_raft_*} meters; Spring binds a host bean to the service's registry. */
+	@Override
+	public void bindTo(MeterRegistry registry) {
+		this.metrics.bindTo(registry);
 	}
 
 	/** Called by a group that stopped. */

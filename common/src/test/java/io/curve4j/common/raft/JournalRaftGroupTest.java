@@ -14,6 +14,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -88,12 +90,21 @@ class JournalRaftGroupTest {
 		try (RaftTestCluster<ListStateMachine> cluster = new RaftTestCluster<>("journal", 3, this.dir,
 				i -> new ListStateMachine(), RaftLogStore.JOURNAL)) {
 			RaftGroup leader = cluster.awaitLeader();
+			SimpleMeterRegistry meters = new SimpleMeterRegistry();
+			cluster.host(cluster.indexOf(leader)).bindTo(meters);
 			for (String value : List.of("a", "b", "c")) {
 				leader.propose(value.getBytes(StandardCharsets.UTF_8)).get(10, TimeUnit.SECONDS);
 			}
 			awaitApplied(cluster, 0, List.of("a", "b", "c"));
 			awaitApplied(cluster, 1, List.of("a", "b", "c"));
 			awaitApplied(cluster, 2, List.of("a", "b", "c"));
+			assertThat(meters.get("curve4j.raft.proposals").tag("outcome", "applied").timer().count()).isEqualTo(3);
+			assertThat(meters.get("curve4j.raft.proposals").tag("outcome", "failed").timer().count()).isZero();
+			assertThat(meters.get("curve4j.raft.log.sync").timer().count()).as("journal batches synced").isPositive();
+			assertThat(meters.get("curve4j.raft.groups.leading").gauge().value()).isEqualTo(1);
+			assertThat(meters.get("curve4j.raft.leader.starts").functionCounter().count())
+				.as("counted before the registry was bound").isEqualTo(1);
+			assertThat(meters.get("curve4j.raft.apply.lag").gauge().value()).isZero();
 
 			// a restart replays the log from the journal
 			int away = (cluster.indexOf(leader) + 1) % 3;
@@ -115,6 +126,13 @@ class JournalRaftGroupTest {
 			List<String> all = List.of("a", "b", "c", "d", "e", "f", "g", "h");
 			awaitApplied(cluster, away, all);
 			assertThat(cluster.stateMachine(away).snapshotLoaded).as("caught up from the leader's snapshot").isTrue();
+			SimpleMeterRegistry awayMeters = new SimpleMeterRegistry();
+			cluster.host(away).bindTo(awayMeters);
+			assertThat(awayMeters.get("curve4j.raft.snapshots").tag("op", "load").functionCounter().count())
+				.as("the snapshot installed from the leader").isEqualTo(1);
+			SimpleMeterRegistry leaderMeters = new SimpleMeterRegistry();
+			cluster.host(cluster.indexOf(leader)).bindTo(leaderMeters);
+			assertThat(leaderMeters.get("curve4j.raft.snapshots").tag("op", "save").functionCounter().count()).isEqualTo(2);
 			propose(leader, "i");
 			List<String> more = List.of("a", "b", "c", "d", "e", "f", "g", "h", "i");
 			awaitApplied(cluster, away, more);

@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
@@ -45,7 +46,7 @@ class JraftStateMachineTest {
 				seen.add(peers);
 			}
 		};
-		new JraftStateMachine(machine).onConfigurationCommitted(conf("127.0.0.1:8203:0", "127.0.0.1:8201"));
+		new JraftStateMachine(machine, new RaftMetrics(Map.of())).onConfigurationCommitted(conf("127.0.0.1:8203:0", "127.0.0.1:8201"));
 		assertThat(seen).containsExactly(List.of("127.0.0.1:8203", "127.0.0.1:8201"));
 		assertThat(machine.committedPeers()).containsExactly("127.0.0.1:8203", "127.0.0.1:8201");
 	}

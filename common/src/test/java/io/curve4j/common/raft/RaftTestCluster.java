@@ -106,6 +106,11 @@ public final class RaftTestCluster<M extends CommandStateMachine<?>> implements 
 		}
 	}
 
+	/** Member i's Raft host, or null while it is stopped. */
+	public RaftHost host(int i) {
+		return this.hosts.get(i);
+	}
+
 	/** The leader among the running members, once there is one (20 s at most). */
 	public RaftGroup awaitLeader() {
 		await().atMost(Duration.ofSeconds(20)).until(() -> running().stream().anyMatch(RaftGroup::isLeader));

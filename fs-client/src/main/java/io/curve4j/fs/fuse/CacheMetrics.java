@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -40,6 +41,8 @@ final class CacheMetrics {
 	static void publish(DiskCache disk, WriteBackUploads uploads, String fs, Path mountPoint, Path cacheDir,
 			ScheduledExecutorService timers) {
 		PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+		// the S3 client's request timers (curve4j_s3_requests_seconds) are in the global registry
+		Metrics.addRegistry(registry);
 		Tags tags = Tags.of("fs", fs, "mountpoint", mountPoint.toString());
 		Gauge.builder("curve4j.fs.cache.hit.ratio", disk, DiskCache::hitRatio)
 			.description("share of reads answered from the disk cache")

@@ -20,6 +20,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
 import java.util.stream.Stream;
 
 import org.slf4j.Logger;
@@ -56,6 +57,8 @@ public final class RaftJournal implements AutoCloseable {
 
 	private final int maxSegments;
 
+	private final LongConsumer syncNanos;
+
 	private final Map<Long, GroupLog> groups = new ConcurrentHashMap<>();
 
 	/** Every segment file: those in use, the active one and the one made ahead. */
@@ -88,8 +91,9 @@ public final class RaftJournal implements AutoCloseable {
 
 	private ByteBuffer buffer = ByteBuffer.allocateDirect(1024 * 1024);
 
-	private RaftJournal(Path dir, int segmentBytes, int maxSegments) {
+	private RaftJournal(Path dir, int segmentBytes, int maxSegments, LongConsumer syncNanos) {
 		this.dir = dir;
+		this.syncNanos = syncNanos;
 		this.segmentBytes = segmentBytes;
 		this.maxSegments = maxSegments;
 		this.allocator = Executors.newSingleThreadExecutor(r -> {
@@ -102,8 +106,8 @@ public final class RaftJournal implements AutoCloseable {
 	}
 
 	/** The journal in dir with 64 MiB segments and no bound but the disk's. */
-	public static RaftJournal open(Path dir) throws IOException {
-		return open(dir, DEFAULT_SEGMENT_BYTES, Integer.MAX_VALUE);
+	public static RaftJournal open(Path dir, LongConsumer syncNanos) throws IOException {
+		return open(dir, DEFAULT_SEGMENT_BYTES, Integer.MAX_VALUE, syncNanos);
 	}
 
 	/**
@@ -113,6 +117,16 @@ public final class RaftJournal implements AutoCloseable {
 	 * needed, appends fail as on a full disk
 	 */
 	public static RaftJournal open(Path dir, int segmentBytes, int maxSegments) throws IOException {
+		return open(dir, segmentBytes, maxSegments, nanos -> {
+		});
+	}
+
+	/**
+	 * As {@link #open(Path, int, int)}, telling syncNanos how long each batch's write and
+	 * fsync took (on the writer thread: it must be quick).
+	 */
+	public static RaftJournal open(Path dir, int segmentBytes, int maxSegments, LongConsumer syncNanos)
+			throws IOException {
 		if (segmentBytes < 4 * JournalRecord.BATCH_ALIGNMENT || segmentBytes % JournalRecord.BATCH_ALIGNMENT != 0) {
 			throw new IllegalArgumentException("a segment is a multiple of 4 KiB, 16 KiB at least: " + segmentBytes);
 		}
@@ -120,7 +134,7 @@ public final class RaftJournal implements AutoCloseable {
 			throw new IllegalArgumentException("a journal needs 2 segments at least: " + maxSegments);
 		}
 		Files.createDirectories(dir);
-		RaftJournal journal = new RaftJournal(dir, segmentBytes, maxSegments);
+		RaftJournal journal = new RaftJournal(dir, segmentBytes, maxSegments, syncNanos);
 		try {
 			journal.recover();
 		}
@@ -523,9 +537,11 @@ public final class RaftJournal implements AutoCloseable {
 						recordBytes);
 		}
 		this.buffer.flip();
+		long started = System.nanoTime();
 		try {
 			segment.write(this.buffer, start);
 			segment.force();
+			this.syncNanos.accept(System.nanoTime() - started);
 		}
 		catch (IOException ex) {
 			log.error("Raft journal {}: writing {} failed; no more writes", this.dir, segment.path(), ex);
