@@ -30,6 +30,7 @@ import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HTTPGetAction;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PodSecurityContext;
@@ -438,7 +439,7 @@ class KubernetesManifestsTest {
 						.as(what + " probe has a handler")
 						.isTrue();
 					if (p.getHttpGet() != null) {
-						assertThat(containerPort(c, p.getHttpGet().getPort().getStrVal())).isPositive();
+						assertThat(containerPort(c, p.getHttpGet().getPort())).as(what + " probe port").isPositive();
 					}
 				}
 				if (!SPRING_BOOT_IMAGES.contains(c.getImage())) {
@@ -574,7 +575,7 @@ class KubernetesManifestsTest {
 			for (ServicePort p : s.getSpec().getPorts()) {
 				for (Workload w : selected) {
 					assertThat(w.pod().getContainers()).as("service " + s.getMetadata().getName() + " port " + p.getName())
-						.anyMatch(c -> containerPort(c, p.getTargetPort().getStrVal()) == p.getPort());
+						.anyMatch(c -> containerPort(c, p.getTargetPort()) == p.getPort());
 				}
 			}
 		}
@@ -680,6 +681,22 @@ class KubernetesManifestsTest {
 			.stream()
 			.filter(p -> name.equals(p.getName()))
 			.map(ContainerPort::getContainerPort)
+			.findFirst()
+			.orElse(-1);
+	}
+
+	/** The port a probe or a service names, by name or number; -1 when the container has none such. */
+	private static int containerPort(Container c, IntOrString port) {
+		if (port == null) {
+			return -1;
+		}
+		if (port.getStrVal() != null) {
+			return containerPort(c, port.getStrVal());
+		}
+		return c.getPorts()
+			.stream()
+			.map(ContainerPort::getContainerPort)
+			.filter(n -> n.equals(port.getIntVal()))
 			.findFirst()
 			.orElse(-1);
 	}
