@@ -18,6 +18,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -52,6 +53,7 @@ import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.Subject;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.core.JacksonException;
@@ -256,6 +258,50 @@ class KubernetesManifestsTest {
 		for (HasMetadata r : resources) {
 			assertThat(r.getMetadata().getNamespace()).as(describe(r) + " namespace (kustomize sets it)")
 				.isIn(null, NAMESPACE);
+		}
+	}
+
+	/**
+	 * What {@code kubectl apply -k} would send: the same documents, each in the namespace and
+	 * on an image with the project version as its tag. Where kubectl is installed (.ci/run
+	 * installs it; kustomize is built in).
+	 */
+	@Test
+	void kustomizeRendersTheSameDocumentsInTheNamespaceWithTaggedImages() throws Exception {
+		Path out = Files.createTempFile("kustomize", ".yaml");
+		out.toFile().deleteOnExit();
+		Process kubectl;
+		try {
+			kubectl = new ProcessBuilder("kubectl", "kustomize", DIR.toString()).redirectOutput(out.toFile())
+				.redirectError(ProcessBuilder.Redirect.INHERIT)
+				.start();
+		}
+		catch (IOException ex) {
+			Assumptions.abort("no kubectl on this machine: " + ex.getMessage());
+			return;
+		}
+		assertThat(kubectl.waitFor(60, TimeUnit.SECONDS)).as("kubectl kustomize done within 60 s").isTrue();
+		assertThat(kubectl.exitValue()).as("kubectl kustomize " + DIR).isZero();
+		List<String> problems = new ArrayList<>();
+		List<HasMetadata> rendered = readStrictly(out, problems);
+		assertThat(problems).isEmpty();
+		assertThat(rendered).extracting(KubernetesManifestsTest::describe)
+			.containsExactlyInAnyOrderElementsOf(resources.stream().map(KubernetesManifestsTest::describe).toList());
+		String version = projectVersion();
+		for (HasMetadata r : rendered) {
+			if (!(r instanceof Namespace)) {
+				assertThat(r.getMetadata().getNamespace()).as(describe(r)).isEqualTo(NAMESPACE);
+			}
+			PodTemplateSpec template = r instanceof StatefulSet set ? set.getSpec().getTemplate()
+					: r instanceof Deployment d ? d.getSpec().getTemplate()
+							: r instanceof Job j ? j.getSpec().getTemplate() : null;
+			if (template != null) {
+				Workload w = new Workload(r, template, List.of());
+				for (Container c : w.allContainers()) {
+					assertThat(IMAGES.stream().map(i -> i + ":" + version)).as(describe(r) + " " + c.getName())
+						.contains(c.getImage());
+				}
+			}
 		}
 	}
 
