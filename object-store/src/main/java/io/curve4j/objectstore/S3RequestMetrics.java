@@ -1,5 +1,7 @@
 package io.curve4j.objectstore;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.Metrics;
@@ -25,6 +27,9 @@ final class S3RequestMetrics implements ExecutionInterceptor {
 
 	private static final ExecutionAttribute<Long> STARTED = new ExecutionAttribute<>("curve4j.s3.started");
 
+	/** By operation and outcome: built once each, not per request. */
+	private static final Map<String, Timer> TIMERS = new ConcurrentHashMap<>();
+
 	@Override
 	public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
 		attributes.putAttribute(STARTED, System.nanoTime());
@@ -45,12 +50,13 @@ final class S3RequestMetrics implements ExecutionInterceptor {
 		if (started == null) {
 			return;
 		}
-		Timer.builder(TIMER)
+		String operation = String.valueOf(attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME));
+		TIMERS.computeIfAbsent(operation + ' ' + outcome, key -> Timer.builder(TIMER)
 			.description("Calls to the S3 object store, retries included; outcome error includes not-found answers")
-			.tag("operation", String.valueOf(attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME)))
+			.tag("operation", operation)
 			.tag("outcome", outcome)
 			.serviceLevelObjectives(LatencyBuckets.storage())
-			.register(Metrics.globalRegistry)
+			.register(Metrics.globalRegistry))
 			.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
 	}
 

@@ -10,20 +10,18 @@ import java.time.Duration;
  */
 public final class LatencyBuckets {
 
-	private static final long[] BOUNDS_NANOS = { 100_000, 250_000, 500_000, 1_000_000, 2_000_000, 5_000_000,
-			10_000_000, 25_000_000, 50_000_000, 100_000_000, 250_000_000, 500_000_000, 1_000_000_000L,
-			2_500_000_000L, 5_000_000_000L, 10_000_000_000L };
+	private static final Duration[] STORAGE = { Duration.ofNanos(100_000), Duration.ofNanos(250_000),
+			Duration.ofNanos(500_000), Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5),
+			Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100),
+			Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500),
+			Duration.ofSeconds(5), Duration.ofSeconds(10) };
 
 	private LatencyBuckets() {
 	}
 
 	/** The bounds, as Micrometer's {@code Timer.Builder.serviceLevelObjectives} takes them. */
 	public static Duration[] storage() {
-		Duration[] bounds = new Duration[BOUNDS_NANOS.length];
-		for (int i = 0; i < bounds.length; i++) {
-			bounds[i] = Duration.ofNanos(BOUNDS_NANOS[i]);
-		}
-		return bounds;
+		return STORAGE.clone();
 	}
 
 }

@@ -58,8 +58,7 @@ final class JraftStateMachine extends StateMachineAdapter {
 			}
 			catch (CurveException rejected) {
 				if (done instanceof ProposeClosure pc) {
-					pc.applied = true;
-					pc.future.completeExceptionally(rejected);
+					pc.answered(null, rejected);
 				}
 				iter.next();
 				continue;
@@ -70,8 +69,7 @@ final class JraftStateMachine extends StateMachineAdapter {
 				return;
 			}
 			if (done instanceof ProposeClosure pc) {
-				pc.applied = true;
-				pc.future.complete(result);
+				pc.answered(result, null);
 			}
 			iter.next();
 		}
@@ -183,19 +181,33 @@ final class JraftStateMachine extends StateMachineAdapter {
 
 		final CompletableFuture<Object> future = new CompletableFuture<>();
 
-		/** Set on the apply thread before the future completes: the entry committed and was applied here. */
-		volatile boolean applied;
-
 		private final RaftGroup group;
 
-		ProposeClosure(RaftGroup group) {
+		private final RaftMetrics metrics;
+
+		private final long started = System.nanoTime();
+
+		ProposeClosure(RaftGroup group, RaftMetrics metrics) {
 			this.group = group;
+			this.metrics = metrics;
+		}
+
+		/** The entry committed and the state machine answered: its result, or its refusal. */
+		void answered(Object result, CurveException refusal) {
+			this.metrics.proposalDone(this.started, true);
+			if (refusal != null) {
+				this.future.completeExceptionally(refusal);
+			}
+			else {
+				this.future.complete(result);
+			}
 		}
 
 		@Override
 		public void run(Status status) {
 			// Reached only when the entry did not commit here (onApply completes it otherwise).
 			if (!status.isOk() && !this.future.isDone()) {
+				this.metrics.proposalDone(this.started, false);
 				this.future.completeExceptionally(this.group.failure(status));
 			}
 		}

@@ -216,17 +216,14 @@ public final class RaftGroup implements AutoCloseable {
 
 	/** As {@link #propose(byte[])}, without copying a payload that is already a buffer. */
 	public CompletableFuture<Object> propose(ByteBuffer data) {
-		JraftStateMachine.ProposeClosure closure = new JraftStateMachine.ProposeClosure(this);
+		JraftStateMachine.ProposeClosure closure = new JraftStateMachine.ProposeClosure(this, this.host.metrics());
 		if (!this.node.isLeader()) {
 			closure.future.completeExceptionally(notLeader());
 			return closure.future;
 		}
 		Task task = new Task(data, closure);
 		task.setExpectedTerm(this.stateMachine.leaderTerm());
-		long started = System.nanoTime();
 		this.node.apply(task);
-		// applied: the state machine answered, a refusal included; failed: it never committed here
-		closure.future.whenComplete((result, failure) -> this.host.metrics().proposalDone(started, closure.applied));
 		return closure.future;
 	}
 
