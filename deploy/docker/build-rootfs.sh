@@ -102,8 +102,8 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   # Jib copies files, not links: /bin/sh is a second busybox (its applet from argv[0]), the
   # other applets tiny scripts calling busybox
   cp /bin/busybox "$tmp/bin/sh"
-  for applet in wget cat ls ps env id mkdir rm cp mv head tail grep sed tr base64 sleep kill df du chmod \
-      hostname nslookup nc test printf echo date; do
+  for applet in wget cat ls ps env id mkdir rm cp mv head tail grep sed tr base64 od seq sleep kill df du chmod \
+      chown hostname nslookup nc test printf echo date; do
     printf '#!/bin/sh\nexec /bin/busybox %s "$@"\n' "$applet" > "$tmp/bin/$applet"
     chmod 755 "$tmp/bin/$applet"
   done
@@ -130,8 +130,16 @@ case "$flavor" in
   cli)
     # where `curve fs mount` looks for the CurveFS client: -Dcurve.root=/opt/curve4j
     [ -f "$fs_client_jar" ] || die "no CurveFS client jar $fs_client_jar: build fs-client first"
-    mkdir -p "$extra/opt/curve4j/fs-client/target"
+    mkdir -p "$extra/opt/curve4j/fs-client/target" "$extra/bin"
     cp "$fs_client_jar" "$extra/opt/curve4j/fs-client/target/curve-fs-client-exec.jar"
+    # `curve ARGS` inside the container (docker compose exec nbd curve status), as bin/curve runs
+    # the CLI: a short-lived JVM, so a small heap and the C1 compiler only
+    cat > "$extra/bin/curve" <<'CURVE'
+#!/bin/sh
+exec /opt/java/bin/java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Dcom.google.protobuf.use_unsafe_pre22_gencode \
+  -Dcurve.root=/opt/curve4j $CURVE_JAVA_OPTS -cp @/app/jib-classpath-file io.curve4j.cli.CurveCli "$@"
+CURVE
+    chmod 755 "$extra/bin/curve"
     ;;
   none | "") ;;
   *) die "unknown flavor $flavor" ;;
