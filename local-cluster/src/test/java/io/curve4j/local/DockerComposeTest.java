@@ -206,6 +206,32 @@ class DockerComposeTest {
 
 	@Test
 	@SuppressWarnings("unchecked")
+	void prometheusScrapesEveryRunningCurve4jServiceOnItsMetricsPath() throws IOException {
+		Map<String, Object> prometheus = new Yaml()
+			.load(Files.readString(REPO.resolve("deploy/prometheus/prometheus.yml")));
+		Map<String, String> pathOfTarget = new LinkedHashMap<>();
+		for (Map<String, Object> job : (List<Map<String, Object>>) prometheus.get("scrape_configs")) {
+			for (Map<String, Object> config : (List<Map<String, Object>>) job.get("static_configs")) {
+				for (String target : (List<String>) config.get("targets")) {
+					pathOfTarget.put(target, (String) job.get("metrics_path"));
+				}
+			}
+		}
+		services.forEach((name, service) -> {
+			String image = imageName(service);
+			boolean oneShot = "no".equals(service.get("restart"));
+			if (!OUR_IMAGES.contains(image) || oneShot || image.equals("s3")) {
+				return;
+			}
+			// the NBD server serves Prometheus' own exporter; the others Spring Boot's Actuator
+			String path = image.equals("cli") ? "/metrics" : "/actuator/prometheus";
+			assertThat(pathOfTarget).as(name + " is scraped").containsEntry(hostname(name) + ":8080", path);
+		});
+		assertThat(String.join(" ", command("nbd"))).contains("--metrics-port=8080");
+	}
+
+	@Test
+	@SuppressWarnings("unchecked")
 	void everyDataServiceKeepsItsDataInANamedVolumeOfItsOwn() {
 		Map<String, Object> declared = (Map<String, Object>) compose.get("volumes");
 		Map<String, String> dataDirs = Map.of("prom/prometheus", "/prometheus", "grafana/grafana", "/var/lib/grafana");
