@@ -136,7 +136,8 @@ public final class MdsLeaderHttp {
 				refusedInARow = 0;
 				if (status == 503 && notLeader(response) && System.nanoTime() < deadline) {
 					lastFailure = target + " knows no MDS leader";
-					target = next(target, refresh());
+					current = refresh();
+					target = next(target, current);
 					uri = uri(target, pathAndQuery);
 					pause(deadline);
 					continue;
@@ -148,8 +149,12 @@ public final class MdsLeaderHttp {
 				lastFailure = target + " is unreachable (" + ex.getClass().getSimpleName() + ")";
 				// every member refused in turn: nothing runs there, no election will end it
 				if (++refusedInARow >= current.size()) {
-					throw new CurveException(ErrorCode.UNAVAILABLE, "no MDS answered " + method + " " + pathAndQuery
-							+ ": none of " + current + " can be reached; last: " + lastFailure);
+					// unless the source knows other members by now (a registry's)
+					List<String> fresh = refresh();
+					if (fresh.equals(current)) {
+						throw new CurveException(ErrorCode.UNAVAILABLE, "no MDS answered " + method + " " + pathAndQuery
+								+ ": none of " + current + " can be reached; last: " + lastFailure);
+					}
 				}
 			}
 			catch (IOException ex) {
