@@ -56,13 +56,13 @@ import io.fabric8.kubernetes.api.model.rbac.Subject;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.DeserializationFeature;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.MapperFeature;
-import tools.jackson.databind.MappingIterator;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.dataformat.yaml.YAMLMapper;
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
@@ -119,18 +119,18 @@ class KubernetesManifestsTest {
 	private static JsonNode kustomization;
 
 	@BeforeAll
-	static void read() {
+	static void read() throws IOException {
 		kustomization = YAML.readTree(readString(DIR.resolve("kustomization.yaml")));
 		resources = new ArrayList<>();
 		List<String> problems = new ArrayList<>();
 		for (JsonNode file : kustomization.path("resources")) {
-			resources.addAll(readStrictly(DIR.resolve(file.asString()), problems));
+			resources.addAll(readStrictly(DIR.resolve(file.asText()), problems));
 		}
 		assertThat(problems).as("documents that do not fit the Kubernetes schema").isEmpty();
 	}
 
 	/** Every document of the file as its kind's model class; what does not fit goes to problems. */
-	static List<HasMetadata> readStrictly(Path file, List<String> problems) {
+	static List<HasMetadata> readStrictly(Path file, List<String> problems) throws IOException {
 		List<HasMetadata> read = new ArrayList<>();
 		try (MappingIterator<JsonNode> documents = YAML.readerFor(JsonNode.class).readValues(readString(file))) {
 			int index = 0;
@@ -140,7 +140,7 @@ class KubernetesManifestsTest {
 				if (document == null || document.isNull() || document.isMissingNode()) {
 					continue;
 				}
-				String type = document.path("apiVersion").asString("") + "/" + document.path("kind").asString("");
+				String type = document.path("apiVersion").asText("") + "/" + document.path("kind").asText("");
 				Class<? extends HasMetadata> kind = KINDS.get(type);
 				if (kind == null) {
 					problems.add(where + ": no model class known for " + type);
@@ -212,7 +212,7 @@ class KubernetesManifestsTest {
 	}
 
 	@Test
-	void theStrictReadingCatchesAnUnknownFieldAndAWrongType() {
+	void theStrictReadingCatchesAnUnknownFieldAndAWrongType() throws IOException {
 		List<String> problems = new ArrayList<>();
 		Path broken = writeTemp("""
 				apiVersion: v1
@@ -238,9 +238,9 @@ class KubernetesManifestsTest {
 
 	@Test
 	void theKustomizationListsEveryManifestAndSetsTheImageTagOnce() {
-		assertThat(kustomization.path("namespace").asString()).isEqualTo(NAMESPACE);
+		assertThat(kustomization.path("namespace").asText()).isEqualTo(NAMESPACE);
 		Set<String> listed = new TreeSet<>();
-		kustomization.path("resources").forEach(r -> listed.add(r.asString()));
+		kustomization.path("resources").forEach(r -> listed.add(r.asText()));
 		try (Stream<Path> files = Files.list(DIR)) {
 			assertThat(listed).as("every manifest in " + DIR + " is in kustomization.yaml")
 				.isEqualTo(files.map(f -> f.getFileName().toString())
@@ -251,7 +251,7 @@ class KubernetesManifestsTest {
 			throw new UncheckedIOException(ex);
 		}
 		Map<String, String> tags = new HashMap<>();
-		kustomization.path("images").forEach(i -> tags.put(i.path("name").asString(), i.path("newTag").asString()));
+		kustomization.path("images").forEach(i -> tags.put(i.path("name").asText(), i.path("newTag").asText()));
 		String version = projectVersion();
 		assertThat(tags.keySet()).isEqualTo(IMAGES);
 		assertThat(new HashSet<>(tags.values())).containsExactly(version);
@@ -382,11 +382,11 @@ class KubernetesManifestsTest {
 	}
 
 	@Test
-	void serversAreNamedAfterTheirPodsAndTheTopologyListsExactlyThosePods() {
+	void serversAreNamedAfterTheirPodsAndTheTopologyListsExactlyThosePods() throws IOException {
 		JsonNode topology = YAML.readTree(
 				named(ConfigMap.class, "curve4j-topology").orElseThrow().getData().get("topology.yaml"));
 		Map<String, JsonNode> servers = new LinkedHashMap<>();
-		topology.path("servers").forEach(s -> servers.put(s.path("name").asString(), s));
+		topology.path("servers").forEach(s -> servers.put(s.path("name").asText(), s));
 		List<String> expected = new ArrayList<>();
 		for (String kind : List.of("chunkserver", "metaserver")) {
 			StatefulSet set = named(StatefulSet.class, kind).orElseThrow();
@@ -402,9 +402,9 @@ class KubernetesManifestsTest {
 				expected.add(pod);
 				JsonNode server = servers.get(pod);
 				assertThat(server).as("topology server " + pod).isNotNull();
-				assertThat(server.path("host").asString()).isEqualTo(fqdn.replace("$(POD_NAME)", pod));
+				assertThat(server.path("host").asText()).isEqualTo(fqdn.replace("$(POD_NAME)", pod));
 				// the zone from the ordinal: three zones, a copyset's replicas in three of them
-				assertThat(server.path("zone").asString())
+				assertThat(server.path("zone").asText())
 					.isEqualTo(kind.equals("chunkserver") ? "zone-" + (n % 3 + 1) : "meta-zone-" + (n + 1));
 			}
 		}

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 import io.curve4j.common.error.CurveException;
 import io.curve4j.common.error.ErrorCode;
@@ -28,6 +29,12 @@ import io.curve4j.common.error.ErrorCode;
  * or the member answered with a redirect or NOT_LEADER. A change whose answer is lost is
  * never repeated (it may have been applied): the caller gets UNAVAILABLE and checks with
  * a read.
+ *
+ * <p>
+ * The members come from a {@link Supplier}: a fixed list, or a service registry (the
+ * Kubernetes discovery client) asked again whenever a member cannot be reached or knows
+ * no leader, so that members added or removed since are seen at the next failover. The
+ * supplier throws when it finds no member; the call then fails with its message.
  */
 public final class MdsLeaderHttp {
 
@@ -35,7 +42,9 @@ public final class MdsLeaderHttp {
 
 	private static final Duration PAUSE = Duration.ofMillis(200);
 
-	private final List<String> members;
+	private final Supplier<List<String>> source;
+
+	private volatile List<String> members;
 
 	private final Duration retryBudget;
 
@@ -48,11 +57,25 @@ public final class MdsLeaderHttp {
 	 * @param retryBudget how long one call may look for a leader
 	 */
 	public MdsLeaderHttp(List<String> addresses, Duration retryBudget) {
-		if (addresses == null || addresses.isEmpty()) {
-			throw new CurveException(ErrorCode.INVALID_ARGUMENT, "no MDS address given");
-		}
-		this.members = addresses.stream().map(MdsLeaderHttp::authority).toList();
+		this(fixed(addresses), retryBudget);
+		this.members = this.source.get();
 		this.leader = this.members.get(0);
+	}
+
+	/**
+	 * @param addresses asked for the members ({@code host:port} or
+	 * {@code http://host:port}) before the first call and again at every failover; throws
+	 * {@link CurveException} when there is none
+	 * @param retryBudget how long one call may look for a leader
+	 */
+	public MdsLeaderHttp(Supplier<List<String>> addresses, Duration retryBudget) {
+		this.source = () -> {
+			List<String> found = addresses.get();
+			if (found == null || found.isEmpty()) {
+				throw new CurveException(ErrorCode.UNAVAILABLE, "no MDS member is known");
+			}
+			return found.stream().map(MdsLeaderHttp::authority).toList();
+		};
 		this.retryBudget = retryBudget;
 		// redirects are followed here: the body must be sent again and the hops stay bounded
 		this.http = HttpClient.newBuilder()
@@ -60,6 +83,27 @@ public final class MdsLeaderHttp {
 			.version(HttpClient.Version.HTTP_1_1)
 			.followRedirects(HttpClient.Redirect.NEVER)
 			.build();
+	}
+
+	private static Supplier<List<String>> fixed(List<String> addresses) {
+		if (addresses == null || addresses.isEmpty()) {
+			throw new CurveException(ErrorCode.INVALID_ARGUMENT, "no MDS address given");
+		}
+		List<String> copy = List.copyOf(addresses);
+		return () -> copy;
+	}
+
+	/** The members as last resolved (an empty list before the first call of a registry). */
+	public List<String> members() {
+		List<String> current = this.members;
+		return current == null ? List.of() : current;
+	}
+
+	/** Asks the source for the members again; the leader is kept when it is still one of them. */
+	private List<String> refresh() {
+		List<String> current = this.source.get();
+		this.members = current;
+		return current;
 	}
 
 	/**
@@ -70,7 +114,8 @@ public final class MdsLeaderHttp {
 	 */
 	public HttpResponse<byte[]> send(String method, String pathAndQuery, Function<URI, HttpRequest> request) {
 		long deadline = System.nanoTime() + this.retryBudget.toNanos();
-		String target = this.leader;
+		List<String> current = this.members == null ? refresh() : this.members;
+		String target = this.leader != null && current.contains(this.leader) ? this.leader : current.get(0);
 		URI uri = uri(target, pathAndQuery);
 		int redirects = 0;
 		int refusedInARow = 0;
@@ -91,7 +136,8 @@ public final class MdsLeaderHttp {
 				refusedInARow = 0;
 				if (status == 503 && notLeader(response) && System.nanoTime() < deadline) {
 					lastFailure = target + " knows no MDS leader";
-					target = next(target);
+					current = refresh();
+					target = next(target, current);
 					uri = uri(target, pathAndQuery);
 					pause(deadline);
 					continue;
@@ -102,9 +148,13 @@ public final class MdsLeaderHttp {
 			catch (ConnectException | HttpConnectTimeoutException ex) {
 				lastFailure = target + " is unreachable (" + ex.getClass().getSimpleName() + ")";
 				// every member refused in turn: nothing runs there, no election will end it
-				if (++refusedInARow >= this.members.size()) {
-					throw new CurveException(ErrorCode.UNAVAILABLE, "no MDS answered " + method + " " + pathAndQuery
-							+ ": none of " + this.members + " can be reached; last: " + lastFailure);
+				if (++refusedInARow >= current.size()) {
+					// unless the source knows other members by now (a registry's)
+					List<String> fresh = refresh();
+					if (fresh.equals(current)) {
+						throw new CurveException(ErrorCode.UNAVAILABLE, "no MDS answered " + method + " " + pathAndQuery
+								+ ": none of " + current + " can be reached; last: " + lastFailure);
+					}
 				}
 			}
 			catch (IOException ex) {
@@ -124,10 +174,16 @@ public final class MdsLeaderHttp {
 						+ " within " + this.retryBudget.toMillis() + " ms; last: " + lastFailure);
 			}
 			String failed = target;
-			target = next(failed);
+			// the members may have changed (a registry's): the next one is taken from a fresh list
+			List<String> before = current;
+			current = refresh();
+			if (!current.equals(before)) {
+				refusedInARow = 0;
+			}
+			target = next(failed, current);
 			uri = uri(target, pathAndQuery);
 			// a full round of members without an answer: wait before the next round
-			if (target.equals(this.members.get(0)) || !this.members.contains(failed)) {
+			if (target.equals(current.get(0)) || !current.contains(failed)) {
 				pause(deadline);
 			}
 		}
@@ -142,9 +198,9 @@ public final class MdsLeaderHttp {
 		return new String(response.body(), StandardCharsets.UTF_8).contains("\"NOT_LEADER\"");
 	}
 
-	private String next(String current) {
-		int i = this.members.indexOf(current);
-		return this.members.get((i + 1) % this.members.size());
+	private static String next(String current, List<String> members) {
+		int i = members.indexOf(current);
+		return members.get((i + 1) % members.size());
 	}
 
 	private static boolean idempotent(String method) {

@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -35,9 +36,20 @@ public class MdsLeaderProxy {
 
 	private final MdsLeaderHttp mds;
 
+	/** To the static {@code curve.gateway.mds-addresses}. */
 	public MdsLeaderProxy(GatewayProperties properties) {
+		this(properties, new MdsLeaderHttp(properties.getMdsAddresses(), properties.getRetryBudget()));
+	}
+
+	/** To the members {@code mds} finds (a fixed list or a discovery client's). */
+	public MdsLeaderProxy(GatewayProperties properties, MdsLeaderHttp mds) {
 		this.properties = properties;
-		this.mds = new MdsLeaderHttp(properties.getMdsAddresses(), properties.getRetryBudget());
+		this.mds = mds;
+	}
+
+	/** The MDS members as last resolved. */
+	public List<String> mdsMembers() {
+		return this.mds.members();
 	}
 
 	/** Forwards the request with its own path and query. */
