@@ -12,22 +12,14 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import com.sun.net.httpserver.HttpServer;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
-import io.fabric8.kubernetes.api.model.EndpointsBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
-import io.fabric8.kubernetes.api.model.ServiceBuilder;
-import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -35,6 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.util.unit.DataSize;
 
+import io.curve4j.discovery.MockKubernetes;
 import io.curve4j.gateway.route.GatewayProperties;
 import io.curve4j.gateway.route.MdsLeaderProxy;
 
@@ -52,9 +45,7 @@ import static org.awaitility.Awaitility.await;
  */
 class KubernetesDiscoveryIT {
 
-	private static final String NAMESPACE = "curve";
-
-	private static KubernetesMockServer api;
+	private static MockKubernetes kubernetes;
 
 	private static KubernetesClient kube;
 
@@ -70,10 +61,8 @@ class KubernetesDiscoveryIT {
 
 	@BeforeAll
 	static void startApiServer() throws IOException {
-		api = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(),
-				false);
-		api.init(InetAddress.getLoopbackAddress(), 0);
-		kube = api.createClient();
+		kubernetes = new MockKubernetes();
+		kube = kubernetes.client();
 		try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
 			mdsPort = probe.getLocalPort();
 		}
@@ -81,19 +70,14 @@ class KubernetesDiscoveryIT {
 
 	@AfterAll
 	static void stopApiServer() {
-		kube.close();
-		api.destroy();
+		kubernetes.close();
 	}
 
 	@AfterEach
 	void stop() {
 		this.gateways.forEach(ConfigurableApplicationContext::close);
 		this.members.values().forEach(s -> s.stop(0));
-		kube.services().inNamespace(NAMESPACE).delete();
-		kube.endpoints().inNamespace(NAMESPACE).delete();
-		kube.discovery().v1().endpointSlices().inNamespace(NAMESPACE).delete();
-		kube.configMaps().inNamespace(NAMESPACE).delete();
-		kube.secrets().inNamespace(NAMESPACE).delete();
+		kubernetes.clear();
 	}
 
 	@Test
@@ -122,7 +106,7 @@ class KubernetesDiscoveryIT {
 	@Test
 	void settingsComeFromTheConfigMapAndTheSecretNamedAfterTheApplication() throws Exception {
 		kube.configMaps()
-			.inNamespace(NAMESPACE)
+			.inNamespace(MockKubernetes.NAMESPACE)
 			.resource(new ConfigMapBuilder().withNewMetadata()
 				.withName("gateway")
 				.endMetadata()
@@ -130,7 +114,7 @@ class KubernetesDiscoveryIT {
 				.build())
 			.create();
 		kube.secrets()
-			.inNamespace(NAMESPACE)
+			.inNamespace(MockKubernetes.NAMESPACE)
 			.resource(new SecretBuilder().withNewMetadata()
 				.withName("gateway")
 				.endMetadata()
@@ -181,11 +165,8 @@ class KubernetesDiscoveryIT {
 	}
 
 	private ConfigurableApplicationContext gateway(String... extra) {
-		List<String> args = new ArrayList<>(List.of("--server.port=0", "--server.address=127.0.0.1",
-				"--spring.main.cloud-platform=kubernetes",
-				"--spring.cloud.kubernetes.client.master-url=" + kube.getMasterUrl(),
-				"--spring.cloud.kubernetes.client.namespace=" + NAMESPACE,
-				"--spring.cloud.kubernetes.client.trust-certs=true", "--curve.gateway.retry-budget=2s",
+		List<String> args = new ArrayList<>(kubernetes.springArgs());
+		args.addAll(List.of("--server.port=0", "--server.address=127.0.0.1", "--curve.gateway.retry-budget=2s",
 				"--spring.grpc.server.enabled=false", "--spring.main.banner-mode=off",
 				// the MDS's Spring Security shares this test classpath; the gateway ships without it
 				"--spring.autoconfigure.exclude=org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration,"
@@ -215,69 +196,9 @@ class KubernetesDiscoveryIT {
 		this.members.put(ip, server);
 	}
 
-	/** The Service {@code mds} (ports http and grpc) with these ready pod IPs, as Endpoints and as an EndpointSlice. */
+	/** The Service {@code mds} with these ready pod IPs: its port {@code http} is the members' port. */
 	private static void mdsService(List<String> ips) {
-		kube.services()
-			.inNamespace(NAMESPACE)
-			.resource(new ServiceBuilder().withNewMetadata()
-				.withName("mds")
-				.endMetadata()
-				.withNewSpec()
-				.addNewPort()
-				.withName("http")
-				.withPort(mdsPort)
-				.endPort()
-				.addNewPort()
-				.withName("grpc")
-				.withPort(mdsPort + 1)
-				.endPort()
-				.endSpec()
-				.build())
-			.createOr(existing -> existing.update());
-		kube.endpoints()
-			.inNamespace(NAMESPACE)
-			.resource(new EndpointsBuilder().withNewMetadata()
-				.withName("mds")
-				.endMetadata()
-				.addNewSubset()
-				.withAddresses(ips.stream().map(ip -> new io.fabric8.kubernetes.api.model.EndpointAddressBuilder().withIp(ip).build()).toList())
-				.addNewPort()
-				.withName("http")
-				.withPort(mdsPort)
-				.endPort()
-				.addNewPort()
-				.withName("grpc")
-				.withPort(mdsPort + 1)
-				.endPort()
-				.endSubset()
-				.build())
-			.createOr(existing -> existing.update());
-		kube.discovery()
-			.v1()
-			.endpointSlices()
-			.inNamespace(NAMESPACE)
-			.resource(new EndpointSliceBuilder().withNewMetadata()
-				.withName("mds-1")
-				.addToLabels("kubernetes.io/service-name", "mds")
-				.endMetadata()
-				.withAddressType("IPv4")
-				.withEndpoints(ips.stream()
-					.map(ip -> new io.fabric8.kubernetes.api.model.discovery.v1.EndpointBuilder().addToAddresses(ip)
-						.withNewConditions()
-						.withReady(true)
-						.endConditions()
-						.build())
-					.toList())
-				.addNewPort()
-				.withName("http")
-				.withPort(mdsPort)
-				.endPort()
-				.addNewPort()
-				.withName("grpc")
-				.withPort(mdsPort + 1)
-				.endPort()
-				.build())
-			.createOr(existing -> existing.update());
+		kubernetes.mdsService(ips, mdsPort, mdsPort + 1);
 	}
 
 }

@@ -554,10 +554,14 @@ public final class LocalCluster {
 		}
 	}
 
-	/** The jar and the HTTP and gRPC listeners of an MDS or a chunkserver. */
+	/**
+	 * The jar and the HTTP and gRPC listeners of a Spring Boot service. Spring Cloud
+	 * Kubernetes stays off: a local cluster is on loopback even when this host is a pod.
+	 */
 	private List<String> serviceArgs(String module, ServiceSpec spec) {
 		return List.of("-jar", jar(module).toString(), "--server.port=" + spec.httpPort(), "--server.address=127.0.0.1",
-				"--spring.grpc.server.port=" + spec.grpcPort(), "--spring.grpc.server.host=127.0.0.1");
+				"--spring.grpc.server.port=" + spec.grpcPort(), "--spring.grpc.server.host=127.0.0.1",
+				"--spring.main.cloud-platform=none");
 	}
 
 	private static String mdsHttp(LocalLayout layout) {

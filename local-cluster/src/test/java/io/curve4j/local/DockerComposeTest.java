@@ -205,6 +205,16 @@ class DockerComposeTest {
 	}
 
 	@Test
+	void everyRunningCurve4jServiceHasAMemoryLimit() {
+		// the images size the heap as a share of the container's limit: without one, of the host's memory
+		services.forEach((name, service) -> {
+			if (OUR_IMAGES.contains(imageName(service)) && !"no".equals(service.get("restart"))) {
+				assertThat(service.get("mem_limit")).as(name + "'s mem_limit").isNotNull();
+			}
+		});
+	}
+
+	@Test
 	@SuppressWarnings("unchecked")
 	void prometheusScrapesEveryRunningCurve4jServiceOnItsMetricsPath() throws IOException {
 		Map<String, Object> prometheus = new Yaml()

@@ -371,14 +371,44 @@ class KubernetesManifestsTest {
 			.isEqualTo("$(POD_NAME)." + mds.getSpec().getServiceName() + "." + NAMESPACE + ".svc.cluster.local:"
 					+ containerPort(c, "raft"));
 		assertThat(fieldRef(c, "POD_NAME")).contains("metadata.name");
-		// and every client of the MDS gets the same three
+		// and the CLI's static list (the NBD server, the topology Job) names the same three
 		ConfigMap config = named(ConfigMap.class, "curve4j-config").orElseThrow();
-		for (String key : List.of("mds-http", "mds-grpc")) {
-			String role = key.substring(4);
-			assertThat(Stream.of(config.getData().get(key).split(",")).toList())
-				.as("curve4j-config " + key)
-				.containsExactlyElementsOf(pods.stream().map(p -> p + ":" + containerPort(c, role)).toList());
+		assertThat(Stream.of(config.getData().get("mds-http").split(",")).toList()).as("curve4j-config mds-http")
+			.containsExactlyElementsOf(pods.stream().map(p -> p + ":" + containerPort(c, "http")).toList());
+	}
+
+	@Test
+	void theSpringServicesFindTheMdsMembersThroughTheServiceTheirPortsAreNamedIn() {
+		StatefulSet mds = named(StatefulSet.class, "mds").orElseThrow();
+		Service service = named(Service.class, mds.getSpec().getServiceName()).orElseThrow();
+		Container mdsContainer = mds.getSpec().getTemplate().getSpec().getContainers().get(0);
+		// the discovery client lists the members on the service port named http (the gateway) or grpc
+		for (String port : List.of("http", "grpc")) {
+			assertThat(service.getSpec().getPorts()).as("service " + service.getMetadata().getName())
+				.anySatisfy(p -> {
+					assertThat(p.getName()).isEqualTo(port);
+					assertThat(p.getPort()).isEqualTo(containerPort(mdsContainer, port));
+				});
 		}
+		// members that are starting are listed too: a chunkserver may register while the MDS elects
+		assertThat(service.getSpec().getPublishNotReadyAddresses()).isTrue();
+		Set<String> discovering = new TreeSet<>();
+		for (Workload w : workloads()) {
+			for (Container c : w.pod().getContainers()) {
+				String image = c.getImage();
+				if (SPRING_BOOT_IMAGES.contains(image) && !image.equals("curve4j/mds")) {
+					assertThat(env(c)).as(w + " finds the MDS members through discovery")
+						.anySatisfy(e -> {
+							assertThat(e.getName()).isEqualTo("CURVE_DISCOVERY_MDSSERVICE");
+							assertThat(e.getValue()).isEqualTo(service.getMetadata().getName());
+						});
+					assertThat(w.pod().getServiceAccountName()).as(w + "'s service account").isEqualTo("curve4j");
+					discovering.add(w.toString());
+				}
+			}
+		}
+		assertThat(discovering).containsExactly("Deployment/gateway", "Deployment/snapshot", "StatefulSet/chunkserver",
+				"StatefulSet/metaserver");
 	}
 
 	@Test

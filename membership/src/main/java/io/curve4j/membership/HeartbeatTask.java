@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -91,8 +92,8 @@ public final class HeartbeatTask implements AutoCloseable {
 		// each member tried about twice per tick, as a member that is down costs one timeout
 		Duration timeout = settings.mdsTimeout();
 		RetrySettings retry = RetrySettings.DEFAULTS.withRpcTimeout(timeout)
-			.withOperationTimeout(timeout.multipliedBy(2L * Math.max(1, settings.mdsAddresses().size())));
-		this.mds = new MdsClient(settings.mdsAddresses(), this.channels,
+			.withOperationTimeout(timeout.multipliedBy(2L * memberCount(settings.mdsMembers())));
+		this.mds = new MdsClient(settings.mdsMembers(), this.channels,
 				new BoundedRetry(settings.role() + "-mds", retry, this.retryTimer), null);
 		this.operators = new OperatorRunner(copysets);
 		this.identity = ServerIdentity.load(settings.identityFile()).orElse(null);
@@ -260,6 +261,16 @@ public final class HeartbeatTask implements AutoCloseable {
 		}
 		this.retryTimer.shutdownNow();
 		this.channels.close();
+	}
+
+	/** How many MDS members there are now; a registry that lists none yet: a Raft group's usual three. */
+	private static int memberCount(Supplier<List<String>> members) {
+		try {
+			return Math.max(1, members.get().size());
+		}
+		catch (CurveException ex) {
+			return 3;
+		}
 	}
 
 }

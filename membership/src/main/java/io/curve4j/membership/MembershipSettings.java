@@ -14,18 +14,14 @@ import java.util.function.Supplier;
  * @param host address clients and peers reach this server at
  * @param raftPort port of its Raft server
  * @param serverName the topology server it runs on
- * @param mdsAddresses gRPC addresses of the MDS members
+ * @param mdsMembers gRPC addresses of the MDS members: fixed, or a registry asked again at each failover
  * @param mdsTimeout per MDS call
  * @param heartbeatInterval between heartbeats
  * @param joinToken the cluster's join token for a first registration (null when none)
  * @param chunkSize bytes per chunk of a chunkserver; 0 for the default (and for metaservers)
  */
 public record MembershipSettings(String role, Path identityFile, Path dataDir, String host, int raftPort,
-		String serverName, List<String> mdsAddresses, Duration mdsTimeout, Duration heartbeatInterval,
+		String serverName, Supplier<List<String>> mdsMembers, Duration mdsTimeout, Duration heartbeatInterval,
 		Supplier<String> joinToken, int chunkSize) {
-
-	public MembershipSettings {
-		mdsAddresses = List.copyOf(mdsAddresses);
-	}
 
 }

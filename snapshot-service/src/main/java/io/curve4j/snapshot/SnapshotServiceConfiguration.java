@@ -16,6 +16,7 @@ import io.curve4j.common.auth.RequestSignature;
 import io.curve4j.common.auth.Secrets;
 import io.curve4j.common.auth.SigningKey;
 import io.curve4j.common.size.Sizes;
+import io.curve4j.discovery.MdsMemberSource;
 import io.curve4j.objectstore.SnapshotStore;
 import io.curve4j.sdk.block.CurveClient;
 import io.curve4j.sdk.metacache.ChannelPool;
@@ -79,9 +80,9 @@ class SnapshotServiceConfiguration {
 
 	/** Reads the chunks at a snapshot (as root, who may read every volume). */
 	@Bean(destroyMethod = "close")
-	CurveClient curveClient(SnapshotServiceProperties properties) {
+	CurveClient curveClient(SnapshotServiceProperties properties, MdsMemberSource mdsMemberSource) {
 		return CurveClient.builder()
-			.mdsAddresses(properties.getMdsAddresses())
+			.mdsMembers(mdsMemberSource.addresses("grpc", properties.getMdsAddresses()))
 			.credentials(RequestSignature.ROOT, rootPassword(properties))
 			.clientId(properties.getWorkerId())
 			// whole chunks are read: fewer, larger requests than the 1 MiB of interactive I/O
@@ -111,9 +112,9 @@ class SnapshotServiceConfiguration {
 	}
 
 	@Bean
-	SnapshotTasks snapshotTasks(SnapshotServiceProperties properties, ChannelPool mdsChannels, SigningKey rootKey,
-			ScheduledExecutorService taskCallScheduler) {
-		MdsClient mds = new MdsClient(properties.getMdsAddresses(), mdsChannels,
+	SnapshotTasks snapshotTasks(SnapshotServiceProperties properties, MdsMemberSource mdsMemberSource,
+			ChannelPool mdsChannels, SigningKey rootKey, ScheduledExecutorService taskCallScheduler) {
+		MdsClient mds = new MdsClient(mdsMemberSource.addresses("grpc", properties.getMdsAddresses()), mdsChannels,
 				new BoundedRetry("snapshot-tasks", TASK_CALLS, taskCallScheduler), new RequestSigner(rootKey));
 		return new SnapshotTasks(mds, properties.getWorkerId());
 	}

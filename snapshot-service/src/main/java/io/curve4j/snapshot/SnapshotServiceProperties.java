@@ -10,7 +10,6 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
-import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -26,9 +25,11 @@ import io.curve4j.objectstore.ObjectStoreSettings;
 @Validated
 public class SnapshotServiceProperties {
 
-	/** gRPC addresses ("host:port") of every MDS member; any may lead. */
-	@NotEmpty
-	private List<@NotBlank String> mdsAddresses = new ArrayList<>();
+	/**
+	 * gRPC addresses ("host:port") of every MDS member; any may lead. Unused when
+	 * curve.discovery.mds-service finds them in Kubernetes.
+	 */
+	private List<String> mdsAddresses = new ArrayList<>();
 
 	/** The file whose first line is root's password (the task service is root only). */
 	@NotNull
@@ -61,7 +62,7 @@ public class SnapshotServiceProperties {
 	@Valid
 	private final ObjectStoreSettings s3 = new ObjectStoreSettings();
 
-	public List<@NotBlank String> getMdsAddresses() {
+	public List<String> getMdsAddresses() {
 		return this.mdsAddresses;
 	}
 

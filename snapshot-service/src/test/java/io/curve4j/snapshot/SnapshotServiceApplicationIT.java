@@ -77,7 +77,7 @@ class SnapshotServiceApplicationIT {
 
 	@Test
 	void badSettingsStopTheStartWithAMessageNamingThem() throws Exception {
-		assertRefused(args("--curve.snapshot.mds-addresses="), "mdsAddresses");
+		assertRefused(args("--curve.snapshot.mds-addresses="), "no MDS address configured");
 		assertRefused(args("--curve.snapshot.root-password-file=" + this.dir.resolve("missing")),
 				"curve.snapshot.root-password-file: cannot read");
 		assertRefused(args("--curve.snapshot.s3.secret-key="), "curve.snapshot.s3.access-key and curve.snapshot.s3.secret-key go together");

@@ -11,6 +11,7 @@ import org.springframework.grpc.server.lifecycle.GrpcServerStartedEvent;
 import io.curve4j.chunk.config.ChunkServerProperties;
 import io.curve4j.chunk.copyset.CopysetRegistry;
 import io.curve4j.chunk.repair.IntegrityCounters;
+import io.curve4j.discovery.MdsMemberSource;
 import io.curve4j.membership.HeartbeatTask;
 import io.curve4j.membership.MembershipSettings;
 
@@ -27,11 +28,12 @@ class HeartbeatConfiguration {
 	static final String IDENTITY_FILE = "chunkserver.properties";
 
 	@Bean(destroyMethod = "close")
-	HeartbeatTask heartbeatTask(ChunkServerProperties properties, CopysetRegistry copysets,
-			IntegrityCounters integrity) throws IOException {
+	HeartbeatTask heartbeatTask(ChunkServerProperties properties, MdsMemberSource mdsMemberSource,
+			CopysetRegistry copysets, IntegrityCounters integrity) throws IOException {
 		MembershipSettings settings = new MembershipSettings("chunkserver",
 				properties.getDataDir().resolve(IDENTITY_FILE), properties.getDataDir(), properties.getHost(),
-				properties.getRaftPort(), properties.getServerName(), properties.getMdsAddresses(),
+				properties.getRaftPort(), properties.getServerName(),
+				mdsMemberSource.addresses("grpc", properties.getMdsAddresses()),
 				properties.getMdsTimeout(), properties.getHeartbeatInterval(), properties::resolveJoinToken,
 				(int) properties.getChunkSize().toBytes());
 		return new HeartbeatTask(settings, copysets, request -> request.setIntegrity(integrity.report()));

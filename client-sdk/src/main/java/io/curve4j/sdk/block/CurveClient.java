@@ -12,6 +12,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 import io.grpc.ManagedChannel;
 import io.grpc.stub.StreamObserver;
@@ -101,7 +102,7 @@ public final class CurveClient implements AutoCloseable {
 		this.channels = new ChannelPool(builder.channelFactory != null ? builder.channelFactory
 				: ChannelPool.plaintext(Math.max(4 * (int) Sizes.MIB, 2 * builder.maxRequestSize)));
 		BoundedRetry retry = new BoundedRetry("curve-client", builder.retry, this.scheduler);
-		this.mds = new MdsClient(builder.mdsAddresses, this.channels, retry,
+		this.mds = new MdsClient(builder.mdsMembers, this.channels, retry,
 				builder.password == null ? null : new RequestSigner(SigningKey.of(builder.owner, builder.password)));
 		this.cache = new MetaCache(this.mds, this.channels);
 		this.chunkIo = new ChunkIo(this.cache, this.channels, retry);
@@ -316,10 +317,10 @@ public final class CurveClient implements AutoCloseable {
 		}
 	}
 
-	/** Settings of a {@link CurveClient}; only {@link #mdsAddresses} is required. */
+	/** Settings of a {@link CurveClient}; only the MDS members ({@link #mdsAddresses}) are required. */
 	public static final class Builder {
 
-		private List<String> mdsAddresses;
+		private Supplier<List<String>> mdsMembers;
 
 		private List<String> mdsHttpAddresses;
 
@@ -342,7 +343,20 @@ public final class CurveClient implements AutoCloseable {
 
 		/** gRPC addresses ({@code host:port}) of the MDS members; any one may lead. */
 		public Builder mdsAddresses(List<String> addresses) {
-			this.mdsAddresses = List.copyOf(addresses);
+			if (addresses.isEmpty()) {
+				throw new CurveException(ErrorCode.INVALID_ARGUMENT, "no MDS address given");
+			}
+			List<String> fixed = List.copyOf(addresses);
+			this.mdsMembers = () -> fixed;
+			return this;
+		}
+
+		/**
+		 * gRPC addresses of the MDS members from a service registry: asked before the first
+		 * call and again at every failover; it throws {@link CurveException} when it finds none.
+		 */
+		public Builder mdsMembers(Supplier<List<String>> members) {
+			this.mdsMembers = members;
 			return this;
 		}
 
@@ -425,7 +439,7 @@ public final class CurveClient implements AutoCloseable {
 		}
 
 		public CurveClient build() {
-			if (this.mdsAddresses == null || this.mdsAddresses.isEmpty()) {
+			if (this.mdsMembers == null) {
 				throw new CurveException(ErrorCode.INVALID_ARGUMENT, "no MDS address given");
 			}
 			return new CurveClient(this);

@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -56,8 +58,11 @@ class VolumeTest {
 	}
 
 	static CurveClient.Builder client(String... mds) {
-		return CurveClient.builder()
-			.mdsAddresses(mds)
+		return inProcess(CurveClient.builder().mdsAddresses(mds));
+	}
+
+	private static CurveClient.Builder inProcess(CurveClient.Builder builder) {
+		return builder
 			.channelFactory((address) -> InProcessChannelBuilder.forName(address).build())
 			.backoff(Duration.ofMillis(5), Duration.ofMillis(50))
 			.rpcTimeout(Duration.ofSeconds(2))
@@ -199,6 +204,30 @@ class VolumeTest {
 			assertThat(dir.isDirectory()).isTrue();
 			assertThat(viaFollower.stat("/a/b").path()).isEqualTo("/a/b");
 			assertThat(follower.calls.get()).isEqualTo(1);
+		}
+	}
+
+	@Test
+	void membersFromARegistryAreAskedAgainAtAFailover() {
+		// the registry first knows only a member that is gone, then the live one too
+		AtomicInteger asked = new AtomicInteger();
+		Supplier<List<String>> registry = () -> asked.incrementAndGet() == 1 ? List.of("mds-0:6700")
+				: List.of("mds-0:6700", "mds-1:6700");
+		try (CurveClient viaRegistry = inProcess(CurveClient.builder().mdsMembers(registry)).build()) {
+			assertThat(viaRegistry.stat("/vol").length()).isEqualTo(SIZE);
+			assertThat(asked.get()).as("asked before the first call and at the failover").isEqualTo(2);
+			viaRegistry.stat("/vol");
+			assertThat(asked.get()).as("a call the leader answers does not ask").isEqualTo(2);
+		}
+	}
+
+	@Test
+	void aRegistryThatKnowsNoMemberFailsTheCallNamingIt() {
+		try (CurveClient viaRegistry = inProcess(CurveClient.builder().mdsMembers(List::of))
+			.ioTimeout(Duration.ofMillis(500))
+			.build()) {
+			assertThatThrownBy(() -> viaRegistry.stat("/vol")).isInstanceOf(CurveException.class)
+				.hasMessageContaining("no MDS member is known");
 		}
 	}
 

@@ -36,11 +36,6 @@ public class MdsLeaderProxy {
 
 	private final MdsLeaderHttp mds;
 
-	/** To the static {@code curve.gateway.mds-addresses}. */
-	public MdsLeaderProxy(GatewayProperties properties) {
-		this(properties, new MdsLeaderHttp(properties.getMdsAddresses(), properties.getRetryBudget()));
-	}
-
 	/** To the members {@code mds} finds (a fixed list or a discovery client's). */
 	public MdsLeaderProxy(GatewayProperties properties, MdsLeaderHttp mds) {
 		this.properties = properties;

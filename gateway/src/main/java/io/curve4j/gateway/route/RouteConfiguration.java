@@ -10,11 +10,9 @@ import io.github.resilience4j.timelimiter.TimeLimiterRegistry;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.cloud.circuitbreaker.resilience4j.Resilience4JCircuitBreakerFactory;
 import org.springframework.cloud.circuitbreaker.resilience4j.Resilience4JConfigBuilder;
 import org.springframework.cloud.client.circuitbreaker.Customizer;
-import org.springframework.cloud.client.discovery.DiscoveryClient;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpHeaders;
@@ -29,8 +27,7 @@ import io.curve4j.common.auth.RequestSignature;
 import io.curve4j.common.error.CurveException;
 import io.curve4j.common.error.ErrorCode;
 import io.curve4j.common.net.MdsLeaderHttp;
-import io.curve4j.gateway.discovery.DiscoveredMdsAddresses;
-import io.curve4j.gateway.discovery.DiscoveryProperties;
+import io.curve4j.discovery.MdsMemberSource;
 
 import static org.springframework.cloud.gateway.server.mvc.filter.CircuitBreakerFilterFunctions.circuitBreaker;
 import static org.springframework.cloud.gateway.server.mvc.handler.GatewayRouterFunctions.route;
@@ -67,25 +64,12 @@ class RouteConfiguration {
 	/**
 	 * The MDS members: {@code curve.gateway.mds-addresses}, or, when
 	 * {@code curve.discovery.mds-service} is set, the discovery client's instances of that
-	 * service on the port {@code curve.discovery.mds-port-name}, asked again at each
-	 * failover.
+	 * service on its port named {@code http}, asked again at each failover.
 	 */
 	@Bean
-	MdsLeaderProxy mdsLeaderProxy(GatewayProperties properties, DiscoveryProperties discovery,
-			ObjectProvider<DiscoveryClient> discoveryClients) {
-		if (discovery.getMdsService().isBlank()) {
-			return new MdsLeaderProxy(properties);
-		}
-		DiscoveryClient client = discoveryClients.getIfAvailable();
-		if (client == null) {
-			throw new IllegalStateException("curve.discovery.mds-service is '" + discovery.getMdsService()
-					+ "' but there is no discovery client (in Kubernetes, Spring Cloud Kubernetes discovery is off?)");
-		}
-		log.info("MDS members: service '{}', port '{}', from {}", discovery.getMdsService(),
-				discovery.getMdsPortName(), client.description());
-		return new MdsLeaderProxy(properties,
-				new MdsLeaderHttp(new DiscoveredMdsAddresses(client, discovery.getMdsService(), discovery.getMdsPortName()),
-						properties.getRetryBudget()));
+	MdsLeaderProxy mdsLeaderProxy(GatewayProperties properties, MdsMemberSource mdsMemberSource) {
+		return new MdsLeaderProxy(properties, new MdsLeaderHttp(
+				mdsMemberSource.addresses("http", properties.getMdsAddresses()), properties.getRetryBudget()));
 	}
 
 	@Bean

@@ -8,6 +8,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.grpc.server.lifecycle.GrpcServerStartedEvent;
 
+import io.curve4j.discovery.MdsMemberSource;
 import io.curve4j.membership.HeartbeatTask;
 import io.curve4j.membership.MembershipSettings;
 import io.curve4j.metaserver.copyset.MetaCopysets;
@@ -23,10 +24,12 @@ import io.curve4j.metaserver.copyset.MetaCopysets;
 class MetaServerMembership {
 
 	@Bean(destroyMethod = "close")
-	HeartbeatTask heartbeatTask(MetaServerProperties properties, MetaCopysets copysets) throws IOException {
+	HeartbeatTask heartbeatTask(MetaServerProperties properties, MdsMemberSource mdsMemberSource, MetaCopysets copysets)
+			throws IOException {
 		MembershipSettings settings = new MembershipSettings("metaserver",
 				properties.getDataDir().resolve("metaserver.properties"), properties.getDataDir(), properties.getHost(),
-				properties.getRaftPort(), properties.getServerName(), properties.getMdsAddresses(),
+				properties.getRaftPort(), properties.getServerName(),
+				mdsMemberSource.addresses("grpc", properties.getMdsAddresses()),
 				properties.getMdsTimeout(), properties.getHeartbeatInterval(), properties::resolveJoinToken, 0);
 		return new HeartbeatTask(settings, copysets, request -> {
 		});

@@ -1,4 +1,4 @@
-package io.curve4j.gateway.discovery;
+package io.curve4j.discovery;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +16,7 @@ import io.curve4j.common.error.ErrorCode;
  * named port: asked again at every call, so the caller sees members come and go. Finding
  * none is an error that names the service and the port, never an empty list.
  */
-public final class DiscoveredMdsAddresses implements Supplier<List<String>> {
+final class DiscoveredMdsAddresses implements Supplier<List<String>> {
 
 	private final DiscoveryClient discovery;
 
@@ -24,7 +24,7 @@ public final class DiscoveredMdsAddresses implements Supplier<List<String>> {
 
 	private final String portName;
 
-	public DiscoveredMdsAddresses(DiscoveryClient discovery, String service, String portName) {
+	DiscoveredMdsAddresses(DiscoveryClient discovery, String service, String portName) {
 		this.discovery = discovery;
 		this.service = service;
 		this.portName = portName;
@@ -50,8 +50,8 @@ public final class DiscoveredMdsAddresses implements Supplier<List<String>> {
 		if (addresses.isEmpty()) {
 			throw new CurveException(ErrorCode.UNAVAILABLE,
 					"no MDS member found: service '" + this.service + "' has " + instances.size()
-							+ " ready instance(s) in " + this.discovery.description() + " and none with a port named '"
-							+ this.portName + "' (curve.discovery.mds-service, curve.discovery.mds-port-name)");
+							+ " instance(s) in " + this.discovery.description() + " and none with a port named '"
+							+ this.portName + "' (curve.discovery.mds-service)");
 		}
 		return addresses.stream().sorted().toList();
 	}
