@@ -242,11 +242,14 @@ class ChunkServerClusterIT {
 		chunk(restarted).writeChunk(fencedRequest(retried, 3));
 		assertThat(read(restarted, 5, 0, 4096)).isEqualTo(later);
 		assertThat(http(restarted, "/actuator/health")).contains("\"status\":\"UP\"");
-		assertThat(http(restarted, "/actuator/prometheus")).contains("curve4j_chunk_bytes_total{op=\"read\"").contains("disk_free_bytes{path=")
+		assertThat(http(restarted, "/actuator/prometheus"))
+			.contains("curve4j_chunk_bytes_total{application=\"chunkserver\",op=\"read\"")
+			.contains("disk_free_bytes{application=\"chunkserver\",path=")
 			.contains("grpc_server_seconds_bucket")
 			// the Raft host is bound to the service's registry: the restarted replica loaded its snapshot
-			.contains("curve4j_raft_log_sync_seconds_bucket{le=\"0.001\"}")
-			.containsPattern("curve4j_raft_snapshots_total\\{op=\"load\"} [1-9]");
+			.contains("curve4j_raft_log_sync_seconds_bucket{application=\"chunkserver\",le=\"0.001\"}")
+			.containsPattern("curve4j_raft_snapshots_total\\{application=\"chunkserver\",op=\"load\"} [1-9]")
+			.containsPattern("curve4j_raft_groups_leading\\{application=\"chunkserver\"} [0-9]");
 
 		// A fourth replica joins through the leader (catching up from the snapshot), takes over, and a member leaves.
 		for (int i = 0; i < 3; i++) {

@@ -23,8 +23,8 @@ public final class ChunkSpace {
 		long total = 0;
 		for (ServiceSpec cs : layout.chunkServers()) {
 			total += metrics(cs).lines()
-				.filter(line -> line.startsWith("curve4j_chunk_used_bytes "))
-				.mapToLong(line -> (long) Double.parseDouble(line.substring(line.indexOf(' ') + 1)))
+				.filter(line -> line.startsWith("curve4j_chunk_used_bytes{application=\"chunkserver\"} "))
+				.mapToLong(line -> (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
 				.findFirst()
 				.orElseThrow(() -> new AssertionError(cs.name() + " exposes no curve4j_chunk_used_bytes"));
 		}

@@ -292,12 +292,13 @@ class MdsIT {
 		assertThat(degraded.body().path("problems").get(0).asString()).contains("chunkserver 3").contains("offline");
 		// and as the gauges the alert rules read
 		String metrics = this.mds.text("/actuator/prometheus");
-		assertThat(metrics).contains("curve4j_mds_leader 1.0")
-			.contains("curve4j_mds_copysets{state=\"degraded\"} " + COPYSETS + ".0")
-			.contains("curve4j_mds_copysets{state=\"unavailable\"} 0.0")
-			.contains("curve4j_mds_chunkservers{state=\"offline\"} 1.0")
-			.contains("curve4j_mds_chunkservers{state=\"online\"} 2.0")
-			.contains("curve4j_mds_recovery_pending_copysets " + COPYSETS + ".0");
+		// (every series names the service it comes from)
+		assertThat(metrics).contains("curve4j_mds_leader{application=\"mds\"} 1.0")
+			.contains("curve4j_mds_copysets{application=\"mds\",state=\"degraded\"} " + COPYSETS + ".0")
+			.contains("curve4j_mds_copysets{application=\"mds\",state=\"unavailable\"} 0.0")
+			.contains("curve4j_mds_chunkservers{application=\"mds\",state=\"offline\"} 1.0")
+			.contains("curve4j_mds_chunkservers{application=\"mds\",state=\"online\"} 2.0")
+			.contains("curve4j_mds_recovery_pending_copysets{application=\"mds\"} " + COPYSETS + ".0");
 		heartbeatAll(Set.of(1, 2, 3));
 		assertThat(this.mds.get("/api/v1/cluster/status").body().path("healthy").asBoolean()).isTrue();
 		// what the chunkservers found checking pages is summed in the status
@@ -465,7 +466,7 @@ class MdsIT {
 			pool.shutdownNow();
 		}
 		String metrics = this.mds.text("/actuator/prometheus");
-		assertThat(metrics).contains("curve4j_mds_segments_allocated_total 2.0")
+		assertThat(metrics).contains("curve4j_mds_segments_allocated_total{application=\"mds\"} 2.0")
 			.contains("grpc_server_seconds_bucket")
 			.contains("http_server_requests_seconds_bucket");
 	}

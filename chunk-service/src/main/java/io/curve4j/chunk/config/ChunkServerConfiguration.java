@@ -78,17 +78,10 @@ public class ChunkServerConfiguration {
 			registry.close();
 			throw ex;
 		}
-		Gauge.builder("curve4j.chunk.copysets", registry, r -> r.copysets().size())
-			.description("Copysets hosted by this chunkserver")
-			.register(meters);
 		Gauge.builder("curve4j.chunk.used.bytes", registry,
 				r -> r.copysets().stream().mapToLong(Copyset::usedBytes).sum())
 			.description("Bytes of chunk files in use across copysets (the chunk file pool not counted)")
 			.baseUnit("bytes")
-			.register(meters);
-		Gauge.builder("curve4j.chunk.copysets.leading", registry,
-				r -> r.copysets().stream().filter(Copyset::isLeader).count())
-			.description("Copysets this chunkserver leads")
 			.register(meters);
 		return registry;
 	}

@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.time.Clock;
 import java.util.function.UnaryOperator;
 
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -16,7 +14,6 @@ import io.curve4j.common.auth.FsCapabilities;
 import io.curve4j.common.grpc.CurveGrpcExceptionHandler;
 import io.curve4j.common.raft.RaftHost;
 import io.curve4j.metaserver.compaction.Compactor;
-import io.curve4j.metaserver.copyset.MetaCopyset;
 import io.curve4j.metaserver.copyset.MetaCopysets;
 import io.curve4j.metaserver.rpc.MetaGrpcService;
 
@@ -43,8 +40,7 @@ public class MetaServerConfiguration {
 	}
 
 	@Bean(destroyMethod = "close")
-	MetaCopysets metaCopysets(MetaServerProperties properties, RaftHost raftHost, MeterRegistry meters)
-			throws IOException {
+	MetaCopysets metaCopysets(MetaServerProperties properties, RaftHost raftHost) throws IOException {
 		MetaCopysets copysets = new MetaCopysets(properties.getDataDir().resolve("copysets"), raftHost,
 				properties.getElectionTimeout(), properties.getSnapshotInterval());
 		try {
@@ -54,13 +50,6 @@ public class MetaServerConfiguration {
 			copysets.close();
 			throw ex;
 		}
-		Gauge.builder("curve4j.metaserver.copysets", copysets, c -> c.copysets().size())
-			.description("Copysets hosted by this metaserver")
-			.register(meters);
-		Gauge.builder("curve4j.metaserver.copysets.leading", copysets,
-				c -> c.copysets().stream().filter(MetaCopyset::isLeader).count())
-			.description("Copysets this metaserver leads")
-			.register(meters);
 		return copysets;
 	}
 

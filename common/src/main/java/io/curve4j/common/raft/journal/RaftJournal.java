@@ -115,15 +115,8 @@ public final class RaftJournal implements AutoCloseable {
 	 * @param segmentBytes length of each segment file, a multiple of 4 KiB
 	 * @param maxSegments the most segment files the journal may have: once they are all
 	 * needed, appends fail as on a full disk
-	 */
-	public static RaftJournal open(Path dir, int segmentBytes, int maxSegments) throws IOException {
-		return open(dir, segmentBytes, maxSegments, nanos -> {
-		});
-	}
-
-	/**
-	 * As {@link #open(Path, int, int)}, telling syncNanos how long each batch's write and
-	 * fsync took (on the writer thread: it must be quick).
+	 * @param syncNanos told how long each batch's write and fsync took (on the writer
+	 * thread: it must be quick)
 	 */
 	public static RaftJournal open(Path dir, int segmentBytes, int maxSegments, LongConsumer syncNanos)
 			throws IOException {

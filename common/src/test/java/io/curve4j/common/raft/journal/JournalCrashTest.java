@@ -60,7 +60,7 @@ class JournalCrashTest {
 				}
 			}
 			assertThat(acknowledged).as("round %d: the child acknowledged appends", round).isNotEmpty();
-			try (RaftJournal journal = RaftJournal.open(this.dir, SEGMENT_BYTES, MAX_SEGMENTS)) {
+			try (RaftJournal journal = RaftJournal.open(this.dir, SEGMENT_BYTES, MAX_SEGMENTS, JournalLogStorageTest.UNTIMED)) {
 				for (int g = 0; g < GROUPS; g++) {
 					JournalLogStorage log = open(journal, g);
 					long first = log.getFirstLogIndex();
@@ -147,7 +147,7 @@ class JournalCrashTest {
 	public static final class Child {
 
 		public static void main(String[] args) throws Exception {
-			RaftJournal journal = RaftJournal.open(Path.of(args[0]), SEGMENT_BYTES, MAX_SEGMENTS);
+			RaftJournal journal = RaftJournal.open(Path.of(args[0]), SEGMENT_BYTES, MAX_SEGMENTS, JournalLogStorageTest.UNTIMED);
 			for (int g = 0; g < GROUPS; g++) {
 				JournalLogStorage log = open(journal, g);
 				int group = g;

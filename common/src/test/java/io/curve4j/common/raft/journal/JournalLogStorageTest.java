@@ -14,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
+import java.util.function.LongConsumer;
 
 import com.alipay.sofa.jraft.conf.ConfigurationManager;
 import com.alipay.sofa.jraft.entity.EnumOutter.EntryType;
@@ -36,6 +37,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * journal.
  */
 class JournalLogStorageTest {
+
+	/** For the journal tests: batch write and fsync times are not watched. */
+	static final LongConsumer UNTIMED = nanos -> {
+	};
 
 	/** Segments small enough for tests to fill: four single-entry batches each. */
 	private static final int SMALL_SEGMENT = 16 * 1024;
@@ -281,7 +286,7 @@ class JournalLogStorageTest {
 
 	@Test
 	void aFullJournalFailsAppendsWithoutAHalfStateAndTakesThemAgainOnceSpaceIsFreed() throws IOException {
-		this.journal = RaftJournal.open(this.dir, SMALL_SEGMENT, 2);
+		this.journal = RaftJournal.open(this.dir, SMALL_SEGMENT, 2, UNTIMED);
 		JournalLogStorage log = start("g");
 		long acknowledged = 0;
 		while (log.appendEntry(entry(acknowledged + 1, 1, big(acknowledged + 1)))) {
@@ -292,7 +297,7 @@ class JournalLogStorageTest {
 		assertThat(log.getLastLogIndex()).isEqualTo(8);
 		assertThat(log.getEntry(9)).isNull();
 		restart();
-		this.journal = RaftJournal.open(this.dir, SMALL_SEGMENT, 2);
+		this.journal = RaftJournal.open(this.dir, SMALL_SEGMENT, 2, UNTIMED);
 		log = start("g");
 		assertThat(log.getLastLogIndex()).isEqualTo(8);
 		assertThat(new String(log.getEntry(8).getData().array(), StandardCharsets.UTF_8)).startsWith("8:");
@@ -302,7 +307,7 @@ class JournalLogStorageTest {
 
 	@Test
 	void segmentsAreReusedOnceNoGroupNeedsThemEvenAGroupLeftEmpty() throws IOException {
-		this.journal = RaftJournal.open(this.dir, SMALL_SEGMENT, 6);
+		this.journal = RaftJournal.open(this.dir, SMALL_SEGMENT, 6, UNTIMED);
 		JournalLogStorage a = start("a");
 		JournalLogStorage b = start("b");
 		JournalLogStorage idle = start("idle");
@@ -320,7 +325,7 @@ class JournalLogStorageTest {
 			assertThat(files.filter(f -> f.toString().endsWith(".log")).count()).isLessThanOrEqualTo(6);
 		}
 		restart();
-		this.journal = RaftJournal.open(this.dir, SMALL_SEGMENT, 6);
+		this.journal = RaftJournal.open(this.dir, SMALL_SEGMENT, 6, UNTIMED);
 		a = start("a");
 		b = start("b");
 		idle = start("idle");
@@ -334,7 +339,7 @@ class JournalLogStorageTest {
 
 	@Test
 	void aDroppedGroupHoldsNoSegmentAndStartsEmptyIfItComesBack() throws IOException {
-		this.journal = RaftJournal.open(this.dir, SMALL_SEGMENT, 4);
+		this.journal = RaftJournal.open(this.dir, SMALL_SEGMENT, 4, UNTIMED);
 		JournalLogStorage gone = start("gone");
 		gone.appendEntries(entries(1, 3, 1));
 		assertThatThrownBy(() -> this.journal.dropGroup("gone")).isInstanceOf(IllegalStateException.class);
@@ -347,7 +352,7 @@ class JournalLogStorageTest {
 			a.truncatePrefix(i);
 		}
 		restart();
-		this.journal = RaftJournal.open(this.dir, SMALL_SEGMENT, 4);
+		this.journal = RaftJournal.open(this.dir, SMALL_SEGMENT, 4, UNTIMED);
 		gone = start("gone");
 		assertThat(gone.getFirstLogIndex()).isEqualTo(1);
 		assertThat(gone.getLastLogIndex()).isZero();
@@ -377,7 +382,7 @@ class JournalLogStorageTest {
 	}
 
 	private void openJournal() throws IOException {
-		this.journal = RaftJournal.open(this.dir, 1024 * 1024, Integer.MAX_VALUE);
+		this.journal = RaftJournal.open(this.dir, 1024 * 1024, Integer.MAX_VALUE, UNTIMED);
 	}
 
 	private void restart() {

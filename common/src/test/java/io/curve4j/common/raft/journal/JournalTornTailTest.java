@@ -39,7 +39,7 @@ class JournalTornTailTest {
 		Random random = new Random();
 		Path pristine = this.dir.resolve("pristine");
 		List<List<byte[]>> appended = new ArrayList<>();
-		try (RaftJournal journal = RaftJournal.open(pristine, SEGMENT_BYTES, 16)) {
+		try (RaftJournal journal = RaftJournal.open(pristine, SEGMENT_BYTES, 16, JournalLogStorageTest.UNTIMED)) {
 			List<JournalLogStorage> logs = new ArrayList<>();
 			for (int g = 0; g < GROUPS; g++) {
 				logs.add(JournalCrashTest.open(journal, g));
@@ -78,7 +78,7 @@ class JournalTornTailTest {
 			FileUtils.copyDirectory(pristine.toFile(), copy.toFile());
 			damageFrom(segments(copy), cut, garbage, random);
 			long recovered = 0;
-			try (RaftJournal journal = RaftJournal.open(copy, SEGMENT_BYTES, 16)) {
+			try (RaftJournal journal = RaftJournal.open(copy, SEGMENT_BYTES, 16, JournalLogStorageTest.UNTIMED)) {
 				for (int g = 0; g < GROUPS; g++) {
 					JournalLogStorage log = JournalCrashTest.open(journal, g);
 					assertThat(log.getFirstLogIndex()).isEqualTo(1);
