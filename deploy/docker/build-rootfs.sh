@@ -25,6 +25,7 @@ die() { echo "build-rootfs.sh: $*" >&2; exit 1; }
 [ -x /bin/busybox ] && /bin/busybox --list | grep -qx wget \
   || die "no static busybox in /bin/busybox: apt-get install busybox-static"
 jlink=$(command -v jlink) || die "no jlink: a full JDK is needed (openjdk-17-jdk-headless)"
+command -v unzip >/dev/null || die "no unzip (it takes the JNI libraries out of their jars): apt-get install unzip"
 java_home=$(dirname "$(dirname "$(readlink -f "$jlink")")")
 
 # The modules the services use (Spring needs java.desktop for java.beans, jraft and Netty
@@ -89,6 +90,8 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
       [ -f "$jar" ] && (cd "$jni" && unzip -q -o -j "$jar" "${pattern#*:}" 2>/dev/null) || true
     done
   done
+  # RocksDB's is the one every Raft service loads: without it the closure below would miss its libraries
+  [ -n "$(find "$jni" -name 'librocksdbjni-linux64.so')" ] || die "no RocksDB JNI library found under $m2"
   mkdir -p "$tmp/usr/lib/x86_64-linux-gnu"
   cp -L "$fuse" "$tmp/usr/lib/x86_64-linux-gnu/libfuse.so.2"
   # shellcheck disable=SC2046
