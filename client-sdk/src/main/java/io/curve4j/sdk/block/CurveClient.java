@@ -22,6 +22,7 @@ import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.curve4j.common.auth.SigningKey;
 import io.curve4j.common.error.CurveException;
 import io.curve4j.common.error.ErrorCode;
+import io.curve4j.common.net.MdsMemberList;
 import io.curve4j.common.size.Sizes;
 import io.curve4j.proto.mds.v1.NamespaceServiceGrpc;
 import io.curve4j.proto.mds.v1.CreateDirectoryRequest;
@@ -343,11 +344,7 @@ public final class CurveClient implements AutoCloseable {
 
 		/** gRPC addresses ({@code host:port}) of the MDS members; any one may lead. */
 		public Builder mdsAddresses(List<String> addresses) {
-			if (addresses.isEmpty()) {
-				throw new CurveException(ErrorCode.INVALID_ARGUMENT, "no MDS address given");
-			}
-			List<String> fixed = List.copyOf(addresses);
-			this.mdsMembers = () -> fixed;
+			this.mdsMembers = MdsMemberList.fixed(addresses);
 			return this;
 		}
 

@@ -15,6 +15,7 @@ import io.curve4j.common.error.CurveException;
 import io.curve4j.common.error.ErrorCode;
 import io.curve4j.common.error.GrpcErrors;
 import io.curve4j.common.error.NotLeaderException;
+import io.curve4j.common.net.MdsMemberList;
 import io.curve4j.sdk.retry.BoundedRetry;
 import io.curve4j.sdk.retry.GrpcFutures;
 
@@ -45,7 +46,7 @@ public final class MdsClient {
 
 	/** @param signer signs each call as the client's owner; null sends unsigned calls (an MDS without authentication) */
 	public MdsClient(List<String> addresses, ChannelPool channels, BoundedRetry retry, RequestSigner signer) {
-		this(fixed(addresses), channels, retry, signer);
+		this(MdsMemberList.fixed(addresses), channels, retry, signer);
 		this.leader = addresses.get(0);
 	}
 
@@ -59,14 +60,6 @@ public final class MdsClient {
 		this.channels = channels;
 		this.retry = retry;
 		this.signer = signer;
-	}
-
-	private static Supplier<List<String>> fixed(List<String> addresses) {
-		if (addresses == null || addresses.isEmpty()) {
-			throw new CurveException(ErrorCode.INVALID_ARGUMENT, "no MDS address given");
-		}
-		List<String> copy = List.copyOf(addresses);
-		return () -> copy;
 	}
 
 	/**
@@ -109,21 +102,13 @@ public final class MdsClient {
 		if (current != null) {
 			return current;
 		}
-		List<String> found = members();
+		List<String> found = MdsMemberList.current(this.members);
 		synchronized (this) {
 			if (this.leader == null) {
 				this.leader = found.get(0);
 			}
 			return this.leader;
 		}
-	}
-
-	private List<String> members() {
-		List<String> found = this.members.get();
-		if (found == null || found.isEmpty()) {
-			throw new CurveException(ErrorCode.UNAVAILABLE, "no MDS member is known");
-		}
-		return found;
 	}
 
 	private void redirect(String failed, CurveException error) {
@@ -134,7 +119,7 @@ public final class MdsClient {
 				|| error.code() == ErrorCode.TIMEOUT) {
 			List<String> known;
 			try {
-				known = members();
+				known = MdsMemberList.current(this.members);
 			}
 			catch (CurveException ex) {
 				return; // the registry finds none now: the next attempt asks again

@@ -57,7 +57,7 @@ public final class MdsLeaderHttp {
 	 * @param retryBudget how long one call may look for a leader
 	 */
 	public MdsLeaderHttp(List<String> addresses, Duration retryBudget) {
-		this(fixed(addresses), retryBudget);
+		this(MdsMemberList.fixed(addresses), retryBudget);
 		this.members = this.source.get();
 		this.leader = this.members.get(0);
 	}
@@ -69,13 +69,7 @@ public final class MdsLeaderHttp {
 	 * @param retryBudget how long one call may look for a leader
 	 */
 	public MdsLeaderHttp(Supplier<List<String>> addresses, Duration retryBudget) {
-		this.source = () -> {
-			List<String> found = addresses.get();
-			if (found == null || found.isEmpty()) {
-				throw new CurveException(ErrorCode.UNAVAILABLE, "no MDS member is known");
-			}
-			return found.stream().map(MdsLeaderHttp::authority).toList();
-		};
+		this.source = () -> MdsMemberList.current(addresses).stream().map(MdsLeaderHttp::authority).toList();
 		this.retryBudget = retryBudget;
 		// redirects are followed here: the body must be sent again and the hops stay bounded
 		this.http = HttpClient.newBuilder()
@@ -83,14 +77,6 @@ public final class MdsLeaderHttp {
 			.version(HttpClient.Version.HTTP_1_1)
 			.followRedirects(HttpClient.Redirect.NEVER)
 			.build();
-	}
-
-	private static Supplier<List<String>> fixed(List<String> addresses) {
-		if (addresses == null || addresses.isEmpty()) {
-			throw new CurveException(ErrorCode.INVALID_ARGUMENT, "no MDS address given");
-		}
-		List<String> copy = List.copyOf(addresses);
-		return () -> copy;
 	}
 
 	/** The members as last resolved (an empty list before the first call of a registry). */
