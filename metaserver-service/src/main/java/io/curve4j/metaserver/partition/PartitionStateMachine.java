@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 
@@ -23,6 +24,10 @@ import io.curve4j.membership.MembershipEpoch;
 import io.curve4j.metaserver.partition.PartitionSchema.DentryKey;
 import io.curve4j.metaserver.partition.PartitionSchema.InodeKey;
 import io.curve4j.proto.metaserver.v1.AppendPiecesRequest;
+import io.curve4j.proto.metaserver.v1.BatchOp;
+import io.curve4j.proto.metaserver.v1.BatchRequest;
+import io.curve4j.proto.metaserver.v1.BatchResponse;
+import io.curve4j.proto.metaserver.v1.BatchResult;
 import io.curve4j.proto.metaserver.v1.ChunkPieces;
 import io.curve4j.proto.metaserver.v1.CompactPiecesRequest;
 import io.curve4j.proto.metaserver.v1.CreateDentryRequest;
@@ -46,6 +51,8 @@ import io.curve4j.proto.metaserver.v1.RemoveXattrRequest;
 import io.curve4j.proto.metaserver.v1.RenameMode;
 import io.curve4j.proto.metaserver.v1.RenameRequest;
 import io.curve4j.proto.metaserver.v1.RenameResponse;
+import io.curve4j.proto.metaserver.v1.ReserveInodesRequest;
+import io.curve4j.proto.metaserver.v1.ReserveInodesResponse;
 import io.curve4j.proto.metaserver.v1.ResolveTxRequest;
 import io.curve4j.proto.metaserver.v1.RetiredPiece;
 import io.curve4j.proto.metaserver.v1.SetAttrRequest;
@@ -154,6 +161,8 @@ public final class PartitionStateMachine extends CommandStateMachine<MetaCommand
 				case COMPACT_PIECES -> compactPieces(command.getCompactPieces());
 				case FORGET_RETIRED -> forgetRetired(command.getForgetRetired());
 				case MARK_UPLOADED -> markUploaded(command.getMarkUploaded());
+				case RESERVE_INODES -> reserveInodes(command.getReserveInodes());
+				case BATCH -> batch(command.getBatch());
 				case OP_NOT_SET -> throw new CurveException(ErrorCode.INVALID_ARGUMENT, "an empty metaserver command");
 			};
 		}
@@ -248,9 +257,18 @@ public final class PartitionStateMachine extends CommandStateMachine<MetaCommand
 					return inode(id, made.get());
 				}
 			}
-			if (partition.getNextInode() >= partition.getEndInode()) {
-				throw new CurveException(ErrorCode.PARTITION_FULL, "partition " + id + " has handed out every inode id of ["
-						+ partition.getStartInode() + ", " + partition.getEndInode() + ")");
+			boolean reserved = request.getInodeId() != 0;
+			if (reserved) {
+				if (request.getInodeId() < partition.getStartInode() || request.getInodeId() >= partition.getNextInode()) {
+					throw new CurveException(ErrorCode.INVALID_ARGUMENT, "inode id " + request.getInodeId()
+							+ " was not reserved in partition " + id);
+				}
+				if (this.batch.get(PartitionSchema.INODES, new InodeKey(id, request.getInodeId())).isPresent()) {
+					throw new CurveException(ErrorCode.INVALID_ARGUMENT, "inode id " + request.getInodeId() + " is in use");
+				}
+			}
+			else if (partition.getNextInode() >= partition.getEndInode()) {
+				throw fullPartition(partition);
 			}
 			if (request.getType() == InodeType.INODE_TYPE_UNSPECIFIED) {
 				throw new CurveException(ErrorCode.INVALID_ARGUMENT, "an inode needs a type");
@@ -271,7 +289,7 @@ public final class PartitionStateMachine extends CommandStateMachine<MetaCommand
 				}
 			}
 			long time = request.getTimeNs() != 0 ? request.getTimeNs() : this.nowMs * NANOS_PER_MILLI;
-			long inodeId = partition.getNextInode();
+			long inodeId = reserved ? request.getInodeId() : partition.getNextInode();
 			Inode inode = Inode.newBuilder()
 				.setFsId(partition.getFsId())
 				.setInodeId(inodeId)
@@ -290,7 +308,9 @@ public final class PartitionStateMachine extends CommandStateMachine<MetaCommand
 				.setParent(request.getParent())
 				.build();
 			putInode(id, inode);
-			this.batch.put(PartitionSchema.PARTITIONS, id, partition.toBuilder().setNextInode(inodeId + 1).build());
+			if (!reserved) {
+				this.batch.put(PartitionSchema.PARTITIONS, id, partition.toBuilder().setNextInode(inodeId + 1).build());
+			}
 			if (requestKey != null) {
 				this.batch.put(PartitionSchema.CREATE_REQUESTS, requestKey, inodeId);
 			}
@@ -370,12 +390,59 @@ public final class PartitionStateMachine extends CommandStateMachine<MetaCommand
 			}
 			for (Map.Entry<Long, ChunkPieces> chunk : new java.util.TreeMap<>(request.getPiecesMap()).entrySet()) {
 				ChunkPieces had = inode.getChunksOrDefault(chunk.getKey(), ChunkPieces.getDefaultInstance());
-				inode.putChunks(chunk.getKey(), had.toBuilder().addAllPieces(chunk.getValue().getPiecesList()).build());
+				Set<Long> recorded = had.getPiecesList().stream().map(Piece::getChunkId).collect(Collectors.toSet());
+				// a chunk id names one piece: one already recorded is a retried append's
+				List<Piece> added = chunk.getValue().getPiecesList().stream()
+					.filter((piece) -> !recorded.contains(piece.getChunkId()))
+					.toList();
+				inode.putChunks(chunk.getKey(), had.toBuilder().addAllPieces(added).build());
 			}
 			inode.setLength(Math.max(inode.getLength(), request.getNewLength()));
 			long mtime = request.getMtimeNs() != 0 ? request.getMtimeNs() : this.nowMs * NANOS_PER_MILLI;
 			inode.setMtimeNs(mtime).setCtimeNs(mtime);
 			return putInode(id, inode.build());
+		}
+
+		private ReserveInodesResponse reserveInodes(ReserveInodesRequest request) {
+			int id = request.getPartition().getPartitionId();
+			PartitionRecord partition = partition(id);
+			if (request.getCount() < 1) {
+				throw new CurveException(ErrorCode.INVALID_ARGUMENT, "reserve at least one inode id");
+			}
+			long first = partition.getNextInode();
+			if (first >= partition.getEndInode()) {
+				throw fullPartition(partition);
+			}
+			long count = Math.min(request.getCount(), partition.getEndInode() - first);
+			this.batch.put(PartitionSchema.PARTITIONS, id, partition.toBuilder().setNextInode(first + count).build());
+			return ReserveInodesResponse.newBuilder().setFirstInode(first).setCount((int) count).build();
+		}
+
+		/**
+		 * Each op on its own: a refused one has written nothing (every op checks before it
+		 * writes), so the others apply as if it had not been sent.
+		 */
+		private BatchResponse batch(BatchRequest request) {
+			BatchResponse.Builder response = BatchResponse.newBuilder();
+			for (BatchOp op : request.getOpsList()) {
+				try {
+					Inode inode = switch (op.getOpCase()) {
+						case CREATE_INODE -> createInode(op.getCreateInode().toBuilder().setPartition(request.getPartition()).build());
+						case APPEND_PIECES -> appendPieces(op.getAppendPieces().toBuilder().setPartition(request.getPartition()).build());
+						case OP_NOT_SET -> throw new CurveException(ErrorCode.INVALID_ARGUMENT, "an empty batch op");
+					};
+					response.addResults(BatchResult.newBuilder().setInode(inode));
+				}
+				catch (CurveException ex) {
+					response.addResults(BatchResult.newBuilder().setErrorCode(ex.code().name()).setErrorMessage(ex.getMessage()));
+				}
+			}
+			return response.build();
+		}
+
+		private static CurveException fullPartition(PartitionRecord partition) {
+			return new CurveException(ErrorCode.PARTITION_FULL, "partition " + partition.getPartitionId()
+					+ " has handed out every inode id of [" + partition.getStartInode() + ", " + partition.getEndInode() + ")");
 		}
 
 		private Inode reserveCompaction(GetInodeRequest request) {

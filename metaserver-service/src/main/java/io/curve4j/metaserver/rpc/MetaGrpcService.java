@@ -18,6 +18,8 @@ import io.curve4j.metaserver.compaction.Compactor;
 import io.curve4j.metaserver.copyset.MetaCopyset;
 import io.curve4j.metaserver.copyset.MetaCopysets;
 import io.curve4j.proto.metaserver.v1.AppendPiecesRequest;
+import io.curve4j.proto.metaserver.v1.BatchRequest;
+import io.curve4j.proto.metaserver.v1.BatchResponse;
 import io.curve4j.proto.metaserver.v1.CreateDentryRequest;
 import io.curve4j.proto.metaserver.v1.CreateInodeRequest;
 import io.curve4j.proto.metaserver.v1.CreatePartitionRequest;
@@ -45,6 +47,8 @@ import io.curve4j.proto.metaserver.v1.PrepareRenameRequest;
 import io.curve4j.proto.metaserver.v1.RemoveXattrRequest;
 import io.curve4j.proto.metaserver.v1.RenameRequest;
 import io.curve4j.proto.metaserver.v1.RenameResponse;
+import io.curve4j.proto.metaserver.v1.ReserveInodesRequest;
+import io.curve4j.proto.metaserver.v1.ReserveInodesResponse;
 import io.curve4j.proto.metaserver.v1.ResolveTxRequest;
 import io.curve4j.proto.metaserver.v1.ResolveTxResponse;
 import io.curve4j.proto.metaserver.v1.SetAttrRequest;
@@ -148,6 +152,27 @@ public final class MetaGrpcService extends MetaServiceGrpc.MetaServiceImplBase {
 		change(request.getPartition(), MetaCommand.newBuilder().setMarkUploaded(
 				request.toBuilder().setPartition(stripped(request.getPartition()))), responses,
 				compactIfWanted(request.getPartition()));
+	}
+
+	@Override
+	public void reserveInodes(ReserveInodesRequest request, StreamObserver<ReserveInodesResponse> responses) {
+		GrpcAnswers.async(responses, () -> {
+			checkPartition(request.getPartition(), FsCapabilities.WRITE);
+			return propose(request.getPartition(), MetaCommand.newBuilder().setReserveInodes(
+					request.toBuilder().setPartition(stripped(request.getPartition()))), r -> (ReserveInodesResponse) r);
+		});
+	}
+
+	@Override
+	public void applyBatch(BatchRequest request, StreamObserver<BatchResponse> responses) {
+		GrpcAnswers.async(responses, () -> {
+			checkPartition(request.getPartition(), FsCapabilities.WRITE);
+			if (request.getOpsCount() > MAX_PAGE) {
+				throw new CurveException(ErrorCode.INVALID_ARGUMENT, "a batch has at most " + MAX_PAGE + " ops");
+			}
+			return propose(request.getPartition(), MetaCommand.newBuilder().setBatch(
+					request.toBuilder().setPartition(stripped(request.getPartition()))), r -> (BatchResponse) r);
+		});
 	}
 
 	/** Offers an inode a change left with pieces to merge to the compactor (pieces appended, or uploaded at last). */

@@ -17,6 +17,10 @@ import io.curve4j.common.error.ErrorCode;
 import io.curve4j.common.error.TxPendingException;
 import io.curve4j.proto.common.v1.WriteId;
 import io.curve4j.proto.metaserver.v1.AppendPiecesRequest;
+import io.curve4j.proto.metaserver.v1.BatchOp;
+import io.curve4j.proto.metaserver.v1.BatchRequest;
+import io.curve4j.proto.metaserver.v1.BatchResponse;
+import io.curve4j.proto.metaserver.v1.BatchResult;
 import io.curve4j.proto.metaserver.v1.CompactPiecesRequest;
 import io.curve4j.proto.metaserver.v1.ForgetRetiredRequest;
 import io.curve4j.proto.metaserver.v1.GetInodeRequest;
@@ -40,6 +44,8 @@ import io.curve4j.proto.metaserver.v1.RemoveXattrRequest;
 import io.curve4j.proto.metaserver.v1.RenameMode;
 import io.curve4j.proto.metaserver.v1.RenameRequest;
 import io.curve4j.proto.metaserver.v1.RenameResponse;
+import io.curve4j.proto.metaserver.v1.ReserveInodesRequest;
+import io.curve4j.proto.metaserver.v1.ReserveInodesResponse;
 import io.curve4j.proto.metaserver.v1.ResolveTxRequest;
 import io.curve4j.proto.metaserver.v1.SetAttrRequest;
 import io.curve4j.proto.metaserver.v1.SetXattrRequest;
@@ -302,6 +308,66 @@ class PartitionStateMachineTest {
 		assertRefused(() -> apply(MetaCommand.newBuilder()
 			.setMarkUploaded(MarkUploadedRequest.newBuilder().setPartition(ref()).setInodeId(9_999).addChunkIds(1))),
 				ErrorCode.INODE_NOT_FOUND);
+	}
+
+	@Test
+	void reservedIdsAreSkippedByTheCounterAndUsableOnlyOnceAndOnlyWhenReserved() {
+		ReserveInodesResponse reserved = (ReserveInodesResponse) apply(MetaCommand.newBuilder()
+			.setReserveInodes(ReserveInodesRequest.newBuilder().setPartition(ref()).setCount(3)));
+		assertThat(reserved.getFirstInode()).isEqualTo(2);
+		assertThat(reserved.getCount()).isEqualTo(3);
+		assertThat(createInode(InodeType.FILE, 0644).getInodeId()).as("the counter passed the reservation").isEqualTo(5);
+
+		CreateInodeRequest named = CreateInodeRequest.newBuilder().setPartition(ref()).setType(InodeType.FILE).setMode(0600)
+			.setParent(ROOT).setName("a").setInodeId(3).setRequestId(WriteId.newBuilder().setClient(7).setRequest(1)).build();
+		Inode a = (Inode) apply(MetaCommand.newBuilder().setCreateInode(named));
+		assertThat(a.getInodeId()).isEqualTo(3);
+		assertThat(this.store.dentry(P, ROOT, "a").orElseThrow().getInodeId()).isEqualTo(3);
+		assertThat(((Inode) apply(MetaCommand.newBuilder().setCreateInode(named))).getInodeId()).as("a retry").isEqualTo(3);
+		assertRefused(() -> apply(MetaCommand.newBuilder().setCreateInode(named.toBuilder().clearRequestId().setName("b"))),
+				ErrorCode.INVALID_ARGUMENT);
+		assertRefused(() -> apply(MetaCommand.newBuilder().setCreateInode(named.toBuilder().clearRequestId().setName("c")
+			.setInodeId(6))), ErrorCode.INVALID_ARGUMENT);
+		assertThat(this.store.dentry(P, ROOT, "c")).as("a refused create names nothing").isEmpty();
+
+		apply(MetaCommand.newBuilder().setCreatePartition(CreatePartitionRequest.newBuilder()
+			.setPartition(PartitionRef.newBuilder().setPartitionId(8)).setFsId(3).setStartInode(20_000).setEndInode(20_002)));
+		ReserveInodesRequest all = ReserveInodesRequest.newBuilder().setPartition(PartitionRef.newBuilder().setPartitionId(8))
+			.setCount(10).build();
+		assertThat(((ReserveInodesResponse) apply(MetaCommand.newBuilder().setReserveInodes(all))).getCount())
+			.as("what is left of the range").isEqualTo(2);
+		assertRefused(() -> apply(MetaCommand.newBuilder().setReserveInodes(all)), ErrorCode.PARTITION_FULL);
+		assertRefused(() -> apply(MetaCommand.newBuilder().setReserveInodes(all.toBuilder().setCount(0))),
+				ErrorCode.INVALID_ARGUMENT);
+	}
+
+	@Test
+	void aBatchAppliesEachOpOnItsOwnInOneEntryAndARetriedAppendAddsNothing() {
+		apply(MetaCommand.newBuilder().setReserveInodes(ReserveInodesRequest.newBuilder().setPartition(ref()).setCount(2)));
+		Piece piece = piece(11, 0, 4096);
+		AppendPiecesRequest append = AppendPiecesRequest.newBuilder().setInodeId(2)
+			.putPieces(0, ChunkPieces.newBuilder().addPieces(piece).build()).setNewLength(4096).build();
+		BatchRequest batch = BatchRequest.newBuilder()
+			.setPartition(ref())
+			.addOps(BatchOp.newBuilder().setCreateInode(CreateInodeRequest.newBuilder().setType(InodeType.FILE)
+				.setParent(ROOT).setName("x").setInodeId(2)))
+			.addOps(BatchOp.newBuilder().setAppendPieces(append))
+			// refused: the name is taken; the op after it still applies
+			.addOps(BatchOp.newBuilder().setCreateInode(CreateInodeRequest.newBuilder().setType(InodeType.FILE)
+				.setParent(ROOT).setName("x").setInodeId(3)))
+			.addOps(BatchOp.newBuilder().setCreateInode(CreateInodeRequest.newBuilder().setType(InodeType.FILE)
+				.setParent(ROOT).setName("y").setInodeId(3)))
+			.build();
+		long before = this.index;
+		BatchResponse done = (BatchResponse) apply(MetaCommand.newBuilder().setBatch(batch));
+		assertThat(this.index).isEqualTo(before + 1);
+		assertThat(done.getResultsList()).extracting(BatchResult::getErrorCode).containsExactly("", "", "DENTRY_EXISTS", "");
+		assertThat(done.getResults(1).getInode().getLength()).isEqualTo(4096);
+		assertThat(this.store.dentry(P, ROOT, "y").orElseThrow().getInodeId()).isEqualTo(3);
+
+		apply(MetaCommand.newBuilder().setAppendPieces(append.toBuilder().setPartition(ref())));
+		assertThat(this.store.inode(P, 2).orElseThrow().getChunksMap().get(0L).getPiecesList())
+			.as("the piece once, however often its append is retried").containsExactly(piece);
 	}
 
 	private void append(Inode file, Piece... pieces) {
