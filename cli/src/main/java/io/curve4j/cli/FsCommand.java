@@ -186,6 +186,10 @@ final class FsCommand {
 						+ " durable once on the cache disk and uploaded in the background; off (the default without)")
 		CacheMode cacheMode;
 
+		@Option(names = "--metadata-write-back", description = "With --cache-mode write-back: file creates and the records"
+				+ " of their writes are committed to the metaservers in the background, many at a time (fsync waits for them)")
+		boolean metadataWriteBack;
+
 		@Mixin
 		ClusterOptions cluster;
 
@@ -200,6 +204,9 @@ final class FsCommand {
 			}
 			catch (IllegalArgumentException ex) {
 				throw new ParameterException(this.spec.commandLine(), ex.getMessage());
+			}
+			if (this.metadataWriteBack && mode != CacheMode.WRITE_BACK) {
+				throw new ParameterException(this.spec.commandLine(), "--metadata-write-back needs --cache-mode write-back");
 			}
 			FsMounts mounts = mounts();
 			Path mp = FsMounts.checkMountPoint(this.mountPoint);
@@ -216,6 +223,9 @@ final class FsCommand {
 					"--fs=" + this.name, "--mountpoint=" + mp, "--user=" + credentials.user(),
 					"--secret-file=" + secretFile));
 			command.add("--cache-mode=" + mode.label());
+			if (this.metadataWriteBack) {
+				command.add("--metadata-write-back");
+			}
 			if (this.cacheDir != null) {
 				command.addAll(List.of("--cache-dir=" + this.cacheDir.toAbsolutePath().normalize(),
 						"--cache-size=" + this.cacheSize));

@@ -743,6 +743,95 @@ class FsMountIT {
 		}
 	}
 
+	@Test
+	@Order(14)
+	void metadataWriteBackCommitsCreatesLaterKeepsSyncedFilesThroughACrashAndNamesAConflictBeside() throws Exception {
+		Path mountM = Files.createDirectories(cluster.home.resolve("mnt-m"));
+		Path cacheDir = cluster.home.resolve("cache-m");
+		String[] mountMetadataWriteBack = { "fs", "mount", "fs1", mountM.toString(), "--cache-dir", cacheDir.toString(),
+				"--cache-mode", "write-back", "--cache-size", "256M", "--metadata-write-back" };
+		assertThat(SnapshotCluster.cli("fs", "mount", "fs1", mountM.toString(), "--metadata-write-back").code())
+			.as("metadata write-back without a write-back cache").isNotZero();
+		assertThat(SnapshotCluster.cli(mountMetadataWriteBack).code()).isZero();
+		try {
+			Path dir = Files.createDirectory(mountM.resolve("meta-wb"));
+			Map<String, String> written = new TreeMap<>();
+			for (int i = 0; i < 300; i++) {
+				byte[] data = SnapshotCluster.random(4096 + i, 500 + i);
+				Files.write(dir.resolve("f" + i), data);
+				written.put("f" + i, sha256(data));
+			}
+			// this mount reads its files at once (a read waits for their records); another mount once they are committed
+			assertThat(sha256(Files.readAllBytes(dir.resolve("f7")))).isEqualTo(written.get("f7"));
+			assertThat(list(dir)).hasSize(300);
+			await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(snapshot(mountB.resolve("meta-wb")))
+				.isEqualTo(written));
+
+			// a name another mount takes after this mount last listed the directory: the other keeps it, this file goes beside
+			String[] conflict = nameTakenMeanwhile(dir, mountB.resolve("meta-wb"));
+			await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+				assertThat(Files.readString(mountB.resolve("meta-wb").resolve(conflict[0]))).isEqualTo("theirs");
+				assertThat(Files.readString(mountB.resolve("meta-wb").resolve(conflict[1]))).isEqualTo("ours");
+			});
+
+			// fsync returns once the records are committed: synced files survive a crash of the client whole
+			Map<String, String> synced = new TreeMap<>();
+			Map<String, String> closedOnly = new TreeMap<>();
+			for (int i = 0; i < 40; i++) {
+				byte[] data = SnapshotCluster.random(8192 + i, 900 + i);
+				try (FileChannel out = FileChannel.open(dir.resolve("s" + i), StandardOpenOption.CREATE_NEW,
+						StandardOpenOption.WRITE)) {
+					out.write(ByteBuffer.wrap(data));
+					out.force(true);
+				}
+				synced.put("s" + i, sha256(data));
+				byte[] other = SnapshotCluster.random(8192 + i, 1900 + i);
+				Files.write(dir.resolve("u" + i), other);
+				closedOnly.put("u" + i, sha256(other));
+			}
+			killMountClient(mountM);
+			umount(mountM);
+			// restarted, the client uploads the staged objects its records name (before it serves) and drops the others
+			assertThat(SnapshotCluster.cli(mountMetadataWriteBack).code()).isZero();
+			await().atMost(Duration.ofSeconds(60)).until(() -> list(cacheDir.resolve("write")).isEmpty());
+			Path onB = mountB.resolve("meta-wb");
+			for (Map.Entry<String, String> file : synced.entrySet()) {
+				assertThat(sha256(Files.readAllBytes(onB.resolve(file.getKey())))).as(file.getKey()).isEqualTo(file.getValue());
+			}
+			// closed without fsync: lost, or there empty (its data not recorded yet), or whole; never anything else
+			for (Map.Entry<String, String> file : closedOnly.entrySet()) {
+				if (Files.exists(onB.resolve(file.getKey()))) {
+					byte[] bytes = Files.readAllBytes(onB.resolve(file.getKey()));
+					assertThat(bytes.length == 0 || sha256(bytes).equals(file.getValue())).as(file.getKey()).isTrue();
+				}
+			}
+		}
+		finally {
+			SnapshotCluster.cli("fs", "umount", mountM.toString());
+		}
+	}
+
+	/**
+	 * Lists {@code dir} on the metadata write-back mount, lets the other mount create
+	 * {@code taken}, and creates it here before this mount lists again (its listing is
+	 * trusted for 1 s): tried again under another name if the other mount took longer than that.
+	 * @return the name the other mount keeps, and the name this mount's file is committed under
+	 */
+	private static String[] nameTakenMeanwhile(Path dir, Path onOther) throws IOException {
+		for (int attempt = 0; attempt < 3; attempt++) {
+			String name = attempt == 0 ? "taken" : "taken-" + attempt;
+			long listed = System.nanoTime();
+			assertThat(Files.exists(dir.resolve(name))).isFalse();
+			Files.writeString(onOther.resolve(name), "theirs");
+			if (System.nanoTime() - listed < Duration.ofMillis(800).toNanos()) {
+				Files.writeString(dir.resolve(name), "ours");
+				long inode = ((Number) Files.getAttribute(dir.resolve(name), "unix:ino")).longValue();
+				return new String[] { name, name + ".conflict-" + inode };
+			}
+		}
+		throw new AssertionError("the other mount took more than 0.8 s to create a file, three times");
+	}
+
 	/** A value of the mount's cache metrics file (Prometheus text format), -1 when not there yet. */
 	static double cacheMetric(Path cacheDir, String name) throws IOException {
 		Path file = cacheDir.resolve("metrics.prom");

@@ -206,6 +206,14 @@ public final class DiskCache {
 	 * @throws UncheckedIOException when the disk refuses it (nothing staged then)
 	 */
 	public void stage(String key, byte[] bytes) {
+		stage(key, bytes, true);
+	}
+
+	/**
+	 * Writes an object to the write area; {@code durable=false} leaves it to the page cache
+	 * (it survives this process, not the machine) until {@link #sync} syncs it.
+	 */
+	public void stage(String key, byte[] bytes, boolean durable) {
 		Path target = writeFile(key);
 		Path tmp = target.resolveSibling(target.getFileName() + "." + Thread.currentThread().getId() + ".tmp");
 		try {
@@ -215,7 +223,9 @@ public final class DiskCache {
 				while (from.hasRemaining()) {
 					file.write(from);
 				}
-				file.force(true);
+				if (durable) {
+					file.force(true);
+				}
 			}
 			Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
 		}
@@ -231,6 +241,22 @@ public final class DiskCache {
 		if (this.staged.put(key, (long) bytes.length) == null) {
 			this.stagedBytes.addAndGet(bytes.length);
 		}
+	}
+
+	/** Makes objects staged without sync durable, bytes and names. */
+	public void sync(List<String> keys) {
+		if (keys.isEmpty()) {
+			return;
+		}
+		for (String key : keys) {
+			try (FileChannel file = FileChannel.open(writeFile(key), StandardOpenOption.WRITE)) {
+				file.force(true);
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException("cannot sync " + key + " in the write-back cache", ex);
+			}
+		}
+		syncStaged();
 	}
 
 	/** Makes the names of the objects staged so far durable (their bytes already are). */

@@ -180,8 +180,9 @@ public final class FileData {
 	/**
 	 * Stores dirty ranges as pieces and records them on the inode: the write is durable (in
 	 * the object store, or in write-back mode on the local cache disk, and on a Raft
-	 * majority of the metaservers) when this returns.
-	 * @return the inode as recorded
+	 * majority of the metaservers) when this returns. With metadata write-back the record is
+	 * committed later, and the objects are synced then ({@link FsNamespace#appendPiecesLater}).
+	 * @return the inode as recorded, or null when it is recorded later
 	 */
 	public Inode write(long inodeId, List<WriteBuffer.Range> ranges, long newLength) {
 		List<PieceUploads.Upload> uploads = new ArrayList<>();
@@ -190,36 +191,49 @@ public final class FileData {
 			uploads.add(PieceUploads.of(this.names, this.mount.fsId(), inodeId, this.mount.nextChunkId(), range));
 			bytes += range.data().length;
 		}
-		if (this.writeBack != null && this.disk.acceptsWrites(bytes) && stage(uploads)) {
+		if (this.writeBack != null && this.namespace.recordsLater() && this.disk.acceptsWrites(bytes)
+				&& stage(uploads, false)) {
+			List<String> staged = uploads.stream().flatMap((u) -> u.puts().stream()).map(PieceUploads.Put::key).toList();
+			this.namespace.appendPiecesLater(inodeId, pieces(ranges, uploads, this.mount.mountId()), newLength,
+					FsNamespace.nowNs(), staged, () -> submitUploads(inodeId, uploads));
+			return null;
+		}
+		if (this.writeBack != null && this.disk.acceptsWrites(bytes) && stage(uploads, true)) {
 			try {
 				return this.namespace.appendPieces(inodeId, pieces(ranges, uploads, this.mount.mountId()), newLength,
 						FsNamespace.nowNs());
 			}
 			finally {
 				// recorded or not (an unknown outcome may have been): the uploader finds out which and keeps or drops them
-				for (PieceUploads.Upload upload : uploads) {
-					this.writeBack.submit(inodeId, upload.piece().getChunkId(),
-							upload.puts().stream().map(PieceUploads.Put::key).toList());
-				}
+				submitUploads(inodeId, uploads);
 			}
 		}
 		return writeThrough(inodeId, ranges, uploads, newLength);
 	}
 
+	private void submitUploads(long inodeId, List<PieceUploads.Upload> uploads) {
+		for (PieceUploads.Upload upload : uploads) {
+			this.writeBack.submit(inodeId, upload.piece().getChunkId(),
+					upload.puts().stream().map(PieceUploads.Put::key).toList());
+		}
+	}
+
 	/**
-	 * Writes the pieces' objects to the disk cache's write area, durably.
+	 * Writes the pieces' objects to the disk cache's write area, synced when {@code durable}.
 	 * @return false when the disk refused them (none staged then: the write goes to the store)
 	 */
-	private boolean stage(List<PieceUploads.Upload> uploads) {
+	private boolean stage(List<PieceUploads.Upload> uploads, boolean durable) {
 		List<String> staged = new ArrayList<>();
 		try {
 			for (PieceUploads.Upload upload : uploads) {
 				for (PieceUploads.Put put : upload.puts()) {
-					this.disk.stage(put.key(), put.bytes());
+					this.disk.stage(put.key(), put.bytes(), durable);
 					staged.add(put.key());
 				}
 			}
-			this.disk.syncStaged();
+			if (durable) {
+				this.disk.syncStaged();
+			}
 			return true;
 		}
 		catch (java.io.UncheckedIOException ex) {

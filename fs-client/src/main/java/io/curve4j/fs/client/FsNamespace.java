@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -62,6 +64,9 @@ public final class FsNamespace {
 
 	private static final int LIST_PAGE = 1000;
 
+	/** A directory with more entries is not listed to answer lookups of absent names. */
+	private static final int LISTED_NAMES = 4_000;
+
 	/** A rename whose target changed between lookup and prepare is looked up and tried again this often. */
 	private static final int RENAME_TRIES = 5;
 
@@ -73,6 +78,19 @@ public final class FsNamespace {
 
 	private final AtomicLong requests = new AtomicLong();
 
+	/** Creates and piece records committed in the background, or null: each is committed before it returns. */
+	private final MetadataWriteBack metadata;
+
+	/**
+	 * With metadata write-back, the names of directories listed within {@link #ATTRIBUTE_TTL}
+	 * (not complete: too many to keep): a name not among them is answered absent without
+	 * asking, as stale as a name the kernel keeps.
+	 */
+	private final Cache<Long, Listing> listings = Caffeine.newBuilder()
+		.expireAfterWrite(ATTRIBUTE_TTL)
+		.maximumSize(1_000)
+		.build();
+
 	/** Inodes as last seen, for getattr: trusted as long as the kernel trusts attributes (attr_timeout). */
 	private final Cache<Long, Inode> attributes = Caffeine.newBuilder()
 		.expireAfterWrite(ATTRIBUTE_TTL)
@@ -82,14 +100,30 @@ public final class FsNamespace {
 	public FsNamespace(FsMount mount, MetaClient meta) {
 		this.mount = mount;
 		this.meta = meta;
+		this.metadata = null;
+	}
+
+	/** With metadata write-back: creates and piece records are committed in the background (staged in {@code disk}). */
+	public FsNamespace(FsMount mount, MetaClient meta, DiskCache disk) {
+		this.mount = mount;
+		this.meta = meta;
+		this.metadata = new MetadataWriteBack(mount, meta, disk, this::seen);
+	}
+
+	/** The background commits, or null when every change is committed before it returns. */
+	public MetadataWriteBack metadataWriteBack() {
+		return this.metadata;
 	}
 
 	public long rootInode() {
 		return this.mount.fs().getRootInode();
 	}
 
-	/** The inode as the metaservers have it now (open reads it so: close-to-open). */
+	/** The inode as the metaservers have it now (open reads it so: close-to-open), once this mount's records of it are. */
 	public Inode getInode(long inodeId) {
+		if (this.metadata != null) {
+			this.metadata.await(inodeId);
+		}
 		InodeResponse response = this.meta.<InodeResponse>onInode(inodeId, "get inode " + inodeId, true, (stub, ref, o) -> stub
 			.getInode(GetInodeRequest.newBuilder().setPartition(ref).setInodeId(inodeId).build(), o));
 		return seen(response.getInode());
@@ -97,6 +131,10 @@ public final class FsNamespace {
 
 	/** The inode for getattr: as seen here within {@link #ATTRIBUTE_TTL}, else read. */
 	public Inode attributes(long inodeId) {
+		Inode pending = this.metadata == null ? null : this.metadata.view(inodeId);
+		if (pending != null) {
+			return pending;
+		}
 		Inode cached = this.attributes.getIfPresent(inodeId);
 		return cached != null ? cached : getInode(inodeId);
 	}
@@ -104,6 +142,16 @@ public final class FsNamespace {
 	/** The entry {@code name} of directory {@code parent}, or null; a name held by a rename is settled first. */
 	public Dentry lookup(long parent, String name) {
 		checkName(name);
+		if (this.metadata != null) {
+			Dentry pending = this.metadata.pendingName(parent, name);
+			if (pending != null) {
+				return pending;
+			}
+			Listing listing = listed(parent);
+			if (listing.complete() && !listing.names().contains(name)) {
+				return null;
+			}
+		}
 		while (true) {
 			Dentry dentry;
 			try {
@@ -130,6 +178,12 @@ public final class FsNamespace {
 
 	/** Every entry of a directory, read in pages. */
 	public List<Dentry> list(long directory) {
+		settle();
+		return listPages(directory, Integer.MAX_VALUE);
+	}
+
+	/** Up to about {@code max} entries of a directory (whole pages), read in pages. */
+	private List<Dentry> listPages(long directory, int max) {
 		List<Dentry> all = new ArrayList<>();
 		String after = "";
 		while (true) {
@@ -138,7 +192,7 @@ public final class FsNamespace {
 					(stub, ref, o) -> stub.listDentry(ListDentryRequest.newBuilder().setPartition(ref).setParent(directory)
 						.setStartAfter(from).setLimit(LIST_PAGE).build(), o));
 			all.addAll(page.getDentriesList());
-			if (!page.getMore() || page.getDentriesCount() == 0) {
+			if (!page.getMore() || page.getDentriesCount() == 0 || all.size() >= max) {
 				return all;
 			}
 			after = page.getDentries(page.getDentriesCount() - 1).getName();
@@ -154,6 +208,18 @@ public final class FsNamespace {
 		checkName(name);
 		CreateInodeRequest.Builder request = createRequest(parent, type, mode, uid, gid, rdev, symlink);
 		PartitionInfo local = this.mount.partitionOf(parent);
+		if (this.metadata != null && type != InodeType.DIRECTORY && local.getStatus() == PartitionStatus.PARTITION_READY) {
+			if (lookup(parent, name) != null) {
+				throw new CurveException(ErrorCode.DENTRY_EXISTS, "'" + name + "' exists");
+			}
+			Inode later = this.metadata.create(local, request.setName(name));
+			Listing listing = this.listings.getIfPresent(parent);
+			if (listing != null) {
+				listing.names().add(name);
+			}
+			return later;
+		}
+		settle();
 		if (type != InodeType.DIRECTORY && local.getStatus() == PartitionStatus.PARTITION_READY) {
 			try {
 				return seen(createInode(local, request.setName(name)));
@@ -180,6 +246,7 @@ public final class FsNamespace {
 	/** A hard link {@code newParent/newName} to {@code inodeId}. */
 	public Inode hardLink(long inodeId, long newParent, String newName) {
 		checkName(newName);
+		settle();
 		Inode inode = getInode(inodeId);
 		if (inode.getType() == InodeType.DIRECTORY) {
 			throw new CurveException(ErrorCode.IS_A_DIRECTORY, "a directory cannot have a hard link");
@@ -201,6 +268,8 @@ public final class FsNamespace {
 	 */
 	public Dentry unlink(long parent, String name) {
 		checkName(name);
+		settle();
+		this.listings.invalidate(parent);
 		DentryResponse removed = deleteDentry(parent, name, 0, false);
 		if (removed.hasInode()) {
 			seen(removed.getInode());
@@ -213,6 +282,8 @@ public final class FsNamespace {
 
 	/** Removes an empty directory. */
 	public void rmdir(long parent, String name) {
+		settle();
+		this.listings.invalidate(parent);
 		Dentry dentry = require(parent, name);
 		if (dentry.getType() != InodeType.DIRECTORY) {
 			throw new CurveException(ErrorCode.NOT_A_DIRECTORY, "'" + name + "' is not a directory");
@@ -231,6 +302,9 @@ public final class FsNamespace {
 	public void rename(long srcParent, String srcName, long dstParent, String dstName, RenameMode mode) {
 		checkName(srcName);
 		checkName(dstName);
+		settle();
+		this.listings.invalidate(srcParent);
+		this.listings.invalidate(dstParent);
 		int srcPartition = this.mount.partitionOf(srcParent).getPartitionId();
 		int dstPartition = this.mount.partitionOf(dstParent).getPartitionId();
 		if (srcPartition == dstPartition) {
@@ -258,6 +332,7 @@ public final class FsNamespace {
 	}
 
 	public Inode setAttr(long inodeId, SetAttrRequest.Builder change) {
+		settle();
 		return seenWith(this.meta.<InodeResponse>onInode(inodeId, "set attributes of " + inodeId, true, (stub, ref, o) -> stub
 			.setAttr(change.clone().setPartition(ref).setInodeId(inodeId).build(), o)));
 	}
@@ -283,14 +358,63 @@ public final class FsNamespace {
 	}
 
 	public Inode setXattr(long inodeId, String name, byte[] value, boolean createOnly, boolean replaceOnly) {
+		settle();
 		return seenWith(this.meta.<InodeResponse>onInode(inodeId, "set an attribute of " + inodeId, true, (stub, ref, o) -> stub
 			.setXattr(SetXattrRequest.newBuilder().setPartition(ref).setInodeId(inodeId).setName(name)
 				.setValue(ByteString.copyFrom(value)).setCreateOnly(createOnly).setReplaceOnly(replaceOnly).build(), o)));
 	}
 
 	public Inode removeXattr(long inodeId, String name) {
+		settle();
 		return seenWith(this.meta.<InodeResponse>onInode(inodeId, "remove an attribute of " + inodeId, false, (stub, ref, o) -> stub
 			.removeXattr(RemoveXattrRequest.newBuilder().setPartition(ref).setInodeId(inodeId).setName(name).build(), o)));
+	}
+
+	/**
+	 * Pieces staged in the write-back cache join the inode's lists in the background
+	 * (metadata write-back only); {@code committed} runs once they did or were refused.
+	 */
+	public void appendPiecesLater(long inodeId, Map<Long, ChunkPieces> pieces, long newLength, long mtimeNs,
+			List<String> staged, Runnable committed) {
+		this.metadata.appendPieces(inodeId, pieces, newLength, mtimeNs, staged, committed);
+	}
+
+	/** Whether piece records are committed in the background ({@link #appendPiecesLater}). */
+	public boolean recordsLater() {
+		return this.metadata != null;
+	}
+
+	/** Whether this mount has records of the inode not committed yet. */
+	public boolean pending(long inodeId) {
+		return this.metadata != null && this.metadata.pending(inodeId);
+	}
+
+	/** Waits until this mount's records of the inode are committed (fsync). */
+	public void awaitRecorded(long inodeId) {
+		if (this.metadata != null) {
+			this.metadata.await(inodeId);
+		}
+	}
+
+	/** A change other than a create goes after the creates and records made before it. */
+	private void settle() {
+		if (this.metadata != null) {
+			this.metadata.awaitAll();
+		}
+	}
+
+	/** The names of a directory, with the ones this mount created since; not complete past {@link #LISTED_NAMES}. */
+	private record Listing(Set<String> names, boolean complete) {
+	}
+
+	/** The directory as listed within {@link #ATTRIBUTE_TTL}. */
+	private Listing listed(long directory) {
+		return this.listings.get(directory, (d) -> {
+			List<Dentry> entries = listPages(d, LISTED_NAMES + 1);
+			Set<String> names = ConcurrentHashMap.newKeySet();
+			entries.forEach((e) -> names.add(e.getName()));
+			return new Listing(names, entries.size() <= LISTED_NAMES);
+		});
 	}
 
 	private void renameAcross(long srcParent, String srcName, int srcPartition, long dstParent, String dstName,

@@ -101,6 +101,10 @@ public final class OpenFile {
 		if (n == 0) {
 			return out;
 		}
+		if (this.namespace.pending(this.inodeId)) {
+			// pieces this mount recorded later: read by the list once it has them
+			this.inode = this.namespace.getInode(this.inodeId);
+		}
 		// bytes past the recorded length are buffered writes (or zeros of a hole they left)
 		long recorded = Math.min(this.inode.getLength(), offset + n);
 		if (recorded > offset) {
@@ -119,7 +123,10 @@ public final class OpenFile {
 		return out;
 	}
 
-	/** Uploads what is buffered and records it: durable once this returns. */
+	/**
+	 * Uploads what is buffered and records it: durable once this returns, or with metadata
+	 * write-back once {@link #sync} returns.
+	 */
 	public synchronized void flush() {
 		awaitUpload();
 		if (this.buffer.isEmpty()) {
@@ -127,7 +134,7 @@ public final class OpenFile {
 		}
 		List<WriteBuffer.Range> ranges = this.buffer.drain(this.data.chunkSize());
 		try {
-			this.inode = this.data.write(this.inodeId, ranges, this.length);
+			recorded(this.data.write(this.inodeId, ranges, this.length));
 		}
 		catch (CurveException ex) {
 			// keep the bytes for the next try; the caller reports the error
@@ -147,9 +154,7 @@ public final class OpenFile {
 			return;
 		}
 		try {
-			Inode recorded = this.upload.join();
-			this.inode = recorded;
-			this.length = Math.max(this.length, recorded.getLength());
+			recorded(this.upload.join());
 		}
 		catch (CompletionException ex) {
 			WriteBuffer restored = newBuffer();
@@ -167,6 +172,20 @@ public final class OpenFile {
 			this.upload = null;
 			this.uploading = null;
 		}
+	}
+
+	/** The inode a write left, or null when its record is committed later (metadata write-back). */
+	private void recorded(Inode recorded) {
+		if (recorded != null) {
+			this.inode = recorded;
+			this.length = Math.max(this.length, recorded.getLength());
+		}
+	}
+
+	/** Uploads what is buffered and waits until its record is committed (fsync). */
+	public synchronized void sync() {
+		flush();
+		this.namespace.awaitRecorded(this.inodeId);
 	}
 
 	private static void overlay(WriteBuffer.Range range, long offset, byte[] out) {

@@ -328,7 +328,7 @@ public final class CurveFuse extends FuseStubFS {
 	@Override
 	public int fsync(String path, int datasync, FuseFileInfo fi) {
 		return run("fsync", path, () -> {
-			file(fi).flush();
+			file(fi).sync();
 			return 0;
 		});
 	}

@@ -63,6 +63,11 @@ public final class MountMain implements Callable<Integer> {
 			+ " --cache-dir, else off")
 	CacheMode cacheMode;
 
+	@Option(names = "--metadata-write-back", description = "With --cache-mode write-back: creates of files and the records"
+			+ " of their writes are answered at once and committed to the metaservers in the background, many in one"
+			+ " Raft entry (fsync waits for them; docs/architecture.md)")
+	boolean metadataWriteBack;
+
 	/** Seconds an unmount waits for write-back uploads; what is left is uploaded by the next start. */
 	private static final Duration UPLOADS_ON_UNMOUNT = Duration.ofSeconds(60);
 
@@ -91,12 +96,17 @@ public final class MountMain implements Callable<Integer> {
 			System.err.println("cannot mount: " + ex.getMessage());
 			return 2;
 		}
+		if (this.metadataWriteBack && mode != CacheMode.WRITE_BACK) {
+			System.err.println("cannot mount: --metadata-write-back needs --cache-mode write-back");
+			return 2;
+		}
 		String password = Files.readString(this.secretFile).strip();
 		Path mp = this.mountPoint.toAbsolutePath().normalize();
 		FsSession session = FsSession.open(this.mds, this.fs, this.user, password, mp.toString(), mode);
 		FsMount mount = session.mount();
-		FsNamespace namespace = new FsNamespace(mount, session.meta());
 		DiskCache disk = mode == CacheMode.OFF ? null : new DiskCache(this.cacheDir, Sizes.parse(this.cacheSize));
+		FsNamespace namespace = this.metadataWriteBack ? new FsNamespace(mount, session.meta(), disk)
+				: new FsNamespace(mount, session.meta());
 		WriteBackUploads writeBack = mode != CacheMode.WRITE_BACK ? null
 				: new WriteBackUploads(disk, session.objects(), namespace, mount, 4, session.timers());
 		if (disk != null) {
@@ -112,21 +122,27 @@ public final class MountMain implements Callable<Integer> {
 		CurveFuse fuse = new CurveFuse(namespace, files);
 
 		// libfuse handles SIGTERM itself (fs umount sends it): its loop ends, it unmounts, and mount() returns
-		Thread uploadOnExit = new Thread(() -> stop(files, writeBack, session), "curve-fs-shutdown");
+		Thread uploadOnExit = new Thread(() -> stop(files, namespace, writeBack, session), "curve-fs-shutdown");
 		Runtime.getRuntime().addShutdownHook(uploadOnExit);
-		log.info("mounting {} at {} (mount id {}, cache {})", this.fs, mp, mount.mountId(), mode.label());
+		log.info("mounting {} at {} (mount id {}, cache {}, metadata {})", this.fs, mp, mount.mountId(), mode.label(),
+				this.metadataWriteBack ? "write-back" : "committed before each call returns");
 		fuse.mount(mp, true, this.debug, options());
 		log.info("unmounted {}", mp);
-		stop(files, writeBack, session);
+		stop(files, namespace, writeBack, session);
 		return 0;
 	}
 
 	/**
-	 * Uploads what open files still buffer (nothing acknowledged by close may be lost), lets
-	 * write-back uploads finish for a while, then gives the mount back.
+	 * Uploads what open files still buffer (nothing acknowledged by close may be lost),
+	 * commits the metadata written back, lets write-back uploads finish for a while, then
+	 * gives the mount back.
 	 */
-	private static synchronized void stop(FsFiles files, WriteBackUploads writeBack, FsSession session) {
+	private static synchronized void stop(FsFiles files, FsNamespace namespace, WriteBackUploads writeBack,
+			FsSession session) {
 		files.flushAll(false);
+		if (namespace.metadataWriteBack() != null) {
+			namespace.metadataWriteBack().close(UPLOADS_ON_UNMOUNT);
+		}
 		if (writeBack != null && !writeBack.close(UPLOADS_ON_UNMOUNT)) {
 			log.warn("{} written-back pieces are not uploaded yet: the next mount on this cache directory uploads them",
 					writeBack.inFlight());
