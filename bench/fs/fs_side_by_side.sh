@@ -11,7 +11,7 @@ START=$(date +%s)
 CURVE_HOME="${CURVE_HOME:-$ROOT/.curve}"
 WORK="${BENCH_FS_DIR:-/tmp/curve-fs-bench}"
 RESULTS="${BENCH_FS_RESULTS:-$WORK/results}"
-TARGETS="${BENCH_FS_TARGETS:-local s3fs curvefs curvefs-wb}"
+TARGETS="${BENCH_FS_TARGETS:-local s3fs curvefs curvefs-wb curvefs-mwb}"
 SIZE="${BENCH_FS_SIZE:-256M}"            # the 1 MiB sequential file
 RAND_SIZE="${BENCH_FS_RAND_SIZE:-64M}"   # the 4 KiB random-read files
 RUNTIME="${BENCH_RUNTIME:-10}"           # seconds per random-read job
@@ -204,7 +204,19 @@ for TARGET in $TARGETS; do
       cache_reads "$WORK/curvefs-wb" "${wb[@]}"
       umount_curvefs
       ;;
-    *) die "unknown target '$TARGET' (local, s3fs, curvefs, curvefs-wb)" ;;
+    curvefs-mwb)
+      # write-back cache and metadata write-back: creates and piece records committed in batches
+      [ -f "$CURVE_HOME/cluster.json" ] || die "no cluster in $CURVE_HOME: start one with bin/curve local up"
+      "$ROOT/bin/curve" fs info "$FS_NAME" >/dev/null 2>&1 || "$ROOT/bin/curve" fs create "$FS_NAME" >&2
+      CACHE_DIR="$WORK/cache-mwb"
+      rm -rf "$CACHE_DIR"
+      mkdir -p "$WORK/curvefs-mwb"
+      mount_curvefs "$WORK/curvefs-mwb" --cache-dir "$CACHE_DIR" --cache-mode write-back \
+        --cache-size "${BENCH_FS_CACHE_SIZE:-4G}" --metadata-write-back
+      measure "$WORK/curvefs-mwb"
+      umount_curvefs
+      ;;
+    *) die "unknown target '$TARGET' (local, s3fs, curvefs, curvefs-wb, curvefs-mwb)" ;;
   esac
 done
 

@@ -773,6 +773,30 @@ class FsMountIT {
 				assertThat(Files.readString(mountB.resolve("meta-wb").resolve(conflict[0]))).isEqualTo("theirs");
 				assertThat(Files.readString(mountB.resolve("meta-wb").resolve(conflict[1]))).isEqualTo("ours");
 			});
+			await().atMost(Duration.ofSeconds(30)).until(() -> cacheMetric(cacheDir, "curve4j_fs_metadata_conflicts_total") == 1
+					&& cacheMetric(cacheDir, "curve4j_fs_metadata_pending_records") == 0);
+
+			// writes, truncates, renames, unlinks and links among files whose records may still be queued
+			Path onMount = Files.createDirectory(mountM.resolve("random-mwb"));
+			Path onLocal = Files.createDirectory(local.resolve("random-mwb"));
+			Random random = new Random(11);
+			List<String> names = List.of("a", "b", "c", "d", "e", "f");
+			for (int step = 0; step < 200; step++) {
+				String name = names.get(random.nextInt(names.size()));
+				String other = names.get(random.nextInt(names.size()));
+				int op = random.nextInt(6);
+				for (Path root : List.of(onMount, onLocal)) {
+					applyRandom(root, op, name, other, new Random(step));
+				}
+				assertThat(snapshot(onMount)).as("after step %d (op %d on %s/%s)", step, op, name, other)
+					.isEqualTo(snapshot(onLocal));
+			}
+			Map<String, String> random200 = snapshot(onLocal);
+			await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(snapshot(mountB.resolve("random-mwb")))
+				.isEqualTo(random200));
+			Files.writeString(dir.resolve("p"), "1");
+			assertThatThrownBy(() -> Files.writeString(dir.resolve("p"), "2", StandardOpenOption.CREATE_NEW))
+				.isInstanceOf(java.nio.file.FileAlreadyExistsException.class);
 
 			// fsync returns once the records are committed: synced files survive a crash of the client whole
 			Map<String, String> synced = new TreeMap<>();

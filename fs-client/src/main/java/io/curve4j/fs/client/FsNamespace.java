@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -64,6 +64,9 @@ public final class FsNamespace {
 
 	private static final int LIST_PAGE = 1000;
 
+	/** How long a name this mount made is added to listings read after it. */
+	private static final Duration NAMED_HERE_KEPT = Duration.ofSeconds(10);
+
 	/** A directory with more entries is not listed to answer lookups of absent names. */
 	private static final int LISTED_NAMES = 4_000;
 
@@ -91,6 +94,14 @@ public final class FsNamespace {
 		.maximumSize(1_000)
 		.build();
 
+	/** Names this mount made or committed lately; a listing read meanwhile may lack them. */
+	private final Cache<Name, Boolean> namedHere = Caffeine.newBuilder()
+		.expireAfterWrite(NAMED_HERE_KEPT)
+		.build();
+
+	private record Name(long parent, String name) {
+	}
+
 	/** Inodes as last seen, for getattr: trusted as long as the kernel trusts attributes (attr_timeout). */
 	private final Cache<Long, Inode> attributes = Caffeine.newBuilder()
 		.expireAfterWrite(ATTRIBUTE_TTL)
@@ -107,7 +118,17 @@ public final class FsNamespace {
 	public FsNamespace(FsMount mount, MetaClient meta, DiskCache disk) {
 		this.mount = mount;
 		this.meta = meta;
-		this.metadata = new MetadataWriteBack(mount, meta, disk, this::seen);
+		this.metadata = new MetadataWriteBack(mount, meta, disk, new MetadataWriteBack.Committed() {
+			@Override
+			public void inode(Inode inode) {
+				seen(inode);
+			}
+
+			@Override
+			public void name(long parent, String name) {
+				namedHere(parent, name);
+			}
+		});
 	}
 
 	/** The background commits, or null when every change is committed before it returns. */
@@ -131,9 +152,15 @@ public final class FsNamespace {
 
 	/** The inode for getattr: as seen here within {@link #ATTRIBUTE_TTL}, else read. */
 	public Inode attributes(long inodeId) {
-		Inode pending = this.metadata == null ? null : this.metadata.view(inodeId);
-		if (pending != null) {
-			return pending;
+		if (this.metadata != null) {
+			Inode pending = this.metadata.view(inodeId);
+			if (pending != null) {
+				return pending;
+			}
+			if (this.metadata.pending(inodeId)) {
+				// a write to a file this mount did not create: its length once recorded
+				return getInode(inodeId);
+			}
 		}
 		Inode cached = this.attributes.getIfPresent(inodeId);
 		return cached != null ? cached : getInode(inodeId);
@@ -148,7 +175,8 @@ public final class FsNamespace {
 				return pending;
 			}
 			Listing listing = listed(parent);
-			if (listing.complete() && !listing.names().contains(name)) {
+			if (listing.complete() && !listing.names().contains(name)
+					&& this.namedHere.getIfPresent(new Name(parent, name)) == null) {
 				return null;
 			}
 		}
@@ -206,20 +234,29 @@ public final class FsNamespace {
 	 */
 	public Inode create(long parent, String name, InodeType type, int mode, int uid, int gid, long rdev, String symlink) {
 		checkName(name);
-		CreateInodeRequest.Builder request = createRequest(parent, type, mode, uid, gid, rdev, symlink);
+		if (this.metadata == null) {
+			return createNow(parent, name, type, mode, uid, gid, rdev, symlink);
+		}
 		PartitionInfo local = this.mount.partitionOf(parent);
-		if (this.metadata != null && type != InodeType.DIRECTORY && local.getStatus() == PartitionStatus.PARTITION_READY) {
+		Inode inode;
+		if (type != InodeType.DIRECTORY && local.getStatus() == PartitionStatus.PARTITION_READY) {
 			if (lookup(parent, name) != null) {
 				throw new CurveException(ErrorCode.DENTRY_EXISTS, "'" + name + "' exists");
 			}
-			Inode later = this.metadata.create(local, request.setName(name));
-			Listing listing = this.listings.getIfPresent(parent);
-			if (listing != null) {
-				listing.names().add(name);
-			}
-			return later;
+			inode = this.metadata.create(local, createRequest(parent, type, mode, uid, gid, rdev, symlink).setName(name));
 		}
-		settle();
+		else {
+			settle();
+			inode = createNow(parent, name, type, mode, uid, gid, rdev, symlink);
+		}
+		namedHere(parent, name);
+		return inode;
+	}
+
+	private Inode createNow(long parent, String name, InodeType type, int mode, int uid, int gid, long rdev,
+			String symlink) {
+		CreateInodeRequest.Builder request = createRequest(parent, type, mode, uid, gid, rdev, symlink);
+		PartitionInfo local = this.mount.partitionOf(parent);
 		if (type != InodeType.DIRECTORY && local.getStatus() == PartitionStatus.PARTITION_READY) {
 			try {
 				return seen(createInode(local, request.setName(name)));
@@ -258,6 +295,9 @@ public final class FsNamespace {
 		catch (CurveException ex) {
 			dropLinks(inodeId, 1);
 			throw ex;
+		}
+		if (this.metadata != null) {
+			namedHere(newParent, newName);
 		}
 		return linked;
 	}
@@ -403,18 +443,28 @@ public final class FsNamespace {
 		}
 	}
 
-	/** The names of a directory, with the ones this mount created since; not complete past {@link #LISTED_NAMES}. */
+	/** The names of a directory; not complete past {@link #LISTED_NAMES} or when it took long to read. */
 	private record Listing(Set<String> names, boolean complete) {
 	}
 
-	/** The directory as listed within {@link #ATTRIBUTE_TTL}. */
+	/**
+	 * The directory as listed within {@link #ATTRIBUTE_TTL}. It may lack names this mount
+	 * committed while it was read: those are in {@link #namedHere}, which keeps them longer
+	 * than a listing is read and kept.
+	 */
 	private Listing listed(long directory) {
 		return this.listings.get(directory, (d) -> {
+			long started = System.nanoTime();
 			List<Dentry> entries = listPages(d, LISTED_NAMES + 1);
-			Set<String> names = ConcurrentHashMap.newKeySet();
-			entries.forEach((e) -> names.add(e.getName()));
-			return new Listing(names, entries.size() <= LISTED_NAMES);
+			boolean quick = System.nanoTime() - started < NAMED_HERE_KEPT.minus(ATTRIBUTE_TTL.multipliedBy(2)).toNanos();
+			return new Listing(entries.stream().map(Dentry::getName).collect(Collectors.toSet()),
+					quick && entries.size() <= LISTED_NAMES);
 		});
+	}
+
+	/** A name this mount made or committed: for a while it is asked by name, whatever a listing says. */
+	private void namedHere(long parent, String name) {
+		this.namedHere.put(new Name(parent, name), Boolean.TRUE);
 	}
 
 	private void renameAcross(long srcParent, String srcName, int srcPartition, long dstParent, String dstName,

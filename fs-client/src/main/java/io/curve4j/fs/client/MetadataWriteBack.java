@@ -7,7 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
+import java.util.concurrent.atomic.AtomicLong;
 import java.nio.charset.StandardCharsets;
 
 import org.slf4j.Logger;
@@ -112,9 +112,11 @@ public final class MetadataWriteBack implements AutoCloseable {
 
 	private final DiskCache disk;
 
-	private final Consumer<Inode> committedInode;
+	private final Committed onCommit;
 
 	private final Thread committer;
+
+	private final AtomicLong conflicts = new AtomicLong();
 
 	// guarded by this
 
@@ -138,15 +140,23 @@ public final class MetadataWriteBack implements AutoCloseable {
 
 	private boolean stopped;
 
-	/**
-	 * @param disk the write-back cache the appended pieces are staged in
-	 * @param committedInode told each inode as committed, once nothing is pending on it
-	 */
-	public MetadataWriteBack(FsMount mount, MetaClient meta, DiskCache disk, Consumer<Inode> committedInode) {
+	/** What the namespace learns from the commits. */
+	public interface Committed {
+
+		/** The inode as committed, once nothing is pending on it. */
+		void inode(Inode inode);
+
+		/** A name committed in {@code parent} (also the one asked, when the file went beside it). */
+		void name(long parent, String name);
+
+	}
+
+	/** @param disk the write-back cache the appended pieces are staged in */
+	public MetadataWriteBack(FsMount mount, MetaClient meta, DiskCache disk, Committed onCommit) {
 		this.mount = mount;
 		this.meta = meta;
 		this.disk = disk;
-		this.committedInode = committedInode;
+		this.onCommit = onCommit;
 		this.committer = FsSession.daemon("curve-fs-metadata-write-back").newThread(this::commitLoop);
 		this.committer.start();
 	}
@@ -231,6 +241,11 @@ public final class MetadataWriteBack implements AutoCloseable {
 	/** Ops not committed yet. */
 	public synchronized int backlog() {
 		return this.queue.size();
+	}
+
+	/** Files committed beside a name another mount took first, since start. */
+	public long conflicts() {
+		return this.conflicts.get();
 	}
 
 	/**
@@ -407,8 +422,10 @@ public final class MetadataWriteBack implements AutoCloseable {
 	/** Another mount took the name meanwhile: it keeps it, and this file is named beside it. */
 	private Inode createBeside(Create create) {
 		String name = create.request().getName() + ".conflict-" + create.inodeId();
+		this.conflicts.incrementAndGet();
 		log.warn("'{}' in directory {} was created by another mount before this mount's create was committed:"
 				+ " this mount's file is '{}'", create.request().getName(), create.request().getParent(), name);
+		this.onCommit.name(create.request().getParent(), name);
 		try {
 			return this.meta.<InodeResponse>call(create.partitionId(), "create " + name, true, (stub, ref, o) -> stub
 				.createInode(create.request().toBuilder().setPartition(ref).setName(name).build(), o)).getInode();
@@ -439,8 +456,11 @@ public final class MetadataWriteBack implements AutoCloseable {
 			}
 			notifyAll();
 		}
+		if (op instanceof Create create) {
+			this.onCommit.name(create.request().getParent(), create.request().getName());
+		}
 		if (last && inode != null) {
-			this.committedInode.accept(inode);
+			this.onCommit.inode(inode);
 		}
 	}
 

@@ -19,6 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.curve4j.fs.client.DiskCache;
+import io.curve4j.fs.client.MetadataWriteBack;
 import io.curve4j.fs.client.WriteBackUploads;
 
 /**
@@ -37,9 +38,12 @@ final class CacheMetrics {
 	private CacheMetrics() {
 	}
 
-	/** @param uploads the write-back uploader, or null in read-only mode */
-	static void publish(DiskCache disk, WriteBackUploads uploads, String fs, Path mountPoint, Path cacheDir,
-			ScheduledExecutorService timers) {
+	/**
+	 * @param uploads the write-back uploader, or null in read-only mode
+	 * @param metadata the metadata write-back, or null without it
+	 */
+	static void publish(DiskCache disk, WriteBackUploads uploads, MetadataWriteBack metadata, String fs, Path mountPoint,
+			Path cacheDir, ScheduledExecutorService timers) {
 		PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 		// the S3 client's request timers (curve4j_s3_requests_seconds) are in the global registry
 		Metrics.addRegistry(registry);
@@ -62,6 +66,17 @@ final class CacheMetrics {
 			FunctionCounter.builder("curve4j.fs.cache.uploaded", uploads, WriteBackUploads::uploadedBytes)
 				.description("bytes the write-back cache uploaded to the object store")
 				.baseUnit("bytes")
+				.tags(tags)
+				.register(registry);
+		}
+		if (metadata != null) {
+			Gauge.builder("curve4j.fs.metadata.pending", metadata, MetadataWriteBack::backlog)
+				.description("creates and piece records answered and not yet committed to the metaservers")
+				.baseUnit("records")
+				.tags(tags)
+				.register(registry);
+			FunctionCounter.builder("curve4j.fs.metadata.conflicts", metadata, MetadataWriteBack::conflicts)
+				.description("files committed as NAME.conflict-INODE because another mount took the name first")
 				.tags(tags)
 				.register(registry);
 		}

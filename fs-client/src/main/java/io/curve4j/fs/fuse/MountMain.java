@@ -112,7 +112,7 @@ public final class MountMain implements Callable<Integer> {
 		if (disk != null) {
 			log.info("{} disk cache in {}: {} bytes kept for reads, {} pending upload, of {}", mode.label(), this.cacheDir,
 					disk.used(), disk.pendingBytes(), this.cacheSize);
-			CacheMetrics.publish(disk, writeBack, this.fs, mp, this.cacheDir, session.timers());
+			CacheMetrics.publish(disk, writeBack, namespace.metadataWriteBack(), this.fs, mp, this.cacheDir, session.timers());
 		}
 		if (writeBack != null) {
 			// before serving anything: what an earlier run wrote back and did not upload goes first

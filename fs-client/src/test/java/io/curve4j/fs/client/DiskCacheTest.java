@@ -90,6 +90,17 @@ class DiskCacheTest {
 	}
 
 	@Test
+	void objectsStagedWithoutSyncAreSyncedByKeyAndAMissingOneIsAnError() {
+		DiskCache cache = new DiskCache(this.dir, 1000);
+		cache.stage("fs/1_2_5_0_0", new byte[] { 1, 2 }, false);
+		cache.sync(java.util.List.of("fs/1_2_5_0_0"));
+		assertThat(new DiskCache(this.dir, 1000).staged("fs/1_2_5_0_0")).containsExactly(1, 2);
+		assertThatThrownBy(() -> cache.sync(java.util.List.of("fs/1_2_6_0_0")))
+			.isInstanceOf(java.io.UncheckedIOException.class)
+			.hasMessageContaining("fs/1_2_6_0_0");
+	}
+
+	@Test
 	void writesStopAtNinetyPercentAndATrimNeverRemovesWhatIsNotUploaded() {
 		DiskCache cache = new DiskCache(this.dir, 1000);
 		for (int i = 0; i < 6; i++) {
