@@ -31,6 +31,9 @@ import io.curve4j.proto.fs.v1.FsCapability;
 import io.curve4j.proto.fs.v1.MountRequest;
 import io.curve4j.proto.fs.v1.MountResponse;
 import io.curve4j.proto.fs.v1.PartitionInfo;
+import io.curve4j.proto.metaserver.v1.BatchOp;
+import io.curve4j.proto.metaserver.v1.BatchRequest;
+import io.curve4j.proto.metaserver.v1.BatchResponse;
 import io.curve4j.proto.metaserver.v1.CreateDentryRequest;
 import io.curve4j.proto.metaserver.v1.CreateInodeRequest;
 import io.curve4j.proto.metaserver.v1.Dentry;
@@ -41,6 +44,9 @@ import io.curve4j.proto.metaserver.v1.InodeType;
 import io.curve4j.proto.metaserver.v1.MetaServiceGrpc;
 import io.curve4j.proto.metaserver.v1.MetaServiceGrpc.MetaServiceBlockingStub;
 import io.curve4j.proto.metaserver.v1.PartitionRef;
+import io.curve4j.proto.metaserver.v1.PartitionRequest;
+import io.curve4j.proto.metaserver.v1.ReserveInodesRequest;
+import io.curve4j.proto.metaserver.v1.ReserveInodesResponse;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -177,6 +183,30 @@ class MetaServersWithMdsIT {
 		assertThatThrownBy(() -> meta(leader).getDentry(hello.toBuilder().setName("intruder").build()))
 			.isInstanceOfSatisfying(StatusRuntimeException.class,
 					e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
+
+		// a write-back client's calls: refused without the capability, changing nothing; with it, a reserved id names a file
+		PartitionRef noCapability = ref.toBuilder().setCapability(FsCapability.getDefaultInstance()).build();
+		PartitionRequest stats = PartitionRequest.newBuilder().setPartition(ref).build();
+		long next = meta(leader).getPartitionStats(stats).getNextInode();
+		BatchOp create = BatchOp.newBuilder().setCreateInode(CreateInodeRequest.newBuilder().setType(InodeType.FILE)
+			.setMode(0644).setParent(1).setName("batched").setInodeId(next)).build();
+		assertThatThrownBy(() -> meta(leader).reserveInodes(ReserveInodesRequest.newBuilder().setPartition(noCapability)
+			.setCount(10).build()))
+			.isInstanceOfSatisfying(StatusRuntimeException.class,
+					e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED));
+		assertThatThrownBy(() -> meta(leader).applyBatch(BatchRequest.newBuilder().setPartition(noCapability)
+			.addOps(create).build()))
+			.isInstanceOfSatisfying(StatusRuntimeException.class,
+					e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED));
+		assertThat(meta(leader).getPartitionStats(stats).getNextInode()).isEqualTo(next);
+		ReserveInodesResponse ids = meta(leader).reserveInodes(ReserveInodesRequest.newBuilder().setPartition(ref)
+			.setCount(10).build());
+		assertThat(ids.getFirstInode()).isEqualTo(next);
+		assertThat(meta(leader).getPartitionStats(stats).getNextInode()).isEqualTo(next + 10);
+		BatchResponse done = meta(leader).applyBatch(BatchRequest.newBuilder().setPartition(ref).addOps(create).build());
+		assertThat(done.getResults(0).getErrorCode()).isEmpty();
+		assertThat(meta(leader).getDentry(hello.toBuilder().setName("batched").build()).getDentry().getInodeId())
+			.isEqualTo(next);
 	}
 
 	private int startMds() {

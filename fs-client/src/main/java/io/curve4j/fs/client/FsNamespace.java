@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -309,8 +309,8 @@ public final class FsNamespace {
 	public Dentry unlink(long parent, String name) {
 		checkName(name);
 		settle();
-		this.listings.invalidate(parent);
 		DentryResponse removed = deleteDentry(parent, name, 0, false);
+		removedHere(parent, name);
 		if (removed.hasInode()) {
 			seen(removed.getInode());
 		}
@@ -323,7 +323,6 @@ public final class FsNamespace {
 	/** Removes an empty directory. */
 	public void rmdir(long parent, String name) {
 		settle();
-		this.listings.invalidate(parent);
 		Dentry dentry = require(parent, name);
 		if (dentry.getType() != InodeType.DIRECTORY) {
 			throw new CurveException(ErrorCode.NOT_A_DIRECTORY, "'" + name + "' is not a directory");
@@ -333,6 +332,7 @@ public final class FsNamespace {
 			dropLinks(dentry.getInodeId(), 2);
 		}
 		this.attributes.invalidate(dentry.getInodeId());
+		removedHere(parent, name);
 	}
 
 	/**
@@ -343,8 +343,16 @@ public final class FsNamespace {
 		checkName(srcName);
 		checkName(dstName);
 		settle();
-		this.listings.invalidate(srcParent);
-		this.listings.invalidate(dstParent);
+		renameNow(srcParent, srcName, dstParent, dstName, mode);
+		if (mode != RenameMode.RENAME_EXCHANGE) {
+			removedHere(srcParent, srcName);
+		}
+		if (this.metadata != null) {
+			namedHere(dstParent, dstName);
+		}
+	}
+
+	private void renameNow(long srcParent, String srcName, long dstParent, String dstName, RenameMode mode) {
 		int srcPartition = this.mount.partitionOf(srcParent).getPartitionId();
 		int dstPartition = this.mount.partitionOf(dstParent).getPartitionId();
 		if (srcPartition == dstPartition) {
@@ -457,14 +465,23 @@ public final class FsNamespace {
 			long started = System.nanoTime();
 			List<Dentry> entries = listPages(d, LISTED_NAMES + 1);
 			boolean quick = System.nanoTime() - started < NAMED_HERE_KEPT.minus(ATTRIBUTE_TTL.multipliedBy(2)).toNanos();
-			return new Listing(entries.stream().map(Dentry::getName).collect(Collectors.toSet()),
-					quick && entries.size() <= LISTED_NAMES);
+			Set<String> names = ConcurrentHashMap.newKeySet();
+			entries.forEach((e) -> names.add(e.getName()));
+			return new Listing(names, quick && entries.size() <= LISTED_NAMES);
 		});
 	}
 
 	/** A name this mount made or committed: for a while it is asked by name, whatever a listing says. */
 	private void namedHere(long parent, String name) {
 		this.namedHere.put(new Name(parent, name), Boolean.TRUE);
+	}
+
+	/** A name this mount removed: a listing of its directory no longer has it. */
+	private void removedHere(long parent, String name) {
+		Listing listing = this.listings.getIfPresent(parent);
+		if (listing != null) {
+			listing.names().remove(name);
+		}
 	}
 
 	private void renameAcross(long srcParent, String srcName, int srcPartition, long dstParent, String dstName,
