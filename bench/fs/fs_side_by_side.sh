@@ -2,7 +2,7 @@
 # CurveFS side by side with s3fs (on the same S3 server) and a local directory: the same
 # fio jobs and metadata loop on each, one table with ratios. See bench/README.md.
 #
-#   bench/fs/fs_side_by_side.sh                         # all four, against the running local cluster
+#   bench/fs/fs_side_by_side.sh                         # all five, against the running local cluster
 #   BENCH_FS_TARGETS="local s3fs" bench/fs/fs_side_by_side.sh   # any subset; without a cluster the
 #                                                       # s3fs half uses an S3Proxy started here
 set -euo pipefail

@@ -349,21 +349,8 @@ class FsMountIT {
 	@Test
 	@Order(6)
 	void randomOperationsMatchALocalDirectoryAlsoAfterRemount() throws IOException {
-		Path onMount = Files.createDirectory(mountA.resolve("random"));
-		Path onLocal = Files.createDirectory(local.resolve("random"));
-		Random random = new Random(7);
-		List<String> names = List.of("a", "b", "c", "d", "e", "f");
-		for (int step = 0; step < 300; step++) {
-			String name = names.get(random.nextInt(names.size()));
-			String other = names.get(random.nextInt(names.size()));
-			int op = random.nextInt(6);
-			for (Path root : List.of(onMount, onLocal)) {
-				applyRandom(root, op, name, other, new Random(step));
-			}
-			assertThat(snapshot(onMount)).as("after step %d (op %d on %s/%s)", step, op, name, other)
-				.isEqualTo(snapshot(onLocal));
-		}
-		Map<String, String> before = snapshot(onLocal);
+		Map<String, String> before = randomOperationsMatchLocal(Files.createDirectory(mountA.resolve("random")),
+				Files.createDirectory(local.resolve("random")), 7, 300);
 		umount(mountA);
 		mount(mountA);
 		assertThat(snapshot(mountA.resolve("random"))).isEqualTo(before);
@@ -445,6 +432,28 @@ class FsMountIT {
 	}
 
 	/** One random step: write at a random offset, truncate, rename, unlink, link. */
+	/**
+	 * The same random writes, truncates, renames, unlinks and links on the mount and on a
+	 * local directory, the two trees compared after every step.
+	 * @return the tree they end with
+	 */
+	private static Map<String, String> randomOperationsMatchLocal(Path onMount, Path onLocal, long seed, int steps)
+			throws IOException {
+		Random random = new Random(seed);
+		List<String> names = List.of("a", "b", "c", "d", "e", "f");
+		for (int step = 0; step < steps; step++) {
+			String name = names.get(random.nextInt(names.size()));
+			String other = names.get(random.nextInt(names.size()));
+			int op = random.nextInt(6);
+			for (Path root : List.of(onMount, onLocal)) {
+				applyRandom(root, op, name, other, new Random(step));
+			}
+			assertThat(snapshot(onMount)).as("after step %d (op %d on %s/%s)", step, op, name, other)
+				.isEqualTo(snapshot(onLocal));
+		}
+		return snapshot(onLocal);
+	}
+
 	private static void applyRandom(Path root, int op, String name, String other, Random random) throws IOException {
 		Path file = root.resolve(name);
 		Path target = root.resolve(other);
@@ -777,21 +786,8 @@ class FsMountIT {
 					&& cacheMetric(cacheDir, "curve4j_fs_metadata_pending_records") == 0);
 
 			// writes, truncates, renames, unlinks and links among files whose records may still be queued
-			Path onMount = Files.createDirectory(mountM.resolve("random-mwb"));
-			Path onLocal = Files.createDirectory(local.resolve("random-mwb"));
-			Random random = new Random(11);
-			List<String> names = List.of("a", "b", "c", "d", "e", "f");
-			for (int step = 0; step < 200; step++) {
-				String name = names.get(random.nextInt(names.size()));
-				String other = names.get(random.nextInt(names.size()));
-				int op = random.nextInt(6);
-				for (Path root : List.of(onMount, onLocal)) {
-					applyRandom(root, op, name, other, new Random(step));
-				}
-				assertThat(snapshot(onMount)).as("after step %d (op %d on %s/%s)", step, op, name, other)
-					.isEqualTo(snapshot(onLocal));
-			}
-			Map<String, String> random200 = snapshot(onLocal);
+			Map<String, String> random200 = randomOperationsMatchLocal(Files.createDirectory(mountM.resolve("random-mwb")),
+					Files.createDirectory(local.resolve("random-mwb")), 11, 200);
 			await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(snapshot(mountB.resolve("random-mwb")))
 				.isEqualTo(random200));
 			Files.writeString(dir.resolve("p"), "1");
