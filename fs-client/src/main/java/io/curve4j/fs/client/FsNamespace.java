@@ -238,14 +238,22 @@ public final class FsNamespace {
 			return createNow(parent, name, type, mode, uid, gid, rdev, symlink);
 		}
 		PartitionInfo local = this.mount.partitionOf(parent);
-		Inode inode;
+		Inode inode = null;
 		if (type != InodeType.DIRECTORY && local.getStatus() == PartitionStatus.PARTITION_READY) {
 			if (lookup(parent, name) != null) {
 				throw new CurveException(ErrorCode.DENTRY_EXISTS, "'" + name + "' exists");
 			}
-			inode = this.metadata.create(local, createRequest(parent, type, mode, uid, gid, rdev, symlink).setName(name));
+			try {
+				inode = this.metadata.create(local, createRequest(parent, type, mode, uid, gid, rdev, symlink).setName(name));
+			}
+			catch (CurveException ex) {
+				if (ex.code() != ErrorCode.PARTITION_FULL) {
+					throw ex;
+				}
+				// no id left to reserve there: made now, in another partition
+			}
 		}
-		else {
+		if (inode == null) {
 			settle();
 			inode = createNow(parent, name, type, mode, uid, gid, rdev, symlink);
 		}
