@@ -2,6 +2,8 @@
 # Runs the README's quick start end to end against a fresh local cluster in a temporary
 # $CURVE_HOME on a shifted base port, checks that exported data equals imported data
 # (also with a chunkserver killed) and stops the cluster. CI runs it after the tests.
+# A full restart is not repeated here: LocalClusterIT restarts a cluster the same way and
+# checks every acknowledged write, and each start costs CI minutes.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # always a fresh home: the check must not touch a cluster the caller already runs
@@ -49,10 +51,5 @@ step "kill chunkserver-2: I/O goes on"
 cmp "$WORK/disk.img" "$WORK/copy2.img"
 "$CURVE" local start chunkserver-2
 
-step "full restart keeps the data"
-"$CURVE" local down
-"$CURVE" local up --base-port "$BASE_PORT"
-"$CURVE" volume export /demo/vol1 "$WORK/copy3.img" --offset 0 --length 100663296
-cmp "$WORK/disk.img" "$WORK/copy3.img"
 "$CURVE" local status
 echo; echo "quick start OK"
