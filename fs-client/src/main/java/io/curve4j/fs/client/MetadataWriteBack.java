@@ -8,13 +8,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.nio.charset.StandardCharsets;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.curve4j.common.error.CurveException;
 import io.curve4j.common.error.ErrorCode;
+import io.curve4j.common.fs.NewInodes;
 import io.curve4j.proto.fs.v1.PartitionInfo;
 import io.curve4j.proto.metaserver.v1.AppendPiecesRequest;
 import io.curve4j.proto.metaserver.v1.BatchOp;
@@ -133,8 +135,11 @@ public final class MetadataWriteBack implements AutoCloseable {
 
 	private final Map<Name, Dentry> names = new HashMap<>();
 
-	/** Inodes whose records the metaservers refused, and why. */
-	private final Map<Long, CurveException> failed = new HashMap<>();
+	/**
+	 * Inodes whose records the metaservers refused, and why: the latest 10 000 (each was
+	 * logged; a file forgotten here is still absent from the metaservers, so its reads fail).
+	 */
+	private final Cache<Long, CurveException> failed = Caffeine.newBuilder().maximumSize(10_000).build();
 
 	private final Map<Integer, Reservation> reservations = new HashMap<>();
 
@@ -174,22 +179,7 @@ public final class MetadataWriteBack implements AutoCloseable {
 		int partitionId = partition.getPartitionId();
 		long inodeId = reserve(partitionId);
 		CreateInodeRequest create = request.clone().setInodeId(inodeId).build();
-		Inode inode = Inode.newBuilder()
-			.setFsId(this.mount.fsId())
-			.setInodeId(inodeId)
-			.setType(create.getType())
-			.setMode(create.getMode() & 07777)
-			.setUid(create.getUid())
-			.setGid(create.getGid())
-			.setNlink(1)
-			.setAtimeNs(create.getTimeNs())
-			.setMtimeNs(create.getTimeNs())
-			.setCtimeNs(create.getTimeNs())
-			.setSymlinkTarget(create.getSymlinkTarget())
-			.setLength(create.getSymlinkTarget().getBytes(StandardCharsets.UTF_8).length)
-			.setRdev(create.getRdev())
-			.setParent(create.getParent())
-			.build();
+		Inode inode = NewInodes.of(this.mount.fsId(), inodeId, create, create.getTimeNs());
 		synchronized (this) {
 			awaitRoom();
 			Create op = new Create(++this.made, partitionId, inodeId, create);
@@ -257,7 +247,7 @@ public final class MetadataWriteBack implements AutoCloseable {
 		if (last != null) {
 			awaitCommitted(last);
 		}
-		CurveException refused = this.failed.get(inodeId);
+		CurveException refused = this.failed.getIfPresent(inodeId);
 		if (refused != null) {
 			throw new CurveException(ErrorCode.INTERNAL, "the metaservers refused the records of inode " + inodeId
 					+ ", so what was written to it is lost: " + refused.getMessage(), refused);

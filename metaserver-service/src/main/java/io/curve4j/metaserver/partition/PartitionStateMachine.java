@@ -14,6 +14,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 
 import io.curve4j.common.error.CurveException;
 import io.curve4j.common.error.ErrorCode;
+import io.curve4j.common.fs.NewInodes;
 import io.curve4j.common.error.TxPendingException;
 import io.curve4j.common.raft.CheckpointSnapshots;
 import io.curve4j.common.raft.CommandStateMachine;
@@ -290,23 +291,7 @@ public final class PartitionStateMachine extends CommandStateMachine<MetaCommand
 			}
 			long time = request.getTimeNs() != 0 ? request.getTimeNs() : this.nowMs * NANOS_PER_MILLI;
 			long inodeId = reserved ? request.getInodeId() : partition.getNextInode();
-			Inode inode = Inode.newBuilder()
-				.setFsId(partition.getFsId())
-				.setInodeId(inodeId)
-				.setType(request.getType())
-				.setMode(request.getMode() & 07777)
-				.setUid(request.getUid())
-				.setGid(request.getGid())
-				.setNlink(request.getType() == InodeType.DIRECTORY ? 2 : 1)
-				.setAtimeNs(time)
-				.setMtimeNs(time)
-				.setCtimeNs(time)
-				.setSymlinkTarget(request.getSymlinkTarget())
-				.setLength(request.getType() == InodeType.SYMLINK
-						? request.getSymlinkTarget().getBytes(StandardCharsets.UTF_8).length : 0)
-				.setRdev(request.getRdev())
-				.setParent(request.getParent())
-				.build();
+			Inode inode = NewInodes.of(partition.getFsId(), inodeId, request, time);
 			putInode(id, inode);
 			if (!reserved) {
 				this.batch.put(PartitionSchema.PARTITIONS, id, partition.toBuilder().setNextInode(inodeId + 1).build());
