@@ -1,7 +1,10 @@
 package io.curve4j.fs.fuse;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -74,6 +77,27 @@ public final class CurveFuse extends FuseStubFS {
 	public CurveFuse(FsNamespace namespace, FsFiles files) {
 		this.namespace = namespace;
 		this.files = files;
+	}
+
+	/**
+	 * Mounts on {@code mountPoint} and serves it on {@code threads} Java threads (see
+	 * {@link FuseSessionThreads}) until it is unmounted: by {@code fusermount -u}, or by
+	 * this JVM's shutdown (SIGTERM), which unmounts lazily so the loops end.
+	 */
+	public void serve(Path mountPoint, boolean debug, String[] options, int threads) throws InterruptedException {
+		if (!this.mounted.compareAndSet(false, true)) {
+			throw new IllegalStateException("already mounted");
+		}
+		this.mountPoint = mountPoint;
+		List<String> args = new ArrayList<>(List.of(getFSName(), "-f"));
+		if (debug) {
+			args.add("-d");
+		}
+		args.add(mountPoint.toString());
+		args.addAll(List.of(options));
+		Runtime.getRuntime().addShutdownHook(new Thread(this::umount, "fuse-unmount"));
+		FuseSessionThreads.serve(this.fuseOperations, args.toArray(String[]::new), threads);
+		this.mounted.set(false);
 	}
 
 	// attributes

@@ -71,6 +71,12 @@ public final class MountMain implements Callable<Integer> {
 	/** Seconds an unmount waits for write-back uploads; what is left is uploaded by the next start. */
 	private static final Duration UPLOADS_ON_UNMOUNT = Duration.ofSeconds(60);
 
+	/**
+	 * Requests served at once. Each waits on its own metaserver call or S3 read; libfuse's
+	 * own loop keeps up to 10 idle workers, and a few more leave room for slow reads.
+	 */
+	private static final int FUSE_THREADS = 16;
+
 	@Option(names = "--foreground", description = "Log FUSE requests (libfuse's debug output)")
 	boolean debug;
 
@@ -79,7 +85,7 @@ public final class MountMain implements Callable<Integer> {
 	}
 
 	@Override
-	public Integer call() throws IOException {
+	public Integer call() throws IOException, InterruptedException {
 		if (!Files.exists(DEV_FUSE)) {
 			System.err.println("cannot mount: " + DEV_FUSE + " is missing (load the fuse module, or give the container the device)");
 			return 1;
@@ -121,12 +127,12 @@ public final class MountMain implements Callable<Integer> {
 		FsFiles files = new FsFiles(session, namespace, disk, writeBack);
 		CurveFuse fuse = new CurveFuse(namespace, files);
 
-		// libfuse handles SIGTERM itself (fs umount sends it): its loop ends, it unmounts, and mount() returns
+		// SIGTERM (fs umount sends it) unmounts: the FUSE loops end and serve() returns
 		Thread uploadOnExit = new Thread(() -> stop(files, namespace, writeBack, session), "curve-fs-shutdown");
 		Runtime.getRuntime().addShutdownHook(uploadOnExit);
 		log.info("mounting {} at {} (mount id {}, cache {}, metadata {})", this.fs, mp, mount.mountId(), mode.label(),
 				this.metadataWriteBack ? "write-back" : "committed before each call returns");
-		fuse.mount(mp, true, this.debug, options());
+		fuse.serve(mp, this.debug, options(), FUSE_THREADS);
 		log.info("unmounted {}", mp);
 		stop(files, namespace, writeBack, session);
 		return 0;
