@@ -14,8 +14,8 @@ import com.google.protobuf.InvalidProtocolBufferException;
 
 import io.curve4j.common.error.CurveException;
 import io.curve4j.common.error.ErrorCode;
-import io.curve4j.common.fs.NewInodes;
 import io.curve4j.common.error.TxPendingException;
+import io.curve4j.common.fs.NewInodes;
 import io.curve4j.common.raft.CheckpointSnapshots;
 import io.curve4j.common.raft.CommandStateMachine;
 import io.curve4j.common.store.Codec;
