@@ -15,6 +15,7 @@ TARGETS="${BENCH_FS_TARGETS:-local s3fs curvefs curvefs-wb curvefs-mwb}"
 SIZE="${BENCH_FS_SIZE:-256M}"            # the 1 MiB sequential file
 RAND_SIZE="${BENCH_FS_RAND_SIZE:-64M}"   # the 4 KiB random-read files
 RUNTIME="${BENCH_RUNTIME:-10}"           # seconds per random-read job
+UPLOAD_DELAY="${BENCH_FS_UPLOAD_DELAY:-30}"  # curvefs-delay's --upload-delay, seconds
 META_FILES="${BENCH_FS_META_FILES:-2000}"
 FS_NAME="${BENCH_FS_NAME:-bench-fs}"
 S3FS_BUCKET="bench-s3fs"
@@ -63,6 +64,16 @@ PY
 }
 
 # The fio jobs and the metadata loop on DIR; results as $RESULTS/TARGET.json.
+# The running local cluster's file system, a mount point for $TARGET and an empty
+# disk cache directory of its own (CACHE_DIR).
+prepare_curvefs() {
+  [ -f "$CURVE_HOME/cluster.json" ] || die "no cluster in $CURVE_HOME: start one with bin/curve local up"
+  "$ROOT/bin/curve" fs info "$FS_NAME" >/dev/null 2>&1 || "$ROOT/bin/curve" fs create "$FS_NAME" >&2
+  CACHE_DIR="$WORK/cache-$TARGET"
+  rm -rf "$CACHE_DIR"
+  mkdir -p "$WORK/$TARGET"
+}
+
 measure() {
   local dir=$1
   log "$TARGET: 1 MiB sequential write of $SIZE"
@@ -185,38 +196,30 @@ for TARGET in $TARGETS; do
       MOUNTED_S3FS=""
       ;;
     curvefs)
-      [ -f "$CURVE_HOME/cluster.json" ] || die "no cluster in $CURVE_HOME: start one with bin/curve local up"
-      "$ROOT/bin/curve" fs info "$FS_NAME" >/dev/null 2>&1 || "$ROOT/bin/curve" fs create "$FS_NAME" >&2
-      mkdir -p "$WORK/curvefs"
+      prepare_curvefs
       mount_curvefs "$WORK/curvefs"
       measure "$WORK/curvefs"
       umount_curvefs
       ;;
     curvefs-wb)
-      [ -f "$CURVE_HOME/cluster.json" ] || die "no cluster in $CURVE_HOME: start one with bin/curve local up"
-      "$ROOT/bin/curve" fs info "$FS_NAME" >/dev/null 2>&1 || "$ROOT/bin/curve" fs create "$FS_NAME" >&2
-      CACHE_DIR="$WORK/cache"
-      rm -rf "$CACHE_DIR"
-      mkdir -p "$WORK/curvefs-wb"
+      prepare_curvefs
       wb=(--cache-dir "$CACHE_DIR" --cache-mode write-back --cache-size "${BENCH_FS_CACHE_SIZE:-4G}")
       mount_curvefs "$WORK/curvefs-wb" "${wb[@]}"
       measure "$WORK/curvefs-wb"
       cache_reads "$WORK/curvefs-wb" "${wb[@]}"
       umount_curvefs
       ;;
-    curvefs-mwb)
-      # write-back cache and metadata write-back: creates and piece records committed in batches
-      [ -f "$CURVE_HOME/cluster.json" ] || die "no cluster in $CURVE_HOME: start one with bin/curve local up"
-      "$ROOT/bin/curve" fs info "$FS_NAME" >/dev/null 2>&1 || "$ROOT/bin/curve" fs create "$FS_NAME" >&2
-      CACHE_DIR="$WORK/cache-mwb"
-      rm -rf "$CACHE_DIR"
-      mkdir -p "$WORK/curvefs-mwb"
-      mount_curvefs "$WORK/curvefs-mwb" --cache-dir "$CACHE_DIR" --cache-mode write-back \
-        --cache-size "${BENCH_FS_CACHE_SIZE:-4G}" --metadata-write-back
-      measure "$WORK/curvefs-mwb"
+    curvefs-mwb|curvefs-delay)
+      # write-back cache and metadata write-back: creates and piece records committed in batches;
+      # curvefs-delay also keeps each written piece on the cache disk for a while before its upload
+      prepare_curvefs
+      mwb=(--cache-dir "$CACHE_DIR" --cache-mode write-back --cache-size "${BENCH_FS_CACHE_SIZE:-4G}" --metadata-write-back)
+      [ "$TARGET" = curvefs-delay ] && mwb+=(--upload-delay "$UPLOAD_DELAY")
+      mount_curvefs "$WORK/$TARGET" "${mwb[@]}"
+      measure "$WORK/$TARGET"
       umount_curvefs
       ;;
-    *) die "unknown target '$TARGET' (local, s3fs, curvefs, curvefs-wb, curvefs-mwb)" ;;
+    *) die "unknown target '$TARGET' (local, s3fs, curvefs, curvefs-wb, curvefs-mwb, curvefs-delay)" ;;
   esac
 done
 

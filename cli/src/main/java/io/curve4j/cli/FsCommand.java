@@ -190,6 +190,12 @@ final class FsCommand {
 				+ " of their writes are committed to the metaservers in the background, many at a time (fsync waits for them)")
 		boolean metadataWriteBack;
 
+		@Option(names = "--upload-delay", paramLabel = "SECONDS", defaultValue = "0",
+				description = "With --cache-mode write-back: seconds a written piece waits on the cache disk before its"
+						+ " upload; a file removed by then is never uploaded, and other mounts wait for its bytes that long"
+						+ " (default ${DEFAULT-VALUE})")
+		long uploadDelaySeconds;
+
 		@Mixin
 		ClusterOptions cluster;
 
@@ -208,6 +214,10 @@ final class FsCommand {
 			if (this.metadataWriteBack && mode != CacheMode.WRITE_BACK) {
 				throw new ParameterException(this.spec.commandLine(), "--metadata-write-back needs --cache-mode write-back");
 			}
+			if (this.uploadDelaySeconds < 0 || (this.uploadDelaySeconds > 0 && mode != CacheMode.WRITE_BACK)) {
+				throw new ParameterException(this.spec.commandLine(),
+						"--upload-delay takes seconds, zero or more, with --cache-mode write-back");
+			}
 			FsMounts mounts = mounts();
 			Path mp = FsMounts.checkMountPoint(this.mountPoint);
 			Path jar = Path.of(System.getProperty("curve.root", ".")).toAbsolutePath().resolve(CLIENT_JAR);
@@ -225,6 +235,9 @@ final class FsCommand {
 			command.add("--cache-mode=" + mode.label());
 			if (this.metadataWriteBack) {
 				command.add("--metadata-write-back");
+			}
+			if (this.uploadDelaySeconds > 0) {
+				command.add("--upload-delay=" + this.uploadDelaySeconds);
 			}
 			if (this.cacheDir != null) {
 				command.addAll(List.of("--cache-dir=" + this.cacheDir.toAbsolutePath().normalize(),

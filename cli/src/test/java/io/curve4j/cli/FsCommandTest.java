@@ -166,6 +166,10 @@ class FsCommandTest {
 		assertThat(run("fs", "umount")).isEqualTo(2);
 		assertThat(run("fs", "check")).isEqualTo(2);
 		assertThat(run("fs", "mount", "fs1", this.dir.toString(), "--cache-size", "banana")).isEqualTo(2);
+		assertThat(run("fs", "mount", "fs1", this.dir.toString(), "--upload-delay", "5")).isEqualTo(2);
+		assertThat(this.err.toString()).contains("--upload-delay takes seconds, zero or more, with --cache-mode write-back");
+		assertThat(run("fs", "mount", "fs1", this.dir.toString(), "--cache-dir", this.dir.toString(), "--cache-mode",
+				"write-back", "--upload-delay", "-1")).isEqualTo(2);
 		assertThat(run("fs", "frobnicate")).isEqualTo(2);
 	}
 

@@ -666,15 +666,9 @@ class FsMountIT {
 
 			// with the file's objects gone from S3, only the disk cache has its bytes
 			long inode = ((Number) Files.getAttribute(mountA.resolve("cached.bin"), "unix:ino")).longValue();
-			LocalLayout.ObjectStore s3 = cluster.layout.objectStore();
-			ObjectStoreSettings settings = new ObjectStoreSettings();
-			settings.setEndpoint(java.net.URI.create(s3.endpoint()));
-			settings.setRegion(s3.region());
-			settings.setAccessKey(s3.accessKey());
-			settings.setSecretKey(s3.secretKey());
-			try (S3Client client = settings.newClient("test")) {
+			try (S3Client client = s3Client()) {
 				SnapshotStore bucket = new SnapshotStore(client, LocalCluster.FS_BUCKET);
-				List<String> objects = bucket.keys("").stream().filter(k -> k.matches("(.*/)?\\d+_" + inode + "_\\d+_\\d+_\\d+")).toList();
+				List<String> objects = objectsOf(bucket, inode);
 				assertThat(objects).hasSizeGreaterThanOrEqualTo(2);
 				bucket.delete(objects);
 			}
@@ -829,6 +823,73 @@ class FsMountIT {
 		finally {
 			SnapshotCluster.cli("fs", "umount", mountM.toString());
 		}
+	}
+
+	@Test
+	@Order(15)
+	void anUploadDelayKeepsRemovedFilesOutOfTheStoreAndAnUnmountUploadsWhatWaits() throws Exception {
+		Path mountD = Files.createDirectories(cluster.home.resolve("mnt-d"));
+		Path cacheDir = cluster.home.resolve("cache-d");
+		List<String> writeBack = List.of("fs", "mount", "fs1", mountD.toString(), "--cache-dir", cacheDir.toString(),
+				"--cache-mode", "write-back", "--cache-size", "256M", "--upload-delay");
+		try (S3Client client = s3Client()) {
+			SnapshotStore bucket = new SnapshotStore(client, LocalCluster.FS_BUCKET);
+
+			// a delay far longer than the test: nothing goes up while it lasts, and the unmount uploads at once
+			assertThat(SnapshotCluster.cli(concat(writeBack, "600")).code()).isZero();
+			byte[] kept = SnapshotCluster.random(200_003, 61);
+			Files.write(mountD.resolve("kept.bin"), kept);
+			long keptInode = ((Number) Files.getAttribute(mountD.resolve("kept.bin"), "unix:ino")).longValue();
+			assertThat(objectsOf(bucket, keptInode)).isEmpty();
+			assertThat(list(cacheDir.resolve("write"))).isNotEmpty();
+			umount(mountD);
+			assertThat(objectsOf(bucket, keptInode)).isNotEmpty();
+			assertThat(list(cacheDir.resolve("write"))).isEmpty();
+			assertThat(Files.readAllBytes(mountB.resolve("kept.bin"))).isEqualTo(kept);
+
+			// a short delay: what is still named then goes up; a file removed within it never does
+			assertThat(SnapshotCluster.cli(concat(writeBack, "3")).code()).isZero();
+			byte[] removed = SnapshotCluster.random(300_007, 62);
+			Files.write(mountD.resolve("removed.bin"), removed);
+			long removedInode = ((Number) Files.getAttribute(mountD.resolve("removed.bin"), "unix:ino")).longValue();
+			byte[] later = SnapshotCluster.random(100_019, 63);
+			Files.write(mountD.resolve("later.bin"), later);
+			Files.delete(mountD.resolve("removed.bin"));
+			// once nothing is pending both pieces are done: one uploaded, the other dropped
+			await().atMost(Duration.ofSeconds(60)).until(() -> cacheMetric(cacheDir, "curve4j_fs_cache_pending_upload_bytes") == 0
+					&& cacheMetric(cacheDir, "curve4j_fs_cache_uploaded_bytes_total") >= later.length);
+			assertThat(cacheMetric(cacheDir, "curve4j_fs_cache_uploaded_bytes_total")).isEqualTo(later.length);
+			assertThat(objectsOf(bucket, removedInode)).isEmpty();
+			assertThat(list(cacheDir.resolve("write"))).isEmpty();
+			assertThat(Files.readAllBytes(mountB.resolve("later.bin"))).isEqualTo(later);
+		}
+		finally {
+			SnapshotCluster.cli("fs", "umount", mountD.toString());
+			Files.deleteIfExists(mountA.resolve("kept.bin"));
+			Files.deleteIfExists(mountA.resolve("later.bin"));
+		}
+	}
+
+	private static String[] concat(List<String> args, String last) {
+		List<String> all = new ArrayList<>(args);
+		all.add(last);
+		return all.toArray(String[]::new);
+	}
+
+	/** A client of the cluster's S3 server. */
+	private static S3Client s3Client() {
+		LocalLayout.ObjectStore s3 = cluster.layout.objectStore();
+		ObjectStoreSettings settings = new ObjectStoreSettings();
+		settings.setEndpoint(java.net.URI.create(s3.endpoint()));
+		settings.setRegion(s3.region());
+		settings.setAccessKey(s3.accessKey());
+		settings.setSecretKey(s3.secretKey());
+		return settings.newClient("test");
+	}
+
+	/** The data objects of one inode in the file system bucket. */
+	private static List<String> objectsOf(SnapshotStore bucket, long inode) {
+		return bucket.keys("").stream().filter(k -> k.matches("(.*/)?\\d+_" + inode + "_\\d+_\\d+_\\d+")).toList();
 	}
 
 	/**

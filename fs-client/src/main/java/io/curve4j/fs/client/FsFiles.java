@@ -41,6 +41,9 @@ public final class FsFiles {
 				FsSession.daemon("curve-fs-prefetch"), new ThreadPoolExecutor.AbortPolicy());
 		this.data = new FileData(session.mount(), namespace, session.objects(), disk, writeBack, session.io(), uploads,
 				background);
+		if (writeBack != null) {
+			writeBack.openHere(this.open::containsKey);
+		}
 		session.timers().scheduleWithFixedDelay(() -> flushAll(true), 1, 1, TimeUnit.SECONDS);
 	}
 

@@ -13,9 +13,12 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongPredicate;
+import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +37,11 @@ import io.curve4j.proto.metaserver.v1.Inode;
  * {@link #RETRY_AFTER}, and a restarted client uploads what it finds staged before it
  * serves anything ({@link #recover()}). A piece its inode no longer names (the file was
  * truncated or removed, or its write was never recorded) is deleted instead of kept.
+ * <p>
+ * With an upload delay a piece waits that long before its upload, and one whose file is
+ * gone by then (no name left, and not open on this mount) is dropped without ever reaching
+ * the store: a burst of small files costs local writes only while it lasts, and a
+ * short-lived file costs no upload at all. An unmount uploads the waiting pieces at once.
  */
 public final class WriteBackUploads {
 
@@ -70,20 +78,35 @@ public final class WriteBackUploads {
 
 	private final ExecutorService pool;
 
+	private final Duration delay;
+
+	/** Pieces waiting out {@link #delay}, by their scheduled upload. */
+	private final Map<StagedPiece, ScheduledFuture<?>> waiting = new ConcurrentHashMap<>();
+
 	/** Pieces submitted and not yet uploaded (or given up as unneeded). */
 	private final Set<StagedPiece> inFlight = ConcurrentHashMap.newKeySet();
 
 	private final AtomicLong uploadedBytes = new AtomicLong();
 
-	/** @param threads pieces uploaded at once */
+	/** Whether this mount has an inode open (set by {@link FsFiles}, which is made after this). */
+	private volatile LongPredicate openHere = (inodeId) -> false;
+
+	/**
+	 * @param threads pieces uploaded at once
+	 * @param delay how long a piece waits before its upload (zero: none)
+	 */
 	public WriteBackUploads(DiskCache disk, SnapshotStore store, FsNamespace namespace, FsMount mount, int threads,
-			ScheduledExecutorService timers) {
+			Duration delay, ScheduledExecutorService timers) {
+		if (delay.isNegative()) {
+			throw new IllegalArgumentException("the upload delay must not be negative: " + delay);
+		}
 		this.disk = disk;
 		this.store = store;
 		this.namespace = namespace;
 		this.names = new BlockNames(mount.objectStore().getKeyPrefix(), mount.fs().getBlockSize());
 		this.fsPrefix = BlockNames.fsPrefix(mount.objectStore().getKeyPrefix(), mount.fsId());
 		this.timers = timers;
+		this.delay = delay;
 		this.pool = Executors.newFixedThreadPool(threads, FsSession.daemon("curve-fs-write-back"));
 	}
 
@@ -91,7 +114,14 @@ public final class WriteBackUploads {
 	public void submit(long inodeId, long chunkId, List<String> keys) {
 		StagedPiece piece = new StagedPiece(new PieceId(inodeId, chunkId), List.copyOf(keys));
 		this.inFlight.add(piece);
-		this.pool.execute(() -> attempt(piece));
+		if (this.delay.isZero()) {
+			this.pool.execute(() -> attempt(piece));
+			return;
+		}
+		this.waiting.put(piece, this.timers.schedule(() -> {
+			this.waiting.remove(piece);
+			this.pool.execute(() -> attempt(piece));
+		}, this.delay.toMillis(), TimeUnit.MILLISECONDS));
 	}
 
 	/**
@@ -130,6 +160,11 @@ public final class WriteBackUploads {
 		return byPiece.size();
 	}
 
+	/** Tells which inodes this mount has open: their pieces go up even when their last name is gone. */
+	void openHere(LongPredicate isOpen) {
+		this.openHere = isOpen;
+	}
+
 	/** Pieces submitted and not yet done. */
 	public int inFlight() {
 		return this.inFlight.size();
@@ -146,6 +181,12 @@ public final class WriteBackUploads {
 	 * @return whether every upload finished
 	 */
 	public boolean close(Duration timeout) {
+		this.waiting.forEach((piece, upload) -> {
+			if (upload.cancel(false)) {
+				this.waiting.remove(piece);
+				this.pool.execute(() -> attempt(piece));
+			}
+		});
 		long deadline = System.nanoTime() + timeout.toNanos();
 		while (!this.inFlight.isEmpty() && System.nanoTime() < deadline) {
 			try {
@@ -174,6 +215,10 @@ public final class WriteBackUploads {
 	}
 
 	private void upload(StagedPiece piece) {
+		if (!this.delay.isZero() && !stillNeeded(piece)) {
+			piece.keys().forEach(this.disk::discard);
+			return;
+		}
 		for (String key : piece.keys()) {
 			byte[] bytes = this.disk.staged(key);
 			if (bytes != null) {
@@ -181,21 +226,8 @@ public final class WriteBackUploads {
 				this.uploadedBytes.addAndGet(bytes.length);
 			}
 		}
-		Inode inode;
-		try {
-			inode = this.namespace.markUploaded(piece.id().inodeId(), List.of(piece.id().chunkId()));
-		}
-		catch (CurveException ex) {
-			if (ex.code() != ErrorCode.INODE_NOT_FOUND) {
-				throw ex;
-			}
-			inode = null;
-		}
-		Set<String> named = new HashSet<>();
-		if (inode != null) {
-			named.addAll(this.names.pieceKeys(inode));
-			named.addAll(this.names.retiredKeys(inode, Long.MAX_VALUE));
-		}
+		Set<String> named = namedKeys(
+				inodeOrNull(() -> this.namespace.markUploaded(piece.id().inodeId(), List.of(piece.id().chunkId()))));
 		List<String> unneeded = piece.keys().stream().filter(key -> !named.contains(key)).toList();
 		if (!unneeded.isEmpty()) {
 			this.store.delete(unneeded);
@@ -208,6 +240,43 @@ public final class WriteBackUploads {
 				this.disk.discard(key);
 			}
 		}
+	}
+
+	/**
+	 * Whether a piece that waited is still needed: its inode names any of its objects, and
+	 * has a name left or is open here (an unlinked inode stays readable through open handles).
+	 */
+	private boolean stillNeeded(StagedPiece piece) {
+		long inodeId = piece.id().inodeId();
+		Inode inode = inodeOrNull(() -> this.namespace.getInode(inodeId));
+		if (inode == null || (inode.getNlink() == 0 && !this.openHere.test(inodeId))) {
+			return false;
+		}
+		Set<String> named = namedKeys(inode);
+		return piece.keys().stream().anyMatch(named::contains);
+	}
+
+	/** The inode {@code read} returns, or null when it is gone. */
+	private static Inode inodeOrNull(Supplier<Inode> read) {
+		try {
+			return read.get();
+		}
+		catch (CurveException ex) {
+			if (ex.code() != ErrorCode.INODE_NOT_FOUND) {
+				throw ex;
+			}
+			return null;
+		}
+	}
+
+	/** The objects the inode names, current or retired; none when it is null (gone). */
+	private Set<String> namedKeys(Inode inode) {
+		if (inode == null) {
+			return Set.of();
+		}
+		Set<String> named = new HashSet<>(this.names.pieceKeys(inode));
+		named.addAll(this.names.retiredKeys(inode, Long.MAX_VALUE));
+		return named;
 	}
 
 }

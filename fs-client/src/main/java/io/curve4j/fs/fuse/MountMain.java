@@ -68,6 +68,10 @@ public final class MountMain implements Callable<Integer> {
 			+ " Raft entry (fsync waits for them; docs/architecture.md)")
 	boolean metadataWriteBack;
 
+	@Option(names = "--upload-delay", description = "With --cache-mode write-back: seconds a written piece waits on the"
+			+ " cache disk before its upload; a file removed by then is never uploaded (default 0)")
+	long uploadDelaySeconds;
+
 	/** Seconds an unmount waits for write-back uploads; what is left is uploaded by the next start. */
 	private static final Duration UPLOADS_ON_UNMOUNT = Duration.ofSeconds(60);
 
@@ -106,6 +110,10 @@ public final class MountMain implements Callable<Integer> {
 			System.err.println("cannot mount: --metadata-write-back needs --cache-mode write-back");
 			return 2;
 		}
+		if (this.uploadDelaySeconds != 0 && (this.uploadDelaySeconds < 0 || mode != CacheMode.WRITE_BACK)) {
+			System.err.println("cannot mount: --upload-delay takes seconds, zero or more, with --cache-mode write-back");
+			return 2;
+		}
 		String password = Files.readString(this.secretFile).strip();
 		Path mp = this.mountPoint.toAbsolutePath().normalize();
 		FsSession session = FsSession.open(this.mds, this.fs, this.user, password, mp.toString(), mode);
@@ -114,7 +122,8 @@ public final class MountMain implements Callable<Integer> {
 		FsNamespace namespace = this.metadataWriteBack ? new FsNamespace(mount, session.meta(), disk)
 				: new FsNamespace(mount, session.meta());
 		WriteBackUploads writeBack = mode != CacheMode.WRITE_BACK ? null
-				: new WriteBackUploads(disk, session.objects(), namespace, mount, 4, session.timers());
+				: new WriteBackUploads(disk, session.objects(), namespace, mount, 4,
+						Duration.ofSeconds(this.uploadDelaySeconds), session.timers());
 		if (disk != null) {
 			log.info("{} disk cache in {}: {} bytes kept for reads, {} pending upload, of {}", mode.label(), this.cacheDir,
 					disk.used(), disk.pendingBytes(), this.cacheSize);
@@ -130,8 +139,8 @@ public final class MountMain implements Callable<Integer> {
 		// SIGTERM (fs umount sends it) unmounts: the FUSE loops end and serve() returns
 		Thread uploadOnExit = new Thread(() -> stop(files, namespace, writeBack, session), "curve-fs-shutdown");
 		Runtime.getRuntime().addShutdownHook(uploadOnExit);
-		log.info("mounting {} at {} (mount id {}, cache {}, metadata {})", this.fs, mp, mount.mountId(), mode.label(),
-				this.metadataWriteBack ? "write-back" : "committed before each call returns");
+		log.info("mounting {} at {} (mount id {}, cache {}, upload delay {} s, metadata {})", this.fs, mp, mount.mountId(),
+				mode.label(), this.uploadDelaySeconds, this.metadataWriteBack ? "write-back" : "committed before each call returns");
 		fuse.serve(mp, this.debug, options(), FUSE_THREADS);
 		log.info("unmounted {}", mp);
 		stop(files, namespace, writeBack, session);
