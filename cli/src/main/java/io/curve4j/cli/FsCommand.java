@@ -192,8 +192,8 @@ final class FsCommand {
 
 		@Option(names = "--upload-delay", paramLabel = "SECONDS", defaultValue = "0",
 				description = "With --cache-mode write-back: seconds a written piece waits on the cache disk before its"
-						+ " upload; a file removed by then is never uploaded, and other mounts wait for its bytes that long"
-						+ " (default ${DEFAULT-VALUE})")
+						+ " upload; a file removed by then is never uploaded, and other mounts cannot read its bytes until"
+						+ " they are (EIO after 10 s) (default ${DEFAULT-VALUE})")
 		long uploadDelaySeconds;
 
 		@Mixin
