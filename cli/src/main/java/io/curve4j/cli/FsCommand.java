@@ -207,16 +207,13 @@ final class FsCommand {
 			CacheMode mode;
 			try {
 				mode = CacheMode.of(this.cacheMode, this.cacheDir != null);
+				mode.checkUploadDelay(this.uploadDelaySeconds);
 			}
 			catch (IllegalArgumentException ex) {
 				throw new ParameterException(this.spec.commandLine(), ex.getMessage());
 			}
 			if (this.metadataWriteBack && mode != CacheMode.WRITE_BACK) {
 				throw new ParameterException(this.spec.commandLine(), "--metadata-write-back needs --cache-mode write-back");
-			}
-			if (this.uploadDelaySeconds < 0 || (this.uploadDelaySeconds > 0 && mode != CacheMode.WRITE_BACK)) {
-				throw new ParameterException(this.spec.commandLine(),
-						"--upload-delay takes seconds, zero or more, with --cache-mode write-back");
 			}
 			FsMounts mounts = mounts();
 			Path mp = FsMounts.checkMountPoint(this.mountPoint);

@@ -42,6 +42,16 @@ public enum CacheMode {
 		return mode;
 	}
 
+	/**
+	 * Checks a mount's upload delay against its mode (both `fs mount` and the client ask).
+	 * @throws IllegalArgumentException when the delay is negative, or set without write-back
+	 */
+	public void checkUploadDelay(long seconds) {
+		if (seconds < 0 || (seconds > 0 && this != WRITE_BACK)) {
+			throw new IllegalArgumentException("--upload-delay takes seconds, zero or more, with --cache-mode write-back");
+		}
+	}
+
 	/** The mode a user named. */
 	public static CacheMode of(String label) {
 		return Arrays.stream(values())

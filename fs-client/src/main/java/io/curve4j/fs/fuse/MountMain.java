@@ -101,6 +101,7 @@ public final class MountMain implements Callable<Integer> {
 		CacheMode mode;
 		try {
 			mode = CacheMode.of(this.cacheMode, this.cacheDir != null);
+			mode.checkUploadDelay(this.uploadDelaySeconds);
 		}
 		catch (IllegalArgumentException ex) {
 			System.err.println("cannot mount: " + ex.getMessage());
@@ -108,10 +109,6 @@ public final class MountMain implements Callable<Integer> {
 		}
 		if (this.metadataWriteBack && mode != CacheMode.WRITE_BACK) {
 			System.err.println("cannot mount: --metadata-write-back needs --cache-mode write-back");
-			return 2;
-		}
-		if (this.uploadDelaySeconds != 0 && (this.uploadDelaySeconds < 0 || mode != CacheMode.WRITE_BACK)) {
-			System.err.println("cannot mount: --upload-delay takes seconds, zero or more, with --cache-mode write-back");
 			return 2;
 		}
 		String password = Files.readString(this.secretFile).strip();
