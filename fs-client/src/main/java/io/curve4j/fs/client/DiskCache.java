@@ -23,14 +23,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Block objects on local disk, one file per object, in two areas. {@code <dir>/read/}
- * keeps objects read from the store for later reads: an object never changes once written
+ * Block objects on local disk, in two areas. {@code <dir>/read/} keeps objects read from
+ * the store for later reads, one file per object: an object never changes once written
  * (its name is never reused), so a cached copy is never stale and needs no invalidation.
  * Past 90 % of the capacity the least recently read objects are removed until 70 % is
- * left. {@code <dir>/write/} holds the objects a write-back mount wrote and has not
- * uploaded yet: written with fsync, never trimmed, moved to the read area once uploaded.
- * Both indexes are rebuilt from the directories at start, so a remount keeps what it had
- * cached and finds what it still has to upload.
+ * left. {@code <dir>/write/} ({@link WriteArea}) holds the objects a write-back mount wrote
+ * and has not uploaded yet: durable after {@link #sync}, never trimmed, copied to the read
+ * area once uploaded. Both are read back at start, so a remount keeps what it had cached
+ * and finds what it still has to upload.
  */
 public final class DiskCache {
 
@@ -47,14 +47,9 @@ public final class DiskCache {
 
 	private final Path dir;
 
-	private final Path writeDir;
+	private final WriteArea writeArea;
 
 	private final long capacity;
-
-	/** Objects in the write area, by key, with their sizes. */
-	private final Map<String, Long> staged = new ConcurrentHashMap<>();
-
-	private final AtomicLong stagedBytes = new AtomicLong();
 
 	private final Map<String, Entry> entries = new ConcurrentHashMap<>();
 
@@ -71,24 +66,10 @@ public final class DiskCache {
 			throw new IllegalArgumentException("a cache needs a positive size, not " + capacity);
 		}
 		this.dir = cacheDir.resolve("read");
-		this.writeDir = cacheDir.resolve("write");
 		this.capacity = capacity;
 		try {
 			Files.createDirectories(this.dir);
-			Files.createDirectories(this.writeDir);
-			try (Stream<Path> files = Files.list(this.writeDir)) {
-				for (Path file : files.toList()) {
-					String name = file.getFileName().toString();
-					if (name.endsWith(".tmp")) {
-						// never renamed into place: no write counted on it
-						Files.deleteIfExists(file);
-						continue;
-					}
-					long size = Files.size(file);
-					this.staged.put(URLDecoder.decode(name, StandardCharsets.UTF_8), size);
-					this.stagedBytes.addAndGet(size);
-				}
-			}
+			this.writeArea = new WriteArea(cacheDir.resolve("write"));
 			try (Stream<Path> files = Files.list(this.dir)) {
 				// oldest first, so that what was read last counts as read last
 				for (Path file : files.sorted(Comparator.comparing(DiskCache::modified)).toList()) {
@@ -115,8 +96,7 @@ public final class DiskCache {
 	 * @return false when the object is not cached (nothing copied)
 	 */
 	public boolean read(String key, long offset, byte[] dst, int at, int n) {
-		Long stagedSize = this.staged.get(key);
-		if (stagedSize != null && offset + n <= stagedSize && readFile(writeFile(key), offset, dst, at, n)) {
+		if (this.writeArea.read(key, offset, dst, at, n)) {
 			this.hits.incrementAndGet();
 			return true;
 		}
@@ -153,8 +133,9 @@ public final class DiskCache {
 
 	/** The whole cached object, or null (not counted in the hit ratio: prefetches ask too). */
 	public byte[] get(String key) {
-		if (this.staged.containsKey(key)) {
-			return staged(key);
+		byte[] staged = this.writeArea.get(key);
+		if (staged != null) {
+			return staged;
 		}
 		Entry entry = this.entries.get(key);
 		if (entry == null) {
@@ -173,7 +154,14 @@ public final class DiskCache {
 
 	/** Keeps a whole object; a failure to write only means it is not cached. */
 	public void put(String key, byte[] bytes) {
-		if (this.entries.containsKey(key) || this.staged.containsKey(key) || bytes.length > this.capacity * (1 - TRIM_RATIO)) {
+		if (this.writeArea.contains(key)) {
+			return;
+		}
+		keep(key, bytes);
+	}
+
+	private void keep(String key, byte[] bytes) {
+		if (this.entries.containsKey(key) || bytes.length > this.capacity * (1 - TRIM_RATIO)) {
 			return;
 		}
 		Path target = file(key);
@@ -195,137 +183,60 @@ public final class DiskCache {
 		if (this.entries.putIfAbsent(key, new Entry(bytes.length, this.clock.incrementAndGet())) == null) {
 			this.used.addAndGet(bytes.length);
 		}
-		if (this.used.get() + this.stagedBytes.get() > this.capacity * FULL_RATIO) {
-			trim();
-		}
+		trimIfFull();
 	}
 
 	/**
-	 * Writes an object to the write area, durably: the file is synced, and
-	 * {@link #syncStaged()} syncs the directory once for a batch.
+	 * Writes an object to the write area. It is read from there at once, and durable (it
+	 * survives the machine) after the next {@link #sync}.
 	 * @throws UncheckedIOException when the disk refuses it (nothing staged then)
 	 */
 	public void stage(String key, byte[] bytes) {
-		stage(key, bytes, true);
-	}
-
-	/**
-	 * Writes an object to the write area; {@code durable=false} leaves it to the page cache
-	 * (it survives this process, not the machine) until {@link #sync} syncs it.
-	 */
-	public void stage(String key, byte[] bytes, boolean durable) {
-		Path target = writeFile(key);
-		Path tmp = target.resolveSibling(target.getFileName() + "." + Thread.currentThread().getId() + ".tmp");
 		try {
-			try (FileChannel file = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-					StandardOpenOption.TRUNCATE_EXISTING)) {
-				ByteBuffer from = ByteBuffer.wrap(bytes);
-				while (from.hasRemaining()) {
-					file.write(from);
-				}
-				if (durable) {
-					file.force(true);
-				}
-			}
-			Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+			this.writeArea.append(key, bytes);
 		}
 		catch (IOException ex) {
-			try {
-				Files.deleteIfExists(tmp);
-			}
-			catch (IOException ignored) {
-				// nothing more to undo
-			}
 			throw new UncheckedIOException("cannot write " + key + " to the write-back cache", ex);
 		}
-		if (this.staged.put(key, (long) bytes.length) == null) {
-			this.stagedBytes.addAndGet(bytes.length);
-		}
 	}
 
-	/** Makes objects staged without sync durable, bytes and names. */
-	public void sync(List<String> keys) {
-		if (keys.isEmpty()) {
-			return;
-		}
-		for (String key : keys) {
-			try (FileChannel file = FileChannel.open(writeFile(key), StandardOpenOption.WRITE)) {
-				file.force(true);
-			}
-			catch (IOException ex) {
-				throw new UncheckedIOException("cannot sync " + key + " in the write-back cache", ex);
-			}
-		}
-		syncStaged();
-	}
-
-	/** Makes the names of the objects staged so far durable (their bytes already are). */
-	public void syncStaged() {
-		try (FileChannel directory = FileChannel.open(this.writeDir, StandardOpenOption.READ)) {
-			directory.force(true);
+	/** Makes every object staged so far durable. */
+	public void sync() {
+		try {
+			this.writeArea.sync();
 		}
 		catch (IOException ex) {
-			throw new UncheckedIOException("cannot sync the write-back cache directory " + this.writeDir, ex);
+			throw new UncheckedIOException("cannot sync the write-back cache", ex);
 		}
 	}
 
 	/** A staged object's bytes (to upload), or null when it is not staged. */
 	public byte[] staged(String key) {
-		try {
-			return this.staged.containsKey(key) ? Files.readAllBytes(writeFile(key)) : null;
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("cannot read " + key + " from the write-back cache", ex);
-		}
+		return this.writeArea.get(key);
 	}
 
 	/** The objects staged and not yet uploaded (a restarted client uploads them first). */
 	public Set<String> stagedKeys() {
-		return Set.copyOf(this.staged.keySet());
+		return this.writeArea.keys();
 	}
 
 	/** A staged object is in the store now: it moves to the read area. */
 	public void uploaded(String key) {
-		Long size = this.staged.get(key);
-		if (size == null) {
-			return;
+		byte[] bytes = this.writeArea.get(key);
+		if (bytes != null) {
+			keep(key, bytes);
 		}
-		try {
-			Files.move(writeFile(key), file(key), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-			if (this.entries.putIfAbsent(key, new Entry(size, this.clock.incrementAndGet())) == null) {
-				this.used.addAndGet(size);
-			}
-		}
-		catch (IOException ex) {
-			log.warn("cannot move uploaded {} to the read cache: {}", key, ex.toString());
-		}
-		unstage(key);
-		if (this.used.get() + this.stagedBytes.get() > this.capacity * FULL_RATIO) {
-			trim();
-		}
+		this.writeArea.remove(key);
 	}
 
 	/** Drops a staged object that nothing needs (its piece was never recorded, or is gone). */
 	public void discard(String key) {
-		try {
-			Files.deleteIfExists(writeFile(key));
-		}
-		catch (IOException ex) {
-			log.warn("cannot remove {} from the write-back cache: {}", key, ex.toString());
-		}
-		unstage(key);
-	}
-
-	private void unstage(String key) {
-		Long size = this.staged.remove(key);
-		if (size != null) {
-			this.stagedBytes.addAndGet(-size);
-		}
+		this.writeArea.remove(key);
 	}
 
 	/** Whether write-back may stage more: below {@link #FULL_RATIO} of the capacity, counting both areas. */
 	public boolean acceptsWrites(long bytes) {
-		return this.used.get() + this.stagedBytes.get() + bytes <= this.capacity * FULL_RATIO;
+		return this.used.get() + this.writeArea.diskBytes() + bytes <= this.capacity * FULL_RATIO;
 	}
 
 	/** Bytes in the read area now. */
@@ -335,7 +246,7 @@ public final class DiskCache {
 
 	/** Bytes written back and not yet uploaded. */
 	public long pendingBytes() {
-		return this.stagedBytes.get();
+		return this.writeArea.liveBytes();
 	}
 
 	/** Share of reads answered from disk so far. */
@@ -350,7 +261,7 @@ public final class DiskCache {
 	 * capacity is used, both areas counted (the write area is never trimmed).
 	 */
 	synchronized void trim() {
-		if (this.used.get() + this.stagedBytes.get() <= this.capacity * FULL_RATIO) {
+		if (this.used.get() + this.writeArea.diskBytes() <= this.capacity * FULL_RATIO) {
 			return;
 		}
 		List<Map.Entry<String, Entry>> byAge = this.entries.entrySet()
@@ -358,10 +269,16 @@ public final class DiskCache {
 			.sorted(Comparator.comparingLong(e -> e.getValue().lastRead()))
 			.toList();
 		for (Map.Entry<String, Entry> oldest : byAge) {
-			if (this.used.get() + this.stagedBytes.get() <= this.capacity * TRIM_RATIO) {
+			if (this.used.get() + this.writeArea.diskBytes() <= this.capacity * TRIM_RATIO) {
 				break;
 			}
 			forget(oldest.getKey());
+		}
+	}
+
+	private void trimIfFull() {
+		if (this.used.get() + this.writeArea.diskBytes() > this.capacity * FULL_RATIO) {
+			trim();
 		}
 	}
 
@@ -380,10 +297,6 @@ public final class DiskCache {
 
 	private Path file(String key) {
 		return this.dir.resolve(URLEncoder.encode(key, StandardCharsets.UTF_8));
-	}
-
-	private Path writeFile(String key) {
-		return this.writeDir.resolve(URLEncoder.encode(key, StandardCharsets.UTF_8));
 	}
 
 	private static long modified(Path file) {

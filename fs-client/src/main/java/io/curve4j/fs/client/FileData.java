@@ -193,9 +193,8 @@ public final class FileData {
 		}
 		if (this.writeBack != null && this.namespace.recordsLater() && this.disk.acceptsWrites(bytes)
 				&& stage(uploads, false)) {
-			List<String> staged = uploads.stream().flatMap((u) -> u.puts().stream()).map(PieceUploads.Put::key).toList();
 			this.namespace.appendPiecesLater(inodeId, pieces(ranges, uploads, this.mount.mountId()), newLength,
-					FsNamespace.nowNs(), staged, () -> submitUploads(inodeId, uploads));
+					FsNamespace.nowNs(), () -> submitUploads(inodeId, uploads));
 			return null;
 		}
 		if (this.writeBack != null && this.disk.acceptsWrites(bytes) && stage(uploads, true)) {
@@ -227,12 +226,12 @@ public final class FileData {
 		try {
 			for (PieceUploads.Upload upload : uploads) {
 				for (PieceUploads.Put put : upload.puts()) {
-					this.disk.stage(put.key(), put.bytes(), durable);
+					this.disk.stage(put.key(), put.bytes());
 					staged.add(put.key());
 				}
 			}
 			if (durable) {
-				this.disk.syncStaged();
+				this.disk.sync();
 			}
 			return true;
 		}

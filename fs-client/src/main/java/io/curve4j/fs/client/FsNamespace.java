@@ -431,8 +431,8 @@ public final class FsNamespace {
 	 * (metadata write-back only); {@code committed} runs once they did or were refused.
 	 */
 	public void appendPiecesLater(long inodeId, Map<Long, ChunkPieces> pieces, long newLength, long mtimeNs,
-			List<String> staged, Runnable committed) {
-		this.metadata.appendPieces(inodeId, pieces, newLength, mtimeNs, staged, committed);
+			Runnable committed) {
+		this.metadata.appendPieces(inodeId, pieces, newLength, mtimeNs, committed);
 	}
 
 	/** Whether piece records are committed in the background ({@link #appendPiecesLater}). */

@@ -85,9 +85,9 @@ public final class MetadataWriteBack implements AutoCloseable {
 
 	}
 
-	/** @param staged the piece objects staged for it, synced before it is sent; {@code committed} runs after (ok or not) */
-	private record Append(long seq, int partitionId, long inodeId, AppendPiecesRequest request, List<String> staged,
-			Runnable committed) implements Op {
+	/** Its pieces' objects are staged in the disk cache, synced before it is sent; {@code committed} runs after (ok or not). */
+	private record Append(long seq, int partitionId, long inodeId, AppendPiecesRequest request, Runnable committed)
+			implements Op {
 
 		@Override
 		public BatchOp op() {
@@ -194,11 +194,10 @@ public final class MetadataWriteBack implements AutoCloseable {
 	/**
 	 * Pieces staged in the write-back cache join the inode's lists later; the length and
 	 * modification time this mount shows change now.
-	 * @param staged the pieces' objects (synced before the record is sent)
 	 * @param committed runs once the record is committed or refused (the uploads start then)
 	 */
 	public void appendPieces(long inodeId, Map<Long, ChunkPieces> pieces, long newLength, long mtimeNs,
-			List<String> staged, Runnable committed) {
+			Runnable committed) {
 		int partitionId = this.mount.partitionOf(inodeId).getPartitionId();
 		AppendPiecesRequest request = AppendPiecesRequest.newBuilder().setInodeId(inodeId).putAllPieces(pieces)
 			.setNewLength(newLength).setMtimeNs(mtimeNs).build();
@@ -209,7 +208,7 @@ public final class MetadataWriteBack implements AutoCloseable {
 				this.views.put(inodeId, view.toBuilder().setLength(Math.max(view.getLength(), newLength))
 					.setMtimeNs(mtimeNs).setCtimeNs(mtimeNs).build());
 			}
-			enqueue(new Append(++this.made, partitionId, inodeId, request, List.copyOf(staged), committed));
+			enqueue(new Append(++this.made, partitionId, inodeId, request, committed));
 		}
 	}
 
@@ -373,13 +372,9 @@ public final class MetadataWriteBack implements AutoCloseable {
 	 * are recorded once.
 	 */
 	private void commit(List<Op> batch) {
-		List<String> staged = new ArrayList<>();
-		batch.forEach((op) -> {
-			if (op instanceof Append append) {
-				staged.addAll(append.staged());
-			}
-		});
-		this.disk.sync(staged);
+		if (batch.stream().anyMatch(Append.class::isInstance)) {
+			this.disk.sync();
+		}
 		int partitionId = batch.get(0).partitionId();
 		BatchResponse response = this.meta.<BatchResponse>call(partitionId, "commit " + batch.size() + " metadata records",
 				true, (stub, ref, o) -> {
