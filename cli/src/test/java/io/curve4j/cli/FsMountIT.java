@@ -842,6 +842,13 @@ class FsMountIT {
 			long keptInode = ((Number) Files.getAttribute(mountD.resolve("kept.bin"), "unix:ino")).longValue();
 			assertThat(objectsOf(bucket, keptInode)).isEmpty();
 			assertThat(list(cacheDir.resolve("write"))).isNotEmpty();
+			// a file removed here goes from the waiting pieces at once, not when its delay ends
+			Files.write(mountD.resolve("gone.bin"), SnapshotCluster.random(150_001, 64));
+			await().atMost(Duration.ofSeconds(30))
+				.until(() -> cacheMetric(cacheDir, "curve4j_fs_cache_pending_upload_bytes") == kept.length + 150_001);
+			Files.delete(mountD.resolve("gone.bin"));
+			await().atMost(Duration.ofSeconds(30))
+				.until(() -> cacheMetric(cacheDir, "curve4j_fs_cache_pending_upload_bytes") == kept.length);
 			umount(mountD);
 			assertThat(objectsOf(bucket, keptInode)).isNotEmpty();
 			assertThat(list(cacheDir.resolve("write"))).isEmpty();

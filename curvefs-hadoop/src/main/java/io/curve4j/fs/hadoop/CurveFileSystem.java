@@ -307,7 +307,7 @@ public class CurveFileSystem extends FileSystem {
 				return false;
 			}
 			if (entry.getType() != InodeType.DIRECTORY) {
-				this.namespace.unlink(entry.getParent(), entry.getName());
+				this.files.unlink(entry.getParent(), entry.getName());
 				return true;
 			}
 			List<Dentry> children = this.namespace.list(entry.getInodeId());
@@ -334,7 +334,7 @@ public class CurveFileSystem extends FileSystem {
 			this.namespace.rmdir(entry.getParent(), entry.getName());
 		}
 		else {
-			this.namespace.unlink(entry.getParent(), entry.getName());
+			this.files.unlink(entry.getParent(), entry.getName());
 		}
 	}
 

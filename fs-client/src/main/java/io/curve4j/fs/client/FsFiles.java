@@ -27,6 +27,8 @@ public final class FsFiles {
 
 	private final FileData data;
 
+	private final WriteBackUploads writeBack;
+
 	private final Map<Long, OpenFile> open = new ConcurrentHashMap<>();
 
 	/**
@@ -35,6 +37,7 @@ public final class FsFiles {
 	 */
 	public FsFiles(FsSession session, FsNamespace namespace, DiskCache disk, WriteBackUploads writeBack) {
 		this.namespace = namespace;
+		this.writeBack = writeBack;
 		ExecutorService uploads = Executors.newFixedThreadPool(4, FsSession.daemon("curve-fs-upload"));
 		// prefetches and cache fills: a few at a time, the rest dropped (they only save time)
 		ExecutorService background = new ThreadPoolExecutor(2, 2, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(64),
@@ -70,6 +73,17 @@ public final class FsFiles {
 			if (file.release()) {
 				this.open.remove(file.inodeId());
 			}
+		}
+	}
+
+	/**
+	 * Removes a non-directory name. A file left with no name and not open here can no longer
+	 * be read through this mount, so its pieces still waiting out an upload delay go at once.
+	 */
+	public void unlink(long parent, String name) {
+		Inode left = this.namespace.unlink(parent, name);
+		if (this.writeBack != null && left.getNlink() == 0 && !this.open.containsKey(left.getInodeId())) {
+			this.writeBack.dropWaiting(left.getInodeId());
 		}
 	}
 

@@ -313,19 +313,17 @@ public final class FsNamespace {
 	/**
 	 * Removes a non-directory name; its inode loses one link (at none it goes to the trash),
 	 * in the same Raft entry when the inode lives in the directory's partition.
+	 * @return the inode as the removal left it
 	 */
-	public Dentry unlink(long parent, String name) {
+	public Inode unlink(long parent, String name) {
 		checkName(name);
 		settle();
 		DentryResponse removed = deleteDentry(parent, name, 0, false);
 		removedHere(parent, name);
 		if (removed.hasInode()) {
-			seen(removed.getInode());
+			return seen(removed.getInode());
 		}
-		else {
-			dropLinks(removed.getDentry().getInodeId(), 1);
-		}
-		return removed.getDentry();
+		return dropLinks(removed.getDentry().getInodeId(), 1);
 	}
 
 	/** Removes an empty directory. */
@@ -615,10 +613,13 @@ public final class FsNamespace {
 				.setCtimeNs(nowNs()).build(), o)));
 	}
 
-	private void dropLinks(long inodeId, int count) {
+	/** @return the inode as the last change left it */
+	private Inode dropLinks(long inodeId, int count) {
+		Inode inode = null;
 		for (int i = 0; i < count; i++) {
-			changeLinks(inodeId, -1);
+			inode = changeLinks(inodeId, -1);
 		}
+		return inode;
 	}
 
 	private Dentry require(long parent, String name) {

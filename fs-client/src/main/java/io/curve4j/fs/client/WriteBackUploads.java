@@ -41,7 +41,8 @@ import io.curve4j.proto.metaserver.v1.Inode;
  * With an upload delay a piece waits that long before its upload, and one whose file is
  * gone by then (no name left, and not open on this mount) is dropped without ever reaching
  * the store: a burst of small files costs local writes only while it lasts, and a
- * short-lived file costs no upload at all. An unmount uploads the waiting pieces at once.
+ * short-lived file costs no upload at all. A file removed on this mount has its waiting
+ * pieces dropped at once ({@link #dropWaiting}). An unmount uploads the waiting pieces at once.
  */
 public final class WriteBackUploads {
 
@@ -122,6 +123,20 @@ public final class WriteBackUploads {
 			this.waiting.remove(piece);
 			this.pool.execute(() -> attempt(piece));
 		}, this.delay.toMillis(), TimeUnit.MILLISECONDS));
+	}
+
+	/**
+	 * Drops the waiting pieces of an inode this mount left with no name and does not have
+	 * open: what the check at the end of the delay would decide, without reading the inode.
+	 */
+	public void dropWaiting(long inodeId) {
+		this.waiting.forEach((piece, upload) -> {
+			if (piece.id().inodeId() == inodeId && upload.cancel(false)) {
+				this.waiting.remove(piece);
+				piece.keys().forEach(this.disk::discard);
+				this.inFlight.remove(piece);
+			}
+		});
 	}
 
 	/**

@@ -244,7 +244,7 @@ public final class CurveFuse extends FuseStubFS {
 	@Override
 	public int unlink(String path) {
 		return run("unlink", path, () -> {
-			this.namespace.unlink(resolve(parentOf(path)).getInodeId(), nameOf(path));
+			this.files.unlink(resolve(parentOf(path)).getInodeId(), nameOf(path));
 			this.entries.invalidate(path);
 			return 0;
 		});
