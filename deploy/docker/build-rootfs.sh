@@ -22,7 +22,9 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 die() { echo "build-rootfs.sh: $*" >&2; exit 1; }
 
 [ "$(uname -m)" = x86_64 ] || die "the images are linux/amd64; this host is $(uname -m)"
-[ -x /bin/busybox ] && /bin/busybox --list | grep -qx wget \
+# grep reads the whole list: with -q it would stop at the match, busybox could die of
+# SIGPIPE writing the rest, and pipefail would take that for a missing wget
+[ -x /bin/busybox ] && /bin/busybox --list | grep -x wget >/dev/null \
   || die "no static busybox in /bin/busybox: apt-get install busybox-static"
 jlink=$(command -v jlink) || die "no jlink: a full JDK is needed (openjdk-17-jdk-headless)"
 command -v unzip >/dev/null || die "no unzip (it takes the JNI libraries out of their jars): apt-get install unzip"
