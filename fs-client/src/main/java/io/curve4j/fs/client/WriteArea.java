@@ -389,12 +389,12 @@ final class WriteArea {
 					+ "never synced, so never acknowledged); they are dropped", path, length - segment.size, segment.size);
 			channel.truncate(segment.size);
 		}
-		this.diskBytes.addAndGet(segment.size);
 		if (segment.live == 0) {
-			this.diskBytes.addAndGet(-segment.size);
 			channel.close();
 			Files.delete(path);
+			return;
 		}
+		this.diskBytes.addAndGet(segment.size);
 	}
 
 	private static void readFully(FileChannel channel, ByteBuffer into, long at) throws IOException {
