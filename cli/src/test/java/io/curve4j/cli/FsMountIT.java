@@ -779,6 +779,19 @@ class FsMountIT {
 			await().atMost(Duration.ofSeconds(30)).until(() -> cacheMetric(cacheDir, "curve4j_fs_metadata_conflicts_total") == 1
 					&& cacheMetric(cacheDir, "curve4j_fs_metadata_pending_records") == 0);
 
+			// names this mount did not make are looked up in a listing at most a second old: another mount's changes show after it
+			Path onOther = mountB.resolve("meta-wb");
+			Files.writeString(onOther.resolve("r1"), "old");
+			await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
+				.untilAsserted(() -> assertThat(Files.readString(dir.resolve("r1"))).isEqualTo("old"));
+			Files.writeString(onOther.resolve("r2"), "new");
+			Files.move(onOther.resolve("r2"), onOther.resolve("r1"), StandardCopyOption.REPLACE_EXISTING);
+			await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
+				.untilAsserted(() -> assertThat(Files.readString(dir.resolve("r1"))).isEqualTo("new"));
+			await().atMost(Duration.ofSeconds(10)).until(() -> !Files.exists(dir.resolve("r2")));
+			Files.delete(onOther.resolve("r1"));
+			await().atMost(Duration.ofSeconds(10)).until(() -> !Files.exists(dir.resolve("r1")));
+
 			// writes, truncates, renames, unlinks and links among files whose records may still be queued
 			Map<String, String> random200 = randomOperationsMatchLocal(Files.createDirectory(mountM.resolve("random-mwb")),
 					Files.createDirectory(local.resolve("random-mwb")), 11, 200);

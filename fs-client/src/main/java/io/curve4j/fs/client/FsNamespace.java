@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
@@ -85,9 +84,9 @@ public final class FsNamespace {
 	private final MetadataWriteBack metadata;
 
 	/**
-	 * With metadata write-back, the names of directories listed within {@link #ATTRIBUTE_TTL}
-	 * (not complete: too many to keep): a name not among them is answered absent without
-	 * asking, as stale as a name the kernel keeps.
+	 * With metadata write-back, the entries of directories listed within {@link #ATTRIBUTE_TTL}
+	 * (not complete: too many to keep): a lookup is answered from them without asking (a name
+	 * not among them is absent), as stale as a name the kernel keeps.
 	 */
 	private final Cache<Long, Listing> listings = Caffeine.newBuilder()
 		.expireAfterWrite(ATTRIBUTE_TTL)
@@ -175,11 +174,21 @@ public final class FsNamespace {
 				return pending;
 			}
 			Listing listing = listed(parent);
-			if (listing.complete() && !listing.names().contains(name)
-					&& this.namedHere.getIfPresent(new Name(parent, name)) == null) {
-				return null;
+			if (listing.complete() && this.namedHere.getIfPresent(new Name(parent, name)) == null) {
+				Dentry listed = listing.entries().get(name);
+				if (listed == null) {
+					return null;
+				}
+				if (listed.getPendingTx() == 0) {
+					return listed;
+				}
 			}
 		}
+		return ask(parent, name);
+	}
+
+	/** The entry as the metaservers have it now, or null: what a change of the namespace goes by. */
+	private Dentry ask(long parent, String name) {
 		while (true) {
 			Dentry dentry;
 			try {
@@ -355,6 +364,9 @@ public final class FsNamespace {
 		}
 		if (this.metadata != null) {
 			namedHere(dstParent, dstName);
+			if (mode == RenameMode.RENAME_EXCHANGE) {
+				namedHere(srcParent, srcName);
+			}
 		}
 	}
 
@@ -362,7 +374,7 @@ public final class FsNamespace {
 		int srcPartition = this.mount.partitionOf(srcParent).getPartitionId();
 		int dstPartition = this.mount.partitionOf(dstParent).getPartitionId();
 		if (srcPartition == dstPartition) {
-			Dentry target = mode == RenameMode.RENAME_REPLACE ? lookup(dstParent, dstName) : null;
+			Dentry target = mode == RenameMode.RENAME_REPLACE ? ask(dstParent, dstName) : null;
 			if (target != null && target.getType() == InodeType.DIRECTORY) {
 				requireEmpty(target.getInodeId(), dstName);
 			}
@@ -457,8 +469,8 @@ public final class FsNamespace {
 		}
 	}
 
-	/** The names of a directory; not complete past {@link #LISTED_NAMES} or when it took long to read. */
-	private record Listing(Set<String> names, boolean complete) {
+	/** The entries of a directory by name; not complete past {@link #LISTED_NAMES} or when it took long to read. */
+	private record Listing(Map<String, Dentry> entries, boolean complete) {
 	}
 
 	/**
@@ -471,9 +483,9 @@ public final class FsNamespace {
 			long started = System.nanoTime();
 			List<Dentry> entries = listPages(d, LISTED_NAMES + 1);
 			boolean quick = System.nanoTime() - started < NAMED_HERE_KEPT.minus(ATTRIBUTE_TTL.multipliedBy(2)).toNanos();
-			Set<String> names = ConcurrentHashMap.newKeySet();
-			entries.forEach((e) -> names.add(e.getName()));
-			return new Listing(names, quick && entries.size() <= LISTED_NAMES);
+			Map<String, Dentry> byName = new ConcurrentHashMap<>();
+			entries.forEach((e) -> byName.put(e.getName(), e));
+			return new Listing(byName, quick && entries.size() <= LISTED_NAMES);
 		});
 	}
 
@@ -486,14 +498,14 @@ public final class FsNamespace {
 	private void removedHere(long parent, String name) {
 		Listing listing = this.listings.getIfPresent(parent);
 		if (listing != null) {
-			listing.names().remove(name);
+			listing.entries().remove(name);
 		}
 	}
 
 	private void renameAcross(long srcParent, String srcName, int srcPartition, long dstParent, String dstName,
 			int dstPartition, RenameMode mode) {
 		Dentry source = require(srcParent, srcName);
-		Dentry target = lookup(dstParent, dstName);
+		Dentry target = ask(dstParent, dstName);
 		if (mode == RenameMode.RENAME_REPLACE && target != null && target.getType() == InodeType.DIRECTORY) {
 			requireEmpty(target.getInodeId(), dstName);
 		}
@@ -594,7 +606,7 @@ public final class FsNamespace {
 		}
 		catch (CurveException ex) {
 			// a retry after a lost answer finds the entry its first try made
-			Dentry existing = ex.code() == ErrorCode.DENTRY_EXISTS ? lookup(parent, name) : null;
+			Dentry existing = ex.code() == ErrorCode.DENTRY_EXISTS ? ask(parent, name) : null;
 			if (existing == null || existing.getInodeId() != inodeId) {
 				throw ex;
 			}
@@ -623,7 +635,7 @@ public final class FsNamespace {
 	}
 
 	private Dentry require(long parent, String name) {
-		Dentry dentry = lookup(parent, name);
+		Dentry dentry = ask(parent, name);
 		if (dentry == null) {
 			throw new CurveException(ErrorCode.DENTRY_NOT_FOUND, "no '" + name + "'");
 		}
