@@ -241,11 +241,21 @@ class MetaServerClusterIT {
 			assertThat(d.getInodeId()).isEqualTo(file);
 			assertThat(d.getPendingTx()).isEqualTo(21);
 		});
-		assertThat(this.trio.meta(leader).listDentry(ListDentryRequest.newBuilder().setPartition(mount).setParent(1).build())
-			.getDentriesList()).singleElement().satisfies(d -> {
-				assertThat(d.getName()).isEqualTo("a");
-				assertThat(d.getPendingTx()).isEqualTo(21);
+		ListDentryResponse listed = this.trio.meta(leader).listDentry(ListDentryRequest.newBuilder().setPartition(mount)
+			.setParent(1).build());
+		assertThat(listed.getDentriesList()).singleElement().satisfies(d -> {
+			assertThat(d.getName()).isEqualTo("a");
+			assertThat(d.getPendingTx()).isEqualTo(21);
+		});
+		assertThat(listed.hasDirectory()).as("the directory's inode only when asked").isFalse();
+		// asked, the listing also gives the directory's own inode (it lives in the partition of its entries)
+		assertThat(this.trio.meta(leader).listDentry(ListDentryRequest.newBuilder().setPartition(mount).setParent(1)
+			.setWithDirectory(true).build()).getDirectory()).satisfies(root -> {
+				assertThat(root.getInodeId()).isEqualTo(1);
+				assertThat(root.getType()).isEqualTo(InodeType.DIRECTORY);
 			});
+		assertThat(this.trio.meta(leader).listDentry(ListDentryRequest.newBuilder().setPartition(mount).setParent(600_000)
+			.setWithDirectory(true).build()).hasDirectory()).as("no such directory").isFalse();
 		assertTxPending(() -> this.trio.meta(leader).getDentry(a.toBuilder().setName("new").build()), 22);
 		assertTxPending(() -> this.trio.meta(leader).deleteDentry(DeleteDentryRequest.newBuilder()
 			.setPartition(mount).setParent(1).setName("a").build()), 21);

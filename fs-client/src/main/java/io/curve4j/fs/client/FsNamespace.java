@@ -3,9 +3,9 @@ package io.curve4j.fs.client;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -63,8 +63,8 @@ public final class FsNamespace {
 
 	private static final int LIST_PAGE = 1000;
 
-	/** How long a name this mount made is added to listings read after it. */
-	private static final Duration NAMED_HERE_KEPT = Duration.ofSeconds(10);
+	/** How long a name this mount changed is asked by name unless a listing read after the change answers it. */
+	private static final Duration CHANGED_HERE_KEPT = Duration.ofSeconds(10);
 
 	/** A directory with more entries is not listed to answer lookups of absent names. */
 	private static final int LISTED_NAMES = 4_000;
@@ -93,9 +93,9 @@ public final class FsNamespace {
 		.maximumSize(1_000)
 		.build();
 
-	/** Names this mount made or committed lately; a listing read meanwhile may lack them. */
-	private final Cache<Name, Boolean> namedHere = Caffeine.newBuilder()
-		.expireAfterWrite(NAMED_HERE_KEPT)
+	/** Names this mount made, removed or committed lately, with when ({@link System#nanoTime}): a listing read before may not show it. */
+	private final Cache<Name, Long> changedHere = Caffeine.newBuilder()
+		.expireAfterWrite(CHANGED_HERE_KEPT)
 		.build();
 
 	private record Name(long parent, String name) {
@@ -125,7 +125,7 @@ public final class FsNamespace {
 
 			@Override
 			public void name(long parent, String name) {
-				namedHere(parent, name);
+				changedHere(parent, name);
 			}
 		});
 	}
@@ -165,6 +165,19 @@ public final class FsNamespace {
 		return cached != null ? cached : getInode(inodeId);
 	}
 
+	/**
+	 * The inode an entry names, for getattr. With metadata write-back a directory not seen
+	 * within {@link #ATTRIBUTE_TTL} is listed instead of read: one call gives its attributes
+	 * and the names its lookups are answered from next.
+	 */
+	public Inode attributes(Dentry entry) {
+		if (this.metadata != null && entry.getType() == InodeType.DIRECTORY
+				&& this.attributes.getIfPresent(entry.getInodeId()) == null) {
+			listed(entry.getInodeId());
+		}
+		return attributes(entry.getInodeId());
+	}
+
 	/** The entry {@code name} of directory {@code parent}, or null; a name held by a rename is settled first. */
 	public Dentry lookup(long parent, String name) {
 		checkName(name);
@@ -174,7 +187,7 @@ public final class FsNamespace {
 				return pending;
 			}
 			Listing listing = listed(parent);
-			if (listing.complete() && this.namedHere.getIfPresent(new Name(parent, name)) == null) {
+			if (listing.complete() && listing.readAfterChangeOf(this.changedHere.getIfPresent(new Name(parent, name)))) {
 				Dentry listed = listing.entries().get(name);
 				if (listed == null) {
 					return null;
@@ -219,7 +232,7 @@ public final class FsNamespace {
 		return listPages(directory, Integer.MAX_VALUE);
 	}
 
-	/** Up to about {@code max} entries of a directory (whole pages), read in pages. */
+	/** Up to about {@code max} entries of a directory (whole pages), read in pages; the first also gives its attributes. */
 	private List<Dentry> listPages(long directory, int max) {
 		List<Dentry> all = new ArrayList<>();
 		String after = "";
@@ -227,7 +240,10 @@ public final class FsNamespace {
 			String from = after;
 			ListDentryResponse page = this.meta.<ListDentryResponse>onInode(directory, "list directory " + directory, true,
 					(stub, ref, o) -> stub.listDentry(ListDentryRequest.newBuilder().setPartition(ref).setParent(directory)
-						.setStartAfter(from).setLimit(LIST_PAGE).build(), o));
+						.setStartAfter(from).setLimit(LIST_PAGE).setWithDirectory(from.isEmpty()).build(), o));
+			if (page.hasDirectory()) {
+				seen(page.getDirectory());
+			}
 			all.addAll(page.getDentriesList());
 			if (!page.getMore() || page.getDentriesCount() == 0 || all.size() >= max) {
 				return all;
@@ -266,7 +282,7 @@ public final class FsNamespace {
 			settle();
 			inode = createNow(parent, name, type, mode, uid, gid, rdev, symlink);
 		}
-		namedHere(parent, name);
+		changedHere(parent, name);
 		return inode;
 	}
 
@@ -313,9 +329,7 @@ public final class FsNamespace {
 			dropLinks(inodeId, 1);
 			throw ex;
 		}
-		if (this.metadata != null) {
-			namedHere(newParent, newName);
-		}
+		changedHere(newParent, newName);
 		return linked;
 	}
 
@@ -328,7 +342,7 @@ public final class FsNamespace {
 		checkName(name);
 		settle();
 		DentryResponse removed = deleteDentry(parent, name, 0, false);
-		removedHere(parent, name);
+		changedHere(parent, name);
 		if (removed.hasInode()) {
 			return seen(removed.getInode());
 		}
@@ -347,7 +361,7 @@ public final class FsNamespace {
 			dropLinks(dentry.getInodeId(), 2);
 		}
 		this.attributes.invalidate(dentry.getInodeId());
-		removedHere(parent, name);
+		changedHere(parent, name);
 	}
 
 	/**
@@ -359,15 +373,8 @@ public final class FsNamespace {
 		checkName(dstName);
 		settle();
 		renameNow(srcParent, srcName, dstParent, dstName, mode);
-		if (mode != RenameMode.RENAME_EXCHANGE) {
-			removedHere(srcParent, srcName);
-		}
-		if (this.metadata != null) {
-			namedHere(dstParent, dstName);
-			if (mode == RenameMode.RENAME_EXCHANGE) {
-				namedHere(srcParent, srcName);
-			}
-		}
+		changedHere(srcParent, srcName);
+		changedHere(dstParent, dstName);
 	}
 
 	private void renameNow(long srcParent, String srcName, long dstParent, String dstName, RenameMode mode) {
@@ -469,36 +476,42 @@ public final class FsNamespace {
 		}
 	}
 
-	/** The entries of a directory by name; not complete past {@link #LISTED_NAMES} or when it took long to read. */
-	private record Listing(Map<String, Dentry> entries, boolean complete) {
+	/**
+	 * The entries of a directory by name, as read from {@code startedNanos} on; not complete
+	 * past {@link #LISTED_NAMES} or when it took long to read.
+	 */
+	private record Listing(Map<String, Dentry> entries, long startedNanos, boolean complete) {
+
+		/** Whether this listing shows a name this mount last changed at {@code changedNanos} (null: not lately). */
+		boolean readAfterChangeOf(Long changedNanos) {
+			return changedNanos == null || this.startedNanos - changedNanos > 0;
+		}
+
 	}
 
 	/**
-	 * The directory as listed within {@link #ATTRIBUTE_TTL}. It may lack names this mount
-	 * committed while it was read: those are in {@link #namedHere}, which keeps them longer
+	 * The directory as listed within {@link #ATTRIBUTE_TTL}. It may miss a change this mount
+	 * made while it was read: such a name is in {@link #changedHere}, which keeps it longer
 	 * than a listing is read and kept.
 	 */
 	private Listing listed(long directory) {
 		return this.listings.get(directory, (d) -> {
 			long started = System.nanoTime();
 			List<Dentry> entries = listPages(d, LISTED_NAMES + 1);
-			boolean quick = System.nanoTime() - started < NAMED_HERE_KEPT.minus(ATTRIBUTE_TTL.multipliedBy(2)).toNanos();
-			Map<String, Dentry> byName = new ConcurrentHashMap<>();
+			boolean quick = System.nanoTime() - started < CHANGED_HERE_KEPT.minus(ATTRIBUTE_TTL.multipliedBy(2)).toNanos();
+			Map<String, Dentry> byName = new HashMap<>();
 			entries.forEach((e) -> byName.put(e.getName(), e));
-			return new Listing(byName, quick && entries.size() <= LISTED_NAMES);
+			return new Listing(byName, started, quick && entries.size() <= LISTED_NAMES);
 		});
 	}
 
-	/** A name this mount made or committed: for a while it is asked by name, whatever a listing says. */
-	private void namedHere(long parent, String name) {
-		this.namedHere.put(new Name(parent, name), Boolean.TRUE);
-	}
-
-	/** A name this mount removed: a listing of its directory no longer has it. */
-	private void removedHere(long parent, String name) {
-		Listing listing = this.listings.getIfPresent(parent);
-		if (listing != null) {
-			listing.entries().remove(name);
+	/**
+	 * A name this mount made, removed or committed, once the metaservers have the change:
+	 * until a listing read after it, the name is asked by name.
+	 */
+	private void changedHere(long parent, String name) {
+		if (this.metadata != null) {
+			this.changedHere.put(new Name(parent, name), System.nanoTime());
 		}
 	}
 

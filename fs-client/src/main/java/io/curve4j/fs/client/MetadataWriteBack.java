@@ -410,10 +410,11 @@ public final class MetadataWriteBack implements AutoCloseable {
 		this.conflicts.incrementAndGet();
 		log.warn("'{}' in directory {} was created by another mount before this mount's create was committed:"
 				+ " this mount's file is '{}'", create.request().getName(), create.request().getParent(), name);
-		this.onCommit.name(create.request().getParent(), name);
 		try {
-			return this.meta.<InodeResponse>call(create.partitionId(), "create " + name, true, (stub, ref, o) -> stub
+			Inode inode = this.meta.<InodeResponse>call(create.partitionId(), "create " + name, true, (stub, ref, o) -> stub
 				.createInode(create.request().toBuilder().setPartition(ref).setName(name).build(), o)).getInode();
+			this.onCommit.name(create.request().getParent(), name);
+			return inode;
 		}
 		catch (CurveException ex) {
 			refused(create.inodeId(), ex);
@@ -427,6 +428,10 @@ public final class MetadataWriteBack implements AutoCloseable {
 	}
 
 	private void done(Op op, Inode inode) {
+		if (op instanceof Create create) {
+			// before the name leaves the pending ones: no lookup between the two finds it in neither
+			this.onCommit.name(create.request().getParent(), create.request().getName());
+		}
 		boolean last;
 		synchronized (this) {
 			this.queue.removeFirst();
@@ -440,9 +445,6 @@ public final class MetadataWriteBack implements AutoCloseable {
 				this.views.remove(op.inodeId());
 			}
 			notifyAll();
-		}
-		if (op instanceof Create create) {
-			this.onCommit.name(create.request().getParent(), create.request().getName());
 		}
 		if (last && inode != null) {
 			this.onCommit.inode(inode);

@@ -105,7 +105,9 @@ public final class CurveFuse extends FuseStubFS {
 	@Override
 	public int getattr(String path, FileStat stat) {
 		return run("getattr", path, () -> {
-			fill(stat, attributes(resolve(path).getInodeId()));
+			Dentry entry = resolve(path);
+			OpenFile file = this.files.get(entry.getInodeId());
+			fill(stat, file != null ? file.attributes() : this.namespace.attributes(entry));
 			return 0;
 		});
 	}

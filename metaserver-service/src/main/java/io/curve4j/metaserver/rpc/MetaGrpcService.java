@@ -252,10 +252,13 @@ public final class MetaGrpcService extends MetaServiceGrpc.MetaServiceImplBase {
 			MetaCopyset copyset = copyset(request.getPartition());
 			return copyset.read(() -> {
 				List<Dentry> page = copyset.store().list(id, request.getParent(), request.getStartAfter(), limit + 1);
-				return ListDentryResponse.newBuilder()
+				ListDentryResponse.Builder response = ListDentryResponse.newBuilder()
 					.addAllDentries(page.subList(0, Math.min(limit, page.size())))
-					.setMore(page.size() > limit)
-					.build();
+					.setMore(page.size() > limit);
+				if (request.getWithDirectory()) {
+					copyset.store().inode(id, request.getParent()).ifPresent(response::setDirectory);
+				}
+				return response.build();
 			});
 		});
 	}
