@@ -281,8 +281,9 @@ public final class FsNamespace {
 		if (inode == null) {
 			settle();
 			inode = createNow(parent, name, type, mode, uid, gid, rdev, symlink);
+			changedHere(parent, name);
 		}
-		changedHere(parent, name);
+		// a queued create is answered from the queue and marked changed when committed
 		return inode;
 	}
 
