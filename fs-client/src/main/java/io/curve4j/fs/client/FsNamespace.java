@@ -281,9 +281,8 @@ public final class FsNamespace {
 		if (inode == null) {
 			settle();
 			inode = createNow(parent, name, type, mode, uid, gid, rdev, symlink);
-			changedHere(parent, name);
 		}
-		// a queued create is answered from the queue and marked changed when committed
+		changedHere(parent, name);
 		return inode;
 	}
 
