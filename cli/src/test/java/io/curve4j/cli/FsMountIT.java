@@ -2,6 +2,7 @@ package io.curve4j.cli;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -26,6 +27,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -890,9 +892,9 @@ class FsMountIT {
 		}
 	}
 
-	private static String[] concat(List<String> args, String last) {
+	private static String[] concat(List<String> args, String... last) {
 		List<String> all = new ArrayList<>(args);
-		all.add(last);
+		all.addAll(List.of(last));
 		return all.toArray(String[]::new);
 	}
 
@@ -916,16 +918,40 @@ class FsMountIT {
 	 * Lists {@code dir} on the metadata write-back mount, lets the other mount create
 	 * {@code taken}, and creates it here before this mount lists again (its listing is
 	 * trusted for 1 s): tried again under another name if the other mount took longer than that.
+	 * The metaservers are paused meanwhile, and a file made just before holds the commit
+	 * thread: the create of the taken name and its data record go to them in one batch.
 	 * @return the name the other mount keeps, and the name this mount's file is committed under
 	 */
-	private static String[] nameTakenMeanwhile(Path dir, Path onOther) throws IOException {
+	private static String[] nameTakenMeanwhile(Path dir, Path onOther) throws Exception {
+		String[] metaservers = cluster.cluster.status().stream()
+			.filter(s -> s.spec().kind() == ServiceSpec.Kind.METASERVER)
+			.map(s -> Long.toString(s.pid()))
+			.toArray(String[]::new);
 		for (int attempt = 0; attempt < 3; attempt++) {
 			String name = attempt == 0 ? "taken" : "taken-" + attempt;
 			long listed = System.nanoTime();
 			assertThat(Files.exists(dir.resolve(name))).isFalse();
 			Files.writeString(onOther.resolve(name), "theirs");
 			if (System.nanoTime() - listed < Duration.ofMillis(800).toNanos()) {
-				Files.writeString(dir.resolve(name), "ours");
+				CompletableFuture<Void> writes;
+				run(concat(List.of("kill", "-STOP"), metaservers));
+				try {
+					writes = CompletableFuture.runAsync(() -> {
+						try {
+							Files.writeString(dir.resolve(name + "-before"), "first");
+							Files.writeString(dir.resolve(name), "ours");
+						}
+						catch (IOException ex) {
+							throw new UncheckedIOException(ex);
+						}
+					});
+					// the writes need no metaserver, unless this mount must reserve inode ids now
+					writes.exceptionally((failed) -> null).completeOnTimeout(null, 3, TimeUnit.SECONDS).join();
+				}
+				finally {
+					run(concat(List.of("kill", "-CONT"), metaservers));
+				}
+				writes.get(30, TimeUnit.SECONDS);
 				long inode = ((Number) Files.getAttribute(dir.resolve(name), "unix:ino")).longValue();
 				return new String[] { name, name + ".conflict-" + inode };
 			}

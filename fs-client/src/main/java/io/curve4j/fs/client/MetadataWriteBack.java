@@ -369,7 +369,9 @@ public final class MetadataWriteBack implements AutoCloseable {
 	/**
 	 * Sends a batch, once its staged objects are on disk. A batch sent again after a lost
 	 * answer changes nothing twice: the creates carry request ids, and an append's pieces
-	 * are recorded once.
+	 * are recorded once. So when a create meets a name taken meanwhile, the ops after it stay
+	 * queued and go again, once its file is named beside: in this batch its appends found no
+	 * inode.
 	 */
 	private void commit(List<Op> batch) {
 		if (batch.stream().anyMatch(Append.class::isInstance)) {
@@ -384,7 +386,12 @@ public final class MetadataWriteBack implements AutoCloseable {
 				});
 		for (int i = 0; i < batch.size(); i++) {
 			Op op = batch.get(i);
-			Inode inode = settle(op, response.getResults(i));
+			BatchResult result = response.getResults(i);
+			if (op instanceof Create create && ErrorCode.DENTRY_EXISTS.name().equals(result.getErrorCode())) {
+				done(op, createBeside(create));
+				return;
+			}
+			Inode inode = settle(op, result);
 			if (op instanceof Append append) {
 				append.committed().run();
 			}
@@ -396,9 +403,6 @@ public final class MetadataWriteBack implements AutoCloseable {
 	private Inode settle(Op op, BatchResult result) {
 		if (result.getErrorCode().isEmpty()) {
 			return result.getInode();
-		}
-		if (op instanceof Create create && ErrorCode.DENTRY_EXISTS.name().equals(result.getErrorCode())) {
-			return createBeside(create);
 		}
 		refused(op.inodeId(), new CurveException(errorCode(result.getErrorCode()), result.getErrorMessage()));
 		return null;
