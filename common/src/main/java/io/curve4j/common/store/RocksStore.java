@@ -1,12 +1,14 @@
 package io.curve4j.common.store;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -226,30 +228,51 @@ public final class RocksStore implements AutoCloseable {
 
 		private final WriteBatchWithIndex batch = new WriteBatchWithIndex(true);
 
+		/**
+		 * The records this batch read or wrote, decoded: a command reads the same ones again
+		 * and again (a partition's record, the parent of each new file), and each read through
+		 * the batch costs a native call. Values are immutable; the batch is one writer's.
+		 */
+		private final Map<Record, Seen> seen = new HashMap<>();
+
 		public <K, V> Batch put(ColumnFamily<K, V> cf, K key, V value) {
+			byte[] bytes = cf.keyCodec().toBytes(key);
 			try {
-				this.batch.put(handle(cf), cf.keyCodec().toBytes(key), cf.valueCodec().toBytes(value));
-				return this;
+				this.batch.put(handle(cf), bytes, cf.valueCodec().toBytes(value));
 			}
 			catch (RocksDBException ex) {
 				throw failure("put", ex);
 			}
+			this.seen.put(new Record(cf.name(), ByteBuffer.wrap(bytes)), new Seen(cf, Optional.of(value)));
+			return this;
 		}
 
 		public <K, V> Batch delete(ColumnFamily<K, V> cf, K key) {
+			byte[] bytes = cf.keyCodec().toBytes(key);
 			try {
-				this.batch.delete(handle(cf), cf.keyCodec().toBytes(key));
-				return this;
+				this.batch.delete(handle(cf), bytes);
 			}
 			catch (RocksDBException ex) {
 				throw failure("delete", ex);
 			}
+			this.seen.put(new Record(cf.name(), ByteBuffer.wrap(bytes)), new Seen(cf, Optional.empty()));
+			return this;
 		}
 
+		@SuppressWarnings("unchecked")
 		public <K, V> Optional<V> get(ColumnFamily<K, V> cf, K key) {
+			byte[] bytes = cf.keyCodec().toBytes(key);
+			Record record = new Record(cf.name(), ByteBuffer.wrap(bytes));
+			Seen known = this.seen.get(record);
+			// another typed view of the same column family decodes the bytes itself
+			if (known != null && known.view().equals(cf)) {
+				return (Optional<V>) known.value();
+			}
 			try {
-				return decode(cf, this.batch.getFromBatchAndDB(RocksStore.this.db, handle(cf),
-						RocksStore.this.readOptions, cf.keyCodec().toBytes(key)));
+				Optional<V> value = decode(cf, this.batch.getFromBatchAndDB(RocksStore.this.db, handle(cf),
+						RocksStore.this.readOptions, bytes));
+				this.seen.put(record, new Seen(cf, value));
+				return value;
 			}
 			catch (RocksDBException ex) {
 				throw failure("get", ex);
@@ -280,6 +303,14 @@ public final class RocksStore implements AutoCloseable {
 			this.batch.close();
 		}
 
+	}
+
+	/** A key of one column family, by its bytes. */
+	private record Record(String columnFamily, ByteBuffer key) {
+	}
+
+	/** A record's value as the typed view that read or wrote it last decodes it. */
+	private record Seen(ColumnFamily<?, ?> view, Optional<?> value) {
 	}
 
 }

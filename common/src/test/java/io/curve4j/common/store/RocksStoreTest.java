@@ -65,6 +65,29 @@ class RocksStoreTest {
 	}
 
 	@Test
+	void aBatchReadsTheLatestOfARecordItReadAndChangedAgain() {
+		try (RocksStore store = new RocksStore(this.dir.resolve("db"), DEFINITION)) {
+			try (RocksStore.Batch first = store.batch()) {
+				first.put(CHILDREN, new Child(1, "a"), 1L).put(COUNTERS, "shared", 5L).commit();
+			}
+			try (RocksStore.Batch batch = store.batch()) {
+				assertThat(batch.get(CHILDREN, new Child(1, "a"))).contains(1L);
+				batch.put(CHILDREN, new Child(1, "a"), 2L);
+				assertThat(batch.get(CHILDREN, new Child(1, "a"))).contains(2L);
+				batch.delete(CHILDREN, new Child(1, "a"));
+				assertThat(batch.get(CHILDREN, new Child(1, "a"))).isEmpty();
+				batch.put(CHILDREN, new Child(1, "a"), 3L).commit();
+				// a record read through one typed view and written through another is decoded by the reader
+				assertThat(batch.get(COUNTERS, "shared")).contains(5L);
+				batch.put(FLAGS, "shared", true);
+				assertThatThrownBy(() -> batch.get(COUNTERS, "shared")).isInstanceOf(CurveException.class)
+					.hasMessageContaining("corrupt u64");
+			}
+			assertThat(store.get(CHILDREN, new Child(1, "a"))).contains(3L);
+		}
+	}
+
+	@Test
 	void twoTypedViewsShareOneColumnFamilyAndSurviveAReopen() {
 		Path db = this.dir.resolve("db");
 		try (RocksStore store = new RocksStore(db, DEFINITION); RocksStore.Batch batch = store.batch()) {
