@@ -81,8 +81,11 @@ public final class WriteBackUploads {
 
 	private final Duration delay;
 
-	/** Pieces waiting out {@link #delay}, by their scheduled upload. */
-	private final Map<StagedPiece, ScheduledFuture<?>> waiting = new ConcurrentHashMap<>();
+	/**
+	 * Pieces waiting out {@link #delay}, by inode (a remove drops its file's at once), each
+	 * with its scheduled upload. An inode's map is changed only inside this map's atomic calls.
+	 */
+	private final Map<Long, Map<StagedPiece, ScheduledFuture<?>>> waiting = new ConcurrentHashMap<>();
 
 	/** Pieces submitted and not yet uploaded (or given up as unneeded). */
 	private final Set<StagedPiece> inFlight = ConcurrentHashMap.newKeySet();
@@ -119,10 +122,17 @@ public final class WriteBackUploads {
 			this.pool.execute(() -> attempt(piece));
 			return;
 		}
-		this.waiting.put(piece, this.timers.schedule(() -> {
-			this.waiting.remove(piece);
-			this.pool.execute(() -> attempt(piece));
-		}, this.delay.toMillis(), TimeUnit.MILLISECONDS));
+		this.waiting.compute(inodeId, (inode, pieces) -> {
+			Map<StagedPiece, ScheduledFuture<?>> of = pieces == null ? new HashMap<>() : pieces;
+			of.put(piece, this.timers.schedule(() -> {
+				this.waiting.computeIfPresent(inode, (i, left) -> {
+					left.remove(piece);
+					return left.isEmpty() ? null : left;
+				});
+				this.pool.execute(() -> attempt(piece));
+			}, this.delay.toMillis(), TimeUnit.MILLISECONDS));
+			return of;
+		});
 	}
 
 	/**
@@ -130,13 +140,15 @@ public final class WriteBackUploads {
 	 * open: what the check at the end of the delay would decide, without reading the inode.
 	 */
 	public void dropWaiting(long inodeId) {
-		this.waiting.forEach((piece, upload) -> {
-			if (piece.id().inodeId() == inodeId && upload.cancel(false)) {
-				this.waiting.remove(piece);
-				piece.keys().forEach(this.disk::discard);
-				this.inFlight.remove(piece);
-			}
-		});
+		Map<StagedPiece, ScheduledFuture<?>> pieces = this.waiting.remove(inodeId);
+		if (pieces != null) {
+			pieces.forEach((piece, upload) -> {
+				if (upload.cancel(false)) {
+					piece.keys().forEach(this.disk::discard);
+					this.inFlight.remove(piece);
+				}
+			});
+		}
 	}
 
 	/**
@@ -196,12 +208,16 @@ public final class WriteBackUploads {
 	 * @return whether every upload finished
 	 */
 	public boolean close(Duration timeout) {
-		this.waiting.forEach((piece, upload) -> {
-			if (upload.cancel(false)) {
-				this.waiting.remove(piece);
-				this.pool.execute(() -> attempt(piece));
+		for (Long inodeId : this.waiting.keySet()) {
+			Map<StagedPiece, ScheduledFuture<?>> pieces = this.waiting.remove(inodeId);
+			if (pieces != null) {
+				pieces.forEach((piece, upload) -> {
+					if (upload.cancel(false)) {
+						this.pool.execute(() -> attempt(piece));
+					}
+				});
 			}
-		});
+		}
 		long deadline = System.nanoTime() + timeout.toNanos();
 		while (!this.inFlight.isEmpty() && System.nanoTime() < deadline) {
 			try {
