@@ -243,7 +243,7 @@ public final class RocksStore implements AutoCloseable {
 			catch (RocksDBException ex) {
 				throw failure("put", ex);
 			}
-			this.seen.put(new Record(cf.name(), ByteBuffer.wrap(bytes)), new Seen(cf, Optional.of(value)));
+			this.seen.put(Record.of(cf, bytes), new Seen(cf, Optional.of(value)));
 			return this;
 		}
 
@@ -255,14 +255,14 @@ public final class RocksStore implements AutoCloseable {
 			catch (RocksDBException ex) {
 				throw failure("delete", ex);
 			}
-			this.seen.put(new Record(cf.name(), ByteBuffer.wrap(bytes)), new Seen(cf, Optional.empty()));
+			this.seen.put(Record.of(cf, bytes), new Seen(cf, Optional.empty()));
 			return this;
 		}
 
 		@SuppressWarnings("unchecked")
 		public <K, V> Optional<V> get(ColumnFamily<K, V> cf, K key) {
 			byte[] bytes = cf.keyCodec().toBytes(key);
-			Record record = new Record(cf.name(), ByteBuffer.wrap(bytes));
+			Record record = Record.of(cf, bytes);
 			Seen known = this.seen.get(record);
 			// another typed view of the same column family decodes the bytes itself
 			if (known != null && known.view().equals(cf)) {
@@ -307,6 +307,11 @@ public final class RocksStore implements AutoCloseable {
 
 	/** A key of one column family, by its bytes. */
 	private record Record(String columnFamily, ByteBuffer key) {
+
+		static Record of(ColumnFamily<?, ?> cf, byte[] key) {
+			return new Record(cf.name(), ByteBuffer.wrap(key));
+		}
+
 	}
 
 	/** A record's value as the typed view that read or wrote it last decodes it. */

@@ -17,6 +17,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.LongPredicate;
 import java.util.function.Supplier;
 
@@ -140,12 +141,19 @@ public final class WriteBackUploads {
 	 * open: what the check at the end of the delay would decide, without reading the inode.
 	 */
 	public void dropWaiting(long inodeId) {
+		stopWaiting(inodeId, (piece) -> {
+			piece.keys().forEach(this.disk::discard);
+			this.inFlight.remove(piece);
+		});
+	}
+
+	/** Takes an inode's pieces out of their wait; each whose upload had not started yet goes to {@code then}. */
+	private void stopWaiting(long inodeId, Consumer<StagedPiece> then) {
 		Map<StagedPiece, ScheduledFuture<?>> pieces = this.waiting.remove(inodeId);
 		if (pieces != null) {
 			pieces.forEach((piece, upload) -> {
 				if (upload.cancel(false)) {
-					piece.keys().forEach(this.disk::discard);
-					this.inFlight.remove(piece);
+					then.accept(piece);
 				}
 			});
 		}
@@ -209,14 +217,7 @@ public final class WriteBackUploads {
 	 */
 	public boolean close(Duration timeout) {
 		for (Long inodeId : this.waiting.keySet()) {
-			Map<StagedPiece, ScheduledFuture<?>> pieces = this.waiting.remove(inodeId);
-			if (pieces != null) {
-				pieces.forEach((piece, upload) -> {
-					if (upload.cancel(false)) {
-						this.pool.execute(() -> attempt(piece));
-					}
-				});
-			}
+			stopWaiting(inodeId, (piece) -> this.pool.execute(() -> attempt(piece)));
 		}
 		long deadline = System.nanoTime() + timeout.toNanos();
 		while (!this.inFlight.isEmpty() && System.nanoTime() < deadline) {
