@@ -14,7 +14,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 
 import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -84,7 +83,7 @@ public final class FileData {
 	/** Runs whole uploads in the background (each waits for its PUTs on {@link #io}, so never on that pool). */
 	private final ExecutorService uploads;
 
-	private final Cache<String, byte[]> blocks = Caffeine.newBuilder()
+	private final Cache<String, byte[]> blocks = FsSession.cache()
 		.maximumWeight(CACHE_BYTES)
 		.weigher((String key, byte[] bytes) -> bytes.length)
 		.build();

@@ -10,7 +10,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
 import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import com.google.protobuf.ByteString;
 
 import io.curve4j.common.error.CurveException;
@@ -88,13 +87,13 @@ public final class FsNamespace {
 	 * (not complete: too many to keep): a lookup is answered from them without asking (a name
 	 * not among them is absent), as stale as a name the kernel keeps.
 	 */
-	private final Cache<Long, Listing> listings = Caffeine.newBuilder()
+	private final Cache<Long, Listing> listings = FsSession.cache()
 		.expireAfterWrite(ATTRIBUTE_TTL)
 		.maximumSize(1_000)
 		.build();
 
 	/** Names this mount made, removed or committed lately, with when ({@link System#nanoTime}): a listing read before may not show it. */
-	private final Cache<Name, Long> changedHere = Caffeine.newBuilder()
+	private final Cache<Name, Long> changedHere = FsSession.cache()
 		.expireAfterWrite(CHANGED_HERE_KEPT)
 		.build();
 
@@ -102,7 +101,7 @@ public final class FsNamespace {
 	}
 
 	/** Inodes as last seen, for getattr: trusted as long as the kernel trusts attributes (attr_timeout). */
-	private final Cache<Long, Inode> attributes = Caffeine.newBuilder()
+	private final Cache<Long, Inode> attributes = FsSession.cache()
 		.expireAfterWrite(ATTRIBUTE_TTL)
 		.maximumSize(100_000)
 		.build();

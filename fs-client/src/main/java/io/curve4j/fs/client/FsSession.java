@@ -9,6 +9,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 
+import com.github.benmanes.caffeine.cache.Caffeine;
 import software.amazon.awssdk.services.s3.S3Client;
 
 import io.curve4j.common.auth.SigningKey;
@@ -115,6 +116,15 @@ public final class FsSession implements AutoCloseable {
 		catch (UnknownHostException ex) {
 			return "localhost";
 		}
+	}
+
+	/**
+	 * A cache builder whose upkeep (expiry, eviction) runs on the thread that used the cache:
+	 * handed to the common pool, it woke a thread for nearly every change, one more context
+	 * switch per FUSE request on a machine with few cores.
+	 */
+	public static Caffeine<Object, Object> cache() {
+		return Caffeine.newBuilder().executor(Runnable::run);
 	}
 
 	/** Daemon threads named {@code name}. */

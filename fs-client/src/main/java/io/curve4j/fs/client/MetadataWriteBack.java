@@ -10,7 +10,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -139,7 +138,7 @@ public final class MetadataWriteBack implements AutoCloseable {
 	 * Inodes whose records the metaservers refused, and why: the latest 10 000 (each was
 	 * logged; a file forgotten here is still absent from the metaservers, so its reads fail).
 	 */
-	private final Cache<Long, CurveException> failed = Caffeine.newBuilder().maximumSize(10_000).build();
+	private final Cache<Long, CurveException> failed = FsSession.cache().maximumSize(10_000).build();
 
 	private final Map<Integer, Reservation> reservations = new HashMap<>();
 

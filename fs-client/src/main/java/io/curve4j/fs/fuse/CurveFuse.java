@@ -11,7 +11,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntSupplier;
 
 import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import com.google.protobuf.ByteString;
 import jnr.ffi.Pointer;
 import org.slf4j.Logger;
@@ -27,6 +26,7 @@ import io.curve4j.common.error.CurveException;
 import io.curve4j.common.error.ErrorCode;
 import io.curve4j.fs.client.FsFiles;
 import io.curve4j.fs.client.FsNamespace;
+import io.curve4j.fs.client.FsSession;
 import io.curve4j.fs.client.OpenFile;
 import io.curve4j.proto.metaserver.v1.Dentry;
 import io.curve4j.proto.metaserver.v1.Inode;
@@ -67,7 +67,7 @@ public final class CurveFuse extends FuseStubFS {
 
 	private final FsFiles files;
 
-	private final Cache<String, Dentry> entries = Caffeine.newBuilder().expireAfterWrite(ENTRY_TTL).maximumSize(100_000).build();
+	private final Cache<String, Dentry> entries = FsSession.cache().expireAfterWrite(ENTRY_TTL).maximumSize(100_000).build();
 
 	/** File handles (FUSE's fh) to the inode they opened. */
 	private final Map<Long, Long> handles = new ConcurrentHashMap<>();
@@ -105,7 +105,11 @@ public final class CurveFuse extends FuseStubFS {
 	@Override
 	public int getattr(String path, FileStat stat) {
 		return run("getattr", path, () -> {
-			Dentry entry = resolve(path);
+			// the kernel's lookup of every name, new ones too: an absent name is no exception here
+			Dentry entry = find(path);
+			if (entry == null) {
+				return -Errno.ENOENT;
+			}
 			OpenFile file = this.files.get(entry.getInodeId());
 			fill(stat, file != null ? file.attributes() : this.namespace.attributes(entry));
 			return 0;
@@ -497,6 +501,15 @@ public final class CurveFuse extends FuseStubFS {
 
 	/** The entry a path names, walking from the root; DENTRY_NOT_FOUND (ENOENT) or NOT_A_DIRECTORY on the way. */
 	private Dentry resolve(String path) {
+		Dentry found = find(path);
+		if (found == null) {
+			throw new CurveException(ErrorCode.DENTRY_NOT_FOUND, "no " + path);
+		}
+		return found;
+	}
+
+	/** The entry a path names, or null when its last name is absent (a missing directory on the way still throws). */
+	private Dentry find(String path) {
 		if (path.equals("/")) {
 			long root = this.namespace.rootInode();
 			return Dentry.newBuilder().setParent(root).setName("/").setInodeId(root).setType(InodeType.DIRECTORY).build();
@@ -510,10 +523,9 @@ public final class CurveFuse extends FuseStubFS {
 			throw new CurveException(ErrorCode.NOT_A_DIRECTORY, parentOf(path) + " is not a directory");
 		}
 		Dentry found = this.namespace.lookup(parent.getInodeId(), nameOf(path));
-		if (found == null) {
-			throw new CurveException(ErrorCode.DENTRY_NOT_FOUND, "no " + path);
+		if (found != null) {
+			this.entries.put(path, found);
 		}
-		this.entries.put(path, found);
 		return found;
 	}
 
