@@ -18,6 +18,7 @@ RUNTIME="${BENCH_RUNTIME:-10}"           # seconds per random-read job
 UPLOAD_DELAY="${BENCH_FS_UPLOAD_DELAY:-30}"  # curvefs-delay's --upload-delay, seconds
 META_FILES="${BENCH_FS_META_FILES:-2000}"
 META_WARMUP="${BENCH_FS_META_WARMUP:-3000}"  # files of the uncounted metadata round before it
+META_ROUNDS="${BENCH_FS_META_ROUNDS:-3}"     # measured metadata rounds: each rate is their median
 FS_NAME="${BENCH_FS_NAME:-bench-fs}"
 S3FS_BUCKET="bench-s3fs"
 # shellcheck source=../lib.sh
@@ -116,12 +117,22 @@ measure() {
   fio_job "$dir" randread-uncached --filename=cold.dat --rw=randread --bs=4k --size="$RAND_SIZE" --invalidate=1 \
     --time_based --runtime="$RUNTIME"
   rm -f "$dir/seq.dat" "$dir/hot.dat" "$dir/cold.dat"
-  log "$TARGET: metadata, $META_FILES files in one directory and across many (after a warm-up round of $META_WARMUP)"
+  log "$TARGET: metadata, $META_ROUNDS rounds of $META_FILES files in one directory and across many (after a warm-up round of $META_WARMUP)"
   # the warm-up is not counted: a client that compiles its hot paths as it runs (ours, a JVM) starts slow,
   # and its create path is compiled only after some thousand files (bench/README.md, "Warm-up")
   python3 "$ROOT/bench/fs/meta.py" "$dir" "$META_WARMUP" >/dev/null
-  case "$TARGET" in curvefs*) drain_write_back ;; esac
-  python3 "$ROOT/bench/fs/meta.py" "$dir" "$META_FILES" >"$RESULTS/$TARGET-meta.json"
+  local round rounds=()
+  for round in $(seq 1 "$META_ROUNDS"); do
+    case "$TARGET" in curvefs*) drain_write_back ;; esac
+    python3 "$ROOT/bench/fs/meta.py" "$dir" "$META_FILES" >"$RESULTS/$TARGET-meta-$round.json"
+    rounds+=("$RESULTS/$TARGET-meta-$round.json")
+  done
+  # the median of the rounds, rate by rate: one round that met a busy moment of the shared machine moves it least
+  python3 - "$RESULTS/$TARGET-meta.json" "${rounds[@]}" <<'PY'
+import json, statistics, sys
+rounds = [json.load(open(f)) for f in sys.argv[2:]]
+json.dump({k: statistics.median(r[k] for r in rounds) for k in rounds[0]}, open(sys.argv[1], "w"))
+PY
   python3 - "$RESULTS/$TARGET.json" "$RESULTS/$TARGET-meta.json" \
     "$(fio_value "$TARGET-seqwrite" write bw)" "$(fio_value "$TARGET-seqread" read bw)" \
     "$(fio_value "$TARGET-write4k-sync" write bw)" "$(fio_value "$TARGET-write1m-sync" write bw)" \
