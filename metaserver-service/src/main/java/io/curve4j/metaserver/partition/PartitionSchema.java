@@ -22,6 +22,10 @@ public final class PartitionSchema {
 
 	private static final String META = "meta";
 
+	/** 4 bytes partition, 8 bytes inode (or transaction, or create request). */
+	private static final Codec<InodeKey> INODE_KEY = Codec.pair(Codec.u32(), Integer.BYTES, InodeKey::partition,
+			Codec.u64(), InodeKey::inode, InodeKey::new);
+
 	/** In meta: "applied_index" -> u64, written with every entry's changes; "membership_epoch" -> u64. */
 	static final ColumnFamily<String, Long> COUNTERS = new ColumnFamily<>(META, Codec.utf8(), Codec.u64());
 
@@ -30,13 +34,18 @@ public final class PartitionSchema {
 	/** In meta: the copyset's membership changes so far (see MembershipEpoch). */
 	static final String MEMBERSHIP_EPOCH = "membership_epoch";
 
+	/**
+	 * In meta: 1 once {@link #TRASH} and the inodes' create request keys were built from a
+	 * database written before they existed (PartitionStore does it once, on open).
+	 */
+	static final String TRASH_INDEXED = "trash_indexed";
+
 	/** partition id (u32) -> its range and next free inode id. */
 	static final ColumnFamily<Integer, PartitionRecord> PARTITIONS = new ColumnFamily<>("partitions", Codec.u32(),
 			Codec.proto(PartitionRecord.parser()));
 
 	/** (partition u32, inode id u64) -> inode. */
-	static final ColumnFamily<InodeKey, Inode> INODES = new ColumnFamily<>("inodes",
-			Codec.pair(Codec.u32(), Integer.BYTES, InodeKey::partition, Codec.u64(), InodeKey::inode, InodeKey::new),
+	static final ColumnFamily<InodeKey, Inode> INODES = new ColumnFamily<>("inodes", INODE_KEY,
 			Codec.proto(Inode.parser()));
 
 	/** (partition u32, parent inode u64, name UTF-8) -> dentry. */
@@ -48,17 +57,23 @@ public final class PartitionSchema {
 			Codec.u64());
 
 	/** (partition u32, transaction id u64) -> the prepared rename. */
-	static final ColumnFamily<InodeKey, PendingRename> PENDING = new ColumnFamily<>("pending_renames",
-			Codec.pair(Codec.u32(), Integer.BYTES, InodeKey::partition, Codec.u64(), InodeKey::inode, InodeKey::new),
+	static final ColumnFamily<InodeKey, PendingRename> PENDING = new ColumnFamily<>("pending_renames", INODE_KEY,
 			Codec.proto(PendingRename.parser()));
 
-	/** (partition u32, client u64 + request u64 as 16 bytes) -> inode id a create made: retries get the same inode. */
-	static final ColumnFamily<InodeKey, Long> CREATE_REQUESTS = new ColumnFamily<>("create_requests",
-			Codec.pair(Codec.u32(), Integer.BYTES, InodeKey::partition, Codec.u64(), InodeKey::inode, InodeKey::new),
-			Codec.u64());
+	/**
+	 * (partition u32, client id mixed with request number u64) -> inode id a create made:
+	 * retries get the same inode. It goes when that inode is purged ({@code Inode.create_request}).
+	 */
+	static final ColumnFamily<InodeKey, Long> CREATE_REQUESTS = new ColumnFamily<>("create_requests", INODE_KEY, Codec.u64());
+
+	/**
+	 * (partition u32, inode id u64) -> when it lost its last link (ms): the trash, so the
+	 * cleaner reads what it may purge instead of every inode.
+	 */
+	static final ColumnFamily<InodeKey, Long> TRASH = new ColumnFamily<>("trash", INODE_KEY, Codec.u64());
 
 	public static final StoreDefinition DEFINITION = new StoreDefinition("metaserver",
-			List.of(COUNTERS, PARTITIONS, INODES, DENTRIES, HELD_NAMES, PENDING, CREATE_REQUESTS));
+			List.of(COUNTERS, PARTITIONS, INODES, DENTRIES, HELD_NAMES, PENDING, CREATE_REQUESTS, TRASH));
 
 	private PartitionSchema() {
 	}

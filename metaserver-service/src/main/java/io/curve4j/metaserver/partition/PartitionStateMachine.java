@@ -240,6 +240,9 @@ public final class PartitionStateMachine extends CommandStateMachine<MetaCommand
 			others.clear();
 			this.batch.scan(PartitionSchema.CREATE_REQUESTS, prefix, (key, inode) -> others.add(key));
 			others.forEach(key -> this.batch.delete(PartitionSchema.CREATE_REQUESTS, key));
+			others.clear();
+			this.batch.scan(PartitionSchema.TRASH, prefix, (key, unlinkedMs) -> others.add(key));
+			others.forEach(key -> this.batch.delete(PartitionSchema.TRASH, key));
 			this.batch.delete(PartitionSchema.PARTITIONS, id);
 			return null;
 		}
@@ -292,6 +295,9 @@ public final class PartitionStateMachine extends CommandStateMachine<MetaCommand
 			long time = request.getTimeNs() != 0 ? request.getTimeNs() : this.nowMs * NANOS_PER_MILLI;
 			long inodeId = reserved ? request.getInodeId() : partition.getNextInode();
 			Inode inode = NewInodes.of(partition.getFsId(), inodeId, request, time);
+			if (requestKey != null) {
+				inode = inode.toBuilder().setCreateRequest(requestKey.inode()).build();
+			}
 			putInode(id, inode);
 			if (!reserved) {
 				this.batch.put(PartitionSchema.PARTITIONS, id, partition.toBuilder().setNextInode(inodeId + 1).build());
@@ -491,6 +497,10 @@ public final class PartitionStateMachine extends CommandStateMachine<MetaCommand
 			}
 			Inode.Builder inode = inode(id, request.getInodeId()).toBuilder();
 			int nlink = Math.max(0, inode.getNlink() + request.getDelta());
+			if (inode.getNlink() == 0 && nlink > 0) {
+				// linked again before the cleaner came: out of the trash
+				this.batch.delete(PartitionSchema.TRASH, new InodeKey(id, inode.getInodeId()));
+			}
 			inode.setNlink(nlink)
 				.setUnlinkedMs(nlink == 0 ? this.nowMs : 0)
 				.setCtimeNs(request.getCtimeNs() != 0 ? request.getCtimeNs() : this.nowMs * NANOS_PER_MILLI);
@@ -525,9 +535,14 @@ public final class PartitionStateMachine extends CommandStateMachine<MetaCommand
 		}
 
 		private Object purgeInode(int partitionId, long inodeId) {
-			Optional<Inode> inode = this.batch.get(PartitionSchema.INODES, new InodeKey(partitionId, inodeId));
+			InodeKey key = new InodeKey(partitionId, inodeId);
+			Optional<Inode> inode = this.batch.get(PartitionSchema.INODES, key);
 			if (inode.isPresent() && inode.get().getNlink() == 0) {
-				this.batch.delete(PartitionSchema.INODES, new InodeKey(partitionId, inodeId));
+				this.batch.delete(PartitionSchema.INODES, key);
+				this.batch.delete(PartitionSchema.TRASH, key);
+				if (inode.get().getCreateRequest() != 0) {
+					this.batch.delete(PartitionSchema.CREATE_REQUESTS, new InodeKey(partitionId, inode.get().getCreateRequest()));
+				}
 			}
 			return null;
 		}
@@ -786,8 +801,13 @@ public final class PartitionStateMachine extends CommandStateMachine<MetaCommand
 			}
 		}
 
+		/** Writes the inode, and its trash record while it has no link. */
 		private Inode putInode(int partitionId, Inode inode) {
-			this.batch.put(PartitionSchema.INODES, new InodeKey(partitionId, inode.getInodeId()), inode);
+			InodeKey key = new InodeKey(partitionId, inode.getInodeId());
+			this.batch.put(PartitionSchema.INODES, key, inode);
+			if (inode.getNlink() == 0 && inode.getUnlinkedMs() > 0) {
+				this.batch.put(PartitionSchema.TRASH, key, inode.getUnlinkedMs());
+			}
 			return inode;
 		}
 

@@ -3,12 +3,14 @@ package io.curve4j.metaserver.partition;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
 
 import io.curve4j.common.raft.CheckpointSnapshots;
+import io.curve4j.common.store.ColumnFamily;
 import io.curve4j.common.store.KeyPrefix;
 import io.curve4j.common.store.RocksStore;
 import io.curve4j.metaserver.partition.PartitionSchema.DentryKey;
@@ -26,6 +28,9 @@ import io.curve4j.proto.metaserver.v1.PartitionStats;
  */
 public final class PartitionStore implements CheckpointSnapshots.Checkpointable, AutoCloseable {
 
+	/** Entries read and changed per batch when an older database is brought up to date. */
+	private static final int MIGRATION_PAGE = 10_000;
+
 	private final RocksStore rocks;
 
 	private final ReadWriteLock lock = new ReentrantReadWriteLock();
@@ -34,7 +39,66 @@ public final class PartitionStore implements CheckpointSnapshots.Checkpointable,
 
 	public PartitionStore(Path dir) {
 		this.rocks = new RocksStore(dir, PartitionSchema.DEFINITION);
+		indexTrashOnce();
 		this.appliedIndex = this.rocks.get(PartitionSchema.COUNTERS, PartitionSchema.APPLIED_INDEX).orElse(0L);
+	}
+
+	/**
+	 * A database written before the trash records and the inodes' create request keys
+	 * existed gets them, once: the unlinked inodes' records, and each inode the key of the
+	 * create request that made it; requests whose inode is gone are dropped. All of it
+	 * follows from the state, so replicas that do it at different indexes still agree.
+	 */
+	private void indexTrashOnce() {
+		if (this.rocks.get(PartitionSchema.COUNTERS, PartitionSchema.TRASH_INDEXED).isPresent()) {
+			return;
+		}
+		// in pages, each its own batch: every step may be done twice, so a crash part-way is harmless
+		inPages(PartitionSchema.CREATE_REQUESTS, (batch, request, inodeId) -> {
+			InodeKey key = new InodeKey(request.partition(), inodeId);
+			Optional<Inode> inode = this.rocks.get(PartitionSchema.INODES, key);
+			if (inode.isEmpty()) {
+				batch.delete(PartitionSchema.CREATE_REQUESTS, request);
+			}
+			else if (inode.get().getCreateRequest() == 0) {
+				batch.put(PartitionSchema.INODES, key, inode.get().toBuilder().setCreateRequest(request.inode()).build());
+			}
+		});
+		inPages(PartitionSchema.INODES, (batch, key, inode) -> {
+			if (inode.getNlink() == 0 && inode.getUnlinkedMs() > 0) {
+				batch.put(PartitionSchema.TRASH, key, inode.getUnlinkedMs());
+			}
+		});
+		try (RocksStore.Batch batch = this.rocks.batch()) {
+			batch.put(PartitionSchema.COUNTERS, PartitionSchema.TRASH_INDEXED, 1L);
+			batch.commit();
+		}
+	}
+
+	private interface PageStep<K, V> {
+
+		void apply(RocksStore.Batch batch, K key, V value);
+
+	}
+
+	/** Visits every entry of cf, a page at a time, committing each page's changes in one batch. */
+	private <K, V> void inPages(ColumnFamily<K, V> cf, PageStep<K, V> step) {
+		K after = null;
+		while (true) {
+			List<Map.Entry<K, V>> page = new ArrayList<>();
+			this.rocks.scanAfter(cf, KeyPrefix.ALL, after, (key, value) -> {
+				page.add(Map.entry(key, value));
+				return page.size() < MIGRATION_PAGE;
+			});
+			try (RocksStore.Batch batch = this.rocks.batch()) {
+				page.forEach(entry -> step.apply(batch, entry.getKey(), entry.getValue()));
+				batch.commit();
+			}
+			if (page.size() < MIGRATION_PAGE) {
+				return;
+			}
+			after = page.get(page.size() - 1).getKey();
+		}
 	}
 
 	@Override
@@ -122,14 +186,14 @@ public final class PartitionStore implements CheckpointSnapshots.Checkpointable,
 		});
 	}
 
-	/** Inodes of the partition with no link left since before cutoffMs: the trash to empty. */
+	/** Inodes of the partition with no link left since before cutoffMs: the trash to empty, read from its records. */
 	public List<Inode> unlinkedBefore(int partitionId, long cutoffMs, int limit) {
 		return read(() -> {
 			List<Inode> found = new ArrayList<>();
-			this.rocks.scanAfter(PartitionSchema.INODES,
-					PartitionSchema.INODES.prefix(io.curve4j.common.store.Codec.u32(), partitionId), null, (key, inode) -> {
-						if (inode.getNlink() == 0 && inode.getUnlinkedMs() > 0 && inode.getUnlinkedMs() < cutoffMs) {
-							found.add(inode);
+			this.rocks.scanAfter(PartitionSchema.TRASH,
+					PartitionSchema.TRASH.prefix(io.curve4j.common.store.Codec.u32(), partitionId), null, (key, unlinkedMs) -> {
+						if (unlinkedMs < cutoffMs) {
+							this.rocks.get(PartitionSchema.INODES, key).filter(inode -> inode.getNlink() == 0).ifPresent(found::add);
 						}
 						return found.size() < limit;
 					});
@@ -184,6 +248,7 @@ public final class PartitionStore implements CheckpointSnapshots.Checkpointable,
 		this.lock.writeLock().lock();
 		try {
 			this.rocks.restore(checkpoint);
+			indexTrashOnce();
 			this.appliedIndex = this.rocks.get(PartitionSchema.COUNTERS, PartitionSchema.APPLIED_INDEX).orElse(0L);
 		}
 		finally {

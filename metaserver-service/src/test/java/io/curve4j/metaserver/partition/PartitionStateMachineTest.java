@@ -15,6 +15,8 @@ import com.google.protobuf.ByteString;
 import io.curve4j.common.error.CurveException;
 import io.curve4j.common.error.ErrorCode;
 import io.curve4j.common.error.TxPendingException;
+import io.curve4j.common.store.RocksStore;
+import io.curve4j.metaserver.partition.PartitionSchema.InodeKey;
 import io.curve4j.proto.common.v1.WriteId;
 import io.curve4j.proto.metaserver.v1.AppendPiecesRequest;
 import io.curve4j.proto.metaserver.v1.BatchOp;
@@ -426,6 +428,65 @@ class PartitionStateMachineTest {
 		assertRefused(() -> apply(MetaCommand.newBuilder().setLinkInode(link.setDelta(2))), ErrorCode.INVALID_ARGUMENT);
 		apply(MetaCommand.newBuilder().setPurgeInode(purge));
 		assertThat(this.store.inode(P, file.getInodeId())).isEmpty();
+	}
+
+	@Test
+	void theTrashIsReadFromItsRecordsAndAPurgeTakesTheCreateRequestWithIt() {
+		CreateInodeRequest create = CreateInodeRequest.newBuilder()
+			.setPartition(ref()).setType(InodeType.FILE).setMode(0644).setParent(ROOT).setName("f")
+			.setRequestId(WriteId.newBuilder().setClient(5).setRequest(1))
+			.build();
+		Inode file = (Inode) apply(MetaCommand.newBuilder().setCreateInode(create));
+		assertThat(file.getCreateRequest()).isNotZero();
+		apply(MetaCommand.newBuilder().setTimeMs(5_000).setDeleteDentry(DeleteDentryRequest.newBuilder()
+			.setPartition(ref()).setParent(ROOT).setName("f").setUnlink(true)));
+		Inode relinked = createInode(InodeType.FILE, 0644);
+		LinkInodeRequest.Builder link = LinkInodeRequest.newBuilder().setPartition(ref()).setInodeId(relinked.getInodeId());
+		apply(MetaCommand.newBuilder().setTimeMs(6_000).setLinkInode(link.setDelta(-1)));
+		assertThat(this.store.unlinkedBefore(P, 10_000, 10)).extracting(Inode::getInodeId)
+			.containsExactly(file.getInodeId(), relinked.getInodeId());
+		apply(MetaCommand.newBuilder().setLinkInode(link.setDelta(1)));
+		this.store.close();
+		open();
+		assertThat(this.store.unlinkedBefore(P, 10_000, 10)).as("linked again: out of the trash, after a restart too")
+			.extracting(Inode::getInodeId).containsExactly(file.getInodeId());
+		assertThat(this.store.unlinkedBefore(P, 5_000, 10)).isEmpty();
+
+		apply(MetaCommand.newBuilder().setPurgeInode(GetInodeRequest.newBuilder().setPartition(ref()).setInodeId(file.getInodeId())));
+		assertThat(this.store.unlinkedBefore(P, 10_000, 10)).isEmpty();
+		// the request's record went with its inode: the same request now makes a new file
+		Inode again = (Inode) apply(MetaCommand.newBuilder().setCreateInode(create));
+		assertThat(again.getInodeId()).isNotEqualTo(file.getInodeId());
+		assertThat(this.store.dentry(P, ROOT, "f").orElseThrow().getInodeId()).isEqualTo(again.getInodeId());
+	}
+
+	@Test
+	void aDatabaseFromBeforeTheTrashRecordsGetsThemOnceWhenOpened() {
+		this.store.close();
+		InodeKey unlinked = new InodeKey(P, 100);
+		InodeKey linked = new InodeKey(P, 101);
+		InodeKey madeLinked = new InodeKey(P, 77);
+		InodeKey madeGone = new InodeKey(P, 78);
+		Path db = this.dir.resolve("db");
+		try (RocksStore rocks = new RocksStore(db, PartitionSchema.DEFINITION); RocksStore.Batch old = rocks.batch()) {
+			old.put(PartitionSchema.INODES, unlinked, Inode.newBuilder().setInodeId(100).setType(InodeType.FILE)
+				.setUnlinkedMs(5_000).build());
+			old.put(PartitionSchema.INODES, linked, Inode.newBuilder().setInodeId(101).setType(InodeType.FILE).setNlink(1).build());
+			old.put(PartitionSchema.CREATE_REQUESTS, madeLinked, 101L);
+			old.put(PartitionSchema.CREATE_REQUESTS, madeGone, 555L);
+			old.delete(PartitionSchema.COUNTERS, PartitionSchema.TRASH_INDEXED);
+			old.commit();
+		}
+		open();
+		assertThat(this.store.unlinkedBefore(P, 5_001, 10)).extracting(Inode::getInodeId).containsExactly(100L);
+		assertThat(this.store.inode(P, 101).orElseThrow().getCreateRequest()).isEqualTo(77);
+		this.store.close();
+		try (RocksStore rocks = new RocksStore(db, PartitionSchema.DEFINITION)) {
+			assertThat(rocks.get(PartitionSchema.CREATE_REQUESTS, madeGone)).as("its inode is gone").isEmpty();
+			assertThat(rocks.get(PartitionSchema.CREATE_REQUESTS, madeLinked)).contains(101L);
+			assertThat(rocks.get(PartitionSchema.COUNTERS, PartitionSchema.TRASH_INDEXED)).contains(1L);
+		}
+		open();
 	}
 
 	@Test
