@@ -794,6 +794,26 @@ class FsMountIT {
 			Files.delete(onOther.resolve("r1"));
 			await().atMost(Duration.ofSeconds(10)).until(() -> !Files.exists(dir.resolve("r1")));
 
+			// directories another mount made, filled here one after the other in name order: their listings are read ahead
+			Path walkedOnB = Files.createDirectory(mountB.resolve("walked"));
+			for (int i = 0; i < 20; i++) {
+				Files.createDirectory(walkedOnB.resolve(String.format("w%02d", i)));
+			}
+			double[] before = listingMetrics(cacheDir);
+			for (int i = 0; i < 20; i++) {
+				Files.writeString(mountM.resolve("walked").resolve(String.format("w%02d", i)).resolve("f"), "in " + i);
+			}
+			double[] after = listingMetrics(cacheDir);
+			// w00 and w01 are asked (w00 has no directory before it), then the rest are read ahead; a stall past
+			// the listings' second would ask one more, so the bounds leave room
+			assertThat(after[1] - before[1]).as("listings read ahead").isGreaterThanOrEqualTo(10);
+			assertThat(after[0] - before[0]).as("listings a lookup waited for").isLessThanOrEqualTo(10);
+			for (int i = 0; i < 20; i++) {
+				String name = String.format("w%02d", i);
+				await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(Files.readString(walkedOnB.resolve(name)
+					.resolve("f"))).isEqualTo("in " + name.substring(1).replaceFirst("^0", "")));
+			}
+
 			// writes, truncates, renames, unlinks and links among files whose records may still be queued
 			Map<String, String> random200 = randomOperationsMatchLocal(Files.createDirectory(mountM.resolve("random-mwb")),
 					Files.createDirectory(local.resolve("random-mwb")), 11, 200);
@@ -970,6 +990,23 @@ class FsMountIT {
 			.mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
 			.findFirst()
 			.orElse(-1);
+	}
+
+	/**
+	 * The mount's listing counters {@code [asked, ahead]} as of a rewrite of its metrics file
+	 * that started after this call (the file is rewritten every 10 s).
+	 */
+	static double[] listingMetrics(Path cacheDir) throws IOException {
+		Path file = cacheDir.resolve("metrics.prom");
+		FileTime seen = Files.getLastModifiedTime(file);
+		await().atMost(Duration.ofSeconds(30)).until(() -> Files.getLastModifiedTime(file).compareTo(seen) > 0);
+		double[] counters = new double[2];
+		for (String line : Files.readAllLines(file)) {
+			if (line.startsWith("curve4j_fs_metadata_listings_total{")) {
+				counters[line.contains("read=\"asked\"") ? 0 : 1] = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+			}
+		}
+		return counters;
 	}
 
 	/** SIGKILL of the mount's client process (its pid is in the file {@code bin/curve fs mount} keeps). */

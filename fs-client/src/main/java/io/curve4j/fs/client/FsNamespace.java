@@ -3,10 +3,16 @@ package io.curve4j.fs.client;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import com.github.benmanes.caffeine.cache.Cache;
@@ -71,6 +77,12 @@ public final class FsNamespace {
 	/** A rename whose target changed between lookup and prepare is looked up and tried again this often. */
 	private static final int RENAME_TRIES = 5;
 
+	/** Directories after the one entered whose listings are read ahead, when a parent's are entered in name order. */
+	private static final int LISTINGS_AHEAD = 8;
+
+	/** Entries of a parent's listing passed over looking for the directories before and after one. */
+	private static final int SIBLINGS_SCANNED = 64;
+
 	private final FsMount mount;
 
 	private final MetaClient meta;
@@ -100,6 +112,22 @@ public final class FsNamespace {
 	private record Name(long parent, String name) {
 	}
 
+	/** Where each directory lately found by name is: its parent and name, to tell which directories follow it. */
+	private final Cache<Long, Name> directoryNames = FsSession.cache()
+		.expireAfterWrite(CHANGED_HERE_KEPT)
+		.maximumSize(10_000)
+		.build();
+
+	/** Runs the listings read ahead, or null: none are (without metadata write-back, listings answer nothing). */
+	private final Executor listingsAhead;
+
+	/** Directories whose listings are being read ahead. */
+	private final Set<Long> readingAhead = ConcurrentHashMap.newKeySet();
+
+	private final AtomicLong listingsAsked = new AtomicLong();
+
+	private final AtomicLong listingsReadAhead = new AtomicLong();
+
 	/** Inodes as last seen, for getattr: trusted as long as the kernel trusts attributes (attr_timeout). */
 	private final Cache<Long, Inode> attributes = FsSession.cache()
 		.expireAfterWrite(ATTRIBUTE_TTL)
@@ -110,12 +138,17 @@ public final class FsNamespace {
 		this.mount = mount;
 		this.meta = meta;
 		this.metadata = null;
+		this.listingsAhead = null;
 	}
 
-	/** With metadata write-back: creates and piece records are committed in the background (staged in {@code disk}). */
-	public FsNamespace(FsMount mount, MetaClient meta, DiskCache disk) {
+	/**
+	 * With metadata write-back: creates and piece records are committed in the background
+	 * (staged in {@code disk}); listings are read ahead on {@code listingsAhead}.
+	 */
+	public FsNamespace(FsMount mount, MetaClient meta, DiskCache disk, Executor listingsAhead) {
 		this.mount = mount;
 		this.meta = meta;
+		this.listingsAhead = listingsAhead;
 		this.metadata = new MetadataWriteBack(mount, meta, disk, new MetadataWriteBack.Committed() {
 			@Override
 			public void inode(Inode inode) {
@@ -186,17 +219,96 @@ public final class FsNamespace {
 				return pending;
 			}
 			Listing listing = listed(parent);
+			if (listing.firstUse().compareAndSet(false, true)) {
+				readAheadAfter(parent);
+			}
 			if (listing.complete() && listing.readAfterChangeOf(this.changedHere.getIfPresent(new Name(parent, name)))) {
 				Dentry listed = listing.entries().get(name);
 				if (listed == null) {
 					return null;
 				}
 				if (listed.getPendingTx() == 0) {
-					return listed;
+					return foundHere(listed);
 				}
 			}
 		}
-		return ask(parent, name);
+		return foundHere(ask(parent, name));
+	}
+
+	/** A directory found by name: where it is, for reading ahead the listings of the directories after it. */
+	private Dentry foundHere(Dentry dentry) {
+		if (this.metadata != null && dentry != null && dentry.getType() == InodeType.DIRECTORY) {
+			this.directoryNames.put(dentry.getInodeId(), new Name(dentry.getParent(), dentry.getName()));
+		}
+		return dentry;
+	}
+
+	/** Directory listings a lookup read, and waited for, since the mount (metadata write-back). */
+	public long listingsAsked() {
+		return this.listingsAsked.get();
+	}
+
+	/** Directory listings read ahead of the lookups that use them since the mount (metadata write-back). */
+	public long listingsReadAhead() {
+		return this.listingsReadAhead.get();
+	}
+
+	/**
+	 * A directory's listing was used for the first time: when the directory before it in
+	 * its parent (in name order) was listed lately too, the directories of that parent are
+	 * being entered one after the other (a tree walked, or filled, in the order a listing
+	 * gives), so the next {@link #LISTINGS_AHEAD} are listed in the background, and their
+	 * lookups find them read. They are as fresh as any listing: read within
+	 * {@link #ATTRIBUTE_TTL}, names this mount changed since asked by name.
+	 */
+	private void readAheadAfter(long directory) {
+		Name where = this.directoryNames.getIfPresent(directory);
+		Listing parent = where == null ? null : this.listings.getIfPresent(where.parent());
+		if (parent == null || !parent.complete()) {
+			return;
+		}
+		List<Dentry> before = directories(parent.entries().headMap(where.name(), false).descendingMap(), 1);
+		if (before.isEmpty() || this.listings.getIfPresent(before.get(0).getInodeId()) == null) {
+			return;
+		}
+		for (Dentry next : directories(parent.entries().tailMap(where.name(), false), LISTINGS_AHEAD)) {
+			long id = next.getInodeId();
+			if (this.listings.getIfPresent(id) != null || !this.readingAhead.add(id)) {
+				continue;
+			}
+			try {
+				this.listingsAhead.execute(() -> {
+					try {
+						listed(id, this.listingsReadAhead);
+					}
+					catch (RuntimeException ex) {
+						// only ahead: the lookup that needs it reads it again and reports what fails
+					}
+					finally {
+						this.readingAhead.remove(id);
+					}
+				});
+			}
+			catch (RejectedExecutionException ex) {
+				this.readingAhead.remove(id);
+				return;
+			}
+		}
+	}
+
+	/** Up to {@code max} directories among the first {@link #SIBLINGS_SCANNED} entries, in the map's order. */
+	private static List<Dentry> directories(NavigableMap<String, Dentry> entries, int max) {
+		List<Dentry> found = new ArrayList<>();
+		int scanned = 0;
+		for (Dentry entry : entries.values()) {
+			if (found.size() == max || ++scanned > SIBLINGS_SCANNED) {
+				break;
+			}
+			if (entry.getType() == InodeType.DIRECTORY) {
+				found.add(entry);
+			}
+		}
+		return found;
 	}
 
 	/** The entry as the metaservers have it now, or null: what a change of the namespace goes by. */
@@ -477,9 +589,11 @@ public final class FsNamespace {
 
 	/**
 	 * The entries of a directory by name, as read from {@code startedNanos} on; not complete
-	 * past {@link #LISTED_NAMES} or when it took long to read.
+	 * past {@link #LISTED_NAMES} or when it took long to read. {@code firstUse} is set by
+	 * the first lookup it answers.
 	 */
-	private record Listing(Map<String, Dentry> entries, long startedNanos, boolean complete) {
+	private record Listing(NavigableMap<String, Dentry> entries, long startedNanos, boolean complete,
+			AtomicBoolean firstUse) {
 
 		/** Whether this listing shows a name this mount last changed at {@code changedNanos} (null: not lately). */
 		boolean readAfterChangeOf(Long changedNanos) {
@@ -494,13 +608,19 @@ public final class FsNamespace {
 	 * than a listing is read and kept.
 	 */
 	private Listing listed(long directory) {
+		return listed(directory, this.listingsAsked);
+	}
+
+	/** @param counted counts the listing if this call reads it */
+	private Listing listed(long directory, AtomicLong counted) {
 		return this.listings.get(directory, (d) -> {
 			long started = System.nanoTime();
 			List<Dentry> entries = listPages(d, LISTED_NAMES + 1);
 			boolean quick = System.nanoTime() - started < CHANGED_HERE_KEPT.minus(ATTRIBUTE_TTL.multipliedBy(2)).toNanos();
-			Map<String, Dentry> byName = new HashMap<>();
+			NavigableMap<String, Dentry> byName = new TreeMap<>();
 			entries.forEach((e) -> byName.put(e.getName(), e));
-			return new Listing(byName, started, quick && entries.size() <= LISTED_NAMES);
+			counted.incrementAndGet();
+			return new Listing(byName, started, quick && entries.size() <= LISTED_NAMES, new AtomicBoolean());
 		});
 	}
 

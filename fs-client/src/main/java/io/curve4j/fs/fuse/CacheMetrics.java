@@ -19,6 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.curve4j.fs.client.DiskCache;
+import io.curve4j.fs.client.FsNamespace;
 import io.curve4j.fs.client.MetadataWriteBack;
 import io.curve4j.fs.client.WriteBackUploads;
 
@@ -40,9 +41,9 @@ final class CacheMetrics {
 
 	/**
 	 * @param uploads the write-back uploader, or null in read-only mode
-	 * @param metadata the metadata write-back, or null without it
+	 * @param namespace with its metadata write-back, if any
 	 */
-	static void publish(DiskCache disk, WriteBackUploads uploads, MetadataWriteBack metadata, String fs, Path mountPoint,
+	static void publish(DiskCache disk, WriteBackUploads uploads, FsNamespace namespace, String fs, Path mountPoint,
 			Path cacheDir, ScheduledExecutorService timers) {
 		PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 		// the S3 client's request timers (curve4j_s3_requests_seconds) are in the global registry
@@ -69,6 +70,7 @@ final class CacheMetrics {
 				.tags(tags)
 				.register(registry);
 		}
+		MetadataWriteBack metadata = namespace.metadataWriteBack();
 		if (metadata != null) {
 			Gauge.builder("curve4j.fs.metadata.pending", metadata, MetadataWriteBack::backlog)
 				.description("creates and piece records answered and not yet committed to the metaservers")
@@ -78,6 +80,14 @@ final class CacheMetrics {
 			FunctionCounter.builder("curve4j.fs.metadata.conflicts", metadata, MetadataWriteBack::conflicts)
 				.description("files committed as NAME.conflict-INODE because another mount took the name first")
 				.tags(tags)
+				.register(registry);
+			FunctionCounter.builder("curve4j.fs.metadata.listings", namespace, FsNamespace::listingsAsked)
+				.description("directory listings read for the lookups they answer: by the lookup, or ahead of it")
+				.tags(tags.and("read", "asked"))
+				.register(registry);
+			FunctionCounter.builder("curve4j.fs.metadata.listings", namespace, FsNamespace::listingsReadAhead)
+				.description("directory listings read for the lookups they answer: by the lookup, or ahead of it")
+				.tags(tags.and("read", "ahead"))
 				.register(registry);
 		}
 		Path file = cacheDir.resolve(FILE);

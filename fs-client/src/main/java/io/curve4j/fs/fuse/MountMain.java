@@ -116,7 +116,7 @@ public final class MountMain implements Callable<Integer> {
 		FsSession session = FsSession.open(this.mds, this.fs, this.user, password, mp.toString(), mode);
 		FsMount mount = session.mount();
 		DiskCache disk = mode == CacheMode.OFF ? null : new DiskCache(this.cacheDir, Sizes.parse(this.cacheSize));
-		FsNamespace namespace = this.metadataWriteBack ? new FsNamespace(mount, session.meta(), disk)
+		FsNamespace namespace = this.metadataWriteBack ? new FsNamespace(mount, session.meta(), disk, session.io())
 				: new FsNamespace(mount, session.meta());
 		WriteBackUploads writeBack = mode != CacheMode.WRITE_BACK ? null
 				: new WriteBackUploads(disk, session.objects(), namespace, mount, 4,
@@ -124,7 +124,7 @@ public final class MountMain implements Callable<Integer> {
 		if (disk != null) {
 			log.info("{} disk cache in {}: {} bytes kept for reads, {} pending upload, of {}", mode.label(), this.cacheDir,
 					disk.used(), disk.pendingBytes(), this.cacheSize);
-			CacheMetrics.publish(disk, writeBack, namespace.metadataWriteBack(), this.fs, mp, this.cacheDir, session.timers());
+			CacheMetrics.publish(disk, writeBack, namespace, this.fs, mp, this.cacheDir, session.timers());
 		}
 		if (writeBack != null) {
 			// before serving anything: what an earlier run wrote back and did not upload goes first
