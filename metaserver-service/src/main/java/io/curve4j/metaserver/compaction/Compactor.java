@@ -84,6 +84,13 @@ public final class Compactor implements AutoCloseable {
 
 	private final Set<InodeRef> queued = ConcurrentHashMap.newKeySet();
 
+	/**
+	 * Inodes an offer found no room for or already queued or running (a compaction running
+	 * may not see the pieces appended meanwhile), or whose compaction failed: the
+	 * collector's next round offers them again.
+	 */
+	private final Set<InodeRef> missed = ConcurrentHashMap.newKeySet();
+
 	/** Chunk lists replaced by merged pieces, and attempts given up because the list changed meanwhile. */
 	private final Counter swapped;
 
@@ -140,12 +147,16 @@ public final class Compactor implements AutoCloseable {
 	}
 
 	/**
-	 * Queues the inode for compaction unless it is queued or running already, the queue is
-	 * full (the next round offers it again) or compaction is paused.
+	 * Queues the inode for compaction unless compaction is paused, it is queued or running
+	 * already, or the queue is full (both kept for the next round, {@link #takeMissed}).
 	 * @return whether it was queued by this call
 	 */
 	public boolean offer(InodeRef inode) {
-		if (!this.enabled || !this.queued.add(inode)) {
+		if (!this.enabled) {
+			return false;
+		}
+		if (!this.queued.add(inode)) {
+			this.missed.add(inode);
 			return false;
 		}
 		try {
@@ -157,6 +168,7 @@ public final class Compactor implements AutoCloseable {
 				catch (RuntimeException ex) {
 					log.warn("compaction of inode {} (partition {}) failed, offered again next round: {}", inode.inodeId(),
 							inode.partitionId(), ex.toString());
+					this.missed.add(inode);
 				}
 				finally {
 					this.queued.remove(inode);
@@ -166,8 +178,16 @@ public final class Compactor implements AutoCloseable {
 		}
 		catch (RejectedExecutionException ex) {
 			this.queued.remove(inode);
+			this.missed.add(inode);
 			return false;
 		}
+	}
+
+	/** The inodes missed since the last call (queue full, compaction failed), forgotten here. */
+	public List<InodeRef> takeMissed() {
+		List<InodeRef> taken = new ArrayList<>(this.missed);
+		this.missed.removeAll(taken);
+		return taken;
 	}
 
 	/** Inodes queued or being compacted. */

@@ -8,6 +8,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -21,6 +22,7 @@ import io.curve4j.metaserver.copyset.MetaCopyset;
 import io.curve4j.metaserver.copyset.MetaCopysets;
 import io.curve4j.objectstore.SnapshotStore;
 import io.curve4j.objectstore.filedata.BlockNames;
+import io.curve4j.proto.common.v1.CopysetKey;
 import io.curve4j.proto.metaserver.v1.ForgetRetiredRequest;
 import io.curve4j.proto.metaserver.v1.Inode;
 import io.curve4j.proto.metaserver.v1.MetaCommand;
@@ -30,10 +32,13 @@ import io.curve4j.proto.metaserver.v1.PartitionRef;
 /**
  * The leader's upkeep of its partitions' file data, in rounds:
  * <ul>
- * <li>every {@code interval}: each inode with a chunk past the threshold is offered to the
- * {@link Compactor} (appends offer at once; this catches the rest, e.g. after a leader
- * change), and retired pieces whose grace period passed lose their objects, then their
- * record ({@code forget_retired}; a crash between the two deletes again, harmlessly);</li>
+ * <li>every {@code interval}: retired pieces whose grace period passed lose their objects,
+ * then their record ({@code forget_retired}; a crash between the two deletes again,
+ * harmlessly), found by the partitions' retired records; and inodes with a chunk past the
+ * threshold that no append offered to the {@link Compactor} are offered: those it missed
+ * (queue full, compaction failed), and, once per term a copyset is led here, every such
+ * inode of its partitions (what another leader had queued went with its leadership). So a
+ * round reads what is due, not every inode;</li>
  * <li>every {@code sweepInterval}: the object store is listed for the file systems of the
  * partitions led here, and objects older than {@code orphanAge} that no inode of those
  * partitions references, as a piece or a retired piece, are deleted: uploads that never
@@ -66,6 +71,9 @@ public final class DataCollector implements AutoCloseable {
 	private final Counter retiredDeleted;
 
 	private final Counter orphansDeleted;
+
+	/** The term of each copyset led here whose inodes were looked over for compaction in it. */
+	private final Map<CopysetKey, Long> lookedOver = new ConcurrentHashMap<>();
 
 	private ScheduledExecutorService rounds;
 
@@ -108,40 +116,65 @@ public final class DataCollector implements AutoCloseable {
 	}
 
 	/**
-	 * Offers compaction candidates and deletes the objects of retired pieces past the grace period.
+	 * Deletes the objects of retired pieces past the grace period and offers the compaction
+	 * candidates no append offered.
 	 * @return the objects deleted
 	 */
 	public int roundOnce() {
 		long retiredBy = this.clock.millis() - this.gracePeriod.toMillis();
+		for (Compactor.InodeRef missed : this.compactor.takeMissed()) {
+			// one led elsewhere now is its leader's, which looks its inodes over in its term
+			if (this.copysets.copysets().stream().anyMatch(c -> c.key().equals(missed.copyset()) && c.isLeader())) {
+				this.compactor.offer(missed);
+			}
+		}
 		int deleted = 0;
 		for (MetaCopyset copyset : this.copysets.copysets()) {
+			long term = copyset.term();
+			if (!copyset.isLeader()) {
+				this.lookedOver.remove(copyset.key());
+				continue;
+			}
+			boolean newTerm = !Long.valueOf(term).equals(this.lookedOver.get(copyset.key()));
 			for (PartitionRecord partition : copyset.store().partitions()) {
 				if (partition.getBlockSize() == 0) {
 					continue;
 				}
 				BlockNames names = new BlockNames(this.keyPrefix, partition.getBlockSize());
-				long after = 0;
-				List<Inode> page;
-				do {
+				for (Inode inode : copyset.store().retiredBy(partition.getPartitionId(), retiredBy, PAGE)) {
 					if (!copyset.isLeader()) {
-						break;
+						return deleted;
 					}
-					page = copyset.store().inodes(partition.getPartitionId(), after, PAGE);
-					for (Inode inode : page) {
-						after = inode.getInodeId();
-						if (this.compactor.wants(inode)) {
-							this.compactor.offer(new Compactor.InodeRef(copyset.key(), partition.getPartitionId(),
-									inode.getInodeId()));
-						}
-						if (inode.getRetiredList().stream().anyMatch(r -> r.getRetiredMs() <= retiredBy)) {
-							deleted += deleteRetired(copyset, partition, inode, names, retiredBy);
-						}
-					}
+					deleted += deleteRetired(copyset, partition, inode, names, retiredBy);
 				}
-				while (page.size() == PAGE);
+				if (newTerm) {
+					offerCandidates(copyset, partition);
+				}
+			}
+			if (newTerm) {
+				this.lookedOver.put(copyset.key(), term);
 			}
 		}
 		return deleted;
+	}
+
+	/** Offers every inode of the partition with a chunk past the threshold, a page at a time. */
+	private void offerCandidates(MetaCopyset copyset, PartitionRecord partition) {
+		long after = 0;
+		List<Inode> page;
+		do {
+			if (!copyset.isLeader()) {
+				return;
+			}
+			page = copyset.store().inodes(partition.getPartitionId(), after, PAGE);
+			for (Inode inode : page) {
+				after = inode.getInodeId();
+				if (this.compactor.wants(inode)) {
+					this.compactor.offer(new Compactor.InodeRef(copyset.key(), partition.getPartitionId(), inode.getInodeId()));
+				}
+			}
+		}
+		while (page.size() == PAGE);
 	}
 
 	private int deleteRetired(MetaCopyset copyset, PartitionRecord partition, Inode inode, BlockNames names,

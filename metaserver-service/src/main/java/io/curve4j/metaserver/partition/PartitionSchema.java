@@ -3,6 +3,7 @@ package io.curve4j.metaserver.partition;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.function.BiConsumer;
 
 import io.curve4j.common.store.Codec;
 import io.curve4j.common.store.ColumnFamily;
@@ -11,6 +12,7 @@ import io.curve4j.proto.metaserver.v1.Dentry;
 import io.curve4j.proto.metaserver.v1.Inode;
 import io.curve4j.proto.metaserver.v1.PartitionRecord;
 import io.curve4j.proto.metaserver.v1.PendingRename;
+import io.curve4j.proto.metaserver.v1.RetiredPiece;
 
 /**
  * The database of one metaserver copyset, holding all its partitions. Integer keys are
@@ -35,10 +37,13 @@ public final class PartitionSchema {
 	static final String MEMBERSHIP_EPOCH = "membership_epoch";
 
 	/**
-	 * In meta: 1 once {@link #TRASH} and the inodes' create request keys were built from a
-	 * database written before they existed (PartitionStore does it once, on open).
+	 * In meta: {@link #RECORDS} once the records that follow from the inodes ({@link #TRASH},
+	 * {@link #RETIRED}, {@code Inode.create_request}) were built in a database written
+	 * before them (PartitionStore does it once, on open).
 	 */
-	static final String TRASH_INDEXED = "trash_indexed";
+	static final String RECORDS_VERSION = "records_version";
+
+	static final long RECORDS = 1;
 
 	/** partition id (u32) -> its range and next free inode id. */
 	static final ColumnFamily<Integer, PartitionRecord> PARTITIONS = new ColumnFamily<>("partitions", Codec.u32(),
@@ -72,8 +77,28 @@ public final class PartitionSchema {
 	 */
 	static final ColumnFamily<InodeKey, Long> TRASH = new ColumnFamily<>("trash", INODE_KEY, Codec.u64());
 
+	/**
+	 * (partition u32, inode id u64) -> the earliest retired_ms of its retired pieces: the
+	 * collector reads what it may delete instead of every inode.
+	 */
+	static final ColumnFamily<InodeKey, Long> RETIRED = new ColumnFamily<>("retired", INODE_KEY, Codec.u64());
+
 	public static final StoreDefinition DEFINITION = new StoreDefinition("metaserver",
-			List.of(COUNTERS, PARTITIONS, INODES, DENTRIES, HELD_NAMES, PENDING, CREATE_REQUESTS, TRASH));
+			List.of(COUNTERS, PARTITIONS, INODES, DENTRIES, HELD_NAMES, PENDING, CREATE_REQUESTS, TRASH, RETIRED));
+
+	/**
+	 * The records an inode's state calls for beside it: its {@link #TRASH} record while it
+	 * has no link, its {@link #RETIRED} record while it has retired pieces. Removing them
+	 * when that ends is the changes' job (a new link, forget_retired, the purge).
+	 */
+	static void recordsOf(Inode inode, BiConsumer<ColumnFamily<InodeKey, Long>, Long> put) {
+		if (inode.getNlink() == 0 && inode.getUnlinkedMs() > 0) {
+			put.accept(TRASH, inode.getUnlinkedMs());
+		}
+		if (inode.getRetiredCount() > 0) {
+			put.accept(RETIRED, inode.getRetiredList().stream().mapToLong(RetiredPiece::getRetiredMs).min().getAsLong());
+		}
+	}
 
 	private PartitionSchema() {
 	}

@@ -19,6 +19,7 @@ import io.curve4j.common.fs.NewInodes;
 import io.curve4j.common.raft.CheckpointSnapshots;
 import io.curve4j.common.raft.CommandStateMachine;
 import io.curve4j.common.store.Codec;
+import io.curve4j.common.store.ColumnFamily;
 import io.curve4j.common.store.KeyPrefix;
 import io.curve4j.common.store.RocksStore;
 import io.curve4j.membership.MembershipEpoch;
@@ -224,9 +225,12 @@ public final class PartitionStateMachine extends CommandStateMachine<MetaCommand
 
 		private Object deletePartition(int id) {
 			KeyPrefix prefix = PartitionSchema.PARTITIONS.prefix(Codec.u32(), id);
-			List<InodeKey> inodes = new ArrayList<>();
-			this.batch.scan(PartitionSchema.INODES, prefix, (key, inode) -> inodes.add(key));
-			inodes.forEach(key -> this.batch.delete(PartitionSchema.INODES, key));
+			for (ColumnFamily<InodeKey, ?> cf : List.of(PartitionSchema.INODES, PartitionSchema.PENDING,
+					PartitionSchema.CREATE_REQUESTS, PartitionSchema.TRASH, PartitionSchema.RETIRED)) {
+				List<InodeKey> keys = new ArrayList<>();
+				this.batch.scan(cf, prefix, (key, value) -> keys.add(key));
+				keys.forEach(key -> this.batch.delete(cf, key));
+			}
 			List<DentryKey> dentries = new ArrayList<>();
 			this.batch.scan(PartitionSchema.DENTRIES, prefix, (key, dentry) -> dentries.add(key));
 			this.batch.scan(PartitionSchema.HELD_NAMES, prefix, (key, tx) -> dentries.add(key));
@@ -234,15 +238,6 @@ public final class PartitionStateMachine extends CommandStateMachine<MetaCommand
 				this.batch.delete(PartitionSchema.DENTRIES, key);
 				this.batch.delete(PartitionSchema.HELD_NAMES, key);
 			});
-			List<InodeKey> others = new ArrayList<>();
-			this.batch.scan(PartitionSchema.PENDING, prefix, (key, pending) -> others.add(key));
-			others.forEach(key -> this.batch.delete(PartitionSchema.PENDING, key));
-			others.clear();
-			this.batch.scan(PartitionSchema.CREATE_REQUESTS, prefix, (key, inode) -> others.add(key));
-			others.forEach(key -> this.batch.delete(PartitionSchema.CREATE_REQUESTS, key));
-			others.clear();
-			this.batch.scan(PartitionSchema.TRASH, prefix, (key, unlinkedMs) -> others.add(key));
-			others.forEach(key -> this.batch.delete(PartitionSchema.TRASH, key));
 			this.batch.delete(PartitionSchema.PARTITIONS, id);
 			return null;
 		}
@@ -470,6 +465,9 @@ public final class PartitionStateMachine extends CommandStateMachine<MetaCommand
 				.stream()
 				.filter(r -> r.getRetiredMs() > request.getRetiredByMs())
 				.toList();
+			if (kept.isEmpty()) {
+				this.batch.delete(PartitionSchema.RETIRED, new InodeKey(id, request.getInodeId()));
+			}
 			return putInode(id, inode.clearRetired().addAllRetired(kept).build());
 		}
 
@@ -540,6 +538,7 @@ public final class PartitionStateMachine extends CommandStateMachine<MetaCommand
 			if (inode.isPresent() && inode.get().getNlink() == 0) {
 				this.batch.delete(PartitionSchema.INODES, key);
 				this.batch.delete(PartitionSchema.TRASH, key);
+				this.batch.delete(PartitionSchema.RETIRED, key);
 				if (inode.get().getCreateRequest() != 0) {
 					this.batch.delete(PartitionSchema.CREATE_REQUESTS, new InodeKey(partitionId, inode.get().getCreateRequest()));
 				}
@@ -801,13 +800,11 @@ public final class PartitionStateMachine extends CommandStateMachine<MetaCommand
 			}
 		}
 
-		/** Writes the inode, and its trash record while it has no link. */
+		/** Writes the inode, with its trash record while it has no link and its retired record while it has retired pieces. */
 		private Inode putInode(int partitionId, Inode inode) {
 			InodeKey key = new InodeKey(partitionId, inode.getInodeId());
 			this.batch.put(PartitionSchema.INODES, key, inode);
-			if (inode.getNlink() == 0 && inode.getUnlinkedMs() > 0) {
-				this.batch.put(PartitionSchema.TRASH, key, inode.getUnlinkedMs());
-			}
+			PartitionSchema.recordsOf(inode, (cf, value) -> this.batch.put(cf, key, value));
 			return inode;
 		}
 

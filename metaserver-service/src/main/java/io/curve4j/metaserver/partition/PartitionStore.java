@@ -39,18 +39,18 @@ public final class PartitionStore implements CheckpointSnapshots.Checkpointable,
 
 	public PartitionStore(Path dir) {
 		this.rocks = new RocksStore(dir, PartitionSchema.DEFINITION);
-		indexTrashOnce();
+		buildRecordsOnce();
 		this.appliedIndex = this.rocks.get(PartitionSchema.COUNTERS, PartitionSchema.APPLIED_INDEX).orElse(0L);
 	}
 
 	/**
-	 * A database written before the trash records and the inodes' create request keys
-	 * existed gets them, once: the unlinked inodes' records, and each inode the key of the
-	 * create request that made it; requests whose inode is gone are dropped. All of it
-	 * follows from the state, so replicas that do it at different indexes still agree.
+	 * A database written before the trash and retired records and the inodes' create
+	 * request keys existed gets them, once: the records the inodes call for, and each inode
+	 * the key of the create request that made it; requests whose inode is gone are dropped.
+	 * All of it follows from the state, so replicas that do it at different indexes still agree.
 	 */
-	private void indexTrashOnce() {
-		if (this.rocks.get(PartitionSchema.COUNTERS, PartitionSchema.TRASH_INDEXED).isPresent()) {
+	private void buildRecordsOnce() {
+		if (this.rocks.get(PartitionSchema.COUNTERS, PartitionSchema.RECORDS_VERSION).orElse(0L) >= PartitionSchema.RECORDS) {
 			return;
 		}
 		// in pages, each its own batch: every step may be done twice, so a crash part-way is harmless
@@ -64,13 +64,10 @@ public final class PartitionStore implements CheckpointSnapshots.Checkpointable,
 				batch.put(PartitionSchema.INODES, key, inode.get().toBuilder().setCreateRequest(request.inode()).build());
 			}
 		});
-		inPages(PartitionSchema.INODES, (batch, key, inode) -> {
-			if (inode.getNlink() == 0 && inode.getUnlinkedMs() > 0) {
-				batch.put(PartitionSchema.TRASH, key, inode.getUnlinkedMs());
-			}
-		});
+		inPages(PartitionSchema.INODES,
+				(batch, key, inode) -> PartitionSchema.recordsOf(inode, (cf, value) -> batch.put(cf, key, value)));
 		try (RocksStore.Batch batch = this.rocks.batch()) {
-			batch.put(PartitionSchema.COUNTERS, PartitionSchema.TRASH_INDEXED, 1L);
+			batch.put(PartitionSchema.COUNTERS, PartitionSchema.RECORDS_VERSION, PartitionSchema.RECORDS);
 			batch.commit();
 		}
 	}
@@ -201,6 +198,21 @@ public final class PartitionStore implements CheckpointSnapshots.Checkpointable,
 		});
 	}
 
+	/** Inodes of the partition with pieces retired at or before retiredByMs: the objects to delete, read from their records. */
+	public List<Inode> retiredBy(int partitionId, long retiredByMs, int limit) {
+		return read(() -> {
+			List<Inode> found = new ArrayList<>();
+			this.rocks.scanAfter(PartitionSchema.RETIRED,
+					PartitionSchema.RETIRED.prefix(io.curve4j.common.store.Codec.u32(), partitionId), null, (key, earliest) -> {
+						if (earliest <= retiredByMs) {
+							this.rocks.get(PartitionSchema.INODES, key).ifPresent(found::add);
+						}
+						return found.size() < limit;
+					});
+			return found;
+		});
+	}
+
 	/** The copyset's membership epoch as last saved; empty before the first change. */
 	public Optional<Long> membershipEpoch() {
 		return read(() -> this.rocks.get(PartitionSchema.COUNTERS, PartitionSchema.MEMBERSHIP_EPOCH));
@@ -248,7 +260,7 @@ public final class PartitionStore implements CheckpointSnapshots.Checkpointable,
 		this.lock.writeLock().lock();
 		try {
 			this.rocks.restore(checkpoint);
-			indexTrashOnce();
+			buildRecordsOnce();
 			this.appliedIndex = this.rocks.get(PartitionSchema.COUNTERS, PartitionSchema.APPLIED_INDEX).orElse(0L);
 		}
 		finally {

@@ -20,6 +20,7 @@ import io.curve4j.metaserver.copyset.MetaCopysets;
 import io.curve4j.proto.metaserver.v1.AppendPiecesRequest;
 import io.curve4j.proto.metaserver.v1.BatchRequest;
 import io.curve4j.proto.metaserver.v1.BatchResponse;
+import io.curve4j.proto.metaserver.v1.BatchResult;
 import io.curve4j.proto.metaserver.v1.CreateDentryRequest;
 import io.curve4j.proto.metaserver.v1.CreateInodeRequest;
 import io.curve4j.proto.metaserver.v1.CreatePartitionRequest;
@@ -170,12 +171,20 @@ public final class MetaGrpcService extends MetaServiceGrpc.MetaServiceImplBase {
 			if (request.getOpsCount() > MAX_PAGE) {
 				throw new CurveException(ErrorCode.INVALID_ARGUMENT, "a batch has at most " + MAX_PAGE + " ops");
 			}
+			Consumer<Inode> compact = compactIfWanted(request.getPartition());
 			return propose(request.getPartition(), MetaCommand.newBuilder().setBatch(
-					request.toBuilder().setPartition(stripped(request.getPartition()))), r -> (BatchResponse) r);
+					request.toBuilder().setPartition(stripped(request.getPartition()))), r -> {
+						BatchResponse done = (BatchResponse) r;
+						done.getResultsList().stream().filter(BatchResult::hasInode).map(BatchResult::getInode).forEach(compact);
+						return done;
+					});
 		});
 	}
 
-	/** Offers an inode a change left with pieces to merge to the compactor (pieces appended, or uploaded at last). */
+	/**
+	 * Offers an inode a change left with pieces to merge to the compactor (pieces appended,
+	 * alone or in a batch, or uploaded at last): the collector's rounds do not look for them.
+	 */
 	private Consumer<Inode> compactIfWanted(PartitionRef partition) {
 		return (inode) -> {
 			if (this.compactor != null && this.compactor.wants(inode)) {

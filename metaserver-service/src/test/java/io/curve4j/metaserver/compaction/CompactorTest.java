@@ -1,12 +1,19 @@
 package io.curve4j.metaserver.compaction;
 
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import io.curve4j.metaserver.copyset.MetaCopysets;
+import io.curve4j.proto.common.v1.CopysetKey;
 import io.curve4j.proto.metaserver.v1.Piece;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 class CompactorTest {
 
@@ -23,6 +30,19 @@ class CompactorTest {
 		assertThat(Compactor.uploaded(List.of(piece(0, 10), pending, piece(20, 10)))).containsExactly(piece(0, 10));
 		assertThat(Compactor.uploaded(List.of(pending, piece(20, 10)))).isEmpty();
 		assertThat(Compactor.uploaded(List.of(piece(0, 10), piece(20, 10)))).containsExactly(piece(0, 10), piece(20, 10));
+	}
+
+	@Test
+	void anInodeWhoseCompactionFailedIsHandedToTheNextRoundOnce(@TempDir Path dir) {
+		MetaCopysets none = new MetaCopysets(dir, null, Duration.ofSeconds(1), Duration.ofMinutes(1));
+		Compactor.InodeRef ref = new Compactor.InodeRef(CopysetKey.newBuilder().setLogicalPoolId(1).setCopysetId(2).build(), 3, 4);
+		try (Compactor compactor = new Compactor(none, null, "", true, 4, 1, 4, new SimpleMeterRegistry())) {
+			assertThat(compactor.offer(ref)).isTrue();
+			// the copyset is not on this metaserver: the compaction fails
+			await().atMost(Duration.ofSeconds(10)).until(() -> compactor.queued() == 0);
+			assertThat(compactor.takeMissed()).containsExactly(ref);
+			assertThat(compactor.takeMissed()).isEmpty();
+		}
 	}
 
 	private static Piece piece(long offset, long length) {

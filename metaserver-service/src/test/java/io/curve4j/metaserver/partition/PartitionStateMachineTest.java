@@ -262,6 +262,8 @@ class PartitionStateMachineTest {
 		assertThat(swapped.getRetiredList()).extracting(RetiredPiece::getPiece).containsExactly(piece(1, 0, 100), piece(2, 50, 100));
 		assertThat(swapped.getRetiredList()).allSatisfy(r -> assertThat(r.getRetiredMs()).isEqualTo(5_000));
 		assertThat(swapped.getLength()).isEqualTo(150);
+		assertThat(this.store.retiredBy(P, 5_000, 10)).as("the collector finds it by its retired record").containsExactly(swapped);
+		assertThat(this.store.retiredBy(P, 4_999, 10)).isEmpty();
 
 		// the same swap again, or one over a list that changed, is refused and changes nothing
 		assertRefused(() -> apply(MetaCommand.newBuilder().setCompactPieces(compact(file, read, merged))), ErrorCode.PIECES_CHANGED);
@@ -272,9 +274,11 @@ class PartitionStateMachineTest {
 		Inode forgotten = (Inode) apply(MetaCommand.newBuilder()
 			.setForgetRetired(ForgetRetiredRequest.newBuilder().setPartition(ref()).setInodeId(file.getInodeId()).setRetiredByMs(4_999)));
 		assertThat(forgotten.getRetiredList()).hasSize(2);
+		assertThat(this.store.retiredBy(P, 5_000, 10)).hasSize(1);
 		forgotten = (Inode) apply(MetaCommand.newBuilder()
 			.setForgetRetired(ForgetRetiredRequest.newBuilder().setPartition(ref()).setInodeId(file.getInodeId()).setRetiredByMs(5_000)));
 		assertThat(forgotten.getRetiredList()).isEmpty();
+		assertThat(this.store.retiredBy(P, Long.MAX_VALUE, 10)).as("nothing retired left: no record").isEmpty();
 	}
 
 	@Test
@@ -461,7 +465,7 @@ class PartitionStateMachineTest {
 	}
 
 	@Test
-	void aDatabaseFromBeforeTheTrashRecordsGetsThemOnceWhenOpened() {
+	void aDatabaseFromBeforeTheTrashAndRetiredRecordsGetsThemOnceWhenOpened() {
 		this.store.close();
 		InodeKey unlinked = new InodeKey(P, 100);
 		InodeKey linked = new InodeKey(P, 101);
@@ -471,20 +475,25 @@ class PartitionStateMachineTest {
 		try (RocksStore rocks = new RocksStore(db, PartitionSchema.DEFINITION); RocksStore.Batch old = rocks.batch()) {
 			old.put(PartitionSchema.INODES, unlinked, Inode.newBuilder().setInodeId(100).setType(InodeType.FILE)
 				.setUnlinkedMs(5_000).build());
-			old.put(PartitionSchema.INODES, linked, Inode.newBuilder().setInodeId(101).setType(InodeType.FILE).setNlink(1).build());
+			old.put(PartitionSchema.INODES, linked, Inode.newBuilder().setInodeId(101).setType(InodeType.FILE).setNlink(1)
+				.addRetired(RetiredPiece.newBuilder().setPiece(piece(9, 0, 10)).setRetiredMs(7_000))
+				.addRetired(RetiredPiece.newBuilder().setPiece(piece(8, 0, 10)).setRetiredMs(6_000))
+				.build());
 			old.put(PartitionSchema.CREATE_REQUESTS, madeLinked, 101L);
 			old.put(PartitionSchema.CREATE_REQUESTS, madeGone, 555L);
-			old.delete(PartitionSchema.COUNTERS, PartitionSchema.TRASH_INDEXED);
+			old.delete(PartitionSchema.COUNTERS, PartitionSchema.RECORDS_VERSION);
 			old.commit();
 		}
 		open();
 		assertThat(this.store.unlinkedBefore(P, 5_001, 10)).extracting(Inode::getInodeId).containsExactly(100L);
 		assertThat(this.store.inode(P, 101).orElseThrow().getCreateRequest()).isEqualTo(77);
+		assertThat(this.store.retiredBy(P, 6_000, 10)).extracting(Inode::getInodeId).containsExactly(101L);
+		assertThat(this.store.retiredBy(P, 5_999, 10)).isEmpty();
 		this.store.close();
 		try (RocksStore rocks = new RocksStore(db, PartitionSchema.DEFINITION)) {
 			assertThat(rocks.get(PartitionSchema.CREATE_REQUESTS, madeGone)).as("its inode is gone").isEmpty();
 			assertThat(rocks.get(PartitionSchema.CREATE_REQUESTS, madeLinked)).contains(101L);
-			assertThat(rocks.get(PartitionSchema.COUNTERS, PartitionSchema.TRASH_INDEXED)).contains(1L);
+			assertThat(rocks.get(PartitionSchema.COUNTERS, PartitionSchema.RECORDS_VERSION)).contains(PartitionSchema.RECORDS);
 		}
 		open();
 	}
