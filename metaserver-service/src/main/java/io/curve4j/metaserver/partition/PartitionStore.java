@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.LongPredicate;
 import java.util.function.Supplier;
 
 import io.curve4j.common.raft.CheckpointSnapshots;
@@ -185,30 +186,27 @@ public final class PartitionStore implements CheckpointSnapshots.Checkpointable,
 
 	/** Inodes of the partition with no link left since before cutoffMs: the trash to empty, read from its records. */
 	public List<Inode> unlinkedBefore(int partitionId, long cutoffMs, int limit) {
-		return read(() -> {
-			List<Inode> found = new ArrayList<>();
-			this.rocks.scanAfter(PartitionSchema.TRASH,
-					PartitionSchema.TRASH.prefix(io.curve4j.common.store.Codec.u32(), partitionId), null, (key, unlinkedMs) -> {
-						if (unlinkedMs < cutoffMs) {
-							this.rocks.get(PartitionSchema.INODES, key).filter(inode -> inode.getNlink() == 0).ifPresent(found::add);
-						}
-						return found.size() < limit;
-					});
-			return found;
-		});
+		return recorded(PartitionSchema.TRASH, partitionId, unlinkedMs -> unlinkedMs < cutoffMs, limit)
+			.stream()
+			.filter(inode -> inode.getNlink() == 0)
+			.toList();
 	}
 
 	/** Inodes of the partition with pieces retired at or before retiredByMs: the objects to delete, read from their records. */
 	public List<Inode> retiredBy(int partitionId, long retiredByMs, int limit) {
+		return recorded(PartitionSchema.RETIRED, partitionId, earliestMs -> earliestMs <= retiredByMs, limit);
+	}
+
+	/** Up to limit inodes of the partition whose record in cf (a time) is due. */
+	private List<Inode> recorded(ColumnFamily<InodeKey, Long> cf, int partitionId, LongPredicate due, int limit) {
 		return read(() -> {
 			List<Inode> found = new ArrayList<>();
-			this.rocks.scanAfter(PartitionSchema.RETIRED,
-					PartitionSchema.RETIRED.prefix(io.curve4j.common.store.Codec.u32(), partitionId), null, (key, earliest) -> {
-						if (earliest <= retiredByMs) {
-							this.rocks.get(PartitionSchema.INODES, key).ifPresent(found::add);
-						}
-						return found.size() < limit;
-					});
+			this.rocks.scanAfter(cf, cf.prefix(io.curve4j.common.store.Codec.u32(), partitionId), null, (key, ms) -> {
+				if (due.test(ms)) {
+					this.rocks.get(PartitionSchema.INODES, key).ifPresent(found::add);
+				}
+				return found.size() < limit;
+			});
 			return found;
 		});
 	}
