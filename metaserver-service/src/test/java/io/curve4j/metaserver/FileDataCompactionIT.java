@@ -100,18 +100,40 @@ class FileDataCompactionIT {
 	/** @param orphanAge how old an object no inode names must be to go */
 	private void start(boolean automatic, String orphanAge) {
 		this.trio = new MetaServerTrio(this.dir);
-		this.trio.startAll("--curve.metaserver.object-store.endpoint=" + S3_PROXY.getUri(),
-				"--curve.metaserver.object-store.bucket=" + BUCKET, "--curve.metaserver.object-store.access-key=access",
-				"--curve.metaserver.object-store.secret-key=secret", "--curve.metaserver.object-store.key-prefix=" + PREFIX,
-				"--curve.metaserver.compaction.enabled=" + automatic,
-				"--curve.metaserver.compaction.pieces-threshold=" + THRESHOLD,
-				"--curve.metaserver.compaction.grace-period=2s", "--curve.metaserver.compaction.interval=200ms",
-				"--curve.metaserver.compaction.sweep-interval=1h", "--curve.metaserver.compaction.orphan-age=" + orphanAge);
+		this.trio.startAll(settings(automatic, orphanAge));
 		this.leader = this.trio.createPartition(CHUNK, BLOCK);
 		this.mount = this.trio.mount();
 		this.s3 = this.trio.bean(this.leader, MetaServerProperties.class).getObjectStore().newClient("test");
 		this.objects = new SnapshotStore(this.s3, BUCKET);
 		this.objects.ensureBucket();
+	}
+
+	private static String[] settings(boolean automatic, String orphanAge) {
+		return new String[] { "--curve.metaserver.object-store.endpoint=" + S3_PROXY.getUri(),
+			"--curve.metaserver.object-store.bucket=" + BUCKET, "--curve.metaserver.object-store.access-key=access",
+			"--curve.metaserver.object-store.secret-key=secret", "--curve.metaserver.object-store.key-prefix=" + PREFIX,
+			"--curve.metaserver.compaction.enabled=" + automatic,
+			"--curve.metaserver.compaction.pieces-threshold=" + THRESHOLD,
+			"--curve.metaserver.compaction.grace-period=2s", "--curve.metaserver.compaction.interval=200ms",
+			"--curve.metaserver.compaction.sweep-interval=1h", "--curve.metaserver.compaction.orphan-age=" + orphanAge };
+	}
+
+	@Test
+	void aLeaderLooksOverItsInodesInItsFirstRoundAndCompactsWhatNoAppendOfferedIt() {
+		start(false);
+		long inode = createFile();
+		byte[] model = new byte[(int) CHUNK];
+		for (int i = 0; i < 6; i++) {
+			write(inode, model, i * 3000L, 5000);
+		}
+		assertThat(chunk0(getInode(inode))).as("paused: the appends offered it to no one").hasSize(6);
+		// restarted with compaction on: no append comes, so only the new term's look over the inodes finds it
+		this.trio.close();
+		this.trio.startAll(settings(true, "1s"));
+		this.leader = this.trio.awaitLeader(0, 1, 2);
+		await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+			.untilAsserted(() -> assertThat(chunk0(getInode(inode))).hasSizeLessThanOrEqualTo(THRESHOLD));
+		assertReads(inode, model);
 	}
 
 	@Test
