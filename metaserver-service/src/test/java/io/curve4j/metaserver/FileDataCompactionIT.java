@@ -120,12 +120,8 @@ class FileDataCompactionIT {
 
 	@Test
 	void aLeaderLooksOverItsInodesInItsFirstRoundAndCompactsWhatNoAppendOfferedIt() {
-		start(false);
-		long inode = createFile();
 		byte[] model = new byte[(int) CHUNK];
-		for (int i = 0; i < 6; i++) {
-			write(inode, model, i * 3000L, 5000);
-		}
+		long inode = pausedAndOverwritten(model);
 		assertThat(chunk0(getInode(inode))).as("paused: the appends offered it to no one").hasSize(6);
 		// restarted with compaction on: no append comes, so only the new term's look over the inodes finds it
 		this.trio.close();
@@ -174,12 +170,8 @@ class FileDataCompactionIT {
 
 	@Test
 	void aWriteDuringACompactionStaysAfterTheMergedPiecesAndATruncateMakesTheCompactionStepBack() {
-		start(false);
-		long inode = createFile();
 		byte[] model = new byte[(int) CHUNK];
-		for (int i = 0; i < 6; i++) {
-			write(inode, model, i * 3000L, 5000);
-		}
+		long inode = pausedAndOverwritten(model);
 		Compactor compactor = this.trio.bean(this.leader, Compactor.class);
 		Compactor.InodeRef ref = new Compactor.InodeRef(MetaServerTrio.KEY, MetaServerTrio.PARTITION, inode);
 		assertThat(compactor.compact(ref, () -> write(inode, model, 100, 50))).isEqualTo(1);
@@ -253,6 +245,16 @@ class FileDataCompactionIT {
 		assertThatThrownBy(() -> this.trio.meta(this.leader).listInodes(io.curve4j.proto.metaserver.v1.ListInodesRequest
 			.newBuilder().setPartition(this.mount).setLimit(5000).build()))
 			.hasMessageContaining("INVALID_ARGUMENT");
+	}
+
+	/** With compaction paused, a file whose first chunk has 6 overlapping pieces: one run, past the threshold. */
+	private long pausedAndOverwritten(byte[] model) {
+		start(false);
+		long inode = createFile();
+		for (int i = 0; i < 6; i++) {
+			write(inode, model, i * 3000L, 5000);
+		}
+		return inode;
 	}
 
 	private long createFile() {
