@@ -81,12 +81,13 @@ final class CacheMetrics {
 				.description("files committed as NAME.conflict-INODE because another mount took the name first")
 				.tags(tags)
 				.register(registry);
+			String listings = "directory listings read for the lookups they answer: by the lookup, or ahead of it";
 			FunctionCounter.builder("curve4j.fs.metadata.listings", namespace, FsNamespace::listingsAsked)
-				.description("directory listings read for the lookups they answer: by the lookup, or ahead of it")
+				.description(listings)
 				.tags(tags.and("read", "asked"))
 				.register(registry);
 			FunctionCounter.builder("curve4j.fs.metadata.listings", namespace, FsNamespace::listingsReadAhead)
-				.description("directory listings read for the lookups they answer: by the lookup, or ahead of it")
+				.description(listings)
 				.tags(tags.and("read", "ahead"))
 				.register(registry);
 		}

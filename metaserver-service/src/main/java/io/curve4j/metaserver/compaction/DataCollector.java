@@ -122,9 +122,11 @@ public final class DataCollector implements AutoCloseable {
 	 */
 	public int roundOnce() {
 		long retiredBy = this.clock.millis() - this.gracePeriod.toMillis();
+		Set<CopysetKey> led = new HashSet<>();
+		this.copysets.copysets().stream().filter(MetaCopyset::isLeader).forEach(c -> led.add(c.key()));
 		for (Compactor.InodeRef missed : this.compactor.takeMissed()) {
 			// one led elsewhere now is its leader's, which looks its inodes over in its term
-			if (this.copysets.copysets().stream().anyMatch(c -> c.key().equals(missed.copyset()) && c.isLeader())) {
+			if (led.contains(missed.copyset())) {
 				this.compactor.offer(missed);
 			}
 		}
