@@ -34,6 +34,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
 import io.grpc.ManagedChannel;
@@ -772,6 +773,25 @@ class FsMountIT {
 			await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(snapshot(mountB.resolve("meta-wb")))
 				.isEqualTo(written));
 
+			// records made within the linger (50 ms) of the oldest one go to the metaservers together, in one Raft entry:
+			// four files 5 ms apart (a create and a piece record each) are one batch, two if a write stalls; sent
+			// as soon as they were made, they would be at least three
+			Path lingered = Files.createDirectory(mountM.resolve("lingered"));
+			Map<String, Double> beforeLinger = freshMetrics(cacheDir);
+			for (int i = 0; i < 4; i++) {
+				Files.writeString(lingered.resolve("l" + i), "l" + i);
+				Thread.sleep(5);
+			}
+			String committed = "curve4j_fs_metadata_committed_records_total";
+			AtomicReference<Map<String, Double>> afterLinger = new AtomicReference<>();
+			await().atMost(Duration.ofSeconds(60)).until(() -> {
+				afterLinger.set(freshMetrics(cacheDir));
+				return sample(afterLinger.get(), committed) - sample(beforeLinger, committed) >= 8;
+			});
+			assertThat(sample(afterLinger.get(), committed) - sample(beforeLinger, committed)).isEqualTo(8);
+			String batches = "curve4j_fs_metadata_batches_total";
+			assertThat(sample(afterLinger.get(), batches) - sample(beforeLinger, batches)).isBetween(1.0, 2.0);
+
 			// a name another mount takes after this mount last listed the directory: the other keeps it, this file goes beside
 			String[] conflict = nameTakenMeanwhile(dir, mountB.resolve("meta-wb"));
 			await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
@@ -992,21 +1012,38 @@ class FsMountIT {
 			.orElse(-1);
 	}
 
-	/**
-	 * The mount's listing counters {@code [asked, ahead]} as of a rewrite of its metrics file
-	 * that started after this call (the file is rewritten every 10 s).
-	 */
+	/** The mount's listing counters {@code [asked, ahead]}, as {@link #freshMetrics} reads them. */
 	static double[] listingMetrics(Path cacheDir) throws IOException {
+		double[] counters = new double[2];
+		freshMetrics(cacheDir).forEach((sample, value) -> {
+			if (sample.startsWith("curve4j_fs_metadata_listings_total{")) {
+				counters[sample.contains("read=\"asked\"") ? 0 : 1] = value;
+			}
+		});
+		return counters;
+	}
+
+	/**
+	 * The mount's metrics, sample (name and labels) to value, as of a rewrite of its metrics
+	 * file that started after this call (the file is rewritten every 10 s).
+	 */
+	static Map<String, Double> freshMetrics(Path cacheDir) throws IOException {
 		Path file = cacheDir.resolve("metrics.prom");
 		FileTime seen = Files.getLastModifiedTime(file);
 		await().atMost(Duration.ofSeconds(30)).until(() -> Files.getLastModifiedTime(file).compareTo(seen) > 0);
-		double[] counters = new double[2];
+		Map<String, Double> samples = new TreeMap<>();
 		for (String line : Files.readAllLines(file)) {
-			if (line.startsWith("curve4j_fs_metadata_listings_total{")) {
-				counters[line.contains("read=\"asked\"") ? 0 : 1] = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+			if (!line.startsWith("#") && line.contains(" ")) {
+				samples.put(line.substring(0, line.lastIndexOf(' ')), Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)));
 			}
 		}
-		return counters;
+		return samples;
+	}
+
+	/** The one sample of metric {@code name} in {@code samples}. */
+	static double sample(Map<String, Double> samples, String name) {
+		return samples.entrySet().stream().filter(e -> e.getKey().startsWith(name + "{")).mapToDouble(Map.Entry::getValue)
+			.findFirst().orElseThrow();
 	}
 
 	/** SIGKILL of the mount's client process (its pid is in the file {@code bin/curve fs mount} keeps). */

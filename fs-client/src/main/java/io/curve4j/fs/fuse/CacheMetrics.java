@@ -77,6 +77,15 @@ final class CacheMetrics {
 				.baseUnit("records")
 				.tags(tags)
 				.register(registry);
+			FunctionCounter.builder("curve4j.fs.metadata.committed", metadata, MetadataWriteBack::committed)
+				.description("creates and piece records committed to the metaservers")
+				.baseUnit("records")
+				.tags(tags)
+				.register(registry);
+			FunctionCounter.builder("curve4j.fs.metadata.batches", metadata, MetadataWriteBack::batches)
+				.description("batches of records committed, one Raft entry each")
+				.tags(tags)
+				.register(registry);
 			FunctionCounter.builder("curve4j.fs.metadata.conflicts", metadata, MetadataWriteBack::conflicts)
 				.description("files committed as NAME.conflict-INODE because another mount took the name first")
 				.tags(tags)
