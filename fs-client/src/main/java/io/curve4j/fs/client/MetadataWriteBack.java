@@ -58,8 +58,8 @@ public final class MetadataWriteBack implements AutoCloseable {
 	 * How long the oldest op waits for others to join its batch when nobody waits for its
 	 * commit. A Raft entry's fixed cost (replication, journal sync, the staged objects'
 	 * sync here) dominates small batches: sending each batch as soon as the last one was
-	 * committed cost the metaservers about 750 µs of CPU per new 4 KiB file, a linger of
-	 * 10 ms about 480, of 50 ms 170-260 (bench/README.md, "Fuller metadata batches").
+	 * committed cost the metaservers 710-970 µs of CPU per new 4 KiB file, a linger of
+	 * 10 ms 370-520, of 50 ms 170-260 (bench/README.md, "Fuller metadata batches").
 	 */
 	static final Duration LINGER = Duration.ofMillis(50);
 
