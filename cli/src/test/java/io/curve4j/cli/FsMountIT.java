@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
@@ -1002,14 +1003,7 @@ class FsMountIT {
 	/** A value of the mount's cache metrics file (Prometheus text format), -1 when not there yet. */
 	static double cacheMetric(Path cacheDir, String name) throws IOException {
 		Path file = cacheDir.resolve("metrics.prom");
-		if (!Files.exists(file)) {
-			return -1;
-		}
-		return Files.readAllLines(file).stream()
-			.filter(line -> line.startsWith(name + "{"))
-			.mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
-			.findFirst()
-			.orElse(-1);
+		return Files.exists(file) ? first(samples(file), name).orElse(-1) : -1;
 	}
 
 	/** The mount's listing counters {@code [asked, ahead]}, as {@link #freshMetrics} reads them. */
@@ -1031,6 +1025,11 @@ class FsMountIT {
 		Path file = cacheDir.resolve("metrics.prom");
 		FileTime seen = Files.getLastModifiedTime(file);
 		await().atMost(Duration.ofSeconds(30)).until(() -> Files.getLastModifiedTime(file).compareTo(seen) > 0);
+		return samples(file);
+	}
+
+	/** A metrics file (Prometheus text format), sample (name and labels) to value. */
+	private static Map<String, Double> samples(Path file) throws IOException {
 		Map<String, Double> samples = new TreeMap<>();
 		for (String line : Files.readAllLines(file)) {
 			if (!line.startsWith("#") && line.contains(" ")) {
@@ -1042,8 +1041,12 @@ class FsMountIT {
 
 	/** The one sample of metric {@code name} in {@code samples}. */
 	static double sample(Map<String, Double> samples, String name) {
+		return first(samples, name).orElseThrow();
+	}
+
+	private static OptionalDouble first(Map<String, Double> samples, String name) {
 		return samples.entrySet().stream().filter(e -> e.getKey().startsWith(name + "{")).mapToDouble(Map.Entry::getValue)
-			.findFirst().orElseThrow();
+			.findFirst();
 	}
 
 	/** SIGKILL of the mount's client process (its pid is in the file {@code bin/curve fs mount} keeps). */
