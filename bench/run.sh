@@ -50,7 +50,7 @@ START=$(date +%s)
 for tool in fio qemu-nbd python3 java; do
   command -v "$tool" >/dev/null || die "$tool is not installed (apt-get install -y qemu-utils fio python3)"
 done
-fio --enghelp 2>/dev/null | grep -qw nbd || die "this fio has no nbd engine (Debian's fio has it)"
+fio --enghelp 2>/dev/null | grep -w nbd >/dev/null || die "this fio has no nbd engine (Debian's fio has it)"
 
 cleanup() {
   local rc=$?

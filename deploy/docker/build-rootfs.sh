@@ -78,7 +78,8 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
     liblcms.so libjavajpeg.so)
 
   # libfuse 2 for `curve fs mount` (jnr-fuse loads it; 300 KB, so every image has it)
-  fuse=$(ldconfig -p | awk '/libfuse\.so\.2 .*x86-64/ { print $NF; exit }')
+  # awk reads the whole list (no `exit`): ldconfig would die of SIGPIPE writing the rest
+  fuse=$(ldconfig -p | awk '/libfuse\.so\.2 .*x86-64/ && !found { print $NF; found = 1 }')
   [ -n "$fuse" ] || die "no libfuse.so.2 on this host: apt-get install libfuse2"
   # the JNI libraries the services load at run time, from the jars in the local repository
   jni=$(mktemp -d)
