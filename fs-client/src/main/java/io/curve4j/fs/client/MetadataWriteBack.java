@@ -291,21 +291,15 @@ public final class MetadataWriteBack implements AutoCloseable {
 	 * @return whether everything was committed
 	 */
 	public boolean close(Duration timeout) {
-		long deadline = System.nanoTime() + timeout.toNanos();
 		synchronized (this) {
-			this.awaiting++;
-			notifyAll();
-			while (this.committed < this.made && System.nanoTime() < deadline) {
-				waitNanos(deadline - System.nanoTime());
-			}
-			this.awaiting--;
+			boolean all = awaitCommitted(this.made, System.nanoTime() + timeout.toNanos());
 			this.stopped = true;
 			notifyAll();
-			if (this.committed < this.made) {
+			if (!all) {
 				log.error("{} metadata records were not committed before the mount stopped: the files they create or"
 						+ " write are lost", this.made - this.committed);
 			}
-			return this.committed == this.made;
+			return all;
 		}
 	}
 
@@ -347,18 +341,28 @@ public final class MetadataWriteBack implements AutoCloseable {
 	}
 
 	private void awaitCommitted(long seq) {
+		// a deadline Long.MAX_VALUE ns away: never reached (the comparison subtracts)
+		if (!awaitCommitted(seq, System.nanoTime() + Long.MAX_VALUE)) {
+			throw new CurveException(ErrorCode.UNAVAILABLE, "the mount stopped before its metadata was committed");
+		}
+	}
+
+	/**
+	 * Waits until the records up to {@code seq} are committed, the mount stopped or the
+	 * deadline ({@link System#nanoTime()}) passed; the committer does not linger meanwhile.
+	 * @return whether they are committed
+	 */
+	private boolean awaitCommitted(long seq, long deadlineNs) {
 		if (this.committed >= seq) {
-			return;
+			return true;
 		}
 		this.awaiting++;
 		notifyAll();
 		try {
-			while (this.committed < seq) {
-				if (this.stopped) {
-					throw new CurveException(ErrorCode.UNAVAILABLE, "the mount stopped before its metadata was committed");
-				}
-				waitNanos(TimeUnit.SECONDS.toNanos(1));
+			while (this.committed < seq && !this.stopped && deadlineNs - System.nanoTime() > 0) {
+				waitNanos(Math.min(deadlineNs - System.nanoTime(), TimeUnit.SECONDS.toNanos(1)));
 			}
+			return this.committed >= seq;
 		}
 		finally {
 			this.awaiting--;
