@@ -415,9 +415,18 @@ public final class PartitionStateMachine extends CommandStateMachine<MetaCommand
 					Inode inode = switch (op.getOpCase()) {
 						case CREATE_INODE -> createInode(op.getCreateInode().toBuilder().setPartition(request.getPartition()).build());
 						case APPEND_PIECES -> appendPieces(op.getAppendPieces().toBuilder().setPartition(request.getPartition()).build());
+						case DELETE_DENTRY -> {
+							DentryResponse removed = deleteDentry(
+									op.getDeleteDentry().toBuilder().setPartition(request.getPartition()).build());
+							yield removed.hasInode() ? removed.getInode() : null;
+						}
 						case OP_NOT_SET -> throw new CurveException(ErrorCode.INVALID_ARGUMENT, "an empty batch op");
 					};
-					response.addResults(BatchResult.newBuilder().setInode(inode));
+					BatchResult.Builder result = BatchResult.newBuilder();
+					if (inode != null) {
+						result.setInode(inode);
+					}
+					response.addResults(result);
 				}
 				catch (CurveException ex) {
 					response.addResults(BatchResult.newBuilder().setErrorCode(ex.code().name()).setErrorMessage(ex.getMessage()));

@@ -376,6 +376,39 @@ class PartitionStateMachineTest {
 			.as("the piece once, however often its append is retried").containsExactly(piece);
 	}
 
+	@Test
+	void aBatchUnlinksANameOnlyWhileItNamesTheExpectedInodeAndANewFileMayTakeItInTheSameEntry() {
+		apply(MetaCommand.newBuilder().setReserveInodes(ReserveInodesRequest.newBuilder().setPartition(ref()).setCount(2)));
+		DeleteDentryRequest unlinkX = DeleteDentryRequest.newBuilder().setParent(ROOT).setName("x").setExpectedInode(2)
+			.setUnlink(true).build();
+		BatchRequest batch = BatchRequest.newBuilder()
+			.setPartition(ref())
+			.addOps(BatchOp.newBuilder().setCreateInode(CreateInodeRequest.newBuilder().setType(InodeType.FILE)
+				.setParent(ROOT).setName("x").setInodeId(2)))
+			.addOps(BatchOp.newBuilder().setDeleteDentry(unlinkX))
+			.addOps(BatchOp.newBuilder().setCreateInode(CreateInodeRequest.newBuilder().setType(InodeType.FILE)
+				.setParent(ROOT).setName("x").setInodeId(3)))
+			// sent again (a lost answer): "x" names inode 3 now, which it must keep
+			.addOps(BatchOp.newBuilder().setDeleteDentry(unlinkX))
+			.build();
+		BatchResponse done = (BatchResponse) apply(MetaCommand.newBuilder().setTimeMs(5_000).setBatch(batch));
+		assertThat(done.getResultsList()).extracting(BatchResult::getErrorCode)
+			.containsExactly("", "", "", "DENTRY_NOT_FOUND");
+		assertThat(done.getResults(1).getInode().getNlink()).as("the unlinked inode, left with no link").isZero();
+		assertThat(this.store.unlinkedBefore(P, 5_001, 10)).as("in the trash").extracting(Inode::getInodeId).containsExactly(2L);
+		assertThat(this.store.dentry(P, ROOT, "x").orElseThrow().getInodeId()).isEqualTo(3);
+		assertThat(this.store.inode(P, 3).orElseThrow().getNlink()).isEqualTo(1);
+
+		apply(MetaCommand.newBuilder().setCreateInode(CreateInodeRequest.newBuilder()
+			.setPartition(ref()).setType(InodeType.DIRECTORY).setMode(0755).setParent(ROOT).setName("d")));
+		BatchResponse directory = (BatchResponse) apply(MetaCommand.newBuilder().setBatch(BatchRequest.newBuilder()
+			.setPartition(ref())
+			.addOps(BatchOp.newBuilder().setDeleteDentry(DeleteDentryRequest.newBuilder().setParent(ROOT).setName("d")
+				.setUnlink(true)))));
+		assertThat(directory.getResults(0).getErrorCode()).as("unlink is for non-directories").isEqualTo("IS_A_DIRECTORY");
+		assertThat(this.store.dentry(P, ROOT, "d")).isPresent();
+	}
+
 	private void append(Inode file, Piece... pieces) {
 		long end = java.util.Arrays.stream(pieces).mapToLong(p -> p.getOffset() + p.getLength()).max().orElse(0);
 		apply(MetaCommand.newBuilder()
