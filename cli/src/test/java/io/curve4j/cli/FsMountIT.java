@@ -793,6 +793,46 @@ class FsMountIT {
 			String batches = "curve4j_fs_metadata_batches_total";
 			assertThat(sample(afterLinger.get(), batches) - sample(beforeLinger, batches)).isBetween(1.0, 2.0);
 
+			// unlinks are queued too: the names are gone here at once and on the other mount once committed, in few
+			// Raft entries; a name removed can be made again at once
+			Path unlinked = Files.createDirectory(mountM.resolve("unlinked"));
+			for (int i = 0; i < 20; i++) {
+				Files.writeString(unlinked.resolve("x" + i), "x" + i);
+			}
+			Files.writeString(unlinked.resolve("kept"), "kept");
+			await().atMost(Duration.ofSeconds(30)).until(() -> list(mountB.resolve("unlinked")).size() == 21);
+			Map<String, Double> beforeUnlinks = freshMetrics(cacheDir);
+			for (int i = 0; i < 20; i++) {
+				Files.delete(unlinked.resolve("x" + i));
+			}
+			assertThat(Files.exists(unlinked.resolve("x3"))).isFalse();
+			assertThatThrownBy(() -> Files.delete(unlinked.resolve("x3"))).isInstanceOf(java.nio.file.NoSuchFileException.class);
+			Files.writeString(unlinked.resolve("x5"), "again");
+			AtomicReference<Map<String, Double>> afterUnlinks = new AtomicReference<>();
+			await().atMost(Duration.ofSeconds(60)).until(() -> {
+				afterUnlinks.set(freshMetrics(cacheDir));
+				return sample(afterUnlinks.get(), committed) - sample(beforeUnlinks, committed) >= 22;
+			});
+			assertThat(sample(afterUnlinks.get(), committed) - sample(beforeUnlinks, committed)).as("20 unlinks, a create and its data")
+				.isEqualTo(22);
+			// one each would be 21; a stall past the linger splits a batch
+			assertThat(sample(afterUnlinks.get(), batches) - sample(beforeUnlinks, batches)).isBetween(1.0, 5.0);
+			await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(snapshot(mountB.resolve("unlinked")))
+				.isEqualTo(Map.of("kept", sha256("kept".getBytes(StandardCharsets.UTF_8)), "x5",
+						sha256("again".getBytes(StandardCharsets.UTF_8)))));
+			// fsync of the directory returns once its queued unlinks are committed: a mount that never looked the
+			// name up finds it gone right after
+			try (FileChannel out = FileChannel.open(unlinked.resolve("y"), StandardOpenOption.CREATE_NEW,
+					StandardOpenOption.WRITE)) {
+				out.write(ByteBuffer.wrap(new byte[] { 1 }));
+				out.force(true);
+			}
+			Files.delete(unlinked.resolve("y"));
+			try (FileChannel directory = FileChannel.open(unlinked, StandardOpenOption.READ)) {
+				directory.force(true);
+			}
+			assertThat(Files.exists(mountB.resolve("unlinked").resolve("y"))).isFalse();
+
 			// a name another mount takes after this mount last listed the directory: the other keeps it, this file goes beside
 			String[] conflict = nameTakenMeanwhile(dir, mountB.resolve("meta-wb"));
 			await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {

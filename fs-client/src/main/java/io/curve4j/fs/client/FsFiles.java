@@ -46,6 +46,13 @@ public final class FsFiles {
 				background);
 		if (writeBack != null) {
 			writeBack.openHere(this.open::containsKey);
+			// a file left with no name and not open here can no longer be read through this
+			// mount, so its pieces still waiting out an upload delay go at once
+			namespace.whenUnlinked((inodeId) -> {
+				if (!this.open.containsKey(inodeId)) {
+					writeBack.dropWaiting(inodeId);
+				}
+			});
 		}
 		session.timers().scheduleWithFixedDelay(() -> flushAll(true), 1, 1, TimeUnit.SECONDS);
 	}
@@ -76,15 +83,9 @@ public final class FsFiles {
 		}
 	}
 
-	/**
-	 * Removes a non-directory name. A file left with no name and not open here can no longer
-	 * be read through this mount, so its pieces still waiting out an upload delay go at once.
-	 */
+	/** Removes a non-directory name. */
 	public void unlink(long parent, String name) {
-		Inode left = this.namespace.unlink(parent, name);
-		if (this.writeBack != null && left.getNlink() == 0 && !this.open.containsKey(left.getInodeId())) {
-			this.writeBack.dropWaiting(left.getInodeId());
-		}
+		this.namespace.unlink(parent, name);
 	}
 
 	/** The file when it is open here, else null. */

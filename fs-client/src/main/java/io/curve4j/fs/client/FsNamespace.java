@@ -14,6 +14,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.google.protobuf.ByteString;
@@ -118,6 +119,10 @@ public final class FsNamespace {
 		.maximumSize(10_000)
 		.build();
 
+	/** Told of the inodes unlinks here left with no link. */
+	private volatile LongConsumer unlinked = (inodeId) -> {
+	};
+
 	/** Runs the listings read ahead, or null: none are (without metadata write-back, listings answer nothing). */
 	private final Executor listingsAhead;
 
@@ -158,6 +163,11 @@ public final class FsNamespace {
 			@Override
 			public void name(long parent, String name) {
 				changedHere(parent, name);
+			}
+
+			@Override
+			public void unlinked(long inodeId) {
+				FsNamespace.this.unlinked.accept(inodeId);
 			}
 		});
 	}
@@ -217,6 +227,9 @@ public final class FsNamespace {
 			Dentry pending = this.metadata.pendingName(parent, name);
 			if (pending != null) {
 				return pending;
+			}
+			if (this.metadata.removing(parent, name)) {
+				return null;
 			}
 			Listing listing = listed(parent);
 			if (listing.firstUse().compareAndSet(false, true)) {
@@ -446,18 +459,34 @@ public final class FsNamespace {
 
 	/**
 	 * Removes a non-directory name; its inode loses one link (at none it goes to the trash),
-	 * in the same Raft entry when the inode lives in the directory's partition.
-	 * @return the inode as the removal left it
+	 * in the same Raft entry when the inode lives in the directory's partition. With metadata
+	 * write-back such an unlink is answered at once and committed in the background; it
+	 * removes the name only while it names the file looked up here.
 	 */
-	public Inode unlink(long parent, String name) {
+	public void unlink(long parent, String name) {
 		checkName(name);
+		if (this.metadata != null) {
+			Dentry dentry = require(lookup(parent, name), name);
+			int partitionId = this.mount.partitionOf(parent).getPartitionId();
+			if (dentry.getType() != InodeType.DIRECTORY
+					&& this.mount.partitionOf(dentry.getInodeId()).getPartitionId() == partitionId) {
+				this.metadata.unlink(partitionId, parent, name, dentry.getInodeId());
+				changedHere(parent, name);
+				return;
+			}
+		}
 		settle();
 		DentryResponse removed = deleteDentry(parent, name, 0, false);
 		changedHere(parent, name);
-		if (removed.hasInode()) {
-			return seen(removed.getInode());
+		Inode left = removed.hasInode() ? seen(removed.getInode()) : dropLinks(removed.getDentry().getInodeId(), 1);
+		if (left.getNlink() == 0) {
+			this.unlinked.accept(left.getInodeId());
 		}
-		return dropLinks(removed.getDentry().getInodeId(), 1);
+	}
+
+	/** {@code listener} is told of each inode an unlink here left with no link, once that is committed. */
+	public void whenUnlinked(LongConsumer listener) {
+		this.unlinked = listener;
 	}
 
 	/** Removes an empty directory. */
@@ -578,6 +607,11 @@ public final class FsNamespace {
 		if (this.metadata != null) {
 			this.metadata.await(inodeId);
 		}
+	}
+
+	/** Waits until every record this mount made so far is committed (fsync of a directory). */
+	public void awaitAllRecorded() {
+		settle();
 	}
 
 	/** A change other than a create goes after the creates and records made before it. */
@@ -767,11 +801,14 @@ public final class FsNamespace {
 	}
 
 	private Dentry require(long parent, String name) {
-		Dentry dentry = ask(parent, name);
-		if (dentry == null) {
+		return require(ask(parent, name), name);
+	}
+
+	private static Dentry require(Dentry found, String name) {
+		if (found == null) {
 			throw new CurveException(ErrorCode.DENTRY_NOT_FOUND, "no '" + name + "'");
 		}
-		return dentry;
+		return found;
 	}
 
 	private void requireEmpty(long directory, String name) {

@@ -24,7 +24,9 @@ import io.curve4j.proto.metaserver.v1.BatchResponse;
 import io.curve4j.proto.metaserver.v1.BatchResult;
 import io.curve4j.proto.metaserver.v1.ChunkPieces;
 import io.curve4j.proto.metaserver.v1.CreateInodeRequest;
+import io.curve4j.proto.metaserver.v1.DeleteDentryRequest;
 import io.curve4j.proto.metaserver.v1.Dentry;
+import io.curve4j.proto.metaserver.v1.DentryResponse;
 import io.curve4j.proto.metaserver.v1.Inode;
 import io.curve4j.proto.metaserver.v1.InodeResponse;
 import io.curve4j.proto.metaserver.v1.InodeType;
@@ -33,19 +35,20 @@ import io.curve4j.proto.metaserver.v1.ReserveInodesResponse;
 
 /**
  * Metadata write-back (a mount with {@code --metadata-write-back}): the creates of regular
- * files and the piece records their closes leave are answered by this mount at once and
- * committed to the metaservers by one thread in the background, up to {@link #BATCH_OPS}
+ * files, the piece records their closes leave and the unlinks of files are answered by this
+ * mount at once and committed to the metaservers by one thread in the background, up to {@link #BATCH_OPS}
  * of a partition in one Raft entry ({@code ApplyBatch}), sent once the oldest has waited
  * {@link #LINGER} or at once when someone waits for the commit. A create takes an inode id the
  * partition reserved for this mount, so the id the kernel sees never changes.
  *
  * <p>The rules (docs/architecture.md, "Metadata write-back"): {@code fsync} returns once
  * the file's records are committed; a close without it is not durable against a crash of
- * this client; every other change of the namespace (unlink, rename, chmod, mkdir...) and
- * every listing waits until everything before it is committed, so they see a tree in
- * which the pending creates are done; another mount sees a file once its records are
+ * this client; every other change of the namespace (rename, chmod, mkdir...) and every
+ * listing waits until everything before it is committed, so they see a tree in which the
+ * pending creates and unlinks are done; another mount sees a change once its records are
  * committed. A name another mount took meanwhile is kept for the other mount, and this
- * mount's file is committed as {@code NAME.conflict-INODE} beside it (logged).
+ * mount's file is committed as {@code NAME.conflict-INODE} beside it (logged). An unlink
+ * removes the name only while it names the file this mount saw.
  */
 public final class MetadataWriteBack implements AutoCloseable {
 
@@ -73,7 +76,7 @@ public final class MetadataWriteBack implements AutoCloseable {
 	static final Duration RETRY_AFTER = Duration.ofSeconds(1);
 
 	/** An op waiting for its commit, numbered in the order it was made. */
-	private sealed interface Op permits Create, Append {
+	private sealed interface Op permits Create, Append, Remove {
 
 		long seq();
 
@@ -86,6 +89,11 @@ public final class MetadataWriteBack implements AutoCloseable {
 
 		BatchOp op();
 
+		/** The name it makes or removes, or null. */
+		default Name name() {
+			return null;
+		}
+
 	}
 
 	private record Create(long seq, long queuedNs, int partitionId, long inodeId, CreateInodeRequest request)
@@ -94,6 +102,11 @@ public final class MetadataWriteBack implements AutoCloseable {
 		@Override
 		public BatchOp op() {
 			return BatchOp.newBuilder().setCreateInode(this.request).build();
+		}
+
+		@Override
+		public Name name() {
+			return new Name(this.request.getParent(), this.request.getName());
 		}
 
 	}
@@ -109,7 +122,27 @@ public final class MetadataWriteBack implements AutoCloseable {
 
 	}
 
+	/** A file's name removed, as long as it names the inode; the inode loses the link in the same entry (it is in the directory's partition). */
+	private record Remove(long seq, long queuedNs, int partitionId, long inodeId, DeleteDentryRequest request)
+			implements Op {
+
+		@Override
+		public BatchOp op() {
+			return BatchOp.newBuilder().setDeleteDentry(this.request).build();
+		}
+
+		@Override
+		public Name name() {
+			return new Name(this.request.getParent(), this.request.getName());
+		}
+
+	}
+
 	private record Name(long parent, String name) {
+	}
+
+	/** A name the op numbered {@code seq} makes ({@code dentry}) or removes ({@code dentry} null). */
+	private record PendingName(long seq, Dentry dentry) {
 	}
 
 	/** Inode ids [next, end) reserved in a partition and not used yet. */
@@ -148,7 +181,7 @@ public final class MetadataWriteBack implements AutoCloseable {
 	/** Pending inodes as this mount sees them. */
 	private final Map<Long, Inode> views = new HashMap<>();
 
-	private final Map<Name, Dentry> names = new HashMap<>();
+	private final Map<Name, PendingName> names = new HashMap<>();
 
 	/**
 	 * Inodes whose records the metaservers refused, and why: the latest 10 000 (each was
@@ -169,8 +202,11 @@ public final class MetadataWriteBack implements AutoCloseable {
 		/** The inode as committed, once nothing is pending on it. */
 		void inode(Inode inode);
 
-		/** A name committed in {@code parent} (also the one asked, when the file went beside it). */
+		/** A name committed (made or removed) in {@code parent} (also the one asked, when the file went beside it). */
 		void name(long parent, String name);
+
+		/** An unlink committed left the inode with no link. */
+		void unlinked(long inodeId);
 
 	}
 
@@ -202,8 +238,8 @@ public final class MetadataWriteBack implements AutoCloseable {
 			awaitRoom();
 			Create op = new Create(++this.made, System.nanoTime(), partitionId, inodeId, create);
 			this.views.put(inodeId, inode);
-			this.names.put(new Name(create.getParent(), create.getName()), Dentry.newBuilder().setParent(create.getParent())
-				.setName(create.getName()).setInodeId(inodeId).setType(create.getType()).build());
+			this.names.put(op.name(), new PendingName(op.seq(), Dentry.newBuilder().setParent(create.getParent())
+				.setName(create.getName()).setInodeId(inodeId).setType(create.getType()).build()));
 			enqueue(op);
 		}
 		return inode;
@@ -230,9 +266,36 @@ public final class MetadataWriteBack implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * Removes a file's name (not a directory's), as long as it names {@code inodeId}: answered
+	 * now, committed later. The inode must be in {@code partitionId}, the directory's, so that
+	 * it loses the link in the same Raft entry.
+	 */
+	public void unlink(int partitionId, long parent, String name, long inodeId) {
+		DeleteDentryRequest request = DeleteDentryRequest.newBuilder().setParent(parent).setName(name)
+			.setExpectedInode(inodeId).setUnlink(true).build();
+		synchronized (this) {
+			awaitRoom();
+			Remove op = new Remove(++this.made, System.nanoTime(), partitionId, inodeId, request);
+			this.names.put(op.name(), new PendingName(op.seq(), null));
+			Inode view = this.views.get(inodeId);
+			if (view != null) {
+				this.views.put(inodeId, view.toBuilder().setNlink(Math.max(0, view.getNlink() - 1)).build());
+			}
+			enqueue(op);
+		}
+	}
+
 	/** The name when this mount created it and its create is not committed yet, else null. */
 	public synchronized Dentry pendingName(long parent, String name) {
-		return this.names.get(new Name(parent, name));
+		PendingName pending = this.names.get(new Name(parent, name));
+		return pending == null ? null : pending.dentry();
+	}
+
+	/** Whether this mount removed the name and the removal is not committed yet. */
+	public synchronized boolean removing(long parent, String name) {
+		PendingName pending = this.names.get(new Name(parent, name));
+		return pending != null && pending.dentry() == null;
 	}
 
 	/** The inode as this mount will have it, while its create is not committed; else null. */
@@ -447,6 +510,11 @@ public final class MetadataWriteBack implements AutoCloseable {
 				done(op, createBeside(create));
 				return;
 			}
+			if (op instanceof Remove remove && ErrorCode.TX_PENDING.name().equals(result.getErrorCode())) {
+				// a rename holds the name: removed on its own, once the rename is resolved
+				done(op, unlinkNow(remove));
+				return;
+			}
 			Inode inode = settle(op, result);
 			if (op instanceof Append append) {
 				append.committed().run();
@@ -455,12 +523,18 @@ public final class MetadataWriteBack implements AutoCloseable {
 		}
 	}
 
-	/** The inode an op left, or null when it was refused (recorded as the inode's failure). */
+	/** The inode an op left, or null when it was refused (a create's or append's recorded as the inode's failure). */
 	private Inode settle(Op op, BatchResult result) {
 		if (result.getErrorCode().isEmpty()) {
-			return result.getInode();
+			return result.hasInode() ? result.getInode() : null;
 		}
-		refused(op.inodeId(), new CurveException(errorCode(result.getErrorCode()), result.getErrorMessage()));
+		CurveException why = new CurveException(errorCode(result.getErrorCode()), result.getErrorMessage());
+		if (op instanceof Remove remove) {
+			notRemoved(remove, why);
+		}
+		else {
+			refused(op.inodeId(), why);
+		}
 		return null;
 	}
 
@@ -473,6 +547,7 @@ public final class MetadataWriteBack implements AutoCloseable {
 		try {
 			Inode inode = this.meta.<InodeResponse>call(create.partitionId(), "create " + name, true, (stub, ref, o) -> stub
 				.createInode(create.request().toBuilder().setPartition(ref).setName(name).build(), o)).getInode();
+			unlinkBeside(create, name);
 			this.onCommit.name(create.request().getParent(), name);
 			return inode;
 		}
@@ -482,22 +557,72 @@ public final class MetadataWriteBack implements AutoCloseable {
 		}
 	}
 
+	/** The queued unlinks of a file committed beside the name it was created with remove the name it got. */
+	private synchronized void unlinkBeside(Create create, String beside) {
+		List<Op> ops = new ArrayList<>(this.queue);
+		this.queue.clear();
+		for (Op op : ops) {
+			if (op instanceof Remove remove && remove.inodeId() == create.inodeId() && remove.name().equals(create.name())) {
+				Remove moved = new Remove(remove.seq(), remove.queuedNs(), remove.partitionId(), remove.inodeId(),
+						remove.request().toBuilder().setName(beside).build());
+				this.names.computeIfPresent(remove.name(), (n, pending) -> pending.seq() == remove.seq() ? null : pending);
+				this.names.put(moved.name(), new PendingName(moved.seq(), null));
+				this.queue.addLast(moved);
+			}
+			else {
+				this.queue.addLast(op);
+			}
+		}
+	}
+
+	/** An unlink made while a rename held the name: sent on its own, the call resolves the rename first. */
+	private Inode unlinkNow(Remove remove) {
+		try {
+			DentryResponse removed = this.meta.<DentryResponse>call(remove.partitionId(), "remove entry "
+					+ remove.request().getName(), false, (stub, ref, o) -> stub.deleteDentry(remove.request().toBuilder()
+						.setPartition(ref).build(), o));
+			return removed.hasInode() ? removed.getInode() : null;
+		}
+		catch (CurveException ex) {
+			notRemoved(remove, ex);
+			return null;
+		}
+	}
+
+	/**
+	 * The name did not name the file any more (another mount removed or renamed it, or this
+	 * batch was sent again after it was applied): nothing to remove. Anything else is logged.
+	 */
+	private void notRemoved(Remove remove, CurveException why) {
+		String name = remove.request().getName();
+		if (why.code() == ErrorCode.DENTRY_NOT_FOUND) {
+			log.debug("'{}' in directory {} no longer named inode {} when its unlink was committed", name,
+					remove.request().getParent(), remove.inodeId());
+		}
+		else {
+			log.warn("the metaservers refused the unlink of '{}' in directory {} (inode {}), so the name stays: {}", name,
+					remove.request().getParent(), remove.inodeId(), why.getMessage());
+		}
+	}
+
 	private synchronized void refused(long inodeId, CurveException why) {
 		log.error("the metaservers refused a metadata record of inode {}: {}", inodeId, why.getMessage());
 		this.failed.put(inodeId, why);
 	}
 
 	private void done(Op op, Inode inode) {
-		if (op instanceof Create create) {
+		Name name = op.name();
+		if (name != null) {
 			// before the name leaves the pending ones: no lookup between the two finds it in neither
-			this.onCommit.name(create.request().getParent(), create.request().getName());
+			this.onCommit.name(name.parent(), name.name());
 		}
 		boolean last;
 		synchronized (this) {
 			this.queue.removeFirst();
 			this.committed = op.seq();
-			if (op instanceof Create create) {
-				this.names.remove(new Name(create.request().getParent(), create.request().getName()));
+			if (name != null) {
+				// unless a later op made or removed it again
+				this.names.computeIfPresent(name, (n, pending) -> pending.seq() == op.seq() ? null : pending);
 			}
 			last = this.lastOpOf.get(op.inodeId()) == op.seq();
 			if (last) {
@@ -508,6 +633,9 @@ public final class MetadataWriteBack implements AutoCloseable {
 		}
 		if (last && inode != null) {
 			this.onCommit.inode(inode);
+		}
+		if (op instanceof Remove && inode != null && inode.getNlink() == 0) {
+			this.onCommit.unlinked(inode.getInodeId());
 		}
 	}
 

@@ -363,6 +363,15 @@ public final class CurveFuse extends FuseStubFS {
 		});
 	}
 
+	/** fsync of a directory: what this mount queued (creates, unlinks; metadata write-back) is committed first. */
+	@Override
+	public int fsyncdir(String path, FuseFileInfo fi) {
+		return run("fsyncdir", path, () -> {
+			this.namespace.awaitAllRecorded();
+			return 0;
+		});
+	}
+
 	@Override
 	public int release(String path, FuseFileInfo fi) {
 		return run("release", path, () -> {
