@@ -3,6 +3,9 @@
 close), stat'ed and removed per second, then small files created with 4 KiB written
 (open, write, close) and removed, first N files in one directory, then the same N spread
 over N/PER_DIR directories. Prints one JSON object of rates (operations/second).
+The removes end with an fsync of each directory, counted in their time: a client that
+answers unlinks before they are durable (CurveFS with metadata write-back) pays for their
+commit there, not in the creates that follow.
 
 Usage: meta.py DIR [N] [PER_DIR]    (DIR must exist; a subdirectory is made and removed)
 """
@@ -12,11 +15,21 @@ import sys
 import time
 
 
-def phase(paths, op):
+def phase(paths, op, then=lambda: None):
     start = time.perf_counter()
     for p in paths:
         op(p)
+    then()
     return len(paths) / (time.perf_counter() - start)
+
+
+def sync_dirs(dirs):
+    for d in dirs:
+        fd = os.open(d, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
 
 def create(path):
@@ -36,7 +49,8 @@ def run(root, dirs, per_dir):
     for d in dirs:
         os.mkdir(d)
     paths = [os.path.join(d, "f%06d" % i) for d in dirs for i in range(per_dir)]
-    rates = {"create": phase(paths, create), "stat": phase(paths, os.stat), "remove": phase(paths, os.unlink)}
+    rates = {"create": phase(paths, create), "stat": phase(paths, os.stat),
+             "remove": phase(paths, os.unlink, lambda: sync_dirs(dirs))}
     rates["create 4k file"] = phase(paths, create_small)
     for p in paths:
         os.unlink(p)
