@@ -72,6 +72,9 @@ public final class FsNamespace {
 	/** How long a name this mount changed is asked by name unless a listing read after the change answers it. */
 	private static final Duration CHANGED_HERE_KEPT = Duration.ofSeconds(10);
 
+	/** A listing older than a change of the name looked up is read again, unless it is younger than this. */
+	private static final Duration RELIST_AFTER = Duration.ofMillis(100);
+
 	/** A directory with more entries is not listed to answer lookups of absent names. */
 	private static final int LISTED_NAMES = 4_000;
 
@@ -235,7 +238,15 @@ public final class FsNamespace {
 			if (listing.firstUse().compareAndSet(false, true)) {
 				readAheadAfter(parent);
 			}
-			if (listing.complete() && listing.readAfterChangeOf(this.changedHere.getIfPresent(new Name(parent, name)))) {
+			Long changed = this.changedHere.getIfPresent(new Name(parent, name));
+			if (listing.complete() && !listing.readAfterChangeOf(changed)
+					&& System.nanoTime() - listing.startedNanos() > RELIST_AFTER.toNanos()) {
+				// this mount changed the name since (removed a name a new file takes next, say): one fresh listing
+				// answers it and the names changed with it, where each would be asked by name
+				this.listings.asMap().remove(parent, listing);
+				listing = listed(parent);
+			}
+			if (listing.complete() && listing.readAfterChangeOf(changed)) {
 				Dentry listed = listing.entries().get(name);
 				if (listed == null) {
 					return null;
