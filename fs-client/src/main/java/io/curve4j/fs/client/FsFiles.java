@@ -27,8 +27,6 @@ public final class FsFiles {
 
 	private final FileData data;
 
-	private final WriteBackUploads writeBack;
-
 	private final Map<Long, OpenFile> open = new ConcurrentHashMap<>();
 
 	/**
@@ -37,7 +35,6 @@ public final class FsFiles {
 	 */
 	public FsFiles(FsSession session, FsNamespace namespace, DiskCache disk, WriteBackUploads writeBack) {
 		this.namespace = namespace;
-		this.writeBack = writeBack;
 		ExecutorService uploads = Executors.newFixedThreadPool(4, FsSession.daemon("curve-fs-upload"));
 		// prefetches and cache fills: a few at a time, the rest dropped (they only save time)
 		ExecutorService background = new ThreadPoolExecutor(2, 2, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(64),
